@@ -1,0 +1,48 @@
+# TwinSpaces: `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DATA ?= data
+PYPROJECT_HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
+STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
+
+.PHONY: run test lint check bench install web node-deps browser clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+web:
+	@bash scripts/build-web.sh
+
+node-deps:
+	@bash scripts/node-deps.sh
+
+browser:
+	@bash scripts/install-chromium.sh
+
+run: install web
+	$(VENV)/bin/twinspace serve --demo --data $(DATA)
+
+test: install node-deps browser web
+	CI=$${CI:-} $(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check twinspace tests bench
+	$(VENV)/bin/mypy
+
+check: lint
+
+bench: install node-deps
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) web/dist web/node_modules tests/node/node_modules bench/node_modules

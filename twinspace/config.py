@@ -1,0 +1,118 @@
+"""Settings: `TWINSPACE_<NAME>` environment variables, overridden by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "TWINSPACE_"
+
+
+class ConfigError(ValueError):
+    """A setting has a bad value; the message names the variable."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    public_origins: tuple[str, ...] = ()
+    cookie_secure: bool = False
+    log_format: Literal["plain", "json"] = "plain"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: str | None = None
+    forwarded_allow_ips: str = "127.0.0.1"
+    web_dir: Path | None = None
+
+    # accounts
+    session_ttl_seconds: int = Field(14 * 24 * 3600, ge=60)
+    argon2_time_cost: int = Field(3, ge=1, le=20)
+    argon2_memory_kib: int = Field(65536, ge=8, le=4 * 1024 * 1024)
+    argon2_parallelism: int = Field(4, ge=1, le=64)
+    login_failures_per_account: int = Field(5, ge=1)
+    login_failures_per_address: int = Field(30, ge=1)
+    login_window_seconds: int = Field(900, ge=1)
+
+    # HTTP limits
+    max_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    project_quota_bytes: int = Field(1024 * 1024 * 1024, ge=1024)
+
+    # websocket limits
+    ws_max_message_bytes: int = Field(1024 * 1024, ge=1024)
+    max_document_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    ws_messages_per_second: float = Field(100.0, gt=0)
+    ws_message_burst: int = Field(200, ge=1)
+    max_connections_per_user: int = Field(20, ge=0)
+    handshake_timeout_seconds: float = Field(10.0, gt=0)
+    idle_timeout_seconds: float = Field(120.0, gt=0)
+    ws_per_message_deflate: bool = False
+    ws_send_queue_messages: int = Field(1024, ge=1)
+
+    # realtime
+    room_grace_seconds: float = Field(10.0, ge=0)
+    persist_batch_ms: int = Field(20, ge=0, le=5000)
+    compact_after_updates: int = Field(500, ge=2)
+    version_interval_seconds: int = Field(600, ge=1)
+
+    # privacy
+    pupil_retention_days: int = Field(365, ge=0)
+
+    @field_validator("public_origins")
+    @classmethod
+    def _origins_are_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            if not origin.startswith(("http://", "https://")) or origin.endswith("/"):
+                raise ValueError(f"{origin!r} is not an origin like https://school.example")
+        return value
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "twinspace.sqlite3"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def allowed_origins(self) -> frozenset[str]:
+        """Origins trusted for cookie-authenticated requests and websockets."""
+        if self.public_origins:
+            return frozenset(self.public_origins)
+        return frozenset(
+            {f"http://{self.host}:{self.port}", f"http://localhost:{self.port}",
+             f"http://127.0.0.1:{self.port}"}
+        )
+
+
+_LIST_FIELDS = {"public_origins"}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """Build settings from the environment, then apply non-None overrides (CLI flags)."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in environ:
+            value: Any = environ[key]
+            if name in _LIST_FIELDS:
+                value = tuple(part.strip() for part in value.split(",") if part.strip())
+            raw[name] = value
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
+        raise ConfigError("invalid settings: " + "; ".join(problems)) from None

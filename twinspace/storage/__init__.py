@@ -1,0 +1,60 @@
+"""Storage: every SQL statement of TwinSpaces lives in this package.
+
+`Storage` is the seam the domain uses: repositories bound to autocommit reads/writes, and
+`transaction()` for writes that belong together. SQLite (aiosqlite) is the only backend today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
+from twinspace.storage.db import Database, Executor, SchemaTooNew, StorageError
+from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
+from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
+from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
+
+__all__ = ["Database", "Repositories", "SchemaTooNew", "Storage", "StorageError"]
+
+
+class Repositories:
+    """Every repository, bound to one executor (autocommit or one transaction)."""
+
+    def __init__(self, ex: Executor) -> None:
+        self.executor = ex
+        self.users = UserRepo(ex)
+        self.teachers = TeacherRepo(ex)
+        self.pupils = PupilRepo(ex)
+        self.sessions = SessionRepo(ex)
+        self.countries = CountryRepo(ex)
+        self.schools = SchoolRepo(ex)
+        self.classes = ClassRepo(ex)
+        self.projects = ProjectRepo(ex)
+        self.memberships = MembershipRepo(ex)
+        self.invitations = InvitationRepo(ex)
+        self.pages = PageRepo(ex)
+        self.channels = ChannelRepo(ex)
+        self.boards = BoardRepo(ex)
+
+
+class Storage(Repositories):
+    def __init__(self, db: Database) -> None:
+        super().__init__(db.autocommit)
+        self.db = db
+
+    @classmethod
+    def sqlite(cls, path: Path) -> Storage:
+        return cls(Database(path))
+
+    async def connect(self) -> None:
+        await self.db.connect()
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repositories]:
+        async with self.db.transaction() as ex:
+            yield Repositories(ex)

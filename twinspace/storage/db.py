@@ -1,0 +1,206 @@
+"""The database seam: an `Executor` runs SQL; `Database` owns connections and transactions.
+
+Repositories only see an `Executor`, so a PostgreSQL backend is a second `Database`
+implementation (plus its migrations), with no change to domain code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+import aiosqlite
+
+Row = dict[str, Any]
+Params = Mapping[str, Any] | Sequence[Any]
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer TwinSpaces than this one."""
+
+
+class StorageError(RuntimeError):
+    """The database refused a write (disk full, read-only, locked for too long)."""
+
+
+class Executor(Protocol):
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a write; returns the last inserted row id (or the changed row count)."""
+        ...
+
+    async def execute_many(self, sql: str, rows: Sequence[Params]) -> None: ...
+
+
+def _rows(cursor_rows: Any, description: Any) -> list[Row]:
+    names = [col[0] for col in description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor_rows]
+
+
+class _ConnectionExecutor:
+    """Runs statements on one connection, with no transaction handling of its own."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            raw = await cursor.fetchall()
+            return _rows(raw, cursor.description)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cursor:
+            if sql.lstrip()[:6].upper() == "INSERT":
+                return int(cursor.lastrowid or 0)
+            return int(cursor.rowcount)
+
+    async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+
+class _AutocommitExecutor:
+    """Reads on the reader connection; each write is its own short transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        return await self._db.reader.fetch_one(sql, params)
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self._db.reader.fetch_all(sql, params)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._db.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute_many(sql, rows)
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("twinspace.storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if len(set(numbers)) != len(numbers):
+        raise RuntimeError(f"two migrations share a number: {numbers}")
+    return found
+
+
+def schema_version_known() -> int:
+    migrations = _migrations()
+    return migrations[-1][0] if migrations else 0
+
+
+class Database:
+    """SQLite in WAL mode: one writer connection behind a lock, one reader connection."""
+
+    def __init__(self, path: Path, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._writer_conn: aiosqlite.Connection | None = None
+        self._reader_conn: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self.autocommit: Executor = _AutocommitExecutor(self)
+
+    async def _open(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    async def connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer_conn = await self._open()
+        await self._writer_conn.execute("PRAGMA journal_mode = WAL")
+        await self.migrate()
+        self._reader_conn = await self._open()
+        await self._reader_conn.execute("PRAGMA query_only = ON")
+
+    async def close(self) -> None:
+        for conn in (self._reader_conn, self._writer_conn):
+            if conn is not None:
+                await conn.close()
+        self._reader_conn = self._writer_conn = None
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        if self._writer_conn is None:
+            raise RuntimeError("database is not connected")
+        return self._writer_conn
+
+    @property
+    def reader(self) -> Executor:
+        if self._reader_conn is None:
+            raise RuntimeError("database is not connected")
+        return _ConnectionExecutor(self._reader_conn)
+
+    async def user_version(self) -> int:
+        async with self.writer.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> int:
+        """Apply numbered migrations above `PRAGMA user_version`; refuse a newer schema."""
+        migrations = _migrations()
+        known = schema_version_known()
+        current = await self.user_version()
+        if current > known:
+            raise SchemaTooNew(
+                f"database schema version {current} is newer than this TwinSpaces "
+                f"knows ({known}); upgrade TwinSpaces instead of using this data dir"
+            )
+        for number, _name, sql in migrations:
+            if number <= current:
+                continue
+            async with self._write_lock:
+                script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                try:
+                    await self.writer.executescript(script)
+                except BaseException:
+                    if self.writer.in_transaction:
+                        await self.writer.rollback()
+                    raise
+        return known
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Executor]:
+        """One write transaction; statements that belong together commit or roll back as one."""
+        async with self._write_lock:
+            conn = self.writer
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except aiosqlite.OperationalError as exc:
+                raise StorageError(str(exc)) from exc
+            try:
+                yield _ConnectionExecutor(conn)
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.rollback()
+                raise
+            try:
+                await conn.commit()
+            except aiosqlite.OperationalError as exc:
+                if conn.in_transaction:
+                    await conn.rollback()
+                raise StorageError(str(exc)) from exc

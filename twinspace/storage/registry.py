@@ -1,0 +1,86 @@
+"""SQL for countries, eligibility policies, schools and school classes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from twinspace.clock import to_iso
+from twinspace.storage.db import Executor
+from twinspace.storage.records import ClassRecord, CountryRecord, SchoolRecord
+from twinspace.types import Ownership, SchoolType
+
+_COUNTRY = (
+    "SELECT c.code, c.name, c.status, c.timezone, p.policy FROM countries c"
+    " JOIN country_policies p ON p.country = c.code"
+)
+
+
+class CountryRepo:
+    def __init__(self, ex: Executor) -> None:
+        self._ex = ex
+
+    async def all(self) -> list[CountryRecord]:
+        rows = await self._ex.fetch_all(_COUNTRY + " ORDER BY c.name")
+        return [CountryRecord.from_row(r) for r in rows]
+
+    async def get(self, code: str) -> CountryRecord | None:
+        row = await self._ex.fetch_one(_COUNTRY + " WHERE c.code = ?", (code.upper(),))
+        return CountryRecord.from_row(row) if row else None
+
+    async def set_policy(self, code: str, policy_json: str, now: datetime) -> None:
+        await self._ex.execute(
+            "UPDATE country_policies SET policy = ?, updated_at = ? WHERE country = ?",
+            (policy_json, to_iso(now), code),
+        )
+
+
+class SchoolRepo:
+    def __init__(self, ex: Executor) -> None:
+        self._ex = ex
+
+    async def create(
+        self, *, name: str, country: str, city: str, type: SchoolType, ownership: Ownership,
+        timezone: str, vocational_course_years: int | None, now: datetime,
+    ) -> int:
+        return await self._ex.execute(
+            "INSERT INTO schools (name, country, city, type, ownership, timezone,"
+            " vocational_course_years, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, country, city, type.value, ownership.value, timezone,
+             vocational_course_years, to_iso(now)),
+        )
+
+    async def get(self, school_id: int) -> SchoolRecord | None:
+        row = await self._ex.fetch_one("SELECT * FROM schools WHERE id = ?", (school_id,))
+        return SchoolRecord.from_row(row) if row else None
+
+    async def search(
+        self, *, country: str | None, query: str | None, limit: int, offset: int
+    ) -> list[SchoolRecord]:
+        pattern = f"%{query}%" if query else None
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM schools WHERE (? IS NULL OR country = ?)"
+            " AND (? IS NULL OR name LIKE ? OR city LIKE ?) ORDER BY name, id LIMIT ? OFFSET ?",
+            (country, country, pattern, pattern, pattern, limit, offset),
+        )
+        return [SchoolRecord.from_row(r) for r in rows]
+
+
+class ClassRepo:
+    def __init__(self, ex: Executor) -> None:
+        self._ex = ex
+
+    async def create(self, *, school_id: int, name: str, teacher_id: int, now: datetime) -> int:
+        return await self._ex.execute(
+            "INSERT INTO classes (school_id, name, teacher_id, created_at) VALUES (?, ?, ?, ?)",
+            (school_id, name, teacher_id, to_iso(now)),
+        )
+
+    async def get(self, class_id: int) -> ClassRecord | None:
+        row = await self._ex.fetch_one("SELECT * FROM classes WHERE id = ?", (class_id,))
+        return ClassRecord.from_row(row) if row else None
+
+    async def of_school(self, school_id: int) -> list[ClassRecord]:
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM classes WHERE school_id = ? ORDER BY name", (school_id,)
+        )
+        return [ClassRecord.from_row(r) for r in rows]

@@ -1,0 +1,116 @@
+"""SQL for the records of a TwinSpace's pages, chat channels and boards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from twinspace.clock import to_iso
+from twinspace.storage.db import Executor
+from twinspace.storage.records import BoardRecord, ChannelRecord, PageRecord
+from twinspace.types import ChannelKind
+
+
+class PageRepo:
+    def __init__(self, ex: Executor) -> None:
+        self._ex = ex
+
+    async def create(self, *, project_id: int, title: str, room: str, created_by: int,
+                     now: datetime) -> int:
+        return await self._ex.execute(
+            "INSERT INTO pages (project_id, title, room, created_by, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (project_id, title, room, created_by, to_iso(now), to_iso(now)),
+        )
+
+    async def get(self, page_id: int) -> PageRecord | None:
+        row = await self._ex.fetch_one("SELECT * FROM pages WHERE id = ?", (page_id,))
+        return PageRecord.from_row(row) if row else None
+
+    async def by_room(self, room: str) -> PageRecord | None:
+        row = await self._ex.fetch_one("SELECT * FROM pages WHERE room = ?", (room,))
+        return PageRecord.from_row(row) if row else None
+
+    async def of_project(self, project_id: int, *, include_deleted: bool = False
+                         ) -> list[PageRecord]:
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM pages WHERE project_id = ? AND (? OR deleted_at IS NULL)"
+            " ORDER BY created_at, id",
+            (project_id, int(include_deleted)),
+        )
+        return [PageRecord.from_row(r) for r in rows]
+
+    async def rename(self, page_id: int, title: str, now: datetime) -> None:
+        await self._ex.execute("UPDATE pages SET title = ?, updated_at = ? WHERE id = ?",
+                               (title, to_iso(now), page_id))
+
+    async def set_locked(self, page_id: int, locked: bool, now: datetime) -> None:
+        await self._ex.execute("UPDATE pages SET locked = ?, updated_at = ? WHERE id = ?",
+                               (int(locked), to_iso(now), page_id))
+
+    async def set_deleted(self, page_id: int, now: datetime | None) -> None:
+        await self._ex.execute("UPDATE pages SET deleted_at = ? WHERE id = ?",
+                               (to_iso(now) if now else None, page_id))
+
+    async def touch(self, page_id: int, now: datetime) -> None:
+        await self._ex.execute("UPDATE pages SET updated_at = ? WHERE id = ?",
+                               (to_iso(now), page_id))
+
+
+class ChannelRepo:
+    def __init__(self, ex: Executor) -> None:
+        self._ex = ex
+
+    async def create(self, *, project_id: int, name: str, kind: ChannelKind,
+                     class_id: int | None, created_by: int, now: datetime) -> int:
+        return await self._ex.execute(
+            "INSERT INTO channels (project_id, name, kind, class_id, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (project_id, name, kind.value, class_id, created_by, to_iso(now)),
+        )
+
+    async def get(self, channel_id: int) -> ChannelRecord | None:
+        row = await self._ex.fetch_one("SELECT * FROM channels WHERE id = ?", (channel_id,))
+        return ChannelRecord.from_row(row) if row else None
+
+    async def of_project(self, project_id: int) -> list[ChannelRecord]:
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM channels WHERE project_id = ? ORDER BY created_at, id", (project_id,)
+        )
+        return [ChannelRecord.from_row(r) for r in rows]
+
+    async def rename(self, channel_id: int, name: str) -> None:
+        await self._ex.execute("UPDATE channels SET name = ? WHERE id = ?", (name, channel_id))
+
+    async def set_archived(self, channel_id: int, now: datetime | None) -> None:
+        await self._ex.execute("UPDATE channels SET archived_at = ? WHERE id = ?",
+                               (to_iso(now) if now else None, channel_id))
+
+
+class BoardRepo:
+    def __init__(self, ex: Executor) -> None:
+        self._ex = ex
+
+    async def create(self, *, project_id: int, title: str, description: str, created_by: int,
+                     now: datetime) -> int:
+        return await self._ex.execute(
+            "INSERT INTO boards (project_id, title, description, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (project_id, title, description, created_by, to_iso(now)),
+        )
+
+    async def get(self, board_id: int) -> BoardRecord | None:
+        row = await self._ex.fetch_one("SELECT * FROM boards WHERE id = ?", (board_id,))
+        return BoardRecord.from_row(row) if row else None
+
+    async def of_project(self, project_id: int) -> list[BoardRecord]:
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM boards WHERE project_id = ? ORDER BY created_at, id", (project_id,)
+        )
+        return [BoardRecord.from_row(r) for r in rows]
+
+    async def rename(self, board_id: int, title: str) -> None:
+        await self._ex.execute("UPDATE boards SET title = ? WHERE id = ?", (title, board_id))
+
+    async def set_archived(self, board_id: int, now: datetime | None) -> None:
+        await self._ex.execute("UPDATE boards SET archived_at = ? WHERE id = ?",
+                               (to_iso(now) if now else None, board_id))

@@ -1,0 +1,89 @@
+"""Small shared vocabulary: enums used by every layer."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class UserKind(StrEnum):
+    TEACHER = "teacher"
+    PUPIL = "pupil"
+    NSO = "nso"
+    ADMIN = "admin"
+
+
+class StaffRole(StrEnum):
+    TEACHER = "teacher"
+    TECHNICAL_PRACTICAL_TEACHER = "technical_practical_teacher"
+    BOARDING_EDUCATOR = "boarding_educator"
+    HEAD = "head"
+    LIBRARIAN = "librarian"
+    PEDAGOGUE = "pedagogue"
+    LANGUAGE_ASSISTANT = "language_assistant"
+    ADMINISTRATIVE = "administrative"
+    TECHNICAL = "technical"
+    OTHER_STAFF = "other_staff"
+
+
+class TeacherStatus(StrEnum):
+    PENDING = "pending"
+    VALIDATED = "validated"
+    REJECTED = "rejected"
+
+
+class CountryStatus(StrEnum):
+    ETWINNING = "etwinning"
+    PARTNER = "partner"
+
+
+class SchoolType(StrEnum):
+    NURSERY = "nursery"
+    PRESCHOOL = "preschool"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    VOCATIONAL = "vocational"
+
+
+class Ownership(StrEnum):
+    PUBLIC = "public"
+    MUNICIPAL = "municipal"
+    PRIVATE_PUBLIC_RIGHTS = "private_public_rights"
+    PRIVATE = "private"
+
+
+class ProjectKind(StrEnum):
+    EUROPEAN = "european"
+    NATIONAL = "national"
+
+
+class ProjectState(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    CLOSED = "closed"
+
+
+class Role(StrEnum):
+    """A member's role inside one TwinSpace."""
+
+    FOUNDER = "founder"
+    TEACHER_ADMIN = "teacher_admin"
+    TEACHER = "teacher"
+    PUPIL = "pupil"
+    GUEST = "guest"
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REVOKED = "revoked"
+
+
+class ChannelKind(StrEnum):
+    PROJECT = "project"
+    CLASS = "class"
+    STAFF = "staff"
+
+
+TEACHER_ROLES = frozenset({Role.FOUNDER, Role.TEACHER_ADMIN, Role.TEACHER})
+ADMIN_ROLES = frozenset({Role.FOUNDER, Role.TEACHER_ADMIN})
