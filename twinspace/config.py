@@ -53,6 +53,8 @@ class Settings(BaseModel):
     handshake_timeout_seconds: float = Field(10.0, gt=0)
     idle_timeout_seconds: float = Field(120.0, gt=0)
     ws_per_message_deflate: bool = False
+    ws_implementation: Literal["websockets-sansio", "websockets"] = "websockets-sansio"
+    ws_ping_interval_seconds: float = Field(20.0, gt=0)
     ws_send_queue_messages: int = Field(1024, ge=1)
 
     # realtime

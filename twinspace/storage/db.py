@@ -7,6 +7,7 @@ implementation (plus its migrations), with no change to domain code.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import aiosqlite
+
+# aiosqlite logs every statement with its parameters at DEBUG: they hold pupils' texts.
+logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 Row = dict[str, Any]
 Params = Mapping[str, Any] | Sequence[Any]
@@ -131,11 +135,15 @@ class Database:
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer_conn = await self._open()
-        await self._writer_conn.execute("PRAGMA journal_mode = WAL")
-        await self.migrate()
-        self._reader_conn = await self._open()
-        await self._reader_conn.execute("PRAGMA query_only = ON")
+        try:
+            self._writer_conn = await self._open()
+            await self._writer_conn.execute("PRAGMA journal_mode = WAL")
+            await self.migrate()
+            self._reader_conn = await self._open()
+            await self._reader_conn.execute("PRAGMA query_only = ON")
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         for conn in (self._reader_conn, self._writer_conn):

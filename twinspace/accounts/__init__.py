@@ -1,0 +1,1 @@
+"""Accounts: password hashing, login sessions, throttling and the account service."""

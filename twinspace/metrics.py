@@ -1,0 +1,26 @@
+"""Prometheus metrics, one registry per app instance."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.http_requests = Counter(
+            "twinspace_http_requests_total", "HTTP requests", ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.http_duration = Histogram(
+            "twinspace_http_request_duration_seconds", "HTTP request duration", ["route"],
+            registry=self.registry,
+        )
+        self.ws_open = Gauge(
+            "twinspace_websocket_connections", "Open websocket connections", ["endpoint"],
+            registry=self.registry,
+        )
+        self.ws_closed = Counter(
+            "twinspace_websocket_closed_total", "Closed websocket connections by close code",
+            ["endpoint", "code"], registry=self.registry,
+        )

@@ -1,0 +1,351 @@
+"""Registry: countries, eligibility policies (data), schools, classes, teacher registration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from twinspace.accounts.service import AccountService, check_password_strength
+from twinspace.clock import utcnow
+from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.storage import Storage
+from twinspace.storage.records import (
+    ClassRecord,
+    CountryRecord,
+    SchoolRecord,
+    TeacherRecord,
+    UserRecord,
+)
+from twinspace.types import (
+    CountryStatus,
+    Ownership,
+    SchoolType,
+    StaffRole,
+    TeacherStatus,
+    UserKind,
+)
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
+                           pattern=r"^[A-Za-z0-9._-]+$")
+]
+
+
+class EligibilityPolicy(BaseModel):
+    """Who may register in one country: staff roles and (school type -> ownerships)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    staff_roles: list[StaffRole] = Field(min_length=1)
+    school_types: dict[SchoolType, list[Ownership]] = Field(min_length=1)
+    vocational_min_course_years: int = Field(3, ge=0, le=10)
+
+
+class NewSchool(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    country: Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{2}$")]
+    city: Name
+    type: SchoolType
+    ownership: Ownership
+    timezone: str | None = Field(None, max_length=64)
+    vocational_course_years: int | None = Field(None, ge=1, le=10)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class TeacherRegistration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    password: str = Field(min_length=1, max_length=256)
+    display_name: Name
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
+                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    staff_role: StaffRole
+    school_id: int | None = None
+    new_school: NewSchool | None = None
+    subjects: list[Tag] = Field(default_factory=list, max_length=20)
+    languages: list[Tag] = Field(default_factory=list, max_length=20)
+    age_min: int | None = Field(None, ge=0, le=99)
+    age_max: int | None = Field(None, ge=0, le=99)
+    bio: str = Field("", max_length=2000)
+
+
+class TeacherProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Name | None = None
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    locale: str | None = Field(None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    subjects: list[Tag] | None = Field(None, max_length=20)
+    languages: list[Tag] | None = Field(None, max_length=20)
+    age_min: int | None = Field(None, ge=0, le=99)
+    age_max: int | None = Field(None, ge=0, le=99)
+    bio: str | None = Field(None, max_length=2000)
+
+
+def policy_of(country: CountryRecord) -> EligibilityPolicy:
+    return EligibilityPolicy.model_validate_json(country.policy_json)
+
+
+def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: SchoolRecord) -> None:
+    """Raise RuleViolation naming the rule when this person may not register in `country`."""
+    policy = policy_of(country)
+    if staff_role not in policy.staff_roles:
+        raise RuleViolation(
+            f"staff role {staff_role.value!r} may not register in {country.name}",
+            rule="staff-role",
+        )
+    ownerships = policy.school_types.get(school.type)
+    if ownerships is None:
+        raise RuleViolation(
+            f"{school.type.value} schools do not take part in {country.name}", rule="school-type"
+        )
+    if school.ownership not in ownerships:
+        raise RuleViolation(
+            f"{school.ownership.value} {school.type.value} schools do not take part in "
+            f"{country.name}",
+            rule="ownership",
+        )
+    if school.type is SchoolType.VOCATIONAL and (
+        school.vocational_course_years or 0
+    ) < policy.vocational_min_course_years:
+        raise RuleViolation(
+            f"vocational centres in {country.name} need courses of at least "
+            f"{policy.vocational_min_course_years} years",
+            rule="vocational-course-years",
+        )
+
+
+class RegistryService:
+    def __init__(self, storage: Storage, accounts: AccountService) -> None:
+        self._storage = storage
+        self._accounts = accounts
+
+    # -- countries ----------------------------------------------------------------------
+
+    async def countries(self) -> list[CountryRecord]:
+        return await self._storage.countries.all()
+
+    async def country(self, code: str) -> CountryRecord:
+        country = await self._storage.countries.get(code)
+        if country is None:
+            raise NotFound(f"{code!r} is not a participating country")
+        return country
+
+    async def set_policy(self, actor: UserRecord, code: str, policy: EligibilityPolicy) -> None:
+        if actor.kind is not UserKind.ADMIN:
+            raise Forbidden("only the central admin changes eligibility policies")
+        country = await self.country(code)
+        await self._storage.countries.set_policy(country.code, policy.model_dump_json(), utcnow())
+
+    # -- schools ------------------------------------------------------------------------
+
+    async def school(self, school_id: int) -> SchoolRecord:
+        school = await self._storage.schools.get(school_id)
+        if school is None:
+            raise NotFound("no such school")
+        return school
+
+    async def _school_fields(self, new: NewSchool) -> tuple[CountryRecord, str]:
+        country = await self.country(new.country)
+        return country, new.timezone or country.timezone
+
+    async def create_school(self, actor: UserRecord, new: NewSchool) -> SchoolRecord:
+        if actor.kind not in (UserKind.ADMIN, UserKind.NSO):
+            raise Forbidden("schools are added by registering teachers, NSOs or the admin")
+        if actor.kind is UserKind.NSO and actor.country != new.country:
+            raise Forbidden("an NSO adds schools of its own country only")
+        country, zone = await self._school_fields(new)
+        school_id = await self._storage.schools.create(
+            name=new.name, country=country.code, city=new.city, type=new.type,
+            ownership=new.ownership, timezone=zone,
+            vocational_course_years=new.vocational_course_years, now=utcnow(),
+        )
+        return await self.school(school_id)
+
+    async def search_schools(self, *, country: str | None, query: str | None, limit: int,
+                             offset: int) -> list[SchoolRecord]:
+        return await self._storage.schools.search(
+            country=country.upper() if country else None, query=query, limit=limit,
+            offset=offset,
+        )
+
+    # -- teacher registration -------------------------------------------------------------
+
+    async def register_teacher(self, form: TeacherRegistration) -> tuple[UserRecord,
+                                                                          TeacherRecord]:
+        """Free self-registration at any time; the teacher waits for their NSO to validate."""
+        if (form.school_id is None) == (form.new_school is None):
+            raise RuleViolation("give either school_id or new_school")
+        if form.age_min is not None and form.age_max is not None and form.age_min > form.age_max:
+            raise RuleViolation("age_min is above age_max")
+        check_password_strength(UserKind.TEACHER, form.password)
+        if form.school_id is not None:
+            school = await self.school(form.school_id)
+            country = await self.country(school.country)
+        else:
+            assert form.new_school is not None
+            country, zone = await self._school_fields(form.new_school)
+            school = SchoolRecord(
+                id=0, name=form.new_school.name, country=country.code, city=form.new_school.city,
+                type=form.new_school.type, ownership=form.new_school.ownership, timezone=zone,
+                vocational_course_years=form.new_school.vocational_course_years,
+                created_at=utcnow(),
+            )
+        check_eligibility(country, form.staff_role, school)
+        if await self._storage.users.username_taken(form.username):
+            raise Conflict(f"the username {form.username!r} is taken")
+        password_hash = await self._accounts.passwords.hash(form.password)
+        now = utcnow()
+        async with self._storage.transaction() as tx:
+            school_id = school.id or await tx.schools.create(
+                name=school.name, country=school.country, city=school.city, type=school.type,
+                ownership=school.ownership, timezone=school.timezone,
+                vocational_course_years=school.vocational_course_years, now=now,
+            )
+            user_id = await tx.users.create(
+                username=form.username, password_hash=password_hash, kind=UserKind.TEACHER,
+                display_name=form.display_name, now=now, email=form.email,
+                country=country.code, school_id=school_id,
+            )
+            await tx.teachers.create(
+                user_id, staff_role=form.staff_role, status=TeacherStatus.PENDING,
+                subjects=form.subjects, languages=form.languages, age_min=form.age_min,
+                age_max=form.age_max, bio=form.bio,
+            )
+            user = await tx.users.get(user_id)
+            teacher = await tx.teachers.get(user_id)
+        assert user is not None and teacher is not None
+        return user, teacher
+
+    def _may_review(self, reviewer: UserRecord, teacher: UserRecord) -> bool:
+        if reviewer.kind is UserKind.ADMIN:
+            return True
+        return reviewer.kind is UserKind.NSO and reviewer.country == teacher.country
+
+    async def registrations(
+        self, reviewer: UserRecord, status: TeacherStatus | None, limit: int, offset: int,
+    ) -> list[tuple[UserRecord, TeacherRecord]]:
+        if reviewer.kind is UserKind.NSO:
+            country = reviewer.country
+        elif reviewer.kind is UserKind.ADMIN:
+            country = None
+        else:
+            raise Forbidden("only NSOs and the admin review registrations")
+        return await self._storage.teachers.list_registrations(
+            country=country, status=status, limit=limit, offset=offset
+        )
+
+    async def review(self, reviewer: UserRecord, teacher_id: int, *, validate: bool,
+                     reason: str | None) -> TeacherRecord:
+        user = await self._storage.users.get(teacher_id)
+        teacher = await self._storage.teachers.get(teacher_id)
+        if user is None or teacher is None:
+            raise NotFound("no such registration")
+        if not self._may_review(reviewer, user):
+            raise Forbidden("registrations are reviewed by the NSO of the teacher's country")
+        if not validate and not reason:
+            raise RuleViolation("a rejection needs a reason")
+        await self._storage.teachers.review(
+            teacher_id, status=TeacherStatus.VALIDATED if validate else TeacherStatus.REJECTED,
+            reviewer_id=reviewer.id, reason=reason, now=utcnow(),
+        )
+        reviewed = await self._storage.teachers.get(teacher_id)
+        assert reviewed is not None
+        return reviewed
+
+    async def teacher(self, user_id: int) -> tuple[UserRecord, TeacherRecord]:
+        user = await self._storage.users.get(user_id)
+        teacher = await self._storage.teachers.get(user_id)
+        if user is None or teacher is None:
+            raise NotFound("no such teacher")
+        return user, teacher
+
+    async def update_profile(self, user: UserRecord, update: TeacherProfileUpdate) -> None:
+        if user.kind is UserKind.PUPIL and (update.email is not None or update.display_name):
+            raise Forbidden("a pupil's name is managed by their teacher; pupils have no e-mail")
+        async with self._storage.transaction() as tx:
+            await tx.users.update_profile(user.id, display_name=update.display_name,
+                                          email=update.email, locale=update.locale)
+            if user.kind is UserKind.TEACHER:
+                await tx.teachers.update_profile(
+                    user.id, subjects=update.subjects, languages=update.languages,
+                    age_min=update.age_min, age_max=update.age_max, bio=update.bio,
+                )
+
+    async def search_partners(
+        self, viewer: UserRecord, *, country: str | None, subject: str | None,
+        language: str | None, age: int | None, limit: int, offset: int,
+    ) -> list[tuple[UserRecord, TeacherRecord]]:
+        """Validated teachers by country, subject, pupils' age and language."""
+        if viewer.kind is UserKind.PUPIL:
+            raise Forbidden("pupils do not search for partners")
+        if country is not None:
+            await self.country(country)
+        return await self._storage.teachers.search(
+            country=country.upper() if country else None, subject=subject, language=language,
+            age=age, exclude_user=viewer.id, limit=limit, offset=offset,
+        )
+
+    async def is_validated_teacher(self, user: UserRecord) -> bool:
+        if user.kind is not UserKind.TEACHER:
+            return False
+        teacher = await self._storage.teachers.get(user.id)
+        return teacher is not None and teacher.status is TeacherStatus.VALIDATED
+
+    async def country_status(self, code: str) -> CountryStatus:
+        return (await self.country(code)).status
+
+    # -- classes ------------------------------------------------------------------------
+
+    async def create_class(self, teacher: UserRecord, name: str) -> ClassRecord:
+        if teacher.kind is not UserKind.TEACHER or teacher.school_id is None:
+            raise Forbidden("classes are created by teachers of a school")
+        name = name.strip()
+        if not 1 <= len(name) <= 60:
+            raise RuleViolation("a class name has 1 to 60 characters")
+        if any(c.name.casefold() == name.casefold()
+               for c in await self._storage.classes.of_school(teacher.school_id)):
+            raise Conflict(f"the class {name!r} exists already")
+        class_id = await self._storage.classes.create(
+            school_id=teacher.school_id, name=name, teacher_id=teacher.id, now=utcnow()
+        )
+        return await self.school_class(class_id)
+
+    async def school_class(self, class_id: int) -> ClassRecord:
+        found = await self._storage.classes.get(class_id)
+        if found is None:
+            raise NotFound("no such class")
+        return found
+
+    async def classes_of(self, school_id: int) -> list[ClassRecord]:
+        return await self._storage.classes.of_school(school_id)
+
+    async def pupils_of_class(self, viewer: UserRecord, class_id: int) -> list[UserRecord]:
+        school_class = await self.school_class(class_id)
+        if viewer.kind is not UserKind.TEACHER or viewer.school_id != school_class.school_id:
+            raise NotFound("no such class")
+        return await self._storage.pupils.in_class(class_id)
+
+    async def own_pupil(self, teacher: UserRecord, pupil_id: int) -> UserRecord:
+        """A pupil of the teacher's own school, else NotFound."""
+        pupil = await self._storage.users.get(pupil_id)
+        if (pupil is None or pupil.kind is not UserKind.PUPIL or teacher.kind
+                is not UserKind.TEACHER or pupil.school_id != teacher.school_id):
+            raise NotFound("no such pupil")
+        return pupil

@@ -1,0 +1,1 @@
+"""The TwinSpace workspace: projects, members, pages and other spaces, and access rules."""

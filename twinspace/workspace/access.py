@@ -1,0 +1,162 @@
+"""The one place that decides who may do what inside a TwinSpace (DESIGN §5).
+
+Every HTTP and websocket handler asks here. Non-members get NotFound, never Forbidden, so a
+project's existence does not leak; a member lacking a permission gets Forbidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from twinspace.errors import Forbidden, NotFound
+from twinspace.storage import Storage
+from twinspace.storage.records import (
+    BoardRecord,
+    ChannelRecord,
+    PageRecord,
+    ProjectRecord,
+    UserRecord,
+)
+from twinspace.types import TEACHER_ROLES, ChannelKind, ProjectState, Role
+
+
+class Action(StrEnum):
+    READ = "read"                      # pages, channels, boards open to the role
+    READ_STAFF = "read_staff"          # teacher-only spaces
+    EDIT_PAGE = "edit_page"            # an unlocked page
+    EDIT_LOCKED_PAGE = "edit_locked_page"
+    MANAGE_SPACES = "manage_spaces"    # create/rename/lock pages, channels, boards
+    POST = "post"                      # chat and boards (pupils through moderation)
+    MANAGE_PUPILS = "manage_pupils"    # add pupils, reset their passwords
+    MODERATE = "moderate"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_PROJECT = "manage_project"  # settings and state
+    REPORT = "report"
+
+
+_TEACHER = frozenset({
+    Action.READ, Action.READ_STAFF, Action.EDIT_PAGE, Action.EDIT_LOCKED_PAGE,
+    Action.MANAGE_SPACES, Action.POST, Action.MANAGE_PUPILS, Action.MODERATE, Action.REPORT,
+})
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.FOUNDER: _TEACHER | {Action.MANAGE_MEMBERS, Action.MANAGE_PROJECT},
+    Role.TEACHER_ADMIN: _TEACHER | {Action.MANAGE_MEMBERS, Action.MANAGE_PROJECT},
+    Role.TEACHER: _TEACHER,
+    Role.PUPIL: frozenset({Action.READ, Action.EDIT_PAGE, Action.POST, Action.REPORT}),
+    Role.GUEST: frozenset({Action.READ, Action.REPORT}),
+}
+# What an archived or closed (read-only) project still allows.
+READ_ONLY_ACTIONS = frozenset({Action.READ, Action.READ_STAFF, Action.MANAGE_PROJECT,
+                               Action.MANAGE_MEMBERS, Action.MODERATE})
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A member's standing in one project."""
+
+    user: UserRecord
+    project: ProjectRecord
+    role: Role
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role in TEACHER_ROLES
+
+    @property
+    def read_only_project(self) -> bool:
+        return self.project.state is not ProjectState.ACTIVE
+
+    def can(self, action: Action) -> bool:
+        if action not in ROLE_ACTIONS[self.role]:
+            return False
+        return not self.read_only_project or action in READ_ONLY_ACTIONS
+
+    def require(self, action: Action) -> None:
+        if not self.can(action):
+            if self.read_only_project and action in ROLE_ACTIONS[self.role]:
+                raise Forbidden(f"the project is {self.project.state.value} (read-only)")
+            verb = action.value.replace("_", " ")
+            raise Forbidden(f"your role ({self.role.value}) may not {verb}")
+
+    def can_edit_page(self, page: PageRecord) -> bool:
+        if page.deleted_at is not None:
+            return False
+        return self.can(Action.EDIT_LOCKED_PAGE if page.locked else Action.EDIT_PAGE)
+
+    def can_see_channel(self, channel: ChannelRecord, pupil_class_id: int | None) -> bool:
+        if channel.kind is ChannelKind.STAFF:
+            return self.can(Action.READ_STAFF)
+        if channel.kind is ChannelKind.CLASS and self.role is Role.PUPIL:
+            return channel.class_id is not None and channel.class_id == pupil_class_id
+        return self.can(Action.READ)
+
+
+class AccessRules:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    async def project(self, user: UserRecord, project_id: int) -> Access:
+        membership = await self._storage.memberships.get(project_id, user.id)
+        if membership is None:
+            raise NotFound("no such project")
+        project = await self._storage.projects.get(project_id)
+        if project is None:
+            raise NotFound("no such project")
+        return Access(user=user, project=project, role=membership.role)
+
+    async def page(self, user: UserRecord, page_id: int, *, include_deleted: bool = False
+                   ) -> tuple[Access, PageRecord]:
+        page = await self._storage.pages.get(page_id)
+        if page is None:
+            raise NotFound("no such page")
+        return await self._page_access(user, page, include_deleted)
+
+    async def page_by_room(self, user: UserRecord, room: str) -> tuple[Access, PageRecord]:
+        page = await self._storage.pages.by_room(room)
+        if page is None:
+            raise NotFound("no such page")
+        return await self._page_access(user, page, False)
+
+    async def _page_access(self, user: UserRecord, page: PageRecord, include_deleted: bool
+                           ) -> tuple[Access, PageRecord]:
+        try:
+            access = await self.project(user, page.project_id)
+        except NotFound:
+            raise NotFound("no such page") from None
+        if page.deleted_at is not None and not (include_deleted and access.is_teacher):
+            raise NotFound("no such page")
+        return access, page
+
+    async def pupil_class(self, access: Access) -> int | None:
+        if access.role is not Role.PUPIL:
+            return None
+        pupil = await self._storage.pupils.get(access.user.id)
+        return pupil.class_id if pupil else None
+
+    async def channel(self, user: UserRecord, channel_id: int) -> tuple[Access, ChannelRecord]:
+        channel = await self._storage.channels.get(channel_id)
+        if channel is None:
+            raise NotFound("no such channel")
+        try:
+            access = await self.project(user, channel.project_id)
+        except NotFound:
+            raise NotFound("no such channel") from None
+        if not access.can_see_channel(channel, await self.pupil_class(access)):
+            raise NotFound("no such channel")
+        return access, channel
+
+    async def board(self, user: UserRecord, board_id: int) -> tuple[Access, BoardRecord]:
+        board = await self._storage.boards.get(board_id)
+        if board is None:
+            raise NotFound("no such board")
+        try:
+            access = await self.project(user, board.project_id)
+        except NotFound:
+            raise NotFound("no such board") from None
+        return access, board
+
+    async def member_of_same_project(self, viewer: UserRecord, other_user_id: int,
+                                     project_id: int) -> bool:
+        return (await self._storage.memberships.get(project_id, other_user_id)) is not None \
+            and (await self._storage.memberships.get(project_id, viewer.id)) is not None

@@ -1,0 +1,301 @@
+"""TwinSpace projects: founding rules, invitations, members, roles, pupils and states."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from twinspace.clock import utcnow
+from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.events import EventHub, MemberRemoved, MemberRoleChanged, ProjectStateChanged
+from twinspace.registry import RegistryService
+from twinspace.storage import Storage
+from twinspace.storage.records import (
+    InvitationRecord,
+    MembershipRecord,
+    ProjectRecord,
+    UserRecord,
+)
+from twinspace.types import (
+    ADMIN_ROLES,
+    TEACHER_ROLES,
+    CountryStatus,
+    InvitationStatus,
+    ProjectKind,
+    ProjectState,
+    Role,
+    UserKind,
+)
+from twinspace.workspace.access import Access, AccessRules, Action
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class _AgeRange(BaseModel):
+    age_min: int | None = Field(None, ge=0, le=99)
+    age_max: int | None = Field(None, ge=0, le=99)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _AgeRange:
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValueError("age_min is above age_max")
+        return self
+
+
+class NewProject(_AgeRange):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    description: str = Field("", max_length=10_000)
+    subjects: list[Tag] = Field(default_factory=list, max_length=20)
+    languages: list[Tag] = Field(default_factory=list, max_length=20)
+    kind: ProjectKind
+    cofounder_ids: list[int] = Field(default_factory=list, max_length=10)
+
+
+class ProjectUpdate(_AgeRange):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: str | None = Field(None, max_length=10_000)
+    subjects: list[Tag] | None = Field(None, max_length=20)
+    languages: list[Tag] | None = Field(None, max_length=20)
+
+
+INVITABLE_ROLES = frozenset({Role.TEACHER_ADMIN, Role.TEACHER, Role.GUEST})
+
+
+def check_founders(kind: ProjectKind, countries: list[tuple[str, CountryStatus]]) -> None:
+    """European: founders from two or more countries; national: from exactly one.
+
+    Neighbourhood partners collaborate alongside eTwinning countries, so at least one founder
+    must come from an eTwinning country.
+    """
+    codes = {code for code, _ in countries}
+    if not any(status is CountryStatus.ETWINNING for _, status in countries):
+        raise RuleViolation("at least one founder must be from an eTwinning country",
+                            rule="etwinning-founder")
+    if kind is ProjectKind.EUROPEAN and len(codes) < 2:
+        raise RuleViolation("a European project needs founders from at least two countries",
+                            rule="european-founders")
+    if kind is ProjectKind.NATIONAL and len(codes) != 1:
+        raise RuleViolation("a national project has founders from one country only",
+                            rule="national-founders")
+
+
+class ProjectService:
+    def __init__(self, storage: Storage, access: AccessRules, registry: RegistryService,
+                 events: EventHub) -> None:
+        self._storage = storage
+        self._access = access
+        self._registry = registry
+        self._events = events
+
+    async def _validated_teacher(self, user_id: int) -> UserRecord:
+        user = await self._storage.users.get(user_id)
+        if user is None or not await self._registry.is_validated_teacher(user):
+            raise RuleViolation(f"user {user_id} is not a validated teacher",
+                                rule="validated-teacher")
+        return user
+
+    async def create(self, actor: UserRecord, form: NewProject) -> ProjectRecord:
+        if not await self._registry.is_validated_teacher(actor):
+            raise Forbidden("only teachers validated by their NSO found projects")
+        cofounder_ids = list(dict.fromkeys(i for i in form.cofounder_ids if i != actor.id))
+        founders = [actor] + [await self._validated_teacher(i) for i in cofounder_ids]
+        countries = []
+        for founder in founders:
+            if founder.country is None:
+                raise RuleViolation("every founder needs a country")
+            countries.append((founder.country, await self._registry.country_status(
+                founder.country)))
+        check_founders(form.kind, countries)
+        now = utcnow()
+        async with self._storage.transaction() as tx:
+            project_id = await tx.projects.create(
+                title=form.title, description=form.description, subjects=form.subjects,
+                languages=form.languages, age_min=form.age_min, age_max=form.age_max,
+                kind=form.kind, created_by=actor.id, now=now,
+            )
+            for founder in founders:
+                await tx.memberships.add(project_id=project_id, user_id=founder.id,
+                                         role=Role.FOUNDER, added_by=actor.id, now=now)
+            project = await tx.projects.get(project_id)
+        assert project is not None
+        return project
+
+    async def mine(self, user: UserRecord) -> list[tuple[ProjectRecord, Role]]:
+        return await self._storage.projects.of_user(user.id)
+
+    async def update(self, access: Access, form: ProjectUpdate) -> ProjectRecord:
+        access.require(Action.MANAGE_PROJECT)
+        if access.read_only_project:
+            raise Forbidden(f"the project is {access.project.state.value} (read-only)")
+        await self._storage.projects.update(
+            access.project.id, title=form.title, description=form.description,
+            subjects=form.subjects, languages=form.languages, age_min=form.age_min,
+            age_max=form.age_max,
+        )
+        project = await self._storage.projects.get(access.project.id)
+        assert project is not None
+        return project
+
+    async def set_state(self, access: Access, state: ProjectState) -> ProjectRecord:
+        access.require(Action.MANAGE_PROJECT)
+        if access.project.state is ProjectState.CLOSED and state is not ProjectState.CLOSED:
+            raise RuleViolation("a closed project cannot be reopened")
+        if state is not access.project.state:
+            await self._storage.projects.set_state(access.project.id, state, utcnow())
+            await self._events.publish(ProjectStateChanged(access.project.id, state))
+        project = await self._storage.projects.get(access.project.id)
+        assert project is not None
+        return project
+
+    # -- members ------------------------------------------------------------------------
+
+    async def members(self, access: Access) -> list[tuple[MembershipRecord, UserRecord]]:
+        access.require(Action.READ)
+        return await self._storage.memberships.members(access.project.id)
+
+    async def _target(self, access: Access, user_id: int) -> MembershipRecord:
+        membership = await self._storage.memberships.get(access.project.id, user_id)
+        if membership is None:
+            raise NotFound("no such member")
+        return membership
+
+    async def _founders_left(self, project_id: int, without: int) -> int:
+        counts = await self._storage.memberships.count_by_role(project_id)
+        target = await self._storage.memberships.get(project_id, without)
+        founders = counts.get(Role.FOUNDER, 0)
+        return founders - (1 if target and target.role is Role.FOUNDER else 0)
+
+    async def set_role(self, access: Access, user_id: int, role: Role) -> MembershipRecord:
+        access.require(Action.MANAGE_MEMBERS)
+        target = await self._target(access, user_id)
+        if (target.role is Role.PUPIL) != (role is Role.PUPIL):
+            raise RuleViolation("pupils keep the pupil role; other members cannot become pupils")
+        if role is Role.FOUNDER or target.role is Role.FOUNDER:
+            if access.role is not Role.FOUNDER:
+                raise Forbidden("only founders change who is a founder")
+            if role is not Role.FOUNDER and await self._founders_left(access.project.id,
+                                                                       user_id) < 1:
+                raise RuleViolation("a project keeps at least one founder")
+        if role in TEACHER_ROLES:
+            user = await self._storage.users.get(user_id)
+            if user is None or user.kind is not UserKind.TEACHER:
+                raise RuleViolation("teacher roles are for teachers")
+        await self._storage.memberships.set_role(access.project.id, user_id, role)
+        await self._events.publish(MemberRoleChanged(access.project.id, user_id, role))
+        return await self._target(access, user_id)
+
+    async def remove_member(self, access: Access, user_id: int) -> None:
+        if user_id != access.user.id:
+            access.require(Action.MANAGE_MEMBERS)
+        target = await self._target(access, user_id)
+        if target.role is Role.FOUNDER:
+            if user_id != access.user.id and access.role is not Role.FOUNDER:
+                raise Forbidden("only founders remove a founder")
+            if await self._founders_left(access.project.id, user_id) < 1:
+                raise RuleViolation("a project keeps at least one founder")
+        await self._storage.memberships.remove(access.project.id, user_id)
+        await self._events.publish(MemberRemoved(access.project.id, user_id))
+
+    async def add_pupils(self, access: Access, pupil_ids: list[int]) -> list[UserRecord]:
+        """A teacher adds pupils of their own school to the project."""
+        access.require(Action.MANAGE_PUPILS)
+        pupils = [await self._registry.own_pupil(access.user, pid) for pid in pupil_ids]
+        now = utcnow()
+        async with self._storage.transaction() as tx:
+            for pupil in pupils:
+                await tx.memberships.add(project_id=access.project.id, user_id=pupil.id,
+                                         role=Role.PUPIL, added_by=access.user.id, now=now)
+        return pupils
+
+    async def pupil_for_reset(self, actor: UserRecord, pupil_id: int) -> UserRecord:
+        """Teachers reset their own school's pupils; founders/teacher admins their project's."""
+        pupil = await self._storage.users.get(pupil_id)
+        if pupil is None or pupil.kind is not UserKind.PUPIL:
+            raise NotFound("no such pupil")
+        if actor.kind is UserKind.TEACHER and actor.school_id == pupil.school_id:
+            return pupil
+        for project, role in await self._storage.projects.of_user(actor.id):
+            if role in ADMIN_ROLES and project.state is ProjectState.ACTIVE and \
+                    await self._storage.memberships.get(project.id, pupil.id) is not None:
+                return pupil
+        raise NotFound("no such pupil")
+
+    # -- invitations --------------------------------------------------------------------
+
+    async def invite(self, access: Access, invitee_id: int, role: Role, message: str
+                     ) -> InvitationRecord:
+        access.require(Action.MANAGE_MEMBERS)
+        if access.read_only_project:
+            raise Forbidden(f"the project is {access.project.state.value} (read-only)")
+        if role not in INVITABLE_ROLES:
+            raise RuleViolation("invitations are for teacher_admin, teacher or guest roles")
+        invitee = await self._storage.users.get(invitee_id)
+        if invitee is None or invitee.kind is UserKind.PUPIL:
+            raise NotFound("no such teacher")
+        if role is not Role.GUEST:
+            await self._validated_teacher(invitee_id)
+            if access.project.kind is ProjectKind.NATIONAL:
+                founders = await self._storage.memberships.school_countries(access.project.id)
+                if founders and invitee.country not in {c for _, c in founders}:
+                    raise RuleViolation("partners of a national project come from its country",
+                                        rule="national-partner")
+        if await self._storage.memberships.get(access.project.id, invitee_id):
+            raise Conflict("already a member")
+        if await self._storage.invitations.pending_for(access.project.id, invitee_id):
+            raise Conflict("an invitation is already pending")
+        invitation_id = await self._storage.invitations.create(
+            project_id=access.project.id, inviter_id=access.user.id, invitee_id=invitee_id,
+            role=role, message=message, now=utcnow(),
+        )
+        invitation = await self._storage.invitations.get(invitation_id)
+        assert invitation is not None
+        return invitation
+
+    async def invitations_of_project(self, access: Access) -> list[InvitationRecord]:
+        access.require(Action.MANAGE_MEMBERS)
+        return await self._storage.invitations.of_project(access.project.id)
+
+    async def my_invitations(self, user: UserRecord) -> list[InvitationRecord]:
+        return await self._storage.invitations.of_invitee(user.id, InvitationStatus.PENDING)
+
+    async def _own_pending(self, user: UserRecord, invitation_id: int) -> InvitationRecord:
+        invitation = await self._storage.invitations.get(invitation_id)
+        if invitation is None or invitation.invitee_id != user.id:
+            raise NotFound("no such invitation")
+        if invitation.status is not InvitationStatus.PENDING:
+            raise Conflict(f"the invitation is {invitation.status.value}")
+        return invitation
+
+    async def accept(self, user: UserRecord, invitation_id: int) -> ProjectRecord:
+        invitation = await self._own_pending(user, invitation_id)
+        project = await self._storage.projects.get(invitation.project_id)
+        if project is None or project.state is not ProjectState.ACTIVE:
+            raise Conflict("the project no longer takes new members")
+        now = utcnow()
+        async with self._storage.transaction() as tx:
+            if await tx.invitations.respond(invitation.id, InvitationStatus.ACCEPTED, now) != 1:
+                raise Conflict("the invitation was answered already")
+            await tx.memberships.add(project_id=project.id, user_id=user.id,
+                                     role=invitation.role, added_by=invitation.inviter_id,
+                                     now=now)
+        return project
+
+    async def decline(self, user: UserRecord, invitation_id: int) -> None:
+        invitation = await self._own_pending(user, invitation_id)
+        await self._storage.invitations.respond(invitation.id, InvitationStatus.DECLINED,
+                                                utcnow())
+
+    async def revoke(self, access: Access, invitation_id: int) -> None:
+        access.require(Action.MANAGE_MEMBERS)
+        invitation = await self._storage.invitations.get(invitation_id)
+        if invitation is None or invitation.project_id != access.project.id:
+            raise NotFound("no such invitation")
+        if await self._storage.invitations.respond(invitation_id, InvitationStatus.REVOKED,
+                                                   utcnow()) != 1:
+            raise Conflict(f"the invitation is {invitation.status.value}")
