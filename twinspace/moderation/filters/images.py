@@ -1,0 +1,213 @@
+"""Re-encode uploaded images so that no metadata survives, and make a thumbnail.
+
+Only pixels are carried over: EXIF (with GPS), XMP, IPTC, comments, PNG text chunks and
+ICC profiles are all dropped. EXIF orientation is applied first, and an embedded ICC
+profile is converted to sRGB before it is dropped, so the picture looks the same.
+Decoded size is capped before any pixel is decoded (decompression bombs raise
+``ImageTooLarge``). JPEG, PNG, GIF and WebP are accepted and kept in their format;
+animated GIF and WebP stay animated (every frame is re-encoded, frames and total
+pixels are capped); the thumbnail is always a still of the first frame.
+
+CPU-bound and synchronous: call it from a worker thread, not on the event loop.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageCms, UnidentifiedImageError
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000  # per frame (e.g. 8000 x 5000)
+DEFAULT_MAX_FRAMES = 300
+DEFAULT_MAX_TOTAL_PIXELS = 50_000_000  # all frames together (decoded: 4 bytes a pixel)
+DEFAULT_THUMBNAIL_SIZE = 320
+
+_ORIENTATION_TAG = 0x0112
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_270],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+class ImageRejected(ValueError):
+    """The upload cannot be accepted; ``str(error)`` is a message for the uploader."""
+
+
+class UnsupportedImage(ImageRejected):
+    pass
+
+
+class ImageTooLarge(ImageRejected):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SanitizedImage:
+    """The re-encoded upload (same format as the input) and a still thumbnail.
+
+    ``frames`` counts the frames re-encoded; the GIF encoder may merge identical ones.
+    """
+
+    data: bytes
+    mime: str
+    width: int
+    height: int
+    frames: int
+    thumbnail: bytes
+    thumbnail_mime: str
+    thumbnail_width: int
+    thumbnail_height: int
+
+
+def sanitize_image(
+    data: bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_frames: int = DEFAULT_MAX_FRAMES,
+    max_total_pixels: int = DEFAULT_MAX_TOTAL_PIXELS,
+    thumbnail_size: int = DEFAULT_THUMBNAIL_SIZE,
+) -> SanitizedImage:
+    if len(data) > max_bytes:
+        raise ImageTooLarge(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+    try:
+        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as source:
+            return _sanitize(source, max_pixels, max_frames, max_total_pixels, thumbnail_size)
+    except Image.DecompressionBombError as error:
+        raise ImageTooLarge("the image has too many pixels") from error
+    except ImageRejected:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
+        raise UnsupportedImage("not a readable JPEG, PNG, GIF or WebP image") from error
+
+
+def _sanitize(
+    source: Image.Image,
+    max_pixels: int,
+    max_frames: int,
+    max_total_pixels: int,
+    thumbnail_size: int,
+) -> SanitizedImage:
+    image_format = source.format or ""
+    if image_format not in MIME_TYPES:
+        raise UnsupportedImage("not a JPEG, PNG, GIF or WebP image")
+    width, height = source.size
+    if width < 1 or height < 1:
+        raise UnsupportedImage("the image is empty")
+    if width * height > max_pixels:
+        raise ImageTooLarge(f"the image is larger than {max_pixels:,} pixels")
+    frame_count = getattr(source, "n_frames", 1) if image_format in ("GIF", "WEBP") else 1
+    if frame_count > max_frames:
+        raise ImageTooLarge(f"the animation has more than {max_frames} frames")
+    if width * height * frame_count > max_total_pixels:
+        raise ImageTooLarge("the animation is too large")
+
+    transposes = _TRANSPOSE.get(_orientation(source), [])
+    icc = source.info.get("icc_profile")
+    frames: list[Image.Image] = []
+    durations: list[int] = []
+    for index in range(frame_count):
+        source.seek(index)
+        frames.append(_clean_frame(source, icc if isinstance(icc, bytes) else None, transposes))
+        durations.append(int(source.info.get("duration", 100) or 100))
+    loop = int(source.info.get("loop", 0) or 0)
+    data = _encode(image_format, frames, durations, loop)
+    thumb, thumb_mime, (thumb_width, thumb_height) = _thumbnail(frames[0], thumbnail_size)
+    return SanitizedImage(
+        data=data,
+        mime=MIME_TYPES[image_format],
+        width=frames[0].width,
+        height=frames[0].height,
+        frames=len(frames),
+        thumbnail=thumb,
+        thumbnail_mime=thumb_mime,
+        thumbnail_width=thumb_width,
+        thumbnail_height=thumb_height,
+    )
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+
+
+def _clean_frame(
+    frame: Image.Image, icc: bytes | None, transposes: list[Image.Transpose]
+) -> Image.Image:
+    """The frame's pixels in RGB(A), sRGB, upright, in a new image with no metadata."""
+    mode = "RGBA" if _has_alpha(frame) else "RGB"
+    pixels = _to_srgb(frame, icc, mode)
+    for method in transposes:
+        pixels = pixels.transpose(method)
+    return Image.frombytes(mode, pixels.size, pixels.tobytes())
+
+
+def _to_srgb(frame: Image.Image, icc: bytes | None, mode: str) -> Image.Image:
+    if icc and frame.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(
+                frame, source_profile, _SRGB, outputMode="RGBA" if frame.mode == "RGBA" else "RGB"
+            )
+            if converted is not None:
+                return converted if converted.mode == mode else converted.convert(mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: keep the raw colours
+    return frame.convert(mode)
+
+
+def _encode(image_format: str, frames: list[Image.Image], durations: list[int], loop: int) -> bytes:
+    out = io.BytesIO()
+    first = frames[0]
+    if image_format == "JPEG":
+        first.save(out, "JPEG", quality=88, optimize=True)
+    elif image_format == "PNG":
+        first.save(out, "PNG")
+    elif len(frames) > 1:
+        first.save(
+            out,
+            image_format,
+            save_all=True,
+            append_images=frames[1:],
+            duration=durations,
+            loop=loop,
+            disposal=2,  # every frame is complete: clear before drawing the next one
+            **({"quality": 85} if image_format == "WEBP" else {}),
+        )
+    elif image_format == "WEBP":
+        first.save(out, "WEBP", quality=85)
+    else:
+        first.save(out, "GIF")
+    return out.getvalue()
+
+
+def _thumbnail(image: Image.Image, size: int) -> tuple[bytes, str, tuple[int, int]]:
+    """A still that fits in ``size`` x ``size``: PNG if it has transparency, else JPEG."""
+    thumb = image.copy()
+    thumb.thumbnail((size, size), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if thumb.mode == "RGBA":
+        thumb.save(out, "PNG")
+        return out.getvalue(), "image/png", thumb.size
+    thumb.save(out, "JPEG", quality=80, optimize=True)
+    return out.getvalue(), "image/jpeg", thumb.size
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(_ORIENTATION_TAG, 1)
+        return int(value) if isinstance(value, int) else 1
+    except Exception:  # unreadable EXIF: treat the picture as upright
+        return 1

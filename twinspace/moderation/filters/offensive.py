@@ -1,0 +1,302 @@
+"""Offensive-language filter: word lists matched against normalised text.
+
+Robust to case, diacritics, leetspeak (``sh1t``, ``@ss``, ``c4zz0``), masking stars
+(``f*ck``), stretched letters (``fuuuck``; a single letter matches one or three-plus
+repeats, so "cul" does not match "cull"), separators inside a word (``k.u.r.w.a``,
+``f-u-c-k``, ``f u c k``) and Cyrillic look-alikes. Words are matched whole (or by an
+explicit stem), so "Scunthorpe", "classic" and "cocktail" stay clean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
+
+from twinspace.moderation.filters.findings import Category, Finding, finding, resolve_overlaps
+from twinspace.moderation.filters.normalize import NormalizedText, normalize
+from twinspace.moderation.filters.wordlists import Entry, WordLists
+
+# Symbols and digits that stand for a letter.
+_LEET = {"a": "4@", "b": "8", "e": "3€", "g": "9", "i": "1!|", "l": "1|", "o": "0",
+         "s": "5$", "t": "7+"}  # fmt: skip
+_STAR = "*"  # a masked letter: "f*ck", "sh*t"
+# Symbol -> the letters it may stand for ("1" -> i, l), to find a token's first letter.
+_FIRST_LETTERS: dict[str, frozenset[str]] = {
+    symbol: frozenset(letter for letter, stands in _LEET.items() if symbol in stands)
+    for symbol in "".join(_LEET.values())
+}
+
+_TOKEN = re.compile(r"(?:[^\W_]|[@$!|*€+])+")
+_LEAD_TRIM = "!|*+€"
+_TRAIL_TRIM = "!|*+€"
+_CHUNK = re.compile(r"\S+")
+_INNER_SEPARATORS = frozenset(".-_*~·•/\\'")
+_LETTER_GAP = re.compile(r"[\s.\-_*~·•/\\|:+]{1,3}")
+_MAX_TOKEN = 40
+_MAX_STRETCH = 24  # "fuuuuuck": a letter may repeat up to this many times
+
+
+def _letter_class(char: str) -> str:
+    members = char + _LEET.get(char, "") + _STAR
+    return "[" + "".join(re.escape(c) for c in members) + "]"
+
+
+def _word_pattern(word: str, prefix: bool) -> str:
+    parts: list[str] = []
+    for char, group in groupby(word):
+        count = len(list(group))
+        cls = _letter_class(char)
+        stretched = f"{{{max(count, 2)},{_MAX_STRETCH}}}"  # bounded: no runaway backtracking
+        parts.append(f"{cls}(?:{cls}{stretched})?" if count == 1 else f"{cls}{stretched}")
+    if prefix:
+        parts.append(r"(?:[^\W_]|[@$!|*€+])*")
+    return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int  # offsets in the normalised text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    entry: Entry
+
+
+class _WordIndex:
+    """Single-word patterns bucketed by first letter; one alternation regex per bucket."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        # Whole words before stems, so "merde" is reported as French, not as Italian "merd*".
+        self.entries = sorted(entries, key=lambda e: e.prefix)
+        buckets: dict[str, list[str]] = {}
+        for index, entry in enumerate(self.entries):
+            pattern = _word_pattern(entry.words[0], entry.prefix)
+            buckets.setdefault(entry.words[0][0], []).append(f"(?P<e{index}>{pattern})")
+        self.buckets = {k: re.compile("|".join(v)) for k, v in buckets.items()}
+
+    def match(self, word: str) -> Entry | None:
+        for letter in self._letters(word[0]):
+            regex = self.buckets.get(letter)
+            if regex is None:
+                continue
+            found = regex.fullmatch(word)
+            if found is not None and found.lastgroup is not None:
+                return self.entries[int(found.lastgroup[1:])]
+        return None
+
+    def starts_at(self, text: str, position: int) -> bool:
+        """Whether some entry matches a prefix of ``text[position:]`` (a cheap pre-check)."""
+        for letter in self._letters(text[position]):
+            regex = self.buckets.get(letter)
+            if regex is not None and regex.match(text, position, position + _MAX_TOKEN):
+                return True
+        return False
+
+    def _letters(self, first: str) -> Iterator[str]:
+        if first == _STAR:
+            yield from self.buckets
+            return
+        yield first
+        yield from _FIRST_LETTERS.get(first, ())
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    entry: Entry
+    words: tuple[re.Pattern[str], ...]
+
+
+class _PhraseIndex:
+    """Phrases grouped by first word: one word-index lookup per token finds candidates."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.groups: dict[str, list[_Phrase]] = {}
+        heads: dict[str, Entry] = {}
+        for entry in entries:
+            self.groups.setdefault(entry.words[0], []).append(_compile_phrase(entry))
+            heads.setdefault(
+                entry.words[0], Entry(entry.language, entry.words[:1], False, entry.exact_accents)
+            )
+        self.heads = _WordIndex(list(heads.values()))
+
+    def matches(self, tokens: list[_Token]) -> Iterator[tuple[_Phrase, int, int]]:
+        if not self.groups:
+            return
+        for index, token in enumerate(tokens):
+            head = self.heads.match(token.text)
+            if head is None:
+                continue
+            for phrase in self.groups[head.words[0]]:
+                last = index + len(phrase.words) - 1
+                if last < len(tokens) and all(
+                    regex.fullmatch(tokens[index + offset].text)
+                    for offset, regex in enumerate(phrase.words[1:], start=1)
+                ):
+                    yield phrase, index, last
+
+
+class _Matcher:
+    """All entries of one kind (accent-folded or exact), with the exceptions."""
+
+    def __init__(self, entries: list[Entry], exceptions: list[Entry]) -> None:
+        self.words = _WordIndex([e for e in entries if len(e.words) == 1])
+        self.phrases = _PhraseIndex([e for e in entries if len(e.words) > 1])
+        self.exception_words = _WordIndex([e for e in exceptions if len(e.words) == 1])
+        self.exception_phrases = _PhraseIndex([e for e in exceptions if len(e.words) > 1])
+
+    def scan(self, norm: NormalizedText) -> list[_Hit]:
+        tokens = _tokens(norm.text)
+        allowed = self._excepted(tokens)
+        hits: list[_Hit] = []
+        for index, token in enumerate(tokens):
+            if index in allowed:
+                continue
+            entry = self.words.match(token.text)
+            if entry is not None:
+                hits.append(_Hit(token.start, token.end, entry))
+        for phrase, first, last in self.phrases.matches(tokens):
+            if not allowed.issuperset(range(first, last + 1)):
+                hits.append(_Hit(tokens[first].start, tokens[last].end, phrase.entry))
+        hits.extend(self._joined(norm.text, tokens, allowed))
+        return hits
+
+    def _excepted(self, tokens: list[_Token]) -> set[int]:
+        allowed: set[int] = set()
+        for index, token in enumerate(tokens):
+            if self.exception_words.match(token.text) is not None:
+                allowed.add(index)
+        for _phrase, first, last in self.exception_phrases.matches(tokens):
+            allowed.update(range(first, last + 1))
+        return allowed
+
+    def _check_joined(self, word: str, start: int, end: int) -> _Hit | None:
+        if not _plausible(word) or self.exception_words.match(word) is not None:
+            return None
+        entry = self.words.match(word)
+        return None if entry is None else _Hit(start, end, entry)
+
+    def _joined(self, text: str, tokens: list[_Token], allowed: set[int]) -> Iterator[_Hit]:
+        """Words broken up by separators: "k.u.r.w.a", "sh-it", "f u c k"."""
+        for chunk in _CHUNK.finditer(text):
+            hit = self._joined_chunk(chunk.group(), chunk.start())
+            if hit is not None:
+                yield hit
+        yield from self._letter_runs(text, tokens, allowed)
+
+    def _joined_chunk(self, chunk: str, offset: int) -> _Hit | None:
+        kept = [(i, c) for i, c in enumerate(chunk) if c not in _INNER_SEPARATORS]
+        if len(kept) == len(chunk) or len(kept) < 2:
+            return None
+        word = "".join(c for _, c in kept)
+        found = _TOKEN.fullmatch(word)
+        if found is None:
+            return None
+        lead = len(word) - len(word.lstrip(_LEAD_TRIM))
+        trail = len(word) - len(word.rstrip(_TRAIL_TRIM))
+        core = word[lead : len(word) - trail]
+        if len(core) < 2 or len(core) > _MAX_TOKEN:
+            return None
+        start = offset + kept[lead][0]
+        end = offset + kept[len(word) - trail - 1][0] + 1
+        return self._check_joined(core, start, end)
+
+    def _letter_runs(self, text: str, tokens: list[_Token], allowed: set[int]) -> Iterator[_Hit]:
+        run: list[int] = []
+        for index, token in enumerate(tokens):
+            single = len(token.text) == 1 and index not in allowed
+            gap = _LETTER_GAP.fullmatch(text, tokens[run[-1]].end, token.start) if run else None
+            if single and (not run or gap is not None):
+                run.append(index)
+                continue
+            yield from self._best_in_run(tokens, run)
+            run = [index] if single else []
+        yield from self._best_in_run(tokens, run)
+
+    def _best_in_run(self, tokens: list[_Token], run: list[int]) -> Iterator[_Hit]:
+        """Longest listed words inside a run of single letters, left to right."""
+        letters = "".join(tokens[i].text for i in run)
+        position = 0
+        while position <= len(letters) - 3:
+            hit, end = None, position + 1
+            if self.words.starts_at(letters, position):
+                for end in range(min(len(letters), position + _MAX_TOKEN), position + 2, -1):
+                    start_at, end_at = tokens[run[position]].start, tokens[run[end - 1]].end
+                    hit = self._check_joined(letters[position:end], start_at, end_at)
+                    if hit is not None:
+                        break
+            if hit is None:
+                position += 1
+                continue
+            yield hit
+            position = end
+
+
+def _compile_phrase(entry: Entry) -> _Phrase:
+    last = len(entry.words) - 1
+    return _Phrase(
+        entry,
+        tuple(
+            re.compile(_word_pattern(word, entry.prefix and i == last))
+            for i, word in enumerate(entry.words)
+        ),
+    )
+
+
+def _plausible(word: str) -> bool:
+    """At least one letter, and stars only where letters are around them ("k***a")."""
+    letters = sum(c.isalpha() for c in word)
+    stars = word.count(_STAR)
+    return letters >= 1 and (stars == 0 or (letters >= 2 and stars <= letters + 1))
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for found in _TOKEN.finditer(text):
+        raw = found.group()
+        lead = len(raw) - len(raw.lstrip(_LEAD_TRIM))
+        core = raw[lead:].rstrip(_TRAIL_TRIM)
+        if not core or len(core) > _MAX_TOKEN or not _plausible(core):
+            continue
+        start = found.start() + lead
+        tokens.append(_Token(start, start + len(core), core))
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    folded: _Matcher
+    exact: _Matcher | None
+
+
+@lru_cache(maxsize=32)
+def _compile(wordlists: WordLists) -> _Compiled:
+    folded = [e for e in wordlists.entries if not e.exact_accents]
+    exact = [e for e in wordlists.entries if e.exact_accents]
+    exceptions = list(wordlists.exceptions)
+    return _Compiled(
+        _Matcher(folded, exceptions),
+        _Matcher(exact, exceptions) if exact else None,
+    )
+
+
+def find_offensive(text: str, wordlists: WordLists) -> list[Finding]:
+    compiled = _compile(wordlists)
+    findings: list[Finding] = []
+    passes: list[tuple[_Matcher, NormalizedText]] = [(compiled.folded, normalize(text))]
+    if compiled.exact is not None and not text.isascii():
+        passes.append((compiled.exact, normalize(text, fold_accents=False)))
+    for matcher, norm in passes:
+        for hit in matcher.scan(norm):
+            start, end = norm.span(hit.start, hit.end)
+            kind = "phrase" if len(hit.entry.words) > 1 else "word"
+            rule = f"offensive {kind} ({hit.entry.language})"
+            findings.append(finding(text, Category.OFFENSIVE, start, end, rule, hit.entry.language))
+    return resolve_overlaps(findings)

@@ -1,0 +1,61 @@
+"""One entry point over all text filters, and masking for the policy action "mask"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from twinspace.moderation.filters.addresses import find_addresses
+from twinspace.moderation.filters.config import FilterConfig
+from twinspace.moderation.filters.emails import find_emails
+from twinspace.moderation.filters.findings import Category, Finding, resolve_overlaps
+from twinspace.moderation.filters.handles import find_handles
+from twinspace.moderation.filters.links import find_links
+from twinspace.moderation.filters.offensive import find_offensive
+from twinspace.moderation.filters.phones import find_phones
+
+DEFAULT_CONFIG = FilterConfig()
+
+
+def scan_text(
+    text: str, *, config: FilterConfig = DEFAULT_CONFIG, region_hint: str | None = None
+) -> list[Finding]:
+    """All findings in ``text``, sorted by position, non-overlapping within a category.
+
+    ``region_hint`` (the author's country, e.g. "PL") is tried first when naming the
+    country of a nationally written phone number.
+    """
+    if not text or text.isspace():
+        return []
+    wanted = config.categories
+    findings: list[Finding] = []
+    emails = find_emails(text)
+    if Category.EMAIL in wanted:
+        findings.extend(emails)
+    taken = [(f.start, f.end) for f in emails]
+    if Category.OFFENSIVE in wanted:
+        findings.extend(find_offensive(text, config.wordlists))
+    if Category.PHONE in wanted:
+        findings.extend(_outside(find_phones(text, config.phone_regions, region_hint), taken))
+    if Category.SOCIAL_HANDLE in wanted:
+        findings.extend(_outside(find_handles(text), taken))
+    if Category.EXTERNAL_LINK in wanted:
+        findings.extend(find_links(text, config.allowed_domains, skip=taken))
+    if Category.ADDRESS in wanted:
+        findings.extend(_outside(find_addresses(text), taken))
+    return resolve_overlaps(findings)
+
+
+def _outside(findings: Iterable[Finding], taken: list[tuple[int, int]]) -> list[Finding]:
+    return [f for f in findings if not any(f.start < end and start < f.end for start, end in taken)]
+
+
+def mask(text: str, findings: Iterable[Finding], *, mask_char: str = "*") -> str:
+    """Replace every non-space character inside a finding's span; length is preserved."""
+    if len(mask_char) != 1:
+        raise ValueError("mask_char must be one character")
+    chars = list(text)
+    for item in findings:
+        for index in range(max(item.start, 0), min(item.end, len(chars))):
+            if not chars[index].isspace():
+                chars[index] = mask_char
+    return "".join(chars)
