@@ -1,0 +1,1 @@
+"""Realtime collaboration: the y-websocket wire codec, the CRDT engine seam and room awareness."""
