@@ -1,0 +1,111 @@
+"""Who is online in a project and where (a channel, board or page), pushed as ephemeral events.
+
+A member is online while at least one of their project sockets is open; their location is the
+one their newest report named. A channel location is shown only to viewers who may see that
+channel; others see the member online without a place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from twinspace.realtime.events_hub import Audience, EventsHub, Viewer
+from twinspace.storage.records import ChannelRecord
+from twinspace.types import Role
+
+LocationKind = Literal["channel", "board", "page"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    kind: LocationKind
+    id: int
+    channel: ChannelRecord | None = None  # set for channel locations, to filter viewers
+
+    def as_data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id}
+
+
+@dataclass(slots=True)
+class Member:
+    user_id: int
+    display_name: str
+    role: Role
+    connections: int = 0
+    location: Location | None = None
+
+    def as_data(self, viewer: Viewer | None) -> dict[str, Any]:
+        location = self.location
+        shown = location is not None and (
+            location.channel is None or viewer is None or viewer.can_see_channel(location.channel)
+        )
+        return {
+            "user": {
+                "id": self.user_id,
+                "display_name": self.display_name,
+                "role": self.role.value,
+            },
+            "location": location.as_data() if shown and location else None,
+        }
+
+
+class Presence:
+    def __init__(self, hub: EventsHub) -> None:
+        self._hub = hub
+        self._projects: dict[int, dict[int, Member]] = {}
+
+    def snapshot(self, project_id: int, viewer: Viewer) -> list[dict[str, Any]]:
+        return [m.as_data(viewer) for m in self._projects.get(project_id, {}).values()]
+
+    def online(self, project_id: int) -> set[int]:
+        return set(self._projects.get(project_id, {}))
+
+    def join(self, project_id: int, user_id: int, display_name: str, role: Role) -> None:
+        members = self._projects.setdefault(project_id, {})
+        member = members.get(user_id)
+        if member is None:
+            member = members[user_id] = Member(user_id, display_name, role)
+        member.connections += 1
+        if member.connections == 1:
+            self._publish(project_id, "presence.joined", member)
+
+    def leave(self, project_id: int, user_id: int) -> None:
+        members = self._projects.get(project_id, {})
+        member = members.get(user_id)
+        if member is None:
+            return
+        member.connections -= 1
+        if member.connections <= 0:
+            del members[user_id]
+            if not members:
+                self._projects.pop(project_id, None)
+            self._hub.publish(project_id, "presence.left", {"user": {"id": user_id}}, durable=False)
+
+    def move(self, project_id: int, user_id: int, location: Location | None) -> None:
+        member = self._projects.get(project_id, {}).get(user_id)
+        if member is None or member.location == location:
+            return
+        member.location = location
+        self._publish(project_id, "presence.moved", member)
+
+    def _publish(self, project_id: int, event_type: str, member: Member) -> None:
+        channel = member.location.channel if member.location else None
+        if channel is None:
+            self._hub.publish(project_id, event_type, member.as_data(None), durable=False)
+            return
+        hidden = Member(member.user_id, member.display_name, member.role, member.connections)
+        self._hub.publish(
+            project_id,
+            event_type,
+            member.as_data(None),
+            audience=Audience(channel=channel),
+            durable=False,
+        )
+        self._hub.publish(
+            project_id,
+            event_type,
+            hidden.as_data(None),
+            audience=Audience(channel=channel, channel_visible=False),
+            durable=False,
+        )
