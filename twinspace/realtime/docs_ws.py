@@ -1,0 +1,227 @@
+"""`/ws/docs/{room}`: the y-websocket protocol, unchanged, for one page per socket."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from enum import Enum
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from twinspace.errors import Forbidden, NotFound
+from twinspace.http.auth import identify_websocket
+from twinspace.realtime import close_codes, crdt
+from twinspace.realtime.connections import TooManyConnections
+from twinspace.realtime.documents import room_info
+from twinspace.realtime.limits import TokenBucket
+from twinspace.realtime.protocol import (
+    AwarenessMessage,
+    MalformedMessage,
+    PermissionDenied,
+    QueryAwareness,
+    SyncStep1,
+    SyncStep2,
+    SyncUpdate,
+    decode_message,
+    encode_message,
+)
+from twinspace.realtime.rooms import DocumentTooLarge, Room, RoomInfo, StoreBackedUp
+from twinspace.services import Services
+
+log = logging.getLogger("twinspace.realtime.docs")
+
+
+class ConnectionState(Enum):
+    OPEN = "open"
+    CLOSING = "closing"
+
+
+class Close(Exception):
+    """End this connection with a close code."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class DocConnection:
+    """One client socket in one room: a bounded send queue and a close request."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        *,
+        user_id: int,
+        project_id: int,
+        can_write: bool,
+        queue_size: int,
+    ) -> None:
+        self.websocket = websocket
+        self.user_id = user_id
+        self.project_id = project_id
+        self.can_write = can_write
+        self.state = ConnectionState.OPEN
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=queue_size)
+        self.close_request: Close | None = None
+        self.closed = asyncio.Event()
+        self.dropped_updates = 0
+
+    def send(self, frame: bytes) -> None:
+        if self.state is not ConnectionState.OPEN:
+            return
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.close(close_codes.TRY_AGAIN_LATER, "client too slow to read")
+
+    def close(self, code: int, reason: str) -> None:
+        if self.state is ConnectionState.OPEN:
+            self.state = ConnectionState.CLOSING
+            self.close_request = Close(code, reason)
+            self.closed.set()
+
+
+async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    await websocket.accept()
+    await websocket.close(code, reason)
+
+
+async def docs_endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    settings = services.settings
+    room_name = str(websocket.path_params["room"])
+    try:
+        async with asyncio.timeout(settings.handshake_timeout_seconds):
+            caller = await identify_websocket(websocket, services)
+            if caller is None:
+                await _refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
+                return
+            access, page = await services.access.page_by_room(caller.auth.user, room_name)
+    except TimeoutError:
+        await _refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
+        return
+    except Forbidden as exc:
+        await _refuse(websocket, close_codes.FORBIDDEN, exc.detail)
+        return
+    except NotFound:
+        await _refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown room")
+        return
+    connection = DocConnection(
+        websocket,
+        user_id=caller.auth.user.id,
+        project_id=page.project_id,
+        can_write=access.can_edit_page(page),
+        queue_size=settings.ws_send_queue_messages,
+    )
+    try:
+        services.connections.add(connection)
+    except TooManyConnections as exc:
+        await _refuse(websocket, close_codes.RATE_LIMITED, str(exc))
+        return
+    try:
+        await websocket.accept()
+        await _serve(services, connection, room_info(page))
+    finally:
+        services.connections.remove(connection)
+
+
+async def _serve(services: Services, connection: DocConnection, info: RoomInfo) -> None:
+    rooms = services.documents.rooms
+    try:
+        room = await rooms.join(info, connection)
+    except Exception:
+        log.exception("loading room %s failed", info.room)
+        await connection.websocket.close(close_codes.INTERNAL, "could not load the page")
+        return
+    try:
+        connection.send(encode_message(SyncStep1(room.doc.state_vector())))
+        snapshot = room.awareness.snapshot()
+        if snapshot is not None:
+            connection.send(snapshot)
+        await _run(services, room, connection)
+    finally:
+        rooms.leave(room, connection)
+
+
+async def _run(services: Services, room: Room, connection: DocConnection) -> None:
+    sender = asyncio.create_task(_send_loop(connection))
+    receiver = asyncio.create_task(_receive_loop(services, room, connection))
+    closer = asyncio.create_task(connection.closed.wait())
+    done, pending = await asyncio.wait(
+        {sender, receiver, closer}, return_when=asyncio.FIRST_COMPLETED
+    )
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    outcome: Close | None = connection.close_request
+    for task in done:
+        if task is closer or task.cancelled():
+            continue
+        error = task.exception()
+        if isinstance(error, Close):
+            outcome = outcome or error
+        elif isinstance(error, WebSocketDisconnect | OSError):
+            return
+        elif error is not None:
+            log.error("connection to %s failed", room.name, exc_info=error)
+            outcome = outcome or Close(close_codes.INTERNAL, "internal error")
+    connection.state = ConnectionState.CLOSING
+    if outcome is not None and connection.websocket.client_state is WebSocketState.CONNECTED:
+        try:
+            await connection.websocket.close(outcome.code, outcome.reason)
+        except (RuntimeError, OSError, WebSocketDisconnect):
+            pass
+
+
+async def _send_loop(connection: DocConnection) -> None:
+    while True:
+        frame = await connection.queue.get()
+        await connection.websocket.send_bytes(frame)
+
+
+async def _receive_loop(services: Services, room: Room, connection: DocConnection) -> None:
+    settings = services.settings
+    bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
+    while True:
+        try:
+            async with asyncio.timeout(settings.idle_timeout_seconds):
+                message = await connection.websocket.receive()
+        except TimeoutError:
+            raise Close(close_codes.TIMEOUT, "idle for too long") from None
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        frame = message.get("bytes")
+        if frame is None:
+            raise Close(close_codes.MALFORMED, "this protocol uses binary frames")
+        if not bucket.take():
+            raise Close(close_codes.RATE_LIMITED, "too many messages")
+        _handle(services, room, connection, frame)
+
+
+def _handle(services: Services, room: Room, connection: DocConnection, frame: bytes) -> None:
+    try:
+        message = decode_message(frame)
+        match message:
+            case SyncStep1(state_vector=state_vector):
+                reply = room.doc.encode_state_as_update(state_vector)
+                connection.send(encode_message(SyncStep2(reply)))
+            case SyncStep2(update=update) | SyncUpdate(update=update):
+                if not services.documents.rooms.apply_client_update(room, connection, update):
+                    connection.dropped_updates += 1
+            case AwarenessMessage(entries=entries):
+                relay = room.awareness.apply(connection, entries)
+                if relay is not None:
+                    room.broadcast(relay, exclude=connection)
+            case QueryAwareness():
+                snapshot = room.awareness.snapshot()
+                if snapshot is not None:
+                    connection.send(snapshot)
+            case PermissionDenied():
+                pass
+    except (MalformedMessage, crdt.MalformedUpdate) as exc:
+        raise Close(close_codes.MALFORMED, "malformed message") from exc
+    except DocumentTooLarge as exc:
+        raise Close(close_codes.TOO_BIG, str(exc)) from exc
+    except StoreBackedUp as exc:
+        raise Close(close_codes.TRY_AGAIN_LATER, str(exc)) from exc

@@ -1,0 +1,184 @@
+"""Durable documents: group commits of updates, compaction into snapshots, versions.
+
+Updates are queued in memory and written by one task in batches (one transaction per batch,
+`persist_batch_ms` apart). A clean shutdown flushes; a crash loses at most one batch window,
+which reconnecting clients re-send during their sync. Compaction and version encoding build
+their own documents from stored bytes in a worker thread, so the event loop never stalls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from twinspace.clock import utcnow
+from twinspace.config import Settings
+from twinspace.realtime import crdt
+from twinspace.storage import Storage
+from twinspace.storage.documents import StoredDocument
+
+log = logging.getLogger("twinspace.realtime.persistence")
+
+MAX_QUEUED_BYTES = 64 * 1024 * 1024
+RETRY_DELAYS = (0.05, 0.2, 1.0, 2.0, 5.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DurableState:
+    """A document's stored content merged into one update, and its size."""
+
+    state: bytes
+    leftover: tuple[bytes, ...]
+
+
+class DocumentPersistence:
+    def __init__(self, storage: Storage, settings: Settings, engine: crdt.Engine) -> None:
+        self._storage = storage
+        self._settings = settings
+        self._engine = engine
+        self._queue: list[tuple[str, bytes]] = []
+        self._queued_bytes = 0
+        self._wakeup = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
+        self._since_snapshot: Counter[str] = Counter()
+        self._compacting: dict[str, asyncio.Task[None]] = {}
+        self.failing = False
+        self.batches_written = 0
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="doc-persistence")
+
+    async def stop(self) -> None:
+        """Flush everything queued, wait for compactions, stop the writer."""
+        await self.flush()
+        if self._compacting:
+            await asyncio.gather(*self._compacting.values(), return_exceptions=True)
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    # -- writes ---------------------------------------------------------------------------
+
+    @property
+    def accepting(self) -> bool:
+        """False while the store is failing and the in-memory queue is at its bound."""
+        return self._queued_bytes < MAX_QUEUED_BYTES
+
+    def append(self, room: str, update: bytes) -> None:
+        self._queue.append((room, update))
+        self._queued_bytes += len(update)
+        self._since_snapshot[room] += 1
+        self._idle.clear()
+        self._wakeup.set()
+
+    async def flush(self) -> None:
+        """Wait until everything appended so far is committed."""
+        if self._task is None or self._task.done():
+            await self._write_all()
+            return
+        self._wakeup.set()
+        await self._idle.wait()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            if self._settings.persist_batch_ms:
+                await asyncio.sleep(self._settings.persist_batch_ms / 1000)
+            await self._write_all()
+
+    async def _write_all(self) -> None:
+        attempt = 0
+        while self._queue:
+            batch, self._queue = self._queue, []
+            try:
+                async with self._storage.transaction() as tx:
+                    await tx.documents.append(batch, utcnow())
+            except Exception as exc:
+                self._queue[:0] = batch
+                self.failing = True
+                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                attempt += 1
+                log.error(
+                    "storing %d document updates failed (%s); retrying in %.2fs",
+                    len(batch),
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                continue
+            attempt = 0
+            self.failing = False
+            self.batches_written += 1
+            self._queued_bytes -= sum(len(update) for _, update in batch)
+            self._schedule_compactions({room for room, _ in batch})
+        self._idle.set()
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def load(self, room: str) -> StoredDocument:
+        await self.flush()
+        stored = await self._storage.documents.load(room)
+        self._since_snapshot[room] = len(stored.updates)
+        return stored
+
+    async def durable_state(self, room: str) -> DurableState:
+        """Everything stored for `room`, merged in a worker thread."""
+        await self.flush()
+        stored = await self._storage.documents.load(room)
+        inputs = ([stored.snapshot] if stored.snapshot else []) + [u for _, u in stored.updates]
+        result = await asyncio.to_thread(crdt.compact, inputs, self._engine)
+        return DurableState(result.state, result.leftover)
+
+    def forget(self, room: str) -> None:
+        """The room is unloaded: stop tracking its counters."""
+        self._since_snapshot.pop(room, None)
+
+    # -- compaction -----------------------------------------------------------------------
+
+    def _schedule_compactions(self, rooms: set[str]) -> None:
+        for room in rooms:
+            if (
+                self._since_snapshot[room] >= self._settings.compact_after_updates
+                and room not in self._compacting
+            ):
+                task = asyncio.create_task(self.compact(room), name=f"compact:{room}")
+                self._compacting[room] = task
+                task.add_done_callback(self._compaction_done)
+
+    def _compaction_done(self, task: asyncio.Task[None]) -> None:
+        for room, running in list(self._compacting.items()):
+            if running is task:
+                del self._compacting[room]
+
+    async def compact(self, room: str) -> None:
+        """Replace the stored log of `room` by one snapshot (leftovers stay in the log)."""
+        try:
+            stored = await self._storage.documents.load(room)
+            if not stored.updates:
+                return
+            inputs = ([stored.snapshot] if stored.snapshot else []) + [u for _, u in stored.updates]
+            result = await asyncio.to_thread(crdt.compact, inputs, self._engine)
+            upto = stored.updates[-1][0]
+            async with self._storage.transaction() as tx:
+                await tx.documents.replace_with_snapshot(
+                    room, result.state, upto, result.leftover, utcnow()
+                )
+            self._since_snapshot[room] = max(
+                0, self._since_snapshot[room] - len(stored.updates)
+            ) + len(result.leftover)
+            log.debug(
+                "compacted %s: %d updates into %d bytes",
+                room,
+                len(stored.updates),
+                len(result.state),
+            )
+        except Exception:
+            log.exception("compaction of %s failed; the update log is kept", room)
