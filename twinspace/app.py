@@ -17,14 +17,25 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from twinspace import __version__
 from twinspace.clock import utcnow
 from twinspace.config import Settings
-from twinspace.http import projects, registry, session, spaces
+from twinspace.http import (
+    boards,
+    chat,
+    labels,
+    media,
+    page_content,
+    projects,
+    registry,
+    session,
+    spaces,
+    training,
+)
 from twinspace.http.api import API_PREFIX, ApiRouter, Endpoint, openapi_document, starlette_routes
 from twinspace.http.middleware import (
     BodyLimitMiddleware,
@@ -33,11 +44,16 @@ from twinspace.http.middleware import (
 )
 from twinspace.http.problems import EXCEPTION_HANDLERS, problem
 from twinspace.metrics import Metrics
+from twinspace.realtime.docs_ws import docs_endpoint
+from twinspace.realtime.project_ws import project_events_endpoint
 from twinspace.services import Services
 
 log = logging.getLogger("twinspace.app")
 
-ROUTERS: list[ApiRouter] = [session.router, registry.router, projects.router, spaces.router]
+ROUTERS: list[ApiRouter] = [
+    session.router, registry.router, projects.router, spaces.router, page_content.router,
+    training.router, labels.router, chat.router, boards.router, media.router,
+]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0
 
@@ -128,6 +144,9 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         Route(API_PREFIX + "/openapi.json", openapi_json),
         *api_routes,
         Route("/api/{rest:path}", _api_fallback(api_routes), methods=all_methods),
+        WebSocketRoute("/ws/docs/{room}", docs_endpoint),
+        WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
+        *media.routes,
     ]
     web_dir = settings.web_dir or _default_web_dir()
     if (web_dir / "index.html").is_file():
@@ -142,6 +161,7 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         services = await Services.start(settings, metrics)
         app.state.services = services
+        services.start_background()
         maintenance = asyncio.create_task(_maintenance(services), name="maintenance")
         try:
             yield {}

@@ -58,10 +58,17 @@ class Settings(BaseModel):
     ws_send_queue_messages: int = Field(1024, ge=1)
 
     # realtime
+    crdt_engine: Literal["y-py", "pycrdt"] | None = None
     room_grace_seconds: float = Field(10.0, ge=0)
     persist_batch_ms: int = Field(20, ge=0, le=5000)
     compact_after_updates: int = Field(500, ge=2)
     version_interval_seconds: int = Field(600, ge=1)
+    page_settle_seconds: float = Field(5.0, ge=0)
+
+    # project events socket, chat, boards and uploads
+    events_replay_events: int = Field(1000, ge=0, le=100_000)
+    events_replay_seconds: float = Field(600.0, ge=0, le=86_400)
+    max_image_pixels: int = Field(50_000_000, ge=10_000, le=500_000_000)
 
     # privacy
     pupil_retention_days: int = Field(365, ge=0)

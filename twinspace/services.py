@@ -7,9 +7,20 @@ from dataclasses import dataclass
 from twinspace.accounts.service import AccountService
 from twinspace.config import Settings
 from twinspace.events import EventHub
+from twinspace.labels import LabelService
 from twinspace.metrics import Metrics
+from twinspace.moderation.pipeline import ModerationHook, PassThroughModeration
+from twinspace.realtime.boards import BoardService
+from twinspace.realtime.bus import LocalBus
+from twinspace.realtime.chat import ChatService
+from twinspace.realtime.connections import ConnectionRegistry
+from twinspace.realtime.documents import DocumentService
+from twinspace.realtime.events_hub import EventsHub
+from twinspace.realtime.media import MediaService
+from twinspace.realtime.presence import Presence
 from twinspace.registry import RegistryService
 from twinspace.storage import Storage
+from twinspace.training import TrainingService
 from twinspace.workspace.access import AccessRules
 from twinspace.workspace.pages import PageService
 from twinspace.workspace.projects import ProjectService
@@ -28,6 +39,17 @@ class Services:
     projects: ProjectService
     pages: PageService
     spaces: SpaceService
+    training: TrainingService
+    labels: LabelService
+    connections: ConnectionRegistry
+    documents: DocumentService
+    bus: LocalBus
+    moderation: ModerationHook
+    project_events: EventsHub
+    presence: Presence
+    chat: ChatService
+    boards: BoardService
+    media: MediaService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -38,12 +60,37 @@ class Services:
         accounts = AccountService(storage, settings, events)
         registry = RegistryService(storage, accounts)
         access = AccessRules(storage)
-        return cls(
+        bus = LocalBus()
+        moderation = PassThroughModeration()
+        project_events = EventsHub(bus, replay_events=settings.events_replay_events,
+                                   replay_seconds=settings.events_replay_seconds)
+        boards = BoardService(storage, project_events, moderation, access)
+        services = cls(
             settings=settings, storage=storage, events=events, metrics=metrics or Metrics(),
             accounts=accounts, registry=registry, access=access,
             projects=ProjectService(storage, access, registry, events),
             pages=PageService(storage, events), spaces=SpaceService(storage),
+            training=TrainingService(storage, registry),
+            labels=LabelService(storage, access, registry),
+            connections=ConnectionRegistry(settings),
+            documents=DocumentService(storage, settings, access),
+            bus=bus, moderation=moderation, project_events=project_events,
+            presence=Presence(project_events),
+            chat=ChatService(storage, project_events, moderation, access), boards=boards,
+            media=MediaService(storage, project_events, moderation, access, boards,
+                               media_dir=settings.media_dir,
+                               quota_bytes=settings.project_quota_bytes,
+                               max_image_pixels=settings.max_image_pixels),
         )
+        events.subscribe(services.connections.on_event)
+        events.subscribe(services.documents.on_event)
+        events.subscribe(project_events.on_domain_event)
+        return services
+
+    def start_background(self) -> None:
+        """Start the tasks a serving app needs (the CLI's one-shot commands skip them)."""
+        self.documents.start()
 
     async def stop(self) -> None:
+        await self.documents.stop()
         await self.storage.close()

@@ -9,8 +9,16 @@ import httpx
 
 from tests.support.server import LiveServer
 from twinspace.clock import utcnow
-from twinspace.storage.records import ClassRecord, ProjectRecord, SchoolRecord, UserRecord
+from twinspace.storage.records import (
+    BoardRecord,
+    ChannelRecord,
+    ClassRecord,
+    ProjectRecord,
+    SchoolRecord,
+    UserRecord,
+)
 from twinspace.types import (
+    ChannelKind,
     Ownership,
     ProjectKind,
     Role,
@@ -20,6 +28,7 @@ from twinspace.types import (
     UserKind,
 )
 from twinspace.workspace.projects import NewProject
+from twinspace.workspace.spaces import NewBoard, NewChannel
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -117,3 +126,16 @@ class World:
         """A PL + IT project: (project, Polish founder, Italian founder)."""
         pl, it = await self.teacher("PL"), await self.teacher("IT")
         return await self.project(pl, it), pl, it
+
+    async def channel(self, project: ProjectRecord, teacher: Person, *,
+                      kind: ChannelKind = ChannelKind.PROJECT, class_id: int | None = None,
+                      name: str | None = None) -> ChannelRecord:
+        access = await self.services.access.project(teacher.user, project.id)
+        return await self.services.spaces.create_channel(access, NewChannel(
+            name=name or f"channel {next(_counter)}", kind=kind, class_id=class_id))
+
+    async def board(self, project: ProjectRecord, teacher: Person,
+                    title: str | None = None) -> BoardRecord:
+        access = await self.services.access.project(teacher.user, project.id)
+        return await self.services.spaces.create_board(access, NewBoard(
+            title=title or f"board {next(_counter)}"))

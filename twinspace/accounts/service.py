@@ -156,11 +156,15 @@ class AccountService:
 
     # -- account creation -------------------------------------------------------------
 
-    async def unique_pupil_username(self, display_name: str) -> str:
+    async def unique_pupil_username(self, display_name: str,
+                                    reserved: set[str] | None = None) -> str:
         base = _username_base(display_name)
+        reserved = reserved if reserved is not None else set()
         for _ in range(50):
             candidate = f"{base}{secrets.randbelow(900) + 100}"
-            if not await self._storage.users.username_taken(candidate):
+            if candidate not in reserved and \
+                    not await self._storage.users.username_taken(candidate):
+                reserved.add(candidate)
                 return candidate
         raise RuleViolation("could not find a free username; try another display name")
 
@@ -173,9 +177,10 @@ class AccountService:
         if school is None:
             raise NotFound("no such class")
         prepared = []
+        chosen: set[str] = set()
         for name in names:
             password = generate_pupil_password()
-            prepared.append((name, await self.unique_pupil_username(name), password,
+            prepared.append((name, await self.unique_pupil_username(name, chosen), password,
                              await self.passwords.hash(password)))
         created: list[PupilCredentials] = []
         now = utcnow()

@@ -11,10 +11,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
+from twinspace.storage.boards import BoardContentRepo
+from twinspace.storage.chat import MessageRepo, ReadRepo
 from twinspace.storage.db import Database, Executor, SchemaTooNew, StorageError
+from twinspace.storage.documents import DocumentRepo
+from twinspace.storage.labels import LabelRepo
+from twinspace.storage.media import MediaRepo
 from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
 from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
+from twinspace.storage.training import TrainingRepo
 
 __all__ = ["Database", "Repositories", "SchemaTooNew", "Storage", "StorageError"]
 
@@ -37,6 +43,13 @@ class Repositories:
         self.pages = PageRepo(ex)
         self.channels = ChannelRepo(ex)
         self.boards = BoardRepo(ex)
+        self.training = TrainingRepo(ex)
+        self.labels = LabelRepo(ex)
+        self.documents = DocumentRepo(ex)
+        self.messages = MessageRepo(ex)
+        self.reads = ReadRepo(ex)
+        self.board_content = BoardContentRepo(ex)
+        self.media = MediaRepo(ex)
 
 
 class Storage(Repositories):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -46,11 +47,6 @@ class Executor(Protocol):
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None: ...
 
 
-def _rows(cursor_rows: Any, description: Any) -> list[Row]:
-    names = [col[0] for col in description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cursor_rows]
-
-
 class _ConnectionExecutor:
     """Runs statements on one connection, with no transaction handling of its own."""
 
@@ -62,9 +58,10 @@ class _ConnectionExecutor:
         return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            raw = await cursor.fetchall()
-            return _rows(raw, cursor.description)
+        # One worker-thread call: a cursor left open between calls would pin an old snapshot
+        # for every other read sharing the connection.
+        rows = await self._conn.execute_fetchall(sql, params)
+        return [dict(row) for row in rows]
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._conn.execute(sql, params) as cursor:
@@ -128,6 +125,7 @@ class Database:
 
     async def _open(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
         await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")

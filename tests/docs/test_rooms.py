@@ -1,0 +1,85 @@
+"""Room lifecycle: loaded once, relays, unloaded after the grace period, nothing leaks."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from tests.docs.conftest import Classroom
+from tests.support.node import Peer
+from tests.support.yclient import YClient
+from twinspace.realtime.rooms import RoomState
+
+
+async def _until(predicate: object, within: float = 10) -> None:
+    async with asyncio.timeout(within):
+        while not predicate():  # type: ignore[operator]
+            await asyncio.sleep(0.02)
+
+
+async def test_concurrent_joins_load_the_room_once(classroom: Classroom) -> None:
+    rooms = classroom.services.documents.rooms
+    people = [classroom.teacher, classroom.partner, *classroom.pupils]
+    clients = await asyncio.gather(*[
+        YClient.connect(classroom.world.server.ws_url, classroom.page.room, token=p.token)
+        for p in people * 2])
+    await asyncio.gather(*[c.sync() for c in clients])
+    assert rooms.loads == 1
+    assert len(rooms.rooms[classroom.page.room].clients) == len(clients)
+    clients[0].doc.insert_text(0, "fan-out")
+    await asyncio.gather(*[c.wait_for(lambda c=c: c.doc.text() == "fan-out") for c in clients])
+    await asyncio.gather(*[c.close() for c in clients])
+
+
+async def test_room_unloads_after_grace_and_nothing_leaks(classroom: Classroom) -> None:
+    documents = classroom.services.documents
+    rooms = documents.rooms
+    tasks_before = len(asyncio.all_tasks())
+    for round_ in range(3):
+        clients = [await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
+                                         token=p.token) for p in classroom.pupils]
+        await asyncio.gather(*[c.sync() for c in clients])
+        for n, client in enumerate(clients):
+            await client.set_awareness(client.doc.client_id, 1, f'{{"n": {n}}}')
+        room = rooms.rooms[classroom.page.room]
+        await _until(lambda room=room: len(room.awareness.states()) == 3)
+        clients[0].doc.insert_text(0, str(round_))
+        await clients[1].wait_for(lambda c=clients[1]: str(round_) in c.doc.text())
+        await asyncio.gather(*[c.close() for c in clients])
+        await _until(lambda room=room: room.state is RoomState.CLOSED)
+        assert room.awareness.is_empty()
+        assert rooms.stats() == {"rooms": 0, "loading": 0, "unloading": 0, "clients": 0,
+                                 "awareness_clients": 0}
+        assert classroom.services.connections.count() == 0
+    assert rooms.loads == 3
+    del room
+    gc.collect()
+    await _until(lambda: len(asyncio.all_tasks()) <= tasks_before)
+    text = await documents.plain_text(classroom.page.room)
+    assert sorted(text) == ["0", "1", "2"]
+
+
+async def test_rejoining_during_grace_keeps_the_room(classroom: Classroom) -> None:
+    rooms = classroom.services.documents.rooms
+    first = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
+                                  token=classroom.teacher.token)
+    await first.sync()
+    await first.close()
+    second = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
+                                   token=classroom.teacher.token)
+    await second.sync()
+    assert rooms.loads == 1
+    await second.close()
+
+
+async def test_awareness_appears_and_disappears(classroom: Classroom) -> None:
+    url, room = classroom.url(), classroom.page.room
+    async with await Peer.start(url, room, token=classroom.pupils[0].token) as a, \
+            await Peer.start(url, room, token=classroom.pupils[1].token) as b:
+        await a.wait_synced()
+        await b.wait_synced()
+        await a.set_awareness({"user": {"name": "Zosia", "color": "#c00"}})
+        state = await b.wait_state(lambda s: str(a.client_id) in s["awareness"])
+        assert state["awareness"][str(a.client_id)]["user"]["name"] == "Zosia"
+        await a.close()
+        await b.wait_state(lambda s: str(a.client_id) not in s["awareness"])
