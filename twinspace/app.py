@@ -29,6 +29,7 @@ from twinspace.http import (
     chat,
     labels,
     media,
+    moderation,
     page_content,
     projects,
     registry,
@@ -53,6 +54,7 @@ log = logging.getLogger("twinspace.app")
 ROUTERS: list[ApiRouter] = [
     session.router, registry.router, projects.router, spaces.router, page_content.router,
     training.router, labels.router, chat.router, boards.router, media.router,
+    moderation.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0
@@ -123,6 +125,7 @@ async def _maintenance(services: Services) -> None:
             removed = await services.storage.sessions.delete_expired(utcnow())
             if removed:
                 log.info("removed %d expired sessions", removed)
+            await services.moderation.privacy.apply_retention()
         except Exception:
             log.exception("maintenance failed")
         await asyncio.sleep(MAINTENANCE_EVERY)

@@ -70,6 +70,11 @@ class Settings(BaseModel):
     events_replay_seconds: float = Field(600.0, ge=0, le=86_400)
     max_image_pixels: int = Field(50_000_000, ge=10_000, le=500_000_000)
 
+    # moderation
+    wordlist_dir: Path | None = None
+    posts_per_minute: float = Field(30.0, gt=0)
+    post_burst: int = Field(10, ge=1)
+
     # privacy
     pupil_retention_days: int = Field(365, ge=0)
 

@@ -30,6 +30,15 @@ class PageDeleted:
 
 
 @dataclass(frozen=True, slots=True)
+class PageVersionRestored:
+    project_id: int
+    page_id: int
+    version_id: int
+    saved_version_id: int
+    actor_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class MemberRemoved:
     project_id: int
     user_id: int
@@ -56,8 +65,8 @@ class SessionsRevoked:
 
 
 DomainEvent = (
-    PageLockChanged | PageDeleted | MemberRemoved | MemberRoleChanged | ProjectStateChanged
-    | SessionsRevoked
+    PageLockChanged | PageDeleted | PageVersionRestored | MemberRemoved | MemberRoleChanged
+    | ProjectStateChanged | SessionsRevoked
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

@@ -9,7 +9,7 @@ from twinspace.config import Settings
 from twinspace.events import EventHub
 from twinspace.labels import LabelService
 from twinspace.metrics import Metrics
-from twinspace.moderation.pipeline import ModerationHook, PassThroughModeration
+from twinspace.moderation.service import Moderation
 from twinspace.realtime.boards import BoardService
 from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.chat import ChatService
@@ -44,7 +44,7 @@ class Services:
     connections: ConnectionRegistry
     documents: DocumentService
     bus: LocalBus
-    moderation: ModerationHook
+    moderation: Moderation
     project_events: EventsHub
     presence: Presence
     chat: ChatService
@@ -61,10 +61,13 @@ class Services:
         registry = RegistryService(storage, accounts)
         access = AccessRules(storage)
         bus = LocalBus()
-        moderation = PassThroughModeration()
         project_events = EventsHub(bus, replay_events=settings.events_replay_events,
                                    replay_seconds=settings.events_replay_seconds)
-        boards = BoardService(storage, project_events, moderation, access)
+        documents = DocumentService(storage, settings, access, events)
+        moderation = Moderation(storage, settings, access, registry, project_events, documents,
+                                events)
+        hook = moderation.pipeline
+        boards = BoardService(storage, project_events, hook, access)
         services = cls(
             settings=settings, storage=storage, events=events, metrics=metrics or Metrics(),
             accounts=accounts, registry=registry, access=access,
@@ -73,11 +76,11 @@ class Services:
             training=TrainingService(storage, registry),
             labels=LabelService(storage, access, registry),
             connections=ConnectionRegistry(settings),
-            documents=DocumentService(storage, settings, access),
+            documents=documents,
             bus=bus, moderation=moderation, project_events=project_events,
             presence=Presence(project_events),
-            chat=ChatService(storage, project_events, moderation, access), boards=boards,
-            media=MediaService(storage, project_events, moderation, access, boards,
+            chat=ChatService(storage, project_events, hook, access), boards=boards,
+            media=MediaService(storage, project_events, hook, access, boards,
                                media_dir=settings.media_dir,
                                quota_bytes=settings.project_quota_bytes,
                                max_image_pixels=settings.max_image_pixels),
@@ -92,5 +95,6 @@ class Services:
         self.documents.start()
 
     async def stop(self) -> None:
+        await self.moderation.stop()
         await self.documents.stop()
         await self.storage.close()

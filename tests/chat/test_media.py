@@ -10,7 +10,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from tests.chat.conftest import Room
-from tests.chat.events import events
+from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.chat.conftest import Room
-from tests.chat.events import events
+from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
 from twinspace.realtime import close_codes

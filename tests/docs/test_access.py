@@ -9,6 +9,7 @@ from websockets.exceptions import InvalidStatus
 
 from tests.docs.conftest import Classroom
 from tests.support.node import Peer
+from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.realtime import close_codes
 
@@ -142,9 +143,8 @@ async def test_archiving_the_project_makes_the_page_read_only(classroom: Classro
     teacher.doc.insert_text(0, "after archive")
     room = classroom.services.documents.rooms.rooms[classroom.page.room]
     await asyncio.sleep(0)  # let the update leave the client
-    async with asyncio.timeout(5):
-        while not any(c.dropped_updates for c in room.clients):  # type: ignore[attr-defined]
-            await asyncio.sleep(0.01)
+    await eventually(lambda: any(c.dropped_updates  # type: ignore[attr-defined]
+                                 for c in room.clients), within=5)
     assert "after archive" not in await classroom.services.documents.plain_text(room.name)
     await teacher.close()
 

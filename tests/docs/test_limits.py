@@ -9,6 +9,7 @@ import pytest
 
 from tests.docs.conftest import Classroom
 from tests.support.node import Peer
+from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.realtime import close_codes
 from twinspace.realtime.protocol import SyncUpdate
@@ -96,9 +97,7 @@ async def test_connections_per_user(classroom: Classroom) -> None:
                                   token=classroom.pupils[0].token)
     assert await extra.wait_closed() == close_codes.RATE_LIMITED
     await clients[0].close()
-    async with asyncio.timeout(5):
-        while classroom.services.connections.count() > 2:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: classroom.services.connections.count() <= 2, within=5)
     replacement = await _connect(classroom, 0)
     await replacement.close()
 

@@ -16,6 +16,7 @@ import pytest
 
 from tests.docs.conftest import Classroom
 from tests.support.node import Peer
+from tests.support.poll import eventually
 from tests.support.server import free_port
 from tests.support.yclient import YClient
 from twinspace.realtime import crdt
@@ -36,14 +37,15 @@ async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -
         if i % 7 == 0:
             await asyncio.sleep(0.005)
     room = documents.rooms.rooms[classroom.page.room]
-    async with asyncio.timeout(10):
-        while len(room.doc.text()) < 120:
-            await asyncio.sleep(0.01)
+    await eventually(lambda: len(room.doc.text()) >= 120)
     await documents.persistence.flush()
     assert documents.persistence.batches_written < 60, "updates were batched"
-    async with asyncio.timeout(10):
-        while await classroom.services.storage.documents.update_count(room.name) >= 40:
-            await asyncio.sleep(0.05)
+    storage = classroom.services.storage
+
+    async def compacted() -> bool:
+        return await storage.documents.update_count(room.name) < 40
+
+    await eventually(compacted)
     stored = await classroom.services.storage.documents.load(room.name)
     assert stored.snapshot is not None, "the log was compacted into a snapshot"
     state = crdt.merge_updates([stored.snapshot, *[u for _, u in stored.updates]])

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
+
+import pytest
 
 from tests.docs.conftest import Classroom
 from tests.support.node import Peer
+from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.realtime.rooms import RoomState
 
 
-async def _until(predicate: object, within: float = 10) -> None:
-    async with asyncio.timeout(within):
-        while not predicate():  # type: ignore[operator]
-            await asyncio.sleep(0.02)
+async def _until(predicate: Callable[[], bool], within: float = 10) -> None:
+    await eventually(predicate, within=within)
 
 
 async def test_concurrent_joins_load_the_room_once(classroom: Classroom) -> None:
@@ -43,8 +45,9 @@ async def test_room_unloads_after_grace_and_nothing_leaks(classroom: Classroom) 
             await client.set_awareness(client.doc.client_id, 1, f'{{"n": {n}}}')
         room = rooms.rooms[classroom.page.room]
         await _until(lambda room=room: len(room.awareness.states()) == 3)
-        clients[0].doc.insert_text(0, str(round_))
-        await clients[1].wait_for(lambda c=clients[1]: str(round_) in c.doc.text())
+        mark = str(round_)
+        clients[0].doc.insert_text(0, mark)
+        await clients[1].wait_for(lambda c=clients[1], mark=mark: mark in c.doc.text())
         await asyncio.gather(*[c.close() for c in clients])
         await _until(lambda room=room: room.state is RoomState.CLOSED)
         assert room.awareness.is_empty()
@@ -59,6 +62,7 @@ async def test_room_unloads_after_grace_and_nothing_leaks(classroom: Classroom) 
     assert sorted(text) == ["0", "1", "2"]
 
 
+@pytest.mark.parametrize("settings_overrides", [{"room_grace_seconds": 5.0}])
 async def test_rejoining_during_grace_keeps_the_room(classroom: Classroom) -> None:
     rooms = classroom.services.documents.rooms
     first = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,

@@ -27,6 +27,7 @@ class YClient:
         self.ws = ws
         self.doc = Document(engine)
         self.received: list[Message] = []
+        self._sending: set[asyncio.Future[None]] = set()
         self.doc.on_update(self._local_update)
         self._reader = asyncio.create_task(self._read())
         self._changed = asyncio.Event()
@@ -42,7 +43,9 @@ class YClient:
 
     def _local_update(self, event: UpdateEvent) -> None:
         if event.local:
-            asyncio.ensure_future(self.send(SyncUpdate(event.update)))
+            task = asyncio.ensure_future(self.send(SyncUpdate(event.update)))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
 
     async def send(self, message: Message) -> None:
         await self.ws.send(encode_message(message))

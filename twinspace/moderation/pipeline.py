@@ -47,18 +47,6 @@ class ItemStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Submission:
-    project_id: int
-    author: UserRecord
-    role: Role
-    kind: ItemKind
-    space: SpaceKind
-    space_id: int
-    text: str
-    board_requires_approval: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class Flag:
     """One finding shown to teachers: category, readable reason and the matched span."""
 
@@ -70,11 +58,25 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
+class Submission:
+    project_id: int
+    author: UserRecord
+    role: Role
+    kind: ItemKind
+    space: SpaceKind
+    space_id: int
+    text: str
+    board_requires_approval: bool = False
+    findings: tuple[Flag, ...] = ()  # made before submitting (image classifiers)
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     outcome: Outcome
     reason: str | None = None
     flags: tuple[Flag, ...] = ()
     text: str | None = None  # replacement text when the policy masks a finding
+    cause: str | None = None  # why it is held: "filter", "pre" or "approval"
 
     @property
     def status(self) -> ItemStatus:
@@ -124,7 +126,8 @@ class PassThroughModeration:
 
     async def submit(self, submission: Submission) -> Decision:
         if submission.board_requires_approval and submission.role is Role.PUPIL:
-            return Decision(Outcome.HELD, reason="this board needs a teacher's approval")
+            return Decision(Outcome.HELD, reason="this board needs a teacher's approval",
+                            cause="approval")
         return Decision(Outcome.PUBLISHED)
 
     async def recorded(self, ref: ContentRef, decision: Decision) -> None:

@@ -219,6 +219,7 @@ def notify_teachers(
         ref.project_id,
         "moderation.notice",
         {
+            "kind": decision.status.value,
             "item": ref.kind.value,
             "item_id": ref.item_id,
             "status": decision.status.value,

@@ -16,9 +16,11 @@ from twinspace.config import Settings
 from twinspace.errors import NotFound, Unavailable
 from twinspace.events import (
     DomainEvent,
+    EventHub,
     MemberRoleChanged,
     PageDeleted,
     PageLockChanged,
+    PageVersionRestored,
     ProjectStateChanged,
 )
 from twinspace.realtime import close_codes, crdt
@@ -112,8 +114,10 @@ class PageWriteRules:
 
 
 class DocumentService:
-    def __init__(self, storage: Storage, settings: Settings, access: AccessRules) -> None:
+    def __init__(self, storage: Storage, settings: Settings, access: AccessRules,
+                 events: EventHub) -> None:
         self._storage = storage
+        self._events = events
         self._settings = settings
         self.engine = (
             crdt.Engine(settings.crdt_engine) if settings.crdt_engine else crdt.default_engine()
@@ -125,6 +129,7 @@ class DocumentService:
         self._edited_rooms: dict[str, RoomInfo] = {}
         self._settle_timers: dict[str, asyncio.TimerHandle] = {}
         self._settled_listeners: list[Callable[[RoomInfo], None]] = []
+        self._version_tasks: set[asyncio.Task[None]] = set()
         self.rooms.on_edit(self._on_edit)
         self.rooms.on_unload(self._on_unload)
 
@@ -144,6 +149,8 @@ class DocumentService:
             self._versioner.cancel()
             await asyncio.gather(self._versioner, return_exceptions=True)
         await self._write_auto_versions(force=True)
+        if self._version_tasks:
+            await asyncio.gather(*self._version_tasks, return_exceptions=True)
         await self.persistence.stop()
 
     # -- edits settle (moderation scans) and automatic versions -----------------------------------
@@ -172,7 +179,9 @@ class DocumentService:
 
     def _on_unload(self, room: Room) -> None:
         if room.name in self._edited_rooms:
-            asyncio.create_task(self._auto_version(self._edited_rooms.pop(room.name)))
+            task = asyncio.create_task(self._auto_version(self._edited_rooms.pop(room.name)))
+            self._version_tasks.add(task)
+            task.add_done_callback(self._version_tasks.discard)
 
     async def _auto_versions(self) -> None:
         period = min(60.0, self._settings.version_interval_seconds / 2)
@@ -256,6 +265,8 @@ class DocumentService:
         async with self.rooms.pinned(room_info(page)) as room:
             self.rooms.apply_server_update(room, lambda doc: crdt.restore(doc, old_state))
         await self.persistence.flush()
+        await self._events.publish(PageVersionRestored(page.project_id, page.id, version_id,
+                                                       saved.id, access.user.id))
         return saved
 
     # -- export -------------------------------------------------------------------------------

@@ -8,16 +8,20 @@ same photo uploaded twice in one project costs once; a refused upload leaves no 
 from __future__ import annotations
 
 import asyncio
-import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
-
 from twinspace.clock import utcnow
 from twinspace.errors import NotFound, PayloadTooLarge, RuleViolation, UnsupportedMedia
+from twinspace.moderation.filters import (
+    ImageRejected,
+    ImageTooLarge,
+    classifier_registry,
+    sanitize_image,
+)
 from twinspace.moderation.pipeline import (
     ContentRef,
+    Flag,
     ItemKind,
     ItemStatus,
     ModerationHook,
@@ -35,8 +39,6 @@ from twinspace.storage.media import MediaRecord, NewMedia
 from twinspace.storage.records import BoardRecord, UserRecord
 from twinspace.workspace.access import Access, AccessRules
 
-THUMB_SIZE = (320, 320)
-_PILLOW_FORMATS = {sniff.JPEG: "JPEG", sniff.PNG: "PNG", sniff.GIF: "GIF", sniff.WEBP: "WEBP"}
 _ISO_MEDIA = frozenset({sniff.MP4, sniff.MOV, sniff.M4A})
 _INLINE_KINDS = frozenset({"image", "audio", "video"})
 
@@ -58,10 +60,12 @@ class IncomingFile:
 @dataclass(frozen=True, slots=True)
 class EncodedImage:
     data: bytes
+    mime: str
     width: int
     height: int
     thumbnail: bytes
     thumb_mime: str
+    flags: tuple[Flag, ...]  # what image classifiers found
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,64 +77,22 @@ class Served:
     etag: str
 
 
-def _pixels_only(image: Image.Image) -> Image.Image:
-    """A new image built from raw pixels carries no EXIF, XMP, ICC profile or text chunks."""
-    if image.mode not in ("RGB", "RGBA", "L", "LA"):
-        alpha = image.mode in ("PA", "RGBa") or image.mode.endswith("A") \
-            or "transparency" in image.info
-        image = image.convert("RGBA" if alpha else "RGB")
-    return Image.frombytes(image.mode, image.size, image.tobytes())
+def reencode_image(path: Path, max_pixels: int, max_bytes: int) -> EncodedImage:
+    """Re-encode through moderation's image filter (orientation applied, every metadata block
+    dropped, pixels bounded, a thumbnail) and run the registered image classifiers.
 
-
-def _thumbnail(first: Image.Image) -> tuple[bytes, str]:
-    thumb = first.copy()
-    thumb.thumbnail(THUMB_SIZE)
-    out = io.BytesIO()
-    if thumb.mode in ("RGBA", "LA"):
-        thumb.save(out, "PNG", optimize=True)
-        return out.getvalue(), "image/png"
-    thumb.convert("RGB").save(out, "JPEG", quality=80)
-    return out.getvalue(), "image/jpeg"
-
-
-def reencode_image(path: Path, file_type: sniff.FileType, max_pixels: int) -> EncodedImage:
-    """Decode and re-encode an image: EXIF orientation applied, every metadata block (EXIF and
-    its GPS, XMP, ICC, comments) dropped, pixels bounded (frames included); plus a thumbnail.
-
-    The one place that strips image metadata; moderation's image filter may take it over.
     Blocking and CPU-heavy: run it in a worker thread.
     """
-    fmt = _PILLOW_FORMATS[file_type]
     try:
-        with Image.open(path, formats=[fmt]) as image:
-            frames = getattr(image, "n_frames", 1)
-            if image.width * image.height * frames > max_pixels:
-                raise RuleViolation(f"the image has too many pixels (at most {max_pixels})")
-            out = io.BytesIO()
-            if frames > 1 and fmt in ("GIF", "WEBP"):
-                durations = [int(f.info.get("duration", 100))
-                             for f in ImageSequence.Iterator(image)]
-                cleaned = [_pixels_only(f.convert("RGBA")) for f in ImageSequence.Iterator(image)]
-                cleaned[0].save(out, fmt, save_all=True, append_images=cleaned[1:],
-                                duration=durations, loop=int(image.info.get("loop", 0)))
-                first = cleaned[0]
-            else:
-                image.load()
-                first = _pixels_only(ImageOps.exif_transpose(image) or image)
-                if fmt == "JPEG":
-                    first = first if first.mode in ("RGB", "L") else first.convert("RGB")
-                    first.save(out, "JPEG", quality=88, optimize=True)
-                elif fmt == "WEBP":
-                    first.save(out, "WEBP", quality=85)
-                else:
-                    first.save(out, fmt, optimize=True)
-            thumbnail, thumb_mime = _thumbnail(first)
-            return EncodedImage(out.getvalue(), first.width, first.height, thumbnail,
-                                thumb_mime)
-    except Image.DecompressionBombError as exc:
-        raise RuleViolation("the image has too many pixels") from exc
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise UnsupportedMedia("the image could not be decoded") from exc
+        clean = sanitize_image(path.read_bytes(), max_bytes=max_bytes, max_pixels=max_pixels,
+                               max_total_pixels=max_pixels)
+    except ImageTooLarge as exc:
+        raise RuleViolation(str(exc)) from exc
+    except ImageRejected as exc:
+        raise UnsupportedMedia(str(exc)) from exc
+    flags = tuple(Flag(f.label, f.reason, 0, 0, "") for f in classifier_registry.classify(clean))
+    return EncodedImage(clean.data, clean.mime, clean.width, clean.height, clean.thumbnail,
+                        clean.thumbnail_mime, flags)
 
 
 def upload_ref(record: MediaRecord) -> ContentRef:
@@ -165,17 +127,20 @@ class MediaService:
             raise NotFound("no such media")
         return record
 
-    async def _store(self, incoming: IncomingFile, file_type: sniff.FileType) -> NewMedia:
-        """Clean the file's content and move it into the store; the row is not written yet."""
+    async def _store(self, incoming: IncomingFile, file_type: sniff.FileType
+                     ) -> tuple[NewMedia, tuple[Flag, ...]]:
+        """Clean the file's content and move it into the store; the row is not written yet.
+
+        Also returns what image classifiers found, for moderation."""
         name = safe_name(incoming.filename, file_type.extension)
         if file_type in sniff.IMAGES:
-            image = await asyncio.to_thread(reencode_image, incoming.path, file_type,
-                                            self._max_pixels)
+            image = await asyncio.to_thread(reencode_image, incoming.path, self._max_pixels,
+                                            max(incoming.size, 1))
             sha = await asyncio.to_thread(self.store.put_bytes, image.data)
             thumb = await asyncio.to_thread(self.store.put_bytes, image.thumbnail)
-            return NewMedia(0, 0, 0, sha, file_type.mime, file_type.kind, len(image.data), name,
+            return NewMedia(0, 0, 0, sha, image.mime, file_type.kind, len(image.data), name,
                             image.width, image.height, thumb, image.thumb_mime,
-                            len(image.thumbnail))
+                            len(image.thumbnail)), image.flags
         sha = incoming.sha256
         if file_type in _ISO_MEDIA:
             try:
@@ -185,7 +150,7 @@ class MediaService:
             sha = await asyncio.to_thread(hash_file, incoming.path)
         await asyncio.to_thread(self.store.adopt, incoming.path, sha)
         return NewMedia(0, 0, 0, sha, file_type.mime, file_type.kind, incoming.size, name,
-                        None, None, None, None, 0)
+                        None, None, None, None, 0), ()
 
     async def upload(self, access: Access, board: BoardRecord, incoming: IncomingFile
                      ) -> MediaRef:
@@ -197,13 +162,13 @@ class MediaService:
             raise UnsupportedMedia(
                 "this kind of file is not allowed (judged by its content, whatever its name)",
                 allowed=sorted({t.extension for t in sniff.ALLOWED}))
-        stored = await self._store(incoming, file_type)
+        stored, flags = await self._store(incoming, file_type)
         new = replace(stored, project_id=board.project_id, board_id=board.id,
                       uploader_id=access.user.id)
         decision = await self._moderation.submit(Submission(
             project_id=board.project_id, author=access.user, role=access.role,
             kind=ItemKind.UPLOAD, space=SpaceKind.BOARD, space_id=board.id,
-            text=new.original_name))
+            text=new.original_name, findings=flags))
         try:
             async with self._storage.transaction() as tx:
                 used = await tx.media.usage(board.project_id)

@@ -17,6 +17,15 @@ from twinspace.storage.db import Database, Executor, SchemaTooNew, StorageError
 from twinspace.storage.documents import DocumentRepo
 from twinspace.storage.labels import LabelRepo
 from twinspace.storage.media import MediaRepo
+from twinspace.storage.moderation import (
+    ActivityRepo,
+    AuditRepo,
+    FindingRepo,
+    MuteRepo,
+    PolicyRepo,
+    QueueRepo,
+    ReportRepo,
+)
 from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
 from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
@@ -46,6 +55,13 @@ class Repositories:
         self.training = TrainingRepo(ex)
         self.labels = LabelRepo(ex)
         self.documents = DocumentRepo(ex)
+        self.policies = PolicyRepo(ex)
+        self.mutes = MuteRepo(ex)
+        self.queue = QueueRepo(ex)
+        self.reports = ReportRepo(ex)
+        self.findings = FindingRepo(ex)
+        self.audit = AuditRepo(ex)
+        self.activity = ActivityRepo(ex)
         self.messages = MessageRepo(ex)
         self.reads = ReadRepo(ex)
         self.board_content = BoardContentRepo(ex)
