@@ -58,6 +58,16 @@ class ProjectStateChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveSessionChanged:
+    """A live session's state, read-only flag or admitted members changed: who may write in
+    its page, channel and board changes with it."""
+
+    project_id: int
+    session_id: int
+    page_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionsRevoked:
     """Every session of a user ended (logout everywhere, password reset, account erased)."""
 
@@ -66,7 +76,7 @@ class SessionsRevoked:
 
 DomainEvent = (
     PageLockChanged | PageDeleted | PageVersionRestored | MemberRemoved | MemberRoleChanged
-    | ProjectStateChanged | SessionsRevoked
+    | ProjectStateChanged | SessionsRevoked | LiveSessionChanged
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

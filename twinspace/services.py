@@ -22,6 +22,7 @@ from twinspace.registry import RegistryService
 from twinspace.storage import Storage
 from twinspace.training import TrainingService
 from twinspace.workspace.access import AccessRules
+from twinspace.workspace.live_sessions import LiveSessionService
 from twinspace.workspace.pages import PageService
 from twinspace.workspace.projects import ProjectService
 from twinspace.workspace.spaces import SpaceService
@@ -50,11 +51,13 @@ class Services:
     chat: ChatService
     boards: BoardService
     media: MediaService
+    live_sessions: LiveSessionService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        storage = Storage.sqlite(settings.database_path)
+        storage = Storage.sqlite(settings.database_path,
+                                 busy_timeout_ms=settings.db_busy_timeout_ms)
         await storage.connect()
         events = EventHub()
         accounts = AccountService(storage, settings, events)
@@ -68,22 +71,27 @@ class Services:
                                 events)
         hook = moderation.pipeline
         boards = BoardService(storage, project_events, hook, access)
+        presence = Presence(project_events)
+        pages = PageService(storage, events)
+        spaces = SpaceService(storage)
         services = cls(
             settings=settings, storage=storage, events=events, metrics=metrics or Metrics(),
             accounts=accounts, registry=registry, access=access,
             projects=ProjectService(storage, access, registry, events),
-            pages=PageService(storage, events), spaces=SpaceService(storage),
+            pages=pages, spaces=spaces,
             training=TrainingService(storage, registry),
             labels=LabelService(storage, access, registry),
             connections=ConnectionRegistry(settings),
             documents=documents,
             bus=bus, moderation=moderation, project_events=project_events,
-            presence=Presence(project_events),
+            presence=presence,
             chat=ChatService(storage, project_events, hook, access), boards=boards,
             media=MediaService(storage, project_events, hook, access, boards,
                                media_dir=settings.media_dir,
                                quota_bytes=settings.project_quota_bytes,
                                max_image_pixels=settings.max_image_pixels),
+            live_sessions=LiveSessionService(storage, access, events, project_events, presence,
+                                             documents, pages, spaces),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
@@ -93,8 +101,10 @@ class Services:
     def start_background(self) -> None:
         """Start the tasks a serving app needs (the CLI's one-shot commands skip them)."""
         self.documents.start()
+        self.live_sessions.start()
 
     async def stop(self) -> None:
+        await self.live_sessions.stop()
         await self.moderation.stop()
         await self.documents.stop()
         await self.storage.close()

@@ -33,6 +33,7 @@ from twinspace.realtime.limits import KeyedBuckets
 from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
 from twinspace.types import Role
+from twinspace.workspace.access import AccessRules, SpaceRestricted
 
 # What the author reads about a finding (kept simple: pupils are 3 to 19).
 PLAIN_WORDS: dict[str, str] = {
@@ -64,9 +65,10 @@ def describe(categories: set[str]) -> str:
 
 
 class ModerationPipeline:
-    def __init__(self, storage: Storage, settings: Settings, policies: PolicyBook,
-                 audit: AuditTrail, wordlists: WordLists) -> None:
+    def __init__(self, storage: Storage, settings: Settings, access: AccessRules,
+                 policies: PolicyBook, audit: AuditTrail, wordlists: WordLists) -> None:
         self._storage = storage
+        self._access = access  # space restrictions (live sessions) gate pupils too
         self._policies = policies
         self._audit = audit
         self._wordlists = wordlists
@@ -139,6 +141,11 @@ class ModerationPipeline:
         if mute is not None:
             raise Muted(f"you are muted in this project until {to_iso(mute.until)}",
                         until=to_iso(mute.until), reason=mute.reason)
+        block = await self._access.pupil_write_block(
+            project_id=submission.project_id, user_id=author.id, role=submission.role,
+            space=submission.space.value, space_id=submission.space_id)
+        if block is not None:
+            raise SpaceRestricted(block)
         if policy.quiet_hours is not None:
             zone = await self._zone_of(author)
             if policy.quiet_hours.active(now, zone):

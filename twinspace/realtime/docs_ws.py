@@ -6,7 +6,7 @@ import asyncio
 import logging
 from enum import Enum
 
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from twinspace.errors import Forbidden, NotFound
 from twinspace.http.auth import identify_websocket
@@ -26,6 +26,7 @@ from twinspace.realtime.protocol import (
     encode_message,
 )
 from twinspace.realtime.rooms import DocumentTooLarge, Room, RoomInfo, StoreBackedUp
+from twinspace.realtime.socket_loop import Close, refuse, run_connection
 from twinspace.services import Services
 
 log = logging.getLogger("twinspace.realtime.docs")
@@ -34,15 +35,6 @@ log = logging.getLogger("twinspace.realtime.docs")
 class ConnectionState(Enum):
     OPEN = "open"
     CLOSING = "closing"
-
-
-class Close(Exception):
-    """End this connection with a close code."""
-
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 class DocConnection:
@@ -82,11 +74,6 @@ class DocConnection:
             self.closed.set()
 
 
-async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    await websocket.accept()
-    await websocket.close(code, reason)
-
-
 async def docs_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     settings = services.settings
@@ -95,29 +82,29 @@ async def docs_endpoint(websocket: WebSocket) -> None:
         async with asyncio.timeout(settings.handshake_timeout_seconds):
             caller = await identify_websocket(websocket, services)
             if caller is None:
-                await _refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
+                await refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
                 return
             access, page = await services.access.page_by_room(caller.auth.user, room_name)
     except TimeoutError:
-        await _refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
+        await refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
         return
     except Forbidden as exc:
-        await _refuse(websocket, close_codes.FORBIDDEN, exc.detail)
+        await refuse(websocket, close_codes.FORBIDDEN, exc.detail)
         return
     except NotFound:
-        await _refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown room")
+        await refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown room")
         return
     connection = DocConnection(
         websocket,
         user_id=caller.auth.user.id,
         project_id=page.project_id,
-        can_write=access.can_edit_page(page),
+        can_write=await services.documents.write_rules.allowed(access, page),
         queue_size=settings.ws_send_queue_messages,
     )
     try:
         services.connections.add(connection)
     except TooManyConnections as exc:
-        await _refuse(websocket, close_codes.RATE_LIMITED, str(exc))
+        await refuse(websocket, close_codes.RATE_LIMITED, str(exc))
         return
     try:
         await websocket.accept()
@@ -139,45 +126,10 @@ async def _serve(services: Services, connection: DocConnection, info: RoomInfo) 
         snapshot = room.awareness.snapshot()
         if snapshot is not None:
             connection.send(snapshot)
-        await _run(services, room, connection)
+        await run_connection(connection, _receive_loop(services, room, connection),
+                             connection.websocket.send_bytes)
     finally:
         rooms.leave(room, connection)
-
-
-async def _run(services: Services, room: Room, connection: DocConnection) -> None:
-    sender = asyncio.create_task(_send_loop(connection))
-    receiver = asyncio.create_task(_receive_loop(services, room, connection))
-    closer = asyncio.create_task(connection.closed.wait())
-    done, pending = await asyncio.wait(
-        {sender, receiver, closer}, return_when=asyncio.FIRST_COMPLETED
-    )
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    outcome: Close | None = connection.close_request
-    for task in done:
-        if task is closer or task.cancelled():
-            continue
-        error = task.exception()
-        if isinstance(error, Close):
-            outcome = outcome or error
-        elif isinstance(error, WebSocketDisconnect | OSError):
-            return
-        elif error is not None:
-            log.error("connection to %s failed", room.name, exc_info=error)
-            outcome = outcome or Close(close_codes.INTERNAL, "internal error")
-    connection.state = ConnectionState.CLOSING
-    if outcome is not None and connection.websocket.client_state is WebSocketState.CONNECTED:
-        try:
-            await connection.websocket.close(outcome.code, outcome.reason)
-        except (RuntimeError, OSError, WebSocketDisconnect):
-            pass
-
-
-async def _send_loop(connection: DocConnection) -> None:
-    while True:
-        frame = await connection.queue.get()
-        await connection.websocket.send_bytes(frame)
 
 
 async def _receive_loop(services: Services, room: Room, connection: DocConnection) -> None:
@@ -212,7 +164,9 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
             case AwarenessMessage(entries=entries):
                 relay = room.awareness.apply(connection, entries)
                 if relay is not None:
-                    room.broadcast(relay, exclude=connection)
+                    # Echoed to the sender too, as the y-websocket server does: a client alone
+                    # on a page otherwise hears nothing and reconnects every 30 s.
+                    room.broadcast(relay)
             case QueryAwareness():
                 snapshot = room.awareness.snapshot()
                 if snapshot is not None:

@@ -17,6 +17,7 @@ from twinspace.errors import NotFound, Unavailable
 from twinspace.events import (
     DomainEvent,
     EventHub,
+    LiveSessionChanged,
     MemberRoleChanged,
     PageDeleted,
     PageLockChanged,
@@ -110,7 +111,16 @@ class PageWriteRules:
             access, fresh = await self._access.page(user, page.id)
         except NotFound:
             return False
-        return access.can_edit_page(fresh)
+        return await self.allowed(access, fresh)
+
+    async def allowed(self, access: Access, page: PageRecord) -> bool:
+        """Role and lock (access rules), then space restrictions such as live sessions."""
+        if not access.can_edit_page(page):
+            return False
+        block = await self._access.pupil_write_block(
+            project_id=page.project_id, user_id=access.user.id, role=access.role, space="page",
+            space_id=page.id)
+        return block is None
 
 
 class DocumentService:
@@ -123,8 +133,8 @@ class DocumentService:
             crdt.Engine(settings.crdt_engine) if settings.crdt_engine else crdt.default_engine()
         )
         self.persistence = DocumentPersistence(storage, settings, self.engine)
-        self.rooms = RoomManager(settings, self.persistence, self.engine)
         self.write_rules = PageWriteRules(storage, access)
+        self.rooms = RoomManager(settings, self.persistence, self.engine)
         self._versioner: asyncio.Task[None] | None = None
         self._edited_rooms: dict[str, RoomInfo] = {}
         self._settle_timers: dict[str, asyncio.TimerHandle] = {}
@@ -296,6 +306,8 @@ class DocumentService:
             await self._recheck_rooms(lambda room: room.name == event.room)
         elif isinstance(event, ProjectStateChanged | MemberRoleChanged):
             await self._recheck_rooms(lambda room: room.info.project_id == event.project_id)
+        elif isinstance(event, LiveSessionChanged):
+            await self._recheck_rooms(lambda room: room.info.page_id == event.page_id)
         elif isinstance(event, PageDeleted):
             room = self.rooms.rooms.get(event.room)
             if room is not None:

@@ -13,9 +13,16 @@ from pathlib import Path
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
 from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
-from twinspace.storage.db import Database, Executor, SchemaTooNew, StorageError
+from twinspace.storage.db import (
+    Database,
+    Executor,
+    SchemaTooNew,
+    StorageError,
+    ValueOutOfRange,
+)
 from twinspace.storage.documents import DocumentRepo
 from twinspace.storage.labels import LabelRepo
+from twinspace.storage.live_sessions import LiveSessionRepo
 from twinspace.storage.media import MediaRepo
 from twinspace.storage.moderation import (
     ActivityRepo,
@@ -31,7 +38,9 @@ from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
 from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
 from twinspace.storage.training import TrainingRepo
 
-__all__ = ["Database", "Repositories", "SchemaTooNew", "Storage", "StorageError"]
+__all__ = [
+    "Database", "Repositories", "SchemaTooNew", "Storage", "StorageError", "ValueOutOfRange",
+]
 
 
 class Repositories:
@@ -66,6 +75,7 @@ class Repositories:
         self.reads = ReadRepo(ex)
         self.board_content = BoardContentRepo(ex)
         self.media = MediaRepo(ex)
+        self.live_sessions = LiveSessionRepo(ex)
 
 
 class Storage(Repositories):
@@ -74,8 +84,8 @@ class Storage(Repositories):
         self.db = db
 
     @classmethod
-    def sqlite(cls, path: Path) -> Storage:
-        return cls(Database(path))
+    def sqlite(cls, path: Path, *, busy_timeout_ms: int = 5000) -> Storage:
+        return cls(Database(path, busy_timeout_ms=busy_timeout_ms))
 
     async def connect(self) -> None:
         await self.db.connect()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from twinspace.errors import Forbidden, NotFound
 from twinspace.storage import Storage
@@ -92,9 +93,49 @@ class Access:
         return self.can(Action.READ)
 
 
+@dataclass(frozen=True, slots=True)
+class WriteBlock:
+    """Why a pupil may not write in a space right now: a problem code and a plain reason."""
+
+    code: str
+    reason: str
+
+
+class SpaceRestricted(Forbidden):
+    """A pupil's write refused by a space restriction (a live session's rules)."""
+
+    title = "Not open for writing"
+
+    def __init__(self, block: WriteBlock) -> None:
+        super().__init__(block.reason)
+        self.code = block.code
+
+
+class SpaceRestrictions(Protocol):
+    """Extra rules on pupils' writes in one space (`page`, `channel` or `board`)."""
+
+    async def pupil_block(self, project_id: int, space: str, space_id: int,
+                          user_id: int) -> WriteBlock | None: ...
+
+
 class AccessRules:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
+        self._restrictions: list[SpaceRestrictions] = []
+
+    def add_restrictions(self, provider: SpaceRestrictions) -> None:
+        self._restrictions.append(provider)
+
+    async def pupil_write_block(self, *, project_id: int, user_id: int, role: Role, space: str,
+                                space_id: int) -> WriteBlock | None:
+        """The first restriction refusing a pupil's write in the space; None for others."""
+        if role is not Role.PUPIL:
+            return None
+        for provider in self._restrictions:
+            block = await provider.pupil_block(project_id, space, space_id, user_id)
+            if block is not None:
+                return block
+        return None
 
     async def project(self, user: UserRecord, project_id: int) -> Access:
         membership = await self._storage.memberships.get(project_id, user.id)
