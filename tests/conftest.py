@@ -18,3 +18,23 @@ async def server(tmp_path: Path) -> AsyncIterator[LiveServer]:
 @pytest.fixture
 def world(server: LiveServer) -> World:
     return World(server)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Fail loudly, instead of hanging at exit, if a test leaked a non-daemon thread (an open
+    aiosqlite connection keeps its worker thread alive and Python waits for it forever)."""
+    import os
+    import sys
+    import threading
+
+    leaked = [t for t in threading.enumerate()
+              if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    for thread in leaked:
+        thread.join(timeout=5)
+    leaked = [t for t in leaked if t.is_alive()]
+    if leaked:
+        names = ", ".join(t.name for t in leaked)
+        sys.stderr.write(f"\nleaked non-daemon threads at exit: {names}\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(3)

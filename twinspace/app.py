@@ -14,6 +14,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -28,6 +29,7 @@ from twinspace.http import (
     boards,
     chat,
     labels,
+    live_sessions,
     media,
     moderation,
     page_content,
@@ -54,7 +56,7 @@ log = logging.getLogger("twinspace.app")
 ROUTERS: list[ApiRouter] = [
     session.router, registry.router, projects.router, spaces.router, page_content.router,
     training.router, labels.router, chat.router, boards.router, media.router,
-    moderation.router,
+    moderation.router, live_sessions.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0
@@ -68,7 +70,12 @@ class SpaFiles(StaticFiles):
     """The built web client; unknown paths get index.html so client-side routes work."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            response = Response(status_code=404)
         if response.status_code == 404 and "." not in path.rsplit("/", 1)[-1]:
             return FileResponse(Path(str(self.directory)) / "index.html")
         return response
@@ -84,6 +91,9 @@ async def healthz(request: Request) -> Response:
         await services.storage.executor.fetch_one("SELECT 1 AS ok")
     except Exception:
         return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
+    if services.documents.persistence.failing:
+        return JSONResponse({"status": "degraded", "database": "writes failing",
+                             "version": __version__}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
@@ -182,7 +192,8 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
             Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes,
                        upload_limit=settings.max_upload_bytes + 64 * 1024,
-                       is_upload=lambda path: bool(UPLOAD_PATH.match(path))),
+                       is_upload=lambda path: bool(UPLOAD_PATH.match(path)),
+                       idle_timeout=settings.body_idle_timeout_seconds),
         ],
     )
     app.state.settings = settings

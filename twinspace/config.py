@@ -40,6 +40,9 @@ class Settings(BaseModel):
     login_window_seconds: int = Field(900, ge=1)
 
     # HTTP limits
+    request_head_timeout_seconds: float = Field(10.0, gt=0)
+    body_idle_timeout_seconds: float = Field(30.0, gt=0)
+    max_open_connections: int = Field(0, ge=0)
     max_body_bytes: int = Field(256 * 1024, ge=1024)
     max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
     project_quota_bytes: int = Field(1024 * 1024 * 1024, ge=1024)
@@ -56,6 +59,10 @@ class Settings(BaseModel):
     ws_implementation: Literal["websockets-sansio", "websockets"] = "websockets-sansio"
     ws_ping_interval_seconds: float = Field(20.0, gt=0)
     ws_send_queue_messages: int = Field(1024, ge=1)
+
+    # storage
+    db_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
+    persist_max_queued_bytes: int = Field(64 * 1024 * 1024, ge=1024)
 
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None

@@ -28,6 +28,10 @@ class NotFound(DomainError):
     status, code, title = 404, "not-found", "Not found"
 
 
+class RequestTimeout(DomainError):
+    status, code, title = 408, "request-timeout", "Request timeout"
+
+
 class Conflict(DomainError):
     status, code, title = 409, "conflict", "Conflict"
 

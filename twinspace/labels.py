@@ -30,7 +30,7 @@ from twinspace.registry import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.labels import ApplicationRecord, ApplicationStatus, LabelLevel, LabelRecord
 from twinspace.storage.records import UserRecord
-from twinspace.types import TeacherStatus, UserKind
+from twinspace.types import UserKind
 from twinspace.workspace.access import AccessRules
 
 __all__ = ["ApplicationStatus", "LabelLevel"]
@@ -253,12 +253,7 @@ class LabelService:
         return await self._storage.labels.of_project(access.project.id)
 
     async def of_teacher(self, viewer: UserRecord, teacher_id: int) -> list[LabelRecord]:
-        if viewer.kind is UserKind.PUPIL:
-            raise Forbidden("pupils do not browse teacher profiles")
-        user, teacher = await self._registry.teacher(teacher_id)
-        if teacher.status is not TeacherStatus.VALIDATED and viewer.kind is UserKind.TEACHER \
-                and viewer.id != user.id:
-            raise NotFound("no such teacher")
+        user, _ = await self._registry.visible_teacher(viewer, teacher_id)
         return await self._storage.labels.of_teacher(user.id)
 
     async def competition_entrants(self, viewer: UserRecord, level: LabelLevel,

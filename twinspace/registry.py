@@ -302,6 +302,26 @@ class RegistryService:
             age=age, exclude_user=viewer.id, limit=limit, offset=offset,
         )
 
+    async def visible_teacher(self, viewer: UserRecord, teacher_id: int
+                              ) -> tuple[UserRecord, TeacherRecord]:
+        """A teacher's profile as `viewer` may see it: validated teachers to any signed-in
+        adult; pending or rejected ones to themselves, their country's NSO and the admin."""
+        if viewer.kind is UserKind.PUPIL:
+            raise Forbidden("pupils do not browse teacher profiles")
+        user, teacher = await self.teacher(teacher_id)
+        if teacher.status is not TeacherStatus.VALIDATED and not (
+                viewer.id == user.id or self._may_review(viewer, user)):
+            raise NotFound("no such teacher")
+        return user, teacher
+
+    async def require_validated(self, user: UserRecord) -> None:
+        """Teachers act for their school (classes, pupils) only once their NSO validated them."""
+        if user.kind is not UserKind.TEACHER:
+            raise Forbidden("this is for teachers of a school")
+        if not await self.is_validated_teacher(user):
+            raise Forbidden("your registration is waiting for your NSO's validation",
+                            rule="validated-teacher")
+
     async def is_validated_teacher(self, user: UserRecord) -> bool:
         if user.kind is not UserKind.TEACHER:
             return False
@@ -314,7 +334,8 @@ class RegistryService:
     # -- classes ------------------------------------------------------------------------
 
     async def create_class(self, teacher: UserRecord, name: str) -> ClassRecord:
-        if teacher.kind is not UserKind.TEACHER or teacher.school_id is None:
+        await self.require_validated(teacher)
+        if teacher.school_id is None:
             raise Forbidden("classes are created by teachers of a school")
         name = name.strip()
         if not 1 <= len(name) <= 60:
@@ -336,10 +357,16 @@ class RegistryService:
     async def classes_of(self, school_id: int) -> list[ClassRecord]:
         return await self._storage.classes.of_school(school_id)
 
-    async def pupils_of_class(self, viewer: UserRecord, class_id: int) -> list[UserRecord]:
+    async def own_class(self, teacher: UserRecord, class_id: int) -> ClassRecord:
+        """A class of the validated teacher's own school, else NotFound."""
         school_class = await self.school_class(class_id)
-        if viewer.kind is not UserKind.TEACHER or viewer.school_id != school_class.school_id:
+        if teacher.kind is not UserKind.TEACHER or teacher.school_id != school_class.school_id:
             raise NotFound("no such class")
+        await self.require_validated(teacher)
+        return school_class
+
+    async def pupils_of_class(self, viewer: UserRecord, class_id: int) -> list[UserRecord]:
+        await self.own_class(viewer, class_id)
         return await self._storage.pupils.in_class(class_id)
 
     async def own_pupil(self, teacher: UserRecord, pupil_id: int) -> UserRecord:
@@ -348,4 +375,5 @@ class RegistryService:
         if (pupil is None or pupil.kind is not UserKind.PUPIL or teacher.kind
                 is not UserKind.TEACHER or pupil.school_id != teacher.school_id):
             raise NotFound("no such pupil")
+        await self.require_validated(teacher)
         return pupil

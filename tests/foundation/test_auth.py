@@ -223,3 +223,14 @@ async def test_staff_accounts_are_checked(world: World) -> None:
                                                    country="US")
     nso = await world.staff(UserKind.NSO, "PL")
     assert nso.user.country == "PL"
+
+
+async def test_signing_in_again_with_an_old_cookie_works(world: World) -> None:
+    first, second = await world.teacher(), await world.teacher()
+    async with world.client() as http:
+        for person in (first, second):
+            response = await http.post("/api/v1/session", json={
+                "username": person.user.username, "password": PASSWORD})
+            assert response.status_code == 200
+            assert response.json()["user"]["id"] == person.id
+        assert (await http.get("/api/v1/me")).json()["id"] == second.id

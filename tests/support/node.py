@@ -55,6 +55,10 @@ def b64decode(text: str) -> bytes:
     return base64.b64decode(text)
 
 
+# A `state` reply carries the whole text: big pages make long JSON lines.
+STATE_LINE_LIMIT = 64 * 1024 * 1024
+
+
 class NodeError(RuntimeError):
     """A node helper answered with an error or stopped answering."""
 
@@ -288,6 +292,7 @@ class Peer(_JsonLineProcess):
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
+            limit=STATE_LINE_LIMIT,
         )
         peer = cls(process, f"peer[{room}]")
         ready = await peer.wait_for_event(lambda e: e.get("event") == "ready", within=within)

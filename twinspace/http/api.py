@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from twinspace.errors import Unauthenticated, UnsupportedMedia
-from twinspace.http.auth import Caller, identify
+from twinspace.http.auth import Caller, CsrfRejected, identify
 from twinspace.http.problems import PROBLEM_JSON, problem, validation_problem
 from twinspace.services import Services
 from twinspace.storage.records import UserRecord
@@ -95,6 +95,7 @@ class Endpoint:
     summary: str
     tag: str
     raw_body: str | None = None  # media type of a non-JSON body (uploads)
+    media: tuple[str, ...] = ()  # media types of a non-JSON success response (downloads)
 
     @property
     def full_path(self) -> str:
@@ -137,11 +138,12 @@ class ApiRouter:
         self, method: str, path: str, *, auth: AuthMode = AuthMode.USER,
         body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
         response: Any = None, status: int = 200, raw_body: str | None = None,
+        media: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             summary = (handler.__doc__ or handler.__name__).strip().splitlines()[0]
             self.endpoints.append(Endpoint(method, path, handler, auth, body, query, response,
-                                           status, summary, self.tag, raw_body))
+                                           status, summary, self.tag, raw_body, media))
             return handler
 
         return register
@@ -166,7 +168,12 @@ def _endpoint_app(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]
     async def run(request: Request) -> Response:
         services: Services = request.app.state.services
         request.scope.setdefault("state", {})["route"] = endpoint.full_path
-        caller = await identify(request, services, method=request.method)
+        try:
+            caller = await identify(request, services, method=request.method)
+        except (Unauthenticated, CsrfRejected):
+            if endpoint.auth is not AuthMode.PUBLIC:
+                raise
+            caller = None  # a stale cookie or token does not block a public endpoint
         if endpoint.auth is AuthMode.USER and caller is None:
             raise Unauthenticated("sign in first")
         kwargs: dict[str, Any] = {}
@@ -202,26 +209,26 @@ _PROBLEM_SCHEMA = {
 }
 
 
-class _Schemas:
-    def __init__(self) -> None:
-        self.components: dict[str, Any] = {"Problem": _PROBLEM_SCHEMA}
-
-    def of(self, annotation: Any, mode: str = "serialization") -> dict[str, Any]:
-        schema = TypeAdapter(annotation).json_schema(
-            ref_template="#/components/schemas/{model}", mode=mode  # type: ignore[arg-type]
-        )
-        self.components.update(schema.pop("$defs", {}))
-        if schema.get("title") and "properties" in schema:
-            name = str(schema["title"])
-            self.components[name] = schema
-            return {"$ref": f"#/components/schemas/{name}"}
-        return schema
+def _schemas(endpoints: list[Endpoint]) -> tuple[dict[tuple[int, str], Any], dict[str, Any]]:
+    """Every body, query and response schema, generated in one run so that models with the
+    same class name get distinct component names."""
+    inputs: list[tuple[tuple[int, str], Any, TypeAdapter[Any]]] = []
+    for index, e in enumerate(endpoints):
+        for part, annotation, mode in (("body", e.body, "validation"),
+                                       ("query", e.query, "validation"),
+                                       ("response", e.response, "serialization")):
+            if annotation is not None:
+                inputs.append(((index, part), mode, TypeAdapter(annotation)))
+    keyed, definitions = TypeAdapter.json_schemas(
+        inputs, ref_template="#/components/schemas/{model}")
+    components: dict[str, Any] = {"Problem": _PROBLEM_SCHEMA, **definitions.get("$defs", {})}
+    return {key: schema for (key, _mode), schema in keyed.items()}, components
 
 
 def openapi_document(endpoints: list[Endpoint], *, version: str) -> dict[str, Any]:
-    schemas = _Schemas()
+    schemas, components = _schemas(endpoints)
     paths: dict[str, dict[str, Any]] = {}
-    for e in endpoints:
+    for index, e in enumerate(endpoints):
         op: dict[str, Any] = {
             "operationId": f"{e.method.lower()}_{e.handler.__name__}",
             "summary": e.summary, "tags": [e.tag], "parameters": [],
@@ -234,24 +241,30 @@ def openapi_document(endpoints: list[Endpoint], *, version: str) -> dict[str, An
                 if conv == "id" else {"type": "string"},
             })
         if e.query is not None:
-            query_schema = e.query.model_json_schema(mode="validation")
+            query_schema = schemas[(index, "query")]
+            if "$ref" in query_schema:
+                query_schema = components[query_schema["$ref"].rsplit("/", 1)[-1]]
             required = set(query_schema.get("required", []))
             for name, prop in query_schema.get("properties", {}).items():
                 op["parameters"].append({"name": name, "in": "query",
                                          "required": name in required, "schema": prop})
         if e.body is not None:
             op["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": schemas.of(e.body, "validation")}}}
+                "application/json": {"schema": schemas[(index, "body")]}}}
         elif e.raw_body is not None:
             op["requestBody"] = {"required": True, "content": {e.raw_body: {"schema": {
                 "type": "object", "properties": {"file": {"type": "string",
                                                           "format": "binary"}}}}}}
-        if e.response is None or e.status == 204:
+        if e.media:
+            op["responses"][str(e.status)] = {"description": "a download", "content": {
+                media: {"schema": {"type": "object" if media.endswith("json") else "string"}}
+                for media in e.media}}
+        elif e.response is None or e.status == 204:
             op["responses"][str(e.status if e.status != 200 else 204)] = {
                 "description": "done"}
         else:
             op["responses"][str(e.status)] = {"description": "success", "content": {
-                "application/json": {"schema": schemas.of(e.response)}}}
+                "application/json": {"schema": schemas[(index, "response")]}}}
         problem_ref = {"description": "problem", "content": {
             PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
         for status in ("400", "401", "403", "404", "409", "413", "415", "422", "429"):
@@ -266,7 +279,7 @@ def openapi_document(endpoints: list[Endpoint], *, version: str) -> dict[str, An
         "info": {"title": "TwinSpaces API", "version": version},
         "paths": paths,
         "components": {
-            "schemas": schemas.components,
+            "schemas": components,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "cookie": {"type": "apiKey", "in": "cookie", "name": "twinspace_session"},

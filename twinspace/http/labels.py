@@ -44,6 +44,9 @@ class ApplicationOut(BaseModel):
     nominated: bool
     submitted_at: datetime
     reviewed_at: datetime | None
+    teacher_name: str
+    school_name: str
+    project_title: str
 
     @classmethod
     def of(cls, a: ApplicationRecord) -> ApplicationOut:
@@ -53,7 +56,8 @@ class ApplicationOut(BaseModel):
                    status=a.status,
                    scores=CriterionScores.model_validate(a.scores) if a.scores else None,
                    reason=a.reason, nominated=a.nominated, submitted_at=a.submitted_at,
-                   reviewed_at=a.reviewed_at)
+                   reviewed_at=a.reviewed_at, teacher_name=a.teacher_name,
+                   school_name=a.school_name, project_title=a.project_title)
 
 
 class LabelOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twinspace.errors import PayloadTooLarge
+from twinspace.errors import PayloadTooLarge, RequestTimeout
 from twinspace.http.problems import problem
 from twinspace.metrics import Metrics
 
@@ -113,11 +114,13 @@ class ObservabilityMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies above the limit before reading them; count streamed bytes too."""
+    """Refuse bodies above the limit before reading them; count streamed bytes too; a body
+    that stalls longer than `idle_timeout` between chunks gets 408."""
 
     def __init__(self, app: ASGIApp, *, limit: int, upload_limit: int,
-                 is_upload: Callable[[str], bool]) -> None:
+                 is_upload: Callable[[str], bool], idle_timeout: float) -> None:
         self.app = app
+        self.idle_timeout = idle_timeout
         self.limit = limit
         self.upload_limit = upload_limit
         self.is_upload = is_upload
@@ -139,14 +142,23 @@ class BodyLimitMiddleware:
                 await response(scope, receive, send)
                 return
         received = 0
+        body_done = False
 
         async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # e.g. waiting for a disconnect while streaming a response
+                return await receive()
+            try:
+                async with asyncio.timeout(self.idle_timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise RequestTimeout(
+                    f"the body stalled for over {self.idle_timeout:.0f}s") from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise PayloadTooLarge(f"the body may have at most {limit} bytes")
+                body_done = not message.get("more_body", False)
             return message
 
         await self.app(scope, counting_receive, send)

@@ -190,6 +190,24 @@ async def put_policy(ctx: Ctx, body: Policy) -> Policy:
     return await ctx.services.moderation.policies.set_project_policy(access, body)
 
 
+@router.get("/channels/{channel_id:id}/moderation/policy", response=PolicyOverride)
+async def get_channel_policy(ctx: Ctx) -> PolicyOverride:
+    """A channel's override of the project policy (empty when it follows the project)."""
+    access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
+    access.require(Action.MODERATE)
+    found = await ctx.services.moderation.policies.override(SpaceKind.CHANNEL, channel.id)
+    return found or PolicyOverride()
+
+
+@router.get("/boards/{board_id:id}/moderation/policy", response=PolicyOverride)
+async def get_board_policy(ctx: Ctx) -> PolicyOverride:
+    """A board's override of the project policy (empty when it follows the project)."""
+    access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
+    access.require(Action.MODERATE)
+    found = await ctx.services.moderation.policies.override(SpaceKind.BOARD, board.id)
+    return found or PolicyOverride()
+
+
 @router.put("/channels/{channel_id:id}/moderation/policy", body=PolicyOverride, status=204)
 async def put_channel_policy(ctx: Ctx, body: PolicyOverride) -> None:
     """Override the mode or slow mode for one channel."""
@@ -363,7 +381,7 @@ async def audit(ctx: Ctx, query: AuditQuery) -> list[AuditOut]:
     return [AuditOut.of(e) for e in entries]
 
 
-@router.get("/projects/{project_id:id}/audit.csv")
+@router.get("/projects/{project_id:id}/audit.csv", media=("text/csv",))
 async def audit_csv(ctx: Ctx) -> Response:
     """The whole audit log as CSV (founders and teacher admins)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
@@ -374,7 +392,7 @@ async def audit_csv(ctx: Ctx) -> Response:
 
 # -- privacy -------------------------------------------------------------------------------
 
-@router.get("/pupils/{user_id:id}/export")
+@router.get("/pupils/{user_id:id}/export", media=("application/json",))
 async def export_pupil(ctx: Ctx) -> Response:
     """Everything stored about one pupil of the teacher's own school, as JSON."""
     data = await ctx.services.moderation.privacy.export(ctx.user, ctx.path_id("user_id"))

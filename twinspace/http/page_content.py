@@ -86,7 +86,8 @@ async def restore_version(ctx: Ctx) -> VersionOut:
     return VersionOut.of(saved)
 
 
-@router.get("/pages/{page_id:id}/export", query=ExportQuery)
+@router.get("/pages/{page_id:id}/export", query=ExportQuery,
+            media=("text/html", "text/plain"))
 async def export_page(ctx: Ctx, query: ExportQuery) -> Response:
     """Download the page as plain text or sanitised HTML."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))

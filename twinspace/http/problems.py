@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from twinspace.errors import DomainError, Throttled
-from twinspace.storage import StorageError
+from twinspace.storage import StorageError, ValueOutOfRange
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -71,6 +71,11 @@ async def on_storage_error(request: Request, exc: Exception) -> Response:
                    code="storage-unavailable", headers={"Retry-After": "5"})
 
 
+async def on_out_of_range(request: Request, exc: Exception) -> Response:
+    return problem(422, "a number in the request is out of range", code="validation-error",
+                   title="Invalid request")
+
+
 async def on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "an internal error occurred", code="internal-error")
@@ -80,6 +85,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: on_domain_error,
     HTTPException: on_http_exception,
     StorageError: on_storage_error,
+    ValueOutOfRange: on_out_of_range,
     sqlite3.OperationalError: on_storage_error,
     Exception: on_unexpected,
 }

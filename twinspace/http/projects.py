@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from twinspace.clock import utcnow
 from twinspace.http.api import ApiRouter, Ctx
 from twinspace.http.views import InvitationOut, MemberOut, PersonOut, ProjectOut
 from twinspace.types import ProjectState, Role
+from twinspace.workspace.access import Action
 from twinspace.workspace.projects import NewProject, ProjectUpdate
 
 router = ApiRouter("projects")
@@ -38,8 +42,22 @@ class PupilIds(BaseModel):
     user_ids: list[int] = Field(min_length=1, max_length=200)
 
 
+class MuteState(BaseModel):
+    until: datetime
+    reason: str
+
+
 class ProjectDetail(ProjectOut):
     member_counts: dict[str, int]
+    my_mute: MuteState | None = None
+
+
+class PartnerClassOut(BaseModel):
+    id: int
+    name: str
+    school_id: int
+    school_name: str
+    country: str
 
 
 @router.post("/projects", body=NewProject, response=ProjectOut, status=201)
@@ -60,9 +78,21 @@ async def get_project(ctx: Ctx) -> ProjectDetail:
     """One TwinSpace (members only)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     counts = await ctx.services.storage.memberships.count_by_role(access.project.id)
+    mute = await ctx.services.storage.mutes.active(access.project.id, ctx.user.id, utcnow())
     base = ProjectOut.of(access.project, access.role)
-    return ProjectDetail(**base.model_dump(), member_counts={r.value: n for r, n in
-                                                             counts.items()})
+    return ProjectDetail(**base.model_dump(),
+                         member_counts={r.value: n for r, n in counts.items()},
+                         my_mute=MuteState(until=mute.until, reason=mute.reason) if mute
+                         else None)
+
+
+@router.get("/projects/{project_id:id}/classes", response=list[PartnerClassOut])
+async def partner_classes(ctx: Ctx) -> list[PartnerClassOut]:
+    """Classes of the partner schools (for scheduling live sessions; teachers)."""
+    access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
+    access.require(Action.MANAGE_SPACES)
+    rows = await ctx.services.storage.memberships.partner_classes(access.project.id)
+    return [PartnerClassOut.model_validate(row) for row in rows]
 
 
 @router.patch("/projects/{project_id:id}", body=ProjectUpdate, response=ProjectOut)

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from twinspace.errors import Forbidden, NotFound
 from twinspace.http.api import ApiRouter, AuthMode, Ctx, Paging
 from twinspace.http.views import ClassOut, CountryOut, PersonOut, SchoolOut, TeacherOut, UserOut
 from twinspace.registry import EligibilityPolicy, NewSchool, TeacherRegistration
@@ -140,12 +139,8 @@ async def partner_search(ctx: Ctx, query: PartnerQuery) -> list[TeacherOut]:
 @router.get("/teachers/{user_id:id}", response=TeacherOut)
 async def teacher_profile(ctx: Ctx) -> TeacherOut:
     """A validated teacher's public profile."""
-    if ctx.user.kind is UserKind.PUPIL:
-        raise Forbidden("pupils do not browse teacher profiles")
-    user, teacher = await ctx.services.registry.teacher(ctx.path_id("user_id"))
-    if teacher.status is not TeacherStatus.VALIDATED and ctx.user.kind is UserKind.TEACHER \
-            and user.id != ctx.user.id:
-        raise NotFound("no such teacher")
+    user, teacher = await ctx.services.registry.visible_teacher(ctx.user,
+                                                                ctx.path_id("user_id"))
     return TeacherOut.of_teacher(user, teacher)
 
 
@@ -174,7 +169,7 @@ async def class_pupils(ctx: Ctx) -> list[PersonOut]:
              response=list[PupilCredentialsOut], status=201)
 async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsOut]:
     """Create pupil accounts (no e-mail; generated easy passwords shown once)."""
-    school_class = await ctx.services.registry.school_class(ctx.path_id("class_id"))
+    school_class = await ctx.services.registry.own_class(ctx.user, ctx.path_id("class_id"))
     created = await ctx.services.accounts.create_pupils(ctx.user, school_class, body.names)
     return [PupilCredentialsOut(user=UserOut.of(c.user), password=c.password) for c in created]
 

@@ -29,14 +29,15 @@ async def list_pages(ctx: Ctx, query: PageListQuery) -> list[PageOut]:
     """Pages of a TwinSpace (teachers may include deleted ones)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     pages = await ctx.services.pages.list(access, include_deleted=query.include_deleted)
-    return [PageOut.of(p, access.can_edit_page(p)) for p in pages]
+    rules = ctx.services.documents.write_rules
+    return [PageOut.of(p, await rules.allowed(access, p)) for p in pages]
 
 
 @router.get("/pages/{page_id:id}", response=PageOut)
 async def get_page(ctx: Ctx) -> PageOut:
-    """One page's record."""
+    """One page's record; `can_edit` also reflects live-session restrictions."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
-    return PageOut.of(page, access.can_edit_page(page))
+    return PageOut.of(page, await ctx.services.documents.write_rules.allowed(access, page))
 
 
 @router.patch("/pages/{page_id:id}", body=PageRename, response=PageOut)

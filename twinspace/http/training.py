@@ -58,7 +58,7 @@ class EventQuery(Paging):
     include_past: bool = False
 
 
-class Attendance(BaseModel):
+class AttendanceRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     attended: bool
@@ -252,9 +252,9 @@ async def participants(ctx: Ctx) -> list[ParticipantOut]:
     return [ParticipantOut.of_participant(teacher, seat) for teacher, seat in found]
 
 
-@router.put("/training/events/{event_id:id}/participants/{teacher_id:id}", body=Attendance,
+@router.put("/training/events/{event_id:id}/participants/{teacher_id:id}", body=AttendanceRecord,
             response=SeatOut)
-async def record_attendance(ctx: Ctx, body: Attendance) -> SeatOut:
+async def record_attendance(ctx: Ctx, body: AttendanceRecord) -> SeatOut:
     """Record attendance and completion (organiser or admin); completing issues a certificate."""
     seat = await ctx.services.training.record_attendance(
         ctx.user, ctx.path_id("event_id"), ctx.path_id("teacher_id"), attended=body.attended,
@@ -271,7 +271,7 @@ async def my_training(ctx: Ctx, query: ZoneQuery) -> list[HistoryEntryOut]:
             for seat in await ctx.services.training.history(ctx.user)]
 
 
-@router.get("/me/training.ics", response=str)
+@router.get("/me/training.ics", media=("text/calendar",))
 async def my_calendar(ctx: Ctx) -> Response:
     """An iCalendar (text/calendar) feed of the teacher's confirmed events."""
     return Response(await ctx.services.training.calendar(ctx.user),

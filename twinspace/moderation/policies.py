@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from twinspace.clock import utcnow
 from twinspace.errors import RuleViolation
+from twinspace.moderation.audit import AuditTrail
 from twinspace.moderation.pipeline import SpaceKind
 from twinspace.moderation.policy import Policy, PolicyOverride
 from twinspace.storage import Storage
@@ -14,8 +15,9 @@ SCOPES = {SpaceKind.CHANNEL: "channel", SpaceKind.BOARD: "board"}
 
 
 class PolicyBook:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, audit: AuditTrail) -> None:
         self._storage = storage
+        self._audit = audit
 
     async def project_policy(self, project_id: int) -> Policy:
         stored = await self._storage.policies.get(PROJECT, project_id)
@@ -39,6 +41,9 @@ class PolicyBook:
                                          project_id=access.project.id,
                                          policy_json=policy.model_dump_json(),
                                          actor_id=access.user.id, now=utcnow())
+        await self._audit.record(project_id=access.project.id, actor=access.user,
+                                 action="policy_changed",
+                                 details=policy.model_dump(mode="json"))
         return policy
 
     async def set_override(self, access: Access, space: SpaceKind, space_id: int,
@@ -49,8 +54,11 @@ class PolicyBook:
             raise RuleViolation("policies are set per project, channel or board")
         if override is None:
             await self._storage.policies.delete(scope, space_id)
-            return
-        await self._storage.policies.put(scope=scope, scope_id=space_id,
-                                         project_id=access.project.id,
-                                         policy_json=override.model_dump_json(),
-                                         actor_id=access.user.id, now=utcnow())
+        else:
+            await self._storage.policies.put(scope=scope, scope_id=space_id,
+                                             project_id=access.project.id,
+                                             policy_json=override.model_dump_json(),
+                                             actor_id=access.user.id, now=utcnow())
+        await self._audit.record(project_id=access.project.id, actor=access.user,
+                                 action="policy_changed", item_kind=scope, item_id=space_id,
+                                 details=override.model_dump(mode="json") if override else {})

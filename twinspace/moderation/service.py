@@ -24,9 +24,9 @@ class Moderation:
                  events: EventHub) -> None:
         self._storage = storage
         wordlists = load_wordlists(settings.wordlist_dir)
-        self.policies = PolicyBook(storage)
         self.audit = AuditTrail(storage)
-        self.pipeline = ModerationPipeline(storage, settings, self.policies, self.audit,
+        self.policies = PolicyBook(storage, self.audit)
+        self.pipeline = ModerationPipeline(storage, settings, access, self.policies, self.audit,
                                            wordlists)
         self.desk = ModerationDesk(storage, access, hub, self.audit, self.pipeline.handlers)
         self.pages = PageScanner(storage, documents, self.policies, hub,

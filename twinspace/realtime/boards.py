@@ -284,6 +284,7 @@ class BoardService:
 
     async def delete_post(self, access: Access, post: PostRecord) -> None:
         """Authors delete their own posts; teachers curate any post of their board."""
+        access.require(Action.POST)  # also refuses in an archived (read-only) project
         if post.author_id != access.user.id:
             access.require(Action.MANAGE_SPACES)
         await self.change_status(post, ItemStatus.DELETED)

@@ -210,6 +210,7 @@ class ChatService:
 
     async def delete(self, access: Access, channel: ChannelRecord, record: MessageRecord
                      ) -> None:
+        access.require(Action.POST)  # also refuses in an archived (read-only) project
         self._require_author(access, record)
         await self.change_status(channel, record, ItemStatus.DELETED)
 

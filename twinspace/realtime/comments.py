@@ -128,6 +128,7 @@ class CommentService:
 
     async def delete(self, access: Access, comment: CommentRecord) -> None:
         """Authors delete their own comments; teachers any comment of their board."""
+        access.require(Action.POST)  # also refuses in an archived (read-only) project
         if comment.author_id != access.user.id:
             access.require(Action.MANAGE_SPACES)
         await self.change_status(comment, ItemStatus.DELETED)

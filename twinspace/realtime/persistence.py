@@ -21,7 +21,6 @@ from twinspace.storage.documents import StoredDocument
 
 log = logging.getLogger("twinspace.realtime.persistence")
 
-MAX_QUEUED_BYTES = 64 * 1024 * 1024
 RETRY_DELAYS = (0.05, 0.2, 1.0, 2.0, 5.0)
 
 
@@ -69,7 +68,7 @@ class DocumentPersistence:
     @property
     def accepting(self) -> bool:
         """False while the store is failing and the in-memory queue is at its bound."""
-        return self._queued_bytes < MAX_QUEUED_BYTES
+        return self._queued_bytes < self._settings.persist_max_queued_bytes
 
     def append(self, room: str, update: bytes) -> None:
         self._queue.append((room, update))

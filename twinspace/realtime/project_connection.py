@@ -16,6 +16,7 @@ from twinspace.realtime import close_codes
 from twinspace.realtime.events_hub import Event, Refresh, encode
 from twinspace.realtime.limits import KeyedBuckets
 from twinspace.realtime.presence import Location
+from twinspace.realtime.socket_loop import Close
 from twinspace.services import Services
 from twinspace.storage.records import ChannelRecord
 from twinspace.workspace.access import Access, Action
@@ -68,13 +69,6 @@ ClientMessage = Annotated[Subscribe | Unsubscribe | Typing | PresenceReport | Pi
                           Field(discriminator="type")]
 _CLIENT_MESSAGE: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 CLIENT_TYPES = ("subscribe", "unsubscribe", "typing", "presence", "ping")
-
-
-class Close(Exception):
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 class ProjectConnection:

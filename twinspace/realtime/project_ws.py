@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from twinspace.errors import Forbidden, NotFound, RuleViolation
 from twinspace.http.auth import identify_websocket
@@ -20,7 +20,8 @@ from twinspace.realtime import close_codes
 from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.events_hub import PROTOCOL_VERSION
 from twinspace.realtime.limits import TokenBucket
-from twinspace.realtime.project_connection import MAX_SUBSCRIPTIONS, Close, ProjectConnection
+from twinspace.realtime.project_connection import MAX_SUBSCRIPTIONS, ProjectConnection
+from twinspace.realtime.socket_loop import Close, refuse, run_connection
 from twinspace.services import Services
 
 log = logging.getLogger("twinspace.realtime.events")
@@ -32,11 +33,6 @@ def _query_ids(websocket: WebSocket, name: str) -> list[int]:
     return ids[:MAX_SUBSCRIPTIONS]
 
 
-async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
-    await websocket.accept()
-    await websocket.close(code, reason)
-
-
 async def project_events_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     settings = services.settings
@@ -46,7 +42,7 @@ async def project_events_endpoint(websocket: WebSocket) -> None:
         async with asyncio.timeout(settings.handshake_timeout_seconds):
             caller = await identify_websocket(websocket, services)
             if caller is None:
-                await _refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
+                await refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
                 return
             access = await services.access.project(caller.auth.user, project_id)
             pupil_class = await services.access.pupil_class(access)
@@ -54,21 +50,21 @@ async def project_events_endpoint(websocket: WebSocket) -> None:
             missing = await connection.subscribe(_query_ids(websocket, "channels"),
                                                  _query_ids(websocket, "boards"))
     except TimeoutError:
-        await _refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
+        await refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
         return
     except Forbidden as exc:
-        await _refuse(websocket, close_codes.FORBIDDEN, exc.detail)
+        await refuse(websocket, close_codes.FORBIDDEN, exc.detail)
         return
     except NotFound:
-        await _refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown project")
+        await refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown project")
         return
     except RuleViolation as exc:
-        await _refuse(websocket, close_codes.RATE_LIMITED, exc.detail)
+        await refuse(websocket, close_codes.RATE_LIMITED, exc.detail)
         return
     try:
         services.connections.add(connection)
     except TooManyConnections as exc:
-        await _refuse(websocket, close_codes.RATE_LIMITED, str(exc))
+        await refuse(websocket, close_codes.RATE_LIMITED, str(exc))
         return
     try:
         await websocket.accept()
@@ -105,7 +101,8 @@ async def _serve(connection: ProjectConnection, since: str | None,
     services.presence.join(connection.project_id, connection.user_id,
                            connection.access.user.display_name, connection.access.role)
     try:
-        await _run(connection)
+        await run_connection(connection, _receive_loop(connection),
+                             connection.websocket.send_text)
     finally:
         unsubscribe()
         services.presence.leave(connection.project_id, connection.user_id)
@@ -117,40 +114,6 @@ def _limits(services: Services) -> dict[str, Any]:
             "messages_per_second": settings.ws_messages_per_second,
             "burst": settings.ws_message_burst,
             "idle_timeout_seconds": settings.idle_timeout_seconds}
-
-
-async def _run(connection: ProjectConnection) -> None:
-    sender = asyncio.create_task(_send_loop(connection))
-    receiver = asyncio.create_task(_receive_loop(connection))
-    closer = asyncio.create_task(connection.closed.wait())
-    done, pending = await asyncio.wait({sender, receiver, closer},
-                                       return_when=asyncio.FIRST_COMPLETED)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    outcome = connection.close_request
-    errors = [task.exception() for task in done if task is not closer and not task.cancelled()]
-    connection.closed.set()
-    for error in errors:
-        if isinstance(error, Close):
-            outcome = outcome or error
-        elif isinstance(error, WebSocketDisconnect | OSError):
-            return
-        elif error is not None:
-            log.error("events connection failed", exc_info=error)
-            outcome = outcome or Close(close_codes.INTERNAL, "internal error")
-    websocket = connection.websocket
-    if outcome is not None and websocket.client_state is WebSocketState.CONNECTED:
-        try:
-            await websocket.close(outcome.code, outcome.reason)
-        except (RuntimeError, OSError, WebSocketDisconnect):
-            pass
-
-
-async def _send_loop(connection: ProjectConnection) -> None:
-    while True:
-        text = await connection.queue.get()
-        await connection.websocket.send_text(text)
 
 
 async def _receive_loop(connection: ProjectConnection) -> None:

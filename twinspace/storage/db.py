@@ -31,6 +31,10 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer TwinSpaces than this one."""
 
 
+class ValueOutOfRange(ValueError):
+    """A number does not fit SQLite's 64-bit INTEGER (a request asked for an absurd id)."""
+
+
 class StorageError(RuntimeError):
     """The database refused a write (disk full, read-only, locked for too long)."""
 
@@ -60,17 +64,26 @@ class _ConnectionExecutor:
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         # One worker-thread call: a cursor left open between calls would pin an old snapshot
         # for every other read sharing the connection.
-        rows = await self._conn.execute_fetchall(sql, params)
+        try:
+            rows = await self._conn.execute_fetchall(sql, params)
+        except OverflowError as exc:
+            raise ValueOutOfRange(str(exc)) from None
         return [dict(row) for row in rows]
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cursor:
-            if sql.lstrip()[:6].upper() == "INSERT":
-                return int(cursor.lastrowid or 0)
-            return int(cursor.rowcount)
+        try:
+            async with self._conn.execute(sql, params) as cursor:
+                if sql.lstrip()[:6].upper() == "INSERT":
+                    return int(cursor.lastrowid or 0)
+                return int(cursor.rowcount)
+        except OverflowError as exc:
+            raise ValueOutOfRange(str(exc)) from None
 
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        try:
+            await self._conn.executemany(sql, rows)
+        except OverflowError as exc:
+            raise ValueOutOfRange(str(exc)) from None
 
 
 class _AutocommitExecutor:
@@ -125,16 +138,21 @@ class Database:
 
     async def _open(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            await conn.close()  # its worker thread would keep the process alive
+            raise
         return conn
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._writer_conn = await self._open()
+            await self._refuse_newer_schema()  # before anything writes to the file
             await self._writer_conn.execute("PRAGMA journal_mode = WAL")
             await self.migrate()
             self._reader_conn = await self._open()
@@ -166,9 +184,7 @@ class Database:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def migrate(self) -> int:
-        """Apply numbered migrations above `PRAGMA user_version`; refuse a newer schema."""
-        migrations = _migrations()
+    async def _refuse_newer_schema(self) -> int:
         known = schema_version_known()
         current = await self.user_version()
         if current > known:
@@ -176,6 +192,13 @@ class Database:
                 f"database schema version {current} is newer than this TwinSpaces "
                 f"knows ({known}); upgrade TwinSpaces instead of using this data dir"
             )
+        return current
+
+    async def migrate(self) -> int:
+        """Apply numbered migrations above `PRAGMA user_version`; refuse a newer schema."""
+        migrations = _migrations()
+        known = schema_version_known()
+        current = await self._refuse_newer_schema()
         for number, _name, sql in migrations:
             if number <= current:
                 continue

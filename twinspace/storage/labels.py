@@ -38,6 +38,9 @@ class ApplicationRecord:
     reviewer_id: int | None
     submitted_at: datetime
     reviewed_at: datetime | None
+    teacher_name: str
+    school_name: str
+    project_title: str
 
     @classmethod
     def from_row(cls, row: Row) -> ApplicationRecord:
@@ -46,7 +49,17 @@ class ApplicationRecord:
                    ApplicationStatus(row["status"]),
                    json.loads(row["scores"]) if row["scores"] else None, row["reason"],
                    bool(row["nominated"]), row["reviewer_id"], from_iso(row["submitted_at"]),
-                   from_iso(row["reviewed_at"]) if row["reviewed_at"] else None)
+                   from_iso(row["reviewed_at"]) if row["reviewed_at"] else None,
+                   row["teacher_name"], row["school_name"], row["project_title"])
+
+
+# An application with the names a reviewer needs (the NSO is not a project member).
+_APPLICATIONS = (
+    "SELECT a.*, coalesce(u.display_name, '') AS teacher_name,"
+    " coalesce(s.name, '') AS school_name, coalesce(p.title, '') AS project_title"
+    " FROM label_applications a LEFT JOIN users u ON u.id = a.teacher_id"
+    " LEFT JOIN schools s ON s.id = a.school_id LEFT JOIN projects p ON p.id = a.project_id"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +112,14 @@ class LabelRepo:
         )
 
     async def application(self, application_id: int) -> ApplicationRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM label_applications WHERE id = ?",
-                                       (application_id,))
+        row = await self._ex.fetch_one(_APPLICATIONS + " WHERE a.id = ?", (application_id,))
         return ApplicationRecord.from_row(row) if row else None
 
     async def open_application(self, project_id: int, teacher_id: int
                                ) -> ApplicationRecord | None:
         row = await self._ex.fetch_one(
-            "SELECT * FROM label_applications WHERE project_id = ? AND teacher_id = ?"
-            " AND status = 'submitted'",
+            _APPLICATIONS + " WHERE a.project_id = ? AND a.teacher_id = ?"
+            " AND a.status = 'submitted'",
             (project_id, teacher_id),
         )
         return ApplicationRecord.from_row(row) if row else None
@@ -117,9 +129,9 @@ class LabelRepo:
         offset: int,
     ) -> list[ApplicationRecord]:
         rows = await self._ex.fetch_all(
-            "SELECT * FROM label_applications WHERE (? IS NULL OR teacher_id = ?)"
-            " AND (? IS NULL OR country = ?) AND (? IS NULL OR status = ?)"
-            " ORDER BY submitted_at, id LIMIT ? OFFSET ?",
+            _APPLICATIONS + " WHERE (? IS NULL OR a.teacher_id = ?)"
+            " AND (? IS NULL OR a.country = ?) AND (? IS NULL OR a.status = ?)"
+            " ORDER BY a.submitted_at, a.id LIMIT ? OFFSET ?",
             (teacher_id, teacher_id, country, country, status, status, limit, offset),
         )
         return [ApplicationRecord.from_row(r) for r in rows]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from twinspace.clock import to_iso
-from twinspace.storage.db import Executor
+from twinspace.storage.db import Executor, Row
 from twinspace.storage.records import (
     InvitationRecord,
     MembershipRecord,
@@ -117,6 +117,15 @@ class MembershipRepo:
             (project_id,),
         )
         return {Role(r["role"]): r["n"] for r in rows}
+
+    async def partner_classes(self, project_id: int) -> list[Row]:
+        """Classes of the schools of the project's teachers, with the school's name."""
+        return await self._ex.fetch_all(
+            "SELECT c.id, c.name, c.school_id, s.name AS school_name, s.country FROM classes c"
+            " JOIN schools s ON s.id = c.school_id WHERE c.school_id IN ("
+            "  SELECT u.school_id FROM memberships m JOIN users u ON u.id = m.user_id"
+            "  WHERE m.project_id = ? AND m.role IN ('founder', 'teacher_admin', 'teacher'))"
+            " ORDER BY s.country, s.name, c.name", (project_id,))
 
     async def school_countries(self, project_id: int) -> list[tuple[int, str]]:
         """(school id, country) of every teacher-role member's school."""

@@ -183,9 +183,7 @@ class ProjectService:
                                                                        user_id) < 1:
                 raise RuleViolation("a project keeps at least one founder")
         if role in TEACHER_ROLES:
-            user = await self._storage.users.get(user_id)
-            if user is None or user.kind is not UserKind.TEACHER:
-                raise RuleViolation("teacher roles are for teachers")
+            await self._validated_teacher(user_id)
         await self._storage.memberships.set_role(access.project.id, user_id, role)
         await self._events.publish(MemberRoleChanged(access.project.id, user_id, role))
         return await self._target(access, user_id)
@@ -219,6 +217,7 @@ class ProjectService:
         if pupil is None or pupil.kind is not UserKind.PUPIL:
             raise NotFound("no such pupil")
         if actor.kind is UserKind.TEACHER and actor.school_id == pupil.school_id:
+            await self._registry.require_validated(actor)
             return pupil
         for project, role in await self._storage.projects.of_user(actor.id):
             if role in ADMIN_ROLES and project.state is ProjectState.ACTIVE and \
