@@ -1,0 +1,65 @@
+// The signed-in user: loaded from GET /session (cookie), kept with its CSRF token in memory.
+import { ApiError, session as sessionApi, setCsrf } from '../api'
+import { isLang, setLanguage, setSimpleWords, hasSavedLanguage, language } from '../i18n'
+import type { User } from '../types'
+import { Store } from './store'
+
+export const currentUser = new Store<User | null | undefined>(undefined)
+
+function adopt(user: User, csrf: string, fromSignIn: boolean): void {
+  setCsrf(csrf)
+  setSimpleWords(user.kind === 'pupil')
+  document.body.classList.toggle('layout-pupil', user.kind === 'pupil')
+  document.body.classList.toggle('layout-staff', user.kind !== 'pupil')
+  // The profile's language wins on a fresh sign-in or a browser with no remembered choice.
+  const saved = user.locale?.split('-')[0]
+  if (isLang(saved) && (fromSignIn || !hasSavedLanguage())) setLanguage(saved)
+  else if (!saved) void sessionApi.updateMe({ locale: language() }).catch(() => undefined)
+  currentUser.set(user)
+}
+
+export async function loadSession(): Promise<void> {
+  try {
+    const current = await sessionApi.current()
+    adopt(current.user, current.csrf_token, false)
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      setCsrf(null)
+      currentUser.set(null)
+      return
+    }
+    throw error
+  }
+}
+
+export async function signIn(username: string, password: string): Promise<User> {
+  const result = await sessionApi.signIn(username, password)
+  adopt(result.user, result.csrf_token, true)
+  return result.user
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await sessionApi.signOut()
+  } finally {
+    setCsrf(null)
+    setSimpleWords(false)
+    document.body.classList.remove('layout-pupil', 'layout-staff')
+    currentUser.set(null)
+  }
+}
+
+export function sessionExpired(): void {
+  if (currentUser.get()) {
+    setCsrf(null)
+    currentUser.set(null)
+  }
+}
+
+export function updateUser(user: User): void {
+  currentUser.set(user)
+}
+
+export function isTeacherKind(user: User | null | undefined): boolean {
+  return user?.kind === 'teacher'
+}
