@@ -1,0 +1,1 @@
+"""Shared plumbing for the benchmark scripts in bench/: processes, servers, tables."""

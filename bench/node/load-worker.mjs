@@ -1,0 +1,124 @@
+// One load-generator thread: C clients in each of its rooms type R edits/s into Y.Text, and every
+// client times each remote edit it integrates. Driven by load.mjs over worker messages.
+//
+// An edit inserts a fixed-length token "[" + send time (epoch µs, base 36, 11 digits) + "]" at a
+// random position. Its unique id is the sender's Yjs (clientID, clock); a receiver finds the
+// tokens new to it from the transaction's before/after state vectors and reads their send time
+// from the items, so the receive path costs O(new edits), not O(document).
+import { parentPort, workerData } from 'node:worker_threads'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import * as Y from 'yjs'
+import { openClients } from './clients.mjs'
+
+const TOKEN_LENGTH = 13
+const now = () => performance.timeOrigin + performance.now() // epoch ms, same in every thread
+
+const { protocol, url, token, rooms, clientsPerRoom, rate, connectBatch } = workerData
+
+const encodeToken = (ms) => '[' + Math.round(ms * 1000).toString(36).padStart(11, '0') + ']'
+
+// Reads TOKEN_LENGTH characters of `client`'s content from `clock` (a token may have been split
+// by later inserts into several items).
+function readToken (store, client, clock) {
+  let text = ''
+  while (text.length < TOKEN_LENGTH) {
+    const item = Y.getItem(store, Y.createID(client, clock + text.length))
+    const offset = clock + text.length - item.id.clock
+    text += item.content.str.slice(offset, offset + TOKEN_LENGTH - text.length)
+  }
+  return text
+}
+
+class Stats {
+  constructor () {
+    this.latencies = new Float64Array(1 << 16)
+    this.observed = 0
+    this.malformed = 0
+  }
+
+  record (latency) {
+    if (this.observed === this.latencies.length) {
+      const bigger = new Float64Array(this.latencies.length * 2)
+      bigger.set(this.latencies)
+      this.latencies = bigger
+    }
+    this.latencies[this.observed++] = latency
+  }
+}
+
+const stats = new Stats()
+const window = { start: Infinity, end: -Infinity } // the measured window (epoch ms)
+const sentPerRoom = new Map(rooms.map((room) => [room, 0]))
+let running = true
+
+function observe (doc) {
+  doc.on('afterTransaction', (tr) => {
+    if (tr.local) return
+    const arrived = now()
+    tr.afterState.forEach((after, client) => {
+      if (client === doc.clientID) return
+      for (let clock = tr.beforeState.get(client) ?? 0; clock < after; clock += TOKEN_LENGTH) {
+        const text = readToken(doc.store, client, clock)
+        const sent = parseInt(text.slice(1, -1), 36) / 1000
+        if (!(sent > 0)) { stats.malformed += 1; continue }
+        if (sent >= window.start && sent < window.end) stats.record(arrived - sent)
+      }
+    })
+  })
+}
+
+function typeInto (client, room, period, phase, t0) {
+  let k = 0
+  const next = () => {
+    if (!running) return
+    const sent = now()
+    const position = Math.floor(Math.random() * (client.text.length + 1))
+    client.text.insert(position, encodeToken(sent))
+    if (sent >= window.start && sent < window.end) sentPerRoom.set(room, sentPerRoom.get(room) + 1)
+    k += 1
+    setTimeout(next, Math.max(0, t0 + phase + k * period - now()))
+  }
+  setTimeout(next, Math.max(0, t0 + phase - now()))
+}
+
+const specs = rooms.flatMap((room) => Array.from({ length: clientsPerRoom }, () => ({ room })))
+const started = now()
+const clients = await openClients(specs, { protocol, url, token }, connectBatch)
+clients.forEach((client) => observe(client.doc))
+parentPort.postMessage({ type: 'ready', clients: clients.length, connectMs: now() - started })
+
+const delay = monitorEventLoopDelay({ resolution: 5 })
+
+parentPort.on('message', async (message) => {
+  if (message.type === 'start') {
+    const { t0, measureStart, measureEnd, drainEnd } = message
+    window.start = measureStart
+    window.end = measureEnd
+    const period = 1000 / rate
+    clients.forEach((client, i) => typeInto(client, specs[i].room, period, Math.random() * period, t0))
+    setTimeout(() => delay.enable(), Math.max(0, measureStart - now()))
+    await sleepUntil(measureEnd)
+    running = false
+    delay.disable()
+    const expected = () => [...sentPerRoom.values()].reduce((sum, n) => sum + n * (clientsPerRoom - 1), 0)
+    while (stats.observed < expected() && now() < drainEnd) await sleep(20)
+    const latencies = stats.latencies.slice(0, stats.observed)
+    parentPort.postMessage({
+      type: 'result',
+      sent: [...sentPerRoom.values()].reduce((a, b) => a + b, 0),
+      expected: expected(),
+      observed: stats.observed,
+      malformed: stats.malformed,
+      closes: clients.reduce((sum, c) => sum + c.closes, 0),
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayMaxMs: delay.max / 1e6,
+      latencies
+    }, [latencies.buffer])
+  } else if (message.type === 'close') {
+    clients.forEach((client) => client.destroy())
+    parentPort.postMessage({ type: 'closed' })
+  }
+})
+
+function sleep (ms) { return new Promise((resolve) => setTimeout(resolve, ms)) }
+function sleepUntil (t) { return sleep(Math.max(0, t - now())) }
