@@ -1,7 +1,8 @@
 """`make bench`: fan-out latency and throughput of TwinSpaces, @y/websocket-server and Hocuspocus
-under the same real-Yjs-client workload, then the large-page load and idle-memory benchmarks.
+under the same real-Yjs-client workload, then the large-page load, idle memory, scale (8,000
+idle connections), join/leave churn and the 10-minute soak.
 
-    .venv/bin/python bench/run.py                     # everything, default sizes (~6 min)
+    .venv/bin/python bench/run.py                     # everything, default sizes (~18 min)
     .venv/bin/python bench/run.py --quick             # a short smoke run of every part
     .venv/bin/python bench/run.py --parts fanout --only twinspace --docs 5 --seconds 30
 
@@ -19,11 +20,12 @@ from typing import Any
 
 import large_page
 import memory
+import stability
 from harness import fanout, report
 from harness.procs import BenchError, exit_on_sigterm
 from harness.targets import SERVERS, server, settings_env
 
-PARTS = ("fanout", "large-page", "memory")
+PARTS = ("fanout", "large-page", "memory", "scale", "stability")
 
 
 def run_fanout(names: list[str], workload: fanout.Workload, twinspace_env: dict[str, str],
@@ -117,6 +119,15 @@ def main(argv: list[str] | None = None) -> int:
             memory_args = ["--only", ",".join(args.only)]
             memory_args += [f"--set={pair}" for pair in args.settings]
             saved["memory"] = memory.main(memory_args + (["--quick"] if args.quick else []))
+        if "scale" in args.parts:
+            print("\nscale: idle connections one process holds ...", flush=True)
+            scale_args = ["--only", "twinspace", "--connections", "8000", "--rooms", "200"]
+            saved["scale"] = memory.main(["--quick"] if args.quick else scale_args)
+        if "stability" in args.parts:
+            print("\nstability ...", flush=True)
+            stability_args = ["--cycles", "600", "--soak-minutes", "0.5", "--docs", "2",
+                              "--clients", "5"] if args.quick else []
+            saved["stability"] = stability.main(stability_args)
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
@@ -24,3 +27,11 @@ class Metrics:
             "twinspace_websocket_closed_total", "Closed websocket connections by close code",
             ["endpoint", "code"], registry=self.registry,
         )
+
+    def gauge(self, name: str, description: str, read: Callable[[], float]) -> None:
+        """A gauge read at scrape time (rooms loaded, tasks, queued bytes...)."""
+        Gauge(name, description, registry=self.registry).set_function(read)
+
+    def watch_event_loop(self) -> None:
+        self.gauge("twinspace_asyncio_tasks", "Tasks alive on the event loop",
+                   lambda: len(asyncio.all_tasks()))

@@ -101,6 +101,20 @@ class Services:
     def start_background(self) -> None:
         """Start the tasks a serving app needs (the CLI's one-shot commands skip them)."""
         self.documents.start()
+        rooms, persistence = self.documents.rooms, self.documents.persistence
+        self.metrics.watch_event_loop()
+        self.metrics.gauge("twinspace_rooms_loaded", "Page rooms loaded",
+                           lambda: rooms.stats()["rooms"])
+        self.metrics.gauge("twinspace_room_clients", "Clients in page rooms",
+                           lambda: rooms.stats()["clients"])
+        self.metrics.gauge("twinspace_awareness_states", "Awareness states held",
+                           lambda: rooms.stats()["awareness_clients"])
+        self.metrics.gauge("twinspace_websocket_users", "Open websockets (both endpoints)",
+                           self.connections.count)
+        self.metrics.gauge("twinspace_persist_queued_bytes", "Page updates not yet stored",
+                           lambda: persistence.queued_bytes)
+        self.metrics.gauge("twinspace_bus_topics", "Fan-out topics with listeners",
+                           self.bus.topic_count)
         self.live_sessions.start()
 
     async def stop(self) -> None:

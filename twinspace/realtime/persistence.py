@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from twinspace.clock import utcnow
@@ -47,6 +48,8 @@ class DocumentPersistence:
         self._compacting: dict[str, asyncio.Task[None]] = {}
         self.failing = False
         self.batches_written = 0
+        # The encoded state of a room's live document, when it is loaded (set by the rooms).
+        self.live_state: Callable[[str], bytes | None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -64,6 +67,10 @@ class DocumentPersistence:
             self._task = None
 
     # -- writes ---------------------------------------------------------------------------
+
+    @property
+    def queued_bytes(self) -> int:
+        return self._queued_bytes
 
     @property
     def accepting(self) -> bool:
@@ -152,14 +159,35 @@ class DocumentPersistence:
                 self._compacting[room] = task
                 task.add_done_callback(self._compaction_done)
 
+    async def _compact_live(self, room: str) -> bool:
+        """Compact from the loaded document; False when the room is not loaded."""
+        if self.live_state is None:
+            return False
+        await self.flush()
+        upto = await self._storage.documents.last_update_id(room)
+        state = self.live_state(room)  # no await since reading `upto`: it covers the log
+        if state is None:
+            return False
+        if upto:
+            async with self._storage.transaction() as tx:
+                await tx.documents.replace_with_snapshot(room, state, upto, (), utcnow())
+            self._since_snapshot[room] = 0
+        return True
+
     def _compaction_done(self, task: asyncio.Task[None]) -> None:
         for room, running in list(self._compacting.items()):
             if running is task:
                 del self._compacting[room]
 
     async def compact(self, room: str) -> None:
-        """Replace the stored log of `room` by one snapshot (leftovers stay in the log)."""
+        """Replace the stored log of `room` by one snapshot (leftovers stay in the log).
+
+        A loaded room's live document already holds everything stored (every stored update
+        came from it), so its state is encoded directly: no re-reading and re-merging of the
+        log, which would hold the GIL for long in a worker thread."""
         try:
+            if await self._compact_live(room):
+                return
             stored = await self._storage.documents.load(room)
             if not stored.updates:
                 return

@@ -121,6 +121,13 @@ class RoomManager:
         self.loads = 0
         self._edit_listeners: list[EditListener] = []
         self._unload_listeners: list[EditListener] = []
+        persistence.live_state = self._live_state
+
+    def _live_state(self, name: str) -> bytes | None:
+        room = self.rooms.get(name)
+        if room is None or room.state is not RoomState.OPEN:
+            return None
+        return room.doc.encode_state_as_update()
 
     # -- listeners (versions, moderation scans) -----------------------------------------------
 

@@ -66,6 +66,11 @@ class DocumentRepo:
             "INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)",
             [(room, data, stamp) for room, data in entries])
 
+    async def last_update_id(self, room: str) -> int:
+        row = await self._ex.fetch_one(
+            "SELECT max(id) AS id FROM doc_updates WHERE room = ?", (room,))
+        return int(row["id"]) if row and row["id"] is not None else 0
+
     async def update_count(self, room: str) -> int:
         row = await self._ex.fetch_one(
             "SELECT count(*) AS n FROM doc_updates WHERE room = ? AND id > coalesce("
