@@ -45,4 +45,4 @@ bench: install node-deps
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) web/dist web/node_modules tests/node/node_modules bench/node_modules
+	rm -rf $(VENV) web/dist web/node_modules tests/node/node_modules bench/node/node_modules bench/results artifacts

@@ -1,8 +1,9 @@
 """`make bench`: fan-out latency and throughput of TwinSpaces, @y/websocket-server and Hocuspocus
-under the same real-Yjs-client workload, then the large-page load, idle memory, scale (8,000
-idle connections), join/leave churn and the 10-minute soak.
+under the same real-Yjs-client workload, chat fan-out on the project events socket, then the
+large-page load, idle memory, scale (8,000 idle connections), join/leave churn and the
+10-minute soak.
 
-    .venv/bin/python bench/run.py                     # everything, default sizes (~18 min)
+    .venv/bin/python bench/run.py                     # everything, default sizes (~20 min)
     .venv/bin/python bench/run.py --quick             # a short smoke run of every part
     .venv/bin/python bench/run.py --parts fanout --only twinspace --docs 5 --seconds 30
 
@@ -18,6 +19,7 @@ import sys
 import time
 from typing import Any
 
+import chat_fanout
 import large_page
 import memory
 import stability
@@ -25,7 +27,7 @@ from harness import fanout, report
 from harness.procs import BenchError, exit_on_sigterm
 from harness.targets import SERVERS, server, settings_env
 
-PARTS = ("fanout", "large-page", "memory", "scale", "stability")
+PARTS = ("fanout", "chat", "large-page", "memory", "scale", "stability")
 
 
 def run_fanout(names: list[str], workload: fanout.Workload, twinspace_env: dict[str, str],
@@ -48,7 +50,8 @@ def run_fanout(names: list[str], workload: fanout.Workload, twinspace_env: dict[
 
 def print_fanout(results: list[dict[str, Any]], workload: fanout.Workload) -> None:
     print(f"\nFan-out, {workload.docs} docs x {workload.clients} clients x {workload.rate:g} "
-          f"edits/s, {workload.seconds:g} s measured (latency = receive - send, every "
+          f"edits/s, {workload.pattern} edits, {workload.seconds:g} s measured "
+          "(latency = receive - send, every "
           "remote edit at every client)\n")
     print(report.table(fanout.HEADERS, [fanout.row(r) for r in results]))
     rounds = max(r["round"] for r in results)
@@ -73,6 +76,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds to wait for late deliveries after the window")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every server this many times, interleaved; adds medians")
+    parser.add_argument("--pattern", choices=("random", "typing"), default="random",
+                        help="random-position inserts (pages grow), or typing at each client's "
+                             "own text with deletes (pages stay small); see bench/README.md")
     parser.add_argument("--workers", type=int, default=1,
                         help="load-generator threads (more only helps with spare cores)")
     parser.add_argument("--only", default=",".join(SERVERS),
@@ -107,10 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "fanout" in args.parts:
             workload = fanout.Workload(args.docs, args.clients, args.rate, args.warmup,
-                                       args.seconds, args.drain, args.workers)
+                                       args.seconds, args.drain, args.workers, args.pattern)
             saved["fanout"] = run_fanout(args.only, workload, settings_env(args.settings),
                                          max(1, args.rounds))
             print_fanout(saved["fanout"], workload)
+        if "chat" in args.parts:
+            print("\nchat fan-out ...", flush=True)
+            chat_args = ["--channels", "2", "--members", "5", "--rate", "1", "--duration", "3",
+                         "--drain", "2"] if args.quick else ["--rate", "0.1", "0.3", "1"]
+            saved["chat"] = chat_fanout.main(chat_args)
         if "large-page" in args.parts:
             print("\nlarge page ...", flush=True)
             saved["large_page"] = large_page.main(["--quick"] if args.quick else [])

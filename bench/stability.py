@@ -8,14 +8,18 @@ grace period passes. Reported: the server's RSS after warm-up, after the churn, 
 gauges from /metrics (rooms loaded, room clients, presence states, websockets, event-loop
 tasks, bus topics) — everything must be back at its starting level.
 
-Soak: the fan-out workload (10 docs x 30 clients x 2 edits/s by default) for `--soak-minutes`,
-RSS sampled every 10 s; reported: RSS per minute, the slope over the second half, delivery
-and latency. Flat memory means the second half grows by less than 2 %.
+Soak: the fan-out load (10 docs x 30 clients x 2 edits/s by default) for `--soak-minutes`, with
+edits typed as people type (`--pattern typing`: each client appends to its own text and deletes
+its oldest token, so pages stay the same size and memory has a steady state; `random` is the
+fan-out benchmark's random-position inserts, whose pages grow all the time). RSS sampled every
+10 s; reported: RSS per minute, growth over the second half, server and load-generator CPU,
+delivery and latency. Flat memory means the second half grows by less than 2 %.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import subprocess
 import sys
@@ -77,8 +81,7 @@ def churn(cycles: int, rooms: int, per_room: int) -> dict[str, Any]:
 def soak(minutes: float, workload: fanout.Workload) -> dict[str, Any]:
     samples: list[tuple[float, int]] = []
     seconds = minutes * 60
-    long_run = fanout.Workload(workload.docs, workload.clients, workload.rate, workload.warmup,
-                               seconds, workload.drain, workload.workers)
+    long_run = dataclasses.replace(workload, seconds=seconds)
     with server("twinspace", workload.docs, {"TWINSPACE_MAX_CONNECTIONS_PER_USER": "0"}) \
             as target, Sampler(target.pid) as sampler, running(
                 node_command("load.mjs", *target.client_args(), *long_run.args()),
@@ -87,19 +90,21 @@ def soak(minutes: float, workload: fanout.Workload) -> dict[str, Any]:
         events = JsonLines(loadgen.stdout)
         events.wait_for("ready", 120)
         events.wait_for("measure-start", 120)
-        started = time.monotonic()
+        started, cpu_start = time.monotonic(), sampler.cpu()
         while time.monotonic() - started < seconds:
             samples.append((time.monotonic() - started, sampler.rss()))
             time.sleep(10)
+        cpu = 100 * (sampler.cpu() - cpu_start) / (time.monotonic() - started)
         result = events.wait_for("result", seconds + 120)
         loadgen.wait(30)
     half = [rss for t, rss in samples if t >= seconds / 2]
     growth = (half[-1] - half[0]) / half[0] if len(half) > 1 else 0.0
     per_minute = [rss / MB for t, rss in samples if int(t) % 60 < 10]
-    return {"minutes": minutes, "rss_per_minute_mb": per_minute,
+    return {"minutes": minutes, "pattern": workload.pattern, "rss_per_minute_mb": per_minute,
             "second_half_growth_percent": 100 * growth, "delivered": result["delivery"],
             "p50_ms": result["latencyMs"]["p50"], "p99_ms": result["latencyMs"]["p99"],
-            "samples": samples}
+            "server_cpu_percent": cpu, "loadgen_cpu_percent": result["loadgen"]["cpuPercent"],
+            "loadgen_delay_p99_ms": result["loadgen"]["loopDelayP99Ms"], "samples": samples}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -112,6 +117,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--docs", type=int, default=10)
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--rate", type=float, default=2.0)
+    parser.add_argument("--pattern", choices=("typing", "random"), default="typing",
+                        help="how soak clients edit (see above)")
     args = parser.parse_args(argv)
     exit_on_sigterm()
     parts = set(args.parts.split(","))
@@ -128,14 +135,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"  {result['cycles']} cycles in {result['seconds']:.0f} s; "
               f"peak RSS {result['peak_mb']:.0f} MB\n")
     if "soak" in parts:
-        workload = fanout.Workload(args.docs, args.clients, args.rate, 5.0, 0.0, 5.0, 1)
-        print(f"soak: {workload.label} for {args.soak_minutes:g} min ...", flush=True)
+        workload = fanout.Workload(args.docs, args.clients, args.rate, 5.0, 0.0, 5.0, 1,
+                                   args.pattern)
+        print(f"soak: {workload.label}, {args.pattern}, for {args.soak_minutes:g} min ...",
+              flush=True)
         result = soak(args.soak_minutes, workload)
         results["soak"] = result
         print(report.table(("minute", "RSS MB"), list(enumerate(result["rss_per_minute_mb"]))))
         print(f"  second-half RSS growth {result['second_half_growth_percent']:+.1f} %; "
               f"delivered {result['delivered']:.4f}; p50 {result['p50_ms']:.1f} ms, "
-              f"p99 {result['p99_ms']:.1f} ms\n")
+              f"p99 {result['p99_ms']:.1f} ms; server CPU {result['server_cpu_percent']:.0f} %, "
+              f"load generator CPU {result['loadgen_cpu_percent']:.0f} % "
+              f"(event-loop delay p99 {result['loadgen_delay_p99_ms']:.0f} ms)\n")
     report.save("stability", {k: {kk: vv for kk, vv in v.items() if kk != "samples"}
                               for k, v in results.items()})
     return results

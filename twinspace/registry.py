@@ -354,8 +354,13 @@ class RegistryService:
             raise NotFound("no such class")
         return found
 
-    async def classes_of(self, school_id: int) -> list[ClassRecord]:
-        return await self._storage.classes.of_school(school_id)
+    async def classes_for(self, viewer: UserRecord) -> list[ClassRecord]:
+        """A validated teacher's school's classes; nothing for anyone else."""
+        if viewer.kind is not UserKind.TEACHER or viewer.school_id is None:
+            return []
+        if not await self.is_validated_teacher(viewer):
+            return []
+        return await self._storage.classes.of_school(viewer.school_id)
 
     async def own_class(self, teacher: UserRecord, class_id: int) -> ClassRecord:
         """A class of the validated teacher's own school, else NotFound."""

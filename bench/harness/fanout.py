@@ -23,6 +23,7 @@ class Workload:
     seconds: float
     drain: float
     workers: int = 1
+    pattern: str = "random"  # or "typing": see bench/node/load-worker.mjs
 
     @property
     def label(self) -> str:
@@ -31,7 +32,8 @@ class Workload:
     def args(self) -> list[str]:
         return ["--clients", str(self.clients), "--rate", str(self.rate),
                 "--warmup", str(self.warmup), "--seconds", str(self.seconds),
-                "--drain", str(self.drain), "--workers", str(self.workers)]
+                "--drain", str(self.drain), "--workers", str(self.workers),
+                "--pattern", self.pattern]
 
 
 def measure(target: Target, workload: Workload) -> dict[str, Any]:

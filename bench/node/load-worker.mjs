@@ -1,19 +1,25 @@
 // One load-generator thread: C clients in each of its rooms type R edits/s into Y.Text, and every
 // client times each remote edit it integrates. Driven by load.mjs over worker messages.
 //
-// An edit inserts a fixed-length token "[" + send time (epoch µs, base 36, 11 digits) + "]" at a
-// random position. Its unique id is the sender's Yjs (clientID, clock); a receiver finds the
-// tokens new to it from the transaction's before/after state vectors and reads their send time
-// from the items, so the receive path costs O(new edits), not O(document).
+// An edit inserts a fixed-length token "[" + send time (epoch µs, base 36, 11 digits) + "]". With
+// `pattern` "random" (the fan-out benchmark) it goes to a random position, so pages grow without
+// bound. With "typing" (the soak) each client appends to its own Y.Text and deletes its oldest
+// token once it has KEPT_TOKENS: runs of one client's characters merge into few Yjs items and
+// every page stays small, so memory has a steady state to return to (both in one transaction:
+// one update per edit; deletions take no Yjs clocks). An edit's unique id is the sender's Yjs
+// (clientID, clock); a receiver finds the tokens new to it from the transaction's before/after
+// state vectors and reads their send time from the items, so the receive path costs O(new
+// edits), not O(document).
 import { parentPort, workerData } from 'node:worker_threads'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import { openClients } from './clients.mjs'
 
 const TOKEN_LENGTH = 13
+const KEPT_TOKENS = 20
 const now = () => performance.timeOrigin + performance.now() // epoch ms, same in every thread
 
-const { protocol, url, token, rooms, clientsPerRoom, rate, connectBatch } = workerData
+const { protocol, url, token, rooms, clientsPerRoom, rate, pattern, connectBatch } = workerData
 
 const encodeToken = (ms) => '[' + Math.round(ms * 1000).toString(36).padStart(11, '0') + ']'
 
@@ -23,6 +29,7 @@ function readToken (store, client, clock) {
   let text = ''
   while (text.length < TOKEN_LENGTH) {
     const item = Y.getItem(store, Y.createID(client, clock + text.length))
+    if (item.content.str === undefined) return null // deleted in the same transaction
     const offset = clock + text.length - item.id.clock
     text += item.content.str.slice(offset, offset + TOKEN_LENGTH - text.length)
   }
@@ -59,6 +66,7 @@ function observe (doc) {
       if (client === doc.clientID) return
       for (let clock = tr.beforeState.get(client) ?? 0; clock < after; clock += TOKEN_LENGTH) {
         const text = readToken(doc.store, client, clock)
+        if (text === null) continue
         const sent = parseInt(text.slice(1, -1), 36) / 1000
         if (!(sent > 0)) { stats.malformed += 1; continue }
         if (sent >= window.start && sent < window.end) stats.record(arrived - sent)
@@ -72,13 +80,23 @@ function typeInto (client, room, period, phase, t0) {
   const next = () => {
     if (!running) return
     const sent = now()
-    const position = Math.floor(Math.random() * (client.text.length + 1))
-    client.text.insert(position, encodeToken(sent))
+    if (pattern === 'typing') type(client, encodeToken(sent))
+    else client.text.insert(Math.floor(Math.random() * (client.text.length + 1)), encodeToken(sent))
     if (sent >= window.start && sent < window.end) sentPerRoom.set(room, sentPerRoom.get(room) + 1)
     k += 1
     setTimeout(next, Math.max(0, t0 + phase + k * period - now()))
   }
   setTimeout(next, Math.max(0, t0 + phase - now()))
+}
+
+// Each typing client appends to a Y.Text of its own and deletes from its start: one Y.Text shared
+// by all would leave neighbours' deleted tokens between a client's runs, which Yjs never merges.
+function type (client, token) {
+  const own = client.own ??= client.doc.getText(`typing-${client.doc.clientID}`)
+  client.doc.transact(() => {
+    own.insert(own.length, token)
+    if (own.length > KEPT_TOKENS * TOKEN_LENGTH) own.delete(0, TOKEN_LENGTH)
+  })
 }
 
 const specs = rooms.flatMap((room) => Array.from({ length: clientsPerRoom }, () => ({ room })))

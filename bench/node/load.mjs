@@ -8,6 +8,7 @@
 //
 //   node load.mjs --protocol y-websocket|hocuspocus --url URL --rooms r1,r2,... [--token T]
 //                 [--clients 30] [--rate 2] [--warmup 5] [--seconds 20] [--drain 5] [--workers 1]
+//                 [--pattern random|typing]
 //
 // y-websocket clients connect to URL/ROOM?token=T; Hocuspocus clients to URL, naming the room in
 // every message. Latency = receive time - send time for every remote edit a client integrates;
@@ -27,10 +28,11 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     drain: { type: 'string', default: '5' },
     workers: { type: 'string', default: '1' },
+    pattern: { type: 'string', default: 'random' },
     'connect-batch': { type: 'string', default: '50' }
   }
 })
-if (!args.url || !args.rooms) {
+if (!args.url || !args.rooms || !['random', 'typing'].includes(args.pattern)) {
   process.stderr.write('usage: load.mjs --url URL --rooms r1,r2,... [options]\n')
   process.exit(2)
 }
@@ -51,6 +53,7 @@ const workers = Array.from({ length: workerCount }, (_, w) => new Worker(
       rooms: rooms.filter((_, i) => i % workerCount === w),
       clientsPerRoom,
       rate,
+      pattern: args.pattern,
       connectBatch: Number(args['connect-batch'])
     }
   }))

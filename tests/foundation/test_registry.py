@@ -165,3 +165,15 @@ async def test_classes_belong_to_the_teachers_school(world: World) -> None:
         assert (await http.get(f"/api/v1/classes/{class_id}/pupils")).status_code == 404
         assert (await http.post(f"/api/v1/classes/{class_id}/pupils",
                                 json={"names": ["X"]})).status_code == 404
+
+
+async def test_pending_teachers_see_no_classes_of_their_school(world: World) -> None:
+    validated = await world.teacher("PL")
+    their_school = await world.storage.schools.get(validated.user.school_id or 0)
+    pending = await world.teacher("PL", school=their_school, status=TeacherStatus.PENDING)
+    async with world.client(validated) as http:
+        assert (await http.post("/api/v1/classes", json={"name": "6B"})).status_code == 201
+        assert [c["name"] for c in (await http.get("/api/v1/classes")).json()] == ["6B"]
+    async with world.client(pending) as http:
+        listed = await http.get("/api/v1/classes")
+    assert listed.status_code == 200 and listed.json() == []

@@ -27,6 +27,7 @@ async def test_phone_number_is_held_and_published_after_approval(school: School)
         assert PHONE in await school.visible_texts(school.pupil), "the author sees it pending"
         [entry] = await school.queue()
         assert entry["item_id"] == sent["id"] and entry["origin"] == "filter"
+        assert notice["data"]["queue_id"] == entry["id"], "the notice names its queue entry"
         [flag] = entry["flags"]
         assert flag["category"] == "phone"
         assert PHONE[flag["start"]:flag["end"]] == flag["excerpt"] == "+48 601 234 567"

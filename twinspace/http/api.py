@@ -141,7 +141,8 @@ class ApiRouter:
         media: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            summary = (handler.__doc__ or handler.__name__).strip().splitlines()[0]
+            doc = (handler.__doc__ or handler.__name__).strip()
+            summary = " ".join(line.strip() for line in doc.split("\n\n")[0].splitlines())
             self.endpoints.append(Endpoint(method, path, handler, auth, body, query, response,
                                            status, summary, self.tag, raw_body, media))
             return handler

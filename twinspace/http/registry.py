@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from twinspace.http.api import ApiRouter, AuthMode, Ctx, Paging
 from twinspace.http.views import ClassOut, CountryOut, PersonOut, SchoolOut, TeacherOut, UserOut
 from twinspace.registry import EligibilityPolicy, NewSchool, TeacherRegistration
-from twinspace.types import TeacherStatus, UserKind
+from twinspace.types import TeacherStatus
 
 router = ApiRouter("registry")
 
@@ -146,10 +146,8 @@ async def teacher_profile(ctx: Ctx) -> TeacherOut:
 
 @router.get("/classes", response=list[ClassOut])
 async def my_classes(ctx: Ctx) -> list[ClassOut]:
-    """Classes of the signed-in teacher's school."""
-    if ctx.user.kind is not UserKind.TEACHER or ctx.user.school_id is None:
-        return []
-    return [ClassOut.of(c) for c in await ctx.services.registry.classes_of(ctx.user.school_id)]
+    """Classes of the signed-in teacher's school (none until their NSO validated them)."""
+    return [ClassOut.of(c) for c in await ctx.services.registry.classes_for(ctx.user)]
 
 
 @router.post("/classes", body=NewClass, response=ClassOut, status=201)

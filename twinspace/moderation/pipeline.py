@@ -111,8 +111,9 @@ class ModerationHook(Protocol):
         """Gate (mute, slow mode, quiet hours) and filter; raises DomainError on the gate."""
         ...
 
-    async def recorded(self, ref: ContentRef, decision: Decision) -> None:
-        """The item is stored: queue it for teachers when held, audit when blocked."""
+    async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:
+        """The item is stored: queue it for teachers when held (its queue id), audit when
+        blocked."""
         ...
 
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None: ...
@@ -130,7 +131,7 @@ class PassThroughModeration:
                             cause="approval")
         return Decision(Outcome.PUBLISHED)
 
-    async def recorded(self, ref: ContentRef, decision: Decision) -> None:
+    async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:
         return None
 
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None:

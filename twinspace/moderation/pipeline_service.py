@@ -174,7 +174,8 @@ class ModerationPipeline:
 
     # -- after storing ------------------------------------------------------------------------
 
-    async def recorded(self, ref: ContentRef, decision: Decision) -> None:
+    async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:
+        queue_id: int | None = None
         if ref.author_id is not None and decision.status is not ItemStatus.BLOCKED:
             self._remember_post(ref)
         now = utcnow()
@@ -183,7 +184,7 @@ class ModerationPipeline:
             async with self._storage.transaction() as tx:
                 await tx.queue.resolve_item(ref.kind.value, ref.item_id, resolution="superseded",
                                             actor_id=None, now=now)
-                await tx.queue.add(
+                queue_id = await tx.queue.add(
                     project_id=ref.project_id, item_kind=ref.kind.value, item_id=ref.item_id,
                     author_id=ref.author_id, origin=origin, reason=decision.reason or "held",
                     flags=[_flag_json(f) for f in decision.flags], excerpt=ref.text[:500],
@@ -199,6 +200,7 @@ class ModerationPipeline:
             await self._storage.queue.resolve_item(ref.kind.value, ref.item_id,
                                                    resolution="superseded", actor_id=None,
                                                    now=now)
+        return queue_id
 
     def _remember_post(self, ref: ContentRef) -> None:
         assert ref.author_id is not None

@@ -248,10 +248,10 @@ class BoardService:
                 reason=decision.reason, now=utcnow())
             post = await written(tx.board_content.post(post_id))
         ref = post_ref(post)
-        await self._moderation.recorded(ref, decision)
+        queue_id = await self._moderation.recorded(ref, decision)
         view = await self.post_view(post)
         self.push(post).status_change(None, decision.status, dump(view), {})
-        notify_teachers(self._hub, ref, decision, post.author_name)
+        notify_teachers(self._hub, ref, decision, post.author_name, queue_id)
         return view
 
     async def edit_post(self, access: Access, board: BoardRecord, post: PostRecord,
@@ -275,11 +275,11 @@ class BoardService:
                 reason=decision.reason, now=utcnow())
             updated = await written(tx.board_content.post(post.id))
         ref = post_ref(updated)
-        await self._moderation.recorded(ref, decision)
+        queue_id = await self._moderation.recorded(ref, decision)
         self.push(updated).status_change(ItemStatus(post.status), decision.status,
                                          dump(await self.post_view(updated)),
                                          {"id": post.id, "board_id": board.id})
-        notify_teachers(self._hub, ref, decision, updated.author_name)
+        notify_teachers(self._hub, ref, decision, updated.author_name, queue_id)
         return await self.post_view(updated, access)
 
     async def delete_post(self, access: Access, post: PostRecord) -> None:

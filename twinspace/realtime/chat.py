@@ -173,11 +173,11 @@ class ChatService:
                 status=decision.status.value, reason=decision.reason, now=utcnow())
             record = await written(tx.messages.get(message_id))
         ref = content_ref(record)
-        await self._moderation.recorded(ref, decision)
+        queue_id = await self._moderation.recorded(ref, decision)
         view = (await self.views([record], None, new=True))[0]
         self._push(channel, record).status_change(None, decision.status,
                                                   view.model_dump(mode="json"), {})
-        notify_teachers(self._hub, ref, decision, record.author_name)
+        notify_teachers(self._hub, ref, decision, record.author_name, queue_id)
         return view
 
     @staticmethod
@@ -200,12 +200,12 @@ class ChatService:
                 reason=decision.reason, now=utcnow())
             updated = await written(tx.messages.get(record.id))
         ref = content_ref(updated)
-        await self._moderation.recorded(ref, decision)
+        queue_id = await self._moderation.recorded(ref, decision)
         view = await self.view(updated)
         self._push(channel, updated).status_change(
             ItemStatus(record.status), decision.status, view.model_dump(mode="json"),
             self._removed(updated))
-        notify_teachers(self._hub, ref, decision, updated.author_name)
+        notify_teachers(self._hub, ref, decision, updated.author_name, queue_id)
         return await self.view(updated, access)
 
     async def delete(self, access: Access, channel: ChannelRecord, record: MessageRecord

@@ -120,10 +120,10 @@ class CommentService:
                 status=decision.status.value, reason=decision.reason, now=utcnow())
             comment = await written(tx.board_content.comment(comment_id))
         ref = comment_ref(comment)
-        await self._moderation.recorded(ref, decision)
+        queue_id = await self._moderation.recorded(ref, decision)
         view = comment_views([comment], None)[0]
         self._push(comment).status_change(None, decision.status, dump(view), {})
-        notify_teachers(self._hub, ref, decision, comment.author_name)
+        notify_teachers(self._hub, ref, decision, comment.author_name, queue_id)
         return view
 
     async def delete(self, access: Access, comment: CommentRecord) -> None:

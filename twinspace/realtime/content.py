@@ -210,7 +210,8 @@ class ItemPush:
 
 
 def notify_teachers(
-    hub: EventsHub, ref: ContentRef, decision: Decision, author_name: str | None
+    hub: EventsHub, ref: ContentRef, decision: Decision, author_name: str | None,
+    queue_id: int | None,
 ) -> None:
     """A held or blocked item: the project's teachers hear of it at once."""
     if decision.status not in (ItemStatus.HELD, ItemStatus.BLOCKED):
@@ -220,6 +221,7 @@ def notify_teachers(
         "moderation.notice",
         {
             "kind": decision.status.value,
+            "queue_id": queue_id,
             "item": ref.kind.value,
             "item_id": ref.item_id,
             "status": decision.status.value,

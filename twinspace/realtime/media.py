@@ -182,8 +182,8 @@ class MediaService:
             await self._drop_unused(new.sha256, new.thumb_sha256)
             raise
         ref = upload_ref(record)
-        await self._moderation.recorded(ref, decision)
-        notify_teachers(self._hub, ref, decision, access.user.display_name)
+        queue_id = await self._moderation.recorded(ref, decision)
+        notify_teachers(self._hub, ref, decision, access.user.display_name, queue_id)
         return MediaRef.of(record)
 
     async def _drop_unused(self, *blobs: str | None) -> None:

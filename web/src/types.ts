@@ -436,7 +436,7 @@ export interface ModerationNotice {
   kind: 'held' | 'blocked' | 'report' | 'page' | 'resolved' | 'muted' | 'unmuted'
   item?: ItemKind
   item_id?: number
-  queue_id?: number
+  queue_id?: number | null
   reason?: string | null
   author?: Author
   excerpt?: string
