@@ -448,6 +448,14 @@ def test_switching_to_polish_changes_the_interface(demo_server: DemoServer,
     screenshot(page, "08-pupil-layout-polish")
     # the choice is saved to the profile too
     assert demo_server.api("onni.fi", "GET", "/me")["locale"] == "pl"
+    # why a message waits for a teacher is said in Polish too (from the server's reason code)
+    channel = demo_server.project["channels"][0]
+    page.goto(f"/projects/{demo_server.project['id']}/chat/{channel['id']}")
+    text = unique("napisz do mnie: onni.fi@example.com")
+    page.get_by_label(f"Wiadomość do #{channel['name']}").fill(text)
+    page.get_by_label(f"Wiadomość do #{channel['name']}").press("Enter")
+    held = page.locator(".message", has_text=text).locator("[data-status=held]")
+    expect(held).to_contain_text("czeka na nauczyciela, bo zawiera: adres e-mail")
 
 
 def test_teacher_desk_history_and_pupil_cards(demo_server: DemoServer,

@@ -21,6 +21,7 @@ async def test_phone_number_is_held_and_published_after_approval(school: School)
         sent = response.json()
         assert sent["status"] == "held" and sent["pending"] is True
         assert "phone number" in sent["reason"]
+        assert sent["reason_code"] == "held.filter:phone", "a code the interface translates"
         notice = await teacher.next("moderation.notice")
         assert notice["data"]["item_id"] == sent["id"]
         assert PHONE not in await school.visible_texts(school.classmate)
@@ -49,7 +50,7 @@ async def test_pre_moderated_channel_holds_every_pupil_message(school: School) -
     assert response.status_code == 204
     for text in ("hello everyone", "we saw the river today"):
         sent = (await school.post(school.pupil, text)).json()
-        assert sent["status"] == "held"
+        assert sent["status"] == "held" and sent["reason_code"] == "held.pre"
     teacher_message = (await school.post(school.teacher, "welcome")).json()
     assert teacher_message["status"] == "published"
     assert await school.visible_texts(school.classmate) == ["welcome"]
@@ -66,8 +67,10 @@ async def test_block_and_mask_actions(school: School) -> None:
     blocked = await school.post(school.pupil, "you are a fucking idiot")
     assert blocked.status_code == 201
     assert blocked.json()["status"] == "blocked" and "not OK" in blocked.json()["reason"]
+    assert blocked.json()["reason_code"] == "blocked.filter:offensive"
     masked = (await school.post(school.pupil, PHONE)).json()
-    assert masked["status"] == "published"
+    assert masked["status"] == "published" and masked["reason_code"] is None, (
+        "a published item has no reason to show")
     assert "601" not in masked["text"] and masked["text"].startswith("call me on ")
     assert masked["text"] in await school.visible_texts(school.classmate)
     assert {"blocked", "masked"} <= set(await school.audit_actions())

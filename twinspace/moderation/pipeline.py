@@ -82,6 +82,19 @@ class Decision:
     def status(self) -> ItemStatus:
         return ItemStatus(self.outcome.value)
 
+    @property
+    def code(self) -> str | None:
+        """`reason` for clients to translate: "held.filter:email,phone", "held.pre",
+        "held.approval", "blocked.filter:offensive", "masked.filter:phone"; None when
+        nothing happened."""
+        if self.reason is None:
+            return None
+        what = "masked" if self.outcome is Outcome.PUBLISHED else self.outcome.value
+        code = f"{what}.{self.cause or 'filter'}"
+        if code.endswith(".filter"):
+            code += ":" + ",".join(sorted({flag.category for flag in self.flags}))
+        return code
+
 
 @dataclass(frozen=True, slots=True)
 class ContentRef:

@@ -177,6 +177,7 @@ class PostView(BaseModel):
     position: float
     status: ItemStatus
     reason: str | None
+    reason_code: str | None  # see MessageView
     pending: bool
     removed: bool
     created_at: datetime
@@ -193,6 +194,7 @@ class CommentView(BaseModel):
     text: str | None
     status: ItemStatus
     reason: str | None
+    reason_code: str | None  # see MessageView
     pending: bool
     removed: bool
     created_at: datetime

@@ -154,6 +154,8 @@ class BoardService:
                 media=MediaRef.of(item) if item and not removed else None, position=p.position,
                 status=status,
                 reason=None if removed or status is ItemStatus.PUBLISHED else p.reason,
+                reason_code=None if removed or status is ItemStatus.PUBLISHED
+                else p.reason_code,
                 pending=status is ItemStatus.HELD, removed=removed, created_at=p.created_at,
                 edited_at=p.edited_at, comment_count=comments.get(p.id, 0),
                 reactions=[] if removed else reaction_views(reactions.get(p.id, []))))
@@ -245,7 +247,8 @@ class BoardService:
                 board_id=board.id, project_id=board.project_id, section_id=section_id,
                 author_id=access.user.id, kind=form.kind.value, title=title, body=body,
                 url=url, media_id=media_id, position=position, status=decision.status.value,
-                reason=decision.reason, now=utcnow())
+                reason=decision.reason,
+                reason_code=decision.code, now=utcnow())
             post = await written(tx.board_content.post(post_id))
         ref = post_ref(post)
         queue_id = await self._moderation.recorded(ref, decision)
@@ -272,7 +275,8 @@ class BoardService:
         async with self._storage.transaction() as tx:
             await tx.board_content.update_post(
                 post.id, title=title, body=body, url=url, status=decision.status.value,
-                reason=decision.reason, now=utcnow())
+                reason=decision.reason,
+                reason_code=decision.code, now=utcnow())
             updated = await written(tx.board_content.post(post.id))
         ref = post_ref(updated)
         queue_id = await self._moderation.recorded(ref, decision)

@@ -89,6 +89,8 @@ class ChatService:
                 author=author_view(r.author_id, r.author_name),
                 text=None if removed else r.text, status=status,
                 reason=None if removed or status is ItemStatus.PUBLISHED else r.reason,
+                reason_code=None if removed or status is ItemStatus.PUBLISHED
+                else r.reason_code,
                 pending=status is ItemStatus.HELD, removed=removed, created_at=r.created_at,
                 edited_at=r.edited_at, reply_count=replies.get(r.id, 0),
                 reactions=[] if removed else reaction_views(reactions.get(r.id, []))))
@@ -170,7 +172,8 @@ class ChatService:
             message_id = await tx.messages.create(
                 channel_id=channel.id, project_id=channel.project_id, author_id=access.user.id,
                 parent_id=form.parent_id, text=decision.text or text,
-                status=decision.status.value, reason=decision.reason, now=utcnow())
+                status=decision.status.value, reason=decision.reason,
+                reason_code=decision.code, now=utcnow())
             record = await written(tx.messages.get(message_id))
         ref = content_ref(record)
         queue_id = await self._moderation.recorded(ref, decision)
@@ -197,7 +200,8 @@ class ChatService:
         async with self._storage.transaction() as tx:
             await tx.messages.update_text(
                 record.id, text=decision.text or text, status=decision.status.value,
-                reason=decision.reason, now=utcnow())
+                reason=decision.reason,
+                reason_code=decision.code, now=utcnow())
             updated = await written(tx.messages.get(record.id))
         ref = content_ref(updated)
         queue_id = await self._moderation.recorded(ref, decision)

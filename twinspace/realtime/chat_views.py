@@ -53,6 +53,7 @@ class MessageView(BaseModel):
     text: str | None  # None for a removed placeholder
     status: ItemStatus
     reason: str | None  # why it is held or blocked (author and teachers only)
+    reason_code: str | None  # the same as a code to translate, e.g. "held.filter:phone"
     pending: bool  # held for a teacher's approval
     removed: bool
     created_at: datetime

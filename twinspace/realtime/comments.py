@@ -56,6 +56,7 @@ def comment_views(comments: list[CommentRecord], access: Access | None) -> list[
             id=c.id, post_id=c.post_id, board_id=c.board_id,
             author=author_view(c.author_id, c.author_name), text=None if removed else c.text,
             status=status, reason=None if removed or status is ItemStatus.PUBLISHED else c.reason,
+            reason_code=None if removed or status is ItemStatus.PUBLISHED else c.reason_code,
             pending=status is ItemStatus.HELD, removed=removed, created_at=c.created_at))
     return out
 
@@ -117,7 +118,8 @@ class CommentService:
             comment_id = await tx.board_content.create_comment(
                 post_id=post.id, board_id=board.id, project_id=board.project_id,
                 author_id=access.user.id, text=decision.text or text,
-                status=decision.status.value, reason=decision.reason, now=utcnow())
+                status=decision.status.value, reason=decision.reason,
+                reason_code=decision.code, now=utcnow())
             comment = await written(tx.board_content.comment(comment_id))
         ref = comment_ref(comment)
         queue_id = await self._moderation.recorded(ref, decision)

@@ -226,6 +226,7 @@ def notify_teachers(
             "item_id": ref.item_id,
             "status": decision.status.value,
             "reason": decision.reason,
+            "reason_code": decision.code,
             "space": ref.space.value,
             "space_id": ref.space_id,
             "author": {"id": ref.author_id, "display_name": author_name or ""},

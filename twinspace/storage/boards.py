@@ -53,6 +53,7 @@ class PostRecord:
     created_at: datetime
     edited_at: datetime | None
     published_at: datetime | None
+    reason_code: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> PostRecord:
@@ -60,7 +61,7 @@ class PostRecord:
                    row["author_id"], row["author_name"], row["kind"], row["title"], row["body"],
                    row["url"], row["media_id"], float(row["position"]), row["status"],
                    row["reason"], from_iso(row["created_at"]), _opt_dt(row["edited_at"]),
-                   _opt_dt(row["published_at"]))
+                   _opt_dt(row["published_at"]), row["reason_code"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +77,14 @@ class CommentRecord:
     reason: str | None
     created_at: datetime
     published_at: datetime | None
+    reason_code: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> CommentRecord:
         return cls(row["id"], row["post_id"], row["board_id"], row["project_id"],
                    row["author_id"], row["author_name"], row["text"], row["status"],
-                   row["reason"], from_iso(row["created_at"]), _opt_dt(row["published_at"]))
+                   row["reason"], from_iso(row["created_at"]), _opt_dt(row["published_at"]),
+                   row["reason_code"])
 
 
 _POSTS = ("SELECT p.*, u.display_name AS author_name FROM board_posts p"
@@ -146,13 +149,13 @@ class BoardContentRepo:
     async def create_post(self, *, board_id: int, project_id: int, section_id: int | None,
                           author_id: int, kind: str, title: str, body: str, url: str | None,
                           media_id: int | None, position: float, status: str,
-                          reason: str | None, now: datetime) -> int:
+                          reason: str | None, reason_code: str | None, now: datetime) -> int:
         return await self._ex.execute(
             "INSERT INTO board_posts (board_id, project_id, section_id, author_id, kind, title,"
-            " body, url, media_id, position, status, reason, created_at, published_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " body, url, media_id, position, status, reason, reason_code, created_at,"
+            " published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (board_id, project_id, section_id, author_id, kind, title, body, url, media_id,
-             position, status, reason, to_iso(now),
+             position, status, reason, reason_code, to_iso(now),
              to_iso(now) if status == "published" else None))
 
     async def post(self, post_id: int) -> PostRecord | None:
@@ -175,11 +178,13 @@ class BoardContentRepo:
         return [(row["id"], float(row["position"])) for row in rows]
 
     async def update_post(self, post_id: int, *, title: str, body: str, url: str | None,
-                          status: str, reason: str | None, now: datetime) -> None:
+                          status: str, reason: str | None, reason_code: str | None,
+                          now: datetime) -> None:
         await self._ex.execute(
             f"UPDATE board_posts SET title = ?, body = ?, url = ?, status = ?, reason = ?,"
-            f" edited_at = ?, {_PUBLISHED_AT} WHERE id = ?",
-            (title, body, url, status, reason, to_iso(now), status, to_iso(now), post_id))
+            f" reason_code = ?, edited_at = ?, {_PUBLISHED_AT} WHERE id = ?",
+            (title, body, url, status, reason, reason_code, to_iso(now), status, to_iso(now),
+             post_id))
 
     async def move_post(self, post_id: int, section_id: int | None, position: float) -> None:
         await self._ex.execute(
@@ -207,12 +212,13 @@ class BoardContentRepo:
 
     async def create_comment(self, *, post_id: int, board_id: int, project_id: int,
                              author_id: int, text: str, status: str, reason: str | None,
-                             now: datetime) -> int:
+                             reason_code: str | None, now: datetime) -> int:
         return await self._ex.execute(
             "INSERT INTO post_comments (post_id, board_id, project_id, author_id, text, status,"
-            " reason, created_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (post_id, board_id, project_id, author_id, text, status, reason, to_iso(now),
-             to_iso(now) if status == "published" else None))
+            " reason, reason_code, created_at, published_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (post_id, board_id, project_id, author_id, text, status, reason, reason_code,
+             to_iso(now), to_iso(now) if status == "published" else None))
 
     async def comment(self, comment_id: int) -> CommentRecord | None:
         row = await self._ex.fetch_one(_COMMENTS + " WHERE c.id = ?", (comment_id,))

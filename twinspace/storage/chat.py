@@ -44,13 +44,14 @@ class MessageRecord:
     created_at: datetime
     edited_at: datetime | None
     published_at: datetime | None
+    reason_code: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> MessageRecord:
         return cls(row["id"], row["channel_id"], row["project_id"], row["author_id"],
                    row["author_name"], row["parent_id"], row["text"], row["status"],
                    row["reason"], from_iso(row["created_at"]), _opt_dt(row["edited_at"]),
-                   _opt_dt(row["published_at"]))
+                   _opt_dt(row["published_at"]), row["reason_code"])
 
 
 class ReactionRepo:
@@ -96,13 +97,14 @@ class MessageRepo:
 
     async def create(self, *, channel_id: int, project_id: int, author_id: int,
                      parent_id: int | None, text: str, status: str, reason: str | None,
-                     now: datetime) -> int:
+                     reason_code: str | None, now: datetime) -> int:
         published = to_iso(now) if status == "published" else None
         return await self._ex.execute(
             "INSERT INTO messages (channel_id, project_id, author_id, parent_id, text, status,"
-            " reason, created_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (channel_id, project_id, author_id, parent_id, text, status, reason, to_iso(now),
-             published))
+            " reason, reason_code, created_at, published_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (channel_id, project_id, author_id, parent_id, text, status, reason, reason_code,
+             to_iso(now), published))
 
     async def get(self, message_id: int) -> MessageRecord | None:
         row = await self._ex.fetch_one(_SELECT + " WHERE m.id = ?", (message_id,))
@@ -137,12 +139,12 @@ class MessageRepo:
         return records if order == "ASC" else records[::-1]
 
     async def update_text(self, message_id: int, *, text: str, status: str,
-                          reason: str | None, now: datetime) -> None:
+                          reason: str | None, reason_code: str | None, now: datetime) -> None:
         await self._ex.execute(
-            "UPDATE messages SET text = ?, status = ?, reason = ?, edited_at = ?,"
-            " published_at = CASE WHEN ? = 'published' THEN COALESCE(published_at, ?)"
-            " ELSE published_at END WHERE id = ?",
-            (text, status, reason, to_iso(now), status, to_iso(now), message_id))
+            "UPDATE messages SET text = ?, status = ?, reason = ?, reason_code = ?,"
+            " edited_at = ?, published_at = CASE WHEN ? = 'published'"
+            " THEN COALESCE(published_at, ?) ELSE published_at END WHERE id = ?",
+            (text, status, reason, reason_code, to_iso(now), status, to_iso(now), message_id))
 
     async def set_status(self, message_id: int, status: str, now: datetime) -> None:
         await self._ex.execute(

@@ -140,6 +140,8 @@ export interface Message {
   text: string | null
   status: ItemStatus
   reason: string | null
+  /** `reason` as a code to translate, e.g. "held.filter:phone" (see reasonText). */
+  reason_code?: string | null
   pending: boolean
   removed: boolean
   created_at: string
@@ -209,6 +211,8 @@ export interface Post {
   position: number
   status: ItemStatus
   reason: string | null
+  /** `reason` as a code to translate, e.g. "held.filter:phone" (see reasonText). */
+  reason_code?: string | null
   pending: boolean
   removed: boolean
   created_at: string
@@ -225,6 +229,8 @@ export interface Comment {
   text: string | null
   status: ItemStatus
   reason: string | null
+  /** `reason` as a code to translate, e.g. "held.filter:phone" (see reasonText). */
+  reason_code?: string | null
   pending: boolean
   removed: boolean
   created_at: string

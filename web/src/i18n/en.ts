@@ -54,6 +54,11 @@ export const en = {
   'status.hidden': 'Hidden',
   'status.rejected': 'Rejected',
   'status.deleted': 'Deleted',
+  'reason.held.filter': 'it waits for a teacher because it contains: {what}',
+  'reason.blocked.filter': 'it contains: {what}',
+  'reason.masked.filter': 'some of it is hidden: {what}',
+  'reason.held.pre': 'a teacher checks every post here first',
+  'reason.held.approval': 'a teacher approves posts on this board first',
 
   'error.network': 'The server cannot be reached. Check your connection.',
   'error.slowDown': 'Please slow down and try again in {seconds} s.',

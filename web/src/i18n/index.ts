@@ -106,6 +106,17 @@ export function tOr(key: string, fallback: string, params?: Record<string, strin
   return text === key ? fallback : fill(text, params)
 }
 
+/** Why moderation held, blocked or masked an item, in the interface language, from its
+ * `reason_code` ("held.filter:phone,email"); the server's own `reason` for anything else. */
+export function reasonText(item: { reason?: string | null; reason_code?: string | null }): string | null {
+  const code = item.reason_code
+  if (!code) return item.reason ?? null
+  const [head = '', list = ''] = code.split(':', 2)
+  const what = list.split(',').filter(Boolean)
+    .map((category) => tOr(`category.${category}`, category.replace('_', ' '))).join(', ')
+  return tOr(`reason.${head}`, item.reason ?? head, { what })
+}
+
 /** Plural message: `base_one`, `base_few`, `base_many`, `base_other` by the language's rules. */
 export function tn(base: PluralBase, count: number, params?: Record<string, string | number>): string {
   const category = new Intl.PluralRules(current).select(count)

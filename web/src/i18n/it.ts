@@ -56,6 +56,11 @@ export const it: Catalogue = {
   'status.hidden': 'Nascosto',
   'status.rejected': 'Rifiutato',
   'status.deleted': 'Eliminato',
+  'reason.held.filter': 'aspetta un insegnante perché contiene: {what}',
+  'reason.blocked.filter': 'contiene: {what}',
+  'reason.masked.filter': 'una parte è nascosta: {what}',
+  'reason.held.pre': 'qui un insegnante controlla prima ogni messaggio',
+  'reason.held.approval': 'un insegnante approva prima i post di questa bacheca',
 
   'error.network': 'Il server non è raggiungibile. Controlla la connessione.',
   'error.slowDown': 'Rallenta un po’ e riprova tra {seconds} s.',

@@ -56,6 +56,11 @@ export const pl: Catalogue = {
   'status.hidden': 'Ukryte',
   'status.rejected': 'Odrzucone',
   'status.deleted': 'Usunięte',
+  'reason.held.filter': 'czeka na nauczyciela, bo zawiera: {what}',
+  'reason.blocked.filter': 'zawiera: {what}',
+  'reason.masked.filter': 'część jest ukryta: {what}',
+  'reason.held.pre': 'nauczyciel najpierw sprawdza tu każdy wpis',
+  'reason.held.approval': 'nauczyciel najpierw zatwierdza wpisy na tej tablicy',
 
   'error.network': 'Nie można połączyć się z serwerem. Sprawdź połączenie.',
   'error.slowDown': 'Zwolnij trochę i spróbuj ponownie za {seconds} s.',

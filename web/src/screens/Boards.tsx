@@ -6,7 +6,7 @@ import { ItemActions } from '../components/ItemActions'
 import { SpaceBlockNotice } from '../components/live'
 import { Reactions } from '../components/Reactions'
 import { AreaField, Dialog, Empty, Field, Loading, StatusBadge, errorText, notify, notifyError, safeHref, useLoad } from '../components/ui'
-import { formatBytes, formatDateTime, t, tn } from '../i18n'
+import { formatBytes, formatDateTime, reasonText, t, tn } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
 import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
@@ -378,7 +378,7 @@ function PostCard({ post, project, blocked, board, user, teacher, columns, movab
       </h4>
       <p class="post-meta muted">
         {post.author?.display_name} · <time dateTime={post.created_at}>{formatDateTime(post.created_at)}</time>{' '}
-        <StatusBadge status={post.status} pending={post.pending} reason={own || teacher ? post.reason : null} />
+        <StatusBadge status={post.status} pending={post.pending} reason={own || teacher ? reasonText(post) : null} />
       </p>
       {post.removed ? <p class="muted">{t('chat.removed')}</p> : null}
       <PostMedia post={post} />
@@ -480,7 +480,7 @@ function Comments({ post, project, blocked, user, teacher }: { post: Post; proje
       upsert(comment)
       setText('')
       if (comment.pending) notify(t('chat.heldNotice'))
-      else if (comment.status === 'blocked') notify(t('chat.blockedNotice', { reason: comment.reason ?? '' }), 'error')
+      else if (comment.status === 'blocked') notify(t('chat.blockedNotice', { reason: reasonText(comment) ?? '' }), 'error')
     } catch (error) {
       noteMute(live, error)
       notifyError(error)
@@ -496,7 +496,7 @@ function Comments({ post, project, blocked, user, teacher }: { post: Post; proje
         {comments.map((c) => (
           <li key={c.id} data-status={c.pending ? 'held' : c.status}>
             <strong>{c.author?.display_name}</strong>: {c.text ?? t('chat.removed')}{' '}
-            <StatusBadge status={c.status} pending={c.pending} reason={c.author?.id === user.id || teacher ? c.reason : null} />
+            <StatusBadge status={c.status} pending={c.pending} reason={c.author?.id === user.id || teacher ? reasonText(c) : null} />
             {(c.author?.id === user.id || teacher) && (
               <button type="button" class="btn btn-quiet btn-small" onClick={() => void boardsApi.removeComment(c.id).then(() => drop(c.id), notifyError)}>
                 {t('action.delete')}
@@ -564,8 +564,8 @@ function NewPostDialog({ board, sectionId, onClose, onPosted }: { board: Board; 
       } else {
         post = await boardsApi.createPost(board.id, { kind: 'text', title: title.trim(), body: body.trim(), section_id: sectionId })
       }
-      if (post.pending) notify(post.reason ? `${t('boards.heldNotice')} (${post.reason})` : t('boards.heldNotice'))
-      else if (post.status === 'blocked') notify(t('boards.blockedNotice', { reason: post.reason ?? '' }), 'error')
+      if (post.pending) notify(post.reason ? `${t('boards.heldNotice')} (${reasonText(post)})` : t('boards.heldNotice'))
+      else if (post.status === 'blocked') notify(t('boards.blockedNotice', { reason: reasonText(post) ?? '' }), 'error')
       onPosted(post)
     } catch (failure) {
       noteMute(live, failure)

@@ -6,7 +6,7 @@ import { ItemActions } from '../components/ItemActions'
 import { SpaceBlockNotice } from '../components/live'
 import { Reactions } from '../components/Reactions'
 import { Avatar, Empty, Loading, StatusBadge, errorText, notify, notifyError, useLoad } from '../components/ui'
-import { formatDateTime, formatTime, t, tn } from '../i18n'
+import { formatDateTime, formatTime, reasonText, t, tn } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
 import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
@@ -316,7 +316,7 @@ function MessageItem({ message, me, teacher, projectId, canPost, onReact, onRepl
             {formatTime(message.created_at)}
           </time>
           {message.edited_at && <span class="muted"> · {t('chat.edited')}</span>}{' '}
-          <StatusBadge status={message.status} pending={message.pending} reason={own || teacher ? message.reason : null} />
+          <StatusBadge status={message.status} pending={message.pending} reason={own || teacher ? reasonText(message) : null} />
         </p>
         {message.removed || message.text === null ? (
           <p class="muted removed">{t('chat.removed')}</p>
@@ -385,8 +385,8 @@ function Composer({ channel, parentId, label, onTyping, onSent }: ComposerProps)
       const message = await chatApi.send(channel.id, value, parentId)
       setText('')
       onSent(message)
-      if (message.status === 'held' || message.pending) notify(message.reason ? `${t('chat.heldNotice')} (${message.reason})` : t('chat.heldNotice'))
-      else if (message.status === 'blocked') setProblem(t('chat.blockedNotice', { reason: message.reason ?? '' }))
+      if (message.status === 'held' || message.pending) notify(message.reason ? `${t('chat.heldNotice')} (${reasonText(message)})` : t('chat.heldNotice'))
+      else if (message.status === 'blocked') setProblem(t('chat.blockedNotice', { reason: reasonText(message) ?? '' }))
     } catch (failure) {
       noteMute(live, failure)
       setProblem(errorText(failure))
