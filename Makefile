@@ -38,6 +38,8 @@ test: install node-deps browser web
 lint: install
 	$(VENV)/bin/ruff check twinspace tests bench
 	$(VENV)/bin/mypy
+	cd bench && ../$(VENV)/bin/mypy --strict --ignore-missing-imports --explicit-package-bases \
+		run.py chat_fanout.py large_page.py memory.py stability.py harness
 
 check: lint
 

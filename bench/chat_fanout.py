@@ -41,7 +41,7 @@ from twinspace.types import Role, UserKind
 from twinspace.workspace.spaces import NewChannel
 
 try:
-    import psutil  # type: ignore[import-untyped]
+    import psutil
 except ImportError:  # the CPU columns stay empty without it
     psutil = None
 

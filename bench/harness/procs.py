@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 NODE_DIR = BENCH_DIR / "node"
