@@ -106,14 +106,18 @@ export function tOr(key: string, fallback: string, params?: Record<string, strin
   return text === key ? fallback : fill(text, params)
 }
 
+/** A moderation finding's category ("phone") in the interface language. */
+export function categoryName(category: string): string {
+  return tOr(`category.${category}`, category)
+}
+
 /** Why moderation held, blocked or masked an item, in the interface language, from its
  * `reason_code` ("held.filter:phone,email"); the server's own `reason` for anything else. */
 export function reasonText(item: { reason?: string | null; reason_code?: string | null }): string | null {
   const code = item.reason_code
   if (!code) return item.reason ?? null
   const [head = '', list = ''] = code.split(':', 2)
-  const what = list.split(',').filter(Boolean)
-    .map((category) => tOr(`category.${category}`, category.replace('_', ' '))).join(', ')
+  const what = list.split(',').filter(Boolean).map(categoryName).join(', ')
   return tOr(`reason.${head}`, item.reason ?? head, { what })
 }
 

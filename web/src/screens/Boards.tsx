@@ -564,8 +564,9 @@ function NewPostDialog({ board, sectionId, onClose, onPosted }: { board: Board; 
       } else {
         post = await boardsApi.createPost(board.id, { kind: 'text', title: title.trim(), body: body.trim(), section_id: sectionId })
       }
-      if (post.pending) notify(post.reason ? `${t('boards.heldNotice')} (${reasonText(post)})` : t('boards.heldNotice'))
-      else if (post.status === 'blocked') notify(t('boards.blockedNotice', { reason: reasonText(post) ?? '' }), 'error')
+      const why = reasonText(post)
+      if (post.pending) notify(why ? `${t('boards.heldNotice')} (${why})` : t('boards.heldNotice'))
+      else if (post.status === 'blocked') notify(t('boards.blockedNotice', { reason: why ?? '' }), 'error')
       onPosted(post)
     } catch (failure) {
       noteMute(live, failure)

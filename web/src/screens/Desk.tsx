@@ -4,7 +4,7 @@ import type { JSX } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { boards as boardsApi, chat as chatApi, moderation, pages as pagesApi, projects as projectsApi } from '../api'
 import { Empty, Loading, SelectField, StatusBadge, notify, notifyError, useLoad } from '../components/ui'
-import { formatDateTime, formatRelative, t, tOr } from '../i18n'
+import { categoryName, formatDateTime, formatRelative, t, tOr } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
 import { Link } from '../lib/router'
 import type { Flag, Member, ModerationNotice, Project, QueueDecision, QueueEntry, User } from '../types'
@@ -105,10 +105,6 @@ export function Highlighted({ text, flags }: { text: string; flags: Flag[] }): J
   })
   if (at < text.length) parts.push(<span key="rest">{text.slice(at)}</span>)
   return <p class="queue-text">{parts}</p>
-}
-
-export function categoryName(category: string): string {
-  return tOr(`category.${category}`, category)
 }
 
 // ---- the queue

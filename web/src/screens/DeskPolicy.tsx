@@ -4,9 +4,8 @@ import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { boards as boardsApi, chat as chatApi, moderation } from '../api'
 import { AreaField, Field, Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
-import { t } from '../i18n'
+import { categoryName, t } from '../i18n'
 import { CATEGORIES, type Policy, type Project } from '../types'
-import { categoryName } from './Desk'
 
 const MODES = ['off', 'auto', 'pre'] as const
 const ACTIONS = ['hold', 'block', 'mask'] as const
