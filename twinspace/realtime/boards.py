@@ -42,6 +42,7 @@ from twinspace.realtime.content import (
     findable,
     notify_teachers,
     reaction_views,
+    shown_reason,
     shows_removed,
     written,
 )
@@ -145,6 +146,7 @@ class BoardService:
             removed = access is not None and shows_removed(
                 status, p.published_at, is_teacher=access.is_teacher,
                 viewer_id=access.user.id, author_id=p.author_id)
+            reason, reason_code = shown_reason(p, status, removed=removed)
             item = media.get(p.media_id) if p.media_id else None
             out.append(PostView(
                 id=p.id, board_id=p.board_id, section_id=p.section_id,
@@ -153,9 +155,7 @@ class BoardService:
                 url=None if removed else p.url,
                 media=MediaRef.of(item) if item and not removed else None, position=p.position,
                 status=status,
-                reason=None if removed or status is ItemStatus.PUBLISHED else p.reason,
-                reason_code=None if removed or status is ItemStatus.PUBLISHED
-                else p.reason_code,
+                reason=reason, reason_code=reason_code,
                 pending=status is ItemStatus.HELD, removed=removed, created_at=p.created_at,
                 edited_at=p.edited_at, comment_count=comments.get(p.id, 0),
                 reactions=[] if removed else reaction_views(reactions.get(p.id, []))))

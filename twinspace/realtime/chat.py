@@ -38,6 +38,7 @@ from twinspace.realtime.content import (
     findable,
     notify_teachers,
     reaction_views,
+    shown_reason,
     shows_removed,
     written,
 )
@@ -84,13 +85,12 @@ class ChatService:
             removed = access is not None and shows_removed(
                 status, r.published_at, is_teacher=access.is_teacher,
                 viewer_id=access.user.id, author_id=r.author_id)
+            reason, reason_code = shown_reason(r, status, removed=removed)
             out.append(MessageView(
                 id=r.id, channel_id=r.channel_id, parent_id=r.parent_id,
                 author=author_view(r.author_id, r.author_name),
                 text=None if removed else r.text, status=status,
-                reason=None if removed or status is ItemStatus.PUBLISHED else r.reason,
-                reason_code=None if removed or status is ItemStatus.PUBLISHED
-                else r.reason_code,
+                reason=reason, reason_code=reason_code,
                 pending=status is ItemStatus.HELD, removed=removed, created_at=r.created_at,
                 edited_at=r.edited_at, reply_count=replies.get(r.id, 0),
                 reactions=[] if removed else reaction_views(reactions.get(r.id, []))))

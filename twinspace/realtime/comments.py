@@ -21,6 +21,7 @@ from twinspace.realtime.content import (
     clean_text,
     findable,
     notify_teachers,
+    shown_reason,
     shows_removed,
     written,
 )
@@ -52,11 +53,11 @@ def comment_views(comments: list[CommentRecord], access: Access | None) -> list[
         removed = access is not None and shows_removed(
             status, c.published_at, is_teacher=access.is_teacher, viewer_id=access.user.id,
             author_id=c.author_id)
+        reason, reason_code = shown_reason(c, status, removed=removed)
         out.append(CommentView(
             id=c.id, post_id=c.post_id, board_id=c.board_id,
             author=author_view(c.author_id, c.author_name), text=None if removed else c.text,
-            status=status, reason=None if removed or status is ItemStatus.PUBLISHED else c.reason,
-            reason_code=None if removed or status is ItemStatus.PUBLISHED else c.reason_code,
+            status=status, reason=reason, reason_code=reason_code,
             pending=status is ItemStatus.HELD, removed=removed, created_at=c.created_at))
     return out
 

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -79,6 +79,22 @@ def viewer_group(is_teacher: bool, viewer_id: int, author_id: int | None) -> Gro
 
 def may_see(status: ItemStatus, *, is_teacher: bool, viewer_id: int, author_id: int | None) -> bool:
     return viewer_group(is_teacher, viewer_id, author_id) in VISIBLE_TO[status]
+
+
+class HasReason(Protocol):
+    @property
+    def reason(self) -> str | None: ...
+
+    @property
+    def reason_code(self) -> str | None: ...
+
+
+def shown_reason(record: HasReason, status: ItemStatus, *, removed: bool
+                 ) -> tuple[str | None, str | None]:
+    """(`reason`, `reason_code`) of a view: only while the item waits or was refused."""
+    if removed or status is ItemStatus.PUBLISHED:
+        return None, None
+    return record.reason, record.reason_code
 
 
 def shows_removed(
