@@ -126,4 +126,4 @@ async def test_a_client_that_falls_behind_is_closed_with_try_again_later(
     unsubscribe()
     assert connection.closed.is_set() and connection.close_request is not None
     assert connection.close_request.code == close_codes.TRY_AGAIN_LATER
-    assert connection.queue.qsize() == services.settings.ws_send_queue_messages
+    assert len(connection.outbox) == services.settings.ws_send_queue_messages

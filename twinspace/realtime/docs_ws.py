@@ -14,6 +14,7 @@ from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.documents import room_info
 from twinspace.realtime.limits import TokenBucket
+from twinspace.realtime.outbox import Outbox
 from twinspace.realtime.protocol import (
     AwarenessMessage,
     MalformedMessage,
@@ -38,7 +39,7 @@ class ConnectionState(Enum):
 
 
 class DocConnection:
-    """One client socket in one room: a bounded send queue and a close request."""
+    """One client socket in one room: its outbox and a close request."""
 
     def __init__(
         self,
@@ -54,17 +55,13 @@ class DocConnection:
         self.project_id = project_id
         self.can_write = can_write
         self.state = ConnectionState.OPEN
-        self.queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=queue_size)
+        self.outbox: Outbox[bytes] = Outbox(queue_size)
         self.close_request: Close | None = None
         self.closed = asyncio.Event()
         self.dropped_updates = 0
 
     def send(self, frame: bytes) -> None:
-        if self.state is not ConnectionState.OPEN:
-            return
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if self.state is ConnectionState.OPEN and not self.outbox.put(frame):
             self.close(close_codes.TRY_AGAIN_LATER, "client too slow to read")
 
     def close(self, code: int, reason: str) -> None:

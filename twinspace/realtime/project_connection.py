@@ -1,5 +1,5 @@
 """One `/ws/projects/{id}` connection: the client messages it accepts (validated with
-pydantic), the viewer it stands for, its subscriptions and its bounded send queue.
+pydantic), the viewer it stands for, its subscriptions and its outbox.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from twinspace.errors import DomainError, Forbidden, NotFound, RuleViolation
 from twinspace.realtime import close_codes
 from twinspace.realtime.events_hub import Event, Refresh, encode
 from twinspace.realtime.limits import KeyedBuckets
+from twinspace.realtime.outbox import Outbox
 from twinspace.realtime.presence import Location
 from twinspace.realtime.socket_loop import Close
 from twinspace.services import Services
@@ -86,8 +87,7 @@ class ProjectConnection:
         self.boards: set[int] = set()
         self.scopes: set[str] = set()
         self.position = services.project_events.position(self.project_id)
-        self.queue: asyncio.Queue[str] = asyncio.Queue(
-            maxsize=services.settings.ws_send_queue_messages)
+        self.outbox: Outbox[str] = Outbox(services.settings.ws_send_queue_messages)
         self.close_request: Close | None = None
         self.closed = asyncio.Event()
         self.typing = KeyedBuckets(1 / TYPING_EVERY_SECONDS, 1)
@@ -118,11 +118,7 @@ class ProjectConnection:
             task.add_done_callback(self._tasks.discard)
 
     def send(self, text: str) -> None:
-        if self.closed.is_set():
-            return
-        try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
+        if not self.closed.is_set() and not self.outbox.put(text):
             self.close(close_codes.TRY_AGAIN_LATER, "client too slow to read: reconnect "
                                                     "with ?since=<last id>")
 

@@ -81,7 +81,7 @@ async def _serve(connection: ProjectConnection, since: str | None,
     replay = hub.replay(connection.project_id, since) if since else None
     resumed = replay is not None and replay.reload is None
     events = replay.events if replay is not None and resumed else []
-    connection.queue = asyncio.Queue(maxsize=connection.queue.maxsize + len(events) + 2)
+    connection.outbox.limit += len(events) + 2
     head = connection.position
     connection.position = since if resumed and since else head
     connection.local("hello", {

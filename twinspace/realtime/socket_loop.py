@@ -1,16 +1,18 @@
-"""The lifecycle both websocket endpoints share: a sender draining a bounded queue, a receiver,
-and a close request; whichever ends first ends the connection with the right close code."""
+"""The lifecycle both websocket endpoints share: an outbox draining what could not be written
+at once, a receiver, and a close request; whichever ends first ends the connection with the
+right close code."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from twinspace.realtime import close_codes
+from twinspace.realtime.outbox import Outbox
 
 log = logging.getLogger("twinspace.realtime.sockets")
 
@@ -33,18 +35,13 @@ class QueuedConnection(Protocol):
     close_request: Close | None
 
     @property
-    def queue(self) -> asyncio.Queue[Any]: ...
-
-
-async def _drain(connection: QueuedConnection, send: Callable[[Any], Awaitable[None]]) -> None:
-    while True:
-        await send(await connection.queue.get())
+    def outbox(self) -> Outbox[Any]: ...
 
 
 async def run_connection(connection: QueuedConnection,
                          receive_loop: Coroutine[Any, Any, None],
-                         send: Callable[[Any], Awaitable[None]]) -> None:
-    sender = asyncio.create_task(_drain(connection, send))
+                         send: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+    sender = asyncio.create_task(connection.outbox.drain(send))
     receiver = asyncio.create_task(receive_loop)
     closer = asyncio.create_task(connection.closed.wait())
     done, pending = await asyncio.wait({sender, receiver, closer},
