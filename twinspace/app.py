@@ -48,7 +48,7 @@ from twinspace.http.middleware import (
 )
 from twinspace.http.problems import EXCEPTION_HANDLERS, problem
 from twinspace.metrics import Metrics
-from twinspace.realtime.docs_ws import docs_endpoint
+from twinspace.realtime.docs_ws import DocsSocket
 from twinspace.realtime.project_ws import project_events_endpoint
 from twinspace.services import Services
 
@@ -158,7 +158,7 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         Route(API_PREFIX + "/openapi.json", openapi_json),
         *api_routes,
         Route("/api/{rest:path}", _api_fallback(api_routes), methods=all_methods),
-        WebSocketRoute("/ws/docs/{room}", docs_endpoint),
+        WebSocketRoute("/ws/docs/{room}", DocsSocket()),
         WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
         *media.routes,
     ]

@@ -91,6 +91,10 @@ async def test_cancelling_the_drain_closes_a_waiting_write() -> None:
     socket.writable.set()
     await asyncio.sleep(0.01)
     assert socket.written == []  # the waiting write was abandoned, not finished later
+    assert outbox.state is OutboxState.CLOSED
+    assert outbox.put("late") and len(outbox) == 0  # dropped: the connection is over
+    await asyncio.sleep(0.01)
+    assert socket.written == []
 
 
 async def test_an_outbox_drains_for_one_socket_only() -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
 from enum import Enum
+from typing import Any, cast
 
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from twinspace.errors import Forbidden, NotFound
@@ -71,7 +74,21 @@ class DocConnection:
             self.closed.set()
 
 
-async def docs_endpoint(websocket: WebSocket) -> None:
+class DocsSocket:
+    """The ASGI app of `/ws/docs/{room}`. Update frames go straight to the server's `send`,
+    past Starlette's per-message wrappers: fan-out writes one frame per client per update."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        def send_frame(frame: bytes) -> Coroutine[Any, Any, None]:
+            # the ASGI servers' `send` is a coroutine function (the outbox steps it)
+            return cast(Coroutine[Any, Any, None],
+                        send({"type": "websocket.send", "bytes": frame}))
+
+        await docs_endpoint(WebSocket(scope, receive, send), send_frame)
+
+
+async def docs_endpoint(websocket: WebSocket,
+                        send_frame: Callable[[bytes], Coroutine[Any, Any, None]]) -> None:
     services: Services = websocket.app.state.services
     settings = services.settings
     room_name = str(websocket.path_params["room"])
@@ -105,12 +122,13 @@ async def docs_endpoint(websocket: WebSocket) -> None:
         return
     try:
         await websocket.accept()
-        await _serve(services, connection, room_info(page))
+        await _serve(services, connection, room_info(page), send_frame)
     finally:
         services.connections.remove(connection)
 
 
-async def _serve(services: Services, connection: DocConnection, info: RoomInfo) -> None:
+async def _serve(services: Services, connection: DocConnection, info: RoomInfo,
+                 send_frame: Callable[[bytes], Coroutine[Any, Any, None]]) -> None:
     rooms = services.documents.rooms
     try:
         room = await rooms.join(info, connection)
@@ -123,8 +141,7 @@ async def _serve(services: Services, connection: DocConnection, info: RoomInfo) 
         snapshot = room.awareness.snapshot()
         if snapshot is not None:
             connection.send(snapshot)
-        await run_connection(connection, _receive_loop(services, room, connection),
-                             connection.websocket.send_bytes)
+        await run_connection(connection, _receive_loop(services, room, connection), send_frame)
     finally:
         rooms.leave(room, connection)
 

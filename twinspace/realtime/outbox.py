@@ -23,6 +23,7 @@ class OutboxState(Enum):
     IDLE = "idle"  # nothing queued or under way: the next frame is written at once
     BUSY = "busy"  # a write is under way or frames are queued: the next frame queues
     FAILED = "failed"  # a write raised; the drain task ends the connection with it
+    CLOSED = "closed"  # the drain task ended: frames are dropped
 
 
 class OutboxError(RuntimeError):
@@ -44,7 +45,7 @@ class Outbox(Generic[Frame]):
 
     def put(self, frame: Frame) -> bool:
         """Write or queue `frame`; False when the queue is full (the client is not reading)."""
-        if self.state is OutboxState.FAILED:
+        if self.state is OutboxState.FAILED or self.state is OutboxState.CLOSED:
             return True  # the connection is ending
         if self.state is OutboxState.IDLE:
             self._write_now(frame)
@@ -79,19 +80,23 @@ class Outbox(Generic[Frame]):
             raise OutboxError(f"outbox is already {self.state.value}")
         self._send = send
         self.state = OutboxState.BUSY
-        while True:
-            if self._failure is not None:
-                raise self._failure
-            if self._stalled is not None:
-                coro, waiting = self._stalled
-                await _finish(coro, waiting)
-                self._stalled = None
-            elif self._frames:
-                await send(self._frames.popleft())
-            else:
-                self.state = OutboxState.IDLE
-                self._wakeup.clear()
-                await self._wakeup.wait()
+        try:
+            while True:
+                if self._failure is not None:
+                    raise self._failure
+                if self._stalled is not None:
+                    coro, waiting = self._stalled
+                    self._stalled = None
+                    await _finish(coro, waiting)
+                elif self._frames:
+                    await send(self._frames.popleft())
+                else:
+                    self.state = OutboxState.IDLE
+                    self._wakeup.clear()
+                    await self._wakeup.wait()  # `put` queued or a write stalled or failed
+        finally:
+            self.state = OutboxState.CLOSED
+            self._frames.clear()
 
 
 async def _finish(coro: Coroutine[Any, Any, None], waiting: asyncio.Future[Any] | None) -> None:
