@@ -8,6 +8,7 @@ import uvicorn
 
 from twinspace.app import create_app
 from twinspace.config import Settings
+from twinspace.http.frame_writer import FrameWriterProtocol
 from twinspace.http.guard import guarded_protocol
 
 
@@ -18,7 +19,8 @@ def uvicorn_config(settings: Settings) -> uvicorn.Config:
         create_app(settings), host=settings.host, port=settings.port,
         http=guarded_protocol(settings.request_head_timeout_seconds),
         limit_concurrency=settings.max_open_connections or None,
-        ws=settings.ws_implementation, ws_max_size=settings.ws_max_message_bytes,
+        ws=(FrameWriterProtocol if settings.ws_implementation == "websockets-sansio"
+            else settings.ws_implementation), ws_max_size=settings.ws_max_message_bytes,
         ws_per_message_deflate=settings.ws_per_message_deflate,
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_interval_seconds,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, cast
 
@@ -13,6 +14,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from twinspace.errors import Forbidden, NotFound
 from twinspace.http.auth import identify_websocket
+from twinspace.http.frame_writer import frame_writer_of
 from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.documents import room_info
@@ -75,8 +77,9 @@ class DocConnection:
 
 
 class DocsSocket:
-    """The ASGI app of `/ws/docs/{room}`. Update frames go straight to the server's `send`,
-    past Starlette's per-message wrappers: fan-out writes one frame per client per update."""
+    """The ASGI app of `/ws/docs/{room}`. Update frames go to the server's synchronous frame
+    writer when it offers one, else straight to its `send`, past Starlette's per-message
+    wrappers: fan-out writes one frame per client per update."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         def send_frame(frame: bytes) -> Coroutine[Any, Any, None]:
@@ -84,11 +87,19 @@ class DocsSocket:
             return cast(Coroutine[Any, Any, None],
                         send({"type": "websocket.send", "bytes": frame}))
 
-        await docs_endpoint(WebSocket(scope, receive, send), send_frame)
+        frames = FrameSink(send_frame, frame_writer_of(scope))
+        await docs_endpoint(WebSocket(scope, receive, send), frames)
 
 
-async def docs_endpoint(websocket: WebSocket,
-                        send_frame: Callable[[bytes], Coroutine[Any, Any, None]]) -> None:
+@dataclass(frozen=True, slots=True)
+class FrameSink:
+    """How a doc socket's frames leave: the async `send`, and a synchronous writer if any."""
+
+    send: Callable[[bytes], Coroutine[Any, Any, None]]
+    write: Callable[[bytes], bool] | None
+
+
+async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
     services: Services = websocket.app.state.services
     settings = services.settings
     room_name = str(websocket.path_params["room"])
@@ -122,13 +133,13 @@ async def docs_endpoint(websocket: WebSocket,
         return
     try:
         await websocket.accept()
-        await _serve(services, connection, room_info(page), send_frame)
+        await _serve(services, connection, room_info(page), frames)
     finally:
         services.connections.remove(connection)
 
 
 async def _serve(services: Services, connection: DocConnection, info: RoomInfo,
-                 send_frame: Callable[[bytes], Coroutine[Any, Any, None]]) -> None:
+                 frames: FrameSink) -> None:
     rooms = services.documents.rooms
     try:
         room = await rooms.join(info, connection)
@@ -141,7 +152,8 @@ async def _serve(services: Services, connection: DocConnection, info: RoomInfo,
         snapshot = room.awareness.snapshot()
         if snapshot is not None:
             connection.send(snapshot)
-        await run_connection(connection, _receive_loop(services, room, connection), send_frame)
+        await run_connection(connection, _receive_loop(services, room, connection),
+                             frames.send, frames.write)
     finally:
         rooms.leave(room, connection)
 

@@ -5,6 +5,8 @@ Writing at once saves a task switch per frame, most of the cost of fanning an up
 room. Python 3.11 has no eager tasks, so `put` steps the ASGI `send` coroutine by hand: it
 almost always finishes without suspending (the transport is writable); when it does suspend,
 the connection's drain task finishes it and writes the frames queued meanwhile, in order.
+Where the server offers a synchronous writer (`twinspace.http.frame_writer`), `put` uses it
+first and steps `send` only when it declines.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Outbox(Generic[Frame]):
         self.state = OutboxState.UNBOUND
         self._frames: deque[Frame] = deque()
         self._send: Callable[[Frame], Coroutine[Any, Any, None]] | None = None
+        self._write: Callable[[Frame], bool] | None = None
         self._stalled: tuple[Coroutine[Any, Any, None], asyncio.Future[Any] | None] | None = None
         self._failure: BaseException | None = None
         self._wakeup = asyncio.Event()
@@ -48,7 +51,8 @@ class Outbox(Generic[Frame]):
         if self.state is OutboxState.FAILED or self.state is OutboxState.CLOSED:
             return True  # the connection is ending
         if self.state is OutboxState.IDLE:
-            self._write_now(frame)
+            if self._write is None or not self._write(frame):
+                self._step_send(frame)
             return True
         if len(self._frames) >= self.limit:
             return False
@@ -56,7 +60,7 @@ class Outbox(Generic[Frame]):
         self._wakeup.set()
         return True
 
-    def _write_now(self, frame: Frame) -> None:
+    def _step_send(self, frame: Frame) -> None:
         assert self._send is not None
         coro = self._send(frame)
         try:
@@ -73,12 +77,14 @@ class Outbox(Generic[Frame]):
             self.state = OutboxState.BUSY
         self._wakeup.set()
 
-    async def drain(self, send: Callable[[Frame], Coroutine[Any, Any, None]]) -> None:
+    async def drain(self, send: Callable[[Frame], Coroutine[Any, Any, None]],
+                    write: Callable[[Frame], bool] | None = None) -> None:
         """Bind the socket's `send` and write whatever cannot be written at once; runs until
-        the connection ends and raises what a write raised."""
+        the connection ends and raises what a write raised. `write`, when the server offers
+        one, writes a frame synchronously or declines (returns False) and `send` is used."""
         if self.state is not OutboxState.UNBOUND:
             raise OutboxError(f"outbox is already {self.state.value}")
-        self._send = send
+        self._send, self._write = send, write
         self.state = OutboxState.BUSY
         try:
             while True:

@@ -40,8 +40,9 @@ class QueuedConnection(Protocol):
 
 async def run_connection(connection: QueuedConnection,
                          receive_loop: Coroutine[Any, Any, None],
-                         send: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
-    sender = asyncio.create_task(connection.outbox.drain(send))
+                         send: Callable[[Any], Coroutine[Any, Any, None]],
+                         write: Callable[[Any], bool] | None = None) -> None:
+    sender = asyncio.create_task(connection.outbox.drain(send, write))
     receiver = asyncio.create_task(receive_loop)
     closer = asyncio.create_task(connection.closed.wait())
     done, pending = await asyncio.wait({sender, receiver, closer},

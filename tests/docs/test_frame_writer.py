@@ -1,0 +1,72 @@
+"""The synchronous frame writer: byte-identical to websockets' framing, used for page updates,
+declined where only the async `send` may write (deflate), absent on the legacy protocol."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from websockets.frames import Frame, Opcode
+
+from tests.docs.conftest import Classroom
+from tests.support.yclient import YClient
+from twinspace.http.frame_writer import FrameWriterProtocol, binary_frame_header
+
+
+@pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65_535, 65_536, 70_000])
+def test_frames_match_websockets_own_serialisation(length: int) -> None:
+    payload = bytes(range(256)) * (length // 256) + bytes(length % 256)
+    expected = Frame(Opcode.BINARY, payload).serialize(mask=False)
+    assert binary_frame_header(length) + payload == expected
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> Counter[bool]:
+    """How often the writer wrote (True) and declined (False)."""
+    outcomes: Counter[bool] = Counter()
+    write = FrameWriterProtocol.write_binary
+
+    def counted(self: FrameWriterProtocol, data: bytes) -> bool:
+        written = write(self, data)
+        outcomes[written] += 1
+        return written
+
+    monkeypatch.setattr(FrameWriterProtocol, "write_binary", counted)
+    return outcomes
+
+
+async def _edit_and_watch(classroom: Classroom, **connect: Any) -> None:
+    url, room = classroom.world.server.ws_url, classroom.page.room
+    writer = await YClient.connect(url, room, token=classroom.teacher.token, **connect)
+    reader = await YClient.connect(url, room, token=classroom.partner.token, **connect)
+    await writer.sync()
+    await reader.sync()
+    for n in range(20):
+        writer.doc.insert_text(0, f"{n};")
+    await reader.wait_for(lambda: reader.doc.text().count(";") == 20)
+    big = "x" * 70_000  # a frame with a 64-bit length
+    writer.doc.insert_text(0, big)
+    await reader.wait_for(lambda: reader.doc.text().startswith(big))
+    await writer.close()
+    await reader.close()
+
+
+async def test_page_updates_go_through_the_writer(classroom: Classroom,
+                                                  writes: Counter[bool]) -> None:
+    await _edit_and_watch(classroom)
+    assert writes[True] >= 21
+
+
+@pytest.mark.parametrize("settings_overrides", [{"ws_per_message_deflate": True}])
+async def test_deflate_connections_are_written_by_send(classroom: Classroom,
+                                                       writes: Counter[bool]) -> None:
+    await _edit_and_watch(classroom, compression="deflate")
+    assert writes[True] == 0 and writes[False] >= 21
+
+
+@pytest.mark.parametrize("settings_overrides", [{"ws_implementation": "websockets"}])
+async def test_the_legacy_protocol_offers_no_writer(classroom: Classroom,
+                                                    writes: Counter[bool]) -> None:
+    await _edit_and_watch(classroom)
+    assert not writes
