@@ -138,6 +138,7 @@ class DocumentService:
         self._versioner: asyncio.Task[None] | None = None
         self._edited_rooms: dict[str, RoomInfo] = {}
         self._settle_timers: dict[str, asyncio.TimerHandle] = {}
+        self._last_edit: dict[str, float] = {}  # loop time of each room's latest edit
         self._settled_listeners: list[Callable[[RoomInfo], None]] = []
         self._version_tasks: set[asyncio.Task[None]] = set()
         self.rooms.on_edit(self._on_edit)
@@ -155,6 +156,7 @@ class DocumentService:
         for timer in self._settle_timers.values():
             timer.cancel()
         self._settle_timers.clear()
+        self._last_edit.clear()
         if self._versioner is not None:
             self._versioner.cancel()
             await asyncio.gather(self._versioner, return_exceptions=True)
@@ -170,17 +172,23 @@ class DocumentService:
         self._settled_listeners.append(listener)
 
     def _on_edit(self, room: Room) -> None:
+        # One timer per quiet period, not one per edit: when it fires early it re-arms.
         self._edited_rooms[room.name] = room.info
-        timer = self._settle_timers.pop(room.name, None)
-        if timer is not None:
-            timer.cancel()
         loop = asyncio.get_running_loop()
-        self._settle_timers[room.name] = loop.call_later(
-            self._settings.page_settle_seconds, self._settled, room.info
-        )
+        self._last_edit[room.name] = loop.time()
+        if room.name not in self._settle_timers:
+            self._settle_timers[room.name] = loop.call_later(
+                self._settings.page_settle_seconds, self._settled, room.info
+            )
 
     def _settled(self, info: RoomInfo) -> None:
+        loop = asyncio.get_running_loop()
+        quiet_from = self._last_edit.get(info.room, 0.0) + self._settings.page_settle_seconds
+        if quiet_from > loop.time():
+            self._settle_timers[info.room] = loop.call_at(quiet_from, self._settled, info)
+            return
         self._settle_timers.pop(info.room, None)
+        self._last_edit.pop(info.room, None)
         for listener in list(self._settled_listeners):
             try:
                 listener(info)
