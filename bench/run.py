@@ -28,6 +28,7 @@ from harness.procs import BenchError, exit_on_sigterm
 from harness.targets import SERVERS, server, settings_env
 
 PARTS = ("fanout", "chat", "large-page", "memory", "scale", "stability")
+PATTERNS = ("typing", "random")
 
 
 def run_fanout(names: list[str], workload: fanout.Workload, twinspace_env: dict[str, str],
@@ -76,9 +77,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds to wait for late deliveries after the window")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every server this many times, interleaved; adds medians")
-    parser.add_argument("--pattern", choices=("random", "typing"), default="random",
-                        help="random-position inserts (pages grow), or typing at each client's "
-                             "own text with deletes (pages stay small); see bench/README.md")
+    parser.add_argument("--pattern", default=",".join(PATTERNS),
+                        help="comma-separated edit patterns, each measured in turn: typing at "
+                             "each client's own text with deletes (pages stay small), "
+                             "random-position inserts (pages grow); see bench/README.md")
     parser.add_argument("--workers", type=int, default=1,
                         help="load-generator threads (more only helps with spare cores)")
     parser.add_argument("--only", default=",".join(SERVERS),
@@ -95,7 +97,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         settings_env(args.settings)
     except ValueError as exc:
         parser.error(str(exc))
-    for option, allowed in (("only", SERVERS), ("parts", PARTS)):
+    for option, allowed in (("only", SERVERS), ("parts", PARTS), ("pattern", PATTERNS)):
         chosen = [v.strip() for v in getattr(args, option).split(",") if v.strip()]
         unknown = set(chosen) - set(allowed)
         if unknown or not chosen:
@@ -112,11 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     saved: dict[str, Any] = {"args": vars(args)}
     try:
         if "fanout" in args.parts:
-            workload = fanout.Workload(args.docs, args.clients, args.rate, args.warmup,
-                                       args.seconds, args.drain, args.workers, args.pattern)
-            saved["fanout"] = run_fanout(args.only, workload, settings_env(args.settings),
-                                         max(1, args.rounds))
-            print_fanout(saved["fanout"], workload)
+            saved["fanout"] = []
+            for pattern in args.pattern:
+                workload = fanout.Workload(args.docs, args.clients, args.rate, args.warmup,
+                                           args.seconds, args.drain, args.workers, pattern)
+                results = run_fanout(args.only, workload, settings_env(args.settings),
+                                     max(1, args.rounds))
+                print_fanout(results, workload)
+                saved["fanout"] += [{**result, "pattern": pattern} for result in results]
         if "chat" in args.parts:
             print("\nchat fan-out ...", flush=True)
             chat_args = ["--channels", "2", "--members", "5", "--rate", "1", "--duration", "3",
