@@ -46,6 +46,7 @@ except ImportError:  # the CPU columns stay empty without it
     psutil = None
 
 MARK = "bench"
+KEEPALIVE_SECONDS = 4.0  # under uvicorn's timeout_keep_alive (5 s)
 # Message texts carry no digits: the moderation filters would take timestamps and ids for phone
 # numbers and hold them. Send times stay in this process, keyed by the (unique) text.
 LETTERS = "qxzwv"
@@ -233,8 +234,13 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         phases = [Phase(rate) for rate in args.rate]
         base_url = f"http://127.0.0.1:{port}"
         # One HTTP client per member, like one browser each: a shared pool queues requests
-        # and httpcore's pool assignment then costs more CPU than the server does.
-        clients = [httpx.AsyncClient(base_url=base_url, timeout=30) for _ in plan.members]
+        # and httpcore's pool assignment then costs more CPU than the server does. Idle
+        # connections are dropped before uvicorn's 5 s keep-alive ends, as browsers do: reusing
+        # one just as the server closes it fails the post (a ReadError) through no fault of
+        # either side.
+        limits = httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS)
+        clients = [httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits)
+                   for _ in plan.members]
         try:
             async with contextlib.AsyncExitStack() as stack:
                 for client in clients:
