@@ -7,7 +7,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import uvicorn
+from uvicorn.server import ServerState
 from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from tests.docs.conftest import Classroom
 from tests.support.yclient import YClient
@@ -70,3 +73,46 @@ async def test_the_legacy_protocol_offers_no_writer(classroom: Classroom,
                                                     writes: Counter[bool]) -> None:
     await _edit_and_watch(classroom)
     assert not writes
+
+
+class FakeTransport:
+    def __init__(self) -> None:
+        self.closing = False
+        self.written: list[bytes] = []
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+
+def _open_protocol() -> tuple[FrameWriterProtocol, FakeTransport]:
+    async def app(scope: Any, receive: Any, send: Any) -> None: ...
+
+    protocol = FrameWriterProtocol(config=uvicorn.Config(app), server_state=ServerState(),
+                                   app_state={})
+    transport = FakeTransport()
+    protocol.transport = transport  # type: ignore[assignment]
+    protocol.handshake_complete = True
+    protocol.conn.state = State.OPEN
+    return protocol, transport
+
+
+async def test_writes_whole_frames_and_drops_them_once_the_connection_is_lost() -> None:
+    protocol, transport = _open_protocol()
+    assert protocol.write_binary(b"abc")
+    assert transport.written == [b"\x82\x03abc"]
+    transport.closing = True  # lost (a reset), and uvicorn has not heard yet
+    assert protocol.write_binary(b"def")
+    assert transport.written == [b"\x82\x03abc"]
+
+
+async def test_declines_while_paused_or_after_a_close() -> None:
+    protocol, transport = _open_protocol()
+    protocol.writable.clear()  # the transport's buffer is over its high-water mark
+    assert not protocol.write_binary(b"abc")
+    protocol.writable.set()
+    protocol.close_sent = True
+    assert not protocol.write_binary(b"abc")
+    assert transport.written == []

@@ -6,7 +6,8 @@ middleware chain and websockets' `Frame` objects: several times the system call 
 writer frames the message by hand (a server frame is a 2-10 byte header, RFC 6455 §5.2: too
 small to be worth a dependency) and declines whenever only the async `send` may write: before
 the handshake, after a close, while the transport is paused, or when an extension such as
-permessage-deflate transforms frames.
+permessage-deflate transforms frames. A frame for a connection that is already lost is
+dropped.
 """
 
 from __future__ import annotations
@@ -45,16 +46,18 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             scope["extensions"][FRAME_WRITER] = extension
 
     def write_binary(self, data: bytes) -> bool:
-        """Write `data` as one binary message now; False when the async `send` must."""
+        """Write `data` as one binary message now, or drop it when the connection is already
+        going away (nothing more can reach the client); False when the async `send` must."""
+        if self.disconnected or self.transport.is_closing():
+            # Lost before uvicorn heard of it: writing would only make asyncio warn.
+            return True
         if (
             not self.handshake_complete
             or self.close_sent
-            or self.disconnected
             or self.initial_response is not None
             or not self.writable.is_set()
             or self.conn.state is not State.OPEN
             or self.conn.extensions
-            or self.transport.is_closing()
         ):
             return False
         self.transport.write(binary_frame_header(len(data)) + data)
