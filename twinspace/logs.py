@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from typing import Any
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+# `?token=` in a URL, however a library formats it (uvicorn logs websocket paths with it).
+_TOKEN_IN_URL = re.compile(r"(?i)([?&](?:access_)?token=)[^&\s\"'\]]+")
+
+
+class RedactTokens(logging.Filter):
+    """Replaces session tokens in URLs with `[redacted]` before any record is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _TOKEN_IN_URL.sub(r"\1[redacted]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,6 +44,7 @@ def configure_logging(fmt: str, level: str) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(RedactTokens())
     for name in ("twinspace", "uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from websockets.asyncio.client import connect
 
 from tests.support.world import PASSWORD, World
 from twinspace.accounts.passwords import PasswordService
 from twinspace.clock import utcnow
 from twinspace.http.auth import CSRF_COOKIE, SESSION_COOKIE
+from twinspace.logs import configure_logging
 from twinspace.types import UserKind
 
 
@@ -234,3 +237,28 @@ async def test_signing_in_again_with_an_old_cookie_works(world: World) -> None:
             assert response.status_code == 200
             assert response.json()["user"]["id"] == person.id
         assert (await http.get("/api/v1/me")).json()["id"] == second.id
+
+
+@pytest.fixture
+def configured_logging(capfd: pytest.CaptureFixture[str]) -> Iterator[None]:
+    """The server's own logging set-up, writing to the captured stderr, undone afterwards
+    (other tests rely on caplog)."""
+    names = ("twinspace", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = [(logging.getLogger(n), logging.getLogger(n).handlers[:], logging.getLogger(n).level,
+              logging.getLogger(n).propagate, logging.getLogger(n).disabled) for n in names]
+    configure_logging("text", "DEBUG")
+    yield
+    for logger, handlers, level, propagate, disabled in saved:
+        logger.handlers[:], logger.level = handlers, level
+        logger.propagate, logger.disabled = propagate, disabled
+
+
+async def test_websocket_urls_reach_the_log_without_their_token(
+        world: World, configured_logging: None, capfd: pytest.CaptureFixture[str]) -> None:
+    project, teacher, _partner = await world.european_project()
+    url = f"{world.server.ws_url}/ws/projects/{project.id}?token={teacher.token}"
+    async with connect(url) as socket:
+        await socket.recv()  # hello: the connection was accepted and logged
+    logged = capfd.readouterr().err
+    assert "[accepted]" in logged and "token=[redacted]" in logged
+    assert teacher.token not in logged
