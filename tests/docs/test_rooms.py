@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +13,7 @@ from tests.docs.conftest import Classroom
 from tests.support.node import Peer
 from tests.support.poll import eventually
 from tests.support.yclient import YClient
+from twinspace.realtime.documents import room_info
 from twinspace.realtime.rooms import RoomState
 
 
@@ -87,3 +89,42 @@ async def test_awareness_appears_and_disappears(classroom: Classroom) -> None:
         assert state["awareness"][str(a.client_id)]["user"]["name"] == "Zosia"
         await a.close()
         await b.wait_state(lambda s: str(a.client_id) not in s["awareness"])
+
+
+class _Hung(Exception):
+    pass
+
+
+class _SilentClient:
+    user_id = 0
+    can_write = True
+
+    def send(self, frame: bytes) -> None: ...
+
+    def close(self, code: int, reason: str) -> None: ...
+
+
+async def test_joining_as_an_unload_finishes_loads_the_room_again(classroom: Classroom) -> None:
+    # The unload task is done but its done callback (which forgets it) has not run yet: the
+    # join must not wait on it in a loop that never yields (the server used to hang here).
+    rooms = classroom.services.documents.rooms
+    info = room_info(classroom.page)
+    finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    finished.set_result(None)
+    rooms._unloading[info.room] = finished  # type: ignore[assignment]
+
+    def alarm(signum: int, frame: object) -> None:
+        raise _Hung("join spun without yielding to the event loop")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, 5)
+    client = _SilentClient()
+    try:
+        room = await rooms.join(info, client)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        rooms._unloading.pop(info.room, None)
+    assert room.state is RoomState.OPEN and rooms.rooms[info.room] is room
+    rooms.leave(room, client)
+    await _until(lambda: room.state is RoomState.CLOSED)

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from twinspace.config import Settings
 from twinspace.realtime import crdt
@@ -23,6 +23,7 @@ from twinspace.realtime.prosemirror import scan_update
 from twinspace.realtime.protocol import SyncUpdate, encode_message
 
 log = logging.getLogger("twinspace.realtime.rooms")
+_T = TypeVar("_T")
 
 
 class RoomState(Enum):
@@ -166,8 +167,11 @@ class RoomManager:
 
     async def _open(self, info: RoomInfo) -> Room:
         while True:
-            if info.room in self._unloading:
-                await asyncio.shield(self._unloading[info.room])
+            unloading = self._unloading.get(info.room)
+            if unloading is not None and not unloading.done():
+                # A finished unload is skipped, not awaited: awaiting a done task does not
+                # yield, and its done callback (which forgets it) would never get to run.
+                await asyncio.shield(unloading)
                 continue
             room = self.rooms.get(info.room)
             if room is not None and room.state is RoomState.OPEN:
@@ -179,7 +183,8 @@ class RoomManager:
             if task is None:
                 task = asyncio.create_task(self._load(info), name=f"load:{info.room}")
                 self._loading[info.room] = task
-                task.add_done_callback(lambda _t: self._loading.pop(info.room, None))
+                task.add_done_callback(
+                    lambda done: self._forget_task(self._loading, info.room, done))
             return await asyncio.shield(task)
 
     async def _load(self, info: RoomInfo) -> Room:
@@ -197,6 +202,11 @@ class RoomManager:
         self._maybe_schedule_unload(room)
         return room
 
+    @staticmethod
+    def _forget_task(tasks: dict[str, asyncio.Task[_T]], name: str, done: asyncio.Task[_T]) -> None:
+        if tasks.get(name) is done:  # not a newer load or unload of the same room
+            del tasks[name]
+
     def _maybe_schedule_unload(self, room: Room) -> None:
         if room.clients or room.pins or room.state is not RoomState.OPEN:
             return
@@ -213,7 +223,7 @@ class RoomManager:
             return
         task = asyncio.create_task(self._unload(room), name=f"unload:{room.name}")
         self._unloading[room.name] = task
-        task.add_done_callback(lambda _t: self._unloading.pop(room.name, None))
+        task.add_done_callback(lambda done: self._forget_task(self._unloading, room.name, done))
 
     async def _unload(self, room: Room) -> None:
         room.state = RoomState.UNLOADING
