@@ -68,6 +68,8 @@ async def test_deflate_connections_are_written_by_send(classroom: Classroom,
     assert writes[True] == 0 and writes[False] >= 21
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # websockets' legacy server
+@pytest.mark.filterwarnings("ignore:The `websockets` implementation is deprecated")  # uvicorn's
 @pytest.mark.parametrize("settings_overrides", [{"ws_implementation": "websockets"}])
 async def test_the_legacy_protocol_offers_no_writer(classroom: Classroom,
                                                     writes: Counter[bool]) -> None:
