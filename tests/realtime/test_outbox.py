@@ -105,3 +105,25 @@ async def test_an_outbox_drains_for_one_socket_only() -> None:
         await outbox.drain(socket.send)
     drain.cancel()
     await asyncio.gather(drain, return_exceptions=True)
+
+
+async def test_a_synchronous_writer_is_used_first_and_its_failure_ends_the_drain() -> None:
+    socket, outbox = FakeSocket(), Outbox[str](limit=3)
+    synchronous: list[str] = []
+
+    def write(frame: str) -> bool:
+        if frame == "boom":
+            raise RuntimeError("transport gone wrong")
+        if frame.startswith("async"):
+            return False  # declined: `send` writes it
+        synchronous.append(frame)
+        return True
+
+    drain = asyncio.create_task(outbox.drain(socket.send, write))
+    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    assert outbox.put("a") and outbox.put("async b")
+    assert synchronous == ["a"] and socket.written == ["async b"]
+    assert outbox.put("boom")  # the caller (a room's fan-out) never sees the error
+    with pytest.raises(RuntimeError, match="transport gone wrong"):
+        await asyncio.wait_for(drain, 5)
+    assert outbox.put("late") and synchronous == ["a"]

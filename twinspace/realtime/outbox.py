@@ -51,7 +51,12 @@ class Outbox(Generic[Frame]):
         if self.state is OutboxState.FAILED or self.state is OutboxState.CLOSED:
             return True  # the connection is ending
         if self.state is OutboxState.IDLE:
-            if self._write is None or not self._write(frame):
+            try:
+                written = self._write is not None and self._write(frame)
+            except Exception as exc:  # never into the caller: it is fanning out to a room
+                self._fail(exc)
+                return True
+            if not written:
                 self._step_send(frame)
             return True
         if len(self._frames) >= self.limit:
@@ -68,13 +73,17 @@ class Outbox(Generic[Frame]):
         except StopIteration:
             return
         except Exception as exc:
-            self._failure = exc
-            self.state = OutboxState.FAILED
-        else:
-            if waiting is not None:
-                waiting._asyncio_future_blocking = False  # taken, as a Task takes it
-            self._stalled = (coro, waiting)
-            self.state = OutboxState.BUSY
+            self._fail(exc)
+            return
+        if waiting is not None:
+            waiting._asyncio_future_blocking = False  # taken, as a Task takes it
+        self._stalled = (coro, waiting)
+        self.state = OutboxState.BUSY
+        self._wakeup.set()
+
+    def _fail(self, exc: Exception) -> None:
+        self._failure = exc
+        self.state = OutboxState.FAILED
         self._wakeup.set()
 
     async def drain(self, send: Callable[[Frame], Coroutine[Any, Any, None]],
