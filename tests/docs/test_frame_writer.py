@@ -14,7 +14,7 @@ from websockets.protocol import State
 
 from tests.docs.conftest import Classroom
 from tests.support.yclient import YClient
-from twinspace.http.frame_writer import FrameWriterProtocol, binary_frame_header
+from twinspace.http.frame_writer import FRAME_WRITER, FrameWriterProtocol, binary_frame_header
 
 
 @pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65_535, 65_536, 70_000])
@@ -88,6 +88,9 @@ class FakeTransport:
     def write(self, data: bytes) -> None:
         self.written.append(data)
 
+    def close(self) -> None:
+        self.closing = True
+
 
 def _open_protocol() -> tuple[FrameWriterProtocol, FakeTransport]:
     async def app(scope: Any, receive: Any, send: Any) -> None: ...
@@ -118,3 +121,11 @@ async def test_declines_while_paused_or_after_a_close() -> None:
     protocol.close_sent = True
     assert not protocol.write_binary(b"abc")
     assert transport.written == []
+
+
+async def test_a_lost_connection_leaves_no_cycle_through_its_scope() -> None:
+    protocol, _transport = _open_protocol()
+    protocol.scope = {"extensions": {FRAME_WRITER: {"write_binary": protocol.write_binary}}}  # type: ignore[typeddict-item]
+    protocol.connections.add(protocol)
+    protocol.connection_lost(None)
+    assert FRAME_WRITER not in protocol.scope["extensions"]  # type: ignore[operator]

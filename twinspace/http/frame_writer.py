@@ -45,6 +45,13 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             extension: FrameWriterExtension = {"write_binary": self.write_binary}
             scope["extensions"][FRAME_WRITER] = extension
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        # The scope holds the writer, a bound method of this protocol: break the cycle.
+        scope = getattr(self, "scope", None)
+        if scope is not None:
+            scope["extensions"].pop(FRAME_WRITER, None)
+        super().connection_lost(exc)
+
     def write_binary(self, data: bytes) -> bool:
         """Write `data` as one binary message now, or drop it when the connection is already
         going away (nothing more can reach the client); False when the async `send` must."""
