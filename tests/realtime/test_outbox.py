@@ -127,3 +127,27 @@ async def test_a_synchronous_writer_is_used_first_and_its_failure_ends_the_drain
     with pytest.raises(RuntimeError, match="transport gone wrong"):
         await asyncio.wait_for(drain, 5)
     assert outbox.put("late") and synchronous == ["a"]
+
+
+async def test_a_write_that_waits_more_than_once_is_finished_in_order() -> None:
+    outbox = Outbox[str](limit=3)
+    first, second = asyncio.Event(), asyncio.Event()
+    written: list[str] = []
+
+    async def send(frame: str) -> None:
+        if frame == "slow":
+            await first.wait()
+            await second.wait()  # a second suspension, on a new future
+        written.append(frame)
+
+    drain = asyncio.create_task(outbox.drain(send))
+    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    assert outbox.put("slow") and outbox.put("next")
+    first.set()
+    await asyncio.sleep(0.01)
+    assert written == []
+    second.set()
+    await eventually(lambda: written == ["slow", "next"])
+    assert outbox.state is OutboxState.IDLE
+    drain.cancel()
+    await asyncio.gather(drain, return_exceptions=True)

@@ -75,9 +75,7 @@ class Outbox(Generic[Frame]):
         except Exception as exc:
             self._fail(exc)
             return
-        if waiting is not None:
-            waiting._asyncio_future_blocking = False  # taken, as a Task takes it
-        self._stalled = (coro, waiting)
+        self._stalled = (coro, _taken(waiting))
         self.state = OutboxState.BUSY
         self._wakeup.set()
 
@@ -112,6 +110,9 @@ class Outbox(Generic[Frame]):
         finally:
             self.state = OutboxState.CLOSED
             self._frames.clear()
+            if self._stalled is not None:
+                self._stalled[0].close()
+                self._stalled = None
 
 
 async def _finish(coro: Coroutine[Any, Any, None], waiting: asyncio.Future[Any] | None) -> None:
@@ -131,6 +132,14 @@ async def _finish(coro: Coroutine[Any, Any, None], waiting: asyncio.Future[Any] 
         except Exception:
             pass  # the coroutine reads the future's outcome itself when resumed
         try:
-            step = coro.send(None)
+            step = _taken(coro.send(None))
         except StopIteration:
             return
+
+
+def _taken(waiting: asyncio.Future[Any] | None) -> asyncio.Future[Any] | None:
+    """Mark a future a coroutine yielded as taken by its driver, as a Task does; awaiting it
+    again otherwise fails ("await wasn't used with future")."""
+    if waiting is not None:
+        waiting._asyncio_future_blocking = False
+    return waiting
