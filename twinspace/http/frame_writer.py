@@ -75,5 +75,5 @@ def frame_writer_of(scope: object) -> Callable[[bytes], bool] | None:
     """The connection's synchronous binary writer, when the server offers one."""
     if not isinstance(scope, dict):
         return None
-    extension = scope.get("extensions", {}).get(FRAME_WRITER)
+    extension = (scope.get("extensions") or {}).get(FRAME_WRITER)
     return None if extension is None else extension["write_binary"]
