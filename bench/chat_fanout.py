@@ -104,8 +104,13 @@ def free_port() -> int:
 
 async def seed(data_dir: Path, channels: int, members: int) -> Plan:
     """The demo project plus `channels` classes of `members` pupils, each with a channel."""
-    settings = load_settings(environ={}, data_dir=data_dir, argon2_time_cost=1,
-                             argon2_memory_kib=64, argon2_parallelism=1)
+    settings = load_settings(
+        environ={},
+        data_dir=data_dir,
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
+        argon2_parallelism=1,
+    )
     services = await Services.start(settings)
     try:
         demo = await seed_demo(services)
@@ -118,12 +123,17 @@ async def seed(data_dir: Path, channels: int, members: int) -> Plan:
         for c in range(channels):
             school_class = await services.registry.create_class(teacher, f"Bench {c}")
             pupils = await services.accounts.create_pupils(
-                teacher, school_class, [f"Pupil {c}-{m}" for m in range(members)])
+                teacher, school_class, [f"Pupil {c}-{m}" for m in range(members)]
+            )
             channel = await services.spaces.create_channel(access, NewChannel(name=f"bench-{c}"))
             for pupil in pupils:
                 await services.storage.memberships.add(
-                    project_id=project_id, user_id=pupil.user.id, role=Role.PUPIL,
-                    added_by=teacher.id, now=utcnow())
+                    project_id=project_id,
+                    user_id=pupil.user.id,
+                    role=Role.PUPIL,
+                    added_by=teacher.id,
+                    now=utcnow(),
+                )
                 session = await services.accounts.start_session(pupil.user)
                 plan.members.append(Member(pupil.user.id, session.token, channel.id))
         return plan
@@ -133,13 +143,28 @@ async def seed(data_dir: Path, channels: int, members: int) -> Plan:
 
 async def start_server(data_dir: Path, port: int) -> asyncio.subprocess.Process:
     # The per-user posting limit (30/min) would refuse half the posts at 1 message/s.
-    env = {**os.environ, "TWINSPACE_MAX_CONNECTIONS_PER_USER": "0",
-           "TWINSPACE_POSTS_PER_MINUTE": "1000000", "TWINSPACE_POST_BURST": "1000000",
-           "TWINSPACE_LOG_LEVEL": "WARNING", "TWINSPACE_WS_SEND_QUEUE_MESSAGES": "4096"}
+    env = {
+        **os.environ,
+        "TWINSPACE_MAX_CONNECTIONS_PER_USER": "0",
+        "TWINSPACE_POSTS_PER_MINUTE": "1000000",
+        "TWINSPACE_POST_BURST": "1000000",
+        "TWINSPACE_LOG_LEVEL": "WARNING",
+        "TWINSPACE_WS_SEND_QUEUE_MESSAGES": "4096",
+    }
     with (data_dir / "server.log").open("wb") as log:
         server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "twinspace", "serve", "--data", str(data_dir), "--port",
-            str(port), env=env, stdout=log, stderr=subprocess.STDOUT)
+            sys.executable,
+            "-m",
+            "twinspace",
+            "serve",
+            "--data",
+            str(data_dir),
+            "--port",
+            str(port),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     async with httpx.AsyncClient() as http:
         for _ in range(300):
             try:
@@ -170,8 +195,9 @@ async def keep_alive(ws: ClientConnection, every: float) -> None:
         await ws.send('{"type":"ping"}')
 
 
-async def talk(http: httpx.AsyncClient, member: Member, phase: Phase, index: int,
-               until: float) -> None:
+async def talk(
+    http: httpx.AsyncClient, member: Member, phase: Phase, index: int, until: float
+) -> None:
     rng = random.Random(member.user_id * 1000 + index)
     headers = {"Authorization": f"Bearer {member.token}"}
     path = f"/api/v1/channels/{member.channel_id}/messages"
@@ -239,16 +265,23 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         # one just as the server closes it fails the post (a ReadError) through no fault of
         # either side.
         limits = httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS)
-        clients = [httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits)
-                   for _ in plan.members]
+        clients = [
+            httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) for _ in plan.members
+        ]
         try:
             async with contextlib.AsyncExitStack() as stack:
                 for client in clients:
                     await stack.enter_async_context(client)
-                sockets = [await connect(
-                    f"ws://127.0.0.1:{port}/ws/projects/{plan.project_id}?token={m.token}"
-                    f"&channels={m.channel_id}", proxy=None, compression=None,
-                    max_queue=None) for m in plan.members]
+                sockets = [
+                    await connect(
+                        f"ws://127.0.0.1:{port}/ws/projects/{plan.project_id}?token={m.token}"
+                        f"&channels={m.channel_id}",
+                        proxy=None,
+                        compression=None,
+                        max_queue=None,
+                    )
+                    for m in plan.members
+                ]
                 listeners = [asyncio.create_task(listen(ws, phases)) for ws in sockets]
                 listeners += [asyncio.create_task(keep_alive(ws, 30.0)) for ws in sockets]
                 print(f"{len(sockets)} websockets open; measuring", flush=True)
@@ -259,9 +292,12 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                     handler_before = await server_post_time(clients[0])
                     phase.start = time.perf_counter()
                     until = phase.start + args.duration
-                    await asyncio.gather(*(talk(http, m, phase, index, until)
-                                           for http, m in zip(clients, plan.members,
-                                                              strict=True)))
+                    await asyncio.gather(
+                        *(
+                            talk(http, m, phase, index, until)
+                            for http, m in zip(clients, plan.members, strict=True)
+                        )
+                    )
                     phase.end = until
                     expected = phase.expected = phase.posted * args.members
                     if phase.delivered >= expected:
@@ -272,10 +308,18 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                         pass
                     handler_after = await server_post_time(clients[0])
                     handler_count = handler_after[1] - handler_before[1]
-                    phase.handler_ms = 1000 * (handler_after[0] - handler_before[0]) / max(
-                        1.0, handler_count)
-                    rows.append(_row(args, phase, expected, _cpu(server_proc) - server_cpu,
-                                     _cpu(client_proc) - client_cpu))
+                    phase.handler_ms = (
+                        1000 * (handler_after[0] - handler_before[0]) / max(1.0, handler_count)
+                    )
+                    rows.append(
+                        _row(
+                            args,
+                            phase,
+                            expected,
+                            _cpu(server_proc) - server_cpu,
+                            _cpu(client_proc) - client_cpu,
+                        )
+                    )
                 for task in listeners:
                     task.cancel()
                 for ws in sockets:
@@ -293,11 +337,13 @@ def _cpu(process: Any) -> float:
     return float(times.user + times.system)
 
 
-def _row(args: argparse.Namespace, phase: Phase, expected: int, server_cpu: float,
-         client_cpu: float) -> dict[str, Any]:
+def _row(
+    args: argparse.Namespace, phase: Phase, expected: int, server_cpu: float, client_cpu: float
+) -> dict[str, Any]:
     elapsed = phase.end - phase.start
     return {
-        "rate/member": phase.rate, "posted/s": phase.posted / elapsed,
+        "rate/member": phase.rate,
+        "posted/s": phase.posted / elapsed,
         "post errors": sum(phase.post_errors.values()),
         "delivered/s": phase.delivered / elapsed,
         "delivered %": 100.0 * phase.delivered / expected if expected else float("nan"),
@@ -313,15 +359,23 @@ def _row(args: argparse.Namespace, phase: Phase, expected: int, server_cpu: floa
 
 
 def print_table(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
-    print(f"\nchat fan-out: {args.channels} channels x {args.members} members, "
-          f"{args.duration:.0f} s per rate, deflate off\n")
+    print(
+        f"\nchat fan-out: {args.channels} channels x {args.members} members, "
+        f"{args.duration:.0f} s per rate, deflate off\n"
+    )
     headers = [h for h in rows[0] if h != "errors by cause"]
     widths = [max(len(h), 9) for h in headers]
     print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
     for row in rows:
-        cells = [f"{v:.2f}" if isinstance(v, float) and k == "rate/member" else
-                 f"{v:.1f}" if isinstance(v, float) else str(v) for k, v in row.items()
-                 if k in headers]
+        cells = [
+            f"{v:.2f}"
+            if isinstance(v, float) and k == "rate/member"
+            else f"{v:.1f}"
+            if isinstance(v, float)
+            else str(v)
+            for k, v in row.items()
+            if k in headers
+        ]
         print("  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
 
 
@@ -329,11 +383,20 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--channels", type=int, default=10)
     parser.add_argument("--members", type=int, default=30)
-    parser.add_argument("--rate", type=float, nargs="+", default=[0.1, 0.3],
-                        help="messages per second per member (one row each)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        nargs="+",
+        default=[0.1, 0.3],
+        help="messages per second per member (one row each)",
+    )
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per rate")
-    parser.add_argument("--drain", type=float, default=10.0,
-                        help="seconds to wait for late deliveries after each rate")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=10.0,
+        help="seconds to wait for late deliveries after each rate",
+    )
     parser.add_argument("--json", action="store_true", help="print rows as JSON too")
     args = parser.parse_args(argv)
     rows = asyncio.run(run(args))

@@ -127,11 +127,13 @@ def timed(work: Callable[[], T]) -> tuple[T, float]:
 
 def fresh_load(updates: list[bytes], engine: crdt.Engine) -> tuple[str, float]:
     """Apply `updates` into a new Document; (its text, seconds)."""
+
     def load() -> crdt.Document:
         doc = crdt.Document(engine)
         for update in updates:
             doc.apply_update(update)
         return doc
+
     doc, seconds = timed(load)
     return doc.text(), seconds
 
@@ -139,8 +141,13 @@ def fresh_load(updates: list[bytes], engine: crdt.Engine) -> tuple[str, float]:
 async def server_loads(history: History, engine: crdt.Engine) -> dict[str, Any]:
     """Store the log (then the snapshot) in SQLite the server's way; time RoomManager loads."""
     with tempfile.TemporaryDirectory(prefix="twinspace-large-page-") as folder:
-        settings = load_settings(environ={}, data_dir=Path(folder), persist_batch_ms=0,
-                                 room_grace_seconds=0, compact_after_updates=10**9)
+        settings = load_settings(
+            environ={},
+            data_dir=Path(folder),
+            persist_batch_ms=0,
+            room_grace_seconds=0,
+            compact_after_updates=10**9,
+        )
         storage = Storage.sqlite(settings.database_path)
         await storage.connect()
         try:
@@ -154,15 +161,21 @@ async def server_loads(history: History, engine: crdt.Engine) -> dict[str, Any]:
             stored = await storage.documents.load(ROOM)
             async with storage.transaction() as tx:
                 await tx.documents.replace_with_snapshot(
-                    ROOM, history.snapshot, stored.updates[-1][0], (), utcnow())
+                    ROOM, history.snapshot, stored.updates[-1][0], (), utcnow()
+                )
             loads = [await _room_load(settings, persistence, engine) for _ in range(3)]
             snap_text, snap_seconds = loads[0][0], min(seconds for _, seconds in loads)
             db_bytes = _size(settings.database_path)
         finally:
             await storage.close()
-    return {"write_log_s": write_seconds, "room_load_log_s": log_seconds,
-            "room_load_snapshot_s": snap_seconds, "db_bytes_after": db_bytes,
-            "room_log_ok": log_text == history.text, "room_snapshot_ok": snap_text == history.text}
+    return {
+        "write_log_s": write_seconds,
+        "room_load_log_s": log_seconds,
+        "room_load_snapshot_s": snap_seconds,
+        "db_bytes_after": db_bytes,
+        "room_log_ok": log_text == history.text,
+        "room_snapshot_ok": snap_text == history.text,
+    }
 
 
 def _size(database: Path) -> int:
@@ -170,8 +183,9 @@ def _size(database: Path) -> int:
     return sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
 
 
-async def _room_load(settings: Any, persistence: DocumentPersistence,
-                     engine: crdt.Engine) -> tuple[str, float]:
+async def _room_load(
+    settings: Any, persistence: DocumentPersistence, engine: crdt.Engine
+) -> tuple[str, float]:
     rooms = RoomManager(settings, persistence, engine)
     started = time.perf_counter()
     async with rooms.pinned(RoomInfo(room=ROOM, page_id=1, project_id=1)) as room:
@@ -202,8 +216,10 @@ def first_sync(history: History, engine: crdt.Engine, layout: str) -> tuple[floa
         seeded = asyncio.run(seed_twinspace(data_dir, 1))
         asyncio.run(_store_page(data_dir, seeded.rooms[0], history, layout))
         env = {"TWINSPACE_CRDT_ENGINE": engine.value}
-        with (serve_twinspace(data_dir, seeded, env) as target,
-              idle_clients(target, target.rooms, 1, sync_timeout=180) as ready):
+        with (
+            serve_twinspace(data_dir, seeded, env) as target,
+            idle_clients(target, target.rooms, 1, sync_timeout=180) as ready,
+        ):
             return ready["connectMs"] / 1000, int(ready["textLength"])
 
 
@@ -215,29 +231,56 @@ def measure(history: History, engine: crdt.Engine, expected: str) -> dict[str, A
     sync_log_s, log_length = first_sync(history, engine, "log")
     sync_snapshot_s, snapshot_length = first_sync(history, engine, "snapshot")
     utf16_length = len(expected.encode("utf-16-le")) // 2
-    checks = [log_text == expected, snapshot_text == expected, served.pop("room_log_ok"),
-              served.pop("room_snapshot_ok"), log_length == utf16_length,
-              snapshot_length == utf16_length]
-    return {"engine": engine.value, "updates": len(history.updates),
-            "log_bytes": sum(map(len, history.updates)), "snapshot_bytes": len(history.snapshot),
-            "fresh_load_log_s": log_seconds,
-            "fresh_load_snapshot_s": min(s for _, s in snapshot_runs),
-            **served, "first_sync_log_s": sync_log_s, "first_sync_snapshot_s": sync_snapshot_s,
-            "text_ok": all(checks)}
+    checks = [
+        log_text == expected,
+        snapshot_text == expected,
+        served.pop("room_log_ok"),
+        served.pop("room_snapshot_ok"),
+        log_length == utf16_length,
+        snapshot_length == utf16_length,
+    ]
+    return {
+        "engine": engine.value,
+        "updates": len(history.updates),
+        "log_bytes": sum(map(len, history.updates)),
+        "snapshot_bytes": len(history.snapshot),
+        "fresh_load_log_s": log_seconds,
+        "fresh_load_snapshot_s": min(s for _, s in snapshot_runs),
+        **served,
+        "first_sync_log_s": sync_log_s,
+        "first_sync_snapshot_s": sync_snapshot_s,
+        "text_ok": all(checks),
+    }
 
 
-LOAD_HEADERS = ("engine", "updates", "log KB", "snapshot KB", "log -> Document s",
-                "snapshot -> Document ms")
-SERVER_HEADERS = ("engine", "log -> room s", "snapshot -> room ms", "first sync, log s",
-                  "first sync, snapshot ms", "text ok")
+LOAD_HEADERS = (
+    "engine",
+    "updates",
+    "log KB",
+    "snapshot KB",
+    "log -> Document s",
+    "snapshot -> Document ms",
+)
+SERVER_HEADERS = (
+    "engine",
+    "log -> room s",
+    "snapshot -> room ms",
+    "first sync, log s",
+    "first sync, snapshot ms",
+    "text ok",
+)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trace", type=Path, default=TRACE)
     parser.add_argument("--ops", type=int, default=None, help="replay only the first N edits")
-    parser.add_argument("--engine", choices=[e.value for e in crdt.Engine], default=None,
-                        help="engine that replays the history (default: the server's)")
+    parser.add_argument(
+        "--engine",
+        choices=[e.value for e in crdt.Engine],
+        default=None,
+        help="engine that replays the history (default: the server's)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached history")
     parser.add_argument("--quick", action="store_true", help="the first 20,000 edits only")
     args = parser.parse_args(argv)
@@ -257,26 +300,61 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for engine in crdt.available_engines():
         print(f"loading on {engine.value} ...", flush=True)
         rows.append(measure(history, engine, trace.end))
-    built = (f"built in {history.build_seconds:.1f} s "
-             f"({ops / history.build_seconds:,.0f} edits/s)" if history.build_seconds
-             else "read from the cache")
-    print(f"\nLarge page: {ops:,} edits replayed with {builder.value} as {len(history.updates):,} "
-          f"updates ({built}); final text {len(trace.end):,} chars\n")
-    print(report.table(LOAD_HEADERS, [
-        [r["engine"], r["updates"], r["log_bytes"] / 1024, r["snapshot_bytes"] / 1024,
-         r["fresh_load_log_s"], 1000 * r["fresh_load_snapshot_s"]] for r in rows]))
+    built = (
+        f"built in {history.build_seconds:.1f} s ({ops / history.build_seconds:,.0f} edits/s)"
+        if history.build_seconds
+        else "read from the cache"
+    )
+    print(
+        f"\nLarge page: {ops:,} edits replayed with {builder.value} as {len(history.updates):,} "
+        f"updates ({built}); final text {len(trace.end):,} chars\n"
+    )
+    print(
+        report.table(
+            LOAD_HEADERS,
+            [
+                [
+                    r["engine"],
+                    r["updates"],
+                    r["log_bytes"] / 1024,
+                    r["snapshot_bytes"] / 1024,
+                    r["fresh_load_log_s"],
+                    1000 * r["fresh_load_snapshot_s"],
+                ]
+                for r in rows
+            ],
+        )
+    )
     print()
-    print(report.table(SERVER_HEADERS, [
-        [r["engine"], r["room_load_log_s"], 1000 * r["room_load_snapshot_s"],
-         r["first_sync_log_s"], 1000 * r["first_sync_snapshot_s"],
-         "yes" if r["text_ok"] else "NO"] for r in rows]))
+    print(
+        report.table(
+            SERVER_HEADERS,
+            [
+                [
+                    r["engine"],
+                    r["room_load_log_s"],
+                    1000 * r["room_load_snapshot_s"],
+                    r["first_sync_log_s"],
+                    1000 * r["first_sync_snapshot_s"],
+                    "yes" if r["text_ok"] else "NO",
+                ]
+                for r in rows
+            ],
+        )
+    )
     written = ", ".join(f"{r['engine']} {r['write_log_s']:.1f} s" for r in rows)
-    print("\n  -> Document: crdt.Document.apply_update, in this process"
-          "\n  -> room: RoomManager's load from SQLite (log written in one group commit: "
-          f"{written})"
-          "\n  first sync: a y-websocket client's connect to synced, server just started")
-    return {"ops": ops, "builder": builder.value, "build_seconds": history.build_seconds,
-            "rows": rows}
+    print(
+        "\n  -> Document: crdt.Document.apply_update, in this process"
+        "\n  -> room: RoomManager's load from SQLite (log written in one group commit: "
+        f"{written})"
+        "\n  first sync: a y-websocket client's connect to synced, server just started"
+    )
+    return {
+        "ops": ops,
+        "builder": builder.value,
+        "build_seconds": history.build_seconds,
+        "rows": rows,
+    }
 
 
 if __name__ == "__main__":

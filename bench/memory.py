@@ -67,8 +67,15 @@ def measure(target: Target, rooms: int, per_room: int, awareness: bool) -> dict[
     }
 
 
-HEADERS = ("server", "rooms", "connections", "RSS before MB", "RSS after MB",
-           "KB / connection", "KB / idle room")
+HEADERS = (
+    "server",
+    "rooms",
+    "connections",
+    "RSS before MB",
+    "RSS after MB",
+    "KB / connection",
+    "KB / idle room",
+)
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
@@ -76,11 +83,19 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--connections", type=int, default=1000, help="total, up to 8000")
     parser.add_argument("--rooms", type=int, default=100)
     parser.add_argument("--only", default=",".join(SERVERS))
-    parser.add_argument("--set", dest="settings", action="append", default=[],
-                        metavar="NAME=VALUE", help="a TwinSpaces setting, e.g. "
-                        "ws_implementation=websockets (repeatable)")
-    parser.add_argument("--awareness", action="store_true",
-                        help="clients announce a presence state (renewed every 15 s)")
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a TwinSpaces setting, e.g. ws_implementation=websockets (repeatable)",
+    )
+    parser.add_argument(
+        "--awareness",
+        action="store_true",
+        help="clients announce a presence state (renewed every 15 s)",
+    )
     parser.add_argument("--quick", action="store_true", help="40 connections in 4 rooms")
     args = parser.parse_args(argv)
     if args.quick:
@@ -90,16 +105,34 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         parser.error("need at least two connections per room")
     results = []
     for name in [n.strip() for n in args.only.split(",") if n.strip()]:
-        print(f"memory: {name}, {args.rooms * per_room} idle connections in {args.rooms} rooms",
-              flush=True)
+        print(
+            f"memory: {name}, {args.rooms * per_room} idle connections in {args.rooms} rooms",
+            flush=True,
+        )
         with server(name, args.rooms + 1, settings_env(args.settings)) as target:
             results.append(measure(target, args.rooms, per_room, args.awareness))
     presence = "with" if args.awareness else "without"
-    print(f"\nMemory, idle Yjs clients {presence} presence (RSS deltas; one client per room "
-          f"first, then {per_room - 1} more per room)\n")
-    print(report.table(HEADERS, [
-        [r["server"], r["rooms"], r["connections"], r["rss_before_mb"], r["rss_all_mb"],
-         r["kb_per_connection"], r["kb_per_room"]] for r in results]))
+    print(
+        f"\nMemory, idle Yjs clients {presence} presence (RSS deltas; one client per room "
+        f"first, then {per_room - 1} more per room)\n"
+    )
+    print(
+        report.table(
+            HEADERS,
+            [
+                [
+                    r["server"],
+                    r["rooms"],
+                    r["connections"],
+                    r["rss_before_mb"],
+                    r["rss_all_mb"],
+                    r["kb_per_connection"],
+                    r["kb_per_room"],
+                ]
+                for r in results
+            ],
+        )
+    )
     for r in results:
         if r["reconnects"]:
             print(f"  {r['server']}: {r['reconnects']} client reconnects during the run")

@@ -31,16 +31,20 @@ PARTS = ("fanout", "chat", "large-page", "memory", "scale", "stability")
 PATTERNS = ("typing", "random")
 
 
-def run_fanout(names: list[str], workload: fanout.Workload, twinspace_env: dict[str, str],
-               rounds: int = 1) -> list[dict[str, Any]]:
+def run_fanout(
+    names: list[str], workload: fanout.Workload, twinspace_env: dict[str, str], rounds: int = 1
+) -> list[dict[str, Any]]:
     """Every server in turn, `rounds` times over (interleaved, so drifting machine load hits
     every server alike)."""
     results = []
     for round_number in range(1, rounds + 1):
         for name in names:
             label = f" (round {round_number} of {rounds})" if rounds > 1 else ""
-            print(f"fan-out: {name}, {workload.label}, {workload.warmup:g} s warm-up + "
-                  f"{workload.seconds:g} s measured{label} ...", flush=True)
+            print(
+                f"fan-out: {name}, {workload.label}, {workload.warmup:g} s warm-up + "
+                f"{workload.seconds:g} s measured{label} ...",
+                flush=True,
+            )
             with server(name, workload.docs, twinspace_env) as target:
                 result = fanout.measure(target, workload)
             result["round"] = round_number
@@ -50,10 +54,12 @@ def run_fanout(names: list[str], workload: fanout.Workload, twinspace_env: dict[
 
 
 def print_fanout(results: list[dict[str, Any]], workload: fanout.Workload) -> None:
-    print(f"\nFan-out, {workload.docs} docs x {workload.clients} clients x {workload.rate:g} "
-          f"edits/s, {workload.pattern} edits, {workload.seconds:g} s measured "
-          "(latency = receive - send, every "
-          "remote edit at every client)\n")
+    print(
+        f"\nFan-out, {workload.docs} docs x {workload.clients} clients x {workload.rate:g} "
+        f"edits/s, {workload.pattern} edits, {workload.seconds:g} s measured "
+        "(latency = receive - send, every "
+        "remote edit at every client)\n"
+    )
     print(report.table(fanout.HEADERS, [fanout.row(r) for r in results]))
     rounds = max(r["round"] for r in results)
     for result in results:
@@ -73,25 +79,52 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=2.0, help="edits/s per client")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds")
-    parser.add_argument("--drain", type=float, default=5.0,
-                        help="seconds to wait for late deliveries after the window")
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="run every server this many times, interleaved; adds medians")
-    parser.add_argument("--pattern", default=",".join(PATTERNS),
-                        help="comma-separated edit patterns, each measured in turn: typing at "
-                             "each client's own text with deletes (pages stay small), "
-                             "random-position inserts (pages grow); see bench/README.md")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="load-generator threads (more only helps with spare cores)")
-    parser.add_argument("--only", default=",".join(SERVERS),
-                        help=f"comma-separated servers among {', '.join(SERVERS)}")
-    parser.add_argument("--parts", default=",".join(PARTS),
-                        help=f"comma-separated parts among {', '.join(PARTS)}")
-    parser.add_argument("--set", dest="settings", action="append", default=[],
-                        metavar="NAME=VALUE", help="a TwinSpaces setting for its server, e.g. "
-                        "ws_implementation=websockets (repeatable)")
-    parser.add_argument("--quick", action="store_true",
-                        help="short smoke run: 2 docs x 5 clients, 3 s, small page and memory")
+    parser.add_argument(
+        "--drain",
+        type=float,
+        default=5.0,
+        help="seconds to wait for late deliveries after the window",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run every server this many times, interleaved; adds medians",
+    )
+    parser.add_argument(
+        "--pattern",
+        default=",".join(PATTERNS),
+        help="comma-separated edit patterns, each measured in turn: typing at "
+        "each client's own text with deletes (pages stay small), "
+        "random-position inserts (pages grow); see bench/README.md",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="load-generator threads (more only helps with spare cores)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SERVERS),
+        help=f"comma-separated servers among {', '.join(SERVERS)}",
+    )
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"comma-separated parts among {', '.join(PARTS)}"
+    )
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a TwinSpaces setting for its server, e.g. ws_implementation=websockets (repeatable)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="short smoke run: 2 docs x 5 clients, 3 s, small page and memory",
+    )
     args = parser.parse_args(argv)
     try:
         settings_env(args.settings)
@@ -116,16 +149,39 @@ def main(argv: list[str] | None = None) -> int:
         if "fanout" in args.parts:
             saved["fanout"] = []
             for pattern in args.pattern:
-                workload = fanout.Workload(args.docs, args.clients, args.rate, args.warmup,
-                                           args.seconds, args.drain, args.workers, pattern)
-                results = run_fanout(args.only, workload, settings_env(args.settings),
-                                     max(1, args.rounds))
+                workload = fanout.Workload(
+                    args.docs,
+                    args.clients,
+                    args.rate,
+                    args.warmup,
+                    args.seconds,
+                    args.drain,
+                    args.workers,
+                    pattern,
+                )
+                results = run_fanout(
+                    args.only, workload, settings_env(args.settings), max(1, args.rounds)
+                )
                 print_fanout(results, workload)
                 saved["fanout"] += [{**result, "pattern": pattern} for result in results]
         if "chat" in args.parts:
             print("\nchat fan-out ...", flush=True)
-            chat_args = ["--channels", "2", "--members", "5", "--rate", "1", "--duration", "3",
-                         "--drain", "2"] if args.quick else ["--rate", "0.1", "0.3", "1"]
+            chat_args = (
+                [
+                    "--channels",
+                    "2",
+                    "--members",
+                    "5",
+                    "--rate",
+                    "1",
+                    "--duration",
+                    "3",
+                    "--drain",
+                    "2",
+                ]
+                if args.quick
+                else ["--rate", "0.1", "0.3", "1"]
+            )
             saved["chat"] = chat_fanout.main(chat_args)
         if "large-page" in args.parts:
             print("\nlarge page ...", flush=True)
@@ -141,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             saved["scale"] = memory.main(["--quick"] if args.quick else scale_args)
         if "stability" in args.parts:
             print("\nstability ...", flush=True)
-            stability_args = ["--cycles", "600", "--soak-minutes", "0.5", "--docs", "2",
-                              "--clients", "5"] if args.quick else []
+            stability_args = (
+                ["--cycles", "600", "--soak-minutes", "0.5", "--docs", "2", "--clients", "5"]
+                if args.quick
+                else []
+            )
             saved["stability"] = stability.main(stability_args)
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)

@@ -33,8 +33,14 @@ from harness.procs import BenchError, JsonLines, Sampler, exit_on_sigterm, node_
 from harness.targets import Target, server
 
 MB = 1024 * 1024
-GAUGES = ("twinspace_rooms_loaded", "twinspace_room_clients", "twinspace_awareness_states",
-          "twinspace_websocket_users", "twinspace_asyncio_tasks", "twinspace_bus_topics")
+GAUGES = (
+    "twinspace_rooms_loaded",
+    "twinspace_room_clients",
+    "twinspace_awareness_states",
+    "twinspace_websocket_users",
+    "twinspace_asyncio_tasks",
+    "twinspace_bus_topics",
+)
 GRACE = {"TWINSPACE_MAX_CONNECTIONS_PER_USER": "0", "TWINSPACE_ROOM_GRACE_SECONDS": "1"}
 
 
@@ -73,19 +79,30 @@ def churn(cycles: int, rooms: int, per_room: int) -> dict[str, Any]:
         elapsed = time.monotonic() - started
         rss_end, end = settle(target, sampler)
         peak = sampler.peak_rss
-    return {"cycles": done, "seconds": elapsed, "rss_start_mb": rss_start / MB,
-            "rss_end_mb": rss_end / MB, "peak_mb": peak / MB,
-            "start": start, "end": end}
+    return {
+        "cycles": done,
+        "seconds": elapsed,
+        "rss_start_mb": rss_start / MB,
+        "rss_end_mb": rss_end / MB,
+        "peak_mb": peak / MB,
+        "start": start,
+        "end": end,
+    }
 
 
 def soak(minutes: float, workload: fanout.Workload) -> dict[str, Any]:
     samples: list[tuple[float, int]] = []
     seconds = minutes * 60
     long_run = dataclasses.replace(workload, seconds=seconds)
-    with server("twinspace", workload.docs, {"TWINSPACE_MAX_CONNECTIONS_PER_USER": "0"}) \
-            as target, Sampler(target.pid) as sampler, running(
-                node_command("load.mjs", *target.client_args(), *long_run.args()),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE) as loadgen:
+    with (
+        server("twinspace", workload.docs, {"TWINSPACE_MAX_CONNECTIONS_PER_USER": "0"}) as target,
+        Sampler(target.pid) as sampler,
+        running(
+            node_command("load.mjs", *target.client_args(), *long_run.args()),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+        ) as loadgen,
+    ):
         assert loadgen.stdout is not None
         events = JsonLines(loadgen.stdout)
         events.wait_for("ready", 120)
@@ -100,11 +117,19 @@ def soak(minutes: float, workload: fanout.Workload) -> dict[str, Any]:
     half = [rss for t, rss in samples if t >= seconds / 2]
     growth = (half[-1] - half[0]) / half[0] if len(half) > 1 else 0.0
     per_minute = [rss / MB for t, rss in samples if int(t) % 60 < 10]
-    return {"minutes": minutes, "pattern": workload.pattern, "rss_per_minute_mb": per_minute,
-            "second_half_growth_percent": 100 * growth, "delivered": result["delivery"],
-            "p50_ms": result["latencyMs"]["p50"], "p99_ms": result["latencyMs"]["p99"],
-            "server_cpu_percent": cpu, "loadgen_cpu_percent": result["loadgen"]["cpuPercent"],
-            "loadgen_delay_p99_ms": result["loadgen"]["loopDelayP99Ms"], "samples": samples}
+    return {
+        "minutes": minutes,
+        "pattern": workload.pattern,
+        "rss_per_minute_mb": per_minute,
+        "second_half_growth_percent": 100 * growth,
+        "delivered": result["delivery"],
+        "p50_ms": result["latencyMs"]["p50"],
+        "p99_ms": result["latencyMs"]["p99"],
+        "server_cpu_percent": cpu,
+        "loadgen_cpu_percent": result["loadgen"]["cpuPercent"],
+        "loadgen_delay_p99_ms": result["loadgen"]["loopDelayP99Ms"],
+        "samples": samples,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -117,8 +142,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--docs", type=int, default=10)
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--rate", type=float, default=2.0)
-    parser.add_argument("--pattern", choices=("typing", "random"), default="typing",
-                        help="how soak clients edit (see above)")
+    parser.add_argument(
+        "--pattern",
+        choices=("typing", "random"),
+        default="typing",
+        help="how soak clients edit (see above)",
+    )
     args = parser.parse_args(argv)
     exit_on_sigterm()
     parts = set(args.parts.split(","))
@@ -127,28 +156,44 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"churn: {args.cycles} join/leave cycles over {args.rooms} rooms ...", flush=True)
         result = churn(args.cycles, args.rooms, args.per_room)
         results["churn"] = result
-        print(report.table(
-            ("", "RSS MB", *(g.removeprefix("twinspace_") for g in GAUGES)),
-            [["start", result["rss_start_mb"], *result["start"].values()],
-             [f"after {result['cycles']} cycles", result["rss_end_mb"],
-              *result["end"].values()]]))
-        print(f"  {result['cycles']} cycles in {result['seconds']:.0f} s; "
-              f"peak RSS {result['peak_mb']:.0f} MB\n")
+        print(
+            report.table(
+                ("", "RSS MB", *(g.removeprefix("twinspace_") for g in GAUGES)),
+                [
+                    ["start", result["rss_start_mb"], *result["start"].values()],
+                    [
+                        f"after {result['cycles']} cycles",
+                        result["rss_end_mb"],
+                        *result["end"].values(),
+                    ],
+                ],
+            )
+        )
+        print(
+            f"  {result['cycles']} cycles in {result['seconds']:.0f} s; "
+            f"peak RSS {result['peak_mb']:.0f} MB\n"
+        )
     if "soak" in parts:
-        workload = fanout.Workload(args.docs, args.clients, args.rate, 5.0, 0.0, 5.0, 1,
-                                   args.pattern)
-        print(f"soak: {workload.label}, {args.pattern}, for {args.soak_minutes:g} min ...",
-              flush=True)
+        workload = fanout.Workload(
+            args.docs, args.clients, args.rate, 5.0, 0.0, 5.0, 1, args.pattern
+        )
+        print(
+            f"soak: {workload.label}, {args.pattern}, for {args.soak_minutes:g} min ...", flush=True
+        )
         result = soak(args.soak_minutes, workload)
         results["soak"] = result
         print(report.table(("minute", "RSS MB"), list(enumerate(result["rss_per_minute_mb"]))))
-        print(f"  second-half RSS growth {result['second_half_growth_percent']:+.1f} %; "
-              f"delivered {result['delivered']:.4f}; p50 {result['p50_ms']:.1f} ms, "
-              f"p99 {result['p99_ms']:.1f} ms; server CPU {result['server_cpu_percent']:.0f} %, "
-              f"load generator CPU {result['loadgen_cpu_percent']:.0f} % "
-              f"(event-loop delay p99 {result['loadgen_delay_p99_ms']:.0f} ms)\n")
-    report.save("stability", {k: {kk: vv for kk, vv in v.items() if kk != "samples"}
-                              for k, v in results.items()})
+        print(
+            f"  second-half RSS growth {result['second_half_growth_percent']:+.1f} %; "
+            f"delivered {result['delivered']:.4f}; p50 {result['p50_ms']:.1f} ms, "
+            f"p99 {result['p99_ms']:.1f} ms; server CPU {result['server_cpu_percent']:.0f} %, "
+            f"load generator CPU {result['loadgen_cpu_percent']:.0f} % "
+            f"(event-loop delay p99 {result['loadgen_delay_p99_ms']:.0f} ms)\n"
+        )
+    report.save(
+        "stability",
+        {k: {kk: vv for kk, vv in v.items() if kk != "samples"} for k, v in results.items()},
+    )
     return results
 
 

@@ -27,8 +27,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     import sys
     import threading
 
-    leaked = [t for t in threading.enumerate()
-              if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    leaked = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
     for thread in leaked:
         thread.join(timeout=5)
     leaked = [t for t in leaked if t.is_alive()]

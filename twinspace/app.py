@@ -55,9 +55,18 @@ from twinspace.services import Services
 log = logging.getLogger("twinspace.app")
 
 ROUTERS: list[ApiRouter] = [
-    session.router, registry.router, projects.router, spaces.router, page_content.router,
-    training.router, labels.router, chat.router, boards.router, media.router,
-    moderation.router, live_sessions.router,
+    session.router,
+    registry.router,
+    projects.router,
+    spaces.router,
+    page_content.router,
+    training.router,
+    labels.router,
+    chat.router,
+    boards.router,
+    media.router,
+    moderation.router,
+    live_sessions.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0
@@ -93,8 +102,10 @@ async def healthz(request: Request) -> Response:
     except Exception:
         return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
     if services.documents.persistence.failing:
-        return JSONResponse({"status": "degraded", "database": "writes failing",
-                             "version": __version__}, status_code=503)
+        return JSONResponse(
+            {"status": "degraded", "database": "writes failing", "version": __version__},
+            status_code=503,
+        )
     return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
@@ -113,16 +124,24 @@ async def metrics_endpoint(request: Request) -> Response:
         if not hmac.compare_digest(sent.encode(), token.encode()):
             return problem(401, "metrics need the metrics token", code="unauthenticated")
     elif not _is_loopback(request.client.host if request.client else None):
-        return problem(403, "metrics are served to loopback only unless "
-                            "TWINSPACE_METRICS_TOKEN is set", code="forbidden")
+        return problem(
+            403,
+            "metrics are served to loopback only unless TWINSPACE_METRICS_TOKEN is set",
+            code="forbidden",
+        )
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def _api_fallback(api_routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
     async def fallback(request: Request) -> Response:
-        allowed = sorted({m for route in api_routes if isinstance(route, Route)
-                          and route.matches(request.scope)[0] is Match.PARTIAL
-                          for m in (route.methods or ())})
+        allowed = sorted(
+            {
+                m
+                for route in api_routes
+                if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL
+                for m in (route.methods or ())
+            }
+        )
         if allowed:
             return problem(405, code="method-not-allowed", headers={"Allow": ", ".join(allowed)})
         return problem(404, "no such API path", code="not-found")
@@ -166,9 +185,16 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
     if (web_dir / "index.html").is_file():
         routes.append(Mount("/", SpaFiles(directory=web_dir, html=True), name="web"))
     else:
+
         async def no_client(request: Request) -> Response:
-            return JSONResponse({"name": "TwinSpaces", "web_client": "not built",
-                                 "api": API_PREFIX + "/openapi.json"})
+            return JSONResponse(
+                {
+                    "name": "TwinSpaces",
+                    "web_client": "not built",
+                    "api": API_PREFIX + "/openapi.json",
+                }
+            )
+
         routes.append(Route("/", no_client))
 
     @asynccontextmanager
@@ -195,10 +221,13 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         middleware=[
             Middleware(ObservabilityMiddleware, metrics=metrics),
             Middleware(SecurityHeadersMiddleware),
-            Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes,
-                       upload_limit=settings.max_upload_bytes + 64 * 1024,
-                       is_upload=lambda path: bool(UPLOAD_PATH.match(path)),
-                       idle_timeout=settings.body_idle_timeout_seconds),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=settings.max_body_bytes,
+                upload_limit=settings.max_upload_bytes + 64 * 1024,
+                is_upload=lambda path: bool(UPLOAD_PATH.match(path)),
+                idle_timeout=settings.body_idle_timeout_seconds,
+            ),
         ],
     )
     app.state.settings = settings

@@ -48,8 +48,13 @@ def _with_services(settings: Settings, work: Callable[[Services], Awaitable[T]])
         raise click.ClickException(str(exc)) from None
 
 
-data_option = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-                           help="Data directory (TWINSPACE_DATA_DIR).")
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data directory (TWINSPACE_DATA_DIR).",
+)
 
 
 @click.group()
@@ -63,29 +68,53 @@ def main() -> None:
 @click.option("--port", type=int, default=None, help="Port (TWINSPACE_PORT).")
 @data_option
 @click.option("--demo", is_flag=True, help="Seed the demo TwinSpace into an empty data dir.")
-@click.option("--public-origin", "public_origins", multiple=True,
-              help="Origin allowed for cookie auth (repeatable; TWINSPACE_PUBLIC_ORIGINS).")
-@click.option("--cookie-secure/--no-cookie-secure", default=None,
-              help="Mark cookies Secure (TWINSPACE_COOKIE_SECURE).")
+@click.option(
+    "--public-origin",
+    "public_origins",
+    multiple=True,
+    help="Origin allowed for cookie auth (repeatable; TWINSPACE_PUBLIC_ORIGINS).",
+)
+@click.option(
+    "--cookie-secure/--no-cookie-secure",
+    default=None,
+    help="Mark cookies Secure (TWINSPACE_COOKIE_SECURE).",
+)
 @click.option("--log-format", type=click.Choice(["plain", "json"]), default=None)
 @click.option("--max-connections-per-user", type=int, default=None)
-def serve(host: str | None, port: int | None, data_dir: Path | None, demo: bool,
-          public_origins: tuple[str, ...], cookie_secure: bool | None, log_format: str | None,
-          max_connections_per_user: int | None) -> None:
+def serve(
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    demo: bool,
+    public_origins: tuple[str, ...],
+    cookie_secure: bool | None,
+    log_format: str | None,
+    max_connections_per_user: int | None,
+) -> None:
     """Run the server."""
-    settings = _settings(host=host, port=port, data_dir=data_dir,
-                         public_origins=public_origins or None, cookie_secure=cookie_secure,
-                         log_format=log_format,
-                         max_connections_per_user=max_connections_per_user)
+    settings = _settings(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        public_origins=public_origins or None,
+        cookie_secure=cookie_secure,
+        log_format=log_format,
+        max_connections_per_user=max_connections_per_user,
+    )
     configure_logging(settings.log_format, settings.log_level)
     if demo:
         described = _with_services(settings, ensure_demo)
-        click.echo(f"demo TwinSpace {described['project']['title']!r} ready; accounts and "
-                   f"passwords are in {settings.data_dir / DEMO_FILE}", err=True)
+        click.echo(
+            f"demo TwinSpace {described['project']['title']!r} ready; accounts and "
+            f"passwords are in {settings.data_dir / DEMO_FILE}",
+            err=True,
+        )
         for account in described["accounts"]:
             if account["kind"] != "pupil" or account["username"].startswith(("zosia", "giulia")):
-                click.echo(f"  {account['kind']:8} {account['username']:16} "
-                           f"{account['password']}", err=True)
+                click.echo(
+                    f"  {account['kind']:8} {account['username']:16} {account['password']}",
+                    err=True,
+                )
     else:
         _with_services(settings, lambda services: asyncio.sleep(0))
     uvicorn.Server(uvicorn_config(settings)).run()
@@ -101,17 +130,23 @@ def demo(data_dir: Path | None) -> None:
     click.echo(json.dumps(described, indent=2, ensure_ascii=False))
 
 
-def _create_staff(kind: UserKind, data_dir: Path | None, username: str, display_name: str,
-                  country: str | None) -> None:
+def _create_staff(
+    kind: UserKind, data_dir: Path | None, username: str, display_name: str, country: str | None
+) -> None:
     password = os.environ.get("TWINSPACE_NEW_PASSWORD") or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True)
+        "Password", hide_input=True, confirmation_prompt=True
+    )
     settings = _settings(data_dir=data_dir)
     configure_logging("plain", "WARNING")
 
     async def create(services: Services) -> int:
         user = await services.accounts.create_staff(
-            kind=kind, username=username, password=password, display_name=display_name,
-            country=country)
+            kind=kind,
+            username=username,
+            password=password,
+            display_name=display_name,
+            country=country,
+        )
         return user.id
 
     user_id = _with_services(settings, create)
@@ -132,11 +167,13 @@ def create_admin(data_dir: Path | None, username: str, display_name: str) -> Non
 @click.option("--username", required=True)
 @click.option("--country", required=True, help="Two-letter code, e.g. PL.")
 @click.option("--display-name", default=None)
-def create_nso(data_dir: Path | None, username: str, country: str,
-               display_name: str | None) -> None:
+def create_nso(
+    data_dir: Path | None, username: str, country: str, display_name: str | None
+) -> None:
     """Create a national support organisation account for one country."""
-    _create_staff(UserKind.NSO, data_dir, username, display_name or f"NSO {country.upper()}",
-                  country.upper())
+    _create_staff(
+        UserKind.NSO, data_dir, username, display_name or f"NSO {country.upper()}", country.upper()
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -107,17 +107,18 @@ class Settings(BaseModel):
         if self.public_origins:
             return frozenset(self.public_origins)
         return frozenset(
-            {f"http://{self.host}:{self.port}", f"http://localhost:{self.port}",
-             f"http://127.0.0.1:{self.port}"}
+            {
+                f"http://{self.host}:{self.port}",
+                f"http://localhost:{self.port}",
+                f"http://127.0.0.1:{self.port}",
+            }
         )
 
 
 _LIST_FIELDS = {"public_origins"}
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, **overrides: Any
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Build settings from the environment, then apply non-None overrides (CLI flags)."""
     environ = os.environ if environ is None else environ
     raw: dict[str, Any] = {}

@@ -75,8 +75,14 @@ class SessionsRevoked:
 
 
 DomainEvent = (
-    PageLockChanged | PageDeleted | PageVersionRestored | MemberRemoved | MemberRoleChanged
-    | ProjectStateChanged | SessionsRevoked | LiveSessionChanged
+    PageLockChanged
+    | PageDeleted
+    | PageVersionRestored
+    | MemberRemoved
+    | MemberRoleChanged
+    | ProjectStateChanged
+    | SessionsRevoked
+    | LiveSessionChanged
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

@@ -37,16 +37,15 @@ __all__ = ["ApplicationStatus", "LabelLevel"]
 
 EDITION_MONTH = 10
 FIRST_EDITION = 2005
-Statement = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=2000)]
+Statement = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Score = Annotated[int, Field(ge=0, le=10)]
 
 
 class Criterion(StrEnum):
     PEDAGOGICAL_INNOVATION = "pedagogical_innovation"  # pedagogical innovation and creativity
     CURRICULUM_INTEGRATION = "curriculum_integration"
-    COMMUNICATION = "communication"    # communication and exchange between partner schools
-    COLLABORATION = "collaboration"    # collaboration between partner schools
+    COMMUNICATION = "communication"  # communication and exchange between partner schools
+    COLLABORATION = "collaboration"  # collaboration between partner schools
     USE_OF_TECHNOLOGY = "use_of_technology"
 
 
@@ -91,8 +90,10 @@ class LabelReview(BaseModel):
 
     decision: Decision
     scores: CriterionScores
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=2000)] | None = None
+    reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+        | None
+    ) = None
     nominate: bool = False
 
     @model_validator(mode="after")
@@ -149,9 +150,13 @@ class LabelService:
             if await tx.labels.open_application(project_id, teacher.id) is not None:
                 raise Conflict("your application for this project is still open")
             application_id = await tx.labels.create_application(
-                project_id=project_id, teacher_id=teacher.id, school_id=teacher.school_id,
-                country=teacher.country, statements=form.statements.model_dump(),
-                now=utcnow())
+                project_id=project_id,
+                teacher_id=teacher.id,
+                school_id=teacher.school_id,
+                country=teacher.country,
+                statements=form.statements.model_dump(),
+                now=utcnow(),
+            )
             application = await tx.labels.application(application_id)
         assert application is not None
         return application
@@ -164,22 +169,29 @@ class LabelService:
         application = await self._storage.labels.application(application_id)
         if application is None:
             raise NotFound("no such application")
-        if application.teacher_id == viewer.id or viewer.kind is UserKind.ADMIN or \
-                self._is_reviewer(viewer, application):
+        if (
+            application.teacher_id == viewer.id
+            or viewer.kind is UserKind.ADMIN
+            or self._is_reviewer(viewer, application)
+        ):
             return application
         if viewer.kind is UserKind.NSO:
             raise Forbidden("this application belongs to another country's NSO")
         raise NotFound("no such application")
 
-    async def applications(self, viewer: UserRecord, status: ApplicationStatus | None,
-                           limit: int, offset: int) -> list[ApplicationRecord]:
+    async def applications(
+        self, viewer: UserRecord, status: ApplicationStatus | None, limit: int, offset: int
+    ) -> list[ApplicationRecord]:
         """Teachers see their own; an NSO its country's; the admin all."""
         if viewer.kind is UserKind.PUPIL:
             raise Forbidden("pupils do not apply for labels")
         return await self._storage.labels.applications(
             teacher_id=viewer.id if viewer.kind is UserKind.TEACHER else None,
             country=viewer.country if viewer.kind is UserKind.NSO else None,
-            status=status, limit=limit, offset=offset)
+            status=status,
+            limit=limit,
+            offset=offset,
+        )
 
     async def withdraw(self, teacher: UserRecord, application_id: int) -> None:
         application = await self.application(teacher, application_id)
@@ -188,8 +200,9 @@ class LabelService:
         if await self._storage.labels.withdraw(application.id, utcnow()) != 1:
             raise Conflict(f"the application is {application.status.value}")
 
-    async def review(self, reviewer: UserRecord, application_id: int,
-                     review: LabelReview) -> ApplicationRecord:
+    async def review(
+        self, reviewer: UserRecord, application_id: int, review: LabelReview
+    ) -> ApplicationRecord:
         """Only the NSO of the applicant's country scores, awards or rejects, and nominates."""
         application = await self.application(reviewer, application_id)
         if not self._is_reviewer(reviewer, application):
@@ -198,18 +211,28 @@ class LabelService:
         now = utcnow()
         async with self._storage.transaction() as tx:
             decided = await tx.labels.decide(
-                application.id, status=ApplicationStatus.AWARDED if award
-                else ApplicationStatus.REJECTED, scores=review.scores.model_dump(),
-                reason=review.reason, nominated=review.nominate, reviewer_id=reviewer.id,
-                now=now)
+                application.id,
+                status=ApplicationStatus.AWARDED if award else ApplicationStatus.REJECTED,
+                scores=review.scores.model_dump(),
+                reason=review.reason,
+                nominated=review.nominate,
+                reviewer_id=reviewer.id,
+                now=now,
+            )
             if decided != 1:
                 raise Conflict(f"the application is {application.status.value}")
             if award:
                 await tx.labels.award(
-                    level=LabelLevel.NATIONAL, teacher_id=application.teacher_id,
-                    project_id=application.project_id, school_id=application.school_id,
-                    country=application.country, application_id=application.id,
-                    nominated=review.nominate, edition=None, now=now)
+                    level=LabelLevel.NATIONAL,
+                    teacher_id=application.teacher_id,
+                    project_id=application.project_id,
+                    school_id=application.school_id,
+                    country=application.country,
+                    application_id=application.id,
+                    nominated=review.nominate,
+                    edition=None,
+                    now=now,
+                )
             reviewed = await tx.labels.application(application.id)
         assert reviewed is not None
         return reviewed
@@ -222,8 +245,10 @@ class LabelService:
             raise Forbidden("European Quality Label editions are run by the central admin")
         now = utcnow()
         if not FIRST_EDITION <= year <= upcoming_edition(now):
-            raise RuleViolation(f"editions run from {FIRST_EDITION} to the upcoming one "
-                                f"({upcoming_edition(now)})", rule="edition-year")
+            raise RuleViolation(
+                f"editions run from {FIRST_EDITION} to the upcoming one ({upcoming_edition(now)})",
+                rule="edition-year",
+            )
         cutoff = edition_cutoff(year)
         created: list[LabelRecord] = []
         qualifying = 0
@@ -239,10 +264,16 @@ class LabelService:
                     if await tx.labels.holds(LabelLevel.EUROPEAN, label.teacher_id, project_id):
                         continue
                     await tx.labels.award(
-                        level=LabelLevel.EUROPEAN, teacher_id=label.teacher_id,
-                        project_id=project_id, school_id=label.school_id,
-                        country=label.country, application_id=None, nominated=False,
-                        edition=year, now=now)
+                        level=LabelLevel.EUROPEAN,
+                        teacher_id=label.teacher_id,
+                        project_id=project_id,
+                        school_id=label.school_id,
+                        country=label.country,
+                        application_id=None,
+                        nominated=False,
+                        edition=year,
+                        now=now,
+                    )
                     created.append(label)
         return EditionResult(year, cutoff, qualifying, created)
 
@@ -256,9 +287,9 @@ class LabelService:
         user, _ = await self._registry.visible_teacher(viewer, teacher_id)
         return await self._storage.labels.of_teacher(user.id)
 
-    async def competition_entrants(self, viewer: UserRecord, level: LabelLevel,
-                                   country: str | None, limit: int,
-                                   offset: int) -> list[LabelRecord]:
+    async def competition_entrants(
+        self, viewer: UserRecord, level: LabelLevel, country: str | None, limit: int, offset: int
+    ) -> list[LabelRecord]:
         """Teachers eligible for the national (NQL holders) or European (EQL holders)
         competitions; an NSO lists its own country."""
         if viewer.kind is UserKind.NSO:
@@ -267,5 +298,6 @@ class LabelService:
             country = viewer.country
         elif viewer.kind is not UserKind.ADMIN:
             raise Forbidden("competition lists are for NSOs and the central admin")
-        return await self._storage.labels.holders(level, country.upper() if country else None,
-                                                  limit, offset)
+        return await self._storage.labels.holders(
+            level, country.upper() if country else None, limit, offset
+        )

@@ -30,8 +30,10 @@ from twinspace.types import (
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Username = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
-                           pattern=r"^[A-Za-z0-9._-]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._-]+$"
+    ),
 ]
 
 
@@ -73,8 +75,12 @@ class TeacherRegistration(BaseModel):
     username: Username
     password: str = Field(min_length=1, max_length=256)
     display_name: Name
-    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254,
-                                            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    email: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        ),
+    ]
     staff_role: StaffRole
     school_id: int | None = None
     new_school: NewSchool | None = None
@@ -121,9 +127,10 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
             f"{country.name}",
             rule="ownership",
         )
-    if school.type is SchoolType.VOCATIONAL and (
-        school.vocational_course_years or 0
-    ) < policy.vocational_min_course_years:
+    if (
+        school.type is SchoolType.VOCATIONAL
+        and (school.vocational_course_years or 0) < policy.vocational_min_course_years
+    ):
         raise RuleViolation(
             f"vocational centres in {country.name} need courses of at least "
             f"{policy.vocational_min_course_years} years",
@@ -172,23 +179,30 @@ class RegistryService:
             raise Forbidden("an NSO adds schools of its own country only")
         country, zone = await self._school_fields(new)
         school_id = await self._storage.schools.create(
-            name=new.name, country=country.code, city=new.city, type=new.type,
-            ownership=new.ownership, timezone=zone,
-            vocational_course_years=new.vocational_course_years, now=utcnow(),
+            name=new.name,
+            country=country.code,
+            city=new.city,
+            type=new.type,
+            ownership=new.ownership,
+            timezone=zone,
+            vocational_course_years=new.vocational_course_years,
+            now=utcnow(),
         )
         return await self.school(school_id)
 
-    async def search_schools(self, *, country: str | None, query: str | None, limit: int,
-                             offset: int) -> list[SchoolRecord]:
+    async def search_schools(
+        self, *, country: str | None, query: str | None, limit: int, offset: int
+    ) -> list[SchoolRecord]:
         return await self._storage.schools.search(
-            country=country.upper() if country else None, query=query, limit=limit,
+            country=country.upper() if country else None,
+            query=query,
+            limit=limit,
             offset=offset,
         )
 
     # -- teacher registration -------------------------------------------------------------
 
-    async def register_teacher(self, form: TeacherRegistration) -> tuple[UserRecord,
-                                                                          TeacherRecord]:
+    async def register_teacher(self, form: TeacherRegistration) -> tuple[UserRecord, TeacherRecord]:
         """Free self-registration at any time; the teacher waits for their NSO to validate."""
         if (form.school_id is None) == (form.new_school is None):
             raise RuleViolation("give either school_id or new_school")
@@ -202,8 +216,13 @@ class RegistryService:
             assert form.new_school is not None
             country, zone = await self._school_fields(form.new_school)
             school = SchoolRecord(
-                id=0, name=form.new_school.name, country=country.code, city=form.new_school.city,
-                type=form.new_school.type, ownership=form.new_school.ownership, timezone=zone,
+                id=0,
+                name=form.new_school.name,
+                country=country.code,
+                city=form.new_school.city,
+                type=form.new_school.type,
+                ownership=form.new_school.ownership,
+                timezone=zone,
                 vocational_course_years=form.new_school.vocational_course_years,
                 created_at=utcnow(),
             )
@@ -214,19 +233,34 @@ class RegistryService:
         now = utcnow()
         async with self._storage.transaction() as tx:
             school_id = school.id or await tx.schools.create(
-                name=school.name, country=school.country, city=school.city, type=school.type,
-                ownership=school.ownership, timezone=school.timezone,
-                vocational_course_years=school.vocational_course_years, now=now,
+                name=school.name,
+                country=school.country,
+                city=school.city,
+                type=school.type,
+                ownership=school.ownership,
+                timezone=school.timezone,
+                vocational_course_years=school.vocational_course_years,
+                now=now,
             )
             user_id = await tx.users.create(
-                username=form.username, password_hash=password_hash, kind=UserKind.TEACHER,
-                display_name=form.display_name, now=now, email=form.email,
-                country=country.code, school_id=school_id,
+                username=form.username,
+                password_hash=password_hash,
+                kind=UserKind.TEACHER,
+                display_name=form.display_name,
+                now=now,
+                email=form.email,
+                country=country.code,
+                school_id=school_id,
             )
             await tx.teachers.create(
-                user_id, staff_role=form.staff_role, status=TeacherStatus.PENDING,
-                subjects=form.subjects, languages=form.languages, age_min=form.age_min,
-                age_max=form.age_max, bio=form.bio,
+                user_id,
+                staff_role=form.staff_role,
+                status=TeacherStatus.PENDING,
+                subjects=form.subjects,
+                languages=form.languages,
+                age_min=form.age_min,
+                age_max=form.age_max,
+                bio=form.bio,
             )
             user = await tx.users.get(user_id)
             teacher = await tx.teachers.get(user_id)
@@ -239,7 +273,11 @@ class RegistryService:
         return reviewer.kind is UserKind.NSO and reviewer.country == teacher.country
 
     async def registrations(
-        self, reviewer: UserRecord, status: TeacherStatus | None, limit: int, offset: int,
+        self,
+        reviewer: UserRecord,
+        status: TeacherStatus | None,
+        limit: int,
+        offset: int,
     ) -> list[tuple[UserRecord, TeacherRecord]]:
         if reviewer.kind is UserKind.NSO:
             country = reviewer.country
@@ -251,8 +289,9 @@ class RegistryService:
             country=country, status=status, limit=limit, offset=offset
         )
 
-    async def review(self, reviewer: UserRecord, teacher_id: int, *, validate: bool,
-                     reason: str | None) -> TeacherRecord:
+    async def review(
+        self, reviewer: UserRecord, teacher_id: int, *, validate: bool, reason: str | None
+    ) -> TeacherRecord:
         user = await self._storage.users.get(teacher_id)
         teacher = await self._storage.teachers.get(teacher_id)
         if user is None or teacher is None:
@@ -262,8 +301,11 @@ class RegistryService:
         if not validate and not reason:
             raise RuleViolation("a rejection needs a reason")
         await self._storage.teachers.review(
-            teacher_id, status=TeacherStatus.VALIDATED if validate else TeacherStatus.REJECTED,
-            reviewer_id=reviewer.id, reason=reason, now=utcnow(),
+            teacher_id,
+            status=TeacherStatus.VALIDATED if validate else TeacherStatus.REJECTED,
+            reviewer_id=reviewer.id,
+            reason=reason,
+            now=utcnow(),
         )
         reviewed = await self._storage.teachers.get(teacher_id)
         assert reviewed is not None
@@ -280,17 +322,29 @@ class RegistryService:
         if user.kind is UserKind.PUPIL and (update.email is not None or update.display_name):
             raise Forbidden("a pupil's name is managed by their teacher; pupils have no e-mail")
         async with self._storage.transaction() as tx:
-            await tx.users.update_profile(user.id, display_name=update.display_name,
-                                          email=update.email, locale=update.locale)
+            await tx.users.update_profile(
+                user.id, display_name=update.display_name, email=update.email, locale=update.locale
+            )
             if user.kind is UserKind.TEACHER:
                 await tx.teachers.update_profile(
-                    user.id, subjects=update.subjects, languages=update.languages,
-                    age_min=update.age_min, age_max=update.age_max, bio=update.bio,
+                    user.id,
+                    subjects=update.subjects,
+                    languages=update.languages,
+                    age_min=update.age_min,
+                    age_max=update.age_max,
+                    bio=update.bio,
                 )
 
     async def search_partners(
-        self, viewer: UserRecord, *, country: str | None, subject: str | None,
-        language: str | None, age: int | None, limit: int, offset: int,
+        self,
+        viewer: UserRecord,
+        *,
+        country: str | None,
+        subject: str | None,
+        language: str | None,
+        age: int | None,
+        limit: int,
+        offset: int,
     ) -> list[tuple[UserRecord, TeacherRecord]]:
         """Validated teachers by country, subject, pupils' age and language."""
         if viewer.kind is UserKind.PUPIL:
@@ -298,19 +352,26 @@ class RegistryService:
         if country is not None:
             await self.country(country)
         return await self._storage.teachers.search(
-            country=country.upper() if country else None, subject=subject, language=language,
-            age=age, exclude_user=viewer.id, limit=limit, offset=offset,
+            country=country.upper() if country else None,
+            subject=subject,
+            language=language,
+            age=age,
+            exclude_user=viewer.id,
+            limit=limit,
+            offset=offset,
         )
 
-    async def visible_teacher(self, viewer: UserRecord, teacher_id: int
-                              ) -> tuple[UserRecord, TeacherRecord]:
+    async def visible_teacher(
+        self, viewer: UserRecord, teacher_id: int
+    ) -> tuple[UserRecord, TeacherRecord]:
         """A teacher's profile as `viewer` may see it: validated teachers to any signed-in
         adult; pending or rejected ones to themselves, their country's NSO and the admin."""
         if viewer.kind is UserKind.PUPIL:
             raise Forbidden("pupils do not browse teacher profiles")
         user, teacher = await self.teacher(teacher_id)
         if teacher.status is not TeacherStatus.VALIDATED and not (
-                viewer.id == user.id or self._may_review(viewer, user)):
+            viewer.id == user.id or self._may_review(viewer, user)
+        ):
             raise NotFound("no such teacher")
         return user, teacher
 
@@ -319,8 +380,9 @@ class RegistryService:
         if user.kind is not UserKind.TEACHER:
             raise Forbidden("this is for teachers of a school")
         if not await self.is_validated_teacher(user):
-            raise Forbidden("your registration is waiting for your NSO's validation",
-                            rule="validated-teacher")
+            raise Forbidden(
+                "your registration is waiting for your NSO's validation", rule="validated-teacher"
+            )
 
     async def is_validated_teacher(self, user: UserRecord) -> bool:
         if user.kind is not UserKind.TEACHER:
@@ -340,8 +402,10 @@ class RegistryService:
         name = name.strip()
         if not 1 <= len(name) <= 60:
             raise RuleViolation("a class name has 1 to 60 characters")
-        if any(c.name.casefold() == name.casefold()
-               for c in await self._storage.classes.of_school(teacher.school_id)):
+        if any(
+            c.name.casefold() == name.casefold()
+            for c in await self._storage.classes.of_school(teacher.school_id)
+        ):
             raise Conflict(f"the class {name!r} exists already")
         class_id = await self._storage.classes.create(
             school_id=teacher.school_id, name=name, teacher_id=teacher.id, now=utcnow()
@@ -377,8 +441,12 @@ class RegistryService:
     async def own_pupil(self, teacher: UserRecord, pupil_id: int) -> UserRecord:
         """A pupil of the teacher's own school, else NotFound."""
         pupil = await self._storage.users.get(pupil_id)
-        if (pupil is None or pupil.kind is not UserKind.PUPIL or teacher.kind
-                is not UserKind.TEACHER or pupil.school_id != teacher.school_id):
+        if (
+            pupil is None
+            or pupil.kind is not UserKind.PUPIL
+            or teacher.kind is not UserKind.TEACHER
+            or pupil.school_id != teacher.school_id
+        ):
             raise NotFound("no such pupil")
         await self.require_validated(teacher)
         return pupil

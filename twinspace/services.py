@@ -56,42 +56,63 @@ class Services:
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        storage = Storage.sqlite(settings.database_path,
-                                 busy_timeout_ms=settings.db_busy_timeout_ms)
+        storage = Storage.sqlite(
+            settings.database_path, busy_timeout_ms=settings.db_busy_timeout_ms
+        )
         await storage.connect()
         events = EventHub()
         accounts = AccountService(storage, settings, events)
         registry = RegistryService(storage, accounts)
         access = AccessRules(storage)
         bus = LocalBus()
-        project_events = EventsHub(bus, replay_events=settings.events_replay_events,
-                                   replay_seconds=settings.events_replay_seconds)
+        project_events = EventsHub(
+            bus,
+            replay_events=settings.events_replay_events,
+            replay_seconds=settings.events_replay_seconds,
+        )
         documents = DocumentService(storage, settings, access, events)
-        moderation = Moderation(storage, settings, access, registry, project_events, documents,
-                                events)
+        moderation = Moderation(
+            storage, settings, access, registry, project_events, documents, events
+        )
         hook = moderation.pipeline
         boards = BoardService(storage, project_events, hook, access)
         presence = Presence(project_events)
         pages = PageService(storage, events)
         spaces = SpaceService(storage)
         services = cls(
-            settings=settings, storage=storage, events=events, metrics=metrics or Metrics(),
-            accounts=accounts, registry=registry, access=access,
+            settings=settings,
+            storage=storage,
+            events=events,
+            metrics=metrics or Metrics(),
+            accounts=accounts,
+            registry=registry,
+            access=access,
             projects=ProjectService(storage, access, registry, events),
-            pages=pages, spaces=spaces,
+            pages=pages,
+            spaces=spaces,
             training=TrainingService(storage, registry),
             labels=LabelService(storage, access, registry),
             connections=ConnectionRegistry(settings),
             documents=documents,
-            bus=bus, moderation=moderation, project_events=project_events,
+            bus=bus,
+            moderation=moderation,
+            project_events=project_events,
             presence=presence,
-            chat=ChatService(storage, project_events, hook, access), boards=boards,
-            media=MediaService(storage, project_events, hook, access, boards,
-                               media_dir=settings.media_dir,
-                               quota_bytes=settings.project_quota_bytes,
-                               max_image_pixels=settings.max_image_pixels),
-            live_sessions=LiveSessionService(storage, access, events, project_events, presence,
-                                             documents, pages, spaces),
+            chat=ChatService(storage, project_events, hook, access),
+            boards=boards,
+            media=MediaService(
+                storage,
+                project_events,
+                hook,
+                access,
+                boards,
+                media_dir=settings.media_dir,
+                quota_bytes=settings.project_quota_bytes,
+                max_image_pixels=settings.max_image_pixels,
+            ),
+            live_sessions=LiveSessionService(
+                storage, access, events, project_events, presence, documents, pages, spaces
+            ),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
@@ -103,18 +124,28 @@ class Services:
         self.documents.start()
         rooms, persistence = self.documents.rooms, self.documents.persistence
         self.metrics.watch_event_loop()
-        self.metrics.gauge("twinspace_rooms_loaded", "Page rooms loaded",
-                           lambda: rooms.stats()["rooms"])
-        self.metrics.gauge("twinspace_room_clients", "Clients in page rooms",
-                           lambda: rooms.stats()["clients"])
-        self.metrics.gauge("twinspace_awareness_states", "Awareness states held",
-                           lambda: rooms.stats()["awareness_clients"])
-        self.metrics.gauge("twinspace_websocket_users", "Open websockets (both endpoints)",
-                           self.connections.count)
-        self.metrics.gauge("twinspace_persist_queued_bytes", "Page updates not yet stored",
-                           lambda: persistence.queued_bytes)
-        self.metrics.gauge("twinspace_bus_topics", "Fan-out topics with listeners",
-                           self.bus.topic_count)
+        self.metrics.gauge(
+            "twinspace_rooms_loaded", "Page rooms loaded", lambda: rooms.stats()["rooms"]
+        )
+        self.metrics.gauge(
+            "twinspace_room_clients", "Clients in page rooms", lambda: rooms.stats()["clients"]
+        )
+        self.metrics.gauge(
+            "twinspace_awareness_states",
+            "Awareness states held",
+            lambda: rooms.stats()["awareness_clients"],
+        )
+        self.metrics.gauge(
+            "twinspace_websocket_users", "Open websockets (both endpoints)", self.connections.count
+        )
+        self.metrics.gauge(
+            "twinspace_persist_queued_bytes",
+            "Page updates not yet stored",
+            lambda: persistence.queued_bytes,
+        )
+        self.metrics.gauge(
+            "twinspace_bus_topics", "Fan-out topics with listeners", self.bus.topic_count
+        )
         self.live_sessions.start()
 
     async def stop(self) -> None:

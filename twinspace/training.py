@@ -44,8 +44,9 @@ __all__ = ["EnrolmentStatus", "EventFormat", "TrainingKind"]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 CountryCode = Annotated[str, StringConstraints(to_upper=True, pattern=r"^[A-Za-z]{2}$")]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Link = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500,
-                                        pattern=r"^https?://[^\s]+$")]
+Link = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://[^\s]+$")
+]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 CERTIFICATE_CODE_BYTES = 16  # 128 random bits
 
@@ -120,8 +121,9 @@ class Seat:
     certificate: CertificateRecord | None = None
 
 
-def audience_admits(event: TrainingEventRecord, country: str | None,
-                    school_type: SchoolType | None) -> bool:
+def audience_admits(
+    event: TrainingEventRecord, country: str | None, school_type: SchoolType | None
+) -> bool:
     """Empty audience lists admit everyone."""
     if event.audience_countries and country not in event.audience_countries:
         return False
@@ -172,14 +174,28 @@ class TrainingService:
             raise NotFound("no such training event")
         return event
 
-    async def events(self, viewer: UserRecord, *, kind: TrainingKind | None,
-                     format: EventFormat | None, country: str | None, language: str | None,
-                     include_past: bool, limit: int, offset: int) -> list[TrainingEventRecord]:
+    async def events(
+        self,
+        viewer: UserRecord,
+        *,
+        kind: TrainingKind | None,
+        format: EventFormat | None,
+        country: str | None,
+        language: str | None,
+        include_past: bool,
+        limit: int,
+        offset: int,
+    ) -> list[TrainingEventRecord]:
         self._no_pupils(viewer)
         return await self._storage.training.events(
-            kind=kind, format=format, country=country.upper() if country else None,
-            language=language, ends_after=None if include_past else utcnow(), limit=limit,
-            offset=offset)
+            kind=kind,
+            format=format,
+            country=country.upper() if country else None,
+            language=language,
+            ends_after=None if include_past else utcnow(),
+            limit=limit,
+            offset=offset,
+        )
 
     # -- organising ---------------------------------------------------------------------
 
@@ -193,22 +209,27 @@ class TrainingService:
     async def _check_audience(self, details: TrainingEventDetails) -> None:
         for code in details.audience_countries:
             if await self._storage.countries.get(code) is None:
-                raise RuleViolation(f"{code!r} is not a participating country",
-                                    rule="audience-country")
+                raise RuleViolation(
+                    f"{code!r} is not a participating country", rule="audience-country"
+                )
 
-    async def create_event(self, actor: UserRecord,
-                           details: TrainingEventDetails) -> TrainingEventRecord:
+    async def create_event(
+        self, actor: UserRecord, details: TrainingEventDetails
+    ) -> TrainingEventRecord:
         if actor.kind not in (UserKind.NSO, UserKind.ADMIN):
             raise Forbidden("training events are organised by NSOs and the central admin")
         await self._check_audience(details)
         event_id = await self._storage.training.create_event(
-            fields=details.model_dump(), organiser_id=actor.id,
+            fields=details.model_dump(),
+            organiser_id=actor.id,
             organiser_country=actor.country if actor.kind is UserKind.NSO else None,
-            now=utcnow())
+            now=utcnow(),
+        )
         return await self.event(actor, event_id)
 
-    async def update_event(self, actor: UserRecord, event_id: int,
-                           changes: TrainingEventUpdate) -> TrainingEventRecord:
+    async def update_event(
+        self, actor: UserRecord, event_id: int, changes: TrainingEventUpdate
+    ) -> TrainingEventRecord:
         self._require_organiser(actor, await self.event(actor, event_id))
         now = utcnow()
         async with self._storage.transaction() as tx:
@@ -220,12 +241,15 @@ class TrainingService:
                 details = TrainingEventDetails.model_validate(merged)
             except ValidationError as exc:
                 messages = "; ".join(e["msg"] for e in exc.errors(include_input=False))
-                raise RuleViolation(f"the changed event is inconsistent: {messages}",
-                                    rule="event-details") from None
+                raise RuleViolation(
+                    f"the changed event is inconsistent: {messages}", rule="event-details"
+                ) from None
             await self._check_audience(details)
             if details.capacity < event.confirmed_count:
-                raise RuleViolation(f"{event.confirmed_count} seats are taken; the capacity "
-                                    "cannot go below that", rule="capacity-below-confirmed")
+                raise RuleViolation(
+                    f"{event.confirmed_count} seats are taken; the capacity cannot go below that",
+                    rule="capacity-below-confirmed",
+                )
             await tx.training.update_event(event_id, fields=details.model_dump(), now=now)
             await self._fill_seats(tx, event_id, now)
         return await self.event(actor, event_id)
@@ -246,8 +270,11 @@ class TrainingService:
         event = await tx.training.get_event(event_id)
         enrolment = await tx.training.enrolment(event_id, teacher_id)
         assert event is not None and enrolment is not None
-        rank = await tx.training.waiting_rank(enrolment) \
-            if enrolment.status is EnrolmentStatus.WAITING else None
+        rank = (
+            await tx.training.waiting_rank(enrolment)
+            if enrolment.status is EnrolmentStatus.WAITING
+            else None
+        )
         return Seat(event, enrolment, rank, await tx.training.certificate_of(enrolment.id))
 
     async def enrol(self, teacher: UserRecord, event_id: int) -> Seat:
@@ -255,14 +282,17 @@ class TrainingService:
         event = await self.event(teacher, event_id)
         if not await self._registry.is_validated_teacher(teacher):
             raise Forbidden("only validated teachers enrol in training")
-        if not audience_admits(event, teacher.country,
-                               await self.viewer_school_type(teacher)):
-            raise RuleViolation("this event is not open to teachers of your country or "
-                                "school type", rule="audience")
+        if not audience_admits(event, teacher.country, await self.viewer_school_type(teacher)):
+            raise RuleViolation(
+                "this event is not open to teachers of your country or school type", rule="audience"
+            )
         now = utcnow()
         if now < event.enrol_opens_at:
-            raise RuleViolation("enrolment has not opened yet", rule="enrolment-not-open",
-                                opens_at=event.enrol_opens_at.isoformat())
+            raise RuleViolation(
+                "enrolment has not opened yet",
+                rule="enrolment-not-open",
+                opens_at=event.enrol_opens_at.isoformat(),
+            )
         if now >= event.enrol_closes_at:
             raise RuleViolation("enrolment has closed", rule="enrolment-closed")
         async with self._storage.transaction() as tx:
@@ -273,14 +303,16 @@ class TrainingService:
                 raise Conflict(f"you are already enrolled ({existing.status.value})")
             if current.confirmed_count < current.capacity and current.waiting_count == 0:
                 status = EnrolmentStatus.CONFIRMED
-            elif current.waiting_list_size is not None and \
-                    current.waiting_count >= current.waiting_list_size:
-                raise RuleViolation("the event and its waiting list are full",
-                                    rule="event-full")
+            elif (
+                current.waiting_list_size is not None
+                and current.waiting_count >= current.waiting_list_size
+            ):
+                raise RuleViolation("the event and its waiting list are full", rule="event-full")
             else:
                 status = EnrolmentStatus.WAITING
-            await tx.training.enrol(event_id=event_id, teacher_id=teacher.id, status=status,
-                                    now=now)
+            await tx.training.enrol(
+                event_id=event_id, teacher_id=teacher.id, status=status, now=now
+            )
             return await self._seat(tx, event_id, teacher.id)
 
     async def cancel(self, teacher: UserRecord, event_id: int) -> Seat:
@@ -302,8 +334,7 @@ class TrainingService:
 
     # -- attendance and certificates ----------------------------------------------------
 
-    async def participants(self, actor: UserRecord,
-                           event_id: int) -> list[tuple[UserRecord, Seat]]:
+    async def participants(self, actor: UserRecord, event_id: int) -> list[tuple[UserRecord, Seat]]:
         """Confirmed, then waiting in order, then cancelled (organiser or admin)."""
         event = await self.event(actor, event_id)
         self._require_organiser(actor, event)
@@ -311,19 +342,20 @@ class TrainingService:
         certificates = await self._storage.training.certificates_of_event(event_id)
         waiting = [e for e, _ in rows if e.status is EnrolmentStatus.WAITING]
         ranks = {e.id: rank for rank, e in enumerate(waiting, 1)}
-        return [(user, Seat(event, e, ranks.get(e.id), certificates.get(e.id)))
-                for e, user in rows]
+        return [(user, Seat(event, e, ranks.get(e.id), certificates.get(e.id))) for e, user in rows]
 
-    async def record_attendance(self, actor: UserRecord, event_id: int, teacher_id: int, *,
-                                attended: bool, completed: bool) -> Seat:
+    async def record_attendance(
+        self, actor: UserRecord, event_id: int, teacher_id: int, *, attended: bool, completed: bool
+    ) -> Seat:
         """Attendance and completion, once the event has started; completion is final and
         issues the certificate."""
         event = await self.event(actor, event_id)
         self._require_organiser(actor, event)
         now = utcnow()
         if now < event.starts_at:
-            raise RuleViolation("attendance is recorded once the event has started",
-                                rule="not-started")
+            raise RuleViolation(
+                "attendance is recorded once the event has started", rule="not-started"
+            )
         if completed and not attended:
             raise RuleViolation("a teacher who did not attend cannot complete")
         async with self._storage.transaction() as tx:
@@ -331,25 +363,32 @@ class TrainingService:
             if enrolment is None:
                 raise NotFound("this teacher is not enrolled")
             if enrolment.status is not EnrolmentStatus.CONFIRMED:
-                raise RuleViolation(f"the enrolment is {enrolment.status.value}; only "
-                                    "confirmed participants attend", rule="not-confirmed")
+                raise RuleViolation(
+                    f"the enrolment is {enrolment.status.value}; only "
+                    "confirmed participants attend",
+                    rule="not-confirmed",
+                )
             if enrolment.completed_at is not None and not completed:
                 raise Conflict("completion is final; revoke the certificate instead")
             completed_at = enrolment.completed_at or (now if completed else None)
-            await tx.training.record_attendance(enrolment.id, attended=attended,
-                                                completed_at=completed_at)
+            await tx.training.record_attendance(
+                enrolment.id, attended=attended, completed_at=completed_at
+            )
             if completed_at is not None and enrolment.completed_at is None:
                 holder = await tx.users.get(teacher_id)
                 assert holder is not None
                 await tx.training.create_certificate(
-                    code=new_certificate_code(), enrolment=enrolment,
-                    holder_name=holder.display_name, event_title=event.title,
-                    completed_at=completed_at, now=now)
+                    code=new_certificate_code(),
+                    enrolment=enrolment,
+                    holder_name=holder.display_name,
+                    event_title=event.title,
+                    completed_at=completed_at,
+                    now=now,
+                )
             return await self._seat(tx, event_id, teacher_id)
 
     async def verify(self, code: str) -> CertificateRecord:
-        certificate = await self._storage.training.certificate(code) if len(code) <= 64 \
-            else None
+        certificate = await self._storage.training.certificate(code) if len(code) <= 64 else None
         if certificate is None:
             raise NotFound("no certificate has this verification code")
         return certificate
@@ -357,8 +396,12 @@ class TrainingService:
     async def revoke(self, actor: UserRecord, code: str, reason: str) -> CertificateRecord:
         certificate = await self.verify(code)
         self._require_organiser(actor, await self.event(actor, certificate.event_id))
-        if await self._storage.training.revoke_certificate(certificate.id, by=actor.id,
-                                                           reason=reason, now=utcnow()) != 1:
+        if (
+            await self._storage.training.revoke_certificate(
+                certificate.id, by=actor.id, reason=reason, now=utcnow()
+            )
+            != 1
+        ):
             raise Conflict("the certificate is already revoked")
         return await self.verify(code)
 
@@ -371,25 +414,38 @@ class TrainingService:
         enrolments = await repo.enrolments_of(teacher.id)
         events = await repo.events_by_id([e.event_id for e in enrolments])
         certificates = await repo.certificates_of_teacher(teacher.id)
-        return [Seat(events[e.event_id], e,
-                     await repo.waiting_rank(e) if e.status is EnrolmentStatus.WAITING
-                     else None, certificates.get(e.id))
-                for e in enrolments]
+        return [
+            Seat(
+                events[e.event_id],
+                e,
+                await repo.waiting_rank(e) if e.status is EnrolmentStatus.WAITING else None,
+                certificates.get(e.id),
+            )
+            for e in enrolments
+        ]
 
     async def calendar(self, teacher: UserRecord) -> bytes:
         """An iCalendar feed of the teacher's confirmed events, times in UTC."""
         self._no_pupils(teacher)
         events = [
             Event.new(
-                uid=f"twinspace-training-{event.id}", summary=event.title,
-                description=event.description or None, start=event.starts_at,
-                end=event.ends_at, stamp=event.updated_at, last_modified=event.updated_at,
-                location=event.place or event.link, url=event.link,
+                uid=f"twinspace-training-{event.id}",
+                summary=event.title,
+                description=event.description or None,
+                start=event.starts_at,
+                end=event.ends_at,
+                stamp=event.updated_at,
+                last_modified=event.updated_at,
+                location=event.place or event.link,
+                url=event.link,
             )
             for event in await self._storage.training.confirmed_events_of(teacher.id)
         ]
-        calendar = Calendar.new(prodid="-//TwinSpaces//Training//EN", name="TwinSpaces training",
-                                uid=f"twinspace-training-calendar-{teacher.id}",
-                                subcomponents=events)
+        calendar = Calendar.new(
+            prodid="-//TwinSpaces//Training//EN",
+            name="TwinSpaces training",
+            uid=f"twinspace-training-calendar-{teacher.id}",
+            subcomponents=events,
+        )
         feed: bytes = calendar.to_ical()
         return feed

@@ -30,19 +30,36 @@ class Workload:
         return f"{self.docs}x{self.clients}x{self.rate:g}/s"
 
     def args(self) -> list[str]:
-        return ["--clients", str(self.clients), "--rate", str(self.rate),
-                "--warmup", str(self.warmup), "--seconds", str(self.seconds),
-                "--drain", str(self.drain), "--workers", str(self.workers),
-                "--pattern", self.pattern]
+        return [
+            "--clients",
+            str(self.clients),
+            "--rate",
+            str(self.rate),
+            "--warmup",
+            str(self.warmup),
+            "--seconds",
+            str(self.seconds),
+            "--drain",
+            str(self.drain),
+            "--workers",
+            str(self.workers),
+            "--pattern",
+            self.pattern,
+        ]
 
 
 def measure(target: Target, workload: Workload) -> dict[str, Any]:
     """Run the workload against `target`; load.mjs's result plus the server's CPU and RSS."""
     connect_timeout = 60 + workload.docs * workload.clients * 0.05
     run_timeout = workload.warmup + workload.seconds + 30
-    with Sampler(target.pid) as server, running(
+    with (
+        Sampler(target.pid) as server,
+        running(
             node_command("load.mjs", *target.client_args(), *workload.args()),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE) as loadgen:
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+        ) as loadgen,
+    ):
         assert loadgen.stdout is not None
         events = JsonLines(loadgen.stdout)
         rss_idle = server.rss()
@@ -68,8 +85,19 @@ def measure(target: Target, workload: Workload) -> dict[str, Any]:
     return result
 
 
-HEADERS = ("server", "docs x clients x rate", "edits/s", "delivered", "deliveries/s", "p50 ms",
-           "p99 ms", "max ms", "server CPU %", "peak RSS MB", "loadgen CPU %")
+HEADERS = (
+    "server",
+    "docs x clients x rate",
+    "edits/s",
+    "delivered",
+    "deliveries/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "server CPU %",
+    "peak RSS MB",
+    "loadgen CPU %",
+)
 
 
 def warnings(result: dict[str, Any], workload: Workload) -> list[str]:
@@ -92,16 +120,31 @@ def warnings(result: dict[str, Any], workload: Workload) -> list[str]:
 def row(result: dict[str, Any]) -> list[Any]:
     latency = result["latencyMs"]
     delivery = result["delivery"]
-    return [result["server"], result["workload"], round(result["sent"] / result["seconds"]),
-            f"{delivery:.4f}" if delivery is not None else None,
-            round(result["observed"] / result["seconds"]),
-            latency["p50"], latency["p99"], latency["max"],
-            result["server_cpu_percent"], result["server_rss_peak_mb"],
-            result["loadgen"]["cpuPercent"]]
+    return [
+        result["server"],
+        result["workload"],
+        round(result["sent"] / result["seconds"]),
+        f"{delivery:.4f}" if delivery is not None else None,
+        round(result["observed"] / result["seconds"]),
+        latency["p50"],
+        latency["p99"],
+        latency["max"],
+        result["server_cpu_percent"],
+        result["server_rss_peak_mb"],
+        result["loadgen"]["cpuPercent"],
+    ]
 
 
-MEDIAN_HEADERS = ("server", "runs", "min delivered", "p50 ms", "p99 ms", "max ms", "server CPU %",
-                  "peak RSS MB")
+MEDIAN_HEADERS = (
+    "server",
+    "runs",
+    "min delivered",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "server CPU %",
+    "peak RSS MB",
+)
 
 
 def medians(results: list[dict[str, Any]]) -> list[list[Any]]:
@@ -114,9 +157,16 @@ def medians(results: list[dict[str, Any]]) -> list[list[Any]]:
             return float(statistics.median(pick(r) for r in runs))
 
         worst = min(r["delivery"] or 0.0 for r in runs)
-        rows.append([name, len(runs), f"{worst:.4f}", median(lambda r: r["latencyMs"]["p50"]),
-                     median(lambda r: r["latencyMs"]["p99"]),
-                     median(lambda r: r["latencyMs"]["max"]),
-                     median(lambda r: r["server_cpu_percent"]),
-                     median(lambda r: r["server_rss_peak_mb"])])
+        rows.append(
+            [
+                name,
+                len(runs),
+                f"{worst:.4f}",
+                median(lambda r: r["latencyMs"]["p50"]),
+                median(lambda r: r["latencyMs"]["p99"]),
+                median(lambda r: r["latencyMs"]["max"]),
+                median(lambda r: r["server_cpu_percent"]),
+                median(lambda r: r["server_rss_peak_mb"]),
+            ]
+        )
     return rows

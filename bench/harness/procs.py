@@ -79,6 +79,7 @@ def running(command: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen[b
 
 def exit_on_sigterm() -> None:
     """Turn SIGTERM into SystemExit, so that `running` blocks stop their processes."""
+
     def handler(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)
 

@@ -52,8 +52,11 @@ class Target:
 
     def client_args(self, rooms: list[str] | None = None) -> list[str]:
         """load.mjs / idle.mjs options (as --name=value: a token may start with "-")."""
-        args = [f"--protocol={self.protocol}", f"--url={self.url}",
-                f"--rooms={','.join(self.rooms if rooms is None else rooms)}"]
+        args = [
+            f"--protocol={self.protocol}",
+            f"--url={self.url}",
+            f"--rooms={','.join(self.rooms if rooms is None else rooms)}",
+        ]
         return args + ([f"--token={self.token}"] if self.token else [])
 
 
@@ -74,8 +77,9 @@ async def seed_twinspace(data_dir: Path, pages: int) -> Seeded:
         founder = await services.storage.users.get(founder_id)
         assert founder is not None and founder.kind is UserKind.TEACHER
         access = await services.access.project(founder, project_id)
-        rooms = [(await services.pages.create(access, f"Bench page {i}")).room
-                 for i in range(pages)]
+        rooms = [
+            (await services.pages.create(access, f"Bench page {i}")).room for i in range(pages)
+        ]
         session = await services.accounts.start_session(founder)
         return Seeded(session.token, rooms)
     finally:
@@ -96,20 +100,42 @@ def _wait_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextlib.contextmanager
-def serve_twinspace(data_dir: Path, seeded: Seeded,
-                    env: dict[str, str] | None = None) -> Iterator[Target]:
+def serve_twinspace(
+    data_dir: Path, seeded: Seeded, env: dict[str, str] | None = None
+) -> Iterator[Target]:
     """`twinspace serve` on an already seeded data dir (its log goes beside the data dir)."""
     port = free_port()
     log = data_dir.parent / "server.log"
     try:
-        with log.open("wb") as log_file, running(
-                [sys.executable, "-m", "twinspace", "serve", "--data", str(data_dir),
-                 "--port", str(port)],
+        with (
+            log.open("wb") as log_file,
+            running(
+                [
+                    sys.executable,
+                    "-m",
+                    "twinspace",
+                    "serve",
+                    "--data",
+                    str(data_dir),
+                    "--port",
+                    str(port),
+                ],
                 env={**os.environ, **TWINSPACE_ENV, **(env or {})},
-                stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT) as process:
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            ) as process,
+        ):
             _wait_healthy(port, process, log)
-            yield Target("twinspace", "y-websocket", f"ws://127.0.0.1:{port}/ws/docs",
-                         seeded.rooms, process.pid, seeded.token, {"log": str(log)})
+            yield Target(
+                "twinspace",
+                "y-websocket",
+                f"ws://127.0.0.1:{port}/ws/docs",
+                seeded.rooms,
+                process.pid,
+                seeded.token,
+                {"log": str(log)},
+            )
     finally:
         _keep_log(log)
 
@@ -122,8 +148,10 @@ def _keep_log(log: Path) -> None:
     kept = RESULTS_DIR / f"twinspace-server-{time.strftime('%Y%m%d-%H%M%S')}.log"
     shutil.copyfile(log, kept)
     lines = log.read_text("utf-8", errors="replace").count("\n")
-    print(f"  note: the TwinSpaces server logged {lines} lines (warnings or errors): {kept}",
-          flush=True)
+    print(
+        f"  note: the TwinSpaces server logged {lines} lines (warnings or errors): {kept}",
+        flush=True,
+    )
 
 
 @contextlib.contextmanager
@@ -140,13 +168,21 @@ def twinspace(rooms: int, env: dict[str, str] | None = None) -> Iterator[Target]
 def node_peer(name: str, rooms: int) -> Iterator[Target]:
     """@y/websocket-server (`ywss`) or Hocuspocus (`hocuspocus`) on a free port."""
     script = {"ywss": "ywss-server.mjs", "hocuspocus": "hocuspocus-server.mjs"}[name]
-    with running(node_command(script, "--port", str(free_port())),
-                 stdin=subprocess.PIPE, stdout=subprocess.PIPE) as process:
+    with running(
+        node_command(script, "--port", str(free_port())),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    ) as process:
         assert process.stdout is not None
         port = int(JsonLines(process.stdout).next(timeout=30)["port"])
         protocol = "hocuspocus" if name == "hocuspocus" else "y-websocket"
-        yield Target(name, protocol, f"ws://127.0.0.1:{port}",
-                     [f"bench-{i}" for i in range(rooms)], process.pid)
+        yield Target(
+            name,
+            protocol,
+            f"ws://127.0.0.1:{port}",
+            [f"bench-{i}" for i in range(rooms)],
+            process.pid,
+        )
 
 
 def settings_env(pairs: list[str]) -> dict[str, str]:
@@ -160,8 +196,9 @@ def settings_env(pairs: list[str]) -> dict[str, str]:
     return env
 
 
-def server(name: str, rooms: int,
-           twinspace_env: dict[str, str] | None = None) -> AbstractContextManager[Target]:
+def server(
+    name: str, rooms: int, twinspace_env: dict[str, str] | None = None
+) -> AbstractContextManager[Target]:
     """A fresh server by name; `twinspace_env` adds TWINSPACE_* settings for TwinSpaces."""
     if name == "twinspace":
         return twinspace(rooms, twinspace_env)

@@ -55,11 +55,11 @@ except ImportError:  # pragma: no cover
     sync_playwright = None  # type: ignore[assignment]
 
 
-
 def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: `make test` installs chromium and builds web/dist)",
-                    pytrace=False)
+        pytest.fail(
+            f"{reason} (CI=true: `make test` installs chromium and builds web/dist)", pytrace=False
+        )
     pytest.skip(reason)
 
 
@@ -71,14 +71,21 @@ def _get_json(url: str, token: str | None = None) -> Any:
         return json.loads(response.read().decode("utf-8"))
 
 
-def api_call(base_url: str, method: str, path: str, token: str,
-             body: dict[str, Any] | None = None) -> Any:
+def api_call(
+    base_url: str, method: str, path: str, token: str, body: dict[str, Any] | None = None
+) -> Any:
     """A bearer-token API call for test set-up (no browser, no CSRF)."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base_url + "/api/v1" + path, data=data, method=method,
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json",
-                                              "Accept": "application/json"})
+    request = urllib.request.Request(
+        base_url + "/api/v1" + path,
+        data=data,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
+    )
     with urllib.request.urlopen(request, timeout=15) as response:
         raw = response.read()
         return json.loads(raw) if raw else None
@@ -105,23 +112,29 @@ class DemoServer:
         raise KeyError(username)
 
     def first(self, kind: str, country: str | None = None, skip: int = 0) -> str:
-        found = [a["username"] for a in self.demo["accounts"]
-                 if a["kind"] == kind and (country is None or a["country"] == country)]
+        found = [
+            a["username"]
+            for a in self.demo["accounts"]
+            if a["kind"] == kind and (country is None or a["country"] == country)
+        ]
         return found[skip]
 
     def token(self, username: str) -> str:
         if username not in self.tokens:
-            body = json.dumps({"username": username,
-                               "password": self.account(username)["password"]}).encode()
-            request = urllib.request.Request(self.base_url + "/api/v1/session", data=body,
-                                             method="POST",
-                                             headers={"Content-Type": "application/json"})
+            body = json.dumps(
+                {"username": username, "password": self.account(username)["password"]}
+            ).encode()
+            request = urllib.request.Request(
+                self.base_url + "/api/v1/session",
+                data=body,
+                method="POST",
+                headers={"Content-Type": "application/json"},
+            )
             with urllib.request.urlopen(request, timeout=15) as response:
                 self.tokens[username] = json.loads(response.read())["token"]
         return self.tokens[username]
 
-    def api(self, username: str, method: str, path: str,
-            body: dict[str, Any] | None = None) -> Any:
+    def api(self, username: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         return api_call(self.base_url, method, path, self.token(username), body)
 
 
@@ -148,9 +161,23 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     env.pop("TWINSPACE_PUBLIC_ORIGINS", None)
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "twinspace", "serve", "--demo", "--data", str(data_dir),
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "twinspace",
+            "serve",
+            "--demo",
+            "--data",
+            str(data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -158,8 +185,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     while True:
         if process.poll() is not None:
             log.close()
-            raise RuntimeError("the server stopped: "
-                               + (data_dir / "server.log").read_text("utf-8", "replace")[-2000:])
+            raise RuntimeError(
+                "the server stopped: "
+                + (data_dir / "server.log").read_text("utf-8", "replace")[-2000:]
+            )
         try:
             if demo_file.is_file() and _get_json(base_url + "/healthz")["status"] == "ok":
                 break
@@ -189,8 +218,9 @@ def browser(demo_server: DemoServer) -> Iterator[Browser]:
     assert sync_playwright is not None
     playwright: Playwright = sync_playwright().start()
     try:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
     except Exception as exc:  # a broken chromium install
         playwright.stop()
         _unavailable(f"chromium does not start: {exc}")
@@ -210,11 +240,15 @@ def open_as(browser: Browser, demo_server: DemoServer) -> Iterator[SignedIn]:
     """`open_as(username, path)`: a new browser context signed in as that user, at `path`."""
     contexts: list[BrowserContext] = []
 
-    def factory(username: str, path: str = "/", *, locale: str = "en-GB",
-                timezone: str = "Europe/Warsaw") -> Page:
-        context = browser.new_context(base_url=demo_server.base_url, locale=locale,
-                                      timezone_id=timezone,
-                                      viewport={"width": 1280, "height": 860})
+    def factory(
+        username: str, path: str = "/", *, locale: str = "en-GB", timezone: str = "Europe/Warsaw"
+    ) -> Page:
+        context = browser.new_context(
+            base_url=demo_server.base_url,
+            locale=locale,
+            timezone_id=timezone,
+            viewport={"width": 1280, "height": 860},
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         response = context.request.post(

@@ -32,16 +32,16 @@ def unique(prefix: str) -> str:
 
 
 def new_page(server: DemoServer, title: str) -> dict[str, object]:
-    page: dict[str, object] = server.api(TEACHER, "POST",
-                                         f"/projects/{server.project['id']}/pages",
-                                         {"title": title})
+    page: dict[str, object] = server.api(
+        TEACHER, "POST", f"/projects/{server.project['id']}/pages", {"title": title}
+    )
     return page
 
 
 def new_board(server: DemoServer, title: str, **settings: object) -> dict[str, object]:
-    board: dict[str, object] = server.api(TEACHER, "POST",
-                                          f"/projects/{server.project['id']}/boards",
-                                          {"title": title})
+    board: dict[str, object] = server.api(
+        TEACHER, "POST", f"/projects/{server.project['id']}/boards", {"title": title}
+    )
     if settings:
         server.api(TEACHER, "PATCH", f"/boards/{board['id']}", {"settings": settings})
     return board
@@ -62,8 +62,9 @@ def png_bytes(colour: tuple[int, int, int] = (30, 120, 200)) -> bytes:
 
 
 def test_sign_in_and_dashboard(demo_server: DemoServer, browser: Browser) -> None:
-    context = browser.new_context(base_url=demo_server.base_url, locale="en-GB",
-                                  viewport={"width": 1280, "height": 800})
+    context = browser.new_context(
+        base_url=demo_server.base_url, locale="en-GB", viewport={"width": 1280, "height": 800}
+    )
     try:
         page = context.new_page()
         page.goto("/projects/1/chat")
@@ -87,8 +88,9 @@ def test_sign_in_and_dashboard(demo_server: DemoServer, browser: Browser) -> Non
         context.close()
 
 
-def test_two_pupils_coedit_and_see_each_others_carets(demo_server: DemoServer,
-                                                      open_as: SignedIn) -> None:
+def test_two_pupils_coedit_and_see_each_others_carets(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     record = new_page(demo_server, unique("Our river guide"))
     path = f"/projects/{demo_server.project['id']}/pages/{record['id']}"
     zosia = open_as("zosia.pl", path)
@@ -114,8 +116,7 @@ def test_two_pupils_coedit_and_see_each_others_carets(demo_server: DemoServer,
     screenshot(zosia, "03-co-editing-with-carets")
 
 
-def test_rich_text_tools_reach_the_other_editor(demo_server: DemoServer,
-                                                open_as: SignedIn) -> None:
+def test_rich_text_tools_reach_the_other_editor(demo_server: DemoServer, open_as: SignedIn) -> None:
     record = new_page(demo_server, unique("Formatting"))
     path = f"/projects/{demo_server.project['id']}/pages/{record['id']}"
     teacher = open_as(TEACHER, path)
@@ -147,8 +148,9 @@ def test_rich_text_tools_reach_the_other_editor(demo_server: DemoServer,
     assert isinstance(exported, list)
 
 
-def test_locked_page_cannot_be_edited_by_the_pupil(demo_server: DemoServer,
-                                                   open_as: SignedIn) -> None:
+def test_locked_page_cannot_be_edited_by_the_pupil(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     record = new_page(demo_server, unique("Locked page"))
     path = f"/projects/{demo_server.project['id']}/pages/{record['id']}"
     pupil = open_as("antek.pl", path)
@@ -183,8 +185,9 @@ def test_locked_page_cannot_be_edited_by_the_pupil(demo_server: DemoServer,
     expect(editor(teacher)).not_to_contain_text("SNEAKY")
 
 
-def test_chat_live_messages_reactions_and_replies(demo_server: DemoServer,
-                                                  open_as: SignedIn) -> None:
+def test_chat_live_messages_reactions_and_replies(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     channel = demo_server.project["channels"][0]["id"]
     path = f"/projects/{demo_server.project['id']}/chat/{channel}"
     kuba = open_as("kuba.pl", path)
@@ -212,8 +215,9 @@ def test_chat_live_messages_reactions_and_replies(demo_server: DemoServer,
     screenshot(kuba, "05-chat")
 
 
-def test_held_chat_message_is_pending_then_approved(demo_server: DemoServer,
-                                                    open_as: SignedIn) -> None:
+def test_held_chat_message_is_pending_then_approved(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     channel = demo_server.project["channels"][0]["id"]
     project = demo_server.project["id"]
     path = f"/projects/{project}/chat/{channel}"
@@ -244,8 +248,7 @@ def test_held_chat_message_is_pending_then_approved(demo_server: DemoServer,
     expect(other.locator(".message", has_text=text)).to_be_visible()
     expect(mine).to_have_attribute("data-status", "published")
     teacher.goto(path)
-    expect(teacher.locator(".message", has_text=text)).to_have_attribute("data-status",
-                                                                          "published")
+    expect(teacher.locator(".message", has_text=text)).to_have_attribute("data-status", "published")
 
 
 def test_muted_pupil_is_told_until_when(demo_server: DemoServer, open_as: SignedIn) -> None:
@@ -265,11 +268,14 @@ def test_muted_pupil_is_told_until_when(demo_server: DemoServer, open_as: Signed
         expect(mutes).to_contain_text("Too many messages at once")
 
         # the end time, as the pupil's browser (Europe/Warsaw, en-GB) shows it
-        until = next(m["until"] for m in demo_server.api(TEACHER, "GET",
-                                                         f"/projects/{project}/mutes")
-                     if m["user_id"] == demo_server.account("kuba.pl")["user_id"])
+        until = next(
+            m["until"]
+            for m in demo_server.api(TEACHER, "GET", f"/projects/{project}/mutes")
+            if m["user_id"] == demo_server.account("kuba.pl")["user_id"]
+        )
         local = datetime.fromisoformat(until.replace("Z", "+00:00")).astimezone(
-            ZoneInfo("Europe/Warsaw"))
+            ZoneInfo("Europe/Warsaw")
+        )
         # the time alone, or with the date when the mute ends on another day
         when = rf"until (\S.*, )?{local:%H:%M}"
         # told at once over the socket...
@@ -290,8 +296,7 @@ def test_muted_pupil_is_told_until_when(demo_server: DemoServer, open_as: Signed
             demo_server.api(TEACHER, "DELETE", f"/projects/{project}/mutes/{mute['user_id']}")
 
 
-def test_report_reaches_the_teachers_queue_live(demo_server: DemoServer,
-                                                open_as: SignedIn) -> None:
+def test_report_reaches_the_teachers_queue_live(demo_server: DemoServer, open_as: SignedIn) -> None:
     channel = demo_server.project["channels"][0]["id"]
     project = demo_server.project["id"]
     text = unique("Luca is always wrong about rivers")
@@ -304,8 +309,9 @@ def test_report_reaches_the_teachers_queue_live(demo_server: DemoServer,
     dialog = reporter.get_by_role("dialog", name="Report to the teachers")
     dialog.get_by_label(re.compile("What is wrong")).fill("This is unkind")
     dialog.get_by_role("button", name="Send report").click()
-    expect(reporter.get_by_role("status").filter(has_text="A teacher will look at it")
-           ).to_be_visible()
+    expect(
+        reporter.get_by_role("status").filter(has_text="A teacher will look at it")
+    ).to_be_visible()
 
     entry = teacher.locator(".queue-item[data-origin=report]", has_text=text)
     expect(entry).to_be_visible()
@@ -316,8 +322,9 @@ def test_report_reaches_the_teachers_queue_live(demo_server: DemoServer,
     expect(message).to_have_count(0)
 
 
-def test_live_session_join_roster_eyes_on_me_and_attendance(demo_server: DemoServer,
-                                                             open_as: SignedIn) -> None:
+def test_live_session_join_roster_eyes_on_me_and_attendance(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     project = demo_server.project["id"]
     title = unique("River quiz live")
     teacher = open_as(TEACHER, f"/projects/{project}/sessions")
@@ -328,8 +335,7 @@ def test_live_session_join_roster_eyes_on_me_and_attendance(demo_server: DemoSer
     teacher.get_by_role("button", name="Schedule", exact=True).click()
     expect(teacher.get_by_role("heading", name=title)).to_be_visible()
     expect(teacher.get_by_test_id("session-state")).to_have_attribute("data-state", "scheduled")
-    session_id = int(teacher.get_by_test_id("live-session").get_attribute("data-session-id")
-                     or 0)
+    session_id = int(teacher.get_by_test_id("live-session").get_attribute("data-session-id") or 0)
 
     # the pupil's dashboard lists it, across all TwinSpaces
     pupil = open_as("antek.pl", "/")
@@ -356,8 +362,7 @@ def test_live_session_join_roster_eyes_on_me_and_attendance(demo_server: DemoSer
     # "eyes on me": the pupil's chat turns read-only at once, explained
     teacher.get_by_test_id("eyes-on-me").click()
     expect(teacher.get_by_test_id("eyes-on-me")).to_have_attribute("aria-pressed", "true")
-    expect(pupil.get_by_test_id("space-block")).to_have_attribute("data-code",
-                                                                  "session-read-only")
+    expect(pupil.get_by_test_id("space-block")).to_have_attribute("data-code", "session-read-only")
     expect(composer).to_have_count(0)
     expect(pupil.get_by_test_id("eyes-notice")).to_contain_text("Eyes on your teacher")
     screenshot(teacher, "14-live-session-teacher", full_page=True)
@@ -374,8 +379,9 @@ def test_live_session_join_roster_eyes_on_me_and_attendance(demo_server: DemoSer
     expect(pupil.get_by_test_id("session-state")).to_have_attribute("data-state", "ended")
 
 
-def test_board_post_waiting_for_approval_reaches_the_desk(demo_server: DemoServer,
-                                                          open_as: SignedIn) -> None:
+def test_board_post_waiting_for_approval_reaches_the_desk(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     board = new_board(demo_server, unique("Checked wall"), approval_required=True)
     project = demo_server.project["id"]
     path = f"/projects/{project}/boards/{board['id']}"
@@ -399,8 +405,9 @@ def test_board_post_waiting_for_approval_reaches_the_desk(demo_server: DemoServe
     screenshot(teacher, "06-teacher-desk-queue")
 
 
-def test_pupil_uploads_an_image_and_others_see_it_live(demo_server: DemoServer,
-                                                       open_as: SignedIn, tmp_path: Path) -> None:
+def test_pupil_uploads_an_image_and_others_see_it_live(
+    demo_server: DemoServer, open_as: SignedIn, tmp_path: Path
+) -> None:
     board = new_board(demo_server, unique("Photo wall"))
     demo_server.api(TEACHER, "POST", f"/boards/{board['id']}/sections", {"title": "Kraków"})
     demo_server.api(TEACHER, "POST", f"/boards/{board['id']}/sections", {"title": "Bologna"})
@@ -431,8 +438,9 @@ def test_pupil_uploads_an_image_and_others_see_it_live(demo_server: DemoServer,
     screenshot(watcher, "07-board-with-upload")
 
 
-def test_switching_to_polish_changes_the_interface(demo_server: DemoServer,
-                                                   open_as: SignedIn) -> None:
+def test_switching_to_polish_changes_the_interface(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     page = open_as("onni.fi", "/")
     expect(page.get_by_role("link", name="My projects")).to_be_visible()
     page.get_by_label("Language").select_option("pl")
@@ -458,8 +466,7 @@ def test_switching_to_polish_changes_the_interface(demo_server: DemoServer,
     expect(held).to_contain_text("czeka na nauczyciela, bo zawiera: adres e-mail")
 
 
-def test_teacher_desk_history_and_pupil_cards(demo_server: DemoServer,
-                                              open_as: SignedIn) -> None:
+def test_teacher_desk_history_and_pupil_cards(demo_server: DemoServer, open_as: SignedIn) -> None:
     record = new_page(demo_server, unique("History page"))
     project = demo_server.project["id"]
     page = open_as(TEACHER, f"/projects/{project}/pages/{record['id']}")
@@ -507,27 +514,55 @@ AXE_RUN = """async () => (await axe.run(document, {runOnly: {type: 'tag',
     `${v.id} (${v.impact}): ${v.nodes.map(n => n.html.slice(0, 100)).join(' | ')}`)"""
 
 
-@pytest.mark.parametrize("username, paths", [
-    (TEACHER, ["/", "/projects/1/pages/1", "/projects/1/chat/1", "/projects/1/boards/1",
-               "/projects/1/members", "/projects/1/desk/queue", "/projects/1/desk/pages",
-               "/projects/1/desk/pupils", "/projects/1/desk/policy", "/projects/1/desk/audit",
-               "/projects/1/sessions", "/training", "/partners", "/labels", "/account",
-               "/pupils"]),
-    ("eetu.fi", ["/", "/projects/1/pages/2", "/projects/1/chat/1", "/projects/1/sessions",
-                 "/account"]),
-    ("nso.pl", ["/", "/nso/registrations", "/nso/labels"]),
-])
-def test_main_screens_pass_axe(demo_server: DemoServer, browser: Browser, username: str,
-                               paths: list[str]) -> None:
+@pytest.mark.parametrize(
+    "username, paths",
+    [
+        (
+            TEACHER,
+            [
+                "/",
+                "/projects/1/pages/1",
+                "/projects/1/chat/1",
+                "/projects/1/boards/1",
+                "/projects/1/members",
+                "/projects/1/desk/queue",
+                "/projects/1/desk/pages",
+                "/projects/1/desk/pupils",
+                "/projects/1/desk/policy",
+                "/projects/1/desk/audit",
+                "/projects/1/sessions",
+                "/training",
+                "/partners",
+                "/labels",
+                "/account",
+                "/pupils",
+            ],
+        ),
+        (
+            "eetu.fi",
+            ["/", "/projects/1/pages/2", "/projects/1/chat/1", "/projects/1/sessions", "/account"],
+        ),
+        ("nso.pl", ["/", "/nso/registrations", "/nso/labels"]),
+    ],
+)
+def test_main_screens_pass_axe(
+    demo_server: DemoServer, browser: Browser, username: str, paths: list[str]
+) -> None:
     """WCAG 2.1 A/AA rules (labels, names, contrast, landmarks...) with axe-core."""
     if not AXE.is_file():
         pytest.skip("web/node_modules/axe-core is missing: run `make web`")
     # axe is injected as an inline script, which the app's CSP rightly refuses: bypass it here
-    context = browser.new_context(base_url=demo_server.base_url, locale="en-GB",
-                                  bypass_csp=True, viewport={"width": 1280, "height": 860})
+    context = browser.new_context(
+        base_url=demo_server.base_url,
+        locale="en-GB",
+        bypass_csp=True,
+        viewport={"width": 1280, "height": 860},
+    )
     try:
-        response = context.request.post("/api/v1/session", data={
-            "username": username, "password": demo_server.account(username)["password"]})
+        response = context.request.post(
+            "/api/v1/session",
+            data={"username": username, "password": demo_server.account(username)["password"]},
+        )
         assert response.ok
         page = context.new_page()
         axe = AXE.read_text("utf-8")
@@ -542,11 +577,12 @@ def test_main_screens_pass_axe(demo_server: DemoServer, browser: Browser, userna
         context.close()
 
 
-def test_registration_validation_and_quality_label_review(demo_server: DemoServer,
-                                                          browser: Browser,
-                                                          open_as: SignedIn) -> None:
-    context = browser.new_context(base_url=demo_server.base_url, locale="en-GB",
-                                  viewport={"width": 1280, "height": 900})
+def test_registration_validation_and_quality_label_review(
+    demo_server: DemoServer, browser: Browser, open_as: SignedIn
+) -> None:
+    context = browser.new_context(
+        base_url=demo_server.base_url, locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
     try:
         page = context.new_page()
         page.goto("/signin")
@@ -570,9 +606,13 @@ def test_registration_validation_and_quality_label_review(demo_server: DemoServe
     expect(nso.locator("tr", has_text="Ewa Zielińska")).to_have_count(0)
 
     teacher = open_as(TEACHER, "/labels")
-    for label in ("Pedagogical innovation and creativity", "Curriculum integration",
-                  "Communication and exchange between partner schools",
-                  "Collaboration between partner schools", "Use of technology"):
+    for label in (
+        "Pedagogical innovation and creativity",
+        "Curriculum integration",
+        "Communication and exchange between partner schools",
+        "Collaboration between partner schools",
+        "Use of technology",
+    ):
         teacher.get_by_label(label).fill(f"{label}: pupils mapped their rivers together.")
     teacher.get_by_role("button", name="Submit application").click()
     application = teacher.locator(".card", has_text=demo_server.project["title"]).first
@@ -605,8 +645,9 @@ def test_pupil_changes_password(demo_server: DemoServer, open_as: SignedIn) -> N
     expect(page.get_by_role("link", name="My projects")).to_be_visible()
 
 
-def test_teacher_puts_a_project_image_into_a_page(demo_server: DemoServer,
-                                                  open_as: SignedIn) -> None:
+def test_teacher_puts_a_project_image_into_a_page(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
     record = new_page(demo_server, unique("Pictures"))
     path = f"/projects/{demo_server.project['id']}/pages/{record['id']}"
     teacher = open_as(TEACHER_IT, path)
@@ -614,13 +655,22 @@ def test_teacher_puts_a_project_image_into_a_page(demo_server: DemoServer,
     board = demo_server.project["boards"][0]["id"]
     title = unique("Reno at dusk")
     uploaded = teacher.context.request.post(
-        f"/api/v1/boards/{board}/media", headers={"X-CSRF-Token": csrf},
-        multipart={"file": {"name": "reno.png", "mimeType": "image/png",
-                            "buffer": png_bytes((200, 90, 40))}})
+        f"/api/v1/boards/{board}/media",
+        headers={"X-CSRF-Token": csrf},
+        multipart={
+            "file": {
+                "name": "reno.png",
+                "mimeType": "image/png",
+                "buffer": png_bytes((200, 90, 40)),
+            }
+        },
+    )
     assert uploaded.ok, uploaded.text()
     posted = teacher.context.request.post(
-        f"/api/v1/boards/{board}/posts", headers={"X-CSRF-Token": csrf},
-        data={"kind": "image", "title": title, "media_id": uploaded.json()["id"]})
+        f"/api/v1/boards/{board}/posts",
+        headers={"X-CSRF-Token": csrf},
+        data={"kind": "image", "title": title, "media_id": uploaded.json()["id"]},
+    )
     assert posted.ok, posted.text()
 
     pupil = open_as("sofia.it", path, locale="en-GB")
@@ -638,16 +688,25 @@ def test_teacher_puts_a_project_image_into_a_page(demo_server: DemoServer,
 def test_teacher_enrols_in_training(demo_server: DemoServer, open_as: SignedIn) -> None:
     now = datetime.now(UTC)
     title = unique("Rivers as a classroom: webinar")
-    demo_server.api("nso.pl", "POST", "/training/events", {
-        "kind": "webinar", "title": title, "language": "pl", "format": "online",
-        "link": "https://meet.example/rivers",
-        "description": "Project ideas for geography and science across schools.",
-        "audience_countries": ["PL"], "capacity": 30,
-        "enrol_opens_at": (now - timedelta(days=1)).isoformat(),
-        "enrol_closes_at": (now + timedelta(days=9)).isoformat(),
-        "starts_at": (now + timedelta(days=10)).isoformat(),
-        "ends_at": (now + timedelta(days=10, hours=2)).isoformat(),
-    })
+    demo_server.api(
+        "nso.pl",
+        "POST",
+        "/training/events",
+        {
+            "kind": "webinar",
+            "title": title,
+            "language": "pl",
+            "format": "online",
+            "link": "https://meet.example/rivers",
+            "description": "Project ideas for geography and science across schools.",
+            "audience_countries": ["PL"],
+            "capacity": 30,
+            "enrol_opens_at": (now - timedelta(days=1)).isoformat(),
+            "enrol_closes_at": (now + timedelta(days=9)).isoformat(),
+            "starts_at": (now + timedelta(days=10)).isoformat(),
+            "ends_at": (now + timedelta(days=10, hours=2)).isoformat(),
+        },
+    )
     page = open_as(TEACHER, "/training")
     card = page.locator(".training-card", has_text=title)
     card.get_by_role("button", name="Enrol").click()

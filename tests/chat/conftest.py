@@ -21,8 +21,7 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def server(tmp_path: Path, settings_overrides: dict[str, Any]
-                 ) -> AsyncIterator[LiveServer]:
+async def server(tmp_path: Path, settings_overrides: dict[str, Any]) -> AsyncIterator[LiveServer]:
     async with live_server(make_settings(tmp_path / "data", **settings_overrides)) as running:
         yield running
 

@@ -14,8 +14,9 @@ from twinspace.types import Role
 
 async def _post(room: Room, person: Person, text: str, **extra: Any) -> dict[str, Any]:
     async with room.world.client(person) as http:
-        response = await http.post(f"/api/v1/channels/{room.channel.id}/messages",
-                                   json={"text": text, **extra})
+        response = await http.post(
+            f"/api/v1/channels/{room.channel.id}/messages", json={"text": text, **extra}
+        )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -23,13 +24,16 @@ async def _post(room: Room, person: Person, text: str, **extra: Any) -> dict[str
 
 async def test_message_contract_and_listing(room: Room) -> None:
     async with room.world.client(room.ana) as http:
-        created = await http.post(f"/api/v1/channels/{room.channel.id}/messages",
-                                  json={"text": "  Cześć from Kraków!  "})
+        created = await http.post(
+            f"/api/v1/channels/{room.channel.id}/messages", json={"text": "  Cześć from Kraków!  "}
+        )
         listed = await http.get(f"/api/v1/channels/{room.channel.id}/messages")
-        empty = await http.post(f"/api/v1/channels/{room.channel.id}/messages",
-                                json={"text": "   "})
-        huge = await http.post(f"/api/v1/channels/{room.channel.id}/messages",
-                               json={"text": "x" * 4001})
+        empty = await http.post(
+            f"/api/v1/channels/{room.channel.id}/messages", json={"text": "   "}
+        )
+        huge = await http.post(
+            f"/api/v1/channels/{room.channel.id}/messages", json={"text": "x" * 4001}
+        )
         missing = await http.post(f"/api/v1/channels/{room.channel.id}/messages", json={})
     assert created.status_code == 201
     body = created.json()
@@ -57,8 +61,7 @@ async def test_history_pages_with_cursors(room: Room) -> None:
 async def test_edit_and_delete_own_messages_only(server: LiveServer, room: Room) -> None:
     message = await _post(room, room.ana, "helo")
     path = f"/api/v1/messages/{message['id']}"
-    async with events(server, room.project.id, room.ben.token,
-                      channels=[room.channel.id]) as ben:
+    async with events(server, room.project.id, room.ben.token, channels=[room.channel.id]) as ben:
         async with room.world.client(room.ben) as http:
             assert (await http.patch(path, json={"text": "hacked"})).status_code == 403
             assert (await http.delete(path)).status_code == 403
@@ -82,14 +85,17 @@ async def test_replies_go_one_level_deep(room: Room) -> None:
     root = await _post(room, room.ana, "What is your river called?")
     reply = await _post(room, room.ben, "The Vistula", parent_id=root["id"])
     async with room.world.client(room.teacher) as http:
-        deeper = await http.post(f"/api/v1/channels/{room.channel.id}/messages",
-                                 json={"text": "nested", "parent_id": reply["id"]})
+        deeper = await http.post(
+            f"/api/v1/channels/{room.channel.id}/messages",
+            json={"text": "nested", "parent_id": reply["id"]},
+        )
         top = (await http.get(f"/api/v1/channels/{room.channel.id}/messages")).json()
         replies = (await http.get(f"/api/v1/messages/{root['id']}/replies")).json()
     other = await room.world.channel(room.project, room.teacher)
     async with room.world.client(room.teacher) as http:
-        elsewhere = await http.post(f"/api/v1/channels/{other.id}/messages",
-                                    json={"text": "x", "parent_id": root["id"]})
+        elsewhere = await http.post(
+            f"/api/v1/channels/{other.id}/messages", json={"text": "x", "parent_id": root["id"]}
+        )
     assert deeper.status_code == 422 and deeper.json()["rule"] == "thread-depth"
     assert [m["id"] for m in top] == [root["id"]] and top[0]["reply_count"] == 1
     assert [m["id"] for m in replies] == [reply["id"]]
@@ -101,8 +107,9 @@ async def test_reactions_toggle_from_the_offered_set(server: LiveServer, room: R
     path = f"/api/v1/messages/{message['id']}/reactions"
     guest = (await room.world.pupils(room.partner, 1))[0]
     await room.world.join(room.project, guest, Role.GUEST)
-    async with events(server, room.project.id, room.teacher.token,
-                      channels=[room.channel.id]) as teacher:
+    async with events(
+        server, room.project.id, room.teacher.token, channels=[room.channel.id]
+    ) as teacher:
         async with room.world.client(room.ana) as http:
             added = await http.post(path, json={"emoji": "👍"})
             rude = await http.post(path, json={"emoji": "🖕"})
@@ -126,15 +133,17 @@ async def test_unread_counts_per_member(room: Room) -> None:
     await _post(room, room.ana, "two")
     async with room.world.client(room.ben) as http:
         before = (await http.get(f"/api/v1/projects/{room.project.id}/unread")).json()
-        partly = await http.post(f"/api/v1/channels/{room.channel.id}/read",
-                                 json={"message_id": first["id"]})
+        partly = await http.post(
+            f"/api/v1/channels/{room.channel.id}/read", json={"message_id": first["id"]}
+        )
         fully = await http.post(f"/api/v1/channels/{room.channel.id}/read")
         after = (await http.get(f"/api/v1/projects/{room.project.id}/unread")).json()
     async with room.world.client(room.ana) as http:
         own = (await http.get(f"/api/v1/projects/{room.project.id}/unread")).json()
     assert before["total"] == 2
-    assert before["channels"] == [{"channel_id": room.channel.id, "unread": 2,
-                                   "last_read_message_id": 0}]
+    assert before["channels"] == [
+        {"channel_id": room.channel.id, "unread": 2, "last_read_message_id": 0}
+    ]
     assert partly.json()["unread"] == 1 and fully.json()["unread"] == 0
     assert after["total"] == 0 and own["total"] == 0
 

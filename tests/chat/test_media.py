@@ -14,8 +14,12 @@ from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
 
-GPS = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (50.0, 3.0, 30.0),
-       ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (19.0, 56.0, 0.0)}
+GPS = {
+    ExifTags.GPS.GPSLatitudeRef: "N",
+    ExifTags.GPS.GPSLatitude: (50.0, 3.0, 30.0),
+    ExifTags.GPS.GPSLongitudeRef: "E",
+    ExifTags.GPS.GPSLongitude: (19.0, 56.0, 0.0),
+}
 LOCATION_TEXT = b"+50.0616+019.9373/"
 
 
@@ -37,21 +41,25 @@ def box(kind: bytes, payload: bytes) -> bytes:
 def mp4_with_location() -> bytes:
     """A minimal MP4 whose moov/udta holds a phone's ©xyz location atom."""
     ftyp = box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41")
-    udta = box(b"udta", box(b"\xa9xyz", struct.pack(">HH", len(LOCATION_TEXT), 0)
-                            + LOCATION_TEXT))
+    udta = box(b"udta", box(b"\xa9xyz", struct.pack(">HH", len(LOCATION_TEXT), 0) + LOCATION_TEXT))
     moov = box(b"moov", box(b"mvhd", bytes(100)) + udta)
     return ftyp + moov + box(b"mdat", bytes(64))
 
 
-async def upload(room: Room, person: Person, name: str, data: bytes,
-                 content_type: str = "application/octet-stream") -> Any:
+async def upload(
+    room: Room,
+    person: Person,
+    name: str,
+    data: bytes,
+    content_type: str = "application/octet-stream",
+) -> Any:
     async with room.world.client(person) as http:
-        return await http.post(f"/api/v1/boards/{room.board.id}/media",
-                               files={"file": (name, data, content_type)})
+        return await http.post(
+            f"/api/v1/boards/{room.board.id}/media", files={"file": (name, data, content_type)}
+        )
 
 
-async def test_an_image_post_is_seen_live_without_exif_gps(server: LiveServer,
-                                                           room: Room) -> None:
+async def test_an_image_post_is_seen_live_without_exif_gps(server: LiveServer, room: Room) -> None:
     uploaded = await upload(room, room.ana, "IMG_0001.JPG", jpeg_with_gps(), "image/jpeg")
     assert uploaded.status_code == 201, uploaded.text
     media = uploaded.json()
@@ -60,8 +68,10 @@ async def test_an_image_post_is_seen_live_without_exif_gps(server: LiveServer,
         assert (await http.get(media["url"])).status_code == 404  # not in a post yet
     async with events(server, room.project.id, room.ben.token, boards=[room.board.id]) as ben:
         async with room.world.client(room.ana) as http:
-            posted = await http.post(f"/api/v1/boards/{room.board.id}/posts", json={
-                "kind": "image", "title": "Our bridge", "media_id": media["id"]})
+            posted = await http.post(
+                f"/api/v1/boards/{room.board.id}/posts",
+                json={"kind": "image", "title": "Our bridge", "media_id": media["id"]},
+            )
         assert posted.status_code == 201, posted.text
         live = await ben.next("post.created")
         assert live["data"]["media"]["url"] == f"/media/{media['id']}"
@@ -81,17 +91,20 @@ async def test_an_image_post_is_seen_live_without_exif_gps(server: LiveServer,
     assert max(Image.open(io.BytesIO(thumb.content)).size) <= 320
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("holiday.jpg", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
-    ("photo.jpg", b"\n  <html><body onload=alert(1)>hi</body></html>"),
-    ("logo.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'),
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
-    ("notes.txt", b"#!/bin/sh\nrm -rf /\n"),
-    ("notes.txt", b"Dear class,\n<script>steal()</script>\n"),
-    ("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"),
-    ("empty.jpg", b""),
-    ("broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("holiday.jpg", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+        ("photo.jpg", b"\n  <html><body onload=alert(1)>hi</body></html>"),
+        ("logo.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
+        ("notes.txt", b"#!/bin/sh\nrm -rf /\n"),
+        ("notes.txt", b"Dear class,\n<script>steal()</script>\n"),
+        ("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"),
+        ("empty.jpg", b""),
+        ("broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg"),
+    ],
+)
 async def test_refused_whatever_the_name(room: Room, name: str, data: bytes) -> None:
     response = await upload(room, room.ana, name, data, "image/jpeg")
     assert response.status_code in (400, 415), response.text
@@ -109,10 +122,12 @@ async def test_documents_are_served_as_attachments_with_safe_names(room: Room) -
         served = await http.get(pdf.json()["url"])
         served_text = await http.get(text.json()["url"])
     assert served.headers["content-disposition"] == (
-        "attachment; filename=\"evilX y.pdf.pdf\"; filename*=UTF-8''evilX%20y.pdf.pdf")
+        "attachment; filename=\"evilX y.pdf.pdf\"; filename*=UTF-8''evilX%20y.pdf.pdf"
+    )
     assert served_text.headers["content-disposition"] == (
-        "attachment; filename=\"Za____ notes.txt\"; "
-        "filename*=UTF-8''Za%C5%BC%C3%B3%C5%82%C4%87%20notes.txt")
+        'attachment; filename="Za____ notes.txt"; '
+        "filename*=UTF-8''Za%C5%BC%C3%B3%C5%82%C4%87%20notes.txt"
+    )
     assert served_text.headers["content-type"] == "text/plain; charset=utf-8"
     assert served_text.text == "Rzeka Wisła\n"
 
@@ -130,8 +145,9 @@ async def test_video_location_metadata_is_blanked(room: Room) -> None:
     assert served.content.startswith(original[:32]) and b"free" in served.content
 
 
-@pytest.mark.parametrize("settings_overrides", [{"max_upload_bytes": 40_000,
-                                                 "project_quota_bytes": 70_000}])
+@pytest.mark.parametrize(
+    "settings_overrides", [{"max_upload_bytes": 40_000, "project_quota_bytes": 70_000}]
+)
 async def test_per_file_and_per_project_limits(room: Room) -> None:
     def text(seed: str, size: int) -> bytes:
         return (seed * (size // len(seed) + 1)).encode()[:size]
@@ -156,11 +172,13 @@ async def test_uploads_need_a_multipart_file_and_posting_rights(room: Room) -> N
     path = f"/api/v1/boards/{room.board.id}/media"
     async with room.world.client(room.ana) as http:
         as_json = await http.post(path, json={"file": "x"})
-        no_file = await http.post(path, data={"title": "x"},
-                                  files={"other": ("a.txt", b"hello", "text/plain")})
+        no_file = await http.post(
+            path, data={"title": "x"}, files={"other": ("a.txt", b"hello", "text/plain")}
+        )
     async with room.world.client(room.teacher) as http:
-        await http.patch(f"/api/v1/boards/{room.board.id}",
-                         json={"settings": {"who_may_post": "teachers"}})
+        await http.patch(
+            f"/api/v1/boards/{room.board.id}", json={"settings": {"who_may_post": "teachers"}}
+        )
     refused = await upload(room, room.ana, "a.txt", b"hello")
     assert as_json.status_code == 415 and no_file.status_code == 400
     assert refused.status_code == 403

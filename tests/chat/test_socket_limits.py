@@ -15,21 +15,22 @@ from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.events_hub import EventsHub
 from twinspace.realtime.project_connection import ProjectConnection
 
-FLOOD = {"ws_messages_per_second": 5.0, "ws_message_burst": 10,
-         "ws_max_message_bytes": 4096}
+FLOOD = {"ws_messages_per_second": 5.0, "ws_message_burst": 10, "ws_max_message_bytes": 4096}
 
 
 async def _post(room: Room, person: Person, text: str) -> int:
     async with room.world.client(person) as http:
-        response = await http.post(f"/api/v1/channels/{room.channel.id}/messages",
-                                   json={"text": text})
+        response = await http.post(
+            f"/api/v1/channels/{room.channel.id}/messages", json={"text": text}
+        )
     assert response.status_code == 201
     message_id: int = response.json()["id"]
     return message_id
 
 
-async def test_unknown_types_and_missing_fields_get_error_events(server: LiveServer,
-                                                                 room: Room) -> None:
+async def test_unknown_types_and_missing_fields_get_error_events(
+    server: LiveServer, room: Room
+) -> None:
     async with events(server, room.project.id, room.ana.token) as ana:
         await ana.send({"type": "teleport", "ref": "r1"})
         unknown = await ana.next("error")
@@ -47,16 +48,18 @@ async def test_unknown_types_and_missing_fields_get_error_events(server: LiveSer
         assert (await ana.next("error"))["data"]["code"] == "not-found"
         await ana.send({"type": "subscribe", "channels": list(range(1, 202))})
         assert (await ana.next("error"))["data"]["code"] == "invalid"
-        await ana.send({"type": "subscribe", "channels": list(range(1, 151)),
-                        "boards": list(range(1, 61))})
+        await ana.send(
+            {"type": "subscribe", "channels": list(range(1, 151)), "boards": list(range(1, 61))}
+        )
         assert (await ana.next("error"))["data"]["code"] == "rule-violation"
         await ana.send({"type": "ping", "ref": "still-here"})
         assert (await ana.next("pong"))["data"]["ref"] == "still-here"
 
 
 @pytest.mark.parametrize("settings_overrides", [FLOOD])
-async def test_malformed_huge_and_flooding_clients_are_closed_alone(server: LiveServer,
-                                                                    room: Room) -> None:
+async def test_malformed_huge_and_flooding_clients_are_closed_alone(
+    server: LiveServer, room: Room
+) -> None:
     channel = [room.channel.id]
     async with events(server, room.project.id, room.teacher.token, channels=channel) as teacher:
         async with events(server, room.project.id, room.ana.token) as ana:
@@ -85,8 +88,9 @@ async def test_malformed_huge_and_flooding_clients_are_closed_alone(server: Live
         assert (await ben.next("pong"))["type"] == "pong"
 
 
-async def test_authentication_membership_and_origin(server: LiveServer, room: Room,
-                                                    outsider: Person) -> None:
+async def test_authentication_membership_and_origin(
+    server: LiveServer, room: Room, outsider: Person
+) -> None:
     async with events(server, room.project.id, None, hello=False) as anonymous:
         assert await anonymous.closed_with() == close_codes.NOT_AUTHENTICATED
     async with events(server, room.project.id, "not-a-token", hello=False) as bad:
@@ -96,16 +100,24 @@ async def test_authentication_membership_and_origin(server: LiveServer, room: Ro
     async with events(server, 987654, room.ana.token, hello=False) as nowhere:
         assert await nowhere.closed_with() == close_codes.UNKNOWN_ROOM
     cookie = {"Cookie": f"twinspace_session={room.ana.token}"}
-    async with events(server, room.project.id, None, hello=False, additional_headers=cookie,
-                      origin="https://evil.example") as foreign:  # type: ignore[arg-type]
+    async with events(
+        server,
+        room.project.id,
+        None,
+        hello=False,
+        additional_headers=cookie,
+        origin="https://evil.example",
+    ) as foreign:  # type: ignore[arg-type]
         assert await foreign.closed_with() == close_codes.FORBIDDEN
-    async with events(server, room.project.id, None, additional_headers=cookie,
-                      origin=server.base_url) as same_site:  # type: ignore[arg-type]
+    async with events(
+        server, room.project.id, None, additional_headers=cookie, origin=server.base_url
+    ) as same_site:  # type: ignore[arg-type]
         assert same_site.seen[0]["data"]["user"]["id"] == room.ana.id
 
 
-@pytest.mark.parametrize("settings_overrides", [{"idle_timeout_seconds": 0.5,
-                                                 "max_connections_per_user": 1}])
+@pytest.mark.parametrize(
+    "settings_overrides", [{"idle_timeout_seconds": 0.5, "max_connections_per_user": 1}]
+)
 async def test_idle_timeout_and_connections_per_user(server: LiveServer, room: Room) -> None:
     async with events(server, room.project.id, room.ana.token) as first:
         async with events(server, room.project.id, room.ana.token, hello=False) as second:
@@ -114,7 +126,8 @@ async def test_idle_timeout_and_connections_per_user(server: LiveServer, room: R
 
 
 async def test_a_client_that_falls_behind_is_closed_with_try_again_later(
-        server: LiveServer, room: Room) -> None:
+    server: LiveServer, room: Room
+) -> None:
     services = server.services
     access = await services.access.project(room.ana.user, room.project.id)
     stuck_socket = object()  # never written to: the queue alone decides

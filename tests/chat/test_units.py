@@ -37,8 +37,9 @@ class FakeClock:
 
 
 def hub(clock: FakeClock, events: int = 3, seconds: float = 60) -> EventsHub:
-    return EventsHub(LocalBus(), replay_events=events, replay_seconds=seconds, clock=clock,
-                     epoch="test")
+    return EventsHub(
+        LocalBus(), replay_events=events, replay_seconds=seconds, clock=clock, epoch="test"
+    )
 
 
 def test_replay_is_bounded_by_count_and_age() -> None:
@@ -76,8 +77,7 @@ class Viewer:
 
 
 def test_audiences() -> None:
-    channel = ChannelRecord(1, 1, "c", ChannelKind.PROJECT, None, None,
-                            datetime.now(UTC), None)
+    channel = ChannelRecord(1, 1, "c", ChannelKind.PROJECT, None, None, datetime.now(UTC), None)
     teacher, author, other = Viewer(1, True), Viewer(2, False), Viewer(3, False)
     held = Audience(groups=frozenset({Group.TEACHERS, Group.AUTHOR}), author_id=2)
     assert [held.matches(v) for v in (teacher, author, other)] == [True, True, False]
@@ -95,8 +95,7 @@ def test_status_transitions_tell_who_gains_and_loses_an_item() -> None:
     assert approved.created == {Group.OTHERS}
     assert approved.updated == {Group.TEACHERS, Group.AUTHOR}
     hidden = transition(ItemStatus.PUBLISHED, ItemStatus.HIDDEN)
-    assert hidden.removed == {Group.AUTHOR, Group.OTHERS} and hidden.updated == {
-        Group.TEACHERS}
+    assert hidden.removed == {Group.AUTHOR, Group.OTHERS} and hidden.updated == {Group.TEACHERS}
     assert transition(None, ItemStatus.HELD).created == {Group.TEACHERS, Group.AUTHOR}
 
 
@@ -145,8 +144,10 @@ SAMPLES: list[tuple[bytes, str | None]] = [
     (b"%PDF-1.7\n", "application/pdf"),
     (_office(["[Content_Types].xml", "word/document.xml"]), sniff.DOCX.mime),
     (_office(["[Content_Types].xml", "xl/workbook.xml"]), sniff.XLSX.mime),
-    (_office(["content.xml"], ("mimetype", "application/vnd.oasis.opendocument.text")),
-     sniff.ODT.mime),
+    (
+        _office(["content.xml"], ("mimetype", "application/vnd.oasis.opendocument.text")),
+        sniff.ODT.mime,
+    ),
     ("Plain words, zażółć.\n".encode(), "text/plain; charset=utf-8"),
     (_office(["index.html"]), None),
     (b"<html><body>x</body></html>", None),
@@ -183,14 +184,17 @@ def test_positions_split_gaps_and_renumber_when_full() -> None:
     assert place(tight, 9, 1) == [(1, STEP), (9, 2 * STEP), (2, 3 * STEP)]
 
 
-@pytest.mark.parametrize(("declared", "extension", "expected"), [
-    ("photo.JPG", "jpg", "photo.jpg"),
-    ("../../etc/passwd", "txt", "passwd.txt"),
-    ("C:\\Users\\kid\\Moje zdjęcie.png", "png", "Moje zdjęcie.png"),
-    ('a"b;c<d>.html', "pdf", "abcd.pdf"),
-    ("...", "pdf", "upload.pdf"),
-    ("x" * 300 + ".txt", "txt", "x" * 100 + ".txt"),
-    ("\u202eexe.txt", "txt", "exe.txt"),
-])
+@pytest.mark.parametrize(
+    ("declared", "extension", "expected"),
+    [
+        ("photo.JPG", "jpg", "photo.jpg"),
+        ("../../etc/passwd", "txt", "passwd.txt"),
+        ("C:\\Users\\kid\\Moje zdjęcie.png", "png", "Moje zdjęcie.png"),
+        ('a"b;c<d>.html', "pdf", "abcd.pdf"),
+        ("...", "pdf", "upload.pdf"),
+        ("x" * 300 + ".txt", "txt", "x" * 100 + ".txt"),
+        ("\u202eexe.txt", "txt", "exe.txt"),
+    ],
+)
 def test_safe_names(declared: str, extension: str, expected: str) -> None:
     assert safe_name(declared, extension) == expected

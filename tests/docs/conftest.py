@@ -30,8 +30,9 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def server(tmp_path: Path, engine: Engine,
-                 settings_overrides: dict[str, Any]) -> AsyncIterator[LiveServer]:
+async def server(
+    tmp_path: Path, engine: Engine, settings_overrides: dict[str, Any]
+) -> AsyncIterator[LiveServer]:
     settings = make_settings(tmp_path / "data", crdt_engine=engine.value, **settings_overrides)
     async with live_server(settings) as running:
         yield running

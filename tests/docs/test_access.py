@@ -21,52 +21,75 @@ async def _code(classroom: Classroom, room: str, **kw: object) -> int | None:
 
 async def test_no_credentials_closes_4401(classroom: Classroom) -> None:
     assert await _code(classroom, classroom.page.room) == close_codes.NOT_AUTHENTICATED
-    assert await _code(classroom, classroom.page.room,
-                       token="forged") == close_codes.NOT_AUTHENTICATED
+    assert (
+        await _code(classroom, classroom.page.room, token="forged") == close_codes.NOT_AUTHENTICATED
+    )
 
 
 async def test_non_member_and_unknown_room_look_the_same(classroom: Classroom) -> None:
     outsider = await classroom.world.teacher("DE")
-    assert await _code(classroom, classroom.page.room,
-                       token=outsider.token) == close_codes.UNKNOWN_ROOM
-    assert await _code(classroom, "page-does-not-exist",
-                       token=classroom.teacher.token) == close_codes.UNKNOWN_ROOM
+    assert (
+        await _code(classroom, classroom.page.room, token=outsider.token)
+        == close_codes.UNKNOWN_ROOM
+    )
+    assert (
+        await _code(classroom, "page-does-not-exist", token=classroom.teacher.token)
+        == close_codes.UNKNOWN_ROOM
+    )
 
 
 async def test_deleted_page_closes_its_sockets(classroom: Classroom) -> None:
-    client = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=classroom.pupils[0].token)
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.pupils[0].token
+    )
     await client.sync()
     async with classroom.world.client(classroom.teacher) as http:
         assert (await http.delete(f"/api/v1/pages/{classroom.page.id}")).status_code == 204
     assert await client.wait_closed() == close_codes.UNKNOWN_ROOM
-    assert await _code(classroom, classroom.page.room,
-                       token=classroom.pupils[0].token) == close_codes.UNKNOWN_ROOM
+    assert (
+        await _code(classroom, classroom.page.room, token=classroom.pupils[0].token)
+        == close_codes.UNKNOWN_ROOM
+    )
 
 
 async def _cookie(classroom: Classroom) -> str:
     async with classroom.world.client() as http:
-        response = await http.post("/api/v1/session", json={
-            "username": classroom.pupils[0].user.username,
-            "password": classroom.pupils[0].password})
+        response = await http.post(
+            "/api/v1/session",
+            json={
+                "username": classroom.pupils[0].user.username,
+                "password": classroom.pupils[0].password,
+            },
+        )
     return f"twinspace_session={response.cookies['twinspace_session']}"
 
 
 async def test_cookie_auth_checks_origin(classroom: Classroom) -> None:
     cookie = await _cookie(classroom)
     origin = f"http://127.0.0.1:{classroom.world.server.settings.port}"
-    good = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                 headers={"Cookie": cookie, "Origin": origin})
+    good = await YClient.connect(
+        classroom.world.server.ws_url,
+        classroom.page.room,
+        headers={"Cookie": cookie, "Origin": origin},
+    )
     await good.sync()
     await good.close()
-    assert await _code(classroom, classroom.page.room, headers={
-        "Cookie": cookie, "Origin": "https://evil.example"}) == close_codes.FORBIDDEN
+    assert (
+        await _code(
+            classroom,
+            classroom.page.room,
+            headers={"Cookie": cookie, "Origin": "https://evil.example"},
+        )
+        == close_codes.FORBIDDEN
+    )
 
 
 async def test_read_only_edits_never_reach_others(classroom: Classroom) -> None:
     url, room = classroom.url(), classroom.page.room
-    async with await Peer.start(url, room, token=classroom.guest.token) as guest, \
-            await Peer.start(url, room, token=classroom.teacher.token) as teacher:
+    async with (
+        await Peer.start(url, room, token=classroom.guest.token) as guest,
+        await Peer.start(url, room, token=classroom.teacher.token) as teacher,
+    ):
         await guest.wait_synced()
         await teacher.wait_synced()
         await guest.insert(0, "guest was here")
@@ -85,9 +108,11 @@ async def test_read_only_edits_never_reach_others(classroom: Classroom) -> None:
 async def test_lock_makes_pupils_read_only_at_once(classroom: Classroom) -> None:
     url, room = classroom.url(), classroom.page.room
     pupil_token = classroom.pupils[0].token
-    async with await Peer.start(url, room, token=pupil_token) as pupil, \
-            await Peer.start(url, room, token=classroom.teacher.token) as teacher, \
-            classroom.world.client(classroom.teacher) as http:
+    async with (
+        await Peer.start(url, room, token=pupil_token) as pupil,
+        await Peer.start(url, room, token=classroom.teacher.token) as teacher,
+        classroom.world.client(classroom.teacher) as http,
+    ):
         await pupil.wait_synced()
         await teacher.wait_synced()
         await pupil.insert(0, "A")
@@ -113,20 +138,21 @@ async def test_lock_makes_pupils_read_only_at_once(classroom: Classroom) -> None
 
 async def test_removed_member_is_disconnected(classroom: Classroom) -> None:
     pupil = classroom.pupils[0]
-    client = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=pupil.token)
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=pupil.token
+    )
     await client.sync()
     async with classroom.world.client(classroom.teacher) as http:
-        response = await http.delete(
-            f"/api/v1/projects/{classroom.project.id}/members/{pupil.id}")
+        response = await http.delete(f"/api/v1/projects/{classroom.project.id}/members/{pupil.id}")
     assert response.status_code == 204
     assert await client.wait_closed() == close_codes.FORBIDDEN
 
 
 async def test_signing_out_everywhere_closes_sockets(classroom: Classroom) -> None:
     pupil = classroom.pupils[1]
-    client = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=pupil.token)
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=pupil.token
+    )
     await client.sync()
     async with classroom.world.client(pupil) as http:
         assert (await http.delete("/api/v1/session", params={"all": "true"})).status_code == 204
@@ -134,17 +160,26 @@ async def test_signing_out_everywhere_closes_sockets(classroom: Classroom) -> No
 
 
 async def test_archiving_the_project_makes_the_page_read_only(classroom: Classroom) -> None:
-    teacher = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                    token=classroom.teacher.token)
+    teacher = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
     await teacher.sync()
     async with classroom.world.client(classroom.teacher) as http:
-        assert (await http.post(f"/api/v1/projects/{classroom.project.id}/state",
-                                json={"state": "archived"})).status_code == 200
+        assert (
+            await http.post(
+                f"/api/v1/projects/{classroom.project.id}/state", json={"state": "archived"}
+            )
+        ).status_code == 200
     teacher.doc.insert_text(0, "after archive")
     room = classroom.services.documents.rooms.rooms[classroom.page.room]
     await asyncio.sleep(0)  # let the update leave the client
-    await eventually(lambda: any(c.dropped_updates  # type: ignore[attr-defined]
-                                 for c in room.clients), within=5)
+    await eventually(
+        lambda: any(
+            c.dropped_updates  # type: ignore[attr-defined]
+            for c in room.clients
+        ),
+        within=5,
+    )
     assert "after archive" not in await classroom.services.documents.plain_text(room.name)
     await teacher.close()
 
@@ -152,6 +187,7 @@ async def test_archiving_the_project_makes_the_page_read_only(classroom: Classro
 @pytest.mark.parametrize("path", ["/ws/docs/", "/ws/docs/a/b"])
 async def test_malformed_paths_are_refused(classroom: Classroom, path: str) -> None:
     from websockets.asyncio.client import connect
+
     with pytest.raises(InvalidStatus):
         async with connect(classroom.world.server.ws_url + path):
             pass

@@ -55,15 +55,17 @@ async def _edit_and_watch(classroom: Classroom, **connect: Any) -> None:
     await reader.close()
 
 
-async def test_page_updates_go_through_the_writer(classroom: Classroom,
-                                                  writes: Counter[bool]) -> None:
+async def test_page_updates_go_through_the_writer(
+    classroom: Classroom, writes: Counter[bool]
+) -> None:
     await _edit_and_watch(classroom)
     assert writes[True] >= 21
 
 
 @pytest.mark.parametrize("settings_overrides", [{"ws_per_message_deflate": True}])
-async def test_deflate_connections_are_written_by_send(classroom: Classroom,
-                                                       writes: Counter[bool]) -> None:
+async def test_deflate_connections_are_written_by_send(
+    classroom: Classroom, writes: Counter[bool]
+) -> None:
     await _edit_and_watch(classroom, compression="deflate")
     assert writes[True] == 0 and writes[False] >= 21
 
@@ -71,8 +73,9 @@ async def test_deflate_connections_are_written_by_send(classroom: Classroom,
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # websockets' legacy server
 @pytest.mark.filterwarnings("ignore:The `websockets` implementation is deprecated")  # uvicorn's
 @pytest.mark.parametrize("settings_overrides", [{"ws_implementation": "websockets"}])
-async def test_the_legacy_protocol_offers_no_writer(classroom: Classroom,
-                                                    writes: Counter[bool]) -> None:
+async def test_the_legacy_protocol_offers_no_writer(
+    classroom: Classroom, writes: Counter[bool]
+) -> None:
     await _edit_and_watch(classroom)
     assert not writes
 
@@ -95,8 +98,9 @@ class FakeTransport:
 def _open_protocol() -> tuple[FrameWriterProtocol, FakeTransport]:
     async def app(scope: Any, receive: Any, send: Any) -> None: ...
 
-    protocol = FrameWriterProtocol(config=uvicorn.Config(app), server_state=ServerState(),
-                                   app_state={})
+    protocol = FrameWriterProtocol(
+        config=uvicorn.Config(app), server_state=ServerState(), app_state={}
+    )
     transport = FakeTransport()
     protocol.transport = transport  # type: ignore[assignment]
     protocol.handshake_complete = True

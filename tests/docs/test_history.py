@@ -10,12 +10,21 @@ import pytest
 from tests.docs.conftest import Classroom
 from tests.support.node import Peer
 
-FIRST = [{"type": "heading", "attrs": {"level": 2},
-          "content": [{"type": "text", "text": "The Vistula"}]},
-         {"type": "paragraph", "content": [
-             {"type": "text", "text": "It flows through "},
-             {"type": "text", "text": "Kraków", "marks": [{"type": "bold"}]},
-             {"type": "text", "text": "."}]}]
+FIRST = [
+    {
+        "type": "heading",
+        "attrs": {"level": 2},
+        "content": [{"type": "text", "text": "The Vistula"}],
+    },
+    {
+        "type": "paragraph",
+        "content": [
+            {"type": "text", "text": "It flows through "},
+            {"type": "text", "text": "Kraków", "marks": [{"type": "bold"}]},
+            {"type": "text", "text": "."},
+        ],
+    },
+]
 SECOND = [{"type": "paragraph", "content": [{"type": "text", "text": "vandalised"}]}]
 
 
@@ -38,8 +47,9 @@ async def test_named_version_view_and_restore_reaches_every_client(classroom: Cl
         await teacher.op({"op": "setContent", "content": FIRST})
         await pupil.wait_state(lambda s: "Vistula" in s["xml"])
         async with classroom.world.client(classroom.teacher) as http:
-            named = await http.post(f"/api/v1/pages/{page_id}/versions",
-                                    json={"name": "first draft"})
+            named = await http.post(
+                f"/api/v1/pages/{page_id}/versions", json={"name": "first draft"}
+            )
             assert named.status_code == 201
             version_id = named.json()["id"]
             await pupil.op({"op": "setContent", "content": SECOND})
@@ -48,18 +58,19 @@ async def test_named_version_view_and_restore_reaches_every_client(classroom: Cl
             assert shown["text"].splitlines() == ["The Vistula", "It flows through Kraków."]
             assert "<h2>The Vistula</h2>" in shown["html"]
             assert "<strong>Kraków</strong>" in shown["html"]
-            restored = await http.post(
-                f"/api/v1/pages/{page_id}/versions/{version_id}/restore")
+            restored = await http.post(f"/api/v1/pages/{page_id}/versions/{version_id}/restore")
             assert restored.status_code == 200
             assert restored.json()["kind"] == "before_restore"
         for peer in (teacher, pupil):
-            state = await peer.wait_state(lambda s: "Vistula" in s["xml"]
-                                          and "vandalised" not in s["xml"])
+            state = await peer.wait_state(
+                lambda s: "Vistula" in s["xml"] and "vandalised" not in s["xml"]
+            )
             assert "<bold>Kraków</bold>" in state["xml"]
         # the version saved before the restore holds the vandalised text: undoable
         async with classroom.world.client(classroom.teacher) as http:
-            before = (await http.get(f"/api/v1/pages/{page_id}/versions/"
-                                     f"{restored.json()['id']}")).json()
+            before = (
+                await http.get(f"/api/v1/pages/{page_id}/versions/{restored.json()['id']}")
+            ).json()
         assert before["text"] == "vandalised"
     finally:
         await teacher.close()
@@ -68,21 +79,21 @@ async def test_named_version_view_and_restore_reaches_every_client(classroom: Cl
 
 async def test_pupils_cannot_name_or_restore_versions(classroom: Classroom) -> None:
     async with classroom.world.client(classroom.teacher) as http:
-        version = (await http.post(f"/api/v1/pages/{classroom.page.id}/versions",
-                                   json={"name": "v"})).json()
+        version = (
+            await http.post(f"/api/v1/pages/{classroom.page.id}/versions", json={"name": "v"})
+        ).json()
     async with classroom.world.client(classroom.pupils[0]) as http:
-        assert (await http.post(f"/api/v1/pages/{classroom.page.id}/versions",
-                                json={"name": "mine"})).status_code == 403
-        assert (await http.post(f"/api/v1/pages/{classroom.page.id}/versions/"
-                                f"{version['id']}/restore")).status_code == 403
-        assert (await http.get(f"/api/v1/pages/{classroom.page.id}/versions")
-                ).status_code == 200
+        assert (
+            await http.post(f"/api/v1/pages/{classroom.page.id}/versions", json={"name": "mine"})
+        ).status_code == 403
+        assert (
+            await http.post(f"/api/v1/pages/{classroom.page.id}/versions/{version['id']}/restore")
+        ).status_code == 403
+        assert (await http.get(f"/api/v1/pages/{classroom.page.id}/versions")).status_code == 200
     outsider = await classroom.world.teacher("DE")
     async with classroom.world.client(outsider) as http:
-        assert (await http.get(f"/api/v1/pages/{classroom.page.id}/versions")
-                ).status_code == 404
-        assert (await http.get(f"/api/v1/pages/{classroom.page.id}/export")
-                ).status_code == 404
+        assert (await http.get(f"/api/v1/pages/{classroom.page.id}/versions")).status_code == 404
+        assert (await http.get(f"/api/v1/pages/{classroom.page.id}/export")).status_code == 404
 
 
 async def test_automatic_versions_while_editing(classroom: Classroom) -> None:
@@ -91,8 +102,7 @@ async def test_automatic_versions_while_editing(classroom: Classroom) -> None:
         await peer.op({"op": "setContent", "content": FIRST})
         async with classroom.world.client(classroom.teacher) as http, asyncio.timeout(20):
             while True:
-                versions = (await http.get(f"/api/v1/pages/{classroom.page.id}/versions")
-                            ).json()
+                versions = (await http.get(f"/api/v1/pages/{classroom.page.id}/versions")).json()
                 if any(v["kind"] == "auto" for v in versions):
                     break
                 await asyncio.sleep(0.2)
@@ -101,22 +111,35 @@ async def test_automatic_versions_while_editing(classroom: Classroom) -> None:
 
 
 async def test_export_is_sanitised(classroom: Classroom) -> None:
-    hostile = [{"type": "paragraph", "content": [
-        {"type": "text", "text": "<script>alert(1)</script> click "},
-        {"type": "text", "text": "here", "marks": [
-            {"type": "link", "attrs": {"href": "javascript:alert(2)"}}]},
-        {"type": "text", "text": " or "},
-        {"type": "text", "text": "there", "marks": [
-            {"type": "link", "attrs": {"href": "https://europa.eu/"}}]}]},
-        {"type": "image", "attrs": {"src": "javascript:alert(3)", "alt": "x"}}]
+    hostile = [
+        {
+            "type": "paragraph",
+            "content": [
+                {"type": "text", "text": "<script>alert(1)</script> click "},
+                {
+                    "type": "text",
+                    "text": "here",
+                    "marks": [{"type": "link", "attrs": {"href": "javascript:alert(2)"}}],
+                },
+                {"type": "text", "text": " or "},
+                {
+                    "type": "text",
+                    "text": "there",
+                    "marks": [{"type": "link", "attrs": {"href": "https://europa.eu/"}}],
+                },
+            ],
+        },
+        {"type": "image", "attrs": {"src": "javascript:alert(3)", "alt": "x"}},
+    ]
     peer = await _peer(classroom, classroom.teacher.token)
     try:
         await peer.op({"op": "setContent", "content": hostile})
         await asyncio.sleep(0)
         async with classroom.world.client(classroom.pupils[0]) as http, asyncio.timeout(10):
             while True:
-                text = await http.get(f"/api/v1/pages/{classroom.page.id}/export",
-                                      params={"format": "text"})
+                text = await http.get(
+                    f"/api/v1/pages/{classroom.page.id}/export", params={"format": "text"}
+                )
                 if "there" in text.text:
                     break
             html = await http.get(f"/api/v1/pages/{classroom.page.id}/export")

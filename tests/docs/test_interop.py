@@ -11,15 +11,19 @@ import pytest
 from tests.docs.conftest import Classroom
 from tests.support.node import Peer
 
-INITIAL = [{"type": "paragraph", "content": [{"type": "text", "text": f"paragraph {i}"}]}
-           for i in range(3)]
+INITIAL = [
+    {"type": "paragraph", "content": [{"type": "text", "text": f"paragraph {i}"}]} for i in range(3)
+]
 
 
 async def _peers(classroom: Classroom, count: int) -> list[Peer]:
     people = [classroom.teacher, classroom.partner, *classroom.pupils]
-    peers = await asyncio.gather(*[
-        Peer.start(classroom.url(), classroom.page.room, token=people[i % len(people)].token)
-        for i in range(count)])
+    peers = await asyncio.gather(
+        *[
+            Peer.start(classroom.url(), classroom.page.room, token=people[i % len(people)].token)
+            for i in range(count)
+        ]
+    )
     await asyncio.gather(*[p.wait_synced(within=30) for p in peers])
     return list(peers)
 
@@ -27,20 +31,34 @@ async def _peers(classroom: Classroom, count: int) -> list[Peer]:
 def _random_op(rng: random.Random, base_len: int, headroom: int) -> dict[str, Any]:
     choice = rng.random()
     if choice < 0.35:
-        return {"op": "textInsert", "index": rng.randint(0, base_len),
-                "text": rng.choice(["a", "bc", "ž", "日本", " "])}
+        return {
+            "op": "textInsert",
+            "index": rng.randint(0, base_len),
+            "text": rng.choice(["a", "bc", "ž", "日本", " "]),
+        }
     if choice < 0.55:
-        return {"op": "textDelete", "index": rng.randint(0, base_len - headroom - 1),
-                "length": 1}
+        return {"op": "textDelete", "index": rng.randint(0, base_len - headroom - 1), "length": 1}
     if choice < 0.8:
-        return {"op": "xmlTextInsert", "path": [rng.randint(0, 2), 0], "index": 0,
-                "text": rng.choice(["x", "yz"]),
-                "attrs": rng.choice([{}, {"bold": {}}, {"italic": {}}])}
+        return {
+            "op": "xmlTextInsert",
+            "path": [rng.randint(0, 2), 0],
+            "index": 0,
+            "text": rng.choice(["x", "yz"]),
+            "attrs": rng.choice([{}, {"bold": {}}, {"italic": {}}]),
+        }
     if choice < 0.9:
-        return {"op": "insertNodes", "path": [], "index": 0, "content": [
-            {"type": "paragraph", "content": [{"type": "text", "text": "new"}]}]}
-    return {"op": "setAttribute", "path": [rng.randint(0, 2)], "key": "textAlign",
-            "value": rng.choice(["left", "center"])}
+        return {
+            "op": "insertNodes",
+            "path": [],
+            "index": 0,
+            "content": [{"type": "paragraph", "content": [{"type": "text", "text": "new"}]}],
+        }
+    return {
+        "op": "setAttribute",
+        "path": [rng.randint(0, 2)],
+        "key": "textAlign",
+        "value": rng.choice(["left", "center"]),
+    }
 
 
 @pytest.mark.parametrize("count", [2, 30])
@@ -50,9 +68,12 @@ async def test_random_concurrent_edits_converge(classroom: Classroom, count: int
     try:
         await peers[0].insert(0, "0123456789" * 10)
         await peers[0].op({"op": "setContent", "content": INITIAL})
-        await asyncio.gather(*[p.wait_state(lambda s: len(s["text"]) == 100
-                                             and s["xml"].count("<paragraph") == 3)
-                               for p in peers])
+        await asyncio.gather(
+            *[
+                p.wait_state(lambda s: len(s["text"]) == 100 and s["xml"].count("<paragraph") == 3)
+                for p in peers
+            ]
+        )
         base_len = 100
         rounds = 6 if count <= 10 else 3
         for _ in range(rounds):

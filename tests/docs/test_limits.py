@@ -16,20 +16,35 @@ from twinspace.realtime.protocol import SyncUpdate
 
 
 async def _connect(classroom: Classroom, person_index: int = 0) -> YClient:
-    client = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=classroom.pupils[person_index].token)
+    client = await YClient.connect(
+        classroom.world.server.ws_url,
+        classroom.page.room,
+        token=classroom.pupils[person_index].token,
+    )
     await client.sync()
     return client
 
 
-@pytest.mark.parametrize("frame", [
-    b"", b"\x00", b"\x00\x05", b"\x07\x00", b"\x00\x00\xff\xff\xff\xff\x0f",
-    b"\x00\x02\x05\x01\x02", b"\x01\x01\x01\x00",
-])
-async def test_malformed_frame_closes_only_that_connection(classroom: Classroom,
-                                                           frame: bytes) -> None:
-    bad, good, witness = (await _connect(classroom, 0), await _connect(classroom, 1),
-                          await _connect(classroom, 2))
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"",
+        b"\x00",
+        b"\x00\x05",
+        b"\x07\x00",
+        b"\x00\x00\xff\xff\xff\xff\x0f",
+        b"\x00\x02\x05\x01\x02",
+        b"\x01\x01\x01\x00",
+    ],
+)
+async def test_malformed_frame_closes_only_that_connection(
+    classroom: Classroom, frame: bytes
+) -> None:
+    bad, good, witness = (
+        await _connect(classroom, 0),
+        await _connect(classroom, 1),
+        await _connect(classroom, 2),
+    )
     await bad.send_raw(frame)
     assert await bad.wait_closed() == close_codes.MALFORMED
     good.doc.insert_text(0, "still here")
@@ -55,9 +70,14 @@ async def test_garbage_update_is_malformed_and_room_survives(classroom: Classroo
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    return {"ws_max_message_bytes": 4096, "max_document_bytes": 20_000,
-            "ws_messages_per_second": 20.0, "ws_message_burst": 30,
-            "max_connections_per_user": 3, "idle_timeout_seconds": 1.5}
+    return {
+        "ws_max_message_bytes": 4096,
+        "max_document_bytes": 20_000,
+        "ws_messages_per_second": 20.0,
+        "ws_message_burst": 30,
+        "max_connections_per_user": 3,
+        "idle_timeout_seconds": 1.5,
+    }
 
 
 async def test_message_too_big_closes_1009(classroom: Classroom) -> None:
@@ -93,8 +113,9 @@ async def test_flood_closes_4429_and_others_go_on(classroom: Classroom) -> None:
 
 async def test_connections_per_user(classroom: Classroom) -> None:
     clients = [await _connect(classroom, 0) for _ in range(3)]
-    extra = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                  token=classroom.pupils[0].token)
+    extra = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.pupils[0].token
+    )
     assert await extra.wait_closed() == close_codes.RATE_LIMITED
     await clients[0].close()
     await eventually(lambda: classroom.services.connections.count() <= 2, within=5)
@@ -108,8 +129,9 @@ async def test_idle_connection_times_out_4408(classroom: Classroom) -> None:
 
 
 async def test_stock_client_keeps_alive_with_awareness(classroom: Classroom) -> None:
-    async with await Peer.start(classroom.url(), classroom.page.room,
-                                token=classroom.teacher.token) as peer:
+    async with await Peer.start(
+        classroom.url(), classroom.page.room, token=classroom.teacher.token
+    ) as peer:
         await peer.wait_synced()
         await peer.set_awareness({"user": {"name": "T"}})
         await peer.insert(0, "a")
@@ -124,6 +146,7 @@ async def test_stock_client_keeps_alive_with_awareness(classroom: Classroom) -> 
 async def test_unlimited_connections_when_cap_is_zero(tmp_path: Any) -> None:
     from tests.support.server import live_server, make_settings
     from tests.support.world import World
+
     settings = make_settings(tmp_path / "d", max_connections_per_user=0)
     async with live_server(settings) as server:
         world = World(server)
@@ -140,11 +163,13 @@ async def test_unlimited_connections_when_cap_is_zero(tmp_path: Any) -> None:
             await client.close()
 
 
-async def test_handshake_timeout_closes_4408(tmp_path: Any,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_handshake_timeout_closes_4408(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.support.server import live_server, make_settings
     from tests.support.world import World
     from twinspace.realtime import docs_ws
+
     settings = make_settings(tmp_path / "d", handshake_timeout_seconds=0.3)
     async with live_server(settings) as server:
         world = World(server)

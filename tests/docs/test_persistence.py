@@ -29,8 +29,9 @@ def settings_overrides() -> dict[str, Any]:
 
 async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -> None:
     documents = classroom.services.documents
-    client = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=classroom.teacher.token)
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
     await client.sync()
     for i in range(120):
         client.doc.insert_text(i, "abcdefghij"[i % 10])
@@ -56,11 +57,19 @@ async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -
 
 
 def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TWINSPACE_ARGON2_TIME_COST": "1", "TWINSPACE_ARGON2_MEMORY_KIB": "64",
-           "TWINSPACE_ARGON2_PARALLELISM": "1", "TWINSPACE_PERSIST_BATCH_MS": "50"}
-    proc = subprocess.Popen([sys.executable, "-m", "twinspace", "serve", "--data", str(data),
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "TWINSPACE_ARGON2_TIME_COST": "1",
+        "TWINSPACE_ARGON2_MEMORY_KIB": "64",
+        "TWINSPACE_ARGON2_PARALLELISM": "1",
+        "TWINSPACE_PERSIST_BATCH_MS": "50",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "twinspace", "serve", "--data", str(data), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -74,17 +83,29 @@ def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
 
 def _demo(data: Path) -> dict[str, Any]:
     import json
-    env = {**os.environ, "TWINSPACE_ARGON2_TIME_COST": "1", "TWINSPACE_ARGON2_MEMORY_KIB": "64",
-           "TWINSPACE_ARGON2_PARALLELISM": "1"}
-    out = subprocess.run([sys.executable, "-m", "twinspace", "demo", "--data", str(data)],
-                         env=env, capture_output=True, check=True, timeout=60)
+
+    env = {
+        **os.environ,
+        "TWINSPACE_ARGON2_TIME_COST": "1",
+        "TWINSPACE_ARGON2_MEMORY_KIB": "64",
+        "TWINSPACE_ARGON2_PARALLELISM": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "twinspace", "demo", "--data", str(data)],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     demo: dict[str, Any] = json.loads(out.stdout)
     return demo
 
 
 def _token(port: int, account: dict[str, Any]) -> str:
-    response = httpx.post(f"http://127.0.0.1:{port}/api/v1/session", json={
-        "username": account["username"], "password": account["password"]})
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/api/v1/session",
+        json={"username": account["username"], "password": account["password"]},
+    )
     token: str = response.json()["token"]
     return token
 
@@ -99,8 +120,10 @@ async def test_content_survives_shutdown_and_crash(tmp_path: Path, how: str) -> 
     url = f"ws://127.0.0.1:{port}/ws/docs"
     try:
         token = _token(port, teacher)
-        async with await Peer.start(url, room, token=token, max_backoff_ms=300) as a, \
-                await Peer.start(url, room, token=token, max_backoff_ms=300) as b:
+        async with (
+            await Peer.start(url, room, token=token, max_backoff_ms=300) as a,
+            await Peer.start(url, room, token=token, max_backoff_ms=300) as b,
+        ):
             await a.wait_synced()
             await b.wait_synced()
             for i, word in enumerate(["rivers ", "of ", "europe "]):
@@ -113,8 +136,9 @@ async def test_content_survives_shutdown_and_crash(tmp_path: Path, how: str) -> 
                 await asyncio.sleep(0.3)  # one batch window, then crash
                 proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
-            await a.wait_for_event(lambda e: e.get("event") == "status"
-                                   and e.get("status") == "disconnected")
+            await a.wait_for_event(
+                lambda e: e.get("event") == "status" and e.get("status") == "disconnected"
+            )
             # a keeps editing offline; b does nothing
             expected = "offline " + (await b.state())["text"]
             await a.insert(0, "offline ")

@@ -24,9 +24,12 @@ async def _until(predicate: Callable[[], bool], within: float = 10) -> None:
 async def test_concurrent_joins_load_the_room_once(classroom: Classroom) -> None:
     rooms = classroom.services.documents.rooms
     people = [classroom.teacher, classroom.partner, *classroom.pupils]
-    clients = await asyncio.gather(*[
-        YClient.connect(classroom.world.server.ws_url, classroom.page.room, token=p.token)
-        for p in people * 2])
+    clients = await asyncio.gather(
+        *[
+            YClient.connect(classroom.world.server.ws_url, classroom.page.room, token=p.token)
+            for p in people * 2
+        ]
+    )
     await asyncio.gather(*[c.sync() for c in clients])
     assert rooms.loads == 1
     assert len(rooms.rooms[classroom.page.room].clients) == len(clients)
@@ -40,8 +43,10 @@ async def test_room_unloads_after_grace_and_nothing_leaks(classroom: Classroom) 
     rooms = documents.rooms
     tasks_before = len(asyncio.all_tasks())
     for round_ in range(3):
-        clients = [await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                         token=p.token) for p in classroom.pupils]
+        clients = [
+            await YClient.connect(classroom.world.server.ws_url, classroom.page.room, token=p.token)
+            for p in classroom.pupils
+        ]
         await asyncio.gather(*[c.sync() for c in clients])
         for n, client in enumerate(clients):
             await client.set_awareness(client.doc.client_id, 1, f'{{"n": {n}}}')
@@ -53,8 +58,13 @@ async def test_room_unloads_after_grace_and_nothing_leaks(classroom: Classroom) 
         await asyncio.gather(*[c.close() for c in clients])
         await _until(lambda room=room: room.state is RoomState.CLOSED)
         assert room.awareness.is_empty()
-        assert rooms.stats() == {"rooms": 0, "loading": 0, "unloading": 0, "clients": 0,
-                                 "awareness_clients": 0}
+        assert rooms.stats() == {
+            "rooms": 0,
+            "loading": 0,
+            "unloading": 0,
+            "clients": 0,
+            "awareness_clients": 0,
+        }
         assert classroom.services.connections.count() == 0
     assert rooms.loads == 3
     del room
@@ -67,12 +77,14 @@ async def test_room_unloads_after_grace_and_nothing_leaks(classroom: Classroom) 
 @pytest.mark.parametrize("settings_overrides", [{"room_grace_seconds": 5.0}])
 async def test_rejoining_during_grace_keeps_the_room(classroom: Classroom) -> None:
     rooms = classroom.services.documents.rooms
-    first = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                  token=classroom.teacher.token)
+    first = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
     await first.sync()
     await first.close()
-    second = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=classroom.teacher.token)
+    second = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
     await second.sync()
     assert rooms.loads == 1
     await second.close()
@@ -80,8 +92,10 @@ async def test_rejoining_during_grace_keeps_the_room(classroom: Classroom) -> No
 
 async def test_awareness_appears_and_disappears(classroom: Classroom) -> None:
     url, room = classroom.url(), classroom.page.room
-    async with await Peer.start(url, room, token=classroom.pupils[0].token) as a, \
-            await Peer.start(url, room, token=classroom.pupils[1].token) as b:
+    async with (
+        await Peer.start(url, room, token=classroom.pupils[0].token) as a,
+        await Peer.start(url, room, token=classroom.pupils[1].token) as b,
+    ):
         await a.wait_synced()
         await b.wait_synced()
         await a.set_awareness({"user": {"name": "Zosia", "color": "#c00"}})

@@ -23,9 +23,11 @@ def settings_overrides() -> dict[str, Any]:
 async def test_settles_once_after_the_last_edit(classroom: Classroom) -> None:
     settled: list[tuple[str, float]] = []
     classroom.services.documents.on_settled(
-        lambda info: settled.append((info.room, time.monotonic())))
-    client = await YClient.connect(classroom.world.server.ws_url, classroom.page.room,
-                                   token=classroom.teacher.token)
+        lambda info: settled.append((info.room, time.monotonic()))
+    )
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
     await client.sync()
     for n in range(12):  # edits every 0.1 s for 1.2 s: never quiet for SETTLE seconds
         client.doc.insert_text(0, f"{n};")
@@ -37,5 +39,3 @@ async def test_settles_once_after_the_last_edit(classroom: Classroom) -> None:
     assert [room for room, _ in settled] == [classroom.page.room]
     assert settled[0][1] - last_edit >= SETTLE - 0.15  # the server saw the edit a bit later
     await client.close()
-
-

@@ -13,13 +13,21 @@ import httpx
 from tests.support.server import free_port
 
 TWINSPACE = [sys.executable, "-m", "twinspace"]
-FAST = {"TWINSPACE_ARGON2_TIME_COST": "1", "TWINSPACE_ARGON2_MEMORY_KIB": "64",
-        "TWINSPACE_ARGON2_PARALLELISM": "1"}
+FAST = {
+    "TWINSPACE_ARGON2_TIME_COST": "1",
+    "TWINSPACE_ARGON2_MEMORY_KIB": "64",
+    "TWINSPACE_ARGON2_PARALLELISM": "1",
+}
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*TWINSPACE, *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **FAST, **(env or {})})
+    return subprocess.run(
+        [*TWINSPACE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **FAST, **(env or {})},
+    )
 
 
 def test_demo_prints_the_contract_shape(tmp_path: Path) -> None:
@@ -46,8 +54,9 @@ def test_bad_settings_are_refused_with_a_clear_message(tmp_path: Path) -> None:
     result = run("serve", "--data", str(tmp_path), env={"TWINSPACE_PORT": "eighty"})
     assert result.returncode != 0
     assert "TWINSPACE_PORT" in result.stderr
-    result = run("serve", "--data", str(tmp_path),
-                 env={"TWINSPACE_PUBLIC_ORIGINS": "school.example"})
+    result = run(
+        "serve", "--data", str(tmp_path), env={"TWINSPACE_PUBLIC_ORIGINS": "school.example"}
+    )
     assert result.returncode != 0 and "TWINSPACE_PUBLIC_ORIGINS" in result.stderr
 
 
@@ -65,19 +74,25 @@ def test_create_admin_and_nso(tmp_path: Path) -> None:
     admin = run("create-admin", "--data", str(tmp_path), "--username", "root", env=env)
     assert admin.returncode == 0, admin.stderr
     assert json.loads(admin.stdout)["kind"] == "admin"
-    nso = run("create-nso", "--data", str(tmp_path), "--username", "nso-it", "--country", "it",
-              env=env)
+    nso = run(
+        "create-nso", "--data", str(tmp_path), "--username", "nso-it", "--country", "it", env=env
+    )
     assert nso.returncode == 0 and json.loads(nso.stdout)["kind"] == "nso"
-    bad = run("create-nso", "--data", str(tmp_path), "--username", "nso-xx", "--country", "xx",
-              env=env)
+    bad = run(
+        "create-nso", "--data", str(tmp_path), "--username", "nso-xx", "--country", "xx", env=env
+    )
     assert bad.returncode != 0 and "country" in bad.stderr
 
 
 def test_serve_demo_and_a_pupil_signs_in(tmp_path: Path) -> None:
     data, port = tmp_path / "d", free_port()
-    proc = subprocess.Popen([*TWINSPACE, "serve", "--demo", "--data", str(data), "--port",
-                             str(port)], env={**os.environ, **FAST},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*TWINSPACE, "serve", "--demo", "--data", str(data), "--port", str(port)],
+        env={**os.environ, **FAST},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -91,13 +106,16 @@ def test_serve_demo_and_a_pupil_signs_in(tmp_path: Path) -> None:
             time.sleep(0.1)
         demo = json.loads((data / "demo-accounts.json").read_text())
         pupil = next(a for a in demo["accounts"] if a["kind"] == "pupil")
-        response = httpx.post(f"http://127.0.0.1:{port}/api/v1/session",
-                              json={"username": pupil["username"],
-                                    "password": pupil["password"]})
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/session",
+            json={"username": pupil["username"], "password": pupil["password"]},
+        )
         assert response.status_code == 200
         token = response.json()["token"]
-        project = httpx.get(f"http://127.0.0.1:{port}/api/v1/projects/{demo['project']['id']}",
-                            headers={"Authorization": f"Bearer {token}"})
+        project = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/projects/{demo['project']['id']}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert project.status_code == 200 and project.json()["my_role"] == "pupil"
     finally:
         proc.terminate()

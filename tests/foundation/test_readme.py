@@ -20,11 +20,14 @@ def test_every_setting_is_documented(name: str) -> None:
 
 
 def test_every_route_is_documented() -> None:
-    missing = sorted({
-        f"{endpoint.method} {endpoint.openapi_path}" for endpoint in api_endpoints()
-        if f"| {endpoint.method} | `{endpoint.openapi_path.removeprefix(API_PREFIX)}` |"
-        not in README
-    })
+    missing = sorted(
+        {
+            f"{endpoint.method} {endpoint.openapi_path}"
+            for endpoint in api_endpoints()
+            if f"| {endpoint.method} | `{endpoint.openapi_path.removeprefix(API_PREFIX)}` |"
+            not in README
+        }
+    )
     assert not missing, f"routes missing from the README: {missing}"
 
 

@@ -10,9 +10,15 @@ from twinspace.types import TeacherStatus, UserKind
 
 def registration(username: str, staff_role: str, school: dict[str, Any] | int) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "username": username, "password": PASSWORD, "display_name": username.title(),
-        "email": f"{username}@school.example", "staff_role": staff_role,
-        "subjects": ["history"], "languages": ["en", "pl"], "age_min": 10, "age_max": 14,
+        "username": username,
+        "password": PASSWORD,
+        "display_name": username.title(),
+        "email": f"{username}@school.example",
+        "staff_role": staff_role,
+        "subjects": ["history"],
+        "languages": ["en", "pl"],
+        "age_min": 10,
+        "age_max": 14,
     }
     if isinstance(school, int):
         body["school_id"] = school
@@ -21,10 +27,17 @@ def registration(username: str, staff_role: str, school: dict[str, Any] | int) -
     return body
 
 
-def school(country: str, type: str = "primary", ownership: str = "public",
-           **extra: Any) -> dict[str, Any]:
-    return {"name": f"A {type} school", "country": country, "city": "Town", "type": type,
-            "ownership": ownership, **extra}
+def school(
+    country: str, type: str = "primary", ownership: str = "public", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "name": f"A {type} school",
+        "country": country,
+        "city": "Town",
+        "type": type,
+        "ownership": ownership,
+        **extra,
+    }
 
 
 async def test_countries_and_their_status(world: World) -> None:
@@ -38,23 +51,27 @@ async def test_countries_and_their_status(world: World) -> None:
     assert countries["IT"]["policy"]["school_types"]["nursery"] == ["municipal"]
 
 
-@pytest.mark.parametrize(("country", "role", "school_kw", "ok"), [
-    ("PL", "pedagogue", {}, True),
-    ("PL", "administrative", {}, True),
-    ("IT", "technical_practical_teacher", {}, True),
-    ("IT", "boarding_educator", {}, True),
-    ("IT", "language_assistant", {}, True),
-    ("IT", "administrative", {}, False),
-    ("IT", "technical", {}, False),
-    ("IT", "teacher", {"type": "nursery", "ownership": "municipal"}, True),
-    ("PL", "teacher", {"type": "nursery", "ownership": "municipal"}, False),
-    ("PL", "teacher", {"ownership": "private_public_rights"}, True),
-    ("PL", "teacher", {"ownership": "private"}, False),
-    ("IT", "teacher", {"type": "vocational", "vocational_course_years": 3}, True),
-    ("IT", "teacher", {"type": "vocational", "vocational_course_years": 2}, False),
-])
-async def test_eligibility_follows_country_policy(world: World, country: str, role: str,
-                                                  school_kw: dict[str, Any], ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("country", "role", "school_kw", "ok"),
+    [
+        ("PL", "pedagogue", {}, True),
+        ("PL", "administrative", {}, True),
+        ("IT", "technical_practical_teacher", {}, True),
+        ("IT", "boarding_educator", {}, True),
+        ("IT", "language_assistant", {}, True),
+        ("IT", "administrative", {}, False),
+        ("IT", "technical", {}, False),
+        ("IT", "teacher", {"type": "nursery", "ownership": "municipal"}, True),
+        ("PL", "teacher", {"type": "nursery", "ownership": "municipal"}, False),
+        ("PL", "teacher", {"ownership": "private_public_rights"}, True),
+        ("PL", "teacher", {"ownership": "private"}, False),
+        ("IT", "teacher", {"type": "vocational", "vocational_course_years": 3}, True),
+        ("IT", "teacher", {"type": "vocational", "vocational_course_years": 2}, False),
+    ],
+)
+async def test_eligibility_follows_country_policy(
+    world: World, country: str, role: str, school_kw: dict[str, Any], ok: bool
+) -> None:
     body = registration(f"user-{country}-{role}", role, school(country, **school_kw))
     async with world.client() as http:
         response = await http.post("/api/v1/registrations", json=body)
@@ -70,12 +87,18 @@ async def test_eligibility_follows_country_policy(world: World, country: str, ro
 async def test_registration_refuses_taken_username_and_weak_password(world: World) -> None:
     existing = await world.teacher("PL")
     async with world.client() as http:
-        taken = await http.post("/api/v1/registrations", json=registration(
-            existing.user.username, "teacher", school("PL")))
-        weak = await http.post("/api/v1/registrations", json={
-            **registration("newbie", "teacher", school("PL")), "password": "123"})
-        both = await http.post("/api/v1/registrations", json={
-            **registration("newbie2", "teacher", school("PL")), "school_id": 1})
+        taken = await http.post(
+            "/api/v1/registrations",
+            json=registration(existing.user.username, "teacher", school("PL")),
+        )
+        weak = await http.post(
+            "/api/v1/registrations",
+            json={**registration("newbie", "teacher", school("PL")), "password": "123"},
+        )
+        both = await http.post(
+            "/api/v1/registrations",
+            json={**registration("newbie2", "teacher", school("PL")), "school_id": 1},
+        )
     assert taken.status_code == 409
     assert weak.status_code == 422
     assert both.status_code == 422
@@ -83,13 +106,15 @@ async def test_registration_refuses_taken_username_and_weak_password(world: Worl
 
 async def test_only_the_nso_of_the_country_validates(world: World) -> None:
     async with world.client() as http:
-        created = await http.post("/api/v1/registrations",
-                                  json=registration("jan", "teacher", school("PL")))
+        created = await http.post(
+            "/api/v1/registrations", json=registration("jan", "teacher", school("PL"))
+        )
     teacher_id = created.json()["user"]["id"]
     nso_it, nso_pl = await world.staff(UserKind.NSO, "IT"), await world.staff(UserKind.NSO, "PL")
     async with world.client(nso_it) as http:
-        assert (await http.post(f"/api/v1/registrations/{teacher_id}/validate",
-                                json={})).status_code == 403
+        assert (
+            await http.post(f"/api/v1/registrations/{teacher_id}/validate", json={})
+        ).status_code == 403
         listed = (await http.get("/api/v1/registrations")).json()
         assert teacher_id not in [t["id"] for t in listed]
     async with world.client(nso_pl) as http:
@@ -148,8 +173,9 @@ async def test_policy_is_data_the_admin_edits(world: World) -> None:
     async with world.client(teacher) as http:
         assert (await http.put("/api/v1/countries/IT/policy", json=it)).status_code == 403
     async with world.client() as http:
-        response = await http.post("/api/v1/registrations",
-                                   json=registration("ata", "administrative", school("IT")))
+        response = await http.post(
+            "/api/v1/registrations", json=registration("ata", "administrative", school("IT"))
+        )
     assert response.status_code == 201
 
 
@@ -163,8 +189,9 @@ async def test_classes_belong_to_the_teachers_school(world: World) -> None:
     class_id = created.json()["id"]
     async with world.client(colleague_elsewhere) as http:
         assert (await http.get(f"/api/v1/classes/{class_id}/pupils")).status_code == 404
-        assert (await http.post(f"/api/v1/classes/{class_id}/pupils",
-                                json={"names": ["X"]})).status_code == 404
+        assert (
+            await http.post(f"/api/v1/classes/{class_id}/pupils", json={"names": ["X"]})
+        ).status_code == 404
 
 
 async def test_pending_teachers_see_no_classes_of_their_school(world: World) -> None:

@@ -59,19 +59,27 @@ async def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> Non
 async def test_transaction_rolls_back_every_statement(storage: Storage) -> None:
     with pytest.raises(RuntimeError):
         async with storage.transaction() as tx:
-            await tx.users.create(username="a", password_hash="x", kind=UserKind.ADMIN,
-                                  display_name="A", now=utcnow())
+            await tx.users.create(
+                username="a", password_hash="x", kind=UserKind.ADMIN, display_name="A", now=utcnow()
+            )
             raise RuntimeError("boom")
     assert await storage.users.by_username("a") is None
 
 
 async def test_foreign_keys_are_enforced(storage: Storage) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        await storage.memberships.add(project_id=12345, user_id=999, role=Role.PUPIL,
-                                      added_by=None, now=utcnow())
+        await storage.memberships.add(
+            project_id=12345, user_id=999, role=Role.PUPIL, added_by=None, now=utcnow()
+        )
 
 
 async def test_pupils_cannot_hold_an_email(storage: Storage) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        await storage.users.create(username="p", password_hash="x", kind=UserKind.PUPIL,
-                                   display_name="P", now=utcnow(), email="p@example.com")
+        await storage.users.create(
+            username="p",
+            password_hash="x",
+            kind=UserKind.PUPIL,
+            display_name="P",
+            now=utcnow(),
+            email="p@example.com",
+        )

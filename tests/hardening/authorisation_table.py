@@ -41,19 +41,23 @@ from twinspace.registry import policy_of
 
 
 class Outcome(StrEnum):
-    OK = "ok"                  # any 2xx
-    UNAUTH = "unauth"          # 401
-    FORBIDDEN = "forbidden"    # 403
-    HIDDEN = "hidden"          # 404
-    REFUSED = "refused"        # 422: a domain rule refuses what the role may otherwise do
-    ACCEPT = "accept"          # websocket accepted
+    OK = "ok"  # any 2xx
+    UNAUTH = "unauth"  # 401
+    FORBIDDEN = "forbidden"  # 403
+    HIDDEN = "hidden"  # 404
+    REFUSED = "refused"  # 422: a domain rule refuses what the role may otherwise do
+    ACCEPT = "accept"  # websocket accepted
     CLOSE_4401 = "close-4401"  # websocket closed: not authenticated
     CLOSE_4403 = "close-4403"  # websocket closed: forbidden
     CLOSE_4404 = "close-4404"  # websocket closed: unknown room / project
 
 
-HTTP_STATUS = {Outcome.UNAUTH: 401, Outcome.FORBIDDEN: 403, Outcome.HIDDEN: 404,
-               Outcome.REFUSED: 422}
+HTTP_STATUS = {
+    Outcome.UNAUTH: 401,
+    Outcome.FORBIDDEN: 403,
+    Outcome.HIDDEN: 404,
+    Outcome.REFUSED: 422,
+}
 CLOSE_CODE = {Outcome.CLOSE_4401: 4401, Outcome.CLOSE_4403: 4403, Outcome.CLOSE_4404: 4404}
 HTTP_OUTCOMES = frozenset({Outcome.OK, *HTTP_STATUS})
 WS_OUTCOMES = frozenset({Outcome.ACCEPT, *CLOSE_CODE})
@@ -70,8 +74,9 @@ class Rule:
     project_scoped: bool = False  # non-members must get 404, never 403
 
 
-def rule(name: str, meaning: str, *, project_scoped: bool = False,
-         **groups: Iterable[Actor]) -> Rule:
+def rule(
+    name: str, meaning: str, *, project_scoped: bool = False, **groups: Iterable[Actor]
+) -> Rule:
     """`ok=`, `forbidden=`, `hidden=`, `unauth=`, ... list the actors of each outcome; every
     actor must appear exactly once. Anonymous callers default to `unauth`."""
     outcomes: dict[Actor, Outcome] = {}
@@ -88,113 +93,222 @@ def rule(name: str, meaning: str, *, project_scoped: bool = False,
 
 
 PUBLIC = rule("public", "anyone, signed in or not", ok=EVERYONE)
-NO_SUCH_PATH = rule("no-such-path", "an unknown API path is 404 for everyone",
-                    hidden=EVERYONE)
+NO_SUCH_PATH = rule("no-such-path", "an unknown API path is 404 for everyone", hidden=EVERYONE)
 SIGNED_IN_RULE = rule("signed-in", "any signed-in user", ok=SIGNED_IN)
-NOT_PUPIL = rule("not-pupil", "signed-in staff: teachers, NSOs, admin (pupils 403)",
-                 ok=SIGNED_IN - PUPILS, forbidden=PUPILS)
-VALIDATED_TEACHER = rule("validated-teacher", "a teacher validated by their NSO (pending "
-                         "registrations, pupils, NSOs, admin 403)",
-                         ok=TEACHER_ACCOUNTS, forbidden=SIGNED_IN - TEACHER_ACCOUNTS)
-ADMIN_ONLY = rule("admin-only", "the central admin", ok={Actor.ADMIN},
-                  forbidden=SIGNED_IN - {Actor.ADMIN})
-NSO_OR_ADMIN = rule("nso-or-admin", "any NSO (its own country's data) or the admin",
-                    ok={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
-                    forbidden=SIGNED_IN - {Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN})
+NOT_PUPIL = rule(
+    "not-pupil",
+    "signed-in staff: teachers, NSOs, admin (pupils 403)",
+    ok=SIGNED_IN - PUPILS,
+    forbidden=PUPILS,
+)
+VALIDATED_TEACHER = rule(
+    "validated-teacher",
+    "a teacher validated by their NSO (pending registrations, pupils, NSOs, admin 403)",
+    ok=TEACHER_ACCOUNTS,
+    forbidden=SIGNED_IN - TEACHER_ACCOUNTS,
+)
+ADMIN_ONLY = rule(
+    "admin-only", "the central admin", ok={Actor.ADMIN}, forbidden=SIGNED_IN - {Actor.ADMIN}
+)
+NSO_OR_ADMIN = rule(
+    "nso-or-admin",
+    "any NSO (its own country's data) or the admin",
+    ok={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+    forbidden=SIGNED_IN - {Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+)
 NSO_OWN_COUNTRY = rule(
-    "nso-own-country", "the NSO of the object's country (PL) or the admin; other NSOs 403",
-    ok={Actor.NSO, Actor.ADMIN}, forbidden=SIGNED_IN - {Actor.NSO, Actor.ADMIN})
+    "nso-own-country",
+    "the NSO of the object's country (PL) or the admin; other NSOs 403",
+    ok={Actor.NSO, Actor.ADMIN},
+    forbidden=SIGNED_IN - {Actor.NSO, Actor.ADMIN},
+)
 EVENT_ORGANISER = rule(
-    "event-organiser", "the event's organiser (the PL NSO) or the admin",
-    ok={Actor.NSO, Actor.ADMIN}, forbidden=SIGNED_IN - {Actor.NSO, Actor.ADMIN})
+    "event-organiser",
+    "the event's organiser (the PL NSO) or the admin",
+    ok={Actor.NSO, Actor.ADMIN},
+    forbidden=SIGNED_IN - {Actor.NSO, Actor.ADMIN},
+)
 OWN_ENROLMENT = rule(
-    "own-enrolment", "a teacher's own enrolment; others have none (404); pupils 403",
-    ok=TEACHER_ACCOUNTS, forbidden=PUPILS,
-    hidden={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN, Actor.PENDING_TEACHER})
+    "own-enrolment",
+    "a teacher's own enrolment; others have none (404); pupils 403",
+    ok=TEACHER_ACCOUNTS,
+    forbidden=PUPILS,
+    hidden={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN, Actor.PENDING_TEACHER},
+)
 NOT_VALIDATED = {Actor.PENDING_TEACHER}
 OWN_SCHOOL_TEACHER = rule(
-    "own-school-teacher", "a validated teacher of the pupil's / class's own school; a "
+    "own-school-teacher",
+    "a validated teacher of the pupil's / class's own school; a "
     "registration the NSO has not validated 403; anyone else 404",
-    ok={Actor.TEACHER}, forbidden=NOT_VALIDATED,
-    hidden=SIGNED_IN - {Actor.TEACHER} - NOT_VALIDATED)
+    ok={Actor.TEACHER},
+    forbidden=NOT_VALIDATED,
+    hidden=SIGNED_IN - {Actor.TEACHER} - NOT_VALIDATED,
+)
 PUPIL_RESET = rule(
-    "pupil-password-reset", "a validated own-school teacher, or a founder/teacher admin of an "
+    "pupil-password-reset",
+    "a validated own-school teacher, or a founder/teacher admin of an "
     "active project the pupil is in; not validated 403; anyone else 404",
-    ok={Actor.TEACHER, Actor.FOUNDER}, forbidden=NOT_VALIDATED,
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.FOUNDER} - NOT_VALIDATED)
+    ok={Actor.TEACHER, Actor.FOUNDER},
+    forbidden=NOT_VALIDATED,
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.FOUNDER} - NOT_VALIDATED,
+)
 PENDING_PROFILE = rule(
-    "pending-profile", "a registration the NSO has not validated: the teacher, the NSO of "
+    "pending-profile",
+    "a registration the NSO has not validated: the teacher, the NSO of "
     "their country and the admin see it; other NSOs and teachers 404; pupils 403",
-    ok={Actor.PENDING_TEACHER, Actor.NSO, Actor.ADMIN}, forbidden=PUPILS,
-    hidden=SIGNED_IN - PUPILS - {Actor.PENDING_TEACHER, Actor.NSO, Actor.ADMIN})
-INVITEE = rule("invitee", "only the invited teacher (the outside teacher); others 404",
-               ok={Actor.OUTSIDE_TEACHER}, hidden=SIGNED_IN - {Actor.OUTSIDE_TEACHER})
+    ok={Actor.PENDING_TEACHER, Actor.NSO, Actor.ADMIN},
+    forbidden=PUPILS,
+    hidden=SIGNED_IN - PUPILS - {Actor.PENDING_TEACHER, Actor.NSO, Actor.ADMIN},
+)
+INVITEE = rule(
+    "invitee",
+    "only the invited teacher (the outside teacher); others 404",
+    ok={Actor.OUTSIDE_TEACHER},
+    hidden=SIGNED_IN - {Actor.OUTSIDE_TEACHER},
+)
 APPLICATION_READ = rule(
-    "label-application-read", "the applicant (teacher), the NSO of its country, the admin; "
-    "other NSOs 403; anyone else 404",
-    ok={Actor.TEACHER, Actor.NSO, Actor.ADMIN}, forbidden={Actor.OTHER_NSO},
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN, Actor.OTHER_NSO})
+    "label-application-read",
+    "the applicant (teacher), the NSO of its country, the admin; other NSOs 403; anyone else 404",
+    ok={Actor.TEACHER, Actor.NSO, Actor.ADMIN},
+    forbidden={Actor.OTHER_NSO},
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN, Actor.OTHER_NSO},
+)
 APPLICATION_WITHDRAW = rule(
-    "label-withdraw", "only the applicant; those who may read it 403; anyone else 404",
-    ok={Actor.TEACHER}, forbidden={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN})
+    "label-withdraw",
+    "only the applicant; those who may read it 403; anyone else 404",
+    ok={Actor.TEACHER},
+    forbidden={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+)
 APPLICATION_REVIEW = rule(
-    "label-reviewer", "only the NSO of the applicant's country; readers 403; others 404",
-    ok={Actor.NSO}, forbidden={Actor.TEACHER, Actor.OTHER_NSO, Actor.ADMIN},
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN})
+    "label-reviewer",
+    "only the NSO of the applicant's country; readers 403; others 404",
+    ok={Actor.NSO},
+    forbidden={Actor.TEACHER, Actor.OTHER_NSO, Actor.ADMIN},
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+)
 
 # project-scoped rules (DESIGN §5): non-members always 404
-PROJECT_MEMBER = rule("project-member", "any member of the project, guests included",
-                      project_scoped=True, ok=MEMBERS, hidden=NON_MEMBERS)
-PROJECT_POST = rule("project-post", "members who post: teachers and pupils (guests 403)",
-                    project_scoped=True, ok=POSTERS, forbidden={Actor.GUEST},
-                    hidden=NON_MEMBERS)
-PROJECT_TEACHER = rule("project-teacher", "teacher roles of the project (pupils, guests 403)",
-                       project_scoped=True, ok={Actor.TEACHER, Actor.FOUNDER},
-                       forbidden={Actor.PUPIL, Actor.GUEST}, hidden=NON_MEMBERS)
+PROJECT_MEMBER = rule(
+    "project-member",
+    "any member of the project, guests included",
+    project_scoped=True,
+    ok=MEMBERS,
+    hidden=NON_MEMBERS,
+)
+PROJECT_POST = rule(
+    "project-post",
+    "members who post: teachers and pupils (guests 403)",
+    project_scoped=True,
+    ok=POSTERS,
+    forbidden={Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
+PROJECT_TEACHER = rule(
+    "project-teacher",
+    "teacher roles of the project (pupils, guests 403)",
+    project_scoped=True,
+    ok={Actor.TEACHER, Actor.FOUNDER},
+    forbidden={Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
 SESSION_PARTICIPANT = rule(
-    "session-participant", "a live session's teachers and its classes' pupils (guests 403)",
-    project_scoped=True, ok=POSTERS, forbidden={Actor.GUEST}, hidden=NON_MEMBERS)
+    "session-participant",
+    "a live session's teachers and its classes' pupils (guests 403)",
+    project_scoped=True,
+    ok=POSTERS,
+    forbidden={Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
 OWN_SCHOOL_CODE = rule(
-    "own-school-code", "a class's join code: teachers of the class's own school; other "
-    "members 403", project_scoped=True, ok={Actor.TEACHER},
-    forbidden={Actor.FOUNDER, Actor.PUPIL, Actor.GUEST}, hidden=NON_MEMBERS)
+    "own-school-code",
+    "a class's join code: teachers of the class's own school; other members 403",
+    project_scoped=True,
+    ok={Actor.TEACHER},
+    forbidden={Actor.FOUNDER, Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
 PROJECT_ADMIN_REFUSED = rule(
-    "project-admin-refused", "a member-management change a founder may make but a domain rule "
-    "forbids (422); other members 403", project_scoped=True, refused={Actor.FOUNDER},
-    forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST}, hidden=NON_MEMBERS)
-PROJECT_ADMIN = rule("project-admin", "founders and teacher admins (other members 403)",
-                     project_scoped=True, ok={Actor.FOUNDER},
-                     forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST}, hidden=NON_MEMBERS)
+    "project-admin-refused",
+    "a member-management change a founder may make but a domain rule "
+    "forbids (422); other members 403",
+    project_scoped=True,
+    refused={Actor.FOUNDER},
+    forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
+PROJECT_ADMIN = rule(
+    "project-admin",
+    "founders and teacher admins (other members 403)",
+    project_scoped=True,
+    ok={Actor.FOUNDER},
+    forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
 TEACHERS_SEE = rule(
-    "teachers-see", "only the project's teachers see it (staff room, held or unattached "
-    "items, deleted pages): pupils and guests 404", project_scoped=True,
-    ok={Actor.TEACHER, Actor.FOUNDER}, hidden=NON_MEMBERS | {Actor.PUPIL, Actor.GUEST})
+    "teachers-see",
+    "only the project's teachers see it (staff room, held or unattached "
+    "items, deleted pages): pupils and guests 404",
+    project_scoped=True,
+    ok={Actor.TEACHER, Actor.FOUNDER},
+    hidden=NON_MEMBERS | {Actor.PUPIL, Actor.GUEST},
+)
 OTHER_CLASS_READ = rule(
-    "other-class-read", "a class channel of another class: pupils 404, guests read",
-    project_scoped=True, ok={Actor.TEACHER, Actor.FOUNDER, Actor.GUEST},
-    hidden=NON_MEMBERS | {Actor.PUPIL})
+    "other-class-read",
+    "a class channel of another class: pupils 404, guests read",
+    project_scoped=True,
+    ok={Actor.TEACHER, Actor.FOUNDER, Actor.GUEST},
+    hidden=NON_MEMBERS | {Actor.PUPIL},
+)
 OTHER_CLASS_POST = rule(
-    "other-class-post", "posting in another class's channel: pupils 404, guests 403",
-    project_scoped=True, ok={Actor.TEACHER, Actor.FOUNDER}, forbidden={Actor.GUEST},
-    hidden=NON_MEMBERS | {Actor.PUPIL})
+    "other-class-post",
+    "posting in another class's channel: pupils 404, guests 403",
+    project_scoped=True,
+    ok={Actor.TEACHER, Actor.FOUNDER},
+    forbidden={Actor.GUEST},
+    hidden=NON_MEMBERS | {Actor.PUPIL},
+)
 OTHERS_ITEM = rule(
-    "others-item", "changing another member's message or post: every member 403",
-    project_scoped=True, forbidden=MEMBERS, hidden=NON_MEMBERS)
+    "others-item",
+    "changing another member's message or post: every member 403",
+    project_scoped=True,
+    forbidden=MEMBERS,
+    hidden=NON_MEMBERS,
+)
 ADD_OWN_PUPILS = rule(
-    "add-own-pupils", "a teacher adds their own school's pupils; a founder of another "
-    "school gets 404 for that pupil; pupils and guests 403", project_scoped=True,
-    ok={Actor.TEACHER}, hidden=NON_MEMBERS | {Actor.FOUNDER},
-    forbidden={Actor.PUPIL, Actor.GUEST})
-READ_ONLY = rule("read-only", "a write to an archived project or channel: members 403",
-                 project_scoped=True, forbidden=MEMBERS, hidden=NON_MEMBERS)
-GONE = rule("gone", "a deleted page: 404 for everyone signed in", project_scoped=True,
-            hidden=SIGNED_IN)
-PROJECT_SOCKET = rule("project-socket", "members connect; non-members 4404; anonymous 4401",
-                      project_scoped=True, accept=MEMBERS, close_4404=NON_MEMBERS,
-                      close_4401={Actor.ANONYMOUS})
-GONE_SOCKET = rule("gone-socket", "a deleted page's room: 4404 for everyone signed in",
-                   project_scoped=True, close_4404=SIGNED_IN, close_4401={Actor.ANONYMOUS})
+    "add-own-pupils",
+    "a teacher adds their own school's pupils; a founder of another "
+    "school gets 404 for that pupil; pupils and guests 403",
+    project_scoped=True,
+    ok={Actor.TEACHER},
+    hidden=NON_MEMBERS | {Actor.FOUNDER},
+    forbidden={Actor.PUPIL, Actor.GUEST},
+)
+READ_ONLY = rule(
+    "read-only",
+    "a write to an archived project or channel: members 403",
+    project_scoped=True,
+    forbidden=MEMBERS,
+    hidden=NON_MEMBERS,
+)
+GONE = rule(
+    "gone", "a deleted page: 404 for everyone signed in", project_scoped=True, hidden=SIGNED_IN
+)
+PROJECT_SOCKET = rule(
+    "project-socket",
+    "members connect; non-members 4404; anonymous 4401",
+    project_scoped=True,
+    accept=MEMBERS,
+    close_4404=NON_MEMBERS,
+    close_4401={Actor.ANONYMOUS},
+)
+GONE_SOCKET = rule(
+    "gone-socket",
+    "a deleted page's room: 4404 for everyone signed in",
+    project_scoped=True,
+    close_4404=SIGNED_IN,
+    close_4401={Actor.ANONYMOUS},
+)
 
 # -- requests --------------------------------------------------------------------------------
 
@@ -219,15 +333,23 @@ async def _nothing(scene: Scene, actor: Actor) -> Extra:
     return {}
 
 
-def req(template: str, make: Maker = _nothing, *, json: Any = None,
-        body: BodyFactory | None = None, params: dict[str, str] | None = None,
-        upload: bool = False) -> Builder:
+def req(
+    template: str,
+    make: Maker = _nothing,
+    *,
+    json: Any = None,
+    body: BodyFactory | None = None,
+    params: dict[str, str] | None = None,
+    upload: bool = False,
+) -> Builder:
     """A request to `template` filled from the scene's ids and what `make` returns."""
+
     async def build(scene: Scene, actor: Actor) -> Call:
         extra = await make(scene, actor)
         payload = body(scene, actor, extra) if body is not None else json
         files = {"file": ("photo.png", tiny_png(), "image/png")} if upload else None
         return Call(scene.format(template, extra), json=payload, params=params, files=files)
+
     return build
 
 
@@ -236,6 +358,7 @@ async def _own_session(scene: Scene, actor: Actor) -> Call:
 
 
 # fresh objects (each returns the ids its template needs)
+
 
 async def fresh_project(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_project": (await scene.fresh_project()).id}
@@ -327,8 +450,11 @@ async def archived_twin(scene: Scene, actor: Actor) -> Extra:
 
 async def staff_message(scene: Scene, actor: Actor) -> Extra:
     teacher = scene.people[Actor.TEACHER]
-    return {"fresh_message": (await scene.fresh_message(
-        teacher, "for teachers", scene.ids["staff_channel"]))["id"]}
+    return {
+        "fresh_message": (
+            await scene.fresh_message(teacher, "for teachers", scene.ids["staff_channel"])
+        )["id"]
+    }
 
 
 async def pending_guest(scene: Scene, actor: Actor) -> Extra:
@@ -410,6 +536,7 @@ async def application(scene: Scene, actor: Actor) -> Extra:
 
 # bodies that depend on the scene
 
+
 def _login(scene: Scene, actor: Actor, extra: Extra) -> Any:
     return {"username": scene.login.user.username, "password": PASSWORD}
 
@@ -422,9 +549,14 @@ def _same_password(scene: Scene, actor: Actor, extra: Extra) -> Any:
 
 def _registration(scene: Scene, actor: Actor, extra: Extra) -> Any:
     k = n()
-    return {"username": f"newteacher{k}", "password": PASSWORD, "display_name": f"New {k}",
-            "email": f"new{k}@school.example", "staff_role": "teacher",
-            "school_id": scene.ids["school"]}
+    return {
+        "username": f"newteacher{k}",
+        "password": PASSWORD,
+        "display_name": f"New {k}",
+        "email": f"new{k}@school.example",
+        "staff_role": "teacher",
+        "school_id": scene.ids["school"],
+    }
 
 
 def _class(scene: Scene, actor: Actor, extra: Extra) -> Any:
@@ -437,18 +569,33 @@ def _policy(scene: Scene, actor: Actor, extra: Extra) -> Any:
 
 def _event(scene: Scene, actor: Actor, extra: Extra) -> Any:
     now = utcnow()
-    return {"kind": "national_training", "title": "Safe internet", "language": "pl",
-            "format": "online", "link": "https://training.example/x", "capacity": 10,
-            **{name: (now + timedelta(days=days)).isoformat() for name, days in (
-                ("enrol_opens_at", 0), ("enrol_closes_at", 5), ("starts_at", 6),
-                ("ends_at", 7))}}
+    return {
+        "kind": "national_training",
+        "title": "Safe internet",
+        "language": "pl",
+        "format": "online",
+        "link": "https://training.example/x",
+        "capacity": 10,
+        **{
+            name: (now + timedelta(days=days)).isoformat()
+            for name, days in (
+                ("enrol_opens_at", 0),
+                ("enrol_closes_at", 5),
+                ("starts_at", 6),
+                ("ends_at", 7),
+            )
+        },
+    }
 
 
 def _live_session(scene: Scene, actor: Actor, extra: Extra) -> Any:
     now = utcnow()
-    return {"title": "Rivers, live", "starts_at": (now + timedelta(hours=1)).isoformat(),
-            "ends_at": (now + timedelta(hours=2)).isoformat(),
-            "class_ids": [scene.ids["school_class"]]}
+    return {
+        "title": "Rivers, live",
+        "starts_at": (now + timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=2)).isoformat(),
+        "class_ids": [scene.ids["school_class"]],
+    }
 
 
 def _join(scene: Scene, actor: Actor, extra: Extra) -> Any:
@@ -485,8 +632,9 @@ def _mute(scene: Scene, actor: Actor, extra: Extra) -> Any:
 
 async def prepare(scene: Scene) -> None:
     """Ids the table needs beyond the scene's own."""
-    scene.ids["pl_policy"] = policy_of(
-        await scene.services.registry.country("PL")).model_dump(mode="json")
+    scene.ids["pl_policy"] = policy_of(await scene.services.registry.country("PL")).model_dump(
+        mode="json"
+    )
 
 
 # -- the table -------------------------------------------------------------------------------
@@ -533,15 +681,16 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(PROJECT_MEMBER, req("/media/{media}/thumb"), "shown in a post"),
         c(TEACHERS_SEE, req("/media/{loose_media}/thumb"), "not in any post"),
     ),
-    **{(method, "/api/{rest:path}"): (c(NO_SUCH_PATH, req(A + "/no-such-thing")),)
-       for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")},
+    **{
+        (method, "/api/{rest:path}"): (c(NO_SUCH_PATH, req(A + "/no-such-thing")),)
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+    },
     # websockets
     ("WS", "/ws/docs/{room}"): (
         c(PROJECT_SOCKET, req("/ws/docs/{room}")),
         c(GONE_SOCKET, req("/ws/docs/{deleted_room}"), "deleted page"),
     ),
     ("WS", "/ws/projects/{project_id:id}"): (c(PROJECT_SOCKET, req("/ws/projects/{project}")),),
-
     # session
     ("POST", A + "/session"): (c(PUBLIC, req(A + "/session", body=_login)),),
     ("GET", A + "/session"): (c(SIGNED_IN_RULE, req(A + "/session")),),
@@ -549,25 +698,51 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("GET", A + "/me"): (c(SIGNED_IN_RULE, req(A + "/me")),),
     ("PATCH", A + "/me"): (c(SIGNED_IN_RULE, req(A + "/me", json={"locale": "en"})),),
     ("POST", A + "/me/password"): (
-        c(SIGNED_IN_RULE, req(A + "/me/password", body=_same_password)),),
-
+        c(SIGNED_IN_RULE, req(A + "/me/password", body=_same_password)),
+    ),
     # registry
     ("GET", A + "/countries"): (c(PUBLIC, req(A + "/countries")),),
     ("PUT", A + "/countries/{code}/policy"): (
-        c(ADMIN_ONLY, req(A + "/countries/PL/policy", body=_policy)),),
+        c(ADMIN_ONLY, req(A + "/countries/PL/policy", body=_policy)),
+    ),
     ("GET", A + "/schools"): (c(PUBLIC, req(A + "/schools", params={"country": "PL"})),),
-    ("POST", A + "/schools"): (c(NSO_OWN_COUNTRY, req(A + "/schools", json={
-        "name": "Szkoła Podstawowa nr 5", "country": "PL", "city": "Kraków",
-        "type": "primary", "ownership": "public"}), "a PL school"),),
+    ("POST", A + "/schools"): (
+        c(
+            NSO_OWN_COUNTRY,
+            req(
+                A + "/schools",
+                json={
+                    "name": "Szkoła Podstawowa nr 5",
+                    "country": "PL",
+                    "city": "Kraków",
+                    "type": "primary",
+                    "ownership": "public",
+                },
+            ),
+            "a PL school",
+        ),
+    ),
     ("GET", A + "/schools/{school_id:id}"): (c(PUBLIC, req(A + "/schools/{school}")),),
     ("POST", A + "/registrations"): (c(PUBLIC, req(A + "/registrations", body=_registration)),),
     ("GET", A + "/registrations"): (c(NSO_OR_ADMIN, req(A + "/registrations")),),
-    ("POST", A + "/registrations/{user_id:id}/validate"): (c(NSO_OWN_COUNTRY, req(
-        A + "/registrations/{fresh_teacher}/validate", pending_registration, json={}),
-        "a PL teacher"),),
-    ("POST", A + "/registrations/{user_id:id}/reject"): (c(NSO_OWN_COUNTRY, req(
-        A + "/registrations/{fresh_teacher}/reject", pending_registration,
-        json={"reason": "not a school of ours"}), "a PL teacher"),),
+    ("POST", A + "/registrations/{user_id:id}/validate"): (
+        c(
+            NSO_OWN_COUNTRY,
+            req(A + "/registrations/{fresh_teacher}/validate", pending_registration, json={}),
+            "a PL teacher",
+        ),
+    ),
+    ("POST", A + "/registrations/{user_id:id}/reject"): (
+        c(
+            NSO_OWN_COUNTRY,
+            req(
+                A + "/registrations/{fresh_teacher}/reject",
+                pending_registration,
+                json={"reason": "not a school of ours"},
+            ),
+            "a PL teacher",
+        ),
+    ),
     ("GET", A + "/teachers"): (c(NOT_PUPIL, req(A + "/teachers")),),
     ("GET", A + "/teachers/{user_id:id}"): (
         c(NOT_PUPIL, req(A + "/teachers/{teacher_id}"), "a validated teacher"),
@@ -576,146 +751,227 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("GET", A + "/classes"): (c(SIGNED_IN_RULE, req(A + "/classes")),),
     ("POST", A + "/classes"): (c(VALIDATED_TEACHER, req(A + "/classes", body=_class)),),
     ("GET", A + "/classes/{class_id:id}/pupils"): (
-        c(OWN_SCHOOL_TEACHER, req(A + "/classes/{school_class}/pupils")),),
-    ("POST", A + "/classes/{class_id:id}/pupils"): (c(OWN_SCHOOL_TEACHER, req(
-        A + "/classes/{school_class}/pupils", json={"names": ["Ada Nowak"]})),),
+        c(OWN_SCHOOL_TEACHER, req(A + "/classes/{school_class}/pupils")),
+    ),
+    ("POST", A + "/classes/{class_id:id}/pupils"): (
+        c(
+            OWN_SCHOOL_TEACHER,
+            req(A + "/classes/{school_class}/pupils", json={"names": ["Ada Nowak"]}),
+        ),
+    ),
     ("POST", A + "/pupils/{user_id:id}/password"): (
-        c(PUPIL_RESET, req(A + "/pupils/{fresh_pupil}/password", pupil_in_project)),),
-
+        c(PUPIL_RESET, req(A + "/pupils/{fresh_pupil}/password", pupil_in_project)),
+    ),
     # projects
-    ("POST", A + "/projects"): (c(VALIDATED_TEACHER, req(A + "/projects", json={
-        "title": "Our national project", "kind": "national"})),),
+    ("POST", A + "/projects"): (
+        c(
+            VALIDATED_TEACHER,
+            req(A + "/projects", json={"title": "Our national project", "kind": "national"}),
+        ),
+    ),
     ("GET", A + "/projects"): (c(SIGNED_IN_RULE, req(A + "/projects")),),
     ("GET", P): (
         c(PROJECT_MEMBER, req(A + "/projects/{project}")),
         c(PROJECT_MEMBER, req(A + "/projects/{archived_project}"), "archived project"),
     ),
-    ("PATCH", P): (c(PROJECT_ADMIN, req(A + "/projects/{project}",
-                                        json={"description": "Rivers of Europe"})),),
-    ("POST", P + "/state"): (c(PROJECT_ADMIN, req(
-        A + "/projects/{fresh_project}/state", fresh_project, json={"state": "archived"})),),
+    ("PATCH", P): (
+        c(PROJECT_ADMIN, req(A + "/projects/{project}", json={"description": "Rivers of Europe"})),
+    ),
+    ("POST", P + "/state"): (
+        c(
+            PROJECT_ADMIN,
+            req(A + "/projects/{fresh_project}/state", fresh_project, json={"state": "archived"}),
+        ),
+    ),
     ("GET", P + "/members"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/members")),),
     ("PATCH", P + "/members/{user_id:id}"): (
-        c(PROJECT_ADMIN, req(A + "/projects/{project}/members/{fresh_member}", teacher_member,
-                             json={"role": "teacher_admin"}), "a teacher -> teacher admin"),
-        c(PROJECT_ADMIN_REFUSED, req(A + "/projects/{project}/members/{fresh_member}",
-                                     pending_guest, json={"role": "teacher"}),
-          "an observer whose registration is not validated -> teacher"),
+        c(
+            PROJECT_ADMIN,
+            req(
+                A + "/projects/{project}/members/{fresh_member}",
+                teacher_member,
+                json={"role": "teacher_admin"},
+            ),
+            "a teacher -> teacher admin",
+        ),
+        c(
+            PROJECT_ADMIN_REFUSED,
+            req(
+                A + "/projects/{project}/members/{fresh_member}",
+                pending_guest,
+                json={"role": "teacher"},
+            ),
+            "an observer whose registration is not validated -> teacher",
+        ),
     ),
-    ("DELETE", P + "/members/{user_id:id}"): (c(PROJECT_ADMIN, req(
-        A + "/projects/{project}/members/{fresh_member}", teacher_member)),),
-    ("POST", P + "/pupils"): (c(ADD_OWN_PUPILS, req(
-        A + "/projects/{project}/pupils", pupil_outside_project, body=_add_pupil)),),
-    ("POST", P + "/invitations"): (c(PROJECT_ADMIN, req(
-        A + "/projects/{project}/invitations", invitee, body=_invite)),),
+    ("DELETE", P + "/members/{user_id:id}"): (
+        c(PROJECT_ADMIN, req(A + "/projects/{project}/members/{fresh_member}", teacher_member)),
+    ),
+    ("POST", P + "/pupils"): (
+        c(
+            ADD_OWN_PUPILS,
+            req(A + "/projects/{project}/pupils", pupil_outside_project, body=_add_pupil),
+        ),
+    ),
+    ("POST", P + "/invitations"): (
+        c(PROJECT_ADMIN, req(A + "/projects/{project}/invitations", invitee, body=_invite)),
+    ),
     ("GET", P + "/invitations"): (c(PROJECT_ADMIN, req(A + "/projects/{project}/invitations")),),
-    ("DELETE", P + "/invitations/{invitation_id:id}"): (c(PROJECT_ADMIN, req(
-        A + "/projects/{project}/invitations/{fresh_invitation}", pending_invitation)),),
+    ("DELETE", P + "/invitations/{invitation_id:id}"): (
+        c(
+            PROJECT_ADMIN,
+            req(A + "/projects/{project}/invitations/{fresh_invitation}", pending_invitation),
+        ),
+    ),
     ("GET", A + "/invitations"): (c(SIGNED_IN_RULE, req(A + "/invitations")),),
-    ("POST", A + "/invitations/{invitation_id:id}/accept"): (c(INVITEE, req(
-        A + "/invitations/{fresh_invitation}/accept", invitation_for_outsider)),),
-    ("POST", A + "/invitations/{invitation_id:id}/decline"): (c(INVITEE, req(
-        A + "/invitations/{fresh_invitation}/decline", invitation_for_outsider)),),
-
+    ("POST", A + "/invitations/{invitation_id:id}/accept"): (
+        c(INVITEE, req(A + "/invitations/{fresh_invitation}/accept", invitation_for_outsider)),
+    ),
+    ("POST", A + "/invitations/{invitation_id:id}/decline"): (
+        c(INVITEE, req(A + "/invitations/{fresh_invitation}/decline", invitation_for_outsider)),
+    ),
     # pages, channels and boards as records
     ("POST", P + "/pages"): (
         c(PROJECT_TEACHER, req(A + "/projects/{project}/pages", json={"title": "Our town"})),
-        c(READ_ONLY, req(A + "/projects/{archived_project}/pages", json={"title": "Late"}),
-          "archived project"),
+        c(
+            READ_ONLY,
+            req(A + "/projects/{archived_project}/pages", json={"title": "Late"}),
+            "archived project",
+        ),
     ),
     ("GET", P + "/pages"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/pages")),),
     ("GET", A + "/pages/{page_id:id}"): (
         c(PROJECT_MEMBER, req(A + "/pages/{page}")),
         c(GONE, req(A + "/pages/{deleted_page}"), "deleted page"),
     ),
-    ("PATCH", A + "/pages/{page_id:id}"): (c(PROJECT_TEACHER, req(
-        A + "/pages/{fresh_page}", fresh_page, json={"title": "Renamed"})),
+    ("PATCH", A + "/pages/{page_id:id}"): (
+        c(PROJECT_TEACHER, req(A + "/pages/{fresh_page}", fresh_page, json={"title": "Renamed"})),
         archived("/pages/{arch_page}", json={"title": "Late"}),
     ),
     ("DELETE", A + "/pages/{page_id:id}"): (
         c(PROJECT_TEACHER, req(A + "/pages/{fresh_page}", fresh_page)),
         archived("/pages/{arch_page}"),
     ),
-    ("POST", A + "/pages/{page_id:id}/restore"): (c(TEACHERS_SEE, req(
-        A + "/pages/{fresh_page}/restore", fresh_deleted_page), "deleted page"),),
+    ("POST", A + "/pages/{page_id:id}/restore"): (
+        c(TEACHERS_SEE, req(A + "/pages/{fresh_page}/restore", fresh_deleted_page), "deleted page"),
+    ),
     ("POST", A + "/pages/{page_id:id}/lock"): (
         c(PROJECT_TEACHER, req(A + "/pages/{fresh_page}/lock", fresh_page)),
         archived("/pages/{arch_page}/lock"),
     ),
     ("DELETE", A + "/pages/{page_id:id}/lock"): (
-        c(PROJECT_TEACHER, req(A + "/pages/{fresh_page}/lock", fresh_locked_page)),),
-    ("POST", P + "/channels"): (c(PROJECT_TEACHER, req(A + "/projects/{project}/channels",
-                                                       json={"name": "news"})),
+        c(PROJECT_TEACHER, req(A + "/pages/{fresh_page}/lock", fresh_locked_page)),
+    ),
+    ("POST", P + "/channels"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/channels", json={"name": "news"})),
         archived("/projects/{arch_project}/channels", json={"name": "late"}),
     ),
     ("GET", P + "/channels"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/channels")),),
-    ("POST", P + "/boards"): (c(PROJECT_TEACHER, req(A + "/projects/{project}/boards",
-                                                     json={"title": "Drawings"})),
+    ("POST", P + "/boards"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/boards", json={"title": "Drawings"})),
         archived("/projects/{arch_project}/boards", json={"title": "late"}),
     ),
     ("GET", P + "/boards"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/boards")),),
-
     # page content
     ("GET", A + "/pages/{page_id:id}/versions"): (
-        c(PROJECT_MEMBER, req(A + "/pages/{page}/versions")),),
+        c(PROJECT_MEMBER, req(A + "/pages/{page}/versions")),
+    ),
     ("POST", A + "/pages/{page_id:id}/versions"): (
         c(PROJECT_TEACHER, req(A + "/pages/{page}/versions", json={"name": "draft"})),
         archived("/pages/{arch_page}/versions", json={"name": "late"}),
     ),
     ("GET", A + "/pages/{page_id:id}/versions/{version_id:id}"): (
-        c(PROJECT_MEMBER, req(A + "/pages/{page}/versions/{version}")),),
-    ("POST", A + "/pages/{page_id:id}/versions/{version_id:id}/restore"): (c(PROJECT_TEACHER, req(
-        A + "/pages/{fresh_page}/versions/{fresh_version}/restore", fresh_page_version)),),
+        c(PROJECT_MEMBER, req(A + "/pages/{page}/versions/{version}")),
+    ),
+    ("POST", A + "/pages/{page_id:id}/versions/{version_id:id}/restore"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/pages/{fresh_page}/versions/{fresh_version}/restore", fresh_page_version),
+        ),
+    ),
     ("GET", A + "/pages/{page_id:id}/export"): (
-        c(PROJECT_MEMBER, req(A + "/pages/{page}/export", params={"format": "text"})),),
-
+        c(PROJECT_MEMBER, req(A + "/pages/{page}/export", params={"format": "text"})),
+    ),
     # training
     ("GET", A + "/training/events"): (c(NOT_PUPIL, req(A + "/training/events")),),
-    ("POST", A + "/training/events"): (c(NSO_OR_ADMIN, req(A + "/training/events",
-                                                           body=_event)),),
+    ("POST", A + "/training/events"): (c(NSO_OR_ADMIN, req(A + "/training/events", body=_event)),),
     ("GET", A + "/training/events/{event_id:id}"): (
-        c(NOT_PUPIL, req(A + "/training/events/{event}")),),
-    ("PATCH", A + "/training/events/{event_id:id}"): (c(EVENT_ORGANISER, req(
-        A + "/training/events/{fresh_event}", fresh_event, json={"description": "More"})),),
-    ("POST", A + "/training/events/{event_id:id}/enrolment"): (c(VALIDATED_TEACHER, req(
-        A + "/training/events/{fresh_event}/enrolment", fresh_event)),),
-    ("DELETE", A + "/training/events/{event_id:id}/enrolment"): (c(OWN_ENROLMENT, req(
-        A + "/training/events/{fresh_event}/enrolment", event_with_own_seat)),),
+        c(NOT_PUPIL, req(A + "/training/events/{event}")),
+    ),
+    ("PATCH", A + "/training/events/{event_id:id}"): (
+        c(
+            EVENT_ORGANISER,
+            req(A + "/training/events/{fresh_event}", fresh_event, json={"description": "More"}),
+        ),
+    ),
+    ("POST", A + "/training/events/{event_id:id}/enrolment"): (
+        c(VALIDATED_TEACHER, req(A + "/training/events/{fresh_event}/enrolment", fresh_event)),
+    ),
+    ("DELETE", A + "/training/events/{event_id:id}/enrolment"): (
+        c(OWN_ENROLMENT, req(A + "/training/events/{fresh_event}/enrolment", event_with_own_seat)),
+    ),
     ("GET", A + "/training/events/{event_id:id}/participants"): (
-        c(EVENT_ORGANISER, req(A + "/training/events/{event}/participants")),),
+        c(EVENT_ORGANISER, req(A + "/training/events/{event}/participants")),
+    ),
     ("PUT", A + "/training/events/{event_id:id}/participants/{teacher_id:id}"): (
-        c(EVENT_ORGANISER, req(A + "/training/events/{fresh_event}/participants/"
-                                   "{fresh_teacher}", attendee,
-                               json={"attended": True, "completed": False})),),
+        c(
+            EVENT_ORGANISER,
+            req(
+                A + "/training/events/{fresh_event}/participants/{fresh_teacher}",
+                attendee,
+                json={"attended": True, "completed": False},
+            ),
+        ),
+    ),
     ("GET", A + "/me/training"): (c(NOT_PUPIL, req(A + "/me/training")),),
     ("GET", A + "/me/training.ics"): (c(NOT_PUPIL, req(A + "/me/training.ics")),),
     ("GET", A + "/certificates/{code}"): (c(PUBLIC, req(A + "/certificates/{certificate}")),),
-    ("POST", A + "/certificates/{code}/revoke"): (c(EVENT_ORGANISER, req(
-        A + "/certificates/{fresh_certificate}/revoke", certificate,
-        json={"reason": "issued by mistake"})),),
-
+    ("POST", A + "/certificates/{code}/revoke"): (
+        c(
+            EVENT_ORGANISER,
+            req(
+                A + "/certificates/{fresh_certificate}/revoke",
+                certificate,
+                json={"reason": "issued by mistake"},
+            ),
+        ),
+    ),
     # labels
-    ("POST", A + "/labels/applications"): (c(PROJECT_TEACHER, req(
-        A + "/labels/applications", fresh_project, body=_application)),),
+    ("POST", A + "/labels/applications"): (
+        c(PROJECT_TEACHER, req(A + "/labels/applications", fresh_project, body=_application)),
+    ),
     ("GET", A + "/labels/applications"): (c(NOT_PUPIL, req(A + "/labels/applications")),),
     ("GET", A + "/labels/applications/{application_id:id}"): (
-        c(APPLICATION_READ, req(A + "/labels/applications/{application}")),),
-    ("DELETE", A + "/labels/applications/{application_id:id}"): (c(APPLICATION_WITHDRAW, req(
-        A + "/labels/applications/{fresh_application}", application)),),
-    ("POST", A + "/labels/applications/{application_id:id}/review"): (c(APPLICATION_REVIEW, req(
-        A + "/labels/applications/{fresh_application}/review", application,
-        json={"decision": "award", "scores": SCORES, "nominate": True})),),
+        c(APPLICATION_READ, req(A + "/labels/applications/{application}")),
+    ),
+    ("DELETE", A + "/labels/applications/{application_id:id}"): (
+        c(APPLICATION_WITHDRAW, req(A + "/labels/applications/{fresh_application}", application)),
+    ),
+    ("POST", A + "/labels/applications/{application_id:id}/review"): (
+        c(
+            APPLICATION_REVIEW,
+            req(
+                A + "/labels/applications/{fresh_application}/review",
+                application,
+                json={"decision": "award", "scores": SCORES, "nominate": True},
+            ),
+        ),
+    ),
     ("POST", A + "/labels/editions/{year:int}/run"): (
-        c(ADMIN_ONLY, req(A + "/labels/editions/{year}/run")),),
+        c(ADMIN_ONLY, req(A + "/labels/editions/{year}/run")),
+    ),
     ("GET", P + "/labels"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/labels")),),
     ("GET", A + "/teachers/{user_id:id}/labels"): (
         c(NOT_PUPIL, req(A + "/teachers/{teacher_id}/labels"), "a validated teacher"),
-        c(PENDING_PROFILE, req(A + "/teachers/{pending_teacher_id}/labels"),
-          "a pending registration"),
+        c(
+            PENDING_PROFILE,
+            req(A + "/teachers/{pending_teacher_id}/labels"),
+            "a pending registration",
+        ),
     ),
-    ("GET", A + "/labels/competitions"): (c(NSO_OR_ADMIN, req(
-        A + "/labels/competitions", params={"level": "national"})),),
-
+    ("GET", A + "/labels/competitions"): (
+        c(NSO_OR_ADMIN, req(A + "/labels/competitions", params={"level": "national"})),
+    ),
     # chat
     ("GET", A + "/channels/{channel_id:id}"): (
         c(PROJECT_MEMBER, req(A + "/channels/{channel}"), "project channel"),
@@ -723,63 +979,95 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(PROJECT_MEMBER, req(A + "/channels/{class_channel}"), "the pupil's class"),
         c(OTHER_CLASS_READ, req(A + "/channels/{other_class_channel}"), "another class"),
     ),
-    ("PATCH", A + "/channels/{channel_id:id}"): (c(PROJECT_TEACHER, req(
-        A + "/channels/{fresh_channel}", fresh_channel, json={"name": "renamed"})),
+    ("PATCH", A + "/channels/{channel_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/channels/{fresh_channel}", fresh_channel, json={"name": "renamed"}),
+        ),
         archived("/channels/{arch_channel}", json={"name": "late"}),
     ),
-    ("POST", A + "/channels/{channel_id:id}/archive"): (c(PROJECT_TEACHER, req(
-        A + "/channels/{fresh_channel}/archive", fresh_channel)),
+    ("POST", A + "/channels/{channel_id:id}/archive"): (
+        c(PROJECT_TEACHER, req(A + "/channels/{fresh_channel}/archive", fresh_channel)),
         archived("/channels/{arch_channel}/archive"),
     ),
-    ("DELETE", A + "/channels/{channel_id:id}/archive"): (c(PROJECT_TEACHER, req(
-        A + "/channels/{fresh_channel}/archive", fresh_archived_channel)),),
+    ("DELETE", A + "/channels/{channel_id:id}/archive"): (
+        c(PROJECT_TEACHER, req(A + "/channels/{fresh_channel}/archive", fresh_archived_channel)),
+    ),
     ("POST", A + "/channels/{channel_id:id}/messages"): (
         c(PROJECT_POST, req(A + "/channels/{channel}/messages", json=TEXT), "project channel"),
-        c(TEACHERS_SEE, req(A + "/channels/{staff_channel}/messages", json=TEXT),
-          "staff room"),
-        c(PROJECT_POST, req(A + "/channels/{class_channel}/messages", json=TEXT),
-          "the pupil's class"),
-        c(OTHER_CLASS_POST, req(A + "/channels/{other_class_channel}/messages", json=TEXT),
-          "another class"),
-        c(READ_ONLY, req(A + "/channels/{fresh_channel}/messages", fresh_archived_channel,
-                         json=TEXT), "archived channel"),
-        c(READ_ONLY, req(A + "/channels/{archived_channel}/messages", json=TEXT),
-          "archived project"),
+        c(TEACHERS_SEE, req(A + "/channels/{staff_channel}/messages", json=TEXT), "staff room"),
+        c(
+            PROJECT_POST,
+            req(A + "/channels/{class_channel}/messages", json=TEXT),
+            "the pupil's class",
+        ),
+        c(
+            OTHER_CLASS_POST,
+            req(A + "/channels/{other_class_channel}/messages", json=TEXT),
+            "another class",
+        ),
+        c(
+            READ_ONLY,
+            req(A + "/channels/{fresh_channel}/messages", fresh_archived_channel, json=TEXT),
+            "archived channel",
+        ),
+        c(
+            READ_ONLY,
+            req(A + "/channels/{archived_channel}/messages", json=TEXT),
+            "archived project",
+        ),
     ),
     ("GET", A + "/channels/{channel_id:id}/messages"): (
         c(PROJECT_MEMBER, req(A + "/channels/{channel}/messages"), "project channel"),
         c(TEACHERS_SEE, req(A + "/channels/{staff_channel}/messages"), "staff room"),
-        c(OTHER_CLASS_READ, req(A + "/channels/{other_class_channel}/messages"),
-          "another class"),
+        c(OTHER_CLASS_READ, req(A + "/channels/{other_class_channel}/messages"), "another class"),
     ),
     ("GET", A + "/messages/{message_id:id}"): (
         c(PROJECT_MEMBER, req(A + "/messages/{message}"), "published"),
         c(TEACHERS_SEE, req(A + "/messages/{staff_message}"), "in the staff room"),
-        c(OTHER_CLASS_READ, req(A + "/messages/{other_class_message}"),
-          "in another class's channel"),
+        c(
+            OTHER_CLASS_READ,
+            req(A + "/messages/{other_class_message}"),
+            "in another class's channel",
+        ),
         c(TEACHERS_SEE, req(A + "/messages/{held_message}"), "a classmate's held message"),
-        c(TEACHERS_SEE, req(A + "/messages/{fresh_message}", hidden_message),
-          "hidden by a teacher"),
+        c(
+            TEACHERS_SEE,
+            req(A + "/messages/{fresh_message}", hidden_message),
+            "hidden by a teacher",
+        ),
     ),
     ("GET", A + "/messages/{message_id:id}/replies"): (
         c(PROJECT_MEMBER, req(A + "/messages/{message}/replies")),
         c(TEACHERS_SEE, req(A + "/messages/{staff_message}/replies"), "in the staff room"),
     ),
     ("PATCH", A + "/messages/{message_id:id}"): (
-        c(PROJECT_POST, req(A + "/messages/{fresh_message}", own_message,
-                            json={"text": "edited"}), "own message"),
-        c(OTHERS_ITEM, req(A + "/messages/{fresh_message}", others_message,
-                           json={"text": "edited"}), "a classmate's message"),
+        c(
+            PROJECT_POST,
+            req(A + "/messages/{fresh_message}", own_message, json={"text": "edited"}),
+            "own message",
+        ),
+        c(
+            OTHERS_ITEM,
+            req(A + "/messages/{fresh_message}", others_message, json={"text": "edited"}),
+            "a classmate's message",
+        ),
         archived("/messages/{arch_message}", json={"text": "edited"}, own="message"),
     ),
     ("DELETE", A + "/messages/{message_id:id}"): (
         c(PROJECT_POST, req(A + "/messages/{fresh_message}", own_message), "own message"),
-        c(OTHERS_ITEM, req(A + "/messages/{fresh_message}", others_message),
-          "a classmate's message"),
+        c(
+            OTHERS_ITEM,
+            req(A + "/messages/{fresh_message}", others_message),
+            "a classmate's message",
+        ),
         archived("/messages/{arch_message}", own="message"),
     ),
-    ("POST", A + "/messages/{message_id:id}/reactions"): (c(PROJECT_POST, req(
-        A + "/messages/{fresh_message}/reactions", teachers_message, json={"emoji": "👍"})),
+    ("POST", A + "/messages/{message_id:id}/reactions"): (
+        c(
+            PROJECT_POST,
+            req(A + "/messages/{fresh_message}/reactions", teachers_message, json={"emoji": "👍"}),
+        ),
         archived("/messages/{arch_message}/reactions", json={"emoji": "👍"}),
     ),
     ("POST", A + "/channels/{channel_id:id}/read"): (
@@ -787,74 +1075,122 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(TEACHERS_SEE, req(A + "/channels/{staff_channel}/read", json={}), "staff room"),
     ),
     ("GET", P + "/unread"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/unread")),),
-
     # boards
     ("GET", A + "/boards/{board_id:id}"): (c(PROJECT_MEMBER, req(A + "/boards/{board}")),),
-    ("PATCH", A + "/boards/{board_id:id}"): (c(PROJECT_TEACHER, req(
-        A + "/boards/{fresh_board}", fresh_board, json={"description": "Our photos"})),
+    ("PATCH", A + "/boards/{board_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/boards/{fresh_board}", fresh_board, json={"description": "Our photos"}),
+        ),
         archived("/boards/{arch_board}", json={"description": "Late"}),
     ),
     ("POST", A + "/boards/{board_id:id}/archive"): (
-        c(PROJECT_TEACHER, req(A + "/boards/{fresh_board}/archive", fresh_board)),),
-    ("DELETE", A + "/boards/{board_id:id}/archive"): (c(PROJECT_TEACHER, req(
-        A + "/boards/{fresh_board}/archive", fresh_archived_board)),),
-    ("POST", A + "/boards/{board_id:id}/sections"): (c(PROJECT_TEACHER, req(
-        A + "/boards/{board}/sections", json={"title": "Rivers"})),
+        c(PROJECT_TEACHER, req(A + "/boards/{fresh_board}/archive", fresh_board)),
+    ),
+    ("DELETE", A + "/boards/{board_id:id}/archive"): (
+        c(PROJECT_TEACHER, req(A + "/boards/{fresh_board}/archive", fresh_archived_board)),
+    ),
+    ("POST", A + "/boards/{board_id:id}/sections"): (
+        c(PROJECT_TEACHER, req(A + "/boards/{board}/sections", json={"title": "Rivers"})),
         archived("/boards/{arch_board}/sections", json={"title": "Late"}),
     ),
-    ("PATCH", A + "/sections/{section_id:id}"): (c(PROJECT_TEACHER, req(
-        A + "/sections/{fresh_section}", fresh_section, json={"title": "Lakes"})),),
-    ("POST", A + "/sections/{section_id:id}/move"): (c(PROJECT_TEACHER, req(
-        A + "/sections/{fresh_section}/move", fresh_section, json={"after_id": None})),),
+    ("PATCH", A + "/sections/{section_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/sections/{fresh_section}", fresh_section, json={"title": "Lakes"}),
+        ),
+    ),
+    ("POST", A + "/sections/{section_id:id}/move"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/sections/{fresh_section}/move", fresh_section, json={"after_id": None}),
+        ),
+    ),
     ("DELETE", A + "/sections/{section_id:id}"): (
-        c(PROJECT_TEACHER, req(A + "/sections/{fresh_section}", fresh_section)),),
+        c(PROJECT_TEACHER, req(A + "/sections/{fresh_section}", fresh_section)),
+    ),
     ("POST", A + "/boards/{board_id:id}/posts"): (
-        c(PROJECT_POST, req(A + "/boards/{board}/posts", json={"kind": "text",
-                                                               "title": "Our river"})),
-        c(READ_ONLY, req(A + "/boards/{fresh_board}/posts", fresh_archived_board,
-                         json={"kind": "text", "title": "Late"}), "archived board"),
+        c(
+            PROJECT_POST,
+            req(A + "/boards/{board}/posts", json={"kind": "text", "title": "Our river"}),
+        ),
+        c(
+            READ_ONLY,
+            req(
+                A + "/boards/{fresh_board}/posts",
+                fresh_archived_board,
+                json={"kind": "text", "title": "Late"},
+            ),
+            "archived board",
+        ),
         archived("/boards/{arch_board}/posts", json={"kind": "text", "title": "Late"}),
     ),
     ("GET", A + "/posts/{post_id:id}"): (c(PROJECT_MEMBER, req(A + "/posts/{post}")),),
     ("PATCH", A + "/posts/{post_id:id}"): (
-        c(PROJECT_POST, req(A + "/posts/{fresh_post}", own_post, json={"title": "Edited"}),
-          "own post"),
-        c(OTHERS_ITEM, req(A + "/posts/{fresh_post}", others_post, json={"title": "Edited"}),
-          "a classmate's post"),
+        c(
+            PROJECT_POST,
+            req(A + "/posts/{fresh_post}", own_post, json={"title": "Edited"}),
+            "own post",
+        ),
+        c(
+            OTHERS_ITEM,
+            req(A + "/posts/{fresh_post}", others_post, json={"title": "Edited"}),
+            "a classmate's post",
+        ),
         archived("/posts/{arch_post}", json={"title": "Edited"}, own="post"),
     ),
     ("DELETE", A + "/posts/{post_id:id}"): (
         c(PROJECT_POST, req(A + "/posts/{fresh_post}", own_post), "own post"),
-        c(PROJECT_TEACHER, req(A + "/posts/{fresh_post}", others_post),
-          "a classmate's post (teachers curate)"),
+        c(
+            PROJECT_TEACHER,
+            req(A + "/posts/{fresh_post}", others_post),
+            "a classmate's post (teachers curate)",
+        ),
         archived("/posts/{arch_post}", own="post"),
     ),
     ("POST", A + "/posts/{post_id:id}/move"): (
-        c(PROJECT_POST, req(A + "/posts/{fresh_post}/move", own_post,
-                            json={"section_id": None, "after_id": None}), "own post"),
-        c(PROJECT_TEACHER, req(A + "/posts/{fresh_post}/move", others_post,
-                               json={"section_id": None, "after_id": None}),
-          "a classmate's post (teachers curate)"),
-        archived("/posts/{arch_post}/move", json={"section_id": None, "after_id": None},
-                 own="post"),
+        c(
+            PROJECT_POST,
+            req(
+                A + "/posts/{fresh_post}/move",
+                own_post,
+                json={"section_id": None, "after_id": None},
+            ),
+            "own post",
+        ),
+        c(
+            PROJECT_TEACHER,
+            req(
+                A + "/posts/{fresh_post}/move",
+                others_post,
+                json={"section_id": None, "after_id": None},
+            ),
+            "a classmate's post (teachers curate)",
+        ),
+        archived(
+            "/posts/{arch_post}/move", json={"section_id": None, "after_id": None}, own="post"
+        ),
     ),
-    ("POST", A + "/posts/{post_id:id}/reactions"): (c(PROJECT_POST, req(
-        A + "/posts/{fresh_post}/reactions", own_post, json={"emoji": "⭐"})),
+    ("POST", A + "/posts/{post_id:id}/reactions"): (
+        c(PROJECT_POST, req(A + "/posts/{fresh_post}/reactions", own_post, json={"emoji": "⭐"})),
         archived("/posts/{arch_post}/reactions", json={"emoji": "⭐"}),
     ),
     ("GET", A + "/posts/{post_id:id}/comments"): (
-        c(PROJECT_MEMBER, req(A + "/posts/{post}/comments")),),
+        c(PROJECT_MEMBER, req(A + "/posts/{post}/comments")),
+    ),
     ("POST", A + "/posts/{post_id:id}/comments"): (
         c(PROJECT_POST, req(A + "/posts/{post}/comments", json={"text": "Lovely"})),
         archived("/posts/{arch_post}/comments", json={"text": "Late"}),
     ),
     ("DELETE", A + "/comments/{comment_id:id}"): (
         c(PROJECT_POST, req(A + "/comments/{fresh_comment}", own_comment), "own comment"),
-        c(PROJECT_TEACHER, req(A + "/comments/{fresh_comment}", others_comment),
-          "a classmate's comment (teachers curate)"),
+        c(
+            PROJECT_TEACHER,
+            req(A + "/comments/{fresh_comment}", others_comment),
+            "a classmate's comment (teachers curate)",
+        ),
         archived("/comments/{arch_comment}", own="comment"),
     ),
-
     # media
     ("POST", A + "/boards/{board_id:id}/media"): (
         c(PROJECT_POST, req(A + "/boards/{board}/media", upload=True)),
@@ -865,94 +1201,182 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(PROJECT_MEMBER, req(A + "/media/{media}"), "shown in a post"),
         c(TEACHERS_SEE, req(A + "/media/{loose_media}"), "not in any post"),
     ),
-
     # moderation
     ("GET", P + "/moderation/policy"): (
-        c(PROJECT_TEACHER, req(A + "/projects/{project}/moderation/policy")),),
-    ("PUT", P + "/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/projects/{fresh_project}/moderation/policy", fresh_project, json={})),),
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/moderation/policy")),
+    ),
+    ("PUT", P + "/moderation/policy"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/projects/{fresh_project}/moderation/policy", fresh_project, json={}),
+        ),
+    ),
     ("GET", P + "/classes"): (c(PROJECT_TEACHER, req(A + "/projects/{project}/classes")),),
-    ("GET", A + "/channels/{channel_id:id}/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/channels/{channel}/moderation/policy")),),
-    ("GET", A + "/boards/{board_id:id}/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/boards/{board}/moderation/policy")),),
-    ("PUT", A + "/channels/{channel_id:id}/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/channels/{fresh_channel}/moderation/policy", fresh_channel,
-        json={"mode": "auto"})),),
-    ("DELETE", A + "/channels/{channel_id:id}/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/channels/{fresh_channel}/moderation/policy", fresh_channel)),),
-    ("PUT", A + "/boards/{board_id:id}/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/boards/{fresh_board}/moderation/policy", fresh_board, json={"mode": "auto"})),),
-    ("DELETE", A + "/boards/{board_id:id}/moderation/policy"): (c(PROJECT_TEACHER, req(
-        A + "/boards/{fresh_board}/moderation/policy", fresh_board)),),
+    ("GET", A + "/channels/{channel_id:id}/moderation/policy"): (
+        c(PROJECT_TEACHER, req(A + "/channels/{channel}/moderation/policy")),
+    ),
+    ("GET", A + "/boards/{board_id:id}/moderation/policy"): (
+        c(PROJECT_TEACHER, req(A + "/boards/{board}/moderation/policy")),
+    ),
+    ("PUT", A + "/channels/{channel_id:id}/moderation/policy"): (
+        c(
+            PROJECT_TEACHER,
+            req(
+                A + "/channels/{fresh_channel}/moderation/policy",
+                fresh_channel,
+                json={"mode": "auto"},
+            ),
+        ),
+    ),
+    ("DELETE", A + "/channels/{channel_id:id}/moderation/policy"): (
+        c(PROJECT_TEACHER, req(A + "/channels/{fresh_channel}/moderation/policy", fresh_channel)),
+    ),
+    ("PUT", A + "/boards/{board_id:id}/moderation/policy"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/boards/{fresh_board}/moderation/policy", fresh_board, json={"mode": "auto"}),
+        ),
+    ),
+    ("DELETE", A + "/boards/{board_id:id}/moderation/policy"): (
+        c(PROJECT_TEACHER, req(A + "/boards/{fresh_board}/moderation/policy", fresh_board)),
+    ),
     ("GET", P + "/moderation/queue"): (
-        c(PROJECT_TEACHER, req(A + "/projects/{project}/moderation/queue")),),
-    **{("POST", P + "/moderation/queue/{queue_id:id}/" + decision): (c(PROJECT_TEACHER, req(
-        A + "/projects/{project}/moderation/queue/{fresh_entry}/" + decision, held_entry,
-        json=DECISION)),) for decision in ("approve", "reject", "hide", "dismiss")},
-    ("POST", P + "/moderation/items/{kind}/{item_id:id}/hide"): (c(PROJECT_TEACHER, req(
-        A + "/projects/{project}/moderation/items/message/{fresh_message}/hide",
-        classmates_message, json=DECISION)),),
-    ("POST", P + "/moderation/items/{kind}/{item_id:id}/restore"): (c(PROJECT_TEACHER, req(
-        A + "/projects/{project}/moderation/items/message/{fresh_message}/restore",
-        hidden_message, json=DECISION)),),
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/moderation/queue")),
+    ),
+    **{
+        ("POST", P + "/moderation/queue/{queue_id:id}/" + decision): (
+            c(
+                PROJECT_TEACHER,
+                req(
+                    A + "/projects/{project}/moderation/queue/{fresh_entry}/" + decision,
+                    held_entry,
+                    json=DECISION,
+                ),
+            ),
+        )
+        for decision in ("approve", "reject", "hide", "dismiss")
+    },
+    ("POST", P + "/moderation/items/{kind}/{item_id:id}/hide"): (
+        c(
+            PROJECT_TEACHER,
+            req(
+                A + "/projects/{project}/moderation/items/message/{fresh_message}/hide",
+                classmates_message,
+                json=DECISION,
+            ),
+        ),
+    ),
+    ("POST", P + "/moderation/items/{kind}/{item_id:id}/restore"): (
+        c(
+            PROJECT_TEACHER,
+            req(
+                A + "/projects/{project}/moderation/items/message/{fresh_message}/restore",
+                hidden_message,
+                json=DECISION,
+            ),
+        ),
+    ),
     ("POST", P + "/reports"): (
-        c(PROJECT_MEMBER, req(A + "/projects/{project}/reports", classmates_message,
-                              body=_report), "a classmate's message"),
-        c(TEACHERS_SEE, req(A + "/projects/{project}/reports", staff_message, body=_report),
-          "a staff-room message"),
+        c(
+            PROJECT_MEMBER,
+            req(A + "/projects/{project}/reports", classmates_message, body=_report),
+            "a classmate's message",
+        ),
+        c(
+            TEACHERS_SEE,
+            req(A + "/projects/{project}/reports", staff_message, body=_report),
+            "a staff-room message",
+        ),
     ),
     ("GET", P + "/mutes"): (c(PROJECT_TEACHER, req(A + "/projects/{project}/mutes")),),
-    ("POST", P + "/mutes"): (c(PROJECT_TEACHER, req(
-        A + "/projects/{project}/mutes", pupil_in_project, body=_mute)),),
-    ("DELETE", P + "/mutes/{user_id:id}"): (c(PROJECT_TEACHER, req(
-        A + "/projects/{project}/mutes/{fresh_pupil}", muted_pupil)),),
-    ("GET", P + "/members/{user_id:id}/activity"): (c(PROJECT_TEACHER, req(
-        A + "/projects/{project}/members/{pupil_id}/activity")),),
+    ("POST", P + "/mutes"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/mutes", pupil_in_project, body=_mute)),
+    ),
+    ("DELETE", P + "/mutes/{user_id:id}"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/mutes/{fresh_pupil}", muted_pupil)),
+    ),
+    ("GET", P + "/members/{user_id:id}/activity"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/members/{pupil_id}/activity")),
+    ),
     ("GET", P + "/audit"): (c(PROJECT_ADMIN, req(A + "/projects/{project}/audit")),),
     ("GET", P + "/audit.csv"): (c(PROJECT_ADMIN, req(A + "/projects/{project}/audit.csv")),),
-
     # live sessions
     ("POST", P + "/live-sessions"): (
         c(PROJECT_TEACHER, req(A + "/projects/{project}/live-sessions", body=_live_session)),
-        c(READ_ONLY, req(A + "/projects/{archived_project}/live-sessions",
-                         body=_live_session), "archived project"),
+        c(
+            READ_ONLY,
+            req(A + "/projects/{archived_project}/live-sessions", body=_live_session),
+            "archived project",
+        ),
     ),
     ("GET", P + "/live-sessions"): (
-        c(PROJECT_MEMBER, req(A + "/projects/{project}/live-sessions")),),
+        c(PROJECT_MEMBER, req(A + "/projects/{project}/live-sessions")),
+    ),
     ("GET", L): (c(PROJECT_MEMBER, req(A + "/live-sessions/{live_session}")),),
-    ("PATCH", L): (c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}",
-                                          scheduled_session, json={"title": "Renamed"})),),
+    ("PATCH", L): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/live-sessions/{fresh_session}", scheduled_session, json={"title": "Renamed"}),
+        ),
+    ),
     ("POST", L + "/open"): (
-        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/open", scheduled_session)),),
-    ("POST", L + "/extend"): (c(PROJECT_TEACHER, req(
-        A + "/live-sessions/{fresh_session}/extend", scheduled_session, json={"minutes": 15})),),
+        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/open", scheduled_session)),
+    ),
+    ("POST", L + "/extend"): (
+        c(
+            PROJECT_TEACHER,
+            req(
+                A + "/live-sessions/{fresh_session}/extend", scheduled_session, json={"minutes": 15}
+            ),
+        ),
+    ),
     ("POST", L + "/end"): (
-        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/end", live_session)),),
-    ("PUT", L + "/read-only"): (c(PROJECT_TEACHER, req(
-        A + "/live-sessions/{fresh_session}/read-only", live_session)),),
-    ("DELETE", L + "/read-only"): (c(PROJECT_TEACHER, req(
-        A + "/live-sessions/{fresh_session}/read-only", paused_session)),),
+        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/end", live_session)),
+    ),
+    ("PUT", L + "/read-only"): (
+        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/read-only", live_session)),
+    ),
+    ("DELETE", L + "/read-only"): (
+        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/read-only", paused_session)),
+    ),
     ("GET", L + "/codes"): (c(PROJECT_TEACHER, req(A + "/live-sessions/{live_session}/codes")),),
-    ("POST", L + "/codes/{class_id:id}/regenerate"): (c(OWN_SCHOOL_CODE, req(
-        A + "/live-sessions/{fresh_session}/codes/{school_class}/regenerate",
-        scheduled_session), "the pupil's class"),),
-    ("POST", L + "/join"): (c(SESSION_PARTICIPANT, req(
-        A + "/live-sessions/{fresh_session}/join", live_session_with_code, body=_join)),),
+    ("POST", L + "/codes/{class_id:id}/regenerate"): (
+        c(
+            OWN_SCHOOL_CODE,
+            req(
+                A + "/live-sessions/{fresh_session}/codes/{school_class}/regenerate",
+                scheduled_session,
+            ),
+            "the pupil's class",
+        ),
+    ),
+    ("POST", L + "/join"): (
+        c(
+            SESSION_PARTICIPANT,
+            req(A + "/live-sessions/{fresh_session}/join", live_session_with_code, body=_join),
+        ),
+    ),
     ("GET", L + "/roster"): (
-        c(SESSION_PARTICIPANT, req(A + "/live-sessions/{live_session}/roster")),),
+        c(SESSION_PARTICIPANT, req(A + "/live-sessions/{live_session}/roster")),
+    ),
     ("GET", L + "/attendance"): (
-        c(PROJECT_TEACHER, req(A + "/live-sessions/{live_session}/attendance")),),
+        c(PROJECT_TEACHER, req(A + "/live-sessions/{live_session}/attendance")),
+    ),
     ("GET", L + "/log"): (c(PROJECT_TEACHER, req(A + "/live-sessions/{live_session}/log")),),
-
     ("GET", A + "/pupils/{user_id:id}/export"): (
-        c(OWN_SCHOOL_TEACHER, req(A + "/pupils/{pupil_id}/export")),),
-    ("DELETE", A + "/pupils/{user_id:id}"): (c(OWN_SCHOOL_TEACHER, req(
-        A + "/pupils/{fresh_pupil}", pupil_in_project, params={"content": "anonymise"})),),
+        c(OWN_SCHOOL_TEACHER, req(A + "/pupils/{pupil_id}/export")),
+    ),
+    ("DELETE", A + "/pupils/{user_id:id}"): (
+        c(
+            OWN_SCHOOL_TEACHER,
+            req(A + "/pupils/{fresh_pupil}", pupil_in_project, params={"content": "anonymise"}),
+        ),
+    ),
 }
 
-ALL_RULES: tuple[Rule, ...] = tuple({case.rule.name: case.rule for cases in TABLE.values()
-                                     for case in cases}.values())
+ALL_RULES: tuple[Rule, ...] = tuple(
+    {case.rule.name: case.rule for cases in TABLE.values() for case in cases}.values()
+)
 
 
 def route_keys(routes: Iterable[Any]) -> list[RouteKey]:

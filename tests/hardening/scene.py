@@ -51,9 +51,16 @@ from twinspace.workspace.access import Access
 from twinspace.workspace.live_session_rules import NewLiveSession
 
 _counter = itertools.count(1)
-STATEMENTS = {name: "We did this together." for name in (
-    "pedagogical_innovation", "curriculum_integration", "communication", "collaboration",
-    "use_of_technology")}
+STATEMENTS = {
+    name: "We did this together."
+    for name in (
+        "pedagogical_innovation",
+        "curriculum_integration",
+        "communication",
+        "collaboration",
+        "use_of_technology",
+    )
+}
 SCORES = dict.fromkeys(STATEMENTS, 8)
 
 
@@ -72,8 +79,16 @@ class Actor(StrEnum):
 
 
 MEMBERS = frozenset({Actor.PUPIL, Actor.TEACHER, Actor.FOUNDER, Actor.GUEST})
-NON_MEMBERS = frozenset({Actor.OTHER_PUPIL, Actor.OUTSIDE_TEACHER, Actor.NSO, Actor.OTHER_NSO,
-                         Actor.ADMIN, Actor.PENDING_TEACHER})
+NON_MEMBERS = frozenset(
+    {
+        Actor.OTHER_PUPIL,
+        Actor.OUTSIDE_TEACHER,
+        Actor.NSO,
+        Actor.OTHER_NSO,
+        Actor.ADMIN,
+        Actor.PENDING_TEACHER,
+    }
+)
 POSTERS = frozenset({Actor.PUPIL, Actor.TEACHER, Actor.FOUNDER})  # members who may post
 # validated teacher accounts (the pending teacher is a teacher account too, not validated)
 TEACHER_ACCOUNTS = frozenset({Actor.TEACHER, Actor.FOUNDER, Actor.OUTSIDE_TEACHER, Actor.GUEST})
@@ -95,11 +110,11 @@ class Scene:
     world: World
     http: httpx.AsyncClient
     people: dict[Actor, Person]
-    classmate: Person          # a second pupil of A (author of items others act on)
-    login: Person              # signs in with a password (POST /session)
+    classmate: Person  # a second pupil of A (author of items others act on)
+    login: Person  # signs in with a password (POST /session)
     school_class: ClassRecord  # the pupil's class (A1)
-    other_class: ClassRecord   # another class of the same school (A2)
-    project: ProjectRecord     # A
+    other_class: ClassRecord  # another class of the same school (A2)
+    project: ProjectRecord  # A
     other_project: ProjectRecord  # B
     ids: dict[str, Any] = field(default_factory=dict)
 
@@ -124,8 +139,7 @@ class Scene:
     # -- helpers over the services ---------------------------------------------------------
 
     async def access(self, person: Person, project_id: int | None = None) -> Access:
-        return await self.services.access.project(person.user,
-                                                  project_id or self.project.id)
+        return await self.services.access.project(person.user, project_id or self.project.id)
 
     async def _channel(self, channel_id: int) -> ChannelRecord:
         channel = await self.services.storage.channels.get(channel_id)
@@ -148,14 +162,18 @@ class Scene:
         founder = self.people[Actor.FOUNDER]
         partner = self.ids["cofounder"]
         project: ProjectRecord = await self.world.project(founder, partner)
-        for actor, role in ((Actor.TEACHER, Role.TEACHER), (Actor.PUPIL, Role.PUPIL),
-                            (Actor.GUEST, Role.GUEST)):
+        for actor, role in (
+            (Actor.TEACHER, Role.TEACHER),
+            (Actor.PUPIL, Role.PUPIL),
+            (Actor.GUEST, Role.GUEST),
+        ):
             await self.world.join(project, self.people[actor], role)
         await self.world.join(project, self.classmate, Role.PUPIL)
         return project
 
-    async def fresh_page(self, *, locked: bool = False, deleted: bool = False,
-                         project_id: int | None = None) -> PageRecord:
+    async def fresh_page(
+        self, *, locked: bool = False, deleted: bool = False, project_id: int | None = None
+    ) -> PageRecord:
         access = await self.access(self.people[Actor.TEACHER], project_id)
         page: PageRecord = await self.services.pages.create(access, f"Page {n()}")
         if locked:
@@ -169,10 +187,12 @@ class Scene:
         version = await self.services.documents.create_version(access, page, f"v{n()}")
         return int(version.id)
 
-    async def fresh_channel(self, *, archived: bool = False,
-                            project: ProjectRecord | None = None) -> ChannelRecord:
-        channel: ChannelRecord = await self.world.channel(project or self.project,
-                                                          self.people[Actor.TEACHER])
+    async def fresh_channel(
+        self, *, archived: bool = False, project: ProjectRecord | None = None
+    ) -> ChannelRecord:
+        channel: ChannelRecord = await self.world.channel(
+            project or self.project, self.people[Actor.TEACHER]
+        )
         if archived:
             access = await self.access(self.people[Actor.TEACHER], channel.project_id)
             channel = await self.services.chat.archive_channel(access, channel, True)
@@ -185,8 +205,9 @@ class Scene:
             await self.services.boards.archive(access, board, True)
         return board
 
-    async def fresh_message(self, author: Person, text: str = "Hello partners!",
-                            channel_id: int | None = None) -> dict[str, Any]:
+    async def fresh_message(
+        self, author: Person, text: str = "Hello partners!", channel_id: int | None = None
+    ) -> dict[str, Any]:
         channel = await self._channel(channel_id or self.ids["channel"])
         access = await self.access(author, channel.project_id)
         view = await self.services.chat.post(access, channel, NewMessage(text=text))
@@ -194,11 +215,13 @@ class Scene:
 
     async def fresh_held_entry(self, channel_id: int | None = None) -> int:
         """An open queue entry: a classmate's message held by the filters."""
-        held = await self.fresh_message(self.classmate, "write to me at zosia@example.com",
-                                        channel_id)
+        held = await self.fresh_message(
+            self.classmate, "write to me at zosia@example.com", channel_id
+        )
         assert held["status"] is ItemStatus.HELD, held
-        entries = await self.services.storage.queue.open_for_item(ItemKind.MESSAGE.value,
-                                                                  held["id"])
+        entries = await self.services.storage.queue.open_for_item(
+            ItemKind.MESSAGE.value, held["id"]
+        )
         assert entries, "the held message has no queue entry"
         return int(entries[0].id)
 
@@ -206,22 +229,25 @@ class Scene:
         message = await self.fresh_message(self.classmate)
         access = await self.access(self.people[Actor.TEACHER])
         await self.services.moderation.desk.set_item_status(
-            access, ItemKind.MESSAGE, message["id"], ItemStatus.HIDDEN, "test", "hide")
+            access, ItemKind.MESSAGE, message["id"], ItemStatus.HIDDEN, "test", "hide"
+        )
         return int(message["id"])
 
     async def fresh_post(self, author: Person, board_id: int | None = None) -> int:
         board = await self._board(board_id or self.ids["board"])
         access = await self.access(author, board.project_id)
         view = await self.services.boards.create_post(
-            access, board, NewPost(kind="text", title=f"Post {n()}", body="Our river"))
+            access, board, NewPost(kind="text", title=f"Post {n()}", body="Our river")
+        )
         return int(view.id)
 
     async def fresh_comment(self, author: Person, post_id: int | None = None) -> int:
         post = await self.services.boards.record(post_id or self.ids["post"])
         board = await self._board(post.board_id)
         access = await self.access(author, board.project_id)
-        view = await self.services.boards.comments.add(access, board, post,
-                                                       NewComment(text="Lovely!"))
+        view = await self.services.boards.comments.add(
+            access, board, post, NewComment(text="Lovely!")
+        )
         return int(view.id)
 
     async def fresh_section(self) -> int:
@@ -240,8 +266,9 @@ class Scene:
     async def fresh_muted_pupil(self) -> Person:
         pupil = await self.fresh_pupil(in_project=True)
         access = await self.access(self.people[Actor.TEACHER])
-        await self.services.moderation.desk.mute(access, pupil.id,
-                                                 utcnow() + timedelta(minutes=30), "test")
+        await self.services.moderation.desk.mute(
+            access, pupil.id, utcnow() + timedelta(minutes=30), "test"
+        )
         return pupil
 
     async def fresh_teacher_member(self) -> Person:
@@ -251,25 +278,36 @@ class Scene:
 
     async def fresh_invitation(self, invitee: Person, project: ProjectRecord) -> int:
         access = await self.access(self.people[Actor.FOUNDER], project.id)
-        invitation = await self.services.projects.invite(access, invitee.id, Role.TEACHER,
-                                                         "join us")
+        invitation = await self.services.projects.invite(
+            access, invitee.id, Role.TEACHER, "join us"
+        )
         return int(invitation.id)
 
     async def fresh_registration(self) -> int:
         """A teacher of the pupil's school who registered; not validated yet."""
         k = n()
-        user, _teacher = await self.services.registry.register_teacher(TeacherRegistration(
-            username=f"pending{k}", password=PASSWORD, display_name=f"Pending {k}",
-            email=f"pending{k}@school.example", staff_role=StaffRole.TEACHER,
-            school_id=self.ids["school"]))
+        user, _teacher = await self.services.registry.register_teacher(
+            TeacherRegistration(
+                username=f"pending{k}",
+                password=PASSWORD,
+                display_name=f"Pending {k}",
+                email=f"pending{k}@school.example",
+                staff_role=StaffRole.TEACHER,
+                school_id=self.ids["school"],
+            )
+        )
         return int(user.id)
 
     async def fresh_pending_guest(self) -> int:
         """An observer of A whose teacher registration is not validated."""
         user_id = await self.fresh_registration()
         await self.services.storage.memberships.add(
-            project_id=self.project.id, user_id=user_id, role=Role.GUEST, added_by=None,
-            now=utcnow())
+            project_id=self.project.id,
+            user_id=user_id,
+            role=Role.GUEST,
+            added_by=None,
+            now=utcnow(),
+        )
         return user_id
 
     async def fresh_archived(self, author: Person) -> dict[str, int]:
@@ -283,26 +321,48 @@ class Scene:
         message = await self.fresh_message(author, channel_id=channel.id)
         post = await self.fresh_post(author, board.id)
         comment = await self.fresh_comment(author, post)
-        await self.services.storage.projects.set_state(project.id, ProjectState.ARCHIVED,
-                                                       utcnow())
-        return {"arch_project": project.id, "arch_channel": channel.id,
-                "arch_board": board.id, "arch_page": page.id, "arch_message": message["id"],
-                "arch_post": post, "arch_comment": comment}
+        await self.services.storage.projects.set_state(project.id, ProjectState.ARCHIVED, utcnow())
+        return {
+            "arch_project": project.id,
+            "arch_channel": channel.id,
+            "arch_board": board.id,
+            "arch_page": page.id,
+            "arch_message": message["id"],
+            "arch_post": post,
+            "arch_comment": comment,
+        }
 
     async def fresh_event(self, *, started: bool = False) -> int:
         """An event organised by the PL NSO; enrolment is open now."""
         now = utcnow()
         if started:
-            times = (now - timedelta(days=2), now + timedelta(days=1), now - timedelta(days=1),
-                     now + timedelta(days=2))
+            times = (
+                now - timedelta(days=2),
+                now + timedelta(days=1),
+                now - timedelta(days=1),
+                now + timedelta(days=2),
+            )
         else:
-            times = (now - timedelta(days=1), now + timedelta(days=5), now + timedelta(days=6),
-                     now + timedelta(days=7))
-        details = TrainingEventDetails.model_validate({
-            "kind": "online_course_weekly", "title": f"Course {n()}", "language": "en",
-            "format": "online", "link": "https://training.example/course", "capacity": 50,
-            "enrol_opens_at": times[0], "enrol_closes_at": times[1], "starts_at": times[2],
-            "ends_at": times[3]})
+            times = (
+                now - timedelta(days=1),
+                now + timedelta(days=5),
+                now + timedelta(days=6),
+                now + timedelta(days=7),
+            )
+        details = TrainingEventDetails.model_validate(
+            {
+                "kind": "online_course_weekly",
+                "title": f"Course {n()}",
+                "language": "en",
+                "format": "online",
+                "link": "https://training.example/course",
+                "capacity": 50,
+                "enrol_opens_at": times[0],
+                "enrol_closes_at": times[1],
+                "starts_at": times[2],
+                "ends_at": times[3],
+            }
+        )
         event = await self.services.training.create_event(self.people[Actor.NSO].user, details)
         return int(event.id)
 
@@ -320,7 +380,8 @@ class Scene:
     async def fresh_certificate(self) -> str:
         event_id, teacher_id = await self.fresh_attendee()
         seat = await self.services.training.record_attendance(
-            self.people[Actor.NSO].user, event_id, teacher_id, attended=True, completed=True)
+            self.people[Actor.NSO].user, event_id, teacher_id, attended=True, completed=True
+        )
         assert seat.certificate is not None
         return str(seat.certificate.code)
 
@@ -329,8 +390,10 @@ class Scene:
         project = await self.fresh_project()
         application = await self.services.labels.apply(
             self.people[Actor.TEACHER].user,
-            LabelApplicationForm.model_validate({"project_id": project.id,
-                                                 "statements": STATEMENTS}))
+            LabelApplicationForm.model_validate(
+                {"project_id": project.id, "statements": STATEMENTS}
+            ),
+        )
         return int(application.id)
 
     async def fresh_session(self, *, live: bool = False, read_only: bool = False) -> int:
@@ -338,9 +401,14 @@ class Scene:
         channel, board and page stay open to pupils)."""
         access = await self.access(self.people[Actor.TEACHER])
         now = utcnow()
-        form = NewLiveSession.model_validate({
-            "title": f"Session {n()}", "starts_at": now + timedelta(hours=1),
-            "ends_at": now + timedelta(hours=2), "class_ids": [self.school_class.id]})
+        form = NewLiveSession.model_validate(
+            {
+                "title": f"Session {n()}",
+                "starts_at": now + timedelta(hours=1),
+                "ends_at": now + timedelta(hours=2),
+                "class_ids": [self.school_class.id],
+            }
+        )
         service = self.services.live_sessions
         session = await service.schedule(access, form)
         if live:
@@ -372,22 +440,47 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
     other_project = await world.project(outsider, outsider_partner)
     [other_pupil] = await world.pupils(outsider, 1)
     await world.join(other_project, other_pupil, Role.PUPIL)
-    for person, role in ((teacher, Role.TEACHER), (pupil, Role.PUPIL),
-                         (classmate, Role.PUPIL), (guest, Role.GUEST)):
+    for person, role in (
+        (teacher, Role.TEACHER),
+        (pupil, Role.PUPIL),
+        (classmate, Role.PUPIL),
+        (guest, Role.GUEST),
+    ):
         await world.join(project, person, role)
     people = {
-        Actor.PUPIL: pupil, Actor.OTHER_PUPIL: other_pupil, Actor.TEACHER: teacher,
-        Actor.FOUNDER: founder, Actor.OUTSIDE_TEACHER: outsider, Actor.GUEST: guest,
+        Actor.PUPIL: pupil,
+        Actor.OTHER_PUPIL: other_pupil,
+        Actor.TEACHER: teacher,
+        Actor.FOUNDER: founder,
+        Actor.OUTSIDE_TEACHER: outsider,
+        Actor.GUEST: guest,
         Actor.NSO: await world.staff(UserKind.NSO, "PL"),
         Actor.OTHER_NSO: await world.staff(UserKind.NSO, "FR"),
         Actor.ADMIN: await world.staff(UserKind.ADMIN),
     }
-    scene = Scene(server, world, http, people, classmate, await world.teacher("PL"),
-                  school_class, other_class, project, other_project)
+    scene = Scene(
+        server,
+        world,
+        http,
+        people,
+        classmate,
+        await world.teacher("PL"),
+        school_class,
+        other_class,
+        project,
+        other_project,
+    )
     ids = scene.ids
-    ids.update(project=project.id, other_project=other_project.id, cofounder=cofounder,
-               school=teacher.user.school_id, school_class=school_class.id,
-               teacher_id=teacher.id, pupil_id=pupil.id, year=utcnow().year)
+    ids.update(
+        project=project.id,
+        other_project=other_project.id,
+        cofounder=cofounder,
+        school=teacher.user.school_id,
+        school_class=school_class.id,
+        teacher_id=teacher.id,
+        pupil_id=pupil.id,
+        year=utcnow().year,
+    )
     pending = await services.storage.users.get(await scene.fresh_registration())
     assert pending is not None
     session = await services.accounts.start_session(pending)
@@ -395,12 +488,19 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
     ids["pending_teacher_id"] = pending.id
 
     ids["channel"] = (await world.channel(project, teacher, name="general")).id
-    ids["staff_channel"] = (await world.channel(project, teacher, kind=ChannelKind.STAFF,
-                                                name="staff room")).id
-    ids["class_channel"] = (await world.channel(project, teacher, kind=ChannelKind.CLASS,
-                                                class_id=school_class.id, name="A1")).id
-    ids["other_class_channel"] = (await world.channel(
-        project, teacher, kind=ChannelKind.CLASS, class_id=other_class.id, name="A2")).id
+    ids["staff_channel"] = (
+        await world.channel(project, teacher, kind=ChannelKind.STAFF, name="staff room")
+    ).id
+    ids["class_channel"] = (
+        await world.channel(
+            project, teacher, kind=ChannelKind.CLASS, class_id=school_class.id, name="A1"
+        )
+    ).id
+    ids["other_class_channel"] = (
+        await world.channel(
+            project, teacher, kind=ChannelKind.CLASS, class_id=other_class.id, name="A2"
+        )
+    ).id
     ids["board"] = (await world.board(project, teacher, title="Photos")).id
     ids["section"] = await scene.fresh_section()
     ids["post"] = await scene.fresh_post(teacher)
@@ -410,10 +510,12 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
     deleted = await scene.fresh_page(deleted=True)
     ids.update(deleted_page=deleted.id, deleted_room=deleted.room)
     ids["message"] = (await scene.fresh_message(teacher))["id"]
-    ids["staff_message"] = (await scene.fresh_message(teacher, "for teachers",
-                                                      ids["staff_channel"]))["id"]
-    ids["other_class_message"] = (await scene.fresh_message(
-        teacher, "for class A2", ids["other_class_channel"]))["id"]
+    ids["staff_message"] = (
+        await scene.fresh_message(teacher, "for teachers", ids["staff_channel"])
+    )["id"]
+    ids["other_class_message"] = (
+        await scene.fresh_message(teacher, "for class A2", ids["other_class_channel"])
+    )["id"]
     held = await scene.fresh_message(classmate, "call me on 601 234 567")
     assert held["status"] is ItemStatus.HELD, held
     ids["held_message"] = held["id"]
@@ -421,19 +523,27 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
     # uploads: one shown in a published post, one not attached to anything
     headers = {"Authorization": f"Bearer {teacher.token}"}
     for key in ("media", "loose_media"):
-        uploaded = await http.post(f"/api/v1/boards/{ids['board']}/media", headers=headers,
-                                   files={"file": (f"{key}.png", tiny_png(), "image/png")})
+        uploaded = await http.post(
+            f"/api/v1/boards/{ids['board']}/media",
+            headers=headers,
+            files={"file": (f"{key}.png", tiny_png(), "image/png")},
+        )
         assert uploaded.status_code == 201, uploaded.text
         ids[key] = uploaded.json()["id"]
     board = await scene._board(ids["board"])
-    shown = await services.boards.create_post(await scene.access(teacher), board, NewPost(
-        kind="image", title="Our bridge", media_id=ids["media"]))
+    shown = await services.boards.create_post(
+        await scene.access(teacher),
+        board,
+        NewPost(kind="image", title="Our bridge", media_id=ids["media"]),
+    )
     assert shown.status is ItemStatus.PUBLISHED
 
     ids["event"] = await scene.fresh_event()
     ids["certificate"] = await scene.fresh_certificate()
-    application = await services.labels.apply(teacher.user, LabelApplicationForm.model_validate(
-        {"project_id": project.id, "statements": STATEMENTS}))
+    application = await services.labels.apply(
+        teacher.user,
+        LabelApplicationForm.model_validate({"project_id": project.id, "statements": STATEMENTS}),
+    )
     ids["application"] = application.id
 
     ids["live_session"] = await scene.fresh_session()

@@ -42,8 +42,12 @@ from twinspace.config import load_settings
 # No built web client: the root route is then the API's own small JSON answer, whatever is
 # in web/dist on this machine.
 NO_WEB_CLIENT = Path(__file__).parent / "no-web-client"
-LIMITS = {"posts_per_minute": 1_000_000.0, "post_burst": 1_000_000,
-          "max_connections_per_user": 0, "web_dir": NO_WEB_CLIENT}
+LIMITS = {
+    "posts_per_minute": 1_000_000.0,
+    "post_burst": 1_000_000,
+    "max_connections_per_user": 0,
+    "web_dir": NO_WEB_CLIENT,
+}
 
 
 def _app_routes() -> list[RouteKey]:
@@ -68,16 +72,19 @@ def _params() -> list[object]:
         for index, case in enumerate(cases):
             variant = f" [{case.variant}]" if case.variant else ""
             for actor in Actor:
-                params.append(pytest.param(key, index, actor,
-                                           id=f"{method} {path}{variant} as {actor}"))
+                params.append(
+                    pytest.param(key, index, actor, id=f"{method} {path}{variant} as {actor}")
+                )
     return params
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene]:
     settings = make_settings(tmp_path_factory.mktemp("matrix") / "data", **LIMITS)
-    async with live_server(settings) as server, \
-            httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+    async with (
+        live_server(settings) as server,
+        httpx.AsyncClient(base_url=server.base_url, timeout=30) as http,
+    ):
         app: Any = server.server.config.app
         assert route_keys(app.routes) == APP_ROUTES, "the live app has the collected routes"
         built = await build_scene(server, http)
@@ -87,16 +94,19 @@ async def scene(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Scene
 
 def _describe(key: RouteKey, case: Case, actor: Actor) -> str:
     variant = f" [{case.variant}]" if case.variant else ""
-    return (f"{key[0]} {key[1]}{variant} as {actor}: rule {case.rule.name!r} "
-            f"({case.rule.meaning}) expects {case.rule.outcomes[actor].value}")
+    return (
+        f"{key[0]} {key[1]}{variant} as {actor}: rule {case.rule.name!r} "
+        f"({case.rule.meaning}) expects {case.rule.outcomes[actor].value}"
+    )
 
 
 async def _http(scene: Scene, method: str, call: Call, actor: Actor) -> httpx.Response:
     token = call.token if call.own_session else scene.token(actor)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        return await scene.http.request(method, call.path, json=call.json,
-                                        params=call.params, files=call.files, headers=headers)
+        return await scene.http.request(
+            method, call.path, json=call.json, params=call.params, files=call.files, headers=headers
+        )
     finally:
         scene.http.cookies.clear()  # a sign-in's cookie must not follow the next caller
 
@@ -117,12 +127,13 @@ async def _websocket(scene: Scene, call: Call, actor: Actor) -> Outcome | int:
 
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(("key", "case_index", "actor"), _params())
-async def test_route(scene: Scene, key: RouteKey, case_index: int | None,
-                     actor: Actor) -> None:
+async def test_route(scene: Scene, key: RouteKey, case_index: int | None, actor: Actor) -> None:
     method, path = key
     if key not in TABLE:
-        pytest.fail(f"{method} {path} has no rule: add it to TABLE in "
-                    "tests/hardening/authorisation_table.py")
+        pytest.fail(
+            f"{method} {path} has no rule: add it to TABLE in "
+            "tests/hardening/authorisation_table.py"
+        )
     if key not in APP_ROUTES:
         pytest.fail(f"{method} {path} is in the table but not in the app: remove the entry")
     assert case_index is not None
@@ -159,8 +170,11 @@ def test_rules_cover_every_actor_and_hide_projects_from_non_members() -> None:
         kinds = {outcome in WS_OUTCOMES for outcome in rule.outcomes.values()}
         assert len(kinds) == 1, f"rule {rule.name} mixes HTTP and websocket outcomes"
         if rule.project_scoped:
-            wrong = {a: o.value for a, o in rule.outcomes.items() if a in NON_MEMBERS
-                     and o not in (Outcome.HIDDEN, Outcome.CLOSE_4404)}
+            wrong = {
+                a: o.value
+                for a, o in rule.outcomes.items()
+                if a in NON_MEMBERS and o not in (Outcome.HIDDEN, Outcome.CLOSE_4404)
+            }
             assert not wrong, f"rule {rule.name}: non-members must get 404 / 4404: {wrong}"
     for (method, path), cases in TABLE.items():
         if "{project_id" in path:

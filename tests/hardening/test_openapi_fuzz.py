@@ -56,8 +56,12 @@ from twinspace.errors import DomainError
 NO_WEB_CLIENT = Path(__file__).parent / "no-web-client"
 MEMBER_EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 4}
 ANONYMOUS_EXAMPLES = {GenerationMode.POSITIVE: 3, GenerationMode.NEGATIVE: 1}
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance,
-          content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
 REQUEST_TIMEOUT = 20.0
 
 
@@ -104,8 +108,9 @@ class Caller:
 
     def send(self, case: AnyCase) -> tuple[Any, dict[str, str]]:
         headers = self.headers()
-        response = case.call(base_url=self.base_url, session=self.http, headers=headers,
-                             timeout=REQUEST_TIMEOUT)
+        response = case.call(
+            base_url=self.base_url, session=self.http, headers=headers, timeout=REQUEST_TIMEOUT
+        )
         self.http.cookies.clear()  # a sign-in's cookie must not authenticate the next case
         if response.status_code == 401 and self.mint is not None:
             self.token = self.mint()  # signed out (or every session revoked): sign in again
@@ -114,13 +119,23 @@ class Caller:
 
 def _own_removal(case: AnyCase, own_id: int | None) -> bool:
     """The one excluded request: the fuzzing teacher removing themselves from a project."""
-    return (own_id is not None and case.method.upper() == "DELETE"
-            and case.operation.path.endswith("/members/{user_id}")
-            and str((case.path_parameters or {}).get("user_id")) == str(own_id))
+    return (
+        own_id is not None
+        and case.method.upper() == "DELETE"
+        and case.operation.path.endswith("/members/{user_id}")
+        and str((case.path_parameters or {}).get("user_id")) == str(own_id)
+    )
 
 
-def _examples(label: str, strategy: st.SearchStrategy[AnyCase], count: int, caller: Caller,
-              report: Report, own_id: int | None, boundary: Boundary | None) -> None:
+def _examples(
+    label: str,
+    strategy: st.SearchStrategy[AnyCase],
+    count: int,
+    caller: Caller,
+    report: Report,
+    own_id: int | None,
+    boundary: Boundary | None,
+) -> None:
     """Send `count` examples of one operation; collect every failed check. With a
     `boundary`, the first example sent with real ids is sent once more with every unbounded
     integer at 2**63."""
@@ -135,14 +150,27 @@ def _examples(label: str, strategy: st.SearchStrategy[AnyCase], count: int, call
             case.validate_response(response, checks=CHECKS, headers=headers)
         except FailureGroup as group:
             curl = case.as_curl_command(headers=headers).replace(
-                "Authorization: [Filtered]", "Authorization: Bearer $TOKEN")
+                "Authorization: [Filtered]", "Authorization: Bearer $TOKEN"
+            )
             for failure in group.exceptions:
-                report.findings.append(Finding(
-                    label, failure.title, status,
-                    " ".join(str(failure.message).split())[:500], curl))
+                report.findings.append(
+                    Finding(
+                        label,
+                        failure.title,
+                        status,
+                        " ".join(str(failure.message).split())[:500],
+                        curl,
+                    )
+                )
 
-    @settings(max_examples=count, deadline=None, derandomize=True, database=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def run(case: AnyCase) -> None:
         if _own_removal(case, own_id):
@@ -167,19 +195,22 @@ class Boundary:
     def fits(self, case: AnyCase) -> bool:
         params = case.path_parameters or {}
         return all(str(params.get(k)) == str(v) for k, v in self.known.items()) and (
-            not self.body or isinstance(case.body, dict))
+            not self.body or isinstance(case.body, dict)
+        )
 
     def apply(self, case: AnyCase) -> AnyCase:
-        twin = case.derive(query={**(case.query or {}),
-                                  **dict.fromkeys(self.query, self.VALUE)}, keep_auth=True)
+        twin = case.derive(
+            query={**(case.query or {}), **dict.fromkeys(self.query, self.VALUE)}, keep_auth=True
+        )
         if isinstance(twin.body, dict):
             for name, is_array in self.body:
                 twin.body[name] = [self.VALUE] if is_array else self.VALUE
         return twin
 
 
-def unbounded_integers(document: dict[str, Any], method: str, path: str
-                       ) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]:
+def unbounded_integers(
+    document: dict[str, Any], method: str, path: str
+) -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]:
     """Query parameters and top-level body properties that are integers without a maximum."""
     components = document["components"]["schemas"]
     op = document["paths"][path][method.lower()]
@@ -194,13 +225,16 @@ def unbounded_integers(document: dict[str, Any], method: str, path: str
         if not isinstance(schema, dict):
             return False
         options = schema.get("anyOf", [schema])
-        return any(resolve(o).get("type") == "integer" and "maximum" not in resolve(o)
-                   for o in options)
+        return any(
+            resolve(o).get("type") == "integer" and "maximum" not in resolve(o) for o in options
+        )
 
-    query = tuple(p["name"] for p in op.get("parameters", [])
-                  if p["in"] == "query" and unbounded(p["schema"]))
-    body_schema = resolve(op.get("requestBody", {}).get("content", {})
-                          .get("application/json", {}).get("schema", {}))
+    query = tuple(
+        p["name"] for p in op.get("parameters", []) if p["in"] == "query" and unbounded(p["schema"])
+    )
+    body_schema = resolve(
+        op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    )
     body = []
     for name, prop in body_schema.get("properties", {}).items():
         prop = resolve(prop)
@@ -211,9 +245,14 @@ def unbounded_integers(document: dict[str, Any], method: str, path: str
     return query, tuple(body)
 
 
-def fuzz(schema: Any, document: dict[str, Any], caller: Caller,
-         examples: dict[GenerationMode, int], fresh_ids: Callable[[], dict[str, Any]] | None,
-         own_id: int | None) -> Report:
+def fuzz(
+    schema: Any,
+    document: dict[str, Any],
+    caller: Caller,
+    examples: dict[GenerationMode, int],
+    fresh_ids: Callable[[], dict[str, Any]] | None,
+    own_id: int | None,
+) -> Report:
     report = Report()
     for result in schema.get_all_operations():
         if not hasattr(result, "ok"):
@@ -232,8 +271,15 @@ def fuzz(schema: Any, document: dict[str, Any], caller: Caller,
                 real = operation.as_strategy(generation_mode=mode, path_parameters=known)
                 strategy = st.one_of(real, real, real, strategy)
             try:
-                _examples(label, strategy, count, caller, report, own_id,
-                          boundary if mode is GenerationMode.POSITIVE else None)
+                _examples(
+                    label,
+                    strategy,
+                    count,
+                    caller,
+                    report,
+                    own_id,
+                    boundary if mode is GenerationMode.POSITIVE else None,
+                )
             except Unsatisfiable:
                 # nothing to negate (no parameters, no body): positive examples only
                 assert mode is GenerationMode.NEGATIVE, label
@@ -249,7 +295,8 @@ def dangling_refs(document: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not (
-                    ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in names):
+                ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in names
+            ):
                 found.append((where, ref))
             for key, value in node.items():
                 walk(value, f"{where}/{key}")
@@ -291,9 +338,11 @@ def _format(findings: list[Finding]) -> str:
     for (operation, status), group in grouped.items():
         checks = ", ".join(dict.fromkeys(f.check for f in group))
         details = "; ".join(dict.fromkeys(f.detail for f in group if f.detail))
-        lines.append(f"  {operation} -> HTTP {status}: {checks}"
-                     + (f"\n      {details}" if details else "")
-                     + f"\n      reproduce: {group[0].curl}")
+        lines.append(
+            f"  {operation} -> HTTP {status}: {checks}"
+            + (f"\n      {details}" if details else "")
+            + f"\n      reproduce: {group[0].curl}"
+        )
     return "\n".join(lines)
 
 
@@ -305,10 +354,16 @@ def _fresh_ids(scene: Scene, loop: asyncio.AbstractEventLoop) -> Callable[[], di
 
     async def make() -> dict[str, Any]:
         ids: dict[str, Any] = {
-            "project_id": scene.project.id, "media_id": scene.ids["media"],
-            "class_id": scene.school_class.id, "item_id": scene.ids["message"],
-            "kind": "message", "teacher_id": teacher.id, "code": scene.ids["certificate"],
-            "year": scene.ids["year"], "school_id": scene.ids["school"]}
+            "project_id": scene.project.id,
+            "media_id": scene.ids["media"],
+            "class_id": scene.school_class.id,
+            "item_id": scene.ids["message"],
+            "kind": "message",
+            "teacher_id": teacher.id,
+            "code": scene.ids["certificate"],
+            "year": scene.ids["year"],
+            "school_id": scene.ids["school"],
+        }
 
         async def add(name: str, make_one: Callable[[], Awaitable[Any]]) -> None:
             try:
@@ -345,27 +400,44 @@ async def _id(made: Awaitable[Any]) -> int:
 
 
 async def _run(tmp_path: Path, *, anonymous: bool) -> Report:
-    settings_ = make_settings(tmp_path / "data", web_dir=NO_WEB_CLIENT,
-                              posts_per_minute=1_000_000.0, post_burst=1_000_000)
-    async with live_server(settings_) as server, \
-            httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+    settings_ = make_settings(
+        tmp_path / "data", web_dir=NO_WEB_CLIENT, posts_per_minute=1_000_000.0, post_burst=1_000_000
+    )
+    async with (
+        live_server(settings_) as server,
+        httpx.AsyncClient(base_url=server.base_url, timeout=30) as http,
+    ):
         document = _repaired((await http.get("/api/v1/openapi.json")).json())
         schema = schemathesis.openapi.from_dict(document)
         if anonymous:
-            return await asyncio.to_thread(fuzz, schema, document,
-                                           Caller(server.base_url, None), ANONYMOUS_EXAMPLES,
-                                           None, None)
+            return await asyncio.to_thread(
+                fuzz,
+                schema,
+                document,
+                Caller(server.base_url, None),
+                ANONYMOUS_EXAMPLES,
+                None,
+                None,
+            )
         scene = await build_scene(server, http)
         loop = asyncio.get_running_loop()
         teacher = scene.people[Actor.TEACHER]
 
         def mint() -> str:
             future = asyncio.run_coroutine_threadsafe(
-                server.services.accounts.start_session(teacher.user), loop)
+                server.services.accounts.start_session(teacher.user), loop
+            )
             return future.result(timeout=10).token
 
-        return await asyncio.to_thread(fuzz, schema, document, Caller(server.base_url, mint),
-                                       MEMBER_EXAMPLES, _fresh_ids(scene, loop), teacher.id)
+        return await asyncio.to_thread(
+            fuzz,
+            schema,
+            document,
+            Caller(server.base_url, mint),
+            MEMBER_EXAMPLES,
+            _fresh_ids(scene, loop),
+            teacher.id,
+        )
 
 
 def _problems(report: Report) -> str:
@@ -374,8 +446,9 @@ def _problems(report: Report) -> str:
         where = {(f.operation, f.status) for f in errors}
         parts.append(f"server errors in {len(where)} operations:\n{_format(errors)}")
     if report.unloadable:
-        parts.append("operations schemathesis cannot load:\n    "
-                     + "\n    ".join(report.unloadable))
+        parts.append(
+            "operations schemathesis cannot load:\n    " + "\n    ".join(report.unloadable)
+        )
     if mismatches := report.schema_mismatches():
         parts.append(f"responses that do not match the schema:\n{_format(mismatches)}")
     return "\n\n".join(parts)
@@ -399,8 +472,9 @@ async def test_the_openapi_document_resolves_and_matches_the_models() -> None:
     """Every $ref names a component, and every request body is documented as its own model
     (two models of one name must not overwrite each other's component)."""
     app = create_app(load_settings(environ={}, data_dir=Path("unused"), web_dir=NO_WEB_CLIENT))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://test") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
         document = (await http.get("/api/v1/openapi.json")).json()
     problems = [f"{where}: {ref} resolves to nothing" for where, ref in dangling_refs(document)]
     components = document["components"]["schemas"]
@@ -416,5 +490,6 @@ async def test_the_openapi_document_resolves_and_matches_the_models() -> None:
             problems.append(
                 f"{endpoint.method} {endpoint.openapi_path}: the body is documented with the "
                 f"fields {sorted(documented.get('properties', {}))}, the model "
-                f"{endpoint.body.__module__}.{endpoint.body.__qualname__} has {sorted(fields)}")
+                f"{endpoint.body.__module__}.{endpoint.body.__qualname__} has {sorted(fields)}"
+            )
     assert not problems, "\n".join(problems)

@@ -24,21 +24,32 @@ def bearer(person: Person) -> dict[str, str]:
     return {"Authorization": f"Bearer {person.token}"}
 
 
-async def apply(http: httpx.AsyncClient, teacher: Person, project: ProjectRecord,
-                **overrides: Any) -> httpx.Response:
+async def apply(
+    http: httpx.AsyncClient, teacher: Person, project: ProjectRecord, **overrides: Any
+) -> httpx.Response:
     body = {"project_id": project.id, "statements": STATEMENTS, **overrides}
     return await http.post("/api/v1/labels/applications", json=body, headers=bearer(teacher))
 
 
-async def review(http: httpx.AsyncClient, reviewer: Person, application_id: int,
-                 **body: Any) -> httpx.Response:
+async def review(
+    http: httpx.AsyncClient, reviewer: Person, application_id: int, **body: Any
+) -> httpx.Response:
     payload = {"decision": "award", "scores": SCORES, **body}
-    return await http.post(f"/api/v1/labels/applications/{application_id}/review",
-                           json=payload, headers=bearer(reviewer))
+    return await http.post(
+        f"/api/v1/labels/applications/{application_id}/review",
+        json=payload,
+        headers=bearer(reviewer),
+    )
 
 
-async def award_nql(http: httpx.AsyncClient, teacher: Person, project: ProjectRecord,
-                    nso: Person, *, nominate: bool = False) -> None:
+async def award_nql(
+    http: httpx.AsyncClient,
+    teacher: Person,
+    project: ProjectRecord,
+    nso: Person,
+    *,
+    nominate: bool = False,
+) -> None:
     applied = await apply(http, teacher, project)
     assert applied.status_code == 201, applied.text
     reviewed = await review(http, nso, applied.json()["id"], nominate=nominate)
@@ -65,8 +76,9 @@ async def test_applying_needs_a_teacher_role_in_the_project(world: World) -> Non
         assert (first.json()["country"], first.json()["school_id"]) == ("PL", pl.user.school_id)
         assert (await apply(http, pl, project)).status_code == 409, "one open application"
         assert (await apply(http, it, project)).status_code == 201, "per teacher"
-        withdrawn = await http.delete(f"/api/v1/labels/applications/{first.json()['id']}",
-                                      headers=bearer(pl))
+        withdrawn = await http.delete(
+            f"/api/v1/labels/applications/{first.json()['id']}", headers=bearer(pl)
+        )
         assert withdrawn.status_code == 204
         assert (await apply(http, pl, project)).status_code == 201
         mine = (await http.get("/api/v1/labels/applications", headers=bearer(pl))).json()
@@ -83,20 +95,27 @@ async def test_only_the_nso_of_the_teachers_country_reviews(world: World) -> Non
             refused = await review(http, intruder, application["id"])
             assert refused.status_code == 403, intruder.user.kind
         assert (await review(http, it, application["id"])).status_code == 404
-        assert (await http.get(f"/api/v1/labels/applications/{application['id']}",
-                               headers=bearer(it_nso))).status_code == 403
-        italian_queue = (await http.get("/api/v1/labels/applications",
-                                        headers=bearer(it_nso))).json()
+        assert (
+            await http.get(
+                f"/api/v1/labels/applications/{application['id']}", headers=bearer(it_nso)
+            )
+        ).status_code == 403
+        italian_queue = (
+            await http.get("/api/v1/labels/applications", headers=bearer(it_nso))
+        ).json()
         assert italian_queue == []
-        polish_queue = (await http.get("/api/v1/labels/applications",
-                                       headers=bearer(pl_nso))).json()
+        polish_queue = (
+            await http.get("/api/v1/labels/applications", headers=bearer(pl_nso))
+        ).json()
         assert [a["id"] for a in polish_queue] == [application["id"]]
 
         no_reason = await review(http, pl_nso, application["id"], decision="reject")
-        nominated_reject = await review(http, pl_nso, application["id"], decision="reject",
-                                        reason="thin", nominate=True)
-        out_of_range = await review(http, pl_nso, application["id"],
-                                    scores={**SCORES, "collaboration": 11})
+        nominated_reject = await review(
+            http, pl_nso, application["id"], decision="reject", reason="thin", nominate=True
+        )
+        out_of_range = await review(
+            http, pl_nso, application["id"], scores={**SCORES, "collaboration": 11}
+        )
         assert [r.status_code for r in (no_reason, nominated_reject, out_of_range)] == [422] * 3
 
         awarded = await review(http, pl_nso, application["id"], nominate=True)
@@ -107,11 +126,17 @@ async def test_only_the_nso_of_the_teachers_country_reviews(world: World) -> Non
         assert (await apply(http, pl, project)).status_code == 409, "already holds the NQL"
 
         rejected_app = (await apply(http, it, project)).json()
-        rejected = await review(http, it_nso, rejected_app["id"], decision="reject",
-                                reason="The collaboration is not visible yet.")
+        rejected = await review(
+            http,
+            it_nso,
+            rejected_app["id"],
+            decision="reject",
+            reason="The collaboration is not visible yet.",
+        )
         assert rejected.json()["status"] == "rejected"
-        labels = (await http.get(f"/api/v1/projects/{project.id}/labels",
-                                 headers=bearer(it))).json()
+        labels = (
+            await http.get(f"/api/v1/projects/{project.id}/labels", headers=bearer(it))
+        ).json()
     assert [(label["teacher_id"], label["level"]) for label in labels] == [(pl.id, "national")]
 
 
@@ -123,8 +148,11 @@ async def test_european_label_rule_and_idempotent_editions(world: World) -> None
     nsos = {c: await world.staff(UserKind.NSO, c) for c in ("PL", "IT")}
     admin = await world.staff(UserKind.ADMIN)
     # 1: two NQL schools, both Polish, one nominated: no EQL.
-    pl_a, pl_b, it_1 = (await world.teacher("PL"), await world.teacher("PL"),
-                        await world.teacher("IT"))
+    pl_a, pl_b, it_1 = (
+        await world.teacher("PL"),
+        await world.teacher("PL"),
+        await world.teacher("IT"),
+    )
     one_country = await _project_with(world, [pl_a, it_1])
     await world.join(one_country, pl_b, Role.TEACHER)
     # 2: Polish and Italian NQL schools, nobody nominated: no EQL.
@@ -132,8 +160,11 @@ async def test_european_label_rule_and_idempotent_editions(world: World) -> None
     no_nomination = await _project_with(world, [pl_c, it_2])
     # 3: Polish and Italian NQL schools, the Italian one nominated: EQL for both; a partner
     # without an NQL gets nothing.
-    pl_d, it_3, it_plain = (await world.teacher("PL"), await world.teacher("IT"),
-                            await world.teacher("IT"))
+    pl_d, it_3, it_plain = (
+        await world.teacher("PL"),
+        await world.teacher("IT"),
+        await world.teacher("IT"),
+    )
     qualifying = await _project_with(world, [pl_d, it_3, it_plain])
     async with world.server.client() as http:
         await award_nql(http, pl_a, one_country, nsos["PL"], nominate=True)
@@ -147,33 +178,40 @@ async def test_european_label_rule_and_idempotent_editions(world: World) -> None
         run = f"/api/v1/labels/editions/{year}/run"
         assert (await http.post(run, headers=bearer(nsos["PL"]))).status_code == 403
         past = await http.post(f"/api/v1/labels/editions/{year - 1}/run", headers=bearer(admin))
-        assert past.status_code == 200 and past.json()["created"] == 0, \
+        assert past.status_code == 200 and past.json()["created"] == 0, (
             "NQLs awarded after an edition's date wait for the next edition"
-        too_far = await http.post(f"/api/v1/labels/editions/{year + 1}/run",
-                                  headers=bearer(admin))
+        )
+        too_far = await http.post(f"/api/v1/labels/editions/{year + 1}/run", headers=bearer(admin))
         assert too_far.status_code == 422
 
         first = await http.post(run, headers=bearer(admin))
         assert first.status_code == 200, first.text
         assert first.json()["created"] == 2 and first.json()["qualifying_projects"] == 1
         assert first.json()["edition_date"].startswith(f"{year}-10-01T00:00:00")
-        assert sorted(r["teacher_id"] for r in first.json()["recipients"]) == \
-            sorted([pl_d.id, it_3.id])
+        assert sorted(r["teacher_id"] for r in first.json()["recipients"]) == sorted(
+            [pl_d.id, it_3.id]
+        )
         second = await http.post(run, headers=bearer(admin))
         assert (second.json()["created"], second.json()["recipients"]) == (0, [])
         assert second.json()["qualifying_projects"] == 1
 
         labels = {}
         for project in (one_country, no_nomination, qualifying):
-            response = await http.get(f"/api/v1/projects/{project.id}/labels",
-                                      headers=bearer(pl_a if project is one_country
-                                                     else pl_c if project is no_nomination
-                                                     else it_plain))
+            response = await http.get(
+                f"/api/v1/projects/{project.id}/labels",
+                headers=bearer(
+                    pl_a
+                    if project is one_country
+                    else pl_c
+                    if project is no_nomination
+                    else it_plain
+                ),
+            )
             labels[project.id] = [(x["teacher_id"], x["level"]) for x in response.json()]
-    assert sorted(labels[one_country.id]) == sorted([(pl_a.id, "national"),
-                                                     (pl_b.id, "national")])
-    assert sorted(labels[no_nomination.id]) == sorted([(pl_c.id, "national"),
-                                                       (it_2.id, "national")])
+    assert sorted(labels[one_country.id]) == sorted([(pl_a.id, "national"), (pl_b.id, "national")])
+    assert sorted(labels[no_nomination.id]) == sorted(
+        [(pl_c.id, "national"), (it_2.id, "national")]
+    )
     european = sorted(t for t, level in labels[qualifying.id] if level == "european")
     assert european == sorted([pl_d.id, it_3.id])
 
@@ -190,37 +228,52 @@ async def test_labels_on_profiles_and_competition_lists(world: World) -> None:
     async with world.server.client() as http:
         await award_nql(http, pl, project, pl_nso, nominate=True)
         await award_nql(http, it, project, it_nso)
-        run = await http.post(f"/api/v1/labels/editions/{upcoming_edition(utcnow())}/run",
-                              headers=bearer(admin))
+        run = await http.post(
+            f"/api/v1/labels/editions/{upcoming_edition(utcnow())}/run", headers=bearer(admin)
+        )
         assert run.json()["created"] == 2
 
-        profile = (await http.get(f"/api/v1/teachers/{pl.id}/labels",
-                                  headers=bearer(outsider))).json()
+        profile = (
+            await http.get(f"/api/v1/teachers/{pl.id}/labels", headers=bearer(outsider))
+        ).json()
         assert sorted(x["level"] for x in profile) == ["european", "national"]
         national = next(x for x in profile if x["level"] == "national")
         assert national["school_name"] == secondary.name and national["nominated"] is True
         assert national["project_title"] == project.title
-        assert (await http.get(f"/api/v1/teachers/{pl.id}/labels",
-                               headers=bearer(pupil))).status_code == 403
-        assert (await http.get(f"/api/v1/projects/{project.id}/labels",
-                               headers=bearer(pupil))).status_code == 200
-        assert (await http.get(f"/api/v1/projects/{project.id}/labels",
-                               headers=bearer(outsider))).status_code == 404
+        assert (
+            await http.get(f"/api/v1/teachers/{pl.id}/labels", headers=bearer(pupil))
+        ).status_code == 403
+        assert (
+            await http.get(f"/api/v1/projects/{project.id}/labels", headers=bearer(pupil))
+        ).status_code == 200
+        assert (
+            await http.get(f"/api/v1/projects/{project.id}/labels", headers=bearer(outsider))
+        ).status_code == 404
 
         competitions = "/api/v1/labels/competitions"
-        pl_national = (await http.get(competitions, params={"level": "national"},
-                                      headers=bearer(pl_nso))).json()
+        pl_national = (
+            await http.get(competitions, params={"level": "national"}, headers=bearer(pl_nso))
+        ).json()
         assert [e["teacher_id"] for e in pl_national] == [pl.id]
-        assert (await http.get(competitions, params={"level": "national", "country": "IT"},
-                               headers=bearer(pl_nso))).status_code == 403
-        european = (await http.get(competitions, params={"level": "european"},
-                                   headers=bearer(admin))).json()
+        assert (
+            await http.get(
+                competitions, params={"level": "national", "country": "IT"}, headers=bearer(pl_nso)
+            )
+        ).status_code == 403
+        european = (
+            await http.get(competitions, params={"level": "european"}, headers=bearer(admin))
+        ).json()
         assert sorted(e["teacher_id"] for e in european) == sorted([pl.id, it.id])
         assert all(len(e["labels"]) == 1 for e in european)
-        italian = (await http.get(competitions, params={"level": "european", "country": "it"},
-                                  headers=bearer(admin))).json()
+        italian = (
+            await http.get(
+                competitions, params={"level": "european", "country": "it"}, headers=bearer(admin)
+            )
+        ).json()
         assert [e["teacher_id"] for e in italian] == [it.id]
-        assert (await http.get(competitions, params={"level": "national"},
-                               headers=bearer(pl))).status_code == 403
-        assert (await http.get(competitions, params={"level": "galactic"},
-                               headers=bearer(admin))).status_code == 422
+        assert (
+            await http.get(competitions, params={"level": "national"}, headers=bearer(pl))
+        ).status_code == 403
+        assert (
+            await http.get(competitions, params={"level": "galactic"}, headers=bearer(admin))
+        ).status_code == 422

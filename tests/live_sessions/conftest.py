@@ -42,23 +42,36 @@ class Partners:
     def client(self, person: Person) -> httpx.AsyncClient:
         return self.world.client(person)
 
-    async def schedule(self, *, starts_in: timedelta = timedelta(hours=1),
-                       lasts: timedelta = timedelta(hours=1), teacher: Person | None = None,
-                       **extra: Any) -> dict[str, Any]:
-        body = {"title": "Rivers of Europe", "starts_at": at(starts_in),
-                "ends_at": at(starts_in + lasts),
-                "class_ids": [self.polish_class.id, self.finnish_class.id],
-                "agenda": [{"title": "Hello from each class", "minutes": 10},
-                           {"title": "Write the river page together"}], **extra}
+    async def schedule(
+        self,
+        *,
+        starts_in: timedelta = timedelta(hours=1),
+        lasts: timedelta = timedelta(hours=1),
+        teacher: Person | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        body = {
+            "title": "Rivers of Europe",
+            "starts_at": at(starts_in),
+            "ends_at": at(starts_in + lasts),
+            "class_ids": [self.polish_class.id, self.finnish_class.id],
+            "agenda": [
+                {"title": "Hello from each class", "minutes": 10},
+                {"title": "Write the river page together"},
+            ],
+            **extra,
+        }
         async with self.client(teacher or self.polish_teacher) as http:
-            response = await http.post(f"/api/v1/projects/{self.project.id}/live-sessions",
-                                       json=body)
+            response = await http.post(
+                f"/api/v1/projects/{self.project.id}/live-sessions", json=body
+            )
         assert response.status_code == 201, response.text
         session: dict[str, Any] = response.json()
         return session
 
-    async def call(self, person: Person, method: str, session_id: int, action: str = "",
-                   **kw: Any) -> httpx.Response:
+    async def call(
+        self, person: Person, method: str, session_id: int, action: str = "", **kw: Any
+    ) -> httpx.Response:
         path = f"/api/v1/live-sessions/{session_id}" + (f"/{action}" if action else "")
         async with self.client(person) as http:
             return await http.request(method, path, **kw)
@@ -73,12 +86,15 @@ class Partners:
         return await self.call(pupil, "POST", session_id, "join", json={"code": code})
 
     async def open_and_join(self, session_id: int, *pupils: Person) -> None:
-        assert (await self.call(self.polish_teacher, "POST", session_id, "open")
-                ).status_code == 200
-        codes = {self.polish_class.id: await self.code(self.polish_teacher, session_id,
-                                                       self.polish_class.id),
-                 self.finnish_class.id: await self.code(self.finnish_teacher, session_id,
-                                                        self.finnish_class.id)}
+        assert (await self.call(self.polish_teacher, "POST", session_id, "open")).status_code == 200
+        codes = {
+            self.polish_class.id: await self.code(
+                self.polish_teacher, session_id, self.polish_class.id
+            ),
+            self.finnish_class.id: await self.code(
+                self.finnish_teacher, session_id, self.finnish_class.id
+            ),
+        }
         for pupil in pupils:
             class_id = self.finnish_class.id if pupil is self.aino else self.polish_class.id
             response = await self.join(pupil, session_id, codes[class_id])
@@ -86,13 +102,13 @@ class Partners:
 
     async def message(self, person: Person, channel_id: int, text: str) -> httpx.Response:
         async with self.client(person) as http:
-            return await http.post(f"/api/v1/channels/{channel_id}/messages",
-                                   json={"text": text})
+            return await http.post(f"/api/v1/channels/{channel_id}/messages", json={"text": text})
 
     async def board_post(self, person: Person, board_id: int, title: str) -> httpx.Response:
         async with self.client(person) as http:
-            return await http.post(f"/api/v1/boards/{board_id}/posts",
-                                   json={"kind": "text", "title": title})
+            return await http.post(
+                f"/api/v1/boards/{board_id}/posts", json={"kind": "text", "title": title}
+            )
 
     async def log_actions(self, session_id: int) -> list[str]:
         response = await self.call(self.polish_teacher, "GET", session_id, "log")
@@ -113,5 +129,13 @@ async def partners(world: World) -> Partners:
     [finnish_pupil] = await world.pupils(finnish_teacher, 1, finnish_class)
     for pupil in [*polish_pupils, finnish_pupil]:
         await world.join(project, pupil, Role.PUPIL)
-    return Partners(world, project, polish_teacher, finnish_teacher, polish_class,
-                    finnish_class, polish_pupils, finnish_pupil)
+    return Partners(
+        world,
+        project,
+        polish_teacher,
+        finnish_teacher,
+        polish_class,
+        finnish_class,
+        polish_pupils,
+        finnish_pupil,
+    )

@@ -9,7 +9,8 @@ from twinspace.types import Role
 
 
 async def test_pupils_of_two_schools_join_in_the_window_and_are_refused_before_it(
-        partners: Partners) -> None:
+    partners: Partners,
+) -> None:
     session = await partners.schedule(starts_in=timedelta(hours=1))
     sid = session["id"]
     polish_code = await partners.code(partners.polish_teacher, sid, partners.polish_class.id)
@@ -45,8 +46,9 @@ async def test_pupils_of_two_schools_join_in_the_window_and_are_refused_before_i
     # A session whose window has begun by the clock is live without opening it.
     now_session = await partners.schedule(starts_in=-timedelta(minutes=5), title="Now")
     assert now_session["state"] == "live" and now_session["opened_early"] is False
-    code = await partners.code(partners.finnish_teacher, now_session["id"],
-                               partners.finnish_class.id)
+    code = await partners.code(
+        partners.finnish_teacher, now_session["id"], partners.finnish_class.id
+    )
     assert (await partners.join(partners.aino, now_session["id"], code)).status_code == 200
 
 
@@ -65,11 +67,13 @@ async def test_a_code_outside_its_window_or_for_another_class_fails(partners: Pa
     assert unknown.json()["type"] == "/problems/invalid-code"
 
     # Only the class's own school's teachers regenerate it; the old code stops working.
-    foreign = await partners.call(partners.finnish_teacher, "POST", sid,
-                                  f"codes/{partners.polish_class.id}/regenerate")
+    foreign = await partners.call(
+        partners.finnish_teacher, "POST", sid, f"codes/{partners.polish_class.id}/regenerate"
+    )
     assert foreign.status_code == 403
-    fresh = await partners.call(partners.polish_teacher, "POST", sid,
-                                f"codes/{partners.polish_class.id}/regenerate")
+    fresh = await partners.call(
+        partners.polish_teacher, "POST", sid, f"codes/{partners.polish_class.id}/regenerate"
+    )
     assert fresh.status_code == 200 and fresh.json()["code"] != polish_code
     old = await partners.join(partners.ola, sid, polish_code)
     assert old.json()["type"] == "/problems/invalid-code"
@@ -92,8 +96,10 @@ async def test_a_code_outside_its_window_or_for_another_class_fails(partners: Pa
 
 async def test_guessing_codes_is_rate_limited(partners: Partners) -> None:
     session = await partners.schedule(starts_in=-timedelta(minutes=1))
-    statuses = [(await partners.join(partners.ola, session["id"], f"GUESS{i}")).status_code
-                for i in range(5)]
+    statuses = [
+        (await partners.join(partners.ola, session["id"], f"GUESS{i}")).status_code
+        for i in range(5)
+    ]
     assert statuses == [403] * 5
     throttled = await partners.join(partners.ola, session["id"], "GUESS9")
     assert throttled.status_code == 429
@@ -101,8 +107,7 @@ async def test_guessing_codes_is_rate_limited(partners: Partners) -> None:
     right = await partners.code(partners.polish_teacher, session["id"], partners.polish_class.id)
     assert (await partners.join(partners.ola, session["id"], right)).status_code == 429
     # Another pupil has their own allowance.
-    assert (await partners.join(partners.polish_pupils[1], session["id"], right)
-            ).status_code == 200
+    assert (await partners.join(partners.polish_pupils[1], session["id"], right)).status_code == 200
 
 
 async def test_state_changes_that_make_no_sense_are_conflicts(partners: Partners) -> None:
@@ -114,19 +119,23 @@ async def test_state_changes_that_make_no_sense_are_conflicts(partners: Partners
     assert (await partners.call(teacher, "POST", sid, "open")).status_code == 200
     again = await partners.call(teacher, "POST", sid, "open")
     assert again.status_code == 409 and again.json()["type"] == "/problems/session-state"
-    moved = await partners.call(teacher, "PATCH", sid, json={
-        "ends_at": session["ends_at"]["utc"]})
+    moved = await partners.call(teacher, "PATCH", sid, json={"ends_at": session["ends_at"]["utc"]})
     assert moved.status_code == 409, "a live session's times change by extend or end"
     before = session["ends_at"]["utc"]
     extended = await partners.call(teacher, "POST", sid, "extend", json={"minutes": 30})
     assert extended.status_code == 200
-    assert datetime.fromisoformat(extended.json()["ends_at"]["utc"]) - \
-        datetime.fromisoformat(before) == timedelta(minutes=30)
-    assert (await partners.call(partners.ola, "POST", sid, "extend",
-                                json={"minutes": 5})).status_code == 403
+    assert datetime.fromisoformat(extended.json()["ends_at"]["utc"]) - datetime.fromisoformat(
+        before
+    ) == timedelta(minutes=30)
+    assert (
+        await partners.call(partners.ola, "POST", sid, "extend", json={"minutes": 5})
+    ).status_code == 403
     assert (await partners.call(teacher, "POST", sid, "end")).status_code == 200
-    for method, action, body in [("POST", "end", None), ("POST", "extend", {"minutes": 5}),
-                                 ("PATCH", "", {"title": "y"})]:
+    for method, action, body in [
+        ("POST", "end", None),
+        ("POST", "extend", {"minutes": 5}),
+        ("PATCH", "", {"title": "y"}),
+    ]:
         response = await partners.call(teacher, method, sid, action, json=body)
         assert response.status_code == 409, (action, response.text)
     assert {"opened", "extended", "ended"} <= set(await partners.log_actions(sid))

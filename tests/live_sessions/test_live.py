@@ -13,8 +13,9 @@ from twinspace.realtime.protocol import SyncStep1, SyncStep2
 
 
 def _school(roster: dict[str, Any], country: str) -> dict[str, Any]:
-    groups: list[dict[str, Any]] = [g for g in roster["schools"]
-                                    if g["school"]["country"] == country]
+    groups: list[dict[str, Any]] = [
+        g for g in roster["schools"] if g["school"]["country"] == country
+    ]
     assert len(groups) == 1
     return groups[0]
 
@@ -32,8 +33,7 @@ async def _handled(client: YClient) -> None:
     await asyncio.gather(*list(client._sending))
     before = sum(isinstance(m, SyncStep2) for m in client.received)
     await client.send(SyncStep1(client.doc.state_vector()))
-    await client.wait_for(
-        lambda: sum(isinstance(m, SyncStep2) for m in client.received) > before)
+    await client.wait_for(lambda: sum(isinstance(m, SyncStep2) for m in client.received) > before)
 
 
 async def _page_client(partners: Partners, room: str, token: str) -> YClient:
@@ -46,43 +46,61 @@ async def test_the_roster_follows_joins_and_leaves_live(partners: Partners) -> N
     server, pid = partners.world.server, partners.project.id
     session = await partners.schedule()
     sid = session["id"]
-    async with events(server, pid, partners.polish_teacher.token) as teacher_socket, \
-            events(server, pid, partners.finnish_teacher.token, max_queue=None):
+    async with (
+        events(server, pid, partners.polish_teacher.token) as teacher_socket,
+        events(server, pid, partners.finnish_teacher.token, max_queue=None),
+    ):
         await partners.open_and_join(sid)
         async with events(server, pid, partners.ola.token) as ola_socket:
             code = await partners.code(partners.polish_teacher, sid, partners.polish_class.id)
             assert (await partners.join(partners.ola, sid, code)).status_code == 200
-            roster = (await _roster_where(
-                teacher_socket, lambda r: _online(r, "PL").get(partners.ola.id)))["data"]
+            roster = (
+                await _roster_where(teacher_socket, lambda r: _online(r, "PL").get(partners.ola.id))
+            )["data"]
             assert _school(roster, "PL")["joined"] == 1
             assert _school(roster, "PL")["expected"] == 2
             assert _online(roster, "FI") == {partners.finnish_teacher.id: True}
             await ola_socket.next("session.roster")  # participants get it too
 
-            finnish_code = await partners.code(partners.finnish_teacher, sid,
-                                               partners.finnish_class.id)
+            finnish_code = await partners.code(
+                partners.finnish_teacher, sid, partners.finnish_class.id
+            )
             assert (await partners.join(partners.aino, sid, finnish_code)).status_code == 200
-            roster = (await _roster_where(
-                teacher_socket, lambda r: partners.aino.id in _online(r, "FI")))["data"]
+            roster = (
+                await _roster_where(teacher_socket, lambda r: partners.aino.id in _online(r, "FI"))
+            )["data"]
             assert _online(roster, "FI")[partners.aino.id] is False, "joined, socket not open"
             async with events(server, pid, partners.aino.token) as aino_socket:
-                await _roster_where(teacher_socket,
-                                    lambda r: _online(r, "FI").get(partners.aino.id))
-                await aino_socket.send({"type": "presence",
-                                        "location": {"kind": "page", "id": session["page_id"]}})
-                roster = (await _roster_where(teacher_socket, lambda r: any(
-                    p["location"] for p in _school(r, "FI")["people"])))["data"]
-                [aino] = [p for p in _school(roster, "FI")["people"]
-                          if p["user"]["id"] == partners.aino.id]
+                await _roster_where(
+                    teacher_socket, lambda r: _online(r, "FI").get(partners.aino.id)
+                )
+                await aino_socket.send(
+                    {"type": "presence", "location": {"kind": "page", "id": session["page_id"]}}
+                )
+                roster = (
+                    await _roster_where(
+                        teacher_socket,
+                        lambda r: any(p["location"] for p in _school(r, "FI")["people"]),
+                    )
+                )["data"]
+                [aino] = [
+                    p
+                    for p in _school(roster, "FI")["people"]
+                    if p["user"]["id"] == partners.aino.id
+                ]
                 assert aino["location"] == {"kind": "page", "id": session["page_id"]}
         # Ola's socket closed: a leave.
-        roster = (await _roster_where(
-            teacher_socket, lambda r: _online(r, "PL").get(partners.ola.id) is False))["data"]
+        roster = (
+            await _roster_where(
+                teacher_socket, lambda r: _online(r, "PL").get(partners.ola.id) is False
+            )
+        )["data"]
         assert _school(roster, "PL")["present"] == 1, "only the Polish teacher"
     fetched = (await partners.call(partners.polish_teacher, "GET", sid, "roster")).json()
     assert {g["school"]["country"] for g in fetched["schools"]} == {"PL", "FI"}
-    assert (await partners.call(partners.polish_pupils[1], "GET", sid, "roster")
-            ).status_code == 200, "a pupil of a participating class"
+    assert (
+        await partners.call(partners.polish_pupils[1], "GET", sid, "roster")
+    ).status_code == 200, "a pupil of a participating class"
     log = (await partners.call(partners.polish_teacher, "GET", sid, "log")).json()
     joins = [e for e in log if e["action"] == "joined"]
     assert [e["user"]["id"] for e in joins] == [partners.ola.id, partners.aino.id]
@@ -105,16 +123,22 @@ async def test_eyes_on_me_stops_pupils_at_once_and_lifts_at_once(partners: Partn
             on = await partners.call(partners.finnish_teacher, "PUT", sid, "read-only")
             assert on.status_code == 200 and on.json()["read_only"] is True
             notice = await aino_socket.next("session.read_only")
-            assert notice["data"] == {"session_id": sid, "read_only": True,
-                                      "actor_id": partners.finnish_teacher.id}
+            assert notice["data"] == {
+                "session_id": sid,
+                "read_only": True,
+                "actor_id": partners.finnish_teacher.id,
+            }
             for pupil in (partners.ola, partners.aino):
                 refused = await partners.message(pupil, session["channel_id"], "hello?")
                 assert refused.status_code == 403
                 assert refused.json()["type"] == "/problems/session-read-only"
             post = await partners.board_post(partners.aino, session["board_id"], "Kemijoki")
             assert post.json()["type"] == "/problems/session-read-only"
-            assert (await partners.message(partners.polish_teacher, session["channel_id"],
-                                           "look at the map")).status_code == 201
+            assert (
+                await partners.message(
+                    partners.polish_teacher, session["channel_id"], "look at the map"
+                )
+            ).status_code == 201
             pupil_page.doc.insert_text(0, "PAUSED ")
             await _handled(pupil_page)
             teacher_page.doc.insert_text(0, "T ")
@@ -124,10 +148,12 @@ async def test_eyes_on_me_stops_pupils_at_once_and_lifts_at_once(partners: Partn
             off = await partners.call(partners.polish_teacher, "DELETE", sid, "read-only")
             assert off.json()["read_only"] is False
             assert (await aino_socket.next("session.read_only"))["data"]["read_only"] is False
-        assert (await partners.message(partners.ola, session["channel_id"], "ok!")
-                ).status_code == 201
-        assert (await partners.board_post(partners.aino, session["board_id"], "Kemijoki")
-                ).status_code == 201
+        assert (
+            await partners.message(partners.ola, session["channel_id"], "ok!")
+        ).status_code == 201
+        assert (
+            await partners.board_post(partners.aino, session["board_id"], "Kemijoki")
+        ).status_code == 201
         # What was typed during the pause stays out; a fresh client edits at once.
         fresh = await _page_client(partners, room, partners.ola.token)
         fresh.doc.insert_text(0, "Odra ")
@@ -169,14 +195,14 @@ async def test_pupils_who_have_not_joined_only_read(partners: Partners) -> None:
         await teacher_page.close()
 
 
-async def test_ending_records_attendance_per_school_and_a_named_version(
-        partners: Partners) -> None:
+async def test_ending_records_attendance_per_school_and_a_named_version(partners: Partners) -> None:
     server, pid = partners.world.server, partners.project.id
     session = await partners.schedule()
     sid, room = session["id"], session["page_room"]
     await partners.open_and_join(sid, partners.ola, partners.aino)
-    assert (await partners.call(partners.polish_teacher, "POST", sid, "join")
-            ).status_code == 200, "teachers join without a code"
+    assert (await partners.call(partners.polish_teacher, "POST", sid, "join")).status_code == 200, (
+        "teachers join without a code"
+    )
     page = await _page_client(partners, room, partners.aino.token)
     page.doc.insert_text(0, "Kemijoki and Wisła")
     await _handled(page)
@@ -184,14 +210,16 @@ async def test_ending_records_attendance_per_school_and_a_named_version(
     async with events(server, pid, partners.ola.token) as ola_socket:
         ended = await partners.call(partners.finnish_teacher, "POST", sid, "end")
         assert ended.status_code == 200 and ended.json()["state"] == "ended"
-        update = await ola_socket.next("session.updated",
-                                       where=lambda e: e["data"]["state"] == "ended")
+        update = await ola_socket.next(
+            "session.updated", where=lambda e: e["data"]["state"] == "ended"
+        )
     version_id = update["data"]["version_id"]
     assert version_id is not None
     async with partners.client(partners.polish_teacher) as http:
         versions = (await http.get(f"/api/v1/pages/{session['page_id']}/versions")).json()
-        content = (await http.get(f"/api/v1/pages/{session['page_id']}/versions/{version_id}")
-                   ).json()
+        content = (
+            await http.get(f"/api/v1/pages/{session['page_id']}/versions/{version_id}")
+        ).json()
     [saved] = [v for v in versions if v["id"] == version_id]
     assert saved["kind"] == "session" and "Rivers of Europe" in saved["name"]
     assert "Kemijoki and Wisła" in content["text"]
@@ -200,8 +228,7 @@ async def test_ending_records_attendance_per_school_and_a_named_version(
     assert attendance["final"] is True
     schools = {s["school"]["country"]: s for s in attendance["schools"]}
     assert (schools["PL"]["pupils_joined"], schools["PL"]["pupils_expected"]) == (1, 2)
-    assert [p["display_name"] for p in schools["PL"]["pupils"]] == [
-        partners.ola.user.display_name]
+    assert [p["display_name"] for p in schools["PL"]["pupils"]] == [partners.ola.user.display_name]
     assert schools["PL"]["teachers_joined"] == 1
     assert (schools["FI"]["pupils_joined"], schools["FI"]["pupils_expected"]) == (1, 1)
     assert schools["FI"]["pupils"][0]["joined_at"]["timezone"] == "Europe/Warsaw"
@@ -218,16 +245,19 @@ async def test_ending_records_attendance_per_school_and_a_named_version(
 
 async def test_a_session_ends_by_itself_at_its_end_time(partners: Partners) -> None:
     server, pid = partners.world.server, partners.project.id
-    session = await partners.schedule(starts_in=-timedelta(minutes=10),
-                                      lasts=timedelta(minutes=10, seconds=1.5))
+    session = await partners.schedule(
+        starts_in=-timedelta(minutes=10), lasts=timedelta(minutes=10, seconds=1.5)
+    )
     sid = session["id"]
     code = await partners.code(partners.finnish_teacher, sid, partners.finnish_class.id)
     async with events(server, pid, partners.polish_teacher.token) as teacher_socket:
         assert (await partners.join(partners.aino, sid, code)).status_code == 200
         # No request touches the session: the clock ends it and tells the sockets.
         update = await teacher_socket.next(
-            "session.updated", where=lambda e: e["data"]["id"] == sid
-            and e["data"]["state"] == "ended", wait=8)
+            "session.updated",
+            where=lambda e: e["data"]["id"] == sid and e["data"]["state"] == "ended",
+            wait=8,
+        )
     assert update["data"]["version_id"] is not None
     stored = await partners.world.storage.live_sessions.get(sid)
     assert stored is not None and stored.state == "ended"

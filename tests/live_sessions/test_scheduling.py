@@ -22,7 +22,8 @@ def _local(view: dict[str, object], zone: str) -> datetime:
 
 
 async def test_schedule_makes_its_spaces_and_each_school_reads_its_own_zone(
-        partners: Partners) -> None:
+    partners: Partners,
+) -> None:
     server = partners.world.server
     async with events(server, partners.project.id, partners.aino.token) as finnish_socket:
         session = await partners.schedule()
@@ -31,7 +32,9 @@ async def test_schedule_makes_its_spaces_and_each_school_reads_its_own_zone(
     assert session["state"] == "scheduled" and session["read_only"] is False
     assert session["made_for_session"] == ["page", "channel", "board"]
     assert [item["title"] for item in session["agenda"]] == [
-        "Hello from each class", "Write the river page together"]
+        "Hello from each class",
+        "Write the river page together",
+    ]
     async with partners.client(partners.polish_teacher) as http:
         page = (await http.get(f"/api/v1/pages/{session['page_id']}")).json()
         channel = (await http.get(f"/api/v1/channels/{session['channel_id']}")).json()
@@ -43,13 +46,16 @@ async def test_schedule_makes_its_spaces_and_each_school_reads_its_own_zone(
     finnish_start = _local(finnish_view, "Europe/Helsinki")
     assert finnish_start.hour == (polish_start.hour + 1) % 24, "Helsinki is an hour ahead"
     schools = {c["school"]["country"]: c for c in finnish_view["classes"]}
-    assert datetime.fromisoformat(schools["PL"]["starts_at"]).utcoffset() == \
-        polish_start.utcoffset()
-    assert datetime.fromisoformat(schools["FI"]["starts_at"]).utcoffset() == \
-        finnish_start.utcoffset()
+    assert (
+        datetime.fromisoformat(schools["PL"]["starts_at"]).utcoffset() == polish_start.utcoffset()
+    )
+    assert (
+        datetime.fromisoformat(schools["FI"]["starts_at"]).utcoffset() == finnish_start.utcoffset()
+    )
 
-    chosen = await partners.call(partners.aino, "GET", session["id"],
-                                 params={"tz": "America/New_York"})
+    chosen = await partners.call(
+        partners.aino, "GET", session["id"], params={"tz": "America/New_York"}
+    )
     assert chosen.json()["timezone"] == "America/New_York"
     unknown = await partners.call(partners.aino, "GET", session["id"], params={"tz": "Mars/Base"})
     assert unknown.status_code == 422
@@ -68,8 +74,10 @@ async def test_naive_times_and_bad_windows_are_refused(partners: Partners) -> No
             response = await http.post(url, json={**base, **times})
             assert response.status_code == 422, response.text
             assert response.headers["content-type"] == "application/problem+json"
-        past = await http.post(url, json={**base, "starts_at": at(-timedelta(hours=2)),
-                                          "ends_at": at(-timedelta(hours=1))})
+        past = await http.post(
+            url,
+            json={**base, "starts_at": at(-timedelta(hours=2)), "ends_at": at(-timedelta(hours=1))},
+        )
         assert past.status_code == 422 and past.json()["type"] == "/problems/rule-violation"
 
 
@@ -80,11 +88,16 @@ async def test_classes_and_spaces_must_belong_to_the_project(partners: Partners)
     other_access = await world.services.access.project(stranger.user, _other.id)
     strangers_page = await world.services.pages.create(other_access, "Elsewhere")
     url = f"/api/v1/projects/{partners.project.id}/live-sessions"
-    body = {"title": "x", "starts_at": at(timedelta(hours=1)),
-            "ends_at": at(timedelta(hours=2)), "class_ids": [partners.polish_class.id]}
+    body = {
+        "title": "x",
+        "starts_at": at(timedelta(hours=1)),
+        "ends_at": at(timedelta(hours=2)),
+        "class_ids": [partners.polish_class.id],
+    }
     async with partners.client(partners.polish_teacher) as http:
-        foreign_class = await http.post(url, json={
-            **body, "class_ids": [partners.polish_class.id, strangers_class.id]})
+        foreign_class = await http.post(
+            url, json={**body, "class_ids": [partners.polish_class.id, strangers_class.id]}
+        )
         foreign_page = await http.post(url, json={**body, "page_id": strangers_page.id})
     assert foreign_class.status_code == 422
     assert foreign_class.json()["class_id"] == strangers_class.id
@@ -97,25 +110,33 @@ async def test_chosen_spaces_and_the_list_of_upcoming_and_past(partners: Partner
     world = partners.world
     channel = await world.channel(partners.project, partners.polish_teacher, name="general")
     board = await world.board(partners.project, partners.polish_teacher)
-    access = await world.services.access.project(partners.polish_teacher.user,
-                                                 partners.project.id)
+    access = await world.services.access.project(partners.polish_teacher.user, partners.project.id)
     page = await world.services.pages.create(access, "Our river")
     chosen = await partners.schedule(page_id=page.id, channel_id=channel.id, board_id=board.id)
     assert chosen["made_for_session"] == []
     assert (chosen["page_id"], chosen["channel_id"], chosen["board_id"]) == (
-        page.id, channel.id, board.id)
+        page.id,
+        channel.id,
+        board.id,
+    )
     later = await partners.schedule(starts_in=timedelta(days=2), title="Second meeting")
-    renamed = await partners.call(partners.polish_teacher, "PATCH", later["id"],
-                                  json={"title": "Second meeting (moved)",
-                                        "starts_at": at(timedelta(days=3)),
-                                        "ends_at": at(timedelta(days=3, hours=1))})
+    renamed = await partners.call(
+        partners.polish_teacher,
+        "PATCH",
+        later["id"],
+        json={
+            "title": "Second meeting (moved)",
+            "starts_at": at(timedelta(days=3)),
+            "ends_at": at(timedelta(days=3, hours=1)),
+        },
+    )
     assert renamed.status_code == 200 and renamed.json()["title"] == "Second meeting (moved)"
     await partners.open_and_join(chosen["id"])
-    assert (await partners.call(partners.polish_teacher, "POST", chosen["id"], "end")
-            ).status_code == 200
+    assert (
+        await partners.call(partners.polish_teacher, "POST", chosen["id"], "end")
+    ).status_code == 200
     async with partners.client(partners.aino) as http:
-        listing = (await http.get(f"/api/v1/projects/{partners.project.id}/live-sessions")
-                   ).json()
+        listing = (await http.get(f"/api/v1/projects/{partners.project.id}/live-sessions")).json()
     assert listing["timezone"] == "Europe/Helsinki"
     assert [s["id"] for s in listing["upcoming"]] == [later["id"]]
     assert [s["id"] for s in listing["past"]] == [chosen["id"]]
@@ -126,12 +147,22 @@ async def test_chosen_spaces_and_the_list_of_upcoming_and_past(partners: Partner
 async def test_every_session_url_is_404_for_non_members(partners: Partners) -> None:
     session = await partners.schedule()
     outsider_teacher = await partners.world.teacher("DE")
-    ids = {"project_id": partners.project.id, "session_id": session["id"],
-           "class_id": partners.polish_class.id}
-    bodies = {"NewLiveSession": {"title": "x", "starts_at": at(timedelta(hours=1)),
-                                 "ends_at": at(timedelta(hours=2)), "class_ids": [1]},
-              "Extension": {"minutes": 5}, "JoinRequest": {"code": "ABCDEF"},
-              "LiveSessionUpdate": {"title": "x"}}
+    ids = {
+        "project_id": partners.project.id,
+        "session_id": session["id"],
+        "class_id": partners.polish_class.id,
+    }
+    bodies = {
+        "NewLiveSession": {
+            "title": "x",
+            "starts_at": at(timedelta(hours=1)),
+            "ends_at": at(timedelta(hours=2)),
+            "class_ids": [1],
+        },
+        "Extension": {"minutes": 5},
+        "JoinRequest": {"code": "ABCDEF"},
+        "LiveSessionUpdate": {"title": "x"},
+    }
     endpoints = live_sessions.router.endpoints
     assert len(endpoints) == 15
     async with partners.client(outsider_teacher) as http:

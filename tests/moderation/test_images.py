@@ -256,10 +256,14 @@ SEEDS = {fmt: encode(two_colour((24, 16)), fmt) for fmt in ("JPEG", "PNG", "GIF"
 
 @settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @example(fmt="PNG", cut=10_000, flips=[])  # the intact file comes through clean
-@given(fmt=st.sampled_from(sorted(SEEDS)), cut=st.integers(0, 10_000),
-       flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8))
-def test_mutated_uploads_are_sanitised_or_refused(fmt: str, cut: int,
-                                                 flips: list[tuple[int, int]]) -> None:
+@given(
+    fmt=st.sampled_from(sorted(SEEDS)),
+    cut=st.integers(0, 10_000),
+    flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8),
+)
+def test_mutated_uploads_are_sanitised_or_refused(
+    fmt: str, cut: int, flips: list[tuple[int, int]]
+) -> None:
     """The upload path's image decoder, fed truncated and corrupted real files: a clean image
     or `ImageRejected`, never another exception."""
     data = bytearray(SEEDS[fmt][: max(1, cut % (len(SEEDS[fmt]) + 1))])

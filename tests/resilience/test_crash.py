@@ -18,15 +18,23 @@ import pytest
 from tests.support.poll import eventually
 from tests.support.server import free_port
 
-ENV = {**os.environ, "TWINSPACE_ARGON2_TIME_COST": "1", "TWINSPACE_ARGON2_MEMORY_KIB": "64",
-       "TWINSPACE_ARGON2_PARALLELISM": "1", "TWINSPACE_POSTS_PER_MINUTE": "100000",
-       "TWINSPACE_POST_BURST": "100000"}
+ENV = {
+    **os.environ,
+    "TWINSPACE_ARGON2_TIME_COST": "1",
+    "TWINSPACE_ARGON2_MEMORY_KIB": "64",
+    "TWINSPACE_ARGON2_PARALLELISM": "1",
+    "TWINSPACE_POSTS_PER_MINUTE": "100000",
+    "TWINSPACE_POST_BURST": "100000",
+}
 
 
 def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "twinspace", "serve", "--data", str(data),
-                             "--port", str(port)], env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "twinspace", "serve", "--data", str(data), "--port", str(port)],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -38,16 +46,19 @@ def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
     raise AssertionError("server did not start")
 
 
-async def _writer(base: str, token: str, channel_id: int, name: str,
-                  acknowledged: list[str], stop: asyncio.Event) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=10,
-                                 headers={"Authorization": f"Bearer {token}"}) as http:
+async def _writer(
+    base: str, token: str, channel_id: int, name: str, acknowledged: list[str], stop: asyncio.Event
+) -> None:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=10, headers={"Authorization": f"Bearer {token}"}
+    ) as http:
         n = 0
         while not stop.is_set():
             text = f"{name}-{n}"
             try:
-                response = await http.post(f"/api/v1/channels/{channel_id}/messages",
-                                           json={"text": text})
+                response = await http.post(
+                    f"/api/v1/channels/{channel_id}/messages", json={"text": text}
+                )
             except httpx.TransportError:
                 return
             if response.status_code == 201:
@@ -59,8 +70,13 @@ async def _writer(base: str, token: str, channel_id: int, name: str,
 async def test_acknowledged_messages_survive(tmp_path: Path, how: signal.Signals) -> None:
     data, port = tmp_path / "d", free_port()
     seeded = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "twinspace", "demo", "--data", str(data)],
-        env=ENV, capture_output=True, check=True, timeout=60)
+        subprocess.run,
+        [sys.executable, "-m", "twinspace", "demo", "--data", str(data)],
+        env=ENV,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
     demo: dict[str, Any] = json.loads(seeded.stdout)
     channel_id = demo["project"]["channels"][0]["id"]
     teachers = [a for a in demo["accounts"] if a["kind"] == "teacher"]
@@ -68,13 +84,21 @@ async def test_acknowledged_messages_survive(tmp_path: Path, how: signal.Signals
     proc = await asyncio.to_thread(_serve, data, port)
     try:
         async with httpx.AsyncClient(base_url=base) as http:
-            tokens = [(await http.post("/api/v1/session", json={
-                "username": t["username"], "password": t["password"]})).json()["token"]
-                for t in teachers]
+            tokens = [
+                (
+                    await http.post(
+                        "/api/v1/session",
+                        json={"username": t["username"], "password": t["password"]},
+                    )
+                ).json()["token"]
+                for t in teachers
+            ]
         acknowledged: list[str] = []
         stop = asyncio.Event()
-        writers = [asyncio.create_task(_writer(base, token, channel_id, f"w{i}", acknowledged,
-                                               stop)) for i, token in enumerate(tokens)]
+        writers = [
+            asyncio.create_task(_writer(base, token, channel_id, f"w{i}", acknowledged, stop))
+            for i, token in enumerate(tokens)
+        ]
         await eventually(lambda: len(acknowledged) >= 60, within=30)
         proc.send_signal(how)
         await asyncio.to_thread(proc.wait, 30)
@@ -82,13 +106,18 @@ async def test_acknowledged_messages_survive(tmp_path: Path, how: signal.Signals
         await asyncio.gather(*writers)
         count_at_stop = len(acknowledged)
         proc = await asyncio.to_thread(_serve, data, port)
-        async with httpx.AsyncClient(base_url=base, headers={
-                "Authorization": f"Bearer {tokens[0]}"}) as http:
+        async with httpx.AsyncClient(
+            base_url=base, headers={"Authorization": f"Bearer {tokens[0]}"}
+        ) as http:
             stored: list[str] = []
             after = 0
             while True:
-                page = (await http.get(f"/api/v1/channels/{channel_id}/messages",
-                                       params={"after": after, "limit": 200})).json()
+                page = (
+                    await http.get(
+                        f"/api/v1/channels/{channel_id}/messages",
+                        params={"after": after, "limit": 200},
+                    )
+                ).json()
                 if not page:
                     break
                 stored += [m["text"] for m in page]

@@ -22,8 +22,9 @@ from twinspace.storage.records import ChannelRecord, PageRecord
 
 
 @asynccontextmanager
-async def scene(tmp_path: Path, **overrides: Any
-                ) -> AsyncIterator[tuple[LiveServer, World, Person, ChannelRecord, PageRecord]]:
+async def scene(
+    tmp_path: Path, **overrides: Any
+) -> AsyncIterator[tuple[LiveServer, World, Person, ChannelRecord, PageRecord]]:
     settings = make_settings(tmp_path / "data", db_busy_timeout_ms=300, **overrides)
     async with live_server(settings) as server:
         world = World(server)
@@ -52,8 +53,9 @@ async def _pragma(server: LiveServer, sql: str) -> None:
 async def test_disk_full_answers_503_and_recovers(tmp_path: Path) -> None:
     async with scene(tmp_path) as (server, world, teacher, channel, page):
         assert (await post(world, teacher, channel, "before")).status_code == 201
-        pages = (await server.services.storage.executor.fetch_one(
-            "PRAGMA page_count"))["page_count"]  # type: ignore[index]
+        pages = (await server.services.storage.executor.fetch_one("PRAGMA page_count"))[
+            "page_count"
+        ]  # type: ignore[index]
         await _pragma(server, f"PRAGMA max_page_count = {pages}")
         client = await YClient.connect(server.ws_url, page.room, token=teacher.token)
         await client.sync()

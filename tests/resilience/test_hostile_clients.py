@@ -83,9 +83,11 @@ async def test_stalled_body_gets_408(tmp_path: Path) -> None:
         world = World(server)
         teacher = await world.teacher()
         reader, writer = await asyncio.open_connection("127.0.0.1", settings.port)
-        writer.write(b"POST /api/v1/classes HTTP/1.1\r\nHost: x\r\n"
-                     b"Authorization: Bearer " + teacher.token.encode() + b"\r\n"
-                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"na")
+        writer.write(
+            b"POST /api/v1/classes HTTP/1.1\r\nHost: x\r\n"
+            b"Authorization: Bearer " + teacher.token.encode() + b"\r\n"
+            b'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na'
+        )
         await writer.drain()
         answer = await _read_until_closed(reader, within=8)
         assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
@@ -99,9 +101,11 @@ def _handshake(port: int, path: str) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                 f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                 f"Sec-WebSocket-Version: 13\r\n\r\n".encode())
+    sock.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        f"Sec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
     head = b""
     while b"\r\n\r\n" not in head:
         head += sock.recv(1)
@@ -110,20 +114,26 @@ def _handshake(port: int, path: str) -> socket.socket:
 
 
 async def test_a_client_that_never_reads_never_blocks_its_room(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "d", ws_send_queue_messages=16,
-                             ws_messages_per_second=10_000.0, ws_message_burst=10_000)
+    settings = make_settings(
+        tmp_path / "d",
+        ws_send_queue_messages=16,
+        ws_messages_per_second=10_000.0,
+        ws_message_burst=10_000,
+    )
     async with live_server(settings) as server:
         world = World(server)
         project, teacher, partner = await world.european_project()
         access = await world.services.access.project(teacher.user, project.id)
         page = await world.services.pages.create(access, "Busy")
         stalled = await asyncio.to_thread(
-            _handshake, settings.port, f"/ws/docs/{page.room}?token={partner.token}")
+            _handshake, settings.port, f"/ws/docs/{page.room}?token={partner.token}"
+        )
         writer = await YClient.connect(server.ws_url, page.room, token=teacher.token)
         await writer.sync()
         room = world.services.documents.rooms.rooms[page.room]
-        async with await Peer.start(f"{server.ws_url}/ws/docs", page.room,
-                                    token=teacher.token) as reader:
+        async with await Peer.start(
+            f"{server.ws_url}/ws/docs", page.room, token=teacher.token
+        ) as reader:
             await reader.wait_synced()
             assert {c.user_id for c in room.clients} == {teacher.id, partner.id}
             chunk = "x" * 4000
@@ -131,8 +141,7 @@ async def test_a_client_that_never_reads_never_blocks_its_room(tmp_path: Path) -
                 writer.doc.insert_text(0, chunk)
                 if n % 20 == 0:
                     await asyncio.sleep(0)
-            await eventually(lambda: partner.id not in {c.user_id for c in room.clients},
-                             within=20)
+            await eventually(lambda: partner.id not in {c.user_id for c in room.clients}, within=20)
             await reader.wait_state(lambda s: len(s["text"]) == 1500 * len(chunk), within=30)
             writer.doc.insert_text(0, "still live")
             await reader.wait_state(lambda s: s["text"].startswith("still live"), within=10)

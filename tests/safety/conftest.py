@@ -22,8 +22,7 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def server(tmp_path: Path, settings_overrides: dict[str, Any]
-                 ) -> AsyncIterator[LiveServer]:
+async def server(tmp_path: Path, settings_overrides: dict[str, Any]) -> AsyncIterator[LiveServer]:
     settings = make_settings(tmp_path / "data", page_settle_seconds=0.2, **settings_overrides)
     async with live_server(settings) as running:
         yield running
@@ -33,22 +32,24 @@ async def server(tmp_path: Path, settings_overrides: dict[str, Any]
 class School:
     world: World
     project: ProjectRecord
-    teacher: Person        # Polish founder (Europe/Warsaw)
-    partner: Person        # Finnish founder (Europe/Helsinki)
-    pupil: Person          # Polish pupil
-    classmate: Person      # Polish pupil
-    finn: Person           # Finnish pupil
+    teacher: Person  # Polish founder (Europe/Warsaw)
+    partner: Person  # Finnish founder (Europe/Helsinki)
+    pupil: Person  # Polish pupil
+    classmate: Person  # Polish pupil
+    finn: Person  # Finnish pupil
     channel: ChannelRecord
     board: BoardRecord
 
     def client(self, person: Person) -> httpx.AsyncClient:
         return self.world.client(person)
 
-    async def post(self, person: Person, text: str,
-                   channel: ChannelRecord | None = None) -> httpx.Response:
+    async def post(
+        self, person: Person, text: str, channel: ChannelRecord | None = None
+    ) -> httpx.Response:
         async with self.client(person) as http:
-            return await http.post(f"/api/v1/channels/{(channel or self.channel).id}/messages",
-                                   json={"text": text})
+            return await http.post(
+                f"/api/v1/channels/{(channel or self.channel).id}/messages", json={"text": text}
+            )
 
     async def visible_texts(self, person: Person) -> list[str]:
         async with self.client(person) as http:
@@ -65,16 +66,18 @@ class School:
 
     async def queue(self, state: str = "open") -> list[dict[str, Any]]:
         async with self.client(self.teacher) as http:
-            response = await http.get(f"/api/v1/projects/{self.project.id}/moderation/queue",
-                                      params={"state": state})
+            response = await http.get(
+                f"/api/v1/projects/{self.project.id}/moderation/queue", params={"state": state}
+            )
         assert response.status_code == 200, response.text
         entries: list[dict[str, Any]] = response.json()
         return entries
 
     async def audit_actions(self) -> list[str]:
         async with self.client(self.teacher) as http:
-            response = await http.get(f"/api/v1/projects/{self.project.id}/audit",
-                                      params={"limit": 500})
+            response = await http.get(
+                f"/api/v1/projects/{self.project.id}/audit", params={"limit": 500}
+            )
         assert response.status_code == 200, response.text
         return [entry["action"] for entry in response.json()]
 

@@ -13,13 +13,16 @@ from twinspace.types import ProjectState
 
 async def test_page_findings_are_flagged_with_their_location(school: School) -> None:
     async with school.client(school.teacher) as http:
-        page = (await http.post(f"/api/v1/projects/{school.project.id}/pages",
-                                json={"title": "Rivers"})).json()
-    client = await YClient.connect(school.world.server.ws_url, page["room"],
-                                   token=school.pupil.token)
+        page = (
+            await http.post(f"/api/v1/projects/{school.project.id}/pages", json={"title": "Rivers"})
+        ).json()
+    client = await YClient.connect(
+        school.world.server.ws_url, page["room"], token=school.pupil.token
+    )
     await client.sync()
     text = "Our river is long.\nWrite me: zosia@example.com or +48 601 234 567"
     client.doc.insert_text(0, text)
+
     async def page_entries() -> list[dict[str, object]]:
         return [e for e in await school.queue() if e["origin"] == "page_scan"]
 
@@ -28,9 +31,10 @@ async def test_page_findings_are_flagged_with_their_location(school: School) -> 
     flags = {f["category"]: f for f in entry["flags"]}
     assert set(flags) == {"email", "phone"}
     assert flags["email"]["location"]["line"] == 2
-    assert text.split("\n")[1][flags["email"]["location"]["column"] - 1:].startswith("zosia@")
+    assert text.split("\n")[1][flags["email"]["location"]["column"] - 1 :].startswith("zosia@")
     # the same findings are not flagged twice; a new one is
     client.doc.insert_text(len(text), " and kurwa")
+
     async def two_entries() -> list[dict[str, object]]:
         found = await page_entries()
         return found if len(found) >= 2 else []
@@ -58,8 +62,9 @@ async def test_export_a_pupils_data(school: School) -> None:
 async def test_erase_a_pupil_anonymising_their_content(school: School) -> None:
     await school.post(school.pupil, "kept without my name")
     async with school.client(school.teacher) as http:
-        assert (await http.delete(f"/api/v1/pupils/{school.pupil.id}",
-                                  params={"content": "anonymise"})).status_code == 204
+        assert (
+            await http.delete(f"/api/v1/pupils/{school.pupil.id}", params={"content": "anonymise"})
+        ).status_code == 204
     async with school.client(school.pupil) as http:
         assert (await http.get("/api/v1/me")).status_code == 401
     async with school.client(school.classmate) as http:
@@ -74,8 +79,9 @@ async def test_erase_a_pupil_deleting_their_content(school: School) -> None:
     await school.post(school.pupil, secret)
     await school.post(school.pupil, "bye")
     async with school.client(school.teacher) as http:
-        assert (await http.delete(f"/api/v1/pupils/{school.pupil.id}",
-                                  params={"content": "delete"})).status_code == 204
+        assert (
+            await http.delete(f"/api/v1/pupils/{school.pupil.id}", params={"content": "delete"})
+        ).status_code == 204
     texts = await school.visible_texts(school.teacher)
     assert secret not in texts and "bye" not in texts
     rows = await school.world.storage.executor.fetch_all("SELECT text FROM messages")
@@ -90,12 +96,14 @@ async def test_erase_a_pupil_deleting_their_content(school: School) -> None:
 async def test_retention_removes_pupils_after_their_projects_close(school: School) -> None:
     services = school.world.services
     async with school.client(school.teacher) as http:
-        assert (await http.post(f"/api/v1/projects/{school.project.id}/state",
-                                json={"state": "closed"})).status_code == 200
+        assert (
+            await http.post(f"/api/v1/projects/{school.project.id}/state", json={"state": "closed"})
+        ).status_code == 200
     assert await services.moderation.privacy.apply_retention() == 0, "closed only just now"
     long_ago = to_iso(utcnow() - timedelta(days=services.settings.pupil_retention_days + 1))
     await services.storage.executor.execute(
-        "UPDATE projects SET state_changed_at = ? WHERE id = ?", (long_ago, school.project.id))
+        "UPDATE projects SET state_changed_at = ? WHERE id = ?", (long_ago, school.project.id)
+    )
     assert await services.moderation.privacy.apply_retention() == 3
     for pupil in (school.pupil, school.classmate, school.finn):
         assert await services.storage.users.get(pupil.id) is None

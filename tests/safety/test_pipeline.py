@@ -12,10 +12,20 @@ PHONE = "call me on +48 601 234 567 after school"
 
 
 async def test_phone_number_is_held_and_published_after_approval(school: School) -> None:
-    async with events(school.world.server, school.project.id, school.classmate.token,
-                      channels=[school.channel.id]) as classmate, \
-            events(school.world.server, school.project.id, school.teacher.token,
-                   channels=[school.channel.id]) as teacher:
+    async with (
+        events(
+            school.world.server,
+            school.project.id,
+            school.classmate.token,
+            channels=[school.channel.id],
+        ) as classmate,
+        events(
+            school.world.server,
+            school.project.id,
+            school.teacher.token,
+            channels=[school.channel.id],
+        ) as teacher,
+    ):
         response = await school.post(school.pupil, PHONE)
         assert response.status_code == 201
         sent = response.json()
@@ -31,10 +41,12 @@ async def test_phone_number_is_held_and_published_after_approval(school: School)
         assert notice["data"]["queue_id"] == entry["id"], "the notice names its queue entry"
         [flag] = entry["flags"]
         assert flag["category"] == "phone"
-        assert PHONE[flag["start"]:flag["end"]] == flag["excerpt"] == "+48 601 234 567"
+        assert PHONE[flag["start"] : flag["end"]] == flag["excerpt"] == "+48 601 234 567"
         async with school.client(school.teacher) as http:
-            approved = await http.post(f"/api/v1/projects/{school.project.id}/moderation/queue/"
-                                       f"{entry['id']}/approve", json={"reason": "ok"})
+            approved = await http.post(
+                f"/api/v1/projects/{school.project.id}/moderation/queue/{entry['id']}/approve",
+                json={"reason": "ok"},
+            )
         assert approved.status_code == 200 and approved.json()["resolution"] == "approve"
         created = await classmate.next("message.created")
         assert created["data"]["id"] == sent["id"] and created["data"]["text"] == PHONE
@@ -45,8 +57,9 @@ async def test_phone_number_is_held_and_published_after_approval(school: School)
 
 async def test_pre_moderated_channel_holds_every_pupil_message(school: School) -> None:
     async with school.client(school.teacher) as http:
-        response = await http.put(f"/api/v1/channels/{school.channel.id}/moderation/policy",
-                                  json={"mode": "pre"})
+        response = await http.put(
+            f"/api/v1/channels/{school.channel.id}/moderation/policy", json={"mode": "pre"}
+        )
     assert response.status_code == 204
     for text in ("hello everyone", "we saw the river today"):
         sent = (await school.post(school.pupil, text)).json()
@@ -61,16 +74,24 @@ async def test_pre_moderated_channel_holds_every_pupil_message(school: School) -
 
 
 async def test_block_and_mask_actions(school: School) -> None:
-    await school.policy(actions={"offensive": "block", "phone": "mask", "email": "hold",
-                                 "social_handle": "hold", "external_link": "hold",
-                                 "address": "hold"})
+    await school.policy(
+        actions={
+            "offensive": "block",
+            "phone": "mask",
+            "email": "hold",
+            "social_handle": "hold",
+            "external_link": "hold",
+            "address": "hold",
+        }
+    )
     blocked = await school.post(school.pupil, "you are a fucking idiot")
     assert blocked.status_code == 201
     assert blocked.json()["status"] == "blocked" and "not OK" in blocked.json()["reason"]
     assert blocked.json()["reason_code"] == "blocked.filter:offensive"
     masked = (await school.post(school.pupil, PHONE)).json()
     assert masked["status"] == "published" and masked["reason_code"] is None, (
-        "a published item has no reason to show")
+        "a published item has no reason to show"
+    )
     assert "601" not in masked["text"] and masked["text"].startswith("call me on ")
     assert masked["text"] in await school.visible_texts(school.classmate)
     assert {"blocked", "masked"} <= set(await school.audit_actions())
@@ -78,12 +99,15 @@ async def test_block_and_mask_actions(school: School) -> None:
 
 async def test_muted_pupil_is_refused_with_the_end_time(school: School) -> None:
     async with school.client(school.teacher) as http:
-        muted = await http.post(f"/api/v1/projects/{school.project.id}/mutes",
-                                json={"user_id": school.pupil.id, "minutes": 30,
-                                      "reason": "calm down"})
+        muted = await http.post(
+            f"/api/v1/projects/{school.project.id}/mutes",
+            json={"user_id": school.pupil.id, "minutes": 30, "reason": "calm down"},
+        )
         assert muted.status_code == 201
-        teacher_mute = await http.post(f"/api/v1/projects/{school.project.id}/mutes",
-                                       json={"user_id": school.partner.id, "minutes": 5})
+        teacher_mute = await http.post(
+            f"/api/v1/projects/{school.project.id}/mutes",
+            json={"user_id": school.partner.id, "minutes": 5},
+        )
         assert teacher_mute.status_code == 422, "only pupils are muted"
     refused = await school.post(school.pupil, "hello")
     assert refused.status_code == 403
@@ -93,8 +117,9 @@ async def test_muted_pupil_is_refused_with_the_end_time(school: School) -> None:
     assert timedelta(minutes=29) < until - datetime.now(UTC) <= timedelta(minutes=30)
     assert (await school.post(school.classmate, "hi")).status_code == 201
     async with school.client(school.teacher) as http:
-        assert (await http.delete(f"/api/v1/projects/{school.project.id}/mutes/"
-                                  f"{school.pupil.id}")).status_code == 204
+        assert (
+            await http.delete(f"/api/v1/projects/{school.project.id}/mutes/{school.pupil.id}")
+        ).status_code == 204
     assert (await school.post(school.pupil, "sorry")).status_code == 201
     assert {"mute", "unmute"} <= set(await school.audit_actions())
 
@@ -111,6 +136,7 @@ async def test_quiet_hours_follow_each_pupils_school_time_zone(school: School) -
     lisbon_teacher = await school.world.teacher("PT", school=lisbon)
     baku_teacher = await school.world.teacher("AZ", school=baku)
     from twinspace.types import Role
+
     for teacher in (lisbon_teacher, baku_teacher):
         await school.world.join(school.project, teacher, Role.TEACHER)
     lisbon_pupil = (await school.world.pupils(lisbon_teacher, 1))[0]
@@ -129,16 +155,20 @@ async def test_quiet_hours_follow_each_pupils_school_time_zone(school: School) -
 
 async def test_slow_mode_and_rate_limit_answer_429(school: School) -> None:
     async with school.client(school.teacher) as http:
-        await http.put(f"/api/v1/channels/{school.channel.id}/moderation/policy",
-                       json={"slow_mode_seconds": 30})
+        await http.put(
+            f"/api/v1/channels/{school.channel.id}/moderation/policy",
+            json={"slow_mode_seconds": 30},
+        )
     assert (await school.post(school.pupil, "one")).status_code == 201
     slow = await school.post(school.pupil, "two")
     assert slow.status_code == 429 and 1 <= int(slow.headers["retry-after"]) <= 30
     assert slow.json()["rule"] == "slow-mode"
     assert (await school.post(school.teacher, "teachers are not slowed")).status_code == 201
     other = await school.world.channel(school.project, school.teacher, name="busy")
-    statuses = [(await school.post(school.classmate, f"spam {n}", channel=other)).status_code
-                for n in range(14)]
+    statuses = [
+        (await school.post(school.classmate, f"spam {n}", channel=other)).status_code
+        for n in range(14)
+    ]
     assert statuses.count(201) == 10 and statuses[-1] == 429
 
 
@@ -161,8 +191,11 @@ async def test_policy_is_for_teachers_and_validated(school: School) -> None:
         assert (await http.get(url)).status_code == 403
         assert (await http.put(url, json={"mode": "off"})).status_code == 403
     async with school.client(school.teacher) as http:
-        bad = await http.put(f"/api/v1/projects/{school.project.id}/moderation/policy",
-                             json={"mode": "sometimes"})
-        hours = await http.put(f"/api/v1/projects/{school.project.id}/moderation/policy",
-                               json={"quiet_hours": {"start": "25:00", "end": "07:00"}})
+        bad = await http.put(
+            f"/api/v1/projects/{school.project.id}/moderation/policy", json={"mode": "sometimes"}
+        )
+        hours = await http.put(
+            f"/api/v1/projects/{school.project.id}/moderation/policy",
+            json={"quiet_hours": {"start": "25:00", "end": "07:00"}},
+        )
     assert bad.status_code == hours.status_code == 422

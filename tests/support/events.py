@@ -29,20 +29,24 @@ class EventsClient:
     async def send(self, message: object) -> None:
         await self.ws.send(message if isinstance(message, str) else json.dumps(message))
 
-    async def next(self, event_type: str | None = None, *,
-                   where: Callable[[Event], bool] | None = None,
-                   wait: float = WAIT) -> Event:
+    async def next(
+        self,
+        event_type: str | None = None,
+        *,
+        where: Callable[[Event], bool] | None = None,
+        wait: float = WAIT,
+    ) -> Event:
         """The next event of that type (and matching `where`), skipping others."""
         async with asyncio.timeout(wait):
             while True:
                 event = json.loads(await self.ws.recv())
                 self.seen.append(event)
                 if (event_type is None or event["type"] == event_type) and (
-                        where is None or where(event)):
+                    where is None or where(event)
+                ):
                     return event
 
-    async def collect(self, event_type: str, count: int, *, wait: float = WAIT
-                      ) -> list[Event]:
+    async def collect(self, event_type: str, count: int, *, wait: float = WAIT) -> list[Event]:
         return [await self.next(event_type, wait=wait) for _ in range(count)]
 
     async def nothing_more(self, event_type: str, *, within: float = 0.3) -> bool:
@@ -64,9 +68,15 @@ class EventsClient:
             return closed.rcvd.code
 
 
-def events_url(server: LiveServer, project_id: int, *, token: str | None = None,
-               since: str | None = None, channels: Iterable[int] = (),
-               boards: Iterable[int] = ()) -> str:
+def events_url(
+    server: LiveServer,
+    project_id: int,
+    *,
+    token: str | None = None,
+    since: str | None = None,
+    channels: Iterable[int] = (),
+    boards: Iterable[int] = (),
+) -> str:
     params = []
     if token:
         params.append(f"token={token}")
@@ -81,13 +91,19 @@ def events_url(server: LiveServer, project_id: int, *, token: str | None = None,
 
 
 @asynccontextmanager
-async def events(server: LiveServer, project_id: int, token: str | None, *,
-                 since: str | None = None, channels: Iterable[int] = (),
-                 boards: Iterable[int] = (), hello: bool = True,
-                 **connect_kw: Any) -> AsyncIterator[EventsClient]:
+async def events(
+    server: LiveServer,
+    project_id: int,
+    token: str | None,
+    *,
+    since: str | None = None,
+    channels: Iterable[int] = (),
+    boards: Iterable[int] = (),
+    hello: bool = True,
+    **connect_kw: Any,
+) -> AsyncIterator[EventsClient]:
     """Connect (by default waiting for `hello`); the connection closes on exit."""
-    url = events_url(server, project_id, token=token, since=since, channels=channels,
-                     boards=boards)
+    url = events_url(server, project_id, token=token, since=since, channels=channels, boards=boards)
     async with connect(url, proxy=None, open_timeout=WAIT, **connect_kw) as ws:
         client = EventsClient(ws)
         if hello:

@@ -10,8 +10,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-async def eventually(check: Callable[[], T | Awaitable[T]], *, within: float = 10.0,
-                     every: float = 0.02) -> T:
+async def eventually(
+    check: Callable[[], T | Awaitable[T]], *, within: float = 10.0, every: float = 0.02
+) -> T:
     """Return `check()`'s first truthy result; TimeoutError after `within` seconds."""
     async with asyncio.timeout(within):
         while True:

@@ -27,8 +27,12 @@ def free_port() -> int:
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"data_dir": data_dir, "port": free_port(),
-                              "room_grace_seconds": 0.2, **FAST_HASHING}
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "port": free_port(),
+        "room_grace_seconds": 0.2,
+        **FAST_HASHING,
+    }
     values.update(overrides)
     return load_settings(environ={}, **values)
 

@@ -60,51 +60,87 @@ class World:
         session = await self.services.accounts.start_session(user)
         return Person(user=user, token=session.token)
 
-    async def school(self, country: str = "PL", *, type: SchoolType = SchoolType.PRIMARY,
-                     ownership: Ownership = Ownership.PUBLIC, timezone: str | None = None,
-                     vocational_course_years: int | None = None) -> SchoolRecord:
+    async def school(
+        self,
+        country: str = "PL",
+        *,
+        type: SchoolType = SchoolType.PRIMARY,
+        ownership: Ownership = Ownership.PUBLIC,
+        timezone: str | None = None,
+        vocational_course_years: int | None = None,
+    ) -> SchoolRecord:
         record = await self.services.registry.country(country)
         school_id = await self.storage.schools.create(
-            name=f"School {next(_counter)} {country}", country=country, city="Town", type=type,
-            ownership=ownership, timezone=timezone or record.timezone,
-            vocational_course_years=vocational_course_years, now=utcnow())
+            name=f"School {next(_counter)} {country}",
+            country=country,
+            city="Town",
+            type=type,
+            ownership=ownership,
+            timezone=timezone or record.timezone,
+            vocational_course_years=vocational_course_years,
+            now=utcnow(),
+        )
         found = await self.storage.schools.get(school_id)
         assert found is not None
         return found
 
-    async def teacher(self, country: str = "PL", *, school: SchoolRecord | None = None,
-                      status: TeacherStatus = TeacherStatus.VALIDATED,
-                      subjects: tuple[str, ...] = ("english",),
-                      languages: tuple[str, ...] = ("en",)) -> Person:
+    async def teacher(
+        self,
+        country: str = "PL",
+        *,
+        school: SchoolRecord | None = None,
+        status: TeacherStatus = TeacherStatus.VALIDATED,
+        subjects: tuple[str, ...] = ("english",),
+        languages: tuple[str, ...] = ("en",),
+    ) -> Person:
         school = school or await self.school(country)
         n = next(_counter)
         async with self.storage.transaction() as tx:
             user_id = await tx.users.create(
-                username=f"teacher{n}", password_hash=await self.services.accounts.passwords.hash(
-                    PASSWORD), kind=UserKind.TEACHER, display_name=f"Teacher {n}",
-                now=utcnow(), email=f"t{n}@school.example", country=school.country,
-                school_id=school.id)
-            await tx.teachers.create(user_id, staff_role=StaffRole.TEACHER, status=status,
-                                     subjects=subjects, languages=languages, age_min=8,
-                                     age_max=14, bio="")
+                username=f"teacher{n}",
+                password_hash=await self.services.accounts.passwords.hash(PASSWORD),
+                kind=UserKind.TEACHER,
+                display_name=f"Teacher {n}",
+                now=utcnow(),
+                email=f"t{n}@school.example",
+                country=school.country,
+                school_id=school.id,
+            )
+            await tx.teachers.create(
+                user_id,
+                staff_role=StaffRole.TEACHER,
+                status=status,
+                subjects=subjects,
+                languages=languages,
+                age_min=8,
+                age_max=14,
+                bio="",
+            )
         return await self._person(user_id)
 
     async def staff(self, kind: UserKind, country: str | None = None) -> Person:
         n = next(_counter)
         user = await self.services.accounts.create_staff(
-            kind=kind, username=f"{kind.value}{n}", password=PASSWORD,
-            display_name=f"{kind.value} {n}", country=country)
+            kind=kind,
+            username=f"{kind.value}{n}",
+            password=PASSWORD,
+            display_name=f"{kind.value} {n}",
+            country=country,
+        )
         return await self._person(user.id)
 
     async def school_class(self, teacher: Person, name: str | None = None) -> ClassRecord:
-        return await self.services.registry.create_class(teacher.user,
-                                                         name or f"class {next(_counter)}")
+        return await self.services.registry.create_class(
+            teacher.user, name or f"class {next(_counter)}"
+        )
 
-    async def pupils(self, teacher: Person, count: int = 2,
-                     school_class: ClassRecord | None = None) -> list[Person]:
+    async def pupils(
+        self, teacher: Person, count: int = 2, school_class: ClassRecord | None = None
+    ) -> list[Person]:
         school_class = school_class or await self.school_class(teacher)
         created = await self.services.accounts.create_pupils(
-            teacher.user, school_class, [f"Pupil {next(_counter)}" for _ in range(count)])
+            teacher.user, school_class, [f"Pupil {next(_counter)}" for _ in range(count)]
+        )
         people = []
         for credentials in created:
             person = await self._person(credentials.user.id)
@@ -112,30 +148,47 @@ class World:
             people.append(person)
         return people
 
-    async def project(self, founder: Person, *cofounders: Person,
-                      kind: ProjectKind = ProjectKind.EUROPEAN) -> ProjectRecord:
-        return await self.services.projects.create(founder.user, NewProject(
-            title=f"Project {next(_counter)}", kind=kind,
-            cofounder_ids=[c.id for c in cofounders]))
+    async def project(
+        self, founder: Person, *cofounders: Person, kind: ProjectKind = ProjectKind.EUROPEAN
+    ) -> ProjectRecord:
+        return await self.services.projects.create(
+            founder.user,
+            NewProject(
+                title=f"Project {next(_counter)}",
+                kind=kind,
+                cofounder_ids=[c.id for c in cofounders],
+            ),
+        )
 
     async def join(self, project: ProjectRecord, person: Person, role: Role) -> None:
-        await self.storage.memberships.add(project_id=project.id, user_id=person.id, role=role,
-                                           added_by=None, now=utcnow())
+        await self.storage.memberships.add(
+            project_id=project.id, user_id=person.id, role=role, added_by=None, now=utcnow()
+        )
 
     async def european_project(self) -> tuple[ProjectRecord, Person, Person]:
         """A PL + IT project: (project, Polish founder, Italian founder)."""
         pl, it = await self.teacher("PL"), await self.teacher("IT")
         return await self.project(pl, it), pl, it
 
-    async def channel(self, project: ProjectRecord, teacher: Person, *,
-                      kind: ChannelKind = ChannelKind.PROJECT, class_id: int | None = None,
-                      name: str | None = None) -> ChannelRecord:
+    async def channel(
+        self,
+        project: ProjectRecord,
+        teacher: Person,
+        *,
+        kind: ChannelKind = ChannelKind.PROJECT,
+        class_id: int | None = None,
+        name: str | None = None,
+    ) -> ChannelRecord:
         access = await self.services.access.project(teacher.user, project.id)
-        return await self.services.spaces.create_channel(access, NewChannel(
-            name=name or f"channel {next(_counter)}", kind=kind, class_id=class_id))
+        return await self.services.spaces.create_channel(
+            access,
+            NewChannel(name=name or f"channel {next(_counter)}", kind=kind, class_id=class_id),
+        )
 
-    async def board(self, project: ProjectRecord, teacher: Person,
-                    title: str | None = None) -> BoardRecord:
+    async def board(
+        self, project: ProjectRecord, teacher: Person, title: str | None = None
+    ) -> BoardRecord:
         access = await self.services.access.project(teacher.user, project.id)
-        return await self.services.spaces.create_board(access, NewBoard(
-            title=title or f"board {next(_counter)}"))
+        return await self.services.spaces.create_board(
+            access, NewBoard(title=title or f"board {next(_counter)}")
+        )

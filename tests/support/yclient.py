@@ -33,12 +33,20 @@ class YClient:
         self._changed = asyncio.Event()
 
     @classmethod
-    async def connect(cls, base: str, room: str, *, token: str | None = None,
-                      headers: Mapping[str, str] | None = None,
-                      engine: Engine | None = None, **kw: Any) -> Self:
+    async def connect(
+        cls,
+        base: str,
+        room: str,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        engine: Engine | None = None,
+        **kw: Any,
+    ) -> Self:
         url = f"{base}/ws/docs/{room}" + (f"?token={token}" if token else "")
-        ws = await connect(url, additional_headers=dict(headers or {}), max_size=None,
-                           open_timeout=10, **kw)
+        ws = await connect(
+            url, additional_headers=dict(headers or {}), max_size=None, open_timeout=10, **kw
+        )
         return cls(ws, engine)
 
     def _local_update(self, event: UpdateEvent) -> None:
@@ -62,8 +70,9 @@ class YClient:
                 if isinstance(message, SyncStep2 | SyncUpdate):
                     self.doc.apply_update(message.update)
                 elif isinstance(message, SyncStep1):
-                    await self.send(SyncStep2(self.doc.encode_state_as_update(
-                        message.state_vector)))
+                    await self.send(
+                        SyncStep2(self.doc.encode_state_as_update(message.state_vector))
+                    )
                 self._changed.set()
         except ConnectionClosed:
             pass
@@ -72,8 +81,7 @@ class YClient:
 
     async def sync(self, within: float = 10) -> None:
         await self.send(SyncStep1(self.doc.state_vector()))
-        await self.wait_for(lambda: any(isinstance(m, SyncStep2) for m in self.received),
-                            within)
+        await self.wait_for(lambda: any(isinstance(m, SyncStep2) for m in self.received), within)
 
     async def wait_for(self, predicate: Any, within: float = 10) -> None:
         async with asyncio.timeout(within):

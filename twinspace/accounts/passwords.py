@@ -26,8 +26,9 @@ def generate_pupil_password() -> str:
 
 
 class PasswordService:
-    def __init__(self, *, time_cost: int, memory_kib: int, parallelism: int,
-                 max_concurrent: int = 2) -> None:
+    def __init__(
+        self, *, time_cost: int, memory_kib: int, parallelism: int, max_concurrent: int = 2
+    ) -> None:
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
         )

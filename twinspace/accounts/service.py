@@ -70,7 +70,8 @@ class AccountService:
         self._settings = settings
         self._events = events
         self.passwords = PasswordService(
-            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
         )
         self.throttle = LoginThrottle(
@@ -97,8 +98,9 @@ class AccountService:
             raise Unauthenticated("this account is disabled")
         self.throttle.succeeded(username)
         if self.passwords.needs_rehash(user.password_hash):
-            await self._storage.users.set_password(user.id, await self.passwords.hash(password),
-                                                   None)
+            await self._storage.users.set_password(
+                user.id, await self.passwords.hash(password), None
+            )
         return await self.start_session(user)
 
     async def start_session(self, user: UserRecord) -> NewSession:
@@ -107,7 +109,10 @@ class AccountService:
         now = utcnow()
         expires = now + timedelta(seconds=self._settings.session_ttl_seconds)
         await self._storage.sessions.create(
-            token_hash=hash_token(token), csrf_token=csrf, user_id=user.id, now=now,
+            token_hash=hash_token(token),
+            csrf_token=csrf,
+            user_id=user.id,
+            now=now,
             expires_at=expires,
         )
         return NewSession(user=user, token=token, csrf_token=csrf, expires_at=expires)
@@ -144,8 +149,9 @@ class AccountService:
         if not await self.passwords.verify(auth.user.password_hash, current):
             raise Forbidden("the current password is wrong")
         check_password_strength(auth.user.kind, new)
-        await self._storage.users.set_password(auth.user.id, await self.passwords.hash(new),
-                                               utcnow())
+        await self._storage.users.set_password(
+            auth.user.id, await self.passwords.hash(new), utcnow()
+        )
         await self.revoke_all(auth.user.id, keep_session=auth.session_id)
 
     async def set_password(self, user: UserRecord, new: str) -> None:
@@ -156,14 +162,16 @@ class AccountService:
 
     # -- account creation -------------------------------------------------------------
 
-    async def unique_pupil_username(self, display_name: str,
-                                    reserved: set[str] | None = None) -> str:
+    async def unique_pupil_username(
+        self, display_name: str, reserved: set[str] | None = None
+    ) -> str:
         base = _username_base(display_name)
         reserved = reserved if reserved is not None else set()
         for _ in range(50):
             candidate = f"{base}{secrets.randbelow(900) + 100}"
-            if candidate not in reserved and \
-                    not await self._storage.users.username_taken(candidate):
+            if candidate not in reserved and not await self._storage.users.username_taken(
+                candidate
+            ):
                 reserved.add(candidate)
                 return candidate
         raise RuleViolation("could not find a free username; try another display name")
@@ -180,15 +188,26 @@ class AccountService:
         chosen: set[str] = set()
         for name in names:
             password = generate_pupil_password()
-            prepared.append((name, await self.unique_pupil_username(name, chosen), password,
-                             await self.passwords.hash(password)))
+            prepared.append(
+                (
+                    name,
+                    await self.unique_pupil_username(name, chosen),
+                    password,
+                    await self.passwords.hash(password),
+                )
+            )
         created: list[PupilCredentials] = []
         now = utcnow()
         async with self._storage.transaction() as tx:
             for name, username, password, password_hash in prepared:
                 user_id = await tx.users.create(
-                    username=username, password_hash=password_hash, kind=UserKind.PUPIL,
-                    display_name=name, now=now, country=school.country, school_id=school.id,
+                    username=username,
+                    password_hash=password_hash,
+                    kind=UserKind.PUPIL,
+                    display_name=name,
+                    now=now,
+                    country=school.country,
+                    school_id=school.id,
                 )
                 await tx.pupils.create(user_id, class_id=school_class.id, created_by=teacher.id)
                 user = await tx.users.get(user_id)
@@ -202,8 +221,14 @@ class AccountService:
         return password
 
     async def create_staff(
-        self, *, kind: UserKind, username: str, password: str, display_name: str,
-        country: str | None, email: str | None = None,
+        self,
+        *,
+        kind: UserKind,
+        username: str,
+        password: str,
+        display_name: str,
+        country: str | None,
+        email: str | None = None,
     ) -> UserRecord:
         """NSO and admin accounts (CLI)."""
         if kind not in (UserKind.NSO, UserKind.ADMIN):
@@ -215,8 +240,12 @@ class AccountService:
         if await self._storage.users.username_taken(username):
             raise RuleViolation(f"the username {username!r} is taken")
         user_id = await self._storage.users.create(
-            username=username, password_hash=await self.passwords.hash(password), kind=kind,
-            display_name=display_name, now=utcnow(), email=email,
+            username=username,
+            password_hash=await self.passwords.hash(password),
+            kind=kind,
+            display_name=display_name,
+            now=utcnow(),
+            email=email,
             country=country.upper() if country else None,
         )
         user = await self._storage.users.get(user_id)

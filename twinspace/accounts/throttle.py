@@ -11,8 +11,14 @@ from collections.abc import Callable
 class FailureWindow:
     """Remembers failure times per key within `window` seconds; bounded in keys."""
 
-    def __init__(self, *, limit: int, window: float, max_keys: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        limit: int,
+        window: float,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.window = window
         self._max_keys = max_keys
@@ -52,14 +58,26 @@ class FailureWindow:
 
 
 class LoginThrottle:
-    def __init__(self, *, per_account: int, per_address: int, window: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        per_account: int,
+        per_address: int,
+        window: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._accounts = FailureWindow(limit=per_account, window=window, clock=clock)
         self._addresses = FailureWindow(limit=per_address, window=window, clock=clock)
 
     def retry_after(self, username: str, address: str) -> int | None:
-        waits = [w for w in (self._accounts.retry_after(username.casefold()),
-                             self._addresses.retry_after(address)) if w is not None]
+        waits = [
+            w
+            for w in (
+                self._accounts.retry_after(username.casefold()),
+                self._addresses.retry_after(address),
+            )
+            if w is not None
+        ]
         return max(waits) if waits else None
 
     def failed(self, username: str, address: str) -> None:

@@ -47,7 +47,7 @@ register_url_convertor("id", IdConvertor())
 
 class AuthMode(StrEnum):
     PUBLIC = "public"  # anyone (sign-in, registration, certificate checks)
-    USER = "user"      # a signed-in user; handlers ask the access rules for the rest
+    USER = "user"  # a signed-in user; handlers ask the access rules for the rest
 
 
 class Paging(BaseModel):
@@ -112,12 +112,17 @@ def _render(result: Any, status: int) -> Response:
     if result is None:
         return Response(status_code=204 if status in (200, 204) else status)
     if isinstance(result, BaseModel):
-        return Response(result.model_dump_json(), status_code=status,
-                        media_type="application/json")
-    payload = TypeAdapter(type(result)).dump_json(result) if not isinstance(
-        result, list) else json.dumps(
-        [item.model_dump(mode="json") if isinstance(item, BaseModel) else item
-         for item in result]).encode()
+        return Response(result.model_dump_json(), status_code=status, media_type="application/json")
+    payload = (
+        TypeAdapter(type(result)).dump_json(result)
+        if not isinstance(result, list)
+        else json.dumps(
+            [
+                item.model_dump(mode="json") if isinstance(item, BaseModel) else item
+                for item in result
+            ]
+        ).encode()
+    )
     return Response(payload, status_code=status, media_type="application/json")
 
 
@@ -135,16 +140,37 @@ class ApiRouter:
     endpoints: list[Endpoint] = field(default_factory=list)
 
     def route(
-        self, method: str, path: str, *, auth: AuthMode = AuthMode.USER,
-        body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-        response: Any = None, status: int = 200, raw_body: str | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: AuthMode = AuthMode.USER,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: Any = None,
+        status: int = 200,
+        raw_body: str | None = None,
         media: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             doc = (handler.__doc__ or handler.__name__).strip()
             summary = " ".join(line.strip() for line in doc.split("\n\n")[0].splitlines())
-            self.endpoints.append(Endpoint(method, path, handler, auth, body, query, response,
-                                           status, summary, self.tag, raw_body, media))
+            self.endpoints.append(
+                Endpoint(
+                    method,
+                    path,
+                    handler,
+                    auth,
+                    body,
+                    query,
+                    response,
+                    status,
+                    summary,
+                    self.tag,
+                    raw_body,
+                    media,
+                )
+            )
             return handler
 
         return register
@@ -194,8 +220,15 @@ def _endpoint_app(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]
 
 
 def starlette_routes(endpoints: list[Endpoint]) -> list[Route]:
-    return [Route(e.full_path, _endpoint_app(e), methods=[e.method],
-                  name=f"{e.method.lower()}:{e.full_path}") for e in endpoints]
+    return [
+        Route(
+            e.full_path,
+            _endpoint_app(e),
+            methods=[e.method],
+            name=f"{e.method.lower()}:{e.full_path}",
+        )
+        for e in endpoints
+    ]
 
 
 # -- OpenAPI ------------------------------------------------------------------------------
@@ -203,8 +236,10 @@ def starlette_routes(endpoints: list[Endpoint]) -> list[Route]:
 _PROBLEM_SCHEMA = {
     "type": "object",
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"},
-        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
     },
     "required": ["type", "title", "status"],
 }
@@ -215,13 +250,16 @@ def _schemas(endpoints: list[Endpoint]) -> tuple[dict[tuple[int, str], Any], dic
     same class name get distinct component names."""
     inputs: list[tuple[tuple[int, str], Any, TypeAdapter[Any]]] = []
     for index, e in enumerate(endpoints):
-        for part, annotation, mode in (("body", e.body, "validation"),
-                                       ("query", e.query, "validation"),
-                                       ("response", e.response, "serialization")):
+        for part, annotation, mode in (
+            ("body", e.body, "validation"),
+            ("query", e.query, "validation"),
+            ("response", e.response, "serialization"),
+        ):
             if annotation is not None:
                 inputs.append(((index, part), mode, TypeAdapter(annotation)))
     keyed, definitions = TypeAdapter.json_schemas(
-        inputs, ref_template="#/components/schemas/{model}")
+        inputs, ref_template="#/components/schemas/{model}"
+    )
     components: dict[str, Any] = {"Problem": _PROBLEM_SCHEMA, **definitions.get("$defs", {})}
     return {key: schema for (key, _mode), schema in keyed.items()}, components
 
@@ -232,42 +270,67 @@ def openapi_document(endpoints: list[Endpoint], *, version: str) -> dict[str, An
     for index, e in enumerate(endpoints):
         op: dict[str, Any] = {
             "operationId": f"{e.method.lower()}_{e.handler.__name__}",
-            "summary": e.summary, "tags": [e.tag], "parameters": [],
+            "summary": e.summary,
+            "tags": [e.tag],
+            "parameters": [],
             "responses": {},
         }
         for name, conv in _PATH_PARAM.findall(e.full_path):
-            op["parameters"].append({
-                "name": name, "in": "path", "required": True,
-                "schema": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
-                if conv == "id" else {"type": "string"},
-            })
+            op["parameters"].append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
+                    if conv == "id"
+                    else {"type": "string"},
+                }
+            )
         if e.query is not None:
             query_schema = schemas[(index, "query")]
             if "$ref" in query_schema:
                 query_schema = components[query_schema["$ref"].rsplit("/", 1)[-1]]
             required = set(query_schema.get("required", []))
             for name, prop in query_schema.get("properties", {}).items():
-                op["parameters"].append({"name": name, "in": "query",
-                                         "required": name in required, "schema": prop})
+                op["parameters"].append(
+                    {"name": name, "in": "query", "required": name in required, "schema": prop}
+                )
         if e.body is not None:
-            op["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": schemas[(index, "body")]}}}
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": schemas[(index, "body")]}},
+            }
         elif e.raw_body is not None:
-            op["requestBody"] = {"required": True, "content": {e.raw_body: {"schema": {
-                "type": "object", "properties": {"file": {"type": "string",
-                                                          "format": "binary"}}}}}}
+            op["requestBody"] = {
+                "required": True,
+                "content": {
+                    e.raw_body: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"file": {"type": "string", "format": "binary"}},
+                        }
+                    }
+                },
+            }
         if e.media:
-            op["responses"][str(e.status)] = {"description": "a download", "content": {
-                media: {"schema": {"type": "object" if media.endswith("json") else "string"}}
-                for media in e.media}}
+            op["responses"][str(e.status)] = {
+                "description": "a download",
+                "content": {
+                    media: {"schema": {"type": "object" if media.endswith("json") else "string"}}
+                    for media in e.media
+                },
+            }
         elif e.response is None or e.status == 204:
-            op["responses"][str(e.status if e.status != 200 else 204)] = {
-                "description": "done"}
+            op["responses"][str(e.status if e.status != 200 else 204)] = {"description": "done"}
         else:
-            op["responses"][str(e.status)] = {"description": "success", "content": {
-                "application/json": {"schema": schemas[(index, "response")]}}}
-        problem_ref = {"description": "problem", "content": {
-            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            op["responses"][str(e.status)] = {
+                "description": "success",
+                "content": {"application/json": {"schema": schemas[(index, "response")]}},
+            }
+        problem_ref = {
+            "description": "problem",
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
         for status in ("400", "401", "403", "404", "409", "413", "415", "422", "429"):
             op["responses"].setdefault(status, problem_ref)
         if not op["parameters"]:

@@ -86,8 +86,7 @@ async def identify_websocket(conn: HTTPConnection, services: Services) -> Caller
             caller = await identify(conn, services, method="GET")
         except Unauthenticated:
             return None
-        if caller is not None and caller.via_cookie and not origin_allowed(conn,
-                                                                           services.settings):
+        if caller is not None and caller.via_cookie and not origin_allowed(conn, services.settings):
             raise CsrfRejected("cross-site websocket refused")
     if caller is not None:
         conn.scope.setdefault("state", {})["user_id"] = caller.auth.user.id
@@ -96,10 +95,24 @@ async def identify_websocket(conn: HTTPConnection, services: Services) -> Caller
 
 def set_session_cookies(response: Response, session: NewSession, settings: Settings) -> None:
     max_age = settings.session_ttl_seconds
-    response.set_cookie(SESSION_COOKIE, session.token, max_age=max_age, httponly=True,
-                        samesite="lax", secure=settings.cookie_secure, path="/")
-    response.set_cookie(CSRF_COOKIE, session.csrf_token, max_age=max_age, httponly=False,
-                        samesite="lax", secure=settings.cookie_secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        session.csrf_token,
+        max_age=max_age,
+        httponly=False,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
 
 
 def clear_session_cookies(response: Response, settings: Settings) -> None:

@@ -51,8 +51,7 @@ async def unarchive_board(ctx: Ctx) -> BoardView:
     return await ctx.services.boards.archive(access, board, False)
 
 
-@router.post("/boards/{board_id:id}/sections", body=NewSection, response=SectionView,
-             status=201)
+@router.post("/boards/{board_id:id}/sections", body=NewSection, response=SectionView, status=201)
 async def create_section(ctx: Ctx, body: NewSection) -> SectionView:
     """Add a section (column) at the end of the board (teachers)."""
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
@@ -95,8 +94,7 @@ async def create_post(ctx: Ctx, body: NewPost) -> PostView:
 @router.get("/posts/{post_id:id}", response=PostView)
 async def get_post(ctx: Ctx) -> PostView:
     """One post."""
-    access, _board, post = await ctx.services.boards.locate_post(ctx.user,
-                                                                 ctx.path_id("post_id"))
+    access, _board, post = await ctx.services.boards.locate_post(ctx.user, ctx.path_id("post_id"))
     return await ctx.services.boards.post_view(post, access)
 
 
@@ -140,8 +138,7 @@ async def list_comments(ctx: Ctx) -> list[CommentView]:
     return await boards.comments.of_post(access, post)
 
 
-@router.post("/posts/{post_id:id}/comments", body=NewComment, response=CommentView,
-             status=201)
+@router.post("/posts/{post_id:id}/comments", body=NewComment, response=CommentView, status=201)
 async def add_comment(ctx: Ctx, body: NewComment) -> CommentView:
     """Comment on a post (when the board allows comments); pupils' comments are moderated."""
     boards = ctx.services.boards

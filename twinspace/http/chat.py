@@ -76,43 +76,46 @@ async def unarchive_channel(ctx: Ctx) -> ChannelOut:
     return ChannelOut.of(await ctx.services.chat.archive_channel(access, channel, False))
 
 
-@router.post("/channels/{channel_id:id}/messages", body=NewMessage, response=MessageView,
-             status=201)
+@router.post(
+    "/channels/{channel_id:id}/messages", body=NewMessage, response=MessageView, status=201
+)
 async def post_message(ctx: Ctx, body: NewMessage) -> MessageView:
     """Send a message (or a reply with `parent_id`); `status` says published, held or blocked."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
     return await ctx.services.chat.post(access, channel, body)
 
 
-@router.get("/channels/{channel_id:id}/messages", query=HistoryQuery,
-            response=list[MessageView])
+@router.get("/channels/{channel_id:id}/messages", query=HistoryQuery, response=list[MessageView])
 async def list_messages(ctx: Ctx, query: HistoryQuery) -> Response:
     """Top-level messages the caller may see, oldest first, one page (cursor: message id)."""
     channel_id = ctx.path_id("channel_id")
     access, channel = await ctx.services.access.channel(ctx.user, channel_id)
-    views = await ctx.services.chat.history(access, channel, parent_id=None,
-                                            before=query.before, after=query.after,
-                                            limit=query.limit)
+    views = await ctx.services.chat.history(
+        access, channel, parent_id=None, before=query.before, after=query.after, limit=query.limit
+    )
     return _page(views, f"{API_PREFIX}/channels/{channel_id}/messages", query)
 
 
 @router.get("/messages/{message_id:id}", response=MessageView)
 async def get_message(ctx: Ctx) -> MessageView:
     """One message."""
-    access, _channel, record = await ctx.services.chat.locate(ctx.user, ctx.path_id(
-        "message_id"))
+    access, _channel, record = await ctx.services.chat.locate(ctx.user, ctx.path_id("message_id"))
     return await ctx.services.chat.view(record, access)
 
 
-@router.get("/messages/{message_id:id}/replies", query=HistoryQuery,
-            response=list[MessageView])
+@router.get("/messages/{message_id:id}/replies", query=HistoryQuery, response=list[MessageView])
 async def list_replies(ctx: Ctx, query: HistoryQuery) -> Response:
     """A thread's replies the caller may see, oldest first (same cursors as history)."""
     message_id = ctx.path_id("message_id")
     access, channel, record = await ctx.services.chat.locate(ctx.user, message_id)
-    views = await ctx.services.chat.history(access, channel, parent_id=record.id,
-                                            before=query.before, after=query.after,
-                                            limit=query.limit)
+    views = await ctx.services.chat.history(
+        access,
+        channel,
+        parent_id=record.id,
+        before=query.before,
+        after=query.after,
+        limit=query.limit,
+    )
     return _page(views, f"{API_PREFIX}/messages/{message_id}/replies", query)
 
 
@@ -132,8 +135,7 @@ async def delete_message(ctx: Ctx) -> None:
     await chat.delete(access, channel, record)
 
 
-@router.post("/messages/{message_id:id}/reactions", body=ReactionIn,
-             response=list[ReactionView])
+@router.post("/messages/{message_id:id}/reactions", body=ReactionIn, response=list[ReactionView])
 async def react_to_message(ctx: Ctx, body: ReactionIn) -> list[ReactionView]:
     """Toggle your reaction (one of the offered emoji) on a message."""
     chat = ctx.services.chat

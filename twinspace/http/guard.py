@@ -34,8 +34,9 @@ class HeadDeadlineProtocol(H11Protocol):
     def _head_too_slow(self) -> None:
         self._head_timer = None
         if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            self.logger.info("closing a connection whose request head took over %.0fs",
-                             self.head_timeout)
+            self.logger.info(
+                "closing a connection whose request head took over %.0fs", self.head_timeout
+            )
             self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

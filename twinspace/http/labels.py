@@ -50,14 +50,23 @@ class ApplicationOut(BaseModel):
 
     @classmethod
     def of(cls, a: ApplicationRecord) -> ApplicationOut:
-        return cls(id=a.id, project_id=a.project_id, teacher_id=a.teacher_id,
-                   school_id=a.school_id, country=a.country,
-                   statements=CriterionStatements.model_validate(a.statements),
-                   status=a.status,
-                   scores=CriterionScores.model_validate(a.scores) if a.scores else None,
-                   reason=a.reason, nominated=a.nominated, submitted_at=a.submitted_at,
-                   reviewed_at=a.reviewed_at, teacher_name=a.teacher_name,
-                   school_name=a.school_name, project_title=a.project_title)
+        return cls(
+            id=a.id,
+            project_id=a.project_id,
+            teacher_id=a.teacher_id,
+            school_id=a.school_id,
+            country=a.country,
+            statements=CriterionStatements.model_validate(a.statements),
+            status=a.status,
+            scores=CriterionScores.model_validate(a.scores) if a.scores else None,
+            reason=a.reason,
+            nominated=a.nominated,
+            submitted_at=a.submitted_at,
+            reviewed_at=a.reviewed_at,
+            teacher_name=a.teacher_name,
+            school_name=a.school_name,
+            project_title=a.project_title,
+        )
 
 
 class LabelOut(BaseModel):
@@ -76,12 +85,20 @@ class LabelOut(BaseModel):
 
     @classmethod
     def of(cls, label: LabelRecord) -> LabelOut:
-        return cls(id=label.id, level=label.level, teacher_id=label.teacher_id,
-                   teacher_name=label.teacher_name, project_id=label.project_id,
-                   project_title=label.project_title, school_id=label.school_id,
-                   school_name=label.school_name, country=label.country,
-                   nominated=label.nominated, edition=label.edition,
-                   awarded_at=label.awarded_at)
+        return cls(
+            id=label.id,
+            level=label.level,
+            teacher_id=label.teacher_id,
+            teacher_name=label.teacher_name,
+            project_id=label.project_id,
+            project_title=label.project_title,
+            school_id=label.school_id,
+            school_name=label.school_name,
+            country=label.country,
+            nominated=label.nominated,
+            edition=label.edition,
+            awarded_at=label.awarded_at,
+        )
 
 
 class RecipientOut(BaseModel):
@@ -106,8 +123,7 @@ class EntrantOut(BaseModel):
     labels: list[LabelOut]
 
 
-@router.post("/labels/applications", body=LabelApplicationForm, response=ApplicationOut,
-             status=201)
+@router.post("/labels/applications", body=LabelApplicationForm, response=ApplicationOut, status=201)
 async def apply(ctx: Ctx, body: LabelApplicationForm) -> ApplicationOut:
     """Apply for the National Quality Label for a project you teach in."""
     return ApplicationOut.of(await ctx.services.labels.apply(ctx.user, body))
@@ -116,8 +132,9 @@ async def apply(ctx: Ctx, body: LabelApplicationForm) -> ApplicationOut:
 @router.get("/labels/applications", query=ApplicationQuery, response=list[ApplicationOut])
 async def applications(ctx: Ctx, query: ApplicationQuery) -> list[ApplicationOut]:
     """Applications: a teacher's own, an NSO's country's, or all (admin)."""
-    found = await ctx.services.labels.applications(ctx.user, query.status, query.limit,
-                                                    query.offset)
+    found = await ctx.services.labels.applications(
+        ctx.user, query.status, query.limit, query.offset
+    )
     return [ApplicationOut.of(a) for a in found]
 
 
@@ -134,8 +151,9 @@ async def withdraw(ctx: Ctx) -> None:
     await ctx.services.labels.withdraw(ctx.user, ctx.path_id("application_id"))
 
 
-@router.post("/labels/applications/{application_id:id}/review", body=LabelReview,
-             response=ApplicationOut)
+@router.post(
+    "/labels/applications/{application_id:id}/review", body=LabelReview, response=ApplicationOut
+)
 async def review(ctx: Ctx, body: LabelReview) -> ApplicationOut:
     """Score, award or reject, and maybe nominate for the EQL (NSO of the teacher's country)."""
     reviewed = await ctx.services.labels.review(ctx.user, ctx.path_id("application_id"), body)
@@ -148,11 +166,21 @@ async def run_edition(ctx: Ctx) -> EditionOut:
     year = int(ctx.request.path_params["year"])
     result = await ctx.services.labels.run_edition(ctx.user, year)
     return EditionOut(
-        year=result.year, edition_date=result.cutoff,
-        qualifying_projects=result.qualifying_projects, created=len(result.recipients),
-        recipients=[RecipientOut(teacher_id=r.teacher_id, teacher_name=r.teacher_name,
-                                 project_id=r.project_id, school_id=r.school_id,
-                                 country=r.country) for r in result.recipients])
+        year=result.year,
+        edition_date=result.cutoff,
+        qualifying_projects=result.qualifying_projects,
+        created=len(result.recipients),
+        recipients=[
+            RecipientOut(
+                teacher_id=r.teacher_id,
+                teacher_name=r.teacher_name,
+                project_id=r.project_id,
+                school_id=r.school_id,
+                country=r.country,
+            )
+            for r in result.recipients
+        ],
+    )
 
 
 @router.get("/projects/{project_id:id}/labels", response=list[LabelOut])
@@ -176,8 +204,15 @@ async def competition_entrants(ctx: Ctx, query: CompetitionQuery) -> list[Entran
     An NSO lists its own country; the admin any country or all.
     """
     labels = await ctx.services.labels.competition_entrants(
-        ctx.user, query.level, query.country, query.limit, query.offset)
-    return [EntrantOut(teacher_id=teacher_id, teacher_name=group[0].teacher_name,
-                       labels=[LabelOut.of(label) for label in group])
-            for teacher_id, group in ((k, list(g)) for k, g in
-                                      groupby(labels, key=lambda label: label.teacher_id))]
+        ctx.user, query.level, query.country, query.limit, query.offset
+    )
+    return [
+        EntrantOut(
+            teacher_id=teacher_id,
+            teacher_name=group[0].teacher_name,
+            labels=[LabelOut.of(label) for label in group],
+        )
+        for teacher_id, group in (
+            (k, list(g)) for k, g in groupby(labels, key=lambda label: label.teacher_id)
+        )
+    ]

@@ -44,8 +44,13 @@ async def _view(ctx: Ctx, session: LiveSessionRecord, query: ZoneQuery) -> Sessi
     return await service.view(session, await service.zone_of(ctx.user, query.tz), ctx.user.id)
 
 
-@router.post("/projects/{project_id:id}/live-sessions", body=NewLiveSession, query=ZoneQuery,
-             response=SessionView, status=201)
+@router.post(
+    "/projects/{project_id:id}/live-sessions",
+    body=NewLiveSession,
+    query=ZoneQuery,
+    response=SessionView,
+    status=201,
+)
 async def schedule_session(ctx: Ctx, body: NewLiveSession, query: ZoneQuery) -> SessionView:
     """Schedule a live session (teachers); page, channel and board are made when omitted."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
@@ -61,9 +66,14 @@ async def list_sessions(ctx: Ctx, query: ZoneQuery) -> SessionList:
     zone = await service.zone_of(ctx.user, query.tz)
     views = [await service.view(s, zone, ctx.user.id) for s in await service.sessions(access)]
     return SessionList(
-        timezone=zone, upcoming=[v for v in views if v.state is not SessionState.ENDED],
-        past=sorted((v for v in views if v.state is SessionState.ENDED),
-                    key=lambda v: v.starts_at.utc, reverse=True))
+        timezone=zone,
+        upcoming=[v for v in views if v.state is not SessionState.ENDED],
+        past=sorted(
+            (v for v in views if v.state is SessionState.ENDED),
+            key=lambda v: v.starts_at.utc,
+            reverse=True,
+        ),
+    )
 
 
 @router.get("/live-sessions/{session_id:id}", query=ZoneQuery, response=SessionView)
@@ -73,8 +83,9 @@ async def get_session(ctx: Ctx, query: ZoneQuery) -> SessionView:
     return await _view(ctx, session, query)
 
 
-@router.patch("/live-sessions/{session_id:id}", body=LiveSessionUpdate, query=ZoneQuery,
-              response=SessionView)
+@router.patch(
+    "/live-sessions/{session_id:id}", body=LiveSessionUpdate, query=ZoneQuery, response=SessionView
+)
 async def update_session(ctx: Ctx, body: LiveSessionUpdate, query: ZoneQuery) -> SessionView:
     """Change title, agenda or (before it starts) times (teachers)."""
     access, session = await _find(ctx)
@@ -89,8 +100,9 @@ async def open_session(ctx: Ctx, query: ZoneQuery) -> SessionView:
     return await _view(ctx, await ctx.services.live_sessions.open(access, session), query)
 
 
-@router.post("/live-sessions/{session_id:id}/extend", body=Extension, query=ZoneQuery,
-             response=SessionView)
+@router.post(
+    "/live-sessions/{session_id:id}/extend", body=Extension, query=ZoneQuery, response=SessionView
+)
 async def extend_session(ctx: Ctx, body: Extension, query: ZoneQuery) -> SessionView:
     """Move the end later by `minutes` (teachers)."""
     access, session = await _find(ctx)
@@ -107,14 +119,13 @@ async def end_session(ctx: Ctx, query: ZoneQuery) -> SessionView:
 
 @router.put("/live-sessions/{session_id:id}/read-only", query=ZoneQuery, response=SessionView)
 async def eyes_on_me(ctx: Ctx, query: ZoneQuery) -> SessionView:
-    """"Eyes on me": pause pupils' writing in the session's spaces (teachers)."""
+    """ "Eyes on me": pause pupils' writing in the session's spaces (teachers)."""
     access, session = await _find(ctx)
     session = await ctx.services.live_sessions.set_read_only(access, session, True)
     return await _view(ctx, session, query)
 
 
-@router.delete("/live-sessions/{session_id:id}/read-only", query=ZoneQuery,
-               response=SessionView)
+@router.delete("/live-sessions/{session_id:id}/read-only", query=ZoneQuery, response=SessionView)
 async def lift_read_only(ctx: Ctx, query: ZoneQuery) -> SessionView:
     """Let pupils write again (teachers)."""
     access, session = await _find(ctx)
@@ -128,12 +139,17 @@ async def join_codes(ctx: Ctx, query: ZoneQuery) -> list[JoinCode]:
     service = ctx.services.live_sessions
     access, session = await _find(ctx)
     zone = await service.zone_of(ctx.user, query.tz)
-    return [join_code_view(entry, session, zone, utcnow())
-            for entry in await service.codes(access, session)]
+    return [
+        join_code_view(entry, session, zone, utcnow())
+        for entry in await service.codes(access, session)
+    ]
 
 
-@router.post("/live-sessions/{session_id:id}/codes/{class_id:id}/regenerate", query=ZoneQuery,
-             response=JoinCode)
+@router.post(
+    "/live-sessions/{session_id:id}/codes/{class_id:id}/regenerate",
+    query=ZoneQuery,
+    response=JoinCode,
+)
 async def regenerate_code(ctx: Ctx, query: ZoneQuery) -> JoinCode:
     """Replace a class's join code; the old one stops working (its school's teachers)."""
     service = ctx.services.live_sessions
@@ -142,8 +158,9 @@ async def regenerate_code(ctx: Ctx, query: ZoneQuery) -> JoinCode:
     return join_code_view(entry, session, await service.zone_of(ctx.user, query.tz), utcnow())
 
 
-@router.post("/live-sessions/{session_id:id}/join", body=JoinRequest, query=ZoneQuery,
-             response=SessionView)
+@router.post(
+    "/live-sessions/{session_id:id}/join", body=JoinRequest, query=ZoneQuery, response=SessionView
+)
 async def join_session(ctx: Ctx, body: JoinRequest, query: ZoneQuery) -> SessionView:
     """Join a live session: pupils with their class's code, teachers without one."""
     access, session = await _find(ctx)
@@ -158,8 +175,9 @@ async def roster(ctx: Ctx) -> Roster:
     return await ctx.services.live_sessions.roster(access, session)
 
 
-@router.get("/live-sessions/{session_id:id}/attendance", query=ZoneQuery,
-            response=SessionAttendance)
+@router.get(
+    "/live-sessions/{session_id:id}/attendance", query=ZoneQuery, response=SessionAttendance
+)
 async def attendance(ctx: Ctx, query: ZoneQuery) -> SessionAttendance:
     """Attendance per school (teachers); final once the session has ended."""
     service = ctx.services.live_sessions

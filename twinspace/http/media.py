@@ -129,11 +129,17 @@ async def receive_file(request: Request, store: MediaStore, limit: int) -> Incom
     if media_type != b"multipart/form-data" or b"boundary" not in params:
         raise UnsupportedMedia("send the file as multipart/form-data, in a part named 'file'")
     part = _FilePart(store.temp_path(), limit)
-    parser = MultipartParser(params[b"boundary"], {
-        "on_part_begin": part.on_part_begin, "on_part_data": part.on_part_data,
-        "on_header_field": part.on_header_field, "on_header_value": part.on_header_value,
-        "on_header_end": part.on_header_end, "on_headers_finished": part.on_headers_finished,
-    })
+    parser = MultipartParser(
+        params[b"boundary"],
+        {
+            "on_part_begin": part.on_part_begin,
+            "on_part_data": part.on_part_data,
+            "on_header_field": part.on_header_field,
+            "on_header_value": part.on_header_value,
+            "on_header_end": part.on_header_end,
+            "on_headers_finished": part.on_headers_finished,
+        },
+    )
     try:
         async for chunk in request.stream():
             parser.write(chunk)
@@ -151,8 +157,9 @@ async def receive_file(request: Request, store: MediaStore, limit: int) -> Incom
     return IncomingFile(part.temp, part.size, part.digest.hexdigest(), part.filename)
 
 
-@router.post("/boards/{board_id:id}/media", response=MediaRef, status=201,
-             raw_body="multipart/form-data")
+@router.post(
+    "/boards/{board_id:id}/media", response=MediaRef, status=201, raw_body="multipart/form-data"
+)
 async def upload_media(ctx: Ctx) -> MediaRef:
     """Upload a file for a board (multipart part `file`); 413 over the size or quota limit."""
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
@@ -161,16 +168,17 @@ async def upload_media(ctx: Ctx) -> MediaRef:
     room = await media.room_left(board.project_id)
     limit = min(ctx.services.settings.max_upload_bytes, room)
     if room <= 0:
-        raise QuotaExceeded("the project's storage quota is used up",
-                            quota_bytes=media.quota_bytes)
+        raise QuotaExceeded("the project's storage quota is used up", quota_bytes=media.quota_bytes)
     incoming: IncomingFile | None = None
     try:
         try:
             incoming = await receive_file(ctx.request, media.store, limit)
         except PayloadTooLarge:
             if limit < ctx.services.settings.max_upload_bytes:
-                raise QuotaExceeded("the file does not fit in the project's storage quota",
-                                    quota_bytes=media.quota_bytes) from None
+                raise QuotaExceeded(
+                    "the file does not fit in the project's storage quota",
+                    quota_bytes=media.quota_bytes,
+                ) from None
             raise
         return await media.upload(access, board, incoming)
     finally:
@@ -184,8 +192,11 @@ async def storage_usage(ctx: Ctx) -> StorageUsage:
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     media = ctx.services.media
     room = await media.room_left(access.project.id)
-    return StorageUsage(used_bytes=media.quota_bytes - room, quota_bytes=media.quota_bytes,
-                        max_upload_bytes=ctx.services.settings.max_upload_bytes)
+    return StorageUsage(
+        used_bytes=media.quota_bytes - room,
+        quota_bytes=media.quota_bytes,
+        max_upload_bytes=ctx.services.settings.max_upload_bytes,
+    )
 
 
 @router.get("/media/{media_id:id}", response=MediaRef)
@@ -199,8 +210,12 @@ def content_disposition(served: Served) -> str:
     """RFC 6266/5987: inline only for images, audio and video; an ASCII fallback name."""
     if served.inline:
         return "inline"
-    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._- ") else "_"
-                       for ch in served.filename) or "download"
+    fallback = (
+        "".join(
+            ch if ch.isascii() and (ch.isalnum() or ch in "._- ") else "_" for ch in served.filename
+        )
+        or "download"
+    )
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(served.filename)}"
 
 
@@ -214,14 +229,18 @@ async def _serve(request: Request, *, thumbnail: bool) -> Response:
     served = await services.media.serve(caller.auth.user, media_id, thumbnail=thumbnail)
     if not served.path.is_file():
         raise NotFound("no such media")
-    return FileResponse(served.path, media_type=served.mime, headers={
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": MEDIA_CSP,
-        "Content-Disposition": content_disposition(served),
-        "Cache-Control": "private",
-        "Cross-Origin-Resource-Policy": "same-origin",
-        "ETag": f'"{served.etag}"',
-    })
+    return FileResponse(
+        served.path,
+        media_type=served.mime,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": MEDIA_CSP,
+            "Content-Disposition": content_disposition(served),
+            "Cache-Control": "private",
+            "Cross-Origin-Resource-Policy": "same-origin",
+            "ETag": f'"{served.etag}"',
+        },
+    )
 
 
 async def serve_media(request: Request) -> Response:

@@ -64,11 +64,19 @@ class ObservabilityMiddleware:
             self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
             self.metrics.http_duration.labels(route).observe(elapsed)
             log.info(
-                "%s %s %s %.1fms user=%s", scope["method"], scope["path"], status,
-                elapsed * 1000, state.get("user_id", "-"),
-                extra={"method": scope["method"], "path": scope["path"], "status": status,
-                       "duration_ms": round(elapsed * 1000, 1),
-                       "user_id": state.get("user_id")},
+                "%s %s %s %.1fms user=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                elapsed * 1000,
+                state.get("user_id", "-"),
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "user_id": state.get("user_id"),
+                },
             )
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,9 +90,16 @@ class ObservabilityMiddleware:
             if message["type"] == "websocket.accept" and not accepted:
                 accepted = True
                 self.metrics.ws_open.labels(endpoint).inc()
-                log.info("ws open %s user=%s", scope["path"], _state(scope).get("user_id", "-"),
-                         extra={"path": scope["path"], "user_id": _state(scope).get("user_id"),
-                                "event": "ws_open"})
+                log.info(
+                    "ws open %s user=%s",
+                    scope["path"],
+                    _state(scope).get("user_id", "-"),
+                    extra={
+                        "path": scope["path"],
+                        "user_id": _state(scope).get("user_id"),
+                        "event": "ws_open",
+                    },
+                )
             elif message["type"] == "websocket.close" and code is None:
                 code = int(message.get("code", 1000))
             await send(message)
@@ -105,11 +120,18 @@ class ObservabilityMiddleware:
                 self.metrics.ws_open.labels(endpoint).dec()
             self.metrics.ws_closed.labels(endpoint, str(final)).inc()
             log.info(
-                "ws close %s code=%s %.1fs user=%s", scope["path"], final, elapsed,
+                "ws close %s code=%s %.1fs user=%s",
+                scope["path"],
+                final,
+                elapsed,
                 _state(scope).get("user_id", "-"),
-                extra={"path": scope["path"], "close_code": final, "event": "ws_close",
-                       "duration_ms": round(elapsed * 1000, 1),
-                       "user_id": _state(scope).get("user_id")},
+                extra={
+                    "path": scope["path"],
+                    "close_code": final,
+                    "event": "ws_close",
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "user_id": _state(scope).get("user_id"),
+                },
             )
 
 
@@ -117,8 +139,15 @@ class BodyLimitMiddleware:
     """Refuse bodies above the limit before reading them; count streamed bytes too; a body
     that stalls longer than `idle_timeout` between chunks gets 408."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, upload_limit: int,
-                 is_upload: Callable[[str], bool], idle_timeout: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        upload_limit: int,
+        is_upload: Callable[[str], bool],
+        idle_timeout: float,
+    ) -> None:
         self.app = app
         self.idle_timeout = idle_timeout
         self.limit = limit
@@ -137,8 +166,9 @@ class BodyLimitMiddleware:
             except ValueError:
                 too_big = True
             if too_big:
-                response = problem(413, f"the body may have at most {limit} bytes",
-                                   code="too-large")
+                response = problem(
+                    413, f"the body may have at most {limit} bytes", code="too-large"
+                )
                 await response(scope, receive, send)
                 return
         received = 0
@@ -153,7 +183,8 @@ class BodyLimitMiddleware:
                     message = await receive()
             except TimeoutError:
                 raise RequestTimeout(
-                    f"the body stalled for over {self.idle_timeout:.0f}s") from None
+                    f"the body stalled for over {self.idle_timeout:.0f}s"
+                ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:

@@ -55,14 +55,36 @@ class QueueEntryOut(BaseModel):
     @classmethod
     def of(cls, entry: QueueEntry) -> QueueEntryOut:
         r, ref = entry.record, entry.item
-        item = ItemOut(kind=ref.kind, id=ref.item_id, author_id=ref.author_id, text=ref.text,
-                       status=ref.status.value, space=ref.space.value,
-                       space_id=ref.space_id) if ref else None
-        return cls(id=r.id, project_id=r.project_id, item_kind=r.item_kind, item_id=r.item_id,
-                   author_id=r.author_id, origin=r.origin, reason=r.reason, flags=r.flags,
-                   excerpt=r.excerpt, state=r.state, resolution=r.resolution,
-                   created_at=r.created_at, resolved_at=r.resolved_at,
-                   resolved_by=r.resolved_by, item=item)
+        item = (
+            ItemOut(
+                kind=ref.kind,
+                id=ref.item_id,
+                author_id=ref.author_id,
+                text=ref.text,
+                status=ref.status.value,
+                space=ref.space.value,
+                space_id=ref.space_id,
+            )
+            if ref
+            else None
+        )
+        return cls(
+            id=r.id,
+            project_id=r.project_id,
+            item_kind=r.item_kind,
+            item_id=r.item_id,
+            author_id=r.author_id,
+            origin=r.origin,
+            reason=r.reason,
+            flags=r.flags,
+            excerpt=r.excerpt,
+            state=r.state,
+            resolution=r.resolution,
+            created_at=r.created_at,
+            resolved_at=r.resolved_at,
+            resolved_by=r.resolved_by,
+            item=item,
+        )
 
 
 class QueueQuery(BaseModel):
@@ -112,8 +134,13 @@ class MuteOut(BaseModel):
 
     @classmethod
     def of(cls, m: MuteRecord) -> MuteOut:
-        return cls(user_id=m.user_id, until=m.until, reason=m.reason, created_by=m.created_by,
-                   created_at=m.created_at)
+        return cls(
+            user_id=m.user_id,
+            until=m.until,
+            reason=m.reason,
+            created_by=m.created_by,
+            created_at=m.created_at,
+        )
 
 
 class ActivityItemOut(BaseModel):
@@ -146,10 +173,19 @@ class AuditOut(BaseModel):
 
     @classmethod
     def of(cls, a: AuditRecord) -> AuditOut:
-        return cls(id=a.id, project_id=a.project_id, actor_id=a.actor_id,
-                   actor_name=a.actor_name, action=a.action, item_kind=a.item_kind,
-                   item_id=a.item_id, subject_user_id=a.subject_user_id, reason=a.reason,
-                   details=a.details, created_at=a.created_at)
+        return cls(
+            id=a.id,
+            project_id=a.project_id,
+            actor_id=a.actor_id,
+            actor_name=a.actor_name,
+            action=a.action,
+            item_kind=a.item_kind,
+            item_id=a.item_id,
+            subject_user_id=a.subject_user_id,
+            reason=a.reason,
+            details=a.details,
+            created_at=a.created_at,
+        )
 
 
 class AuditQuery(BaseModel):
@@ -173,6 +209,7 @@ def _kind(ctx: Ctx) -> ItemKind:
 
 
 # -- policies ------------------------------------------------------------------------------
+
 
 @router.get("/projects/{project_id:id}/moderation/policy", response=Policy)
 async def get_policy(ctx: Ctx) -> Policy:
@@ -212,120 +249,155 @@ async def get_board_policy(ctx: Ctx) -> PolicyOverride:
 async def put_channel_policy(ctx: Ctx, body: PolicyOverride) -> None:
     """Override the mode or slow mode for one channel."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
-    await ctx.services.moderation.policies.set_override(access, SpaceKind.CHANNEL, channel.id,
-                                                        body)
+    await ctx.services.moderation.policies.set_override(access, SpaceKind.CHANNEL, channel.id, body)
 
 
 @router.delete("/channels/{channel_id:id}/moderation/policy", status=204)
 async def delete_channel_policy(ctx: Ctx) -> None:
     """Let a channel follow the project policy again."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
-    await ctx.services.moderation.policies.set_override(access, SpaceKind.CHANNEL, channel.id,
-                                                        None)
+    await ctx.services.moderation.policies.set_override(access, SpaceKind.CHANNEL, channel.id, None)
 
 
 @router.put("/boards/{board_id:id}/moderation/policy", body=PolicyOverride, status=204)
 async def put_board_policy(ctx: Ctx, body: PolicyOverride) -> None:
     """Override the mode or slow mode for one board."""
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
-    await ctx.services.moderation.policies.set_override(access, SpaceKind.BOARD, board.id,
-                                                        body)
+    await ctx.services.moderation.policies.set_override(access, SpaceKind.BOARD, board.id, body)
 
 
 @router.delete("/boards/{board_id:id}/moderation/policy", status=204)
 async def delete_board_policy(ctx: Ctx) -> None:
     """Let a board follow the project policy again."""
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
-    await ctx.services.moderation.policies.set_override(access, SpaceKind.BOARD, board.id,
-                                                        None)
+    await ctx.services.moderation.policies.set_override(access, SpaceKind.BOARD, board.id, None)
 
 
 # -- queue and decisions -------------------------------------------------------------------
 
-@router.get("/projects/{project_id:id}/moderation/queue", query=QueueQuery,
-            response=list[QueueEntryOut])
+
+@router.get(
+    "/projects/{project_id:id}/moderation/queue", query=QueueQuery, response=list[QueueEntryOut]
+)
 async def queue(ctx: Ctx, query: QueueQuery) -> list[QueueEntryOut]:
     """Held, reported and flagged items with the reason and the matched spans (teachers)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     entries = await ctx.services.moderation.desk.queue(
-        access, state=None if query.state == "all" else query.state, limit=query.limit,
-        before=query.before)
+        access,
+        state=None if query.state == "all" else query.state,
+        limit=query.limit,
+        before=query.before,
+    )
     return [QueueEntryOut.of(e) for e in entries]
 
 
 async def _decide(ctx: Ctx, decision: str, reason: str) -> QueueEntryOut:
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    record = await ctx.services.moderation.desk.decide(access, ctx.path_id("queue_id"),
-                                                       decision, reason)
+    record = await ctx.services.moderation.desk.decide(
+        access, ctx.path_id("queue_id"), decision, reason
+    )
     ref = None
     try:
-        ref = await ctx.services.moderation.desk.item(access, ItemKind(record.item_kind),
-                                                      record.item_id)
+        ref = await ctx.services.moderation.desk.item(
+            access, ItemKind(record.item_kind), record.item_id
+        )
     except NotFound:
         pass
     return QueueEntryOut.of(QueueEntry(record, ref))
 
 
-@router.post("/projects/{project_id:id}/moderation/queue/{queue_id:id}/approve",
-             body=DecisionBody, response=QueueEntryOut)
+@router.post(
+    "/projects/{project_id:id}/moderation/queue/{queue_id:id}/approve",
+    body=DecisionBody,
+    response=QueueEntryOut,
+)
 async def approve(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
     """Publish a held item."""
     return await _decide(ctx, "approve", body.reason)
 
 
-@router.post("/projects/{project_id:id}/moderation/queue/{queue_id:id}/reject",
-             body=DecisionBody, response=QueueEntryOut)
+@router.post(
+    "/projects/{project_id:id}/moderation/queue/{queue_id:id}/reject",
+    body=DecisionBody,
+    response=QueueEntryOut,
+)
 async def reject(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
     """Reject a held item: nobody but teachers sees it."""
     return await _decide(ctx, "reject", body.reason)
 
 
-@router.post("/projects/{project_id:id}/moderation/queue/{queue_id:id}/hide",
-             body=DecisionBody, response=QueueEntryOut)
+@router.post(
+    "/projects/{project_id:id}/moderation/queue/{queue_id:id}/hide",
+    body=DecisionBody,
+    response=QueueEntryOut,
+)
 async def hide_entry(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
     """Hide a reported (or held) item."""
     return await _decide(ctx, "hide", body.reason)
 
 
-@router.post("/projects/{project_id:id}/moderation/queue/{queue_id:id}/dismiss",
-             body=DecisionBody, response=QueueEntryOut)
+@router.post(
+    "/projects/{project_id:id}/moderation/queue/{queue_id:id}/dismiss",
+    body=DecisionBody,
+    response=QueueEntryOut,
+)
 async def dismiss(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
     """Close a report or page finding without changing the item."""
     return await _decide(ctx, "dismiss", body.reason)
 
 
-@router.post("/projects/{project_id:id}/moderation/items/{kind}/{item_id:id}/hide",
-             body=DecisionBody, response=ItemOut)
+@router.post(
+    "/projects/{project_id:id}/moderation/items/{kind}/{item_id:id}/hide",
+    body=DecisionBody,
+    response=ItemOut,
+)
 async def hide_item(ctx: Ctx, body: DecisionBody) -> ItemOut:
     """Hide any item of the project at once."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     ref = await ctx.services.moderation.desk.set_item_status(
-        access, _kind(ctx), ctx.path_id("item_id"), ItemStatus.HIDDEN, body.reason, "hide")
-    return ItemOut(kind=ref.kind, id=ref.item_id, author_id=ref.author_id, text=ref.text,
-                   status=ItemStatus.HIDDEN.value, space=ref.space.value, space_id=ref.space_id)
+        access, _kind(ctx), ctx.path_id("item_id"), ItemStatus.HIDDEN, body.reason, "hide"
+    )
+    return ItemOut(
+        kind=ref.kind,
+        id=ref.item_id,
+        author_id=ref.author_id,
+        text=ref.text,
+        status=ItemStatus.HIDDEN.value,
+        space=ref.space.value,
+        space_id=ref.space_id,
+    )
 
 
-@router.post("/projects/{project_id:id}/moderation/items/{kind}/{item_id:id}/restore",
-             body=DecisionBody, response=ItemOut)
+@router.post(
+    "/projects/{project_id:id}/moderation/items/{kind}/{item_id:id}/restore",
+    body=DecisionBody,
+    response=ItemOut,
+)
 async def restore_item(ctx: Ctx, body: DecisionBody) -> ItemOut:
     """Publish again an item that was hidden or rejected."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     ref = await ctx.services.moderation.desk.set_item_status(
-        access, _kind(ctx), ctx.path_id("item_id"), ItemStatus.PUBLISHED, body.reason,
-        "restore")
-    return ItemOut(kind=ref.kind, id=ref.item_id, author_id=ref.author_id, text=ref.text,
-                   status=ItemStatus.PUBLISHED.value, space=ref.space.value,
-                   space_id=ref.space_id)
+        access, _kind(ctx), ctx.path_id("item_id"), ItemStatus.PUBLISHED, body.reason, "restore"
+    )
+    return ItemOut(
+        kind=ref.kind,
+        id=ref.item_id,
+        author_id=ref.author_id,
+        text=ref.text,
+        status=ItemStatus.PUBLISHED.value,
+        space=ref.space.value,
+        space_id=ref.space_id,
+    )
 
 
 # -- reports -------------------------------------------------------------------------------
+
 
 class ReportOut(BaseModel):
     reported: bool
 
 
-@router.post("/projects/{project_id:id}/reports", body=NewReport, response=ReportOut,
-             status=201)
+@router.post("/projects/{project_id:id}/reports", body=NewReport, response=ReportOut, status=201)
 async def report(ctx: Ctx, body: NewReport) -> ReportOut:
     """Report an item to this project's teachers (any member)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
@@ -334,6 +406,7 @@ async def report(ctx: Ctx, body: NewReport) -> ReportOut:
 
 
 # -- mutes ---------------------------------------------------------------------------------
+
 
 @router.get("/projects/{project_id:id}/mutes", response=list[MuteOut])
 async def list_mutes(ctx: Ctx) -> list[MuteOut]:
@@ -346,8 +419,7 @@ async def list_mutes(ctx: Ctx) -> list[MuteOut]:
 async def mute(ctx: Ctx, body: NewMute) -> MuteOut:
     """Mute a pupil in this project until a given time (at most 30 days)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    record = await ctx.services.moderation.desk.mute(access, body.user_id, body.end(),
-                                                     body.reason)
+    record = await ctx.services.moderation.desk.mute(access, body.user_id, body.end(), body.reason)
     return MuteOut.of(record)
 
 
@@ -360,24 +432,41 @@ async def unmute(ctx: Ctx) -> None:
 
 # -- a pupil's activity, the audit log ------------------------------------------------------
 
-@router.get("/projects/{project_id:id}/members/{user_id:id}/activity", query=ActivityQuery,
-            response=ActivityOut)
+
+@router.get(
+    "/projects/{project_id:id}/members/{user_id:id}/activity",
+    query=ActivityQuery,
+    response=ActivityOut,
+)
 async def activity(ctx: Ctx, query: ActivityQuery) -> ActivityOut:
     """One member's recent messages, posts, comments and uploads in the project (teachers)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     user_id = ctx.path_id("user_id")
     found = await ctx.services.moderation.desk.activity(access, user_id, query.limit)
-    return ActivityOut(user_id=user_id, muted_until=found["muted_until"], items=[
-        ActivityItemOut(kind=i.kind, id=i.id, space_id=i.space_id, text=i.text,
-                        status=i.status, created_at=i.created_at) for i in found["items"]])
+    return ActivityOut(
+        user_id=user_id,
+        muted_until=found["muted_until"],
+        items=[
+            ActivityItemOut(
+                kind=i.kind,
+                id=i.id,
+                space_id=i.space_id,
+                text=i.text,
+                status=i.status,
+                created_at=i.created_at,
+            )
+            for i in found["items"]
+        ],
+    )
 
 
 @router.get("/projects/{project_id:id}/audit", query=AuditQuery, response=list[AuditOut])
 async def audit(ctx: Ctx, query: AuditQuery) -> list[AuditOut]:
     """The project's audit log, newest first (founders and teacher admins)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    entries = await ctx.services.moderation.audit.entries(access, limit=query.limit,
-                                                          before=query.before)
+    entries = await ctx.services.moderation.audit.entries(
+        access, limit=query.limit, before=query.before
+    )
     return [AuditOut.of(e) for e in entries]
 
 
@@ -386,24 +475,34 @@ async def audit_csv(ctx: Ctx) -> Response:
     """The whole audit log as CSV (founders and teacher admins)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     text = await ctx.services.moderation.audit.csv(access)
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="audit-project-{access.project.id}.csv"'})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-project-{access.project.id}.csv"'
+        },
+    )
 
 
 # -- privacy -------------------------------------------------------------------------------
+
 
 @router.get("/pupils/{user_id:id}/export", media=("application/json",))
 async def export_pupil(ctx: Ctx) -> Response:
     """Everything stored about one pupil of the teacher's own school, as JSON."""
     data = await ctx.services.moderation.privacy.export(ctx.user, ctx.path_id("user_id"))
-    return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str),
-                    media_type="application/json", headers={
-                        "Content-Disposition":
-                            f'attachment; filename="pupil-{ctx.path_id("user_id")}.json"'})
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="pupil-{ctx.path_id("user_id")}.json"'
+        },
+    )
 
 
 @router.delete("/pupils/{user_id:id}", query=EraseQuery, status=204)
 async def erase_pupil(ctx: Ctx, query: EraseQuery) -> None:
     """Erase a pupil: the account goes; their content is anonymised or deleted."""
-    await ctx.services.moderation.privacy.erase_own_pupil(ctx.user, ctx.path_id("user_id"),
-                                                          query.content)
+    await ctx.services.moderation.privacy.erase_own_pupil(
+        ctx.user, ctx.path_id("user_id"), query.content
+    )

@@ -26,8 +26,15 @@ class VersionOut(BaseModel):
 
     @classmethod
     def of(cls, v: VersionRecord) -> VersionOut:
-        return cls(id=v.id, page_id=v.page_id, kind=v.kind, name=v.name, size=v.size,
-                   created_by=v.created_by, created_at=v.created_at)
+        return cls(
+            id=v.id,
+            page_id=v.page_id,
+            kind=v.kind,
+            name=v.name,
+            size=v.size,
+            created_by=v.created_by,
+            created_at=v.created_at,
+        )
 
 
 class VersionContentOut(VersionOut):
@@ -54,8 +61,9 @@ class ExportQuery(BaseModel):
 async def list_versions(ctx: Ctx, query: VersionQuery) -> list[VersionOut]:
     """Version history of a page, newest first (automatic, named, before-restore)."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
-    versions = await ctx.services.documents.versions(access, page, limit=query.limit,
-                                                     before=query.before)
+    versions = await ctx.services.documents.versions(
+        access, page, limit=query.limit, before=query.before
+    )
     return [VersionOut.of(v) for v in versions]
 
 
@@ -71,8 +79,9 @@ async def view_version(ctx: Ctx) -> VersionContentOut:
     """One version's content as plain text and sanitised HTML."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     content = await ctx.services.documents.version(access, page, ctx.path_id("version_id"))
-    return VersionContentOut(**VersionOut.of(content.record).model_dump(), text=content.text,
-                             html=content.html)
+    return VersionContentOut(
+        **VersionOut.of(content.record).model_dump(), text=content.text, html=content.html
+    )
 
 
 @router.post("/pages/{page_id:id}/versions/{version_id:id}/restore", response=VersionOut)
@@ -86,8 +95,7 @@ async def restore_version(ctx: Ctx) -> VersionOut:
     return VersionOut.of(saved)
 
 
-@router.get("/pages/{page_id:id}/export", query=ExportQuery,
-            media=("text/html", "text/plain"))
+@router.get("/pages/{page_id:id}/export", query=ExportQuery, media=("text/html", "text/plain"))
 async def export_page(ctx: Ctx, query: ExportQuery) -> Response:
     """Download the page as plain text or sanitised HTML."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))

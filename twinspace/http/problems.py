@@ -21,9 +21,15 @@ PROBLEM_BASE = "/problems/"
 log = logging.getLogger("twinspace.http")
 
 
-def problem(status: int, detail: str | None = None, *, code: str | None = None,
-            title: str | None = None, headers: dict[str, str] | None = None,
-            **extra: Any) -> Response:
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     phrase = HTTPStatus(status).phrase
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + code if code else "about:blank",
@@ -33,8 +39,9 @@ def problem(status: int, detail: str | None = None, *, code: str | None = None,
     if detail:
         body["detail"] = detail
     body.update(extra)
-    return Response(json.dumps(body, default=str), status_code=status, media_type=PROBLEM_JSON,
-                    headers=headers)
+    return Response(
+        json.dumps(body, default=str), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
 
 
 def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -46,34 +53,51 @@ def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
 
 
 def validation_problem(exc: ValidationError) -> Response:
-    return problem(422, "the request does not match the schema", code="validation-error",
-                   title="Invalid request", errors=validation_errors(exc))
+    return problem(
+        422,
+        "the request does not match the schema",
+        code="validation-error",
+        title="Invalid request",
+        errors=validation_errors(exc),
+    )
 
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
-    return problem(exc.status, exc.detail, code=exc.code, title=exc.title, headers=headers,
-                   **exc.extra)
+    return problem(
+        exc.status, exc.detail, code=exc.code, title=exc.title, headers=headers, **exc.extra
+    )
 
 
 async def on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}
-    return problem(exc.status_code, exc.detail if exc.detail != HTTPStatus(
-        exc.status_code).phrase else None, code=codes.get(exc.status_code),
-        headers=dict(exc.headers) if exc.headers else None)
+    return problem(
+        exc.status_code,
+        exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None,
+        code=codes.get(exc.status_code),
+        headers=dict(exc.headers) if exc.headers else None,
+    )
 
 
 async def on_storage_error(request: Request, exc: Exception) -> Response:
     log.error("storage refused a request: %s", exc)
-    return problem(503, "the data store is unavailable; nothing was changed, try again",
-                   code="storage-unavailable", headers={"Retry-After": "5"})
+    return problem(
+        503,
+        "the data store is unavailable; nothing was changed, try again",
+        code="storage-unavailable",
+        headers={"Retry-After": "5"},
+    )
 
 
 async def on_out_of_range(request: Request, exc: Exception) -> Response:
-    return problem(422, "a number in the request is out of range", code="validation-error",
-                   title="Invalid request")
+    return problem(
+        422,
+        "a number in the request is out of range",
+        code="validation-error",
+        title="Invalid request",
+    )
 
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:

@@ -80,10 +80,11 @@ async def get_project(ctx: Ctx) -> ProjectDetail:
     counts = await ctx.services.storage.memberships.count_by_role(access.project.id)
     mute = await ctx.services.storage.mutes.active(access.project.id, ctx.user.id, utcnow())
     base = ProjectOut.of(access.project, access.role)
-    return ProjectDetail(**base.model_dump(),
-                         member_counts={r.value: n for r, n in counts.items()},
-                         my_mute=MuteState(until=mute.until, reason=mute.reason) if mute
-                         else None)
+    return ProjectDetail(
+        **base.model_dump(),
+        member_counts={r.value: n for r, n in counts.items()},
+        my_mute=MuteState(until=mute.until, reason=mute.reason) if mute else None,
+    )
 
 
 @router.get("/projects/{project_id:id}/classes", response=list[PartnerClassOut])
@@ -113,20 +114,22 @@ async def set_state(ctx: Ctx, body: StateChange) -> ProjectOut:
 async def members(ctx: Ctx) -> list[MemberOut]:
     """Members of a TwinSpace with their roles."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return [MemberOut(**PersonOut.of(u).model_dump(), role=m.role, added_at=m.added_at)
-            for m, u in await ctx.services.projects.members(access)]
+    return [
+        MemberOut(**PersonOut.of(u).model_dump(), role=m.role, added_at=m.added_at)
+        for m, u in await ctx.services.projects.members(access)
+    ]
 
 
-@router.patch("/projects/{project_id:id}/members/{user_id:id}", body=RoleChange,
-              response=MemberOut)
+@router.patch("/projects/{project_id:id}/members/{user_id:id}", body=RoleChange, response=MemberOut)
 async def change_role(ctx: Ctx, body: RoleChange) -> MemberOut:
     """Change a member's role (founders and teacher admins)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     membership = await ctx.services.projects.set_role(access, ctx.path_id("user_id"), body.role)
     user = await ctx.services.storage.users.get(membership.user_id)
     assert user is not None
-    return MemberOut(**PersonOut.of(user).model_dump(), role=membership.role,
-                     added_at=membership.added_at)
+    return MemberOut(
+        **PersonOut.of(user).model_dump(), role=membership.role, added_at=membership.added_at
+    )
 
 
 @router.delete("/projects/{project_id:id}/members/{user_id:id}", status=204)
@@ -140,25 +143,25 @@ async def remove_member(ctx: Ctx) -> None:
 async def add_pupils(ctx: Ctx, body: PupilIds) -> list[PersonOut]:
     """Add pupils of the teacher's own school to the TwinSpace."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return [PersonOut.of(p) for p in await ctx.services.projects.add_pupils(access,
-                                                                            body.user_ids)]
+    return [PersonOut.of(p) for p in await ctx.services.projects.add_pupils(access, body.user_ids)]
 
 
-@router.post("/projects/{project_id:id}/invitations", body=NewInvitation,
-             response=InvitationOut, status=201)
+@router.post(
+    "/projects/{project_id:id}/invitations", body=NewInvitation, response=InvitationOut, status=201
+)
 async def invite(ctx: Ctx, body: NewInvitation) -> InvitationOut:
     """Invite a partner teacher (or a guest observer)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return InvitationOut.of(await ctx.services.projects.invite(access, body.user_id, body.role,
-                                                               body.message))
+    return InvitationOut.of(
+        await ctx.services.projects.invite(access, body.user_id, body.role, body.message)
+    )
 
 
 @router.get("/projects/{project_id:id}/invitations", response=list[InvitationOut])
 async def project_invitations(ctx: Ctx) -> list[InvitationOut]:
     """Invitations sent for a TwinSpace (founders and teacher admins)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return [InvitationOut.of(i) for i in
-            await ctx.services.projects.invitations_of_project(access)]
+    return [InvitationOut.of(i) for i in await ctx.services.projects.invitations_of_project(access)]
 
 
 @router.delete("/projects/{project_id:id}/invitations/{invitation_id:id}", status=204)

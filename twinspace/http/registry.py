@@ -79,7 +79,8 @@ async def set_policy(ctx: Ctx, body: EligibilityPolicy) -> CountryOut:
 async def schools(ctx: Ctx, query: SchoolQuery) -> list[SchoolOut]:
     """Find schools by country and name (for registration)."""
     found = await ctx.services.registry.search_schools(
-        country=query.country, query=query.q, limit=query.limit, offset=query.offset)
+        country=query.country, query=query.q, limit=query.limit, offset=query.offset
+    )
     return [SchoolOut.of(s) for s in found]
 
 
@@ -95,8 +96,13 @@ async def school(ctx: Ctx) -> SchoolOut:
     return SchoolOut.of(await ctx.services.registry.school(ctx.path_id("school_id")))
 
 
-@router.post("/registrations", auth=AuthMode.PUBLIC, body=TeacherRegistration,
-             response=RegistrationOut, status=201)
+@router.post(
+    "/registrations",
+    auth=AuthMode.PUBLIC,
+    body=TeacherRegistration,
+    response=RegistrationOut,
+    status=201,
+)
 async def register(ctx: Ctx, body: TeacherRegistration) -> RegistrationOut:
     """Register as a teacher (free, any time); the country's NSO validates."""
     user, teacher = await ctx.services.registry.register_teacher(body)
@@ -106,8 +112,9 @@ async def register(ctx: Ctx, body: TeacherRegistration) -> RegistrationOut:
 @router.get("/registrations", query=RegistrationQuery, response=list[TeacherOut])
 async def registrations(ctx: Ctx, query: RegistrationQuery) -> list[TeacherOut]:
     """Teacher registrations of the NSO's country (admin: all countries)."""
-    rows = await ctx.services.registry.registrations(ctx.user, query.status, query.limit,
-                                                     query.offset)
+    rows = await ctx.services.registry.registrations(
+        ctx.user, query.status, query.limit, query.offset
+    )
     return [TeacherOut.of_teacher(u, t) for u, t in rows]
 
 
@@ -131,16 +138,21 @@ async def reject(ctx: Ctx, body: Review) -> TeacherOut:
 async def partner_search(ctx: Ctx, query: PartnerQuery) -> list[TeacherOut]:
     """Partner search: validated teachers by country, subject, pupils' age and language."""
     rows = await ctx.services.registry.search_partners(
-        ctx.user, country=query.country, subject=query.subject, language=query.language,
-        age=query.age, limit=query.limit, offset=query.offset)
+        ctx.user,
+        country=query.country,
+        subject=query.subject,
+        language=query.language,
+        age=query.age,
+        limit=query.limit,
+        offset=query.offset,
+    )
     return [TeacherOut.of_teacher(u, t) for u, t in rows]
 
 
 @router.get("/teachers/{user_id:id}", response=TeacherOut)
 async def teacher_profile(ctx: Ctx) -> TeacherOut:
     """A validated teacher's public profile."""
-    user, teacher = await ctx.services.registry.visible_teacher(ctx.user,
-                                                                ctx.path_id("user_id"))
+    user, teacher = await ctx.services.registry.visible_teacher(ctx.user, ctx.path_id("user_id"))
     return TeacherOut.of_teacher(user, teacher)
 
 
@@ -163,8 +175,9 @@ async def class_pupils(ctx: Ctx) -> list[PersonOut]:
     return [PersonOut.of(p) for p in pupils]
 
 
-@router.post("/classes/{class_id:id}/pupils", body=NewPupils,
-             response=list[PupilCredentialsOut], status=201)
+@router.post(
+    "/classes/{class_id:id}/pupils", body=NewPupils, response=list[PupilCredentialsOut], status=201
+)
 async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsOut]:
     """Create pupil accounts (no e-mail; generated easy passwords shown once)."""
     school_class = await ctx.services.registry.own_class(ctx.user, ctx.path_id("class_id"))

@@ -60,8 +60,12 @@ async def login(ctx: Ctx, body: Credentials) -> Response:
     session = await ctx.services.accounts.login(body.username, body.password, ctx.address)
     ctx.request.scope.setdefault("state", {})["user_id"] = session.user.id
     teacher = await ctx.services.storage.teachers.get(session.user.id)
-    out = SessionOut(token=session.token, csrf_token=session.csrf_token,
-                     expires_at=session.expires_at, user=UserOut.of(session.user, teacher))
+    out = SessionOut(
+        token=session.token,
+        csrf_token=session.csrf_token,
+        expires_at=session.expires_at,
+        user=UserOut.of(session.user, teacher),
+    )
     response = JSONResponse(out.model_dump(mode="json"))
     set_session_cookies(response, session, ctx.services.settings)
     return response
@@ -107,5 +111,6 @@ async def update_me(ctx: Ctx, body: TeacherProfileUpdate) -> UserOut:
 async def change_password(ctx: Ctx, body: PasswordChange) -> None:
     """Change one's password; every other session of the user ends."""
     assert ctx.caller is not None
-    await ctx.services.accounts.change_password(ctx.caller.auth, body.current_password,
-                                                body.new_password)
+    await ctx.services.accounts.change_password(
+        ctx.caller.auth, body.current_password, body.new_password
+    )

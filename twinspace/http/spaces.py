@@ -58,8 +58,9 @@ async def delete_page(ctx: Ctx) -> None:
 @router.post("/pages/{page_id:id}/restore", response=PageOut)
 async def undelete_page(ctx: Ctx) -> PageOut:
     """Bring back a deleted page (teachers)."""
-    access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"),
-                                                  include_deleted=True)
+    access, page = await ctx.services.access.page(
+        ctx.user, ctx.path_id("page_id"), include_deleted=True
+    )
     page = await ctx.services.pages.undelete(access, page)
     return PageOut.of(page, access.can_edit_page(page))
 
@@ -80,8 +81,7 @@ async def unlock_page(ctx: Ctx) -> PageOut:
     return PageOut.of(page, access.can_edit_page(page))
 
 
-@router.post("/projects/{project_id:id}/channels", body=NewChannel, response=ChannelOut,
-             status=201)
+@router.post("/projects/{project_id:id}/channels", body=NewChannel, response=ChannelOut, status=201)
 async def create_channel(ctx: Ctx, body: NewChannel) -> ChannelOut:
     """Create a chat channel: project-wide, per class, or the teachers' staff room."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))

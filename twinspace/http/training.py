@@ -68,8 +68,7 @@ class AttendanceRecord(BaseModel):
 class Revocation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=500)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class LocalTimes(BaseModel):
@@ -102,26 +101,45 @@ class TrainingEventOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     local: LocalTimes
-    open_to_you: bool | None = Field(None, description="teachers: whether the audience "
-                                                       "includes you")
+    open_to_you: bool | None = Field(
+        None, description="teachers: whether the audience includes you"
+    )
 
     @classmethod
-    def of(cls, e: TrainingEventRecord, zone: ZoneInfo,
-           open_to_you: bool | None = None) -> TrainingEventOut:
+    def of(
+        cls, e: TrainingEventRecord, zone: ZoneInfo, open_to_you: bool | None = None
+    ) -> TrainingEventOut:
         local = LocalTimes(
-            timezone=zone.key, enrol_opens_at=e.enrol_opens_at.astimezone(zone),
+            timezone=zone.key,
+            enrol_opens_at=e.enrol_opens_at.astimezone(zone),
             enrol_closes_at=e.enrol_closes_at.astimezone(zone),
-            starts_at=e.starts_at.astimezone(zone), ends_at=e.ends_at.astimezone(zone))
+            starts_at=e.starts_at.astimezone(zone),
+            ends_at=e.ends_at.astimezone(zone),
+        )
         return cls(
-            id=e.id, kind=e.kind, title=e.title, description=e.description,
-            language=e.language, format=e.format, place=e.place, link=e.link,
-            organiser_id=e.organiser_id, organiser_country=e.organiser_country,
+            id=e.id,
+            kind=e.kind,
+            title=e.title,
+            description=e.description,
+            language=e.language,
+            format=e.format,
+            place=e.place,
+            link=e.link,
+            organiser_id=e.organiser_id,
+            organiser_country=e.organiser_country,
             audience_countries=list(e.audience_countries),
-            audience_school_types=list(e.audience_school_types), capacity=e.capacity,
-            waiting_list_size=e.waiting_list_size, seats_taken=e.confirmed_count,
-            waiting=e.waiting_count, enrol_opens_at=e.enrol_opens_at,
-            enrol_closes_at=e.enrol_closes_at, starts_at=e.starts_at, ends_at=e.ends_at,
-            local=local, open_to_you=open_to_you)
+            audience_school_types=list(e.audience_school_types),
+            capacity=e.capacity,
+            waiting_list_size=e.waiting_list_size,
+            seats_taken=e.confirmed_count,
+            waiting=e.waiting_count,
+            enrol_opens_at=e.enrol_opens_at,
+            enrol_closes_at=e.enrol_closes_at,
+            starts_at=e.starts_at,
+            ends_at=e.ends_at,
+            local=local,
+            open_to_you=open_to_you,
+        )
 
 
 class CertificateOut(BaseModel):
@@ -134,9 +152,14 @@ class CertificateOut(BaseModel):
 
     @classmethod
     def of(cls, c: CertificateRecord) -> CertificateOut:
-        return cls(code=c.code, verify_path=f"{API_PREFIX}/certificates/{c.code}",
-                   status="revoked" if c.revoked_at else "valid", completed_at=c.completed_at,
-                   issued_at=c.issued_at, revoked_at=c.revoked_at)
+        return cls(
+            code=c.code,
+            verify_path=f"{API_PREFIX}/certificates/{c.code}",
+            status="revoked" if c.revoked_at else "valid",
+            completed_at=c.completed_at,
+            issued_at=c.issued_at,
+            revoked_at=c.revoked_at,
+        )
 
 
 class CertificateCheckOut(BaseModel):
@@ -164,12 +187,17 @@ class SeatOut(BaseModel):
     @classmethod
     def of(cls, seat: Seat) -> SeatOut:
         e = seat.enrolment
-        return cls(event_id=e.event_id, status=e.status, waiting_rank=seat.waiting_rank,
-                   enrolled_at=e.enrolled_at, confirmed_at=e.confirmed_at,
-                   cancelled_at=e.cancelled_at, attended=e.attended,
-                   completed_at=e.completed_at,
-                   certificate=CertificateOut.of(seat.certificate) if seat.certificate
-                   else None)
+        return cls(
+            event_id=e.event_id,
+            status=e.status,
+            waiting_rank=seat.waiting_rank,
+            enrolled_at=e.enrolled_at,
+            confirmed_at=e.confirmed_at,
+            cancelled_at=e.cancelled_at,
+            attended=e.attended,
+            completed_at=e.completed_at,
+            certificate=CertificateOut.of(seat.certificate) if seat.certificate else None,
+        )
 
 
 class HistoryEntryOut(SeatOut):
@@ -202,16 +230,21 @@ async def _event_out(ctx: Ctx, event: TrainingEventRecord, tz: str | None) -> Tr
 async def list_events(ctx: Ctx, query: EventQuery) -> list[TrainingEventOut]:
     """The training catalogue (upcoming and running events unless include_past)."""
     events = await ctx.services.training.events(
-        ctx.user, kind=query.kind, format=query.format, country=query.country,
-        language=query.language, include_past=query.include_past, limit=query.limit,
-        offset=query.offset)
+        ctx.user,
+        kind=query.kind,
+        format=query.format,
+        country=query.country,
+        language=query.language,
+        include_past=query.include_past,
+        limit=query.limit,
+        offset=query.offset,
+    )
     zone = await ctx.services.training.viewer_zone(ctx.user, query.tz)
     admits = await _audience_check(ctx)
     return [TrainingEventOut.of(e, zone, admits(e)) for e in events]
 
 
-@router.post("/training/events", body=TrainingEventDetails, response=TrainingEventOut,
-             status=201)
+@router.post("/training/events", body=TrainingEventDetails, response=TrainingEventOut, status=201)
 async def create_event(ctx: Ctx, body: TrainingEventDetails) -> TrainingEventOut:
     """Add a training event (an NSO for its country, the admin for Europe)."""
     event = await ctx.services.training.create_event(ctx.user, body)
@@ -225,8 +258,7 @@ async def get_event(ctx: Ctx, query: ZoneQuery) -> TrainingEventOut:
     return await _event_out(ctx, event, query.tz)
 
 
-@router.patch("/training/events/{event_id:id}", body=TrainingEventUpdate,
-              response=TrainingEventOut)
+@router.patch("/training/events/{event_id:id}", body=TrainingEventUpdate, response=TrainingEventOut)
 async def update_event(ctx: Ctx, body: TrainingEventUpdate) -> TrainingEventOut:
     """Change an event (its organiser or the admin); more seats promote waiting teachers."""
     event = await ctx.services.training.update_event(ctx.user, ctx.path_id("event_id"), body)
@@ -252,13 +284,20 @@ async def participants(ctx: Ctx) -> list[ParticipantOut]:
     return [ParticipantOut.of_participant(teacher, seat) for teacher, seat in found]
 
 
-@router.put("/training/events/{event_id:id}/participants/{teacher_id:id}", body=AttendanceRecord,
-            response=SeatOut)
+@router.put(
+    "/training/events/{event_id:id}/participants/{teacher_id:id}",
+    body=AttendanceRecord,
+    response=SeatOut,
+)
 async def record_attendance(ctx: Ctx, body: AttendanceRecord) -> SeatOut:
     """Record attendance and completion (organiser or admin); completing issues a certificate."""
     seat = await ctx.services.training.record_attendance(
-        ctx.user, ctx.path_id("event_id"), ctx.path_id("teacher_id"), attended=body.attended,
-        completed=body.completed)
+        ctx.user,
+        ctx.path_id("event_id"),
+        ctx.path_id("teacher_id"),
+        attended=body.attended,
+        completed=body.completed,
+    )
     return SeatOut.of(seat)
 
 
@@ -266,26 +305,36 @@ async def record_attendance(ctx: Ctx, body: AttendanceRecord) -> SeatOut:
 async def my_training(ctx: Ctx, query: ZoneQuery) -> list[HistoryEntryOut]:
     """The signed-in teacher's training history with certificates."""
     zone = await ctx.services.training.viewer_zone(ctx.user, query.tz)
-    return [HistoryEntryOut(**SeatOut.of(seat).model_dump(),
-                            event=TrainingEventOut.of(seat.event, zone))
-            for seat in await ctx.services.training.history(ctx.user)]
+    return [
+        HistoryEntryOut(
+            **SeatOut.of(seat).model_dump(), event=TrainingEventOut.of(seat.event, zone)
+        )
+        for seat in await ctx.services.training.history(ctx.user)
+    ]
 
 
 @router.get("/me/training.ics", media=("text/calendar",))
 async def my_calendar(ctx: Ctx) -> Response:
     """An iCalendar (text/calendar) feed of the teacher's confirmed events."""
-    return Response(await ctx.services.training.calendar(ctx.user),
-                    media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="training.ics"'})
+    return Response(
+        await ctx.services.training.calendar(ctx.user),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="training.ics"'},
+    )
 
 
 @router.get("/certificates/{code}", auth=AuthMode.PUBLIC, response=CertificateCheckOut)
 async def verify_certificate(ctx: Ctx) -> CertificateCheckOut:
     """Check a training certificate's verification code (public)."""
     c = await ctx.services.training.verify(str(ctx.request.path_params["code"]))
-    return CertificateCheckOut(code=c.code, status="revoked" if c.revoked_at else "valid",
-                               holder=c.holder_name, event_title=c.event_title,
-                               completed_at=c.completed_at, revoked_at=c.revoked_at)
+    return CertificateCheckOut(
+        code=c.code,
+        status="revoked" if c.revoked_at else "valid",
+        holder=c.holder_name,
+        event_title=c.event_title,
+        completed_at=c.completed_at,
+        revoked_at=c.revoked_at,
+    )
 
 
 @router.post("/certificates/{code}/revoke", body=Revocation, response=CertificateOut)

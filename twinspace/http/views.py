@@ -43,8 +43,9 @@ class CountryOut(BaseModel):
 
     @classmethod
     def of(cls, c: CountryRecord) -> CountryOut:
-        return cls(code=c.code, name=c.name, status=c.status, timezone=c.timezone,
-                   policy=policy_of(c))
+        return cls(
+            code=c.code, name=c.name, status=c.status, timezone=c.timezone, policy=policy_of(c)
+        )
 
 
 class SchoolOut(BaseModel):
@@ -59,9 +60,16 @@ class SchoolOut(BaseModel):
 
     @classmethod
     def of(cls, s: SchoolRecord) -> SchoolOut:
-        return cls(id=s.id, name=s.name, country=s.country, city=s.city, type=s.type,
-                   ownership=s.ownership, timezone=s.timezone,
-                   vocational_course_years=s.vocational_course_years)
+        return cls(
+            id=s.id,
+            name=s.name,
+            country=s.country,
+            city=s.city,
+            type=s.type,
+            ownership=s.ownership,
+            timezone=s.timezone,
+            vocational_course_years=s.vocational_course_years,
+        )
 
 
 class ClassOut(BaseModel):
@@ -87,9 +95,16 @@ class TeacherProfileOut(BaseModel):
 
     @classmethod
     def of(cls, t: TeacherRecord) -> TeacherProfileOut:
-        return cls(staff_role=t.staff_role, status=t.status, subjects=list(t.subjects),
-                   languages=list(t.languages), age_min=t.age_min, age_max=t.age_max,
-                   bio=t.bio, review_reason=t.review_reason)
+        return cls(
+            staff_role=t.staff_role,
+            status=t.status,
+            subjects=list(t.subjects),
+            languages=list(t.languages),
+            age_min=t.age_min,
+            age_max=t.age_max,
+            bio=t.bio,
+            review_reason=t.review_reason,
+        )
 
 
 class UserOut(BaseModel):
@@ -107,9 +122,17 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, u: UserRecord, teacher: TeacherRecord | None = None) -> UserOut:
-        return cls(id=u.id, username=u.username, kind=u.kind, display_name=u.display_name,
-                   email=u.email, country=u.country, school_id=u.school_id, locale=u.locale,
-                   teacher=TeacherProfileOut.of(teacher) if teacher else None)
+        return cls(
+            id=u.id,
+            username=u.username,
+            kind=u.kind,
+            display_name=u.display_name,
+            email=u.email,
+            country=u.country,
+            school_id=u.school_id,
+            locale=u.locale,
+            teacher=TeacherProfileOut.of(teacher) if teacher else None,
+        )
 
 
 class PersonOut(BaseModel):
@@ -123,8 +146,13 @@ class PersonOut(BaseModel):
 
     @classmethod
     def of(cls, u: UserRecord) -> PersonOut:
-        return cls(id=u.id, display_name=u.display_name, kind=u.kind, country=u.country,
-                   school_id=u.school_id)
+        return cls(
+            id=u.id,
+            display_name=u.display_name,
+            kind=u.kind,
+            country=u.country,
+            school_id=u.school_id,
+        )
 
 
 class TeacherOut(PersonOut):
@@ -132,8 +160,14 @@ class TeacherOut(PersonOut):
 
     @classmethod
     def of_teacher(cls, u: UserRecord, t: TeacherRecord) -> TeacherOut:
-        return cls(id=u.id, display_name=u.display_name, kind=u.kind, country=u.country,
-                   school_id=u.school_id, profile=TeacherProfileOut.of(t))
+        return cls(
+            id=u.id,
+            display_name=u.display_name,
+            kind=u.kind,
+            country=u.country,
+            school_id=u.school_id,
+            profile=TeacherProfileOut.of(t),
+        )
 
 
 class MemberOut(PersonOut):
@@ -156,10 +190,19 @@ class ProjectOut(BaseModel):
 
     @classmethod
     def of(cls, p: ProjectRecord, role: Role | None = None) -> ProjectOut:
-        return cls(id=p.id, title=p.title, description=p.description,
-                   subjects=list(p.subjects), languages=list(p.languages), age_min=p.age_min,
-                   age_max=p.age_max, kind=p.kind, state=p.state, created_at=p.created_at,
-                   my_role=role)
+        return cls(
+            id=p.id,
+            title=p.title,
+            description=p.description,
+            subjects=list(p.subjects),
+            languages=list(p.languages),
+            age_min=p.age_min,
+            age_max=p.age_max,
+            kind=p.kind,
+            state=p.state,
+            created_at=p.created_at,
+            my_role=role,
+        )
 
 
 class InvitationOut(BaseModel):
@@ -174,9 +217,16 @@ class InvitationOut(BaseModel):
 
     @classmethod
     def of(cls, i: InvitationRecord) -> InvitationOut:
-        return cls(id=i.id, project_id=i.project_id, inviter_id=i.inviter_id,
-                   invitee_id=i.invitee_id, role=i.role, message=i.message, status=i.status,
-                   created_at=i.created_at)
+        return cls(
+            id=i.id,
+            project_id=i.project_id,
+            inviter_id=i.inviter_id,
+            invitee_id=i.invitee_id,
+            role=i.role,
+            message=i.message,
+            status=i.status,
+            created_at=i.created_at,
+        )
 
 
 class PageOut(BaseModel):
@@ -192,9 +242,17 @@ class PageOut(BaseModel):
 
     @classmethod
     def of(cls, p: PageRecord, can_edit: bool | None = None) -> PageOut:
-        return cls(id=p.id, project_id=p.project_id, title=p.title, room=p.room,
-                   locked=p.locked, created_at=p.created_at, updated_at=p.updated_at,
-                   deleted=p.deleted_at is not None, can_edit=can_edit)
+        return cls(
+            id=p.id,
+            project_id=p.project_id,
+            title=p.title,
+            room=p.room,
+            locked=p.locked,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            deleted=p.deleted_at is not None,
+            can_edit=can_edit,
+        )
 
 
 class ChannelOut(BaseModel):
@@ -207,8 +265,14 @@ class ChannelOut(BaseModel):
 
     @classmethod
     def of(cls, c: ChannelRecord) -> ChannelOut:
-        return cls(id=c.id, project_id=c.project_id, name=c.name, kind=c.kind,
-                   class_id=c.class_id, archived=c.archived_at is not None)
+        return cls(
+            id=c.id,
+            project_id=c.project_id,
+            name=c.name,
+            kind=c.kind,
+            class_id=c.class_id,
+            archived=c.archived_at is not None,
+        )
 
 
 class BoardOut(BaseModel):
@@ -220,5 +284,10 @@ class BoardOut(BaseModel):
 
     @classmethod
     def of(cls, b: BoardRecord) -> BoardOut:
-        return cls(id=b.id, project_id=b.project_id, title=b.title, description=b.description,
-                   archived=b.archived_at is not None)
+        return cls(
+            id=b.id,
+            project_id=b.project_id,
+            title=b.title,
+            description=b.description,
+            archived=b.archived_at is not None,
+        )

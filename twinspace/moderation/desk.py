@@ -39,8 +39,14 @@ class QueueEntry:
 
 
 class ModerationDesk:
-    def __init__(self, storage: Storage, access: AccessRules, hub: EventsHub,
-                 audit: AuditTrail, handlers: dict[ItemKind, ModeratedContent]) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        access: AccessRules,
+        hub: EventsHub,
+        audit: AuditTrail,
+        handlers: dict[ItemKind, ModeratedContent],
+    ) -> None:
         self._storage = storage
         self._access = access
         self._hub = hub
@@ -55,16 +61,31 @@ class ModerationDesk:
             _, page = await self._access.page(access.user, item_id)
             if page.project_id != access.project.id:
                 raise NotFound("no such item")
-            return ContentRef(kind, page.id, page.project_id, None, page.title,
-                              ItemStatus.PUBLISHED, SpaceKind.PAGE, page.id)
+            return ContentRef(
+                kind,
+                page.id,
+                page.project_id,
+                None,
+                page.title,
+                ItemStatus.PUBLISHED,
+                SpaceKind.PAGE,
+                page.id,
+            )
         handler = self._handlers.get(kind)
         ref = await handler.describe(item_id) if handler else None
         if ref is None or ref.project_id != access.project.id:
             raise NotFound("no such item")
         return ref
 
-    async def set_item_status(self, access: Access, kind: ItemKind, item_id: int,
-                              status: ItemStatus, reason: str, action: str) -> ContentRef:
+    async def set_item_status(
+        self,
+        access: Access,
+        kind: ItemKind,
+        item_id: int,
+        status: ItemStatus,
+        reason: str,
+        action: str,
+    ) -> ContentRef:
         access.require(Action.MODERATE)
         if kind is ItemKind.PAGE:
             raise RuleViolation("pages are moderated by locking them or restoring a version")
@@ -72,23 +93,35 @@ class ModerationDesk:
         if ref.status is ItemStatus.DELETED:
             raise Conflict("the author deleted this item")
         await self._handlers[kind].set_status(item_id, status, access.user.id)
-        await self._storage.queue.resolve_item(kind.value, item_id, resolution=action,
-                                               actor_id=access.user.id, now=utcnow())
-        await self._audit.record(project_id=access.project.id, actor=access.user,
-                                 action=action, item_kind=kind.value, item_id=item_id,
-                                 subject_user_id=ref.author_id, reason=reason,
-                                 details={"from": ref.status.value, "to": status.value})
-        self._notice(access.project.id, "resolved", {"item": kind.value, "item_id": item_id,
-                                                     "resolution": action})
+        await self._storage.queue.resolve_item(
+            kind.value, item_id, resolution=action, actor_id=access.user.id, now=utcnow()
+        )
+        await self._audit.record(
+            project_id=access.project.id,
+            actor=access.user,
+            action=action,
+            item_kind=kind.value,
+            item_id=item_id,
+            subject_user_id=ref.author_id,
+            reason=reason,
+            details={"from": ref.status.value, "to": status.value},
+        )
+        self._notice(
+            access.project.id,
+            "resolved",
+            {"item": kind.value, "item_id": item_id, "resolution": action},
+        )
         return ref
 
     # -- the queue ------------------------------------------------------------------------
 
-    async def queue(self, access: Access, *, state: str | None, limit: int,
-                    before: int | None) -> list[QueueEntry]:
+    async def queue(
+        self, access: Access, *, state: str | None, limit: int, before: int | None
+    ) -> list[QueueEntry]:
         access.require(Action.MODERATE)
-        records = await self._storage.queue.of_project(access.project.id, state=state,
-                                                       limit=limit, before=before)
+        records = await self._storage.queue.of_project(
+            access.project.id, state=state, limit=limit, before=before
+        )
         entries = []
         for record in records:
             try:
@@ -98,8 +131,9 @@ class ModerationDesk:
             entries.append(QueueEntry(record, ref))
         return entries
 
-    async def decide(self, access: Access, queue_id: int, decision: str, reason: str
-                     ) -> QueueRecord:
+    async def decide(
+        self, access: Access, queue_id: int, decision: str, reason: str
+    ) -> QueueRecord:
         access.require(Action.MODERATE)
         record = await self._storage.queue.get(queue_id)
         if record is None or record.project_id != access.project.id:
@@ -109,14 +143,21 @@ class ModerationDesk:
         status = DECISIONS[decision]
         kind = ItemKind(record.item_kind)
         if status is None:
-            await self._storage.queue.resolve(queue_id, resolution="dismissed",
-                                              actor_id=access.user.id, now=utcnow())
-            await self._audit.record(project_id=access.project.id, actor=access.user,
-                                     action="dismiss", item_kind=kind.value,
-                                     item_id=record.item_id,
-                                     subject_user_id=record.author_id, reason=reason)
-            self._notice(access.project.id, "resolved", {"queue_id": queue_id,
-                                                         "resolution": "dismissed"})
+            await self._storage.queue.resolve(
+                queue_id, resolution="dismissed", actor_id=access.user.id, now=utcnow()
+            )
+            await self._audit.record(
+                project_id=access.project.id,
+                actor=access.user,
+                action="dismiss",
+                item_kind=kind.value,
+                item_id=record.item_id,
+                subject_user_id=record.author_id,
+                reason=reason,
+            )
+            self._notice(
+                access.project.id, "resolved", {"queue_id": queue_id, "resolution": "dismissed"}
+            )
         else:
             await self.set_item_status(access, kind, record.item_id, status, reason, decision)
         resolved = await self._storage.queue.get(queue_id)
@@ -125,8 +166,9 @@ class ModerationDesk:
 
     # -- reports --------------------------------------------------------------------------
 
-    async def report(self, access: Access, kind: ItemKind, item_id: int, reason: str
-                     ) -> QueueRecord:
+    async def report(
+        self, access: Access, kind: ItemKind, item_id: int, reason: str
+    ) -> QueueRecord:
         """Any member reports what they can see; it reaches this project's teachers."""
         access.require(Action.REPORT)
         ref = await self.item(access, kind, item_id)
@@ -134,34 +176,64 @@ class ModerationDesk:
         if await self._storage.reports.exists(kind.value, item_id, access.user.id):
             raise Conflict("you reported this already")
         now = utcnow()
-        open_entries = [e for e in await self._storage.queue.open_for_item(kind.value, item_id)
-                        if e.origin == "report"]
+        open_entries = [
+            e
+            for e in await self._storage.queue.open_for_item(kind.value, item_id)
+            if e.origin == "report"
+        ]
         async with self._storage.transaction() as tx:
             if open_entries:
                 queue_id = open_entries[0].id
             else:
                 queue_id = await tx.queue.add(
-                    project_id=access.project.id, item_kind=kind.value, item_id=item_id,
-                    author_id=ref.author_id, origin="report", reason=reason or "reported",
-                    flags=[], excerpt=ref.text[:500], now=now)
-            await tx.reports.add(project_id=access.project.id, item_kind=kind.value,
-                                 item_id=item_id, reporter_id=access.user.id, reason=reason,
-                                 queue_id=queue_id, now=now)
-        await self._audit.record(project_id=access.project.id, actor=access.user,
-                                 action="report", item_kind=kind.value, item_id=item_id,
-                                 subject_user_id=ref.author_id, reason=reason)
-        self._notice(access.project.id, "report", {
-            "queue_id": queue_id, "item": kind.value, "item_id": item_id,
-            "reason": reason, "reporter": {"id": access.user.id,
-                                           "display_name": access.user.display_name},
-            "excerpt": ref.text[:200]})
+                    project_id=access.project.id,
+                    item_kind=kind.value,
+                    item_id=item_id,
+                    author_id=ref.author_id,
+                    origin="report",
+                    reason=reason or "reported",
+                    flags=[],
+                    excerpt=ref.text[:500],
+                    now=now,
+                )
+            await tx.reports.add(
+                project_id=access.project.id,
+                item_kind=kind.value,
+                item_id=item_id,
+                reporter_id=access.user.id,
+                reason=reason,
+                queue_id=queue_id,
+                now=now,
+            )
+        await self._audit.record(
+            project_id=access.project.id,
+            actor=access.user,
+            action="report",
+            item_kind=kind.value,
+            item_id=item_id,
+            subject_user_id=ref.author_id,
+            reason=reason,
+        )
+        self._notice(
+            access.project.id,
+            "report",
+            {
+                "queue_id": queue_id,
+                "item": kind.value,
+                "item_id": item_id,
+                "reason": reason,
+                "reporter": {"id": access.user.id, "display_name": access.user.display_name},
+                "excerpt": ref.text[:200],
+            },
+        )
         entry = await self._storage.queue.get(queue_id)
         assert entry is not None
         return entry
 
     async def _require_visible(self, access: Access, ref: ContentRef) -> None:
         if ref.status is not ItemStatus.PUBLISHED and not (
-                access.is_teacher or ref.author_id == access.user.id):
+            access.is_teacher or ref.author_id == access.user.id
+        ):
             raise NotFound("no such item")
         if ref.space is SpaceKind.CHANNEL:
             await self._access.channel(access.user, ref.space_id)
@@ -177,8 +249,7 @@ class ModerationDesk:
         if membership.role is not Role.PUPIL:
             raise RuleViolation("only pupils are muted")
 
-    async def mute(self, access: Access, user_id: int, until: datetime, reason: str
-                   ) -> MuteRecord:
+    async def mute(self, access: Access, user_id: int, until: datetime, reason: str) -> MuteRecord:
         access.require(Action.MODERATE)
         await self._pupil_member(access, user_id)
         now = utcnow()
@@ -186,14 +257,26 @@ class ModerationDesk:
             raise RuleViolation("a mute ends in the future, at most 30 days from now")
         async with self._storage.transaction() as tx:
             await tx.mutes.lift(access.project.id, user_id, access.user.id, now)
-            await tx.mutes.create(project_id=access.project.id, user_id=user_id, until=until,
-                                  reason=reason, created_by=access.user.id, now=now)
-        await self._audit.record(project_id=access.project.id, actor=access.user,
-                                 action="mute", subject_user_id=user_id, reason=reason,
-                                 details={"until": to_iso(until)})
+            await tx.mutes.create(
+                project_id=access.project.id,
+                user_id=user_id,
+                until=until,
+                reason=reason,
+                created_by=access.user.id,
+                now=now,
+            )
+        await self._audit.record(
+            project_id=access.project.id,
+            actor=access.user,
+            action="mute",
+            subject_user_id=user_id,
+            reason=reason,
+            details={"until": to_iso(until)},
+        )
         data = {"user_id": user_id, "until": to_iso(until), "reason": reason}
-        self._hub.publish(access.project.id, "moderation.muted", data,
-                          audience=Audience.only({user_id}))
+        self._hub.publish(
+            access.project.id, "moderation.muted", data, audience=Audience.only({user_id})
+        )
         self._notice(access.project.id, "muted", data)
         mute = await self._storage.mutes.active(access.project.id, user_id, now)
         assert mute is not None
@@ -201,14 +284,18 @@ class ModerationDesk:
 
     async def unmute(self, access: Access, user_id: int) -> None:
         access.require(Action.MODERATE)
-        if not await self._storage.mutes.lift(access.project.id, user_id, access.user.id,
-                                              utcnow()):
+        if not await self._storage.mutes.lift(access.project.id, user_id, access.user.id, utcnow()):
             raise NotFound("this pupil is not muted")
-        await self._audit.record(project_id=access.project.id, actor=access.user,
-                                 action="unmute", subject_user_id=user_id)
+        await self._audit.record(
+            project_id=access.project.id,
+            actor=access.user,
+            action="unmute",
+            subject_user_id=user_id,
+        )
         data = {"user_id": user_id}
-        self._hub.publish(access.project.id, "moderation.unmuted", data,
-                          audience=Audience.only({user_id}))
+        self._hub.publish(
+            access.project.id, "moderation.unmuted", data, audience=Audience.only({user_id})
+        )
         self._notice(access.project.id, "unmuted", data)
 
     async def mutes(self, access: Access) -> list[MuteRecord]:
@@ -222,12 +309,14 @@ class ModerationDesk:
         if await self._storage.memberships.get(access.project.id, user_id) is None:
             raise NotFound("no such member")
         items: list[ActivityRecord] = await self._storage.activity.of_user(
-            user_id, project_id=access.project.id, limit=limit)
+            user_id, project_id=access.project.id, limit=limit
+        )
         mute = await self._storage.mutes.active(access.project.id, user_id, utcnow())
         return {"items": items, "muted_until": mute.until if mute else None}
 
     # -- live notices ---------------------------------------------------------------------
 
     def _notice(self, project_id: int, kind: str, data: dict[str, Any]) -> None:
-        self._hub.publish(project_id, "moderation.notice", {"kind": kind, **data},
-                          audience=Audience.teachers())
+        self._hub.publish(
+            project_id, "moderation.notice", {"kind": kind, **data}, audience=Audience.teachers()
+        )

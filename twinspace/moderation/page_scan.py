@@ -34,8 +34,14 @@ def location(text: str, finding: Finding) -> dict[str, int]:
 
 
 class PageScanner:
-    def __init__(self, storage: Storage, documents: DocumentService, policies: PolicyBook,
-                 hub: EventsHub, config: FilterConfig) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        documents: DocumentService,
+        policies: PolicyBook,
+        hub: EventsHub,
+        config: FilterConfig,
+    ) -> None:
         self._storage = storage
         self._documents = documents
         self._policies = policies
@@ -66,7 +72,8 @@ class PageScanner:
             text = await self._documents.plain_text(info.room)
             config = FilterConfig(
                 allowed_domains=set(self._config.allowed_domains) | set(policy.link_allowlist),
-                wordlists=self._config.wordlists)
+                wordlists=self._config.wordlists,
+            )
             findings = await asyncio.to_thread(scan_text, text, config=config)
             known = await self._storage.findings.known(info.page_id)
             fresh = [f for f in findings if fingerprint(f) not in known]
@@ -75,21 +82,49 @@ class PageScanner:
             page = await self._storage.pages.get(info.page_id)
             title = page.title if page else ""
             now = utcnow()
-            flags = [{"category": f.category.value, "reason": f.rule, "start": f.start,
-                      "end": f.end, "excerpt": f.excerpt, "location": location(text, f)}
-                     for f in fresh]
+            flags = [
+                {
+                    "category": f.category.value,
+                    "reason": f.rule,
+                    "start": f.start,
+                    "end": f.end,
+                    "excerpt": f.excerpt,
+                    "location": location(text, f),
+                }
+                for f in fresh
+            ]
             async with self._storage.transaction() as tx:
                 queue_id = await tx.queue.add(
-                    project_id=info.project_id, item_kind="page", item_id=info.page_id,
-                    author_id=None, origin="page_scan",
-                    reason=f"{len(fresh)} new finding(s) on the page {title!r}", flags=flags,
-                    excerpt=", ".join(f.excerpt for f in fresh)[:500], now=now)
+                    project_id=info.project_id,
+                    item_kind="page",
+                    item_id=info.page_id,
+                    author_id=None,
+                    origin="page_scan",
+                    reason=f"{len(fresh)} new finding(s) on the page {title!r}",
+                    flags=flags,
+                    excerpt=", ".join(f.excerpt for f in fresh)[:500],
+                    now=now,
+                )
                 for finding in fresh:
-                    await tx.findings.add(page_id=info.page_id, fingerprint=fingerprint(finding),
-                                          queue_id=queue_id, now=now)
-            self._hub.publish(info.project_id, "moderation.notice", {
-                "kind": "page", "queue_id": queue_id, "item": "page", "item_id": info.page_id,
-                "page_title": title, "flags": flags}, audience=Audience.teachers())
+                    await tx.findings.add(
+                        page_id=info.page_id,
+                        fingerprint=fingerprint(finding),
+                        queue_id=queue_id,
+                        now=now,
+                    )
+            self._hub.publish(
+                info.project_id,
+                "moderation.notice",
+                {
+                    "kind": "page",
+                    "queue_id": queue_id,
+                    "item": "page",
+                    "item_id": info.page_id,
+                    "page_title": title,
+                    "flags": flags,
+                },
+                audience=Audience.teachers(),
+            )
             return len(fresh)
         except Exception:
             log.exception("scanning page %s failed", info.page_id)

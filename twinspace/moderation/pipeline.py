@@ -140,8 +140,9 @@ class PassThroughModeration:
 
     async def submit(self, submission: Submission) -> Decision:
         if submission.board_requires_approval and submission.role is Role.PUPIL:
-            return Decision(Outcome.HELD, reason="this board needs a teacher's approval",
-                            cause="approval")
+            return Decision(
+                Outcome.HELD, reason="this board needs a teacher's approval", cause="approval"
+            )
         return Decision(Outcome.PUBLISHED)
 
     async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:

@@ -65,16 +65,22 @@ def describe(categories: set[str]) -> str:
 
 
 class ModerationPipeline:
-    def __init__(self, storage: Storage, settings: Settings, access: AccessRules,
-                 policies: PolicyBook, audit: AuditTrail, wordlists: WordLists) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        settings: Settings,
+        access: AccessRules,
+        policies: PolicyBook,
+        audit: AuditTrail,
+        wordlists: WordLists,
+    ) -> None:
         self._storage = storage
         self._access = access  # space restrictions (live sessions) gate pupils too
         self._policies = policies
         self._audit = audit
         self._wordlists = wordlists
         self.handlers: dict[ItemKind, ModeratedContent] = {}
-        self._rate = KeyedBuckets(rate=settings.posts_per_minute / 60,
-                                  burst=settings.post_burst)
+        self._rate = KeyedBuckets(rate=settings.posts_per_minute / 60, burst=settings.post_burst)
         self._last_post: OrderedDict[tuple[int, str, int], float] = OrderedDict()
         self._configs: dict[frozenset[str], FilterConfig] = {}
 
@@ -86,11 +92,14 @@ class ModerationPipeline:
     async def submit(self, submission: Submission) -> Decision:
         pupil = submission.role is Role.PUPIL
         if not self._rate.take(submission.author.id):
-            raise Throttled("you are posting very fast; wait a moment",
-                            retry_after=int(self._rate.retry_after(submission.author.id)) + 1,
-                            rule="rate-limit")
-        policy = await self._policies.effective(submission.project_id, submission.space,
-                                                submission.space_id)
+            raise Throttled(
+                "you are posting very fast; wait a moment",
+                retry_after=int(self._rate.retry_after(submission.author.id)) + 1,
+                rule="rate-limit",
+            )
+        policy = await self._policies.effective(
+            submission.project_id, submission.space, submission.space_id
+        )
         if pupil:
             await self._gate(submission, policy)
         if not pupil and not policy.filter_teachers:
@@ -98,24 +107,35 @@ class ModerationPipeline:
         findings = await self._scan(submission, policy) if policy.mode is not Mode.OFF else []
         flags = flags_of(findings) + submission.findings
         if pupil and policy.mode is Mode.PRE:
-            return Decision(Outcome.HELD, "a teacher checks every post here first", flags,
-                            cause="pre")
+            return Decision(
+                Outcome.HELD, "a teacher checks every post here first", flags, cause="pre"
+            )
         if pupil and submission.board_requires_approval:
-            return Decision(Outcome.HELD, "a teacher approves posts on this board first", flags,
-                            cause="approval")
+            return Decision(
+                Outcome.HELD,
+                "a teacher approves posts on this board first",
+                flags,
+                cause="approval",
+            )
         if not flags:
             return Decision(Outcome.PUBLISHED)
         actions = {_action(policy, f.category) for f in flags}
         categories = {f.category for f in flags}
         if FlagAction.BLOCK in actions:
-            return Decision(Outcome.BLOCKED, f"not sent: it contains {describe(categories)}",
-                            flags)
+            return Decision(Outcome.BLOCKED, f"not sent: it contains {describe(categories)}", flags)
         if FlagAction.HOLD in actions:
-            return Decision(Outcome.HELD,
-                            f"waiting for a teacher: it contains {describe(categories)}", flags,
-                            cause="filter")
-        return Decision(Outcome.PUBLISHED, f"hidden: {describe(categories)}", flags,
-                        text=mask(submission.text, findings))
+            return Decision(
+                Outcome.HELD,
+                f"waiting for a teacher: it contains {describe(categories)}",
+                flags,
+                cause="filter",
+            )
+        return Decision(
+            Outcome.PUBLISHED,
+            f"hidden: {describe(categories)}",
+            flags,
+            text=mask(submission.text, findings),
+        )
 
     def _config(self, allowlist: frozenset[str]) -> FilterConfig:
         config = self._configs.get(allowlist)
@@ -123,7 +143,8 @@ class ModerationPipeline:
             if len(self._configs) > 256:
                 self._configs.clear()
             config = self._configs[allowlist] = FilterConfig(
-                allowed_domains=DEFAULT_ALLOWED_DOMAINS | allowlist, wordlists=self._wordlists)
+                allowed_domains=DEFAULT_ALLOWED_DOMAINS | allowlist, wordlists=self._wordlists
+            )
         return config
 
     async def _scan(self, submission: Submission, policy: Policy) -> list[Finding]:
@@ -139,11 +160,18 @@ class ModerationPipeline:
         now = utcnow()
         mute = await self._storage.mutes.active(submission.project_id, author.id, now)
         if mute is not None:
-            raise Muted(f"you are muted in this project until {to_iso(mute.until)}",
-                        until=to_iso(mute.until), reason=mute.reason)
+            raise Muted(
+                f"you are muted in this project until {to_iso(mute.until)}",
+                until=to_iso(mute.until),
+                reason=mute.reason,
+            )
         block = await self._access.pupil_write_block(
-            project_id=submission.project_id, user_id=author.id, role=submission.role,
-            space=submission.space.value, space_id=submission.space_id)
+            project_id=submission.project_id,
+            user_id=author.id,
+            role=submission.role,
+            space=submission.space.value,
+            space_id=submission.space_id,
+        )
         if block is not None:
             raise SpaceRestricted(block)
         if policy.quiet_hours is not None:
@@ -152,14 +180,19 @@ class ModerationPipeline:
                 ends = policy.quiet_hours.ends_after(now, zone)
                 raise QuietHoursActive(
                     f"it is quiet time at your school until {ends.strftime('%H:%M')}",
-                    until=to_iso(ends), timezone=zone)
+                    until=to_iso(ends),
+                    timezone=zone,
+                )
         if policy.slow_mode_seconds:
             key = (author.id, submission.space.value, submission.space_id)
             last = self._last_post.get(key)
             wait = policy.slow_mode_seconds - (time.monotonic() - last) if last else 0
             if wait > 0:
-                raise Throttled(f"slow mode: one post every {policy.slow_mode_seconds} s",
-                                retry_after=int(wait) + 1, rule="slow-mode")
+                raise Throttled(
+                    f"slow mode: one post every {policy.slow_mode_seconds} s",
+                    retry_after=int(wait) + 1,
+                    rule="slow-mode",
+                )
 
     async def _zone_of(self, user: UserRecord) -> str:
         if user.school_id is not None:
@@ -182,24 +215,41 @@ class ModerationPipeline:
         if decision.status is ItemStatus.HELD:
             origin = decision.cause or "filter"
             async with self._storage.transaction() as tx:
-                await tx.queue.resolve_item(ref.kind.value, ref.item_id, resolution="superseded",
-                                            actor_id=None, now=now)
+                await tx.queue.resolve_item(
+                    ref.kind.value, ref.item_id, resolution="superseded", actor_id=None, now=now
+                )
                 queue_id = await tx.queue.add(
-                    project_id=ref.project_id, item_kind=ref.kind.value, item_id=ref.item_id,
-                    author_id=ref.author_id, origin=origin, reason=decision.reason or "held",
-                    flags=[_flag_json(f) for f in decision.flags], excerpt=ref.text[:500],
-                    now=now)
+                    project_id=ref.project_id,
+                    item_kind=ref.kind.value,
+                    item_id=ref.item_id,
+                    author_id=ref.author_id,
+                    origin=origin,
+                    reason=decision.reason or "held",
+                    flags=[_flag_json(f) for f in decision.flags],
+                    excerpt=ref.text[:500],
+                    now=now,
+                )
             await self._audit.system(ref.project_id, "held", ref, decision.reason or "")
         elif decision.status is ItemStatus.BLOCKED:
-            await self._audit.system(ref.project_id, "blocked", ref, decision.reason or "",
-                                     {"flags": sorted({f.category for f in decision.flags})})
+            await self._audit.system(
+                ref.project_id,
+                "blocked",
+                ref,
+                decision.reason or "",
+                {"flags": sorted({f.category for f in decision.flags})},
+            )
         elif decision.flags:  # published with masking
-            await self._audit.system(ref.project_id, "masked", ref, decision.reason or "",
-                                     {"flags": sorted({f.category for f in decision.flags})})
+            await self._audit.system(
+                ref.project_id,
+                "masked",
+                ref,
+                decision.reason or "",
+                {"flags": sorted({f.category for f in decision.flags})},
+            )
         if decision.status is ItemStatus.PUBLISHED:
-            await self._storage.queue.resolve_item(ref.kind.value, ref.item_id,
-                                                   resolution="superseded", actor_id=None,
-                                                   now=now)
+            await self._storage.queue.resolve_item(
+                ref.kind.value, ref.item_id, resolution="superseded", actor_id=None, now=now
+            )
         return queue_id
 
     def _remember_post(self, ref: ContentRef) -> None:
@@ -212,8 +262,13 @@ class ModerationPipeline:
 
 
 def _flag_json(flag: Flag) -> dict[str, object]:
-    return {"category": flag.category, "reason": flag.reason, "start": flag.start,
-            "end": flag.end, "excerpt": flag.excerpt}
+    return {
+        "category": flag.category,
+        "reason": flag.reason,
+        "start": flag.start,
+        "end": flag.end,
+        "excerpt": flag.excerpt,
+    }
 
 
 def _action(policy: Policy, category: str) -> FlagAction:

@@ -37,17 +37,25 @@ class PolicyBook:
 
     async def set_project_policy(self, access: Access, policy: Policy) -> Policy:
         access.require(Action.MODERATE)
-        await self._storage.policies.put(scope=PROJECT, scope_id=access.project.id,
-                                         project_id=access.project.id,
-                                         policy_json=policy.model_dump_json(),
-                                         actor_id=access.user.id, now=utcnow())
-        await self._audit.record(project_id=access.project.id, actor=access.user,
-                                 action="policy_changed",
-                                 details=policy.model_dump(mode="json"))
+        await self._storage.policies.put(
+            scope=PROJECT,
+            scope_id=access.project.id,
+            project_id=access.project.id,
+            policy_json=policy.model_dump_json(),
+            actor_id=access.user.id,
+            now=utcnow(),
+        )
+        await self._audit.record(
+            project_id=access.project.id,
+            actor=access.user,
+            action="policy_changed",
+            details=policy.model_dump(mode="json"),
+        )
         return policy
 
-    async def set_override(self, access: Access, space: SpaceKind, space_id: int,
-                           override: PolicyOverride | None) -> None:
+    async def set_override(
+        self, access: Access, space: SpaceKind, space_id: int, override: PolicyOverride | None
+    ) -> None:
         access.require(Action.MODERATE)
         scope = SCOPES.get(space)
         if scope is None:
@@ -55,10 +63,19 @@ class PolicyBook:
         if override is None:
             await self._storage.policies.delete(scope, space_id)
         else:
-            await self._storage.policies.put(scope=scope, scope_id=space_id,
-                                             project_id=access.project.id,
-                                             policy_json=override.model_dump_json(),
-                                             actor_id=access.user.id, now=utcnow())
-        await self._audit.record(project_id=access.project.id, actor=access.user,
-                                 action="policy_changed", item_kind=scope, item_id=space_id,
-                                 details=override.model_dump(mode="json") if override else {})
+            await self._storage.policies.put(
+                scope=scope,
+                scope_id=space_id,
+                project_id=access.project.id,
+                policy_json=override.model_dump_json(),
+                actor_id=access.user.id,
+                now=utcnow(),
+            )
+        await self._audit.record(
+            project_id=access.project.id,
+            actor=access.user,
+            action="policy_changed",
+            item_kind=scope,
+            item_id=space_id,
+            details=override.model_dump(mode="json") if override else {},
+        )

@@ -14,20 +14,27 @@ from twinspace.moderation.filters import Category
 
 
 class Mode(StrEnum):
-    OFF = "off"    # publish pupils' items without filtering
+    OFF = "off"  # publish pupils' items without filtering
     AUTO = "auto"  # filters decide: what they flag gets the category's action
-    PRE = "pre"    # hold every pupil item until a teacher approves
+    PRE = "pre"  # hold every pupil item until a teacher approves
 
 
 class FlagAction(StrEnum):
-    HOLD = "hold"    # keep it for a teacher
+    HOLD = "hold"  # keep it for a teacher
     BLOCK = "block"  # refuse it, telling the author why
-    MASK = "mask"    # publish with the finding masked
+    MASK = "mask"  # publish with the finding masked
 
 
-Domain = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=3,
-                                          max_length=253,
-                                          pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")]
+Domain = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        min_length=3,
+        max_length=253,
+        pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$",
+    ),
+]
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -65,8 +72,9 @@ class QuietHours(BaseModel):
         end = self._parse(self.end)
         candidate = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
         if candidate <= local:
-            candidate = (local + timedelta(days=1)).replace(hour=end.hour, minute=end.minute,
-                                                           second=0, microsecond=0)
+            candidate = (local + timedelta(days=1)).replace(
+                hour=end.hour, minute=end.minute, second=0, microsecond=0
+            )
         return candidate
 
 

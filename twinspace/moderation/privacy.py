@@ -19,12 +19,18 @@ log = logging.getLogger("twinspace.moderation.privacy")
 
 class ContentChoice(StrEnum):
     ANONYMISE = "anonymise"  # keep what they wrote, without their name
-    DELETE = "delete"        # remove the texts too (placeholders keep threads readable)
+    DELETE = "delete"  # remove the texts too (placeholders keep threads readable)
 
 
 class PrivacyService:
-    def __init__(self, storage: Storage, registry: RegistryService, audit: AuditTrail,
-                 events: EventHub, retention_days: int) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        registry: RegistryService,
+        audit: AuditTrail,
+        events: EventHub,
+        retention_days: int,
+    ) -> None:
         self._storage = storage
         self._registry = registry
         self._audit = audit
@@ -36,36 +42,60 @@ class PrivacyService:
         pupil = await self._registry.own_pupil(teacher, pupil_id)
         school = await self._storage.schools.get(pupil.school_id) if pupil.school_id else None
         record = await self._storage.pupils.get(pupil.id)
-        school_class = await self._storage.classes.get(record.class_id) \
-            if record and record.class_id else None
+        school_class = (
+            await self._storage.classes.get(record.class_id) if record and record.class_id else None
+        )
         projects = await self._storage.projects.of_user(pupil.id)
         items = await self._storage.activity.of_user(pupil.id, project_id=None, limit=100_000)
         reports = await self._storage.reports.by_reporter(pupil.id)
         actions = await self._storage.audit.about_user(pupil.id)
-        await self._audit.record(project_id=None, actor=teacher, action="pupil_exported",
-                                 subject_user_id=pupil.id)
+        await self._audit.record(
+            project_id=None, actor=teacher, action="pupil_exported", subject_user_id=pupil.id
+        )
         return {
             "exported_at": to_iso(utcnow()),
             "account": {
-                "id": pupil.id, "username": pupil.username, "display_name": pupil.display_name,
-                "kind": pupil.kind.value, "country": pupil.country, "locale": pupil.locale,
+                "id": pupil.id,
+                "username": pupil.username,
+                "display_name": pupil.display_name,
+                "kind": pupil.kind.value,
+                "country": pupil.country,
+                "locale": pupil.locale,
                 "school": school.name if school else None,
                 "class": school_class.name if school_class else None,
                 "created_at": to_iso(pupil.created_at),
             },
-            "projects": [{"id": p.id, "title": p.title, "role": role.value,
-                          "state": p.state.value} for p, role in projects],
-            "content": [{"kind": i.kind, "id": i.id, "project_id": i.project_id,
-                         "space_id": i.space_id, "text": i.text, "status": i.status,
-                         "created_at": to_iso(i.created_at)} for i in items],
+            "projects": [
+                {"id": p.id, "title": p.title, "role": role.value, "state": p.state.value}
+                for p, role in projects
+            ],
+            "content": [
+                {
+                    "kind": i.kind,
+                    "id": i.id,
+                    "project_id": i.project_id,
+                    "space_id": i.space_id,
+                    "text": i.text,
+                    "status": i.status,
+                    "created_at": to_iso(i.created_at),
+                }
+                for i in items
+            ],
             "reports_made": [dict(r) for r in reports],
-            "moderation_actions": [{"action": a.action, "project_id": a.project_id,
-                                    "reason": a.reason, "at": to_iso(a.created_at)}
-                                   for a in actions],
+            "moderation_actions": [
+                {
+                    "action": a.action,
+                    "project_id": a.project_id,
+                    "reason": a.reason,
+                    "at": to_iso(a.created_at),
+                }
+                for a in actions
+            ],
         }
 
-    async def erase(self, teacher: UserRecord | None, pupil: UserRecord,
-                    choice: ContentChoice, *, why: str) -> None:
+    async def erase(
+        self, teacher: UserRecord | None, pupil: UserRecord, choice: ContentChoice, *, why: str
+    ) -> None:
         """Remove the account; anonymise or delete their content; the audit keeps the action."""
         projects = await self._storage.projects.of_user(pupil.id)
         async with self._storage.transaction() as tx:
@@ -74,18 +104,29 @@ class PrivacyService:
             await tx.queue.scrub_author(pupil.id)
             await tx.users.delete(pupil.id)
         for project, _role in projects:
-            await self._audit.record(project_id=project.id, actor=teacher,
-                                     action="pupil_erased", subject_user_id=pupil.id,
-                                     reason=why, details={"content": choice.value})
+            await self._audit.record(
+                project_id=project.id,
+                actor=teacher,
+                action="pupil_erased",
+                subject_user_id=pupil.id,
+                reason=why,
+                details={"content": choice.value},
+            )
             await self._events.publish(MemberRemoved(project.id, pupil.id))
         if not projects:
-            await self._audit.record(project_id=None, actor=teacher, action="pupil_erased",
-                                     subject_user_id=pupil.id, reason=why,
-                                     details={"content": choice.value})
+            await self._audit.record(
+                project_id=None,
+                actor=teacher,
+                action="pupil_erased",
+                subject_user_id=pupil.id,
+                reason=why,
+                details={"content": choice.value},
+            )
         await self._events.publish(SessionsRevoked(pupil.id))
 
-    async def erase_own_pupil(self, teacher: UserRecord, pupil_id: int,
-                              choice: ContentChoice) -> None:
+    async def erase_own_pupil(
+        self, teacher: UserRecord, pupil_id: int, choice: ContentChoice
+    ) -> None:
         pupil = await self._registry.own_pupil(teacher, pupil_id)
         await self.erase(teacher, pupil, choice, why="erased by their teacher")
 
@@ -97,8 +138,12 @@ class PrivacyService:
             pupil = await self._storage.users.get(pupil_id)
             if pupil is None:
                 continue
-            await self.erase(None, pupil, ContentChoice.DELETE,
-                             why=f"retention: projects closed over {self._retention.days} days")
+            await self.erase(
+                None,
+                pupil,
+                ContentChoice.DELETE,
+                why=f"retention: projects closed over {self._retention.days} days",
+            )
             erased += 1
         if erased:
             log.info("retention removed %d pupil accounts", erased)

@@ -19,36 +19,53 @@ from twinspace.workspace.access import AccessRules
 
 
 class Moderation:
-    def __init__(self, storage: Storage, settings: Settings, access: AccessRules,
-                 registry: RegistryService, hub: EventsHub, documents: DocumentService,
-                 events: EventHub) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        settings: Settings,
+        access: AccessRules,
+        registry: RegistryService,
+        hub: EventsHub,
+        documents: DocumentService,
+        events: EventHub,
+    ) -> None:
         self._storage = storage
         wordlists = load_wordlists(settings.wordlist_dir)
         self.audit = AuditTrail(storage)
         self.policies = PolicyBook(storage, self.audit)
-        self.pipeline = ModerationPipeline(storage, settings, access, self.policies, self.audit,
-                                           wordlists)
+        self.pipeline = ModerationPipeline(
+            storage, settings, access, self.policies, self.audit, wordlists
+        )
         self.desk = ModerationDesk(storage, access, hub, self.audit, self.pipeline.handlers)
-        self.pages = PageScanner(storage, documents, self.policies, hub,
-                                 FilterConfig(wordlists=wordlists))
-        self.privacy = PrivacyService(storage, registry, self.audit, events,
-                                      settings.pupil_retention_days)
+        self.pages = PageScanner(
+            storage, documents, self.policies, hub, FilterConfig(wordlists=wordlists)
+        )
+        self.privacy = PrivacyService(
+            storage, registry, self.audit, events, settings.pupil_retention_days
+        )
         self.pages.attach()
         events.subscribe(self.on_event)
 
     async def on_event(self, event: DomainEvent) -> None:
         if isinstance(event, PageLockChanged):
             actor = await self._storage.users.get(event.actor_id)
-            await self.audit.record(project_id=event.project_id, actor=actor,
-                                    action="page_locked" if event.locked else "page_unlocked",
-                                    item_kind="page", item_id=event.page_id)
+            await self.audit.record(
+                project_id=event.project_id,
+                actor=actor,
+                action="page_locked" if event.locked else "page_unlocked",
+                item_kind="page",
+                item_id=event.page_id,
+            )
         elif isinstance(event, PageVersionRestored):
             actor = await self._storage.users.get(event.actor_id)
-            await self.audit.record(project_id=event.project_id, actor=actor,
-                                    action="page_restored", item_kind="page",
-                                    item_id=event.page_id,
-                                    details={"version_id": event.version_id,
-                                             "saved_before_as": event.saved_version_id})
+            await self.audit.record(
+                project_id=event.project_id,
+                actor=actor,
+                action="page_restored",
+                item_kind="page",
+                item_id=event.page_id,
+                details={"version_id": event.version_id, "saved_before_as": event.saved_version_id},
+            )
 
     async def stop(self) -> None:
         await self.pages.stop()

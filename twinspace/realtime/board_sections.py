@@ -32,8 +32,9 @@ def between(before: float | None, after: float | None) -> float | None:
     return middle if before < middle < after else None
 
 
-def place(order: list[tuple[int, float]], item_id: int, after_id: int | None
-          ) -> list[tuple[int, float]]:
+def place(
+    order: list[tuple[int, float]], item_id: int, after_id: int | None
+) -> list[tuple[int, float]]:
     """New (id, position) pairs that put `item_id` after `after_id` in `order` (which lacks
     the item): one pair normally, the whole renumbered list when the gap is used up."""
     ids = [i for i, _ in order]
@@ -55,8 +56,9 @@ class SectionService:
         self._hub = hub
         self._access = access
 
-    async def locate(self, user: UserRecord, section_id: int
-                     ) -> tuple[Access, BoardRecord, SectionRecord]:
+    async def locate(
+        self, user: UserRecord, section_id: int
+    ) -> tuple[Access, BoardRecord, SectionRecord]:
         section = await self._storage.board_content.section(section_id)
         if section is None:
             raise NotFound("no such section")
@@ -82,25 +84,29 @@ class SectionService:
             sections = await tx.board_content.sections(board.id)
             position = between(sections[-1].position if sections else None, None)
             assert position is not None
-            section_id = await tx.board_content.create_section(board.id, title, position,
-                                                               utcnow())
+            section_id = await tx.board_content.create_section(board.id, title, position, utcnow())
             section = await written(tx.board_content.section(section_id))
         return self._changed(board, section, "section.created")
 
-    async def rename(self, access: Access, board: BoardRecord, section: SectionRecord,
-                     title: str) -> SectionView:
+    async def rename(
+        self, access: Access, board: BoardRecord, section: SectionRecord, title: str
+    ) -> SectionView:
         access.require(Action.MANAGE_SPACES)
         async with self._storage.transaction() as tx:
             await tx.board_content.update_section(section.id, title=title, position=None)
             renamed = await written(tx.board_content.section(section.id))
         return self._changed(board, renamed, "section.updated")
 
-    async def move(self, access: Access, board: BoardRecord, section: SectionRecord,
-                   after_id: int | None) -> SectionView:
+    async def move(
+        self, access: Access, board: BoardRecord, section: SectionRecord, after_id: int | None
+    ) -> SectionView:
         access.require(Action.MANAGE_SPACES)
         async with self._storage.transaction() as tx:
-            order = [(s.id, s.position) for s in await tx.board_content.sections(board.id)
-                     if s.id != section.id]
+            order = [
+                (s.id, s.position)
+                for s in await tx.board_content.sections(board.id)
+                if s.id != section.id
+            ]
             moved = []
             for item_id, position in place(order, section.id, after_id):
                 await tx.board_content.update_section(item_id, title=None, position=position)
@@ -112,8 +118,12 @@ class SectionService:
         """Remove a section; its posts stay on the board, outside any section."""
         access.require(Action.MANAGE_SPACES)
         await self._storage.board_content.delete_section(section.id)
-        self._hub.publish(board.project_id, "section.removed",
-                          {"id": section.id, "board_id": board.id}, scope=f"board:{board.id}")
+        self._hub.publish(
+            board.project_id,
+            "section.removed",
+            {"id": section.id, "board_id": board.id},
+            scope=f"board:{board.id}",
+        )
 
     def _changed(self, board: BoardRecord, section: SectionRecord, event: str) -> SectionView:
         view = SectionView.of(section)

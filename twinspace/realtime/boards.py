@@ -58,15 +58,23 @@ _EDITABLE = frozenset({ItemStatus.PUBLISHED, ItemStatus.HELD, ItemStatus.BLOCKED
 
 def post_ref(post: PostRecord) -> ContentRef:
     text = "\n\n".join(part for part in (post.title, post.body, post.url or "") if part)
-    return ContentRef(kind=ItemKind.POST, item_id=post.id, project_id=post.project_id,
-                      author_id=post.author_id, text=text, status=ItemStatus(post.status),
-                      space=SpaceKind.BOARD, space_id=post.board_id,
-                      extra={"board_id": str(post.board_id), "post_kind": post.kind})
+    return ContentRef(
+        kind=ItemKind.POST,
+        item_id=post.id,
+        project_id=post.project_id,
+        author_id=post.author_id,
+        text=text,
+        status=ItemStatus(post.status),
+        space=SpaceKind.BOARD,
+        space_id=post.board_id,
+        extra={"board_id": str(post.board_id), "post_kind": post.kind},
+    )
 
 
 class BoardService:
-    def __init__(self, storage: Storage, hub: EventsHub, moderation: ModerationHook,
-                 access: AccessRules) -> None:
+    def __init__(
+        self, storage: Storage, hub: EventsHub, moderation: ModerationHook, access: AccessRules
+    ) -> None:
         self._storage = storage
         self._hub = hub
         self._moderation = moderation
@@ -90,28 +98,31 @@ class BoardService:
             raise Forbidden("only teachers post on this board")
         return settings
 
-    async def board(self, access: Access, board: BoardRecord,
-                    settings: BoardSettings | None = None) -> BoardView:
+    async def board(
+        self, access: Access, board: BoardRecord, settings: BoardSettings | None = None
+    ) -> BoardView:
         access.require(Action.READ)
         content = self._storage.board_content
         view = BoardView.of(board, settings or await self.settings(board.id))
         view.sections = [SectionView.of(s) for s in await content.sections(board.id)]
-        posts = await content.posts(board.id, viewer_id=access.user.id,
-                                    viewer_is_teacher=access.is_teacher, limit=MAX_POSTS)
+        posts = await content.posts(
+            board.id, viewer_id=access.user.id, viewer_is_teacher=access.is_teacher, limit=MAX_POSTS
+        )
         view.posts = await self.post_views(posts, access)
         return view
 
-    async def update_board(self, access: Access, board: BoardRecord, form: BoardUpdate
-                           ) -> BoardView:
+    async def update_board(
+        self, access: Access, board: BoardRecord, form: BoardUpdate
+    ) -> BoardView:
         access.require(Action.MANAGE_SPACES)
         async with self._storage.transaction() as tx:
             if form.title is not None or form.description is not None:
-                await tx.board_content.update_board(board.id, title=form.title,
-                                                    description=form.description)
+                await tx.board_content.update_board(
+                    board.id, title=form.title, description=form.description
+                )
             settings = BoardSettings.parse(await tx.board_content.settings(board.id))
             if form.settings is not None:
-                settings = settings.model_copy(
-                    update=form.settings.model_dump(exclude_none=True))
+                settings = settings.model_copy(update=form.settings.model_dump(exclude_none=True))
                 await tx.board_content.set_settings(board.id, settings.model_dump_json())
             changed = await written(tx.boards.get(board.id))
         return await self._board_changed(access, changed, settings)
@@ -125,15 +136,15 @@ class BoardService:
             settings = BoardSettings.parse(await tx.board_content.settings(board.id))
         return await self._board_changed(access, changed, settings)
 
-    async def _board_changed(self, access: Access, board: BoardRecord,
-                             settings: BoardSettings) -> BoardView:
+    async def _board_changed(
+        self, access: Access, board: BoardRecord, settings: BoardSettings
+    ) -> BoardView:
         self._hub.publish(board.project_id, "board.updated", dump(BoardView.of(board, settings)))
         return await self.board(access, board, settings)
 
     # -- post views and lookups -----------------------------------------------------------
 
-    async def post_views(self, posts: list[PostRecord], access: Access | None
-                         ) -> list[PostView]:
+    async def post_views(self, posts: list[PostRecord], access: Access | None) -> list[PostView]:
         """Views for one viewer (None: an event's audience, which may see the post)."""
         ids = [p.id for p in posts]
         content = self._storage.board_content
@@ -144,21 +155,37 @@ class BoardService:
         for p in posts:
             status = ItemStatus(p.status)
             removed = access is not None and shows_removed(
-                status, p.published_at, is_teacher=access.is_teacher,
-                viewer_id=access.user.id, author_id=p.author_id)
+                status,
+                p.published_at,
+                is_teacher=access.is_teacher,
+                viewer_id=access.user.id,
+                author_id=p.author_id,
+            )
             reason, reason_code = shown_reason(p, status, removed=removed)
             item = media.get(p.media_id) if p.media_id else None
-            out.append(PostView(
-                id=p.id, board_id=p.board_id, section_id=p.section_id,
-                author=author_view(p.author_id, p.author_name), kind=PostKind(p.kind),
-                title="" if removed else p.title, body=None if removed else p.body,
-                url=None if removed else p.url,
-                media=MediaRef.of(item) if item and not removed else None, position=p.position,
-                status=status,
-                reason=reason, reason_code=reason_code,
-                pending=status is ItemStatus.HELD, removed=removed, created_at=p.created_at,
-                edited_at=p.edited_at, comment_count=comments.get(p.id, 0),
-                reactions=[] if removed else reaction_views(reactions.get(p.id, []))))
+            out.append(
+                PostView(
+                    id=p.id,
+                    board_id=p.board_id,
+                    section_id=p.section_id,
+                    author=author_view(p.author_id, p.author_name),
+                    kind=PostKind(p.kind),
+                    title="" if removed else p.title,
+                    body=None if removed else p.body,
+                    url=None if removed else p.url,
+                    media=MediaRef.of(item) if item and not removed else None,
+                    position=p.position,
+                    status=status,
+                    reason=reason,
+                    reason_code=reason_code,
+                    pending=status is ItemStatus.HELD,
+                    removed=removed,
+                    created_at=p.created_at,
+                    edited_at=p.edited_at,
+                    comment_count=comments.get(p.id, 0),
+                    reactions=[] if removed else reaction_views(reactions.get(p.id, [])),
+                )
+            )
         return out
 
     async def post_view(self, post: PostRecord, access: Access | None = None) -> PostView:
@@ -170,8 +197,9 @@ class BoardService:
             raise NotFound("no such post")
         return post
 
-    async def locate_post(self, user: UserRecord, post_id: int
-                          ) -> tuple[Access, BoardRecord, PostRecord]:
+    async def locate_post(
+        self, user: UserRecord, post_id: int
+    ) -> tuple[Access, BoardRecord, PostRecord]:
         """A post with the caller's access to its board; 404 unless they may see it."""
         post = await self._storage.board_content.post(post_id)
         if post is None:
@@ -180,19 +208,26 @@ class BoardService:
             access, board = await self._access.board(user, post.board_id)
         except NotFound:
             raise NotFound("no such post") from None
-        if not findable(ItemStatus(post.status), post.published_at, is_teacher=access.is_teacher,
-                        viewer_id=access.user.id, author_id=post.author_id):
+        if not findable(
+            ItemStatus(post.status),
+            post.published_at,
+            is_teacher=access.is_teacher,
+            viewer_id=access.user.id,
+            author_id=post.author_id,
+        ):
             raise NotFound("no such post")
         return access, board, post
 
     def push(self, post: PostRecord) -> ItemPush:
-        return ItemPush(self._hub, post.project_id, "post", post.author_id,
-                        f"board:{post.board_id}")
+        return ItemPush(
+            self._hub, post.project_id, "post", post.author_id, f"board:{post.board_id}"
+        )
 
     # -- writing posts --------------------------------------------------------------------
 
-    async def _check_media(self, access: Access, board: BoardRecord, kind: PostKind,
-                           media_id: int | None) -> int | None:
+    async def _check_media(
+        self, access: Access, board: BoardRecord, kind: PostKind, media_id: int | None
+    ) -> int | None:
         if kind not in MEDIA_POST_KINDS:
             if media_id is not None:
                 raise RuleViolation(f"a {kind.value} post has no media")
@@ -200,25 +235,41 @@ class BoardService:
         if media_id is None:
             raise RuleViolation(f"a {kind.value} post needs an uploaded file (media_id)")
         media = await self._storage.media.get(media_id)
-        if media is None or media.project_id != board.project_id or (
-                media.uploader_id != access.user.id and not access.is_teacher):
+        if (
+            media is None
+            or media.project_id != board.project_id
+            or (media.uploader_id != access.user.id and not access.is_teacher)
+        ):
             raise RuleViolation("no such upload of yours in this project")
         if kind is not PostKind.FILE and media.kind != kind.value:
-            raise RuleViolation(f"a {kind.value} post needs a {kind.value} file, "
-                                f"not {media.kind}")
+            raise RuleViolation(f"a {kind.value} post needs a {kind.value} file, not {media.kind}")
         if ItemStatus(media.status) not in _EDITABLE:
             raise RuleViolation("this upload was removed by a moderator")
         return media.id
 
-    async def _moderate(self, access: Access, board: BoardRecord, settings: BoardSettings,
-                        title: str, body: str, url: str | None
-                        ) -> tuple[str, str, str | None, Decision]:
+    async def _moderate(
+        self,
+        access: Access,
+        board: BoardRecord,
+        settings: BoardSettings,
+        title: str,
+        body: str,
+        url: str | None,
+    ) -> tuple[str, str, str | None, Decision]:
         """Ask moderation about title, body and link together; apply any masking it did."""
         parts = [title, body] + ([url] if url else [])
-        decision = await self._moderation.submit(Submission(
-            project_id=board.project_id, author=access.user, role=access.role,
-            kind=ItemKind.POST, space=SpaceKind.BOARD, space_id=board.id,
-            text="\n\n".join(parts), board_requires_approval=settings.approval_required))
+        decision = await self._moderation.submit(
+            Submission(
+                project_id=board.project_id,
+                author=access.user,
+                role=access.role,
+                kind=ItemKind.POST,
+                space=SpaceKind.BOARD,
+                space_id=board.id,
+                text="\n\n".join(parts),
+                board_requires_approval=settings.approval_required,
+            )
+        )
         if decision.text is not None:
             masked = decision.text.split("\n\n", len(parts) - 1)
             masked += [""] * (len(parts) - len(masked))
@@ -237,18 +288,27 @@ class BoardService:
             raise RuleViolation("a text post needs a title or a body")
         media_id = await self._check_media(access, board, form.kind, form.media_id)
         section_id = await self.sections.of_board(board, form.section_id)
-        title, body, url, decision = await self._moderate(access, board, settings, title, body,
-                                                          url)
+        title, body, url, decision = await self._moderate(access, board, settings, title, body, url)
         order = await self._storage.board_content.positions(board.id, section_id)
         position = between(order[-1][1] if order else None, None)
         assert position is not None
         async with self._storage.transaction() as tx:
             post_id = await tx.board_content.create_post(
-                board_id=board.id, project_id=board.project_id, section_id=section_id,
-                author_id=access.user.id, kind=form.kind.value, title=title, body=body,
-                url=url, media_id=media_id, position=position, status=decision.status.value,
+                board_id=board.id,
+                project_id=board.project_id,
+                section_id=section_id,
+                author_id=access.user.id,
+                kind=form.kind.value,
+                title=title,
+                body=body,
+                url=url,
+                media_id=media_id,
+                position=position,
+                status=decision.status.value,
                 reason=decision.reason,
-                reason_code=decision.code, now=utcnow())
+                reason_code=decision.code,
+                now=utcnow(),
+            )
             post = await written(tx.board_content.post(post_id))
         ref = post_ref(post)
         queue_id = await self._moderation.recorded(ref, decision)
@@ -257,8 +317,9 @@ class BoardService:
         notify_teachers(self._hub, ref, decision, post.author_name, queue_id)
         return view
 
-    async def edit_post(self, access: Access, board: BoardRecord, post: PostRecord,
-                        form: PostEdit) -> PostView:
+    async def edit_post(
+        self, access: Access, board: BoardRecord, post: PostRecord, form: PostEdit
+    ) -> PostView:
         settings = await self.require_post(access, board)
         if post.author_id != access.user.id:
             raise Forbidden("you may only edit your own posts")
@@ -267,22 +328,33 @@ class BoardService:
         if form.url is not None and post.kind != PostKind.LINK.value:
             raise RuleViolation("only link posts carry a url")
         title = " ".join(form.title.split()) if form.title is not None else post.title
-        body = post.body if form.body is None else clean_text(
-            form.body, max_chars=BODY_MAX_CHARS, allow_empty=True)
+        body = (
+            post.body
+            if form.body is None
+            else clean_text(form.body, max_chars=BODY_MAX_CHARS, allow_empty=True)
+        )
         url = str(form.url) if form.url is not None else post.url
-        title, body, url, decision = await self._moderate(access, board, settings, title, body,
-                                                          url)
+        title, body, url, decision = await self._moderate(access, board, settings, title, body, url)
         async with self._storage.transaction() as tx:
             await tx.board_content.update_post(
-                post.id, title=title, body=body, url=url, status=decision.status.value,
+                post.id,
+                title=title,
+                body=body,
+                url=url,
+                status=decision.status.value,
                 reason=decision.reason,
-                reason_code=decision.code, now=utcnow())
+                reason_code=decision.code,
+                now=utcnow(),
+            )
             updated = await written(tx.board_content.post(post.id))
         ref = post_ref(updated)
         queue_id = await self._moderation.recorded(ref, decision)
-        self.push(updated).status_change(ItemStatus(post.status), decision.status,
-                                         dump(await self.post_view(updated)),
-                                         {"id": post.id, "board_id": board.id})
+        self.push(updated).status_change(
+            ItemStatus(post.status),
+            decision.status,
+            dump(await self.post_view(updated)),
+            {"id": post.id, "board_id": board.id},
+        )
         notify_teachers(self._hub, ref, decision, updated.author_name, queue_id)
         return await self.post_view(updated, access)
 
@@ -300,11 +372,16 @@ class BoardService:
         async with self._storage.transaction() as tx:
             await tx.board_content.set_post_status(post.id, status.value, utcnow())
             updated = await written(tx.board_content.post(post.id))
-        self.push(updated).status_change(before, status, dump(await self.post_view(updated)),
-                                         {"id": post.id, "board_id": post.board_id})
+        self.push(updated).status_change(
+            before,
+            status,
+            dump(await self.post_view(updated)),
+            {"id": post.id, "board_id": post.board_id},
+        )
 
-    async def move_post(self, access: Access, board: BoardRecord, post: PostRecord,
-                        placement: Placement) -> PostView:
+    async def move_post(
+        self, access: Access, board: BoardRecord, post: PostRecord, placement: Placement
+    ) -> PostView:
         access.require(Action.POST)
         if board.archived_at is not None:
             raise Forbidden("the board is archived (read-only)")
@@ -312,20 +389,31 @@ class BoardService:
             raise Forbidden("you may only move your own posts")
         section_id = await self.sections.of_board(board, placement.section_id)
         async with self._storage.transaction() as tx:
-            order = [item for item in await tx.board_content.positions(board.id, section_id)
-                     if item[0] != post.id]
+            order = [
+                item
+                for item in await tx.board_content.positions(board.id, section_id)
+                if item[0] != post.id
+            ]
             moved = []
             for item_id, position in place(order, post.id, placement.after_id):
                 await tx.board_content.move_post(item_id, section_id, position)
                 moved.append(await written(tx.board_content.post(item_id)))
         for item in moved:
-            self.push(item).send(ItemStatus(item.status), "post.moved", {
-                "id": item.id, "board_id": board.id, "section_id": item.section_id,
-                "position": item.position})
+            self.push(item).send(
+                ItemStatus(item.status),
+                "post.moved",
+                {
+                    "id": item.id,
+                    "board_id": board.id,
+                    "section_id": item.section_id,
+                    "position": item.position,
+                },
+            )
         return await self.post_view(next(p for p in moved if p.id == post.id), access)
 
-    async def react_post(self, access: Access, board: BoardRecord, post: PostRecord,
-                         emoji: str) -> list[ReactionView]:
+    async def react_post(
+        self, access: Access, board: BoardRecord, post: PostRecord, emoji: str
+    ) -> list[ReactionView]:
         settings = await self.require_post(access, board)
         if not settings.reactions:
             raise Forbidden("reactions are off on this board")
@@ -337,8 +425,11 @@ class BoardService:
             await tx.board_content.reactions.toggle(post.id, access.user.id, emoji, utcnow())
             pairs = (await tx.board_content.reactions.of_items([post.id])).get(post.id, [])
         views = reaction_views(pairs)
-        self.push(post).send(status, "post.reactions", {
-            "id": post.id, "board_id": board.id, "reactions": [dump(r) for r in views]})
+        self.push(post).send(
+            status,
+            "post.reactions",
+            {"id": post.id, "board_id": board.id, "reactions": [dump(r) for r in views]},
+        )
         return views
 
 

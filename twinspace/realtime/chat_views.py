@@ -74,6 +74,11 @@ class UnreadSummary(BaseModel):
 
 
 def channel_data(channel: ChannelRecord) -> dict[str, Any]:
-    return {"id": channel.id, "project_id": channel.project_id, "name": channel.name,
-            "kind": channel.kind.value, "class_id": channel.class_id,
-            "archived": channel.archived_at is not None}
+    return {
+        "id": channel.id,
+        "project_id": channel.project_id,
+        "name": channel.name,
+        "kind": channel.kind.value,
+        "class_id": channel.class_id,
+        "archived": channel.archived_at is not None,
+    }

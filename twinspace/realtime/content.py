@@ -89,8 +89,9 @@ class HasReason(Protocol):
     def reason_code(self) -> str | None: ...
 
 
-def shown_reason(record: HasReason, status: ItemStatus, *, removed: bool
-                 ) -> tuple[str | None, str | None]:
+def shown_reason(
+    record: HasReason, status: ItemStatus, *, removed: bool
+) -> tuple[str | None, str | None]:
     """(`reason`, `reason_code`) of a view: only while the item waits or was refused."""
     if removed or status is ItemStatus.PUBLISHED:
         return None, None
@@ -113,12 +114,20 @@ def shows_removed(
     )
 
 
-def findable(status: ItemStatus, published_at: datetime | None, *, is_teacher: bool,
-             viewer_id: int, author_id: int | None) -> bool:
+def findable(
+    status: ItemStatus,
+    published_at: datetime | None,
+    *,
+    is_teacher: bool,
+    viewer_id: int,
+    author_id: int | None,
+) -> bool:
     """Whether a viewer may look the item up at all (in full or as a removed placeholder)."""
-    return may_see(status, is_teacher=is_teacher, viewer_id=viewer_id, author_id=author_id) \
-        or shows_removed(status, published_at, is_teacher=is_teacher, viewer_id=viewer_id,
-                         author_id=author_id)
+    return may_see(
+        status, is_teacher=is_teacher, viewer_id=viewer_id, author_id=author_id
+    ) or shows_removed(
+        status, published_at, is_teacher=is_teacher, viewer_id=viewer_id, author_id=author_id
+    )
 
 
 def clean_text(text: str, *, max_chars: int, allow_empty: bool = False) -> str:
@@ -226,7 +235,10 @@ class ItemPush:
 
 
 def notify_teachers(
-    hub: EventsHub, ref: ContentRef, decision: Decision, author_name: str | None,
+    hub: EventsHub,
+    ref: ContentRef,
+    decision: Decision,
+    author_name: str | None,
     queue_id: int | None,
 ) -> None:
     """A held or blocked item: the project's teachers hear of it at once."""

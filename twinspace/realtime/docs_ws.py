@@ -84,8 +84,7 @@ class DocsSocket:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         def send_frame(frame: bytes) -> Coroutine[Any, Any, None]:
             # the ASGI servers' `send` is a coroutine function (the outbox steps it)
-            return cast(Coroutine[Any, Any, None],
-                        send({"type": "websocket.send", "bytes": frame}))
+            return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "bytes": frame}))
 
         frames = FrameSink(send_frame, frame_writer_of(scope))
         await docs_endpoint(WebSocket(scope, receive, send), frames)
@@ -138,8 +137,9 @@ async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
         services.connections.remove(connection)
 
 
-async def _serve(services: Services, connection: DocConnection, info: RoomInfo,
-                 frames: FrameSink) -> None:
+async def _serve(
+    services: Services, connection: DocConnection, info: RoomInfo, frames: FrameSink
+) -> None:
     rooms = services.documents.rooms
     try:
         room = await rooms.join(info, connection)
@@ -152,8 +152,9 @@ async def _serve(services: Services, connection: DocConnection, info: RoomInfo,
         snapshot = room.awareness.snapshot()
         if snapshot is not None:
             connection.send(snapshot)
-        await run_connection(connection, _receive_loop(services, room, connection),
-                             frames.send, frames.write)
+        await run_connection(
+            connection, _receive_loop(services, room, connection), frames.send, frames.write
+        )
     finally:
         rooms.leave(room, connection)
 

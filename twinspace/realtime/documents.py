@@ -118,14 +118,19 @@ class PageWriteRules:
         if not access.can_edit_page(page):
             return False
         block = await self._access.pupil_write_block(
-            project_id=page.project_id, user_id=access.user.id, role=access.role, space="page",
-            space_id=page.id)
+            project_id=page.project_id,
+            user_id=access.user.id,
+            role=access.role,
+            space="page",
+            space_id=page.id,
+        )
         return block is None
 
 
 class DocumentService:
-    def __init__(self, storage: Storage, settings: Settings, access: AccessRules,
-                 events: EventHub) -> None:
+    def __init__(
+        self, storage: Storage, settings: Settings, access: AccessRules, events: EventHub
+    ) -> None:
         self._storage = storage
         self._events = events
         self._settings = settings
@@ -283,8 +288,9 @@ class DocumentService:
         async with self.rooms.pinned(room_info(page)) as room:
             self.rooms.apply_server_update(room, lambda doc: crdt.restore(doc, old_state))
         await self.persistence.flush()
-        await self._events.publish(PageVersionRestored(page.project_id, page.id, version_id,
-                                                       saved.id, access.user.id))
+        await self._events.publish(
+            PageVersionRestored(page.project_id, page.id, version_id, saved.id, access.user.id)
+        )
         return saved
 
     # -- export -------------------------------------------------------------------------------

@@ -84,30 +84,60 @@ def reencode_image(path: Path, max_pixels: int, max_bytes: int) -> EncodedImage:
     Blocking and CPU-heavy: run it in a worker thread.
     """
     try:
-        clean = sanitize_image(path.read_bytes(), max_bytes=max_bytes, max_pixels=max_pixels,
-                               max_total_pixels=max_pixels)
+        clean = sanitize_image(
+            path.read_bytes(),
+            max_bytes=max_bytes,
+            max_pixels=max_pixels,
+            max_total_pixels=max_pixels,
+        )
     except ImageTooLarge as exc:
         raise RuleViolation(str(exc)) from exc
     except ImageRejected as exc:
         raise UnsupportedMedia(str(exc)) from exc
     flags = tuple(Flag(f.label, f.reason, 0, 0, "") for f in classifier_registry.classify(clean))
-    return EncodedImage(clean.data, clean.mime, clean.width, clean.height, clean.thumbnail,
-                        clean.thumbnail_mime, flags)
+    return EncodedImage(
+        clean.data,
+        clean.mime,
+        clean.width,
+        clean.height,
+        clean.thumbnail,
+        clean.thumbnail_mime,
+        flags,
+    )
 
 
 def upload_ref(record: MediaRecord) -> ContentRef:
-    return ContentRef(kind=ItemKind.UPLOAD, item_id=record.id, project_id=record.project_id,
-                      author_id=record.uploader_id, text=record.original_name,
-                      status=ItemStatus(record.status), space=SpaceKind.BOARD,
-                      space_id=record.board_id or 0,
-                      extra={"mime": record.mime, "media_kind": record.kind,
-                             "board_id": str(record.board_id or 0), "sha256": record.sha256})
+    return ContentRef(
+        kind=ItemKind.UPLOAD,
+        item_id=record.id,
+        project_id=record.project_id,
+        author_id=record.uploader_id,
+        text=record.original_name,
+        status=ItemStatus(record.status),
+        space=SpaceKind.BOARD,
+        space_id=record.board_id or 0,
+        extra={
+            "mime": record.mime,
+            "media_kind": record.kind,
+            "board_id": str(record.board_id or 0),
+            "sha256": record.sha256,
+        },
+    )
 
 
 class MediaService:
-    def __init__(self, storage: Storage, hub: EventsHub, moderation: ModerationHook,
-                 access: AccessRules, boards: BoardService, *, media_dir: Path,
-                 quota_bytes: int, max_image_pixels: int) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        hub: EventsHub,
+        moderation: ModerationHook,
+        access: AccessRules,
+        boards: BoardService,
+        *,
+        media_dir: Path,
+        quota_bytes: int,
+        max_image_pixels: int,
+    ) -> None:
         self._storage = storage
         self._hub = hub
         self._moderation = moderation
@@ -127,20 +157,34 @@ class MediaService:
             raise NotFound("no such media")
         return record
 
-    async def _store(self, incoming: IncomingFile, file_type: sniff.FileType
-                     ) -> tuple[NewMedia, tuple[Flag, ...]]:
+    async def _store(
+        self, incoming: IncomingFile, file_type: sniff.FileType
+    ) -> tuple[NewMedia, tuple[Flag, ...]]:
         """Clean the file's content and move it into the store; the row is not written yet.
 
         Also returns what image classifiers found, for moderation."""
         name = safe_name(incoming.filename, file_type.extension)
         if file_type in sniff.IMAGES:
-            image = await asyncio.to_thread(reencode_image, incoming.path, self._max_pixels,
-                                            max(incoming.size, 1))
+            image = await asyncio.to_thread(
+                reencode_image, incoming.path, self._max_pixels, max(incoming.size, 1)
+            )
             sha = await asyncio.to_thread(self.store.put_bytes, image.data)
             thumb = await asyncio.to_thread(self.store.put_bytes, image.thumbnail)
-            return NewMedia(0, 0, 0, sha, image.mime, file_type.kind, len(image.data), name,
-                            image.width, image.height, thumb, image.thumb_mime,
-                            len(image.thumbnail)), image.flags
+            return NewMedia(
+                0,
+                0,
+                0,
+                sha,
+                image.mime,
+                file_type.kind,
+                len(image.data),
+                name,
+                image.width,
+                image.height,
+                thumb,
+                image.thumb_mime,
+                len(image.thumbnail),
+            ), image.flags
         sha = incoming.sha256
         if file_type in _ISO_MEDIA:
             try:
@@ -149,11 +193,23 @@ class MediaService:
                 raise UnsupportedMedia(f"the media file is damaged: {exc}") from exc
             sha = await asyncio.to_thread(hash_file, incoming.path)
         await asyncio.to_thread(self.store.adopt, incoming.path, sha)
-        return NewMedia(0, 0, 0, sha, file_type.mime, file_type.kind, incoming.size, name,
-                        None, None, None, None, 0), ()
+        return NewMedia(
+            0,
+            0,
+            0,
+            sha,
+            file_type.mime,
+            file_type.kind,
+            incoming.size,
+            name,
+            None,
+            None,
+            None,
+            None,
+            0,
+        ), ()
 
-    async def upload(self, access: Access, board: BoardRecord, incoming: IncomingFile
-                     ) -> MediaRef:
+    async def upload(self, access: Access, board: BoardRecord, incoming: IncomingFile) -> MediaRef:
         """Check, clean, moderate and store a streamed upload (the caller removes the
         temporary file if it is still there)."""
         await self._boards.require_post(access, board)
@@ -161,22 +217,36 @@ class MediaService:
         if file_type is None:
             raise UnsupportedMedia(
                 "this kind of file is not allowed (judged by its content, whatever its name)",
-                allowed=sorted({t.extension for t in sniff.ALLOWED}))
+                allowed=sorted({t.extension for t in sniff.ALLOWED}),
+            )
         stored, flags = await self._store(incoming, file_type)
-        new = replace(stored, project_id=board.project_id, board_id=board.id,
-                      uploader_id=access.user.id)
-        decision = await self._moderation.submit(Submission(
-            project_id=board.project_id, author=access.user, role=access.role,
-            kind=ItemKind.UPLOAD, space=SpaceKind.BOARD, space_id=board.id,
-            text=new.original_name, findings=flags))
+        new = replace(
+            stored, project_id=board.project_id, board_id=board.id, uploader_id=access.user.id
+        )
+        decision = await self._moderation.submit(
+            Submission(
+                project_id=board.project_id,
+                author=access.user,
+                role=access.role,
+                kind=ItemKind.UPLOAD,
+                space=SpaceKind.BOARD,
+                space_id=board.id,
+                text=new.original_name,
+                findings=flags,
+            )
+        )
         try:
             async with self._storage.transaction() as tx:
                 used = await tx.media.usage(board.project_id)
-                media_id = await tx.media.create(new, status=decision.status.value,
-                                                 reason=decision.reason, now=utcnow())
+                media_id = await tx.media.create(
+                    new, status=decision.status.value, reason=decision.reason, now=utcnow()
+                )
                 if await tx.media.usage(board.project_id) > self.quota_bytes:
-                    raise QuotaExceeded("the file does not fit in the project's storage quota",
-                                        quota_bytes=self.quota_bytes, used_bytes=used)
+                    raise QuotaExceeded(
+                        "the file does not fit in the project's storage quota",
+                        quota_bytes=self.quota_bytes,
+                        used_bytes=used,
+                    )
                 record = await written(tx.media.get(media_id))
         except Exception:
             await self._drop_unused(new.sha256, new.thumb_sha256)
@@ -203,25 +273,39 @@ class MediaService:
             raise NotFound("no such media") from None
         status = ItemStatus(record.status)
         if access.is_teacher or record.uploader_id == user.id:
-            if may_see(status, is_teacher=access.is_teacher, viewer_id=user.id,
-                       author_id=record.uploader_id):
+            if may_see(
+                status,
+                is_teacher=access.is_teacher,
+                viewer_id=user.id,
+                author_id=record.uploader_id,
+            ):
                 return access, record
-        elif status is ItemStatus.PUBLISHED and \
-                await self._storage.media.shown_in_published_post(record.id):
+        elif status is ItemStatus.PUBLISHED and await self._storage.media.shown_in_published_post(
+            record.id
+        ):
             return access, record
         raise NotFound("no such media")
 
     async def serve(self, user: UserRecord, media_id: int, *, thumbnail: bool) -> Served:
         _access, record = await self.visible(user, media_id)
         if not thumbnail:
-            return Served(self.store.path(record.sha256), record.mime, record.original_name,
-                          record.kind in _INLINE_KINDS, record.sha256)
+            return Served(
+                self.store.path(record.sha256),
+                record.mime,
+                record.original_name,
+                record.kind in _INLINE_KINDS,
+                record.sha256,
+            )
         if record.thumb_sha256 is None or record.thumb_mime is None:
             raise NotFound("this upload has no thumbnail")
         stem = record.original_name.rsplit(".", 1)[0]
-        return Served(self.store.path(record.thumb_sha256), record.thumb_mime,
-                      f"{stem}-thumb.{record.thumb_mime.split('/')[1]}", True,
-                      record.thumb_sha256)
+        return Served(
+            self.store.path(record.thumb_sha256),
+            record.thumb_mime,
+            f"{stem}-thumb.{record.thumb_mime.split('/')[1]}",
+            True,
+            record.thumb_sha256,
+        )
 
     async def change_status(self, media_id: int, status: ItemStatus) -> None:
         """Moderation changed an upload's status: tell who sees it, and refresh its posts."""
@@ -231,9 +315,12 @@ class MediaService:
         async with self._storage.transaction() as tx:
             await tx.media.set_status(media_id, status.value)
             updated = await written(tx.media.get(media_id))
-        self._hub.publish(record.project_id, "media.updated", dump(MediaRef.of(updated)),
-                          audience=Audience(groups=VISIBLE_TO[status],
-                                            author_id=record.uploader_id))
+        self._hub.publish(
+            record.project_id,
+            "media.updated",
+            dump(MediaRef.of(updated)),
+            audience=Audience(groups=VISIBLE_TO[status], author_id=record.uploader_id),
+        )
         for post in await self._storage.board_content.posts_with_media(media_id):
             view = await self._boards.post_view(post)
             self._boards.push(post).send(ItemStatus(post.status), "post.updated", dump(view))

@@ -29,8 +29,11 @@ def safe_name(declared: str, extension: str) -> str:
     """A display name from the client's file name: no path, no control, format or quoting
     characters, bounded, and ending in the extension of the type detected from the bytes."""
     base = unicodedata.normalize("NFC", declared.replace("\\", "/").rsplit("/", 1)[-1])
-    base = "".join(ch for ch in base if ch == " " or (
-        unicodedata.category(ch)[0] not in "CZ" and ch not in _UNSAFE)).strip(" .")
+    base = "".join(
+        ch
+        for ch in base
+        if ch == " " or (unicodedata.category(ch)[0] not in "CZ" and ch not in _UNSAFE)
+    ).strip(" .")
     stem = base.rsplit(".", 1)[0].strip(" .") if "." in base else base
     return f"{(stem or 'upload')[:100]}.{extension}"
 

@@ -84,8 +84,11 @@ class Outbox(Generic[Frame]):
         self.state = OutboxState.FAILED
         self._wakeup.set()
 
-    async def drain(self, send: Callable[[Frame], Coroutine[Any, Any, None]],
-                    write: Callable[[Frame], bool] | None = None) -> None:
+    async def drain(
+        self,
+        send: Callable[[Frame], Coroutine[Any, Any, None]],
+        write: Callable[[Frame], bool] | None = None,
+    ) -> None:
         """Bind the socket's `send` and write whatever cannot be written at once; runs until
         the connection ends and raises what a write raised. `write`, when the server offers
         one, writes a frame synchronously or declines (returns False) and `send` is used."""

@@ -66,8 +66,9 @@ class Ping(_Message):
     type: Literal["ping"]
 
 
-ClientMessage = Annotated[Subscribe | Unsubscribe | Typing | PresenceReport | Ping,
-                          Field(discriminator="type")]
+ClientMessage = Annotated[
+    Subscribe | Unsubscribe | Typing | PresenceReport | Ping, Field(discriminator="type")
+]
 _CLIENT_MESSAGE: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 CLIENT_TYPES = ("subscribe", "unsubscribe", "typing", "presence", "ping")
 
@@ -75,8 +76,9 @@ CLIENT_TYPES = ("subscribe", "unsubscribe", "typing", "presence", "ping")
 class ProjectConnection:
     """One socket: the viewer it represents, its subscriptions and its bounded send queue."""
 
-    def __init__(self, websocket: WebSocket, services: Services, access: Access,
-                 pupil_class: int | None) -> None:
+    def __init__(
+        self, websocket: WebSocket, services: Services, access: Access, pupil_class: int | None
+    ) -> None:
         self.websocket = websocket
         self.services = services
         self.access = access
@@ -119,8 +121,10 @@ class ProjectConnection:
 
     def send(self, text: str) -> None:
         if not self.closed.is_set() and not self.outbox.put(text):
-            self.close(close_codes.TRY_AGAIN_LATER, "client too slow to read: reconnect "
-                                                    "with ?since=<last id>")
+            self.close(
+                close_codes.TRY_AGAIN_LATER,
+                "client too slow to read: reconnect with ?since=<last id>",
+            )
 
     def local(self, event_type: str, data: dict[str, Any]) -> None:
         """A reply to this connection only; its id is the stream position, a valid `since`."""
@@ -143,13 +147,22 @@ class ProjectConnection:
         except NotFound:
             self.close(close_codes.FORBIDDEN, "no longer a member")
             return
-        dropped = [channel_id for channel_id, channel in self.channels.items()
-                   if not self.can_see_channel(channel)]
+        dropped = [
+            channel_id
+            for channel_id, channel in self.channels.items()
+            if not self.can_see_channel(channel)
+        ]
         for channel_id in dropped:
             self._drop("channel", channel_id)
-        self.local("access.changed", {
-            "role": self.access.role.value, "project_state": self.access.project.state.value,
-            "subscriptions": self.subscriptions(), "dropped": {"channels": dropped}})
+        self.local(
+            "access.changed",
+            {
+                "role": self.access.role.value,
+                "project_state": self.access.project.state.value,
+                "subscriptions": self.subscriptions(),
+                "dropped": {"channels": dropped},
+            },
+        )
 
     def _drop(self, kind: str, item_id: int) -> None:
         self.scopes.discard(f"{kind}:{item_id}")
@@ -163,8 +176,7 @@ class ProjectConnection:
 
     # -- incoming -------------------------------------------------------------------------
 
-    async def subscribe(self, channel_ids: list[int], board_ids: list[int]
-                        ) -> dict[str, list[int]]:
+    async def subscribe(self, channel_ids: list[int], board_ids: list[int]) -> dict[str, list[int]]:
         """Add what this member may see; returns the ids that do not exist for them."""
         wanted = {f"channel:{i}" for i in channel_ids} | {f"board:{i}" for i in board_ids}
         if len(self.scopes | wanted) > MAX_SUBSCRIPTIONS:
@@ -173,8 +185,11 @@ class ProjectConnection:
         missing: dict[str, list[int]] = {"channels": [], "boards": []}
         for channel_id in dict.fromkeys(channel_ids):
             channel = await storage.channels.get(channel_id)
-            if channel is None or channel.project_id != self.project_id \
-                    or not self.can_see_channel(channel):
+            if (
+                channel is None
+                or channel.project_id != self.project_id
+                or not self.can_see_channel(channel)
+            ):
                 missing["channels"].append(channel_id)
                 continue
             self.channels[channel_id] = channel
@@ -199,16 +214,21 @@ class ProjectConnection:
             self.error("invalid", "send a JSON object with a string `type`", ref)
             return
         if raw["type"] not in CLIENT_TYPES:
-            self.error("unknown-type", f"unknown message type {raw['type'][:40]!r}", ref,
-                       known=list(CLIENT_TYPES))
+            self.error(
+                "unknown-type",
+                f"unknown message type {raw['type'][:40]!r}",
+                ref,
+                known=list(CLIENT_TYPES),
+            )
             return
         try:
             message = _CLIENT_MESSAGE.validate_python(raw)
         except ValidationError as exc:
-            errors = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]}
-                      for e in exc.errors(include_url=False, include_input=False)]
-            self.error("invalid", "the message does not match its schema", ref,
-                       errors=errors)
+            errors = [
+                {"loc": [str(p) for p in e["loc"]], "msg": e["msg"]}
+                for e in exc.errors(include_url=False, include_input=False)
+            ]
+            self.error("invalid", "the message does not match its schema", ref, errors=errors)
             return
         try:
             await self._dispatch(message)
@@ -219,8 +239,7 @@ class ProjectConnection:
         match message:
             case Subscribe(channels=channels, boards=boards, ref=ref):
                 missing = await self.subscribe(channels, boards)
-                self.local("subscribed", {**self.subscriptions(), "not_found": missing,
-                                          "ref": ref})
+                self.local("subscribed", {**self.subscriptions(), "not_found": missing, "ref": ref})
             case Unsubscribe(channels=channels, boards=boards, ref=ref):
                 for channel_id in channels:
                     self._drop("channel", channel_id)
@@ -243,17 +262,21 @@ class ProjectConnection:
             raise Forbidden("you cannot write in this channel")
         if self.typing.take(channel_id):
             self.services.project_events.publish(
-                self.project_id, "typing",
-                {"channel_id": channel_id, "user": {
-                    "id": self.user_id, "display_name": self.access.user.display_name}},
-                scope=f"channel:{channel_id}", durable=False)
+                self.project_id,
+                "typing",
+                {
+                    "channel_id": channel_id,
+                    "user": {"id": self.user_id, "display_name": self.access.user.display_name},
+                },
+                scope=f"channel:{channel_id}",
+                durable=False,
+            )
 
     async def _location(self, location: LocationIn) -> Location:
         storage = self.services.storage
         if location.kind == "channel":
             channel = await storage.channels.get(location.id)
-            if channel and channel.project_id == self.project_id \
-                    and self.can_see_channel(channel):
+            if channel and channel.project_id == self.project_id and self.can_see_channel(channel):
                 return Location("channel", channel.id, channel)
         elif location.kind == "board":
             board = await storage.boards.get(location.id)

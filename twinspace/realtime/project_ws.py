@@ -47,8 +47,9 @@ async def project_events_endpoint(websocket: WebSocket) -> None:
             access = await services.access.project(caller.auth.user, project_id)
             pupil_class = await services.access.pupil_class(access)
             connection = ProjectConnection(websocket, services, access, pupil_class)
-            missing = await connection.subscribe(_query_ids(websocket, "channels"),
-                                                 _query_ids(websocket, "boards"))
+            missing = await connection.subscribe(
+                _query_ids(websocket, "channels"), _query_ids(websocket, "boards")
+            )
     except TimeoutError:
         await refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
         return
@@ -73,8 +74,9 @@ async def project_events_endpoint(websocket: WebSocket) -> None:
         services.connections.remove(connection)
 
 
-async def _serve(connection: ProjectConnection, since: str | None,
-                 missing: dict[str, list[int]]) -> None:
+async def _serve(
+    connection: ProjectConnection, since: str | None, missing: dict[str, list[int]]
+) -> None:
     services = connection.services
     hub = services.project_events
     # No await from the replay snapshot to the bus subscription: nothing falls in between.
@@ -84,25 +86,38 @@ async def _serve(connection: ProjectConnection, since: str | None,
     connection.outbox.limit += len(events) + 2
     head = connection.position
     connection.position = since if resumed and since else head
-    connection.local("hello", {
-        "protocol": PROTOCOL_VERSION, "project_id": connection.project_id,
-        "user": {"id": connection.user_id, "display_name": connection.access.user.display_name,
-                 "role": connection.access.role.value},
-        "subscriptions": connection.subscriptions(), "not_found": missing,
-        "presence": services.presence.snapshot(connection.project_id, connection),
-        "resumed": resumed, "replayed": len(events),
-        "limits": _limits(services)})
+    connection.local(
+        "hello",
+        {
+            "protocol": PROTOCOL_VERSION,
+            "project_id": connection.project_id,
+            "user": {
+                "id": connection.user_id,
+                "display_name": connection.access.user.display_name,
+                "role": connection.access.role.value,
+            },
+            "subscriptions": connection.subscriptions(),
+            "not_found": missing,
+            "presence": services.presence.snapshot(connection.project_id, connection),
+            "resumed": resumed,
+            "replayed": len(events),
+            "limits": _limits(services),
+        },
+    )
     for event in events:
         connection.on_bus(event)
     connection.position = head
     if replay is not None and replay.reload is not None:
         connection.local("reload", {"reason": replay.reload})
     unsubscribe = hub.subscribe(connection.project_id, connection.on_bus)
-    services.presence.join(connection.project_id, connection.user_id,
-                           connection.access.user.display_name, connection.access.role)
+    services.presence.join(
+        connection.project_id,
+        connection.user_id,
+        connection.access.user.display_name,
+        connection.access.role,
+    )
     try:
-        await run_connection(connection, _receive_loop(connection),
-                             connection.websocket.send_text)
+        await run_connection(connection, _receive_loop(connection), connection.websocket.send_text)
     finally:
         unsubscribe()
         services.presence.leave(connection.project_id, connection.user_id)
@@ -110,10 +125,12 @@ async def _serve(connection: ProjectConnection, since: str | None,
 
 def _limits(services: Services) -> dict[str, Any]:
     settings = services.settings
-    return {"max_message_bytes": settings.ws_max_message_bytes,
-            "messages_per_second": settings.ws_messages_per_second,
-            "burst": settings.ws_message_burst,
-            "idle_timeout_seconds": settings.idle_timeout_seconds}
+    return {
+        "max_message_bytes": settings.ws_max_message_bytes,
+        "messages_per_second": settings.ws_messages_per_second,
+        "burst": settings.ws_message_burst,
+        "idle_timeout_seconds": settings.idle_timeout_seconds,
+    }
 
 
 async def _receive_loop(connection: ProjectConnection) -> None:
@@ -131,14 +148,19 @@ async def _receive_loop(connection: ProjectConnection) -> None:
         text = message.get("text")
         if text is None:
             raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
-        if len(text) > settings.ws_max_message_bytes or \
-                len(text.encode()) > settings.ws_max_message_bytes:
+        if (
+            len(text) > settings.ws_max_message_bytes
+            or len(text.encode()) > settings.ws_max_message_bytes
+        ):
             raise Close(close_codes.TOO_BIG, "message too big")
         if not bucket.take():
             refused += 1
             if refused == 1:
-                connection.error("rate-limited", "too many messages: slow down",
-                                 retry_after=round(bucket.retry_after(), 3))
+                connection.error(
+                    "rate-limited",
+                    "too many messages: slow down",
+                    retry_after=round(bucket.retry_after(), 3),
+                )
             elif refused > settings.ws_message_burst:
                 raise Close(close_codes.RATE_LIMITED, "message flood")
             continue

@@ -184,7 +184,8 @@ class RoomManager:
                 task = asyncio.create_task(self._load(info), name=f"load:{info.room}")
                 self._loading[info.room] = task
                 task.add_done_callback(
-                    lambda done: self._forget_task(self._loading, info.room, done))
+                    lambda done: self._forget_task(self._loading, info.room, done)
+                )
             return await asyncio.shield(task)
 
     async def _load(self, info: RoomInfo) -> Room:

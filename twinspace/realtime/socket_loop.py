@@ -38,15 +38,18 @@ class QueuedConnection(Protocol):
     def outbox(self) -> Outbox[Any]: ...
 
 
-async def run_connection(connection: QueuedConnection,
-                         receive_loop: Coroutine[Any, Any, None],
-                         send: Callable[[Any], Coroutine[Any, Any, None]],
-                         write: Callable[[Any], bool] | None = None) -> None:
+async def run_connection(
+    connection: QueuedConnection,
+    receive_loop: Coroutine[Any, Any, None],
+    send: Callable[[Any], Coroutine[Any, Any, None]],
+    write: Callable[[Any], bool] | None = None,
+) -> None:
     sender = asyncio.create_task(connection.outbox.drain(send, write))
     receiver = asyncio.create_task(receive_loop)
     closer = asyncio.create_task(connection.closed.wait())
-    done, pending = await asyncio.wait({sender, receiver, closer},
-                                       return_when=asyncio.FIRST_COMPLETED)
+    done, pending = await asyncio.wait(
+        {sender, receiver, closer}, return_when=asyncio.FIRST_COMPLETED
+    )
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)

@@ -39,7 +39,12 @@ from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
 from twinspace.storage.training import TrainingRepo
 
 __all__ = [
-    "Database", "Repositories", "SchemaTooNew", "Storage", "StorageError", "ValueOutOfRange",
+    "Database",
+    "Repositories",
+    "SchemaTooNew",
+    "Storage",
+    "StorageError",
+    "ValueOutOfRange",
 ]
 
 

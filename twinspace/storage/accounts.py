@@ -33,8 +33,18 @@ class UserRepo:
             "INSERT INTO users (username, password_hash, kind, display_name, email, country,"
             " school_id, locale, created_at, password_changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (username, password_hash, kind.value, display_name, email, country, school_id,
-             locale, to_iso(now), to_iso(now)),
+            (
+                username,
+                password_hash,
+                kind.value,
+                display_name,
+                email,
+                country,
+                school_id,
+                locale,
+                to_iso(now),
+                to_iso(now),
+            ),
         )
 
     async def get(self, user_id: int) -> UserRecord | None:
@@ -45,8 +55,9 @@ class UserRepo:
         if not user_ids:
             return {}
         marks = ",".join("?" * len(user_ids))
-        rows = await self._ex.fetch_all(f"SELECT * FROM users WHERE id IN ({marks})",
-                                        tuple(user_ids))
+        rows = await self._ex.fetch_all(
+            f"SELECT * FROM users WHERE id IN ({marks})", tuple(user_ids)
+        )
         return {row["id"]: UserRecord.from_row(row) for row in rows}
 
     async def by_username(self, username: str) -> UserRecord | None:
@@ -60,8 +71,9 @@ class UserRepo:
     async def set_password(self, user_id: int, password_hash: str, now: datetime | None) -> None:
         """Store a new hash; `now` marks a real password change (None for a silent rehash)."""
         if now is None:
-            await self._ex.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                                   (password_hash, user_id))
+            await self._ex.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            )
         else:
             await self._ex.execute(
                 "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
@@ -69,7 +81,11 @@ class UserRepo:
             )
 
     async def update_profile(
-        self, user_id: int, *, display_name: str | None = None, email: str | None = None,
+        self,
+        user_id: int,
+        *,
+        display_name: str | None = None,
+        email: str | None = None,
         locale: str | None = None,
     ) -> None:
         await self._ex.execute(
@@ -79,8 +95,9 @@ class UserRepo:
         )
 
     async def set_disabled(self, user_id: int, disabled: bool) -> None:
-        await self._ex.execute("UPDATE users SET disabled = ? WHERE id = ?",
-                               (int(disabled), user_id))
+        await self._ex.execute(
+            "UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user_id)
+        )
 
     async def delete(self, user_id: int) -> None:
         await self._ex.execute("DELETE FROM users WHERE id = ?", (user_id,))
@@ -95,15 +112,30 @@ class TeacherRepo:
         self._ex = ex
 
     async def create(
-        self, user_id: int, *, staff_role: StaffRole, status: TeacherStatus,
-        subjects: Sequence[str], languages: Sequence[str], age_min: int | None,
-        age_max: int | None, bio: str,
+        self,
+        user_id: int,
+        *,
+        staff_role: StaffRole,
+        status: TeacherStatus,
+        subjects: Sequence[str],
+        languages: Sequence[str],
+        age_min: int | None,
+        age_max: int | None,
+        bio: str,
     ) -> None:
         await self._ex.execute(
             "INSERT INTO teachers (user_id, staff_role, status, subjects, languages, age_min,"
             " age_max, bio) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, staff_role.value, status.value, json.dumps(list(subjects)),
-             json.dumps(list(languages)), age_min, age_max, bio),
+            (
+                user_id,
+                staff_role.value,
+                status.value,
+                json.dumps(list(subjects)),
+                json.dumps(list(languages)),
+                age_min,
+                age_max,
+                bio,
+            ),
         )
 
     async def get(self, user_id: int) -> TeacherRecord | None:
@@ -111,20 +143,36 @@ class TeacherRepo:
         return TeacherRecord.from_row(row) if row else None
 
     async def update_profile(
-        self, user_id: int, *, subjects: Sequence[str] | None, languages: Sequence[str] | None,
-        age_min: int | None, age_max: int | None, bio: str | None,
+        self,
+        user_id: int,
+        *,
+        subjects: Sequence[str] | None,
+        languages: Sequence[str] | None,
+        age_min: int | None,
+        age_max: int | None,
+        bio: str | None,
     ) -> None:
         await self._ex.execute(
             "UPDATE teachers SET subjects = coalesce(?, subjects),"
             " languages = coalesce(?, languages), age_min = coalesce(?, age_min),"
             " age_max = coalesce(?, age_max), bio = coalesce(?, bio) WHERE user_id = ?",
-            (json.dumps(list(subjects)) if subjects is not None else None,
-             json.dumps(list(languages)) if languages is not None else None,
-             age_min, age_max, bio, user_id),
+            (
+                json.dumps(list(subjects)) if subjects is not None else None,
+                json.dumps(list(languages)) if languages is not None else None,
+                age_min,
+                age_max,
+                bio,
+                user_id,
+            ),
         )
 
     async def review(
-        self, user_id: int, *, status: TeacherStatus, reviewer_id: int, reason: str | None,
+        self,
+        user_id: int,
+        *,
+        status: TeacherStatus,
+        reviewer_id: int,
+        reason: str | None,
         now: datetime,
     ) -> None:
         await self._ex.execute(
@@ -134,7 +182,12 @@ class TeacherRepo:
         )
 
     async def list_registrations(
-        self, *, country: str | None, status: TeacherStatus | None, limit: int, offset: int,
+        self,
+        *,
+        country: str | None,
+        status: TeacherStatus | None,
+        limit: int,
+        offset: int,
     ) -> list[tuple[UserRecord, TeacherRecord]]:
         rows = await self._ex.fetch_all(
             "SELECT u.*, t.* FROM users u JOIN teachers t ON t.user_id = u.id"
@@ -145,8 +198,15 @@ class TeacherRepo:
         return [(UserRecord.from_row(r), TeacherRecord.from_row(r)) for r in rows]
 
     async def search(
-        self, *, country: str | None, subject: str | None, language: str | None,
-        age: int | None, exclude_user: int | None, limit: int, offset: int,
+        self,
+        *,
+        country: str | None,
+        subject: str | None,
+        language: str | None,
+        age: int | None,
+        exclude_user: int | None,
+        limit: int,
+        offset: int,
     ) -> list[tuple[UserRecord, TeacherRecord]]:
         rows = await self._ex.fetch_all(
             "SELECT u.*, t.* FROM users u JOIN teachers t ON t.user_id = u.id"
@@ -159,8 +219,21 @@ class TeacherRepo:
             " AND (? IS NULL OR (coalesce(t.age_min, 0) <= ? AND coalesce(t.age_max, 99) >= ?))"
             " AND (? IS NULL OR u.id <> ?)"
             " ORDER BY u.display_name, u.id LIMIT ? OFFSET ?",
-            (country, country, subject, subject, language, language, age, age, age,
-             exclude_user, exclude_user, limit, offset),
+            (
+                country,
+                country,
+                subject,
+                subject,
+                language,
+                language,
+                age,
+                age,
+                age,
+                exclude_user,
+                exclude_user,
+                limit,
+                offset,
+            ),
         )
         return [(UserRecord.from_row(r), TeacherRecord.from_row(r)) for r in rows]
 
@@ -188,8 +261,9 @@ class PupilRepo:
         return [UserRecord.from_row(r) for r in rows]
 
     async def set_class(self, user_id: int, class_id: int | None) -> None:
-        await self._ex.execute("UPDATE pupils SET class_id = ? WHERE user_id = ?",
-                               (class_id, user_id))
+        await self._ex.execute(
+            "UPDATE pupils SET class_id = ? WHERE user_id = ?", (class_id, user_id)
+        )
 
 
 class SessionRepo:
@@ -197,7 +271,12 @@ class SessionRepo:
         self._ex = ex
 
     async def create(
-        self, *, token_hash: str, csrf_token: str, user_id: int, now: datetime,
+        self,
+        *,
+        token_hash: str,
+        csrf_token: str,
+        user_id: int,
+        now: datetime,
         expires_at: datetime,
     ) -> int:
         return await self._ex.execute(
@@ -207,13 +286,13 @@ class SessionRepo:
         )
 
     async def by_token_hash(self, token_hash: str) -> SessionRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM sessions WHERE token_hash = ?",
-                                       (token_hash,))
+        row = await self._ex.fetch_one("SELECT * FROM sessions WHERE token_hash = ?", (token_hash,))
         return SessionRecord.from_row(row) if row else None
 
     async def touch(self, session_id: int, now: datetime) -> None:
-        await self._ex.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
-                               (to_iso(now), session_id))
+        await self._ex.execute(
+            "UPDATE sessions SET last_seen_at = ? WHERE id = ?", (to_iso(now), session_id)
+        )
 
     async def delete(self, session_id: int) -> None:
         await self._ex.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -225,5 +304,4 @@ class SessionRepo:
         )
 
     async def delete_expired(self, now: datetime) -> int:
-        return await self._ex.execute("DELETE FROM sessions WHERE expires_at < ?",
-                                      (to_iso(now),))
+        return await self._ex.execute("DELETE FROM sessions WHERE expires_at < ?", (to_iso(now),))

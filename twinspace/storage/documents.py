@@ -33,8 +33,15 @@ class VersionRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> VersionRecord:
-        return cls(row["id"], row["page_id"], row["kind"], row["name"], row["size"],
-                   row["created_by"], from_iso(row["created_at"]))
+        return cls(
+            row["id"],
+            row["page_id"],
+            row["kind"],
+            row["name"],
+            row["size"],
+            row["created_by"],
+            from_iso(row["created_at"]),
+        )
 
 
 class DocumentRepo:
@@ -43,74 +50,99 @@ class DocumentRepo:
 
     async def _upto(self, room: str) -> int:
         row = await self._ex.fetch_one(
-            "SELECT upto_update_id FROM doc_snapshots WHERE room = ?", (room,))
+            "SELECT upto_update_id FROM doc_snapshots WHERE room = ?", (room,)
+        )
         return int(row["upto_update_id"]) if row else 0
 
     async def load(self, room: str) -> StoredDocument:
         while True:  # a compaction between the two reads would hide updates: read again
             snapshot = await self._ex.fetch_one(
-                "SELECT data, upto_update_id FROM doc_snapshots WHERE room = ?", (room,))
+                "SELECT data, upto_update_id FROM doc_snapshots WHERE room = ?", (room,)
+            )
             upto = snapshot["upto_update_id"] if snapshot else 0
             rows = await self._ex.fetch_all(
                 "SELECT id, data FROM doc_updates WHERE room = ? AND id > ? ORDER BY id",
-                (room, upto))
+                (room, upto),
+            )
             if await self._upto(room) == upto:
                 break
-        return StoredDocument(snapshot=bytes(snapshot["data"]) if snapshot else None,
-                              upto_update_id=upto,
-                              updates=tuple((r["id"], bytes(r["data"])) for r in rows))
+        return StoredDocument(
+            snapshot=bytes(snapshot["data"]) if snapshot else None,
+            upto_update_id=upto,
+            updates=tuple((r["id"], bytes(r["data"])) for r in rows),
+        )
 
     async def append(self, entries: Sequence[tuple[str, bytes]], now: datetime) -> None:
         stamp = to_iso(now)
         await self._ex.execute_many(
             "INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)",
-            [(room, data, stamp) for room, data in entries])
+            [(room, data, stamp) for room, data in entries],
+        )
 
     async def last_update_id(self, room: str) -> int:
         row = await self._ex.fetch_one(
-            "SELECT max(id) AS id FROM doc_updates WHERE room = ?", (room,))
+            "SELECT max(id) AS id FROM doc_updates WHERE room = ?", (room,)
+        )
         return int(row["id"]) if row and row["id"] is not None else 0
 
     async def update_count(self, room: str) -> int:
         row = await self._ex.fetch_one(
             "SELECT count(*) AS n FROM doc_updates WHERE room = ? AND id > coalesce("
-            "(SELECT upto_update_id FROM doc_snapshots WHERE room = ?), 0)", (room, room))
+            "(SELECT upto_update_id FROM doc_snapshots WHERE room = ?), 0)",
+            (room, room),
+        )
         return int(row["n"]) if row else 0
 
-    async def replace_with_snapshot(self, room: str, state: bytes, upto_update_id: int,
-                                    leftover: Sequence[bytes], now: datetime) -> None:
+    async def replace_with_snapshot(
+        self, room: str, state: bytes, upto_update_id: int, leftover: Sequence[bytes], now: datetime
+    ) -> None:
         """Compaction: one snapshot replaces the log up to `upto_update_id` (call in a tx)."""
         await self._ex.execute(
             "INSERT INTO doc_snapshots (room, data, upto_update_id, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (room) DO UPDATE SET data = excluded.data,"
             " upto_update_id = excluded.upto_update_id, updated_at = excluded.updated_at",
-            (room, state, upto_update_id, to_iso(now)))
-        await self._ex.execute("DELETE FROM doc_updates WHERE room = ? AND id <= ?",
-                               (room, upto_update_id))
+            (room, state, upto_update_id, to_iso(now)),
+        )
+        await self._ex.execute(
+            "DELETE FROM doc_updates WHERE room = ? AND id <= ?", (room, upto_update_id)
+        )
         if leftover:
             await self.append([(room, data) for data in leftover], now)
 
-    async def add_version(self, *, page_id: int, kind: str, name: str | None, data: bytes,
-                          created_by: int | None, now: datetime) -> int:
+    async def add_version(
+        self,
+        *,
+        page_id: int,
+        kind: str,
+        name: str | None,
+        data: bytes,
+        created_by: int | None,
+        now: datetime,
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO page_versions (page_id, kind, name, data, size, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (page_id, kind, name, data, len(data), created_by, to_iso(now)))
+            (page_id, kind, name, data, len(data), created_by, to_iso(now)),
+        )
 
-    async def versions(self, page_id: int, *, limit: int, before: int | None
-                       ) -> list[VersionRecord]:
+    async def versions(
+        self, page_id: int, *, limit: int, before: int | None
+    ) -> list[VersionRecord]:
         rows = await self._ex.fetch_all(
             "SELECT id, page_id, kind, name, size, created_by, created_at FROM page_versions"
             " WHERE page_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?",
-            (page_id, before, before, limit))
+            (page_id, before, before, limit),
+        )
         return [VersionRecord.from_row(r) for r in rows]
 
     async def version(self, page_id: int, version_id: int) -> tuple[VersionRecord, bytes] | None:
         row = await self._ex.fetch_one(
-            "SELECT * FROM page_versions WHERE page_id = ? AND id = ?", (page_id, version_id))
+            "SELECT * FROM page_versions WHERE page_id = ? AND id = ?", (page_id, version_id)
+        )
         return (VersionRecord.from_row(row), bytes(row["data"])) if row else None
 
     async def latest_version_at(self, page_id: int) -> datetime | None:
         row = await self._ex.fetch_one(
-            "SELECT max(created_at) AS at FROM page_versions WHERE page_id = ?", (page_id,))
+            "SELECT max(created_at) AS at FROM page_versions WHERE page_id = ?", (page_id,)
+        )
         return from_iso(row["at"]) if row and row["at"] else None

@@ -44,13 +44,24 @@ class ApplicationRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> ApplicationRecord:
-        return cls(row["id"], row["project_id"], row["teacher_id"], row["school_id"],
-                   row["country"], json.loads(row["statements"]),
-                   ApplicationStatus(row["status"]),
-                   json.loads(row["scores"]) if row["scores"] else None, row["reason"],
-                   bool(row["nominated"]), row["reviewer_id"], from_iso(row["submitted_at"]),
-                   from_iso(row["reviewed_at"]) if row["reviewed_at"] else None,
-                   row["teacher_name"], row["school_name"], row["project_title"])
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["teacher_id"],
+            row["school_id"],
+            row["country"],
+            json.loads(row["statements"]),
+            ApplicationStatus(row["status"]),
+            json.loads(row["scores"]) if row["scores"] else None,
+            row["reason"],
+            bool(row["nominated"]),
+            row["reviewer_id"],
+            from_iso(row["submitted_at"]),
+            from_iso(row["reviewed_at"]) if row["reviewed_at"] else None,
+            row["teacher_name"],
+            row["school_name"],
+            row["project_title"],
+        )
 
 
 # An application with the names a reviewer needs (the NSO is not a project member).
@@ -82,10 +93,21 @@ class LabelRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> LabelRecord:
-        return cls(row["id"], LabelLevel(row["level"]), row["teacher_id"], row["teacher_name"],
-                   row["project_id"], row["project_title"], row["school_id"],
-                   row["school_name"], row["country"], row["application_id"],
-                   bool(row["nominated"]), row["edition"], from_iso(row["awarded_at"]))
+        return cls(
+            row["id"],
+            LabelLevel(row["level"]),
+            row["teacher_id"],
+            row["teacher_name"],
+            row["project_id"],
+            row["project_title"],
+            row["school_id"],
+            row["school_name"],
+            row["country"],
+            row["application_id"],
+            bool(row["nominated"]),
+            row["edition"],
+            from_iso(row["awarded_at"]),
+        )
 
 
 _LABEL = (
@@ -102,8 +124,14 @@ class LabelRepo:
     # -- applications -------------------------------------------------------------------
 
     async def create_application(
-        self, *, project_id: int, teacher_id: int, school_id: int, country: str,
-        statements: dict[str, str], now: datetime,
+        self,
+        *,
+        project_id: int,
+        teacher_id: int,
+        school_id: int,
+        country: str,
+        statements: dict[str, str],
+        now: datetime,
     ) -> int:
         return await self._ex.execute(
             "INSERT INTO label_applications (project_id, teacher_id, school_id, country,"
@@ -115,8 +143,7 @@ class LabelRepo:
         row = await self._ex.fetch_one(_APPLICATIONS + " WHERE a.id = ?", (application_id,))
         return ApplicationRecord.from_row(row) if row else None
 
-    async def open_application(self, project_id: int, teacher_id: int
-                               ) -> ApplicationRecord | None:
+    async def open_application(self, project_id: int, teacher_id: int) -> ApplicationRecord | None:
         row = await self._ex.fetch_one(
             _APPLICATIONS + " WHERE a.project_id = ? AND a.teacher_id = ?"
             " AND a.status = 'submitted'",
@@ -125,7 +152,12 @@ class LabelRepo:
         return ApplicationRecord.from_row(row) if row else None
 
     async def applications(
-        self, *, teacher_id: int | None, country: str | None, status: str | None, limit: int,
+        self,
+        *,
+        teacher_id: int | None,
+        country: str | None,
+        status: str | None,
+        limit: int,
         offset: int,
     ) -> list[ApplicationRecord]:
         rows = await self._ex.fetch_all(
@@ -137,15 +169,29 @@ class LabelRepo:
         return [ApplicationRecord.from_row(r) for r in rows]
 
     async def decide(
-        self, application_id: int, *, status: ApplicationStatus, scores: dict[str, int],
-        reason: str | None, nominated: bool, reviewer_id: int, now: datetime,
+        self,
+        application_id: int,
+        *,
+        status: ApplicationStatus,
+        scores: dict[str, int],
+        reason: str | None,
+        nominated: bool,
+        reviewer_id: int,
+        now: datetime,
     ) -> int:
         """Close a submitted application; returns 0 when it was no longer open."""
         return await self._ex.execute(
             "UPDATE label_applications SET status = ?, scores = ?, reason = ?, nominated = ?,"
             " reviewer_id = ?, reviewed_at = ? WHERE id = ? AND status = 'submitted'",
-            (status.value, json.dumps(scores), reason, int(nominated), reviewer_id,
-             to_iso(now), application_id),
+            (
+                status.value,
+                json.dumps(scores),
+                reason,
+                int(nominated),
+                reviewer_id,
+                to_iso(now),
+                application_id,
+            ),
         )
 
     async def withdraw(self, application_id: int, now: datetime) -> int:
@@ -158,16 +204,33 @@ class LabelRepo:
     # -- labels -------------------------------------------------------------------------
 
     async def award(
-        self, *, level: LabelLevel, teacher_id: int, project_id: int, school_id: int,
-        country: str, application_id: int | None, nominated: bool, edition: int | None,
+        self,
+        *,
+        level: LabelLevel,
+        teacher_id: int,
+        project_id: int,
+        school_id: int,
+        country: str,
+        application_id: int | None,
+        nominated: bool,
+        edition: int | None,
         now: datetime,
     ) -> None:
         await self._ex.execute(
             "INSERT INTO quality_labels (level, teacher_id, project_id, school_id, country,"
             " application_id, nominated, edition, awarded_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (level.value, teacher_id, project_id, school_id, country, application_id,
-             int(nominated), edition, to_iso(now)),
+            (
+                level.value,
+                teacher_id,
+                project_id,
+                school_id,
+                country,
+                application_id,
+                int(nominated),
+                edition,
+                to_iso(now),
+            ),
         )
 
     async def holds(self, level: LabelLevel, teacher_id: int, project_id: int) -> bool:
@@ -180,8 +243,7 @@ class LabelRepo:
 
     async def national_awarded_before(self, cutoff: datetime) -> list[LabelRecord]:
         rows = await self._ex.fetch_all(
-            _LABEL + " WHERE l.level = 'national' AND l.awarded_at < ?"
-            " ORDER BY l.project_id, l.id",
+            _LABEL + " WHERE l.level = 'national' AND l.awarded_at < ? ORDER BY l.project_id, l.id",
             (to_iso(cutoff),),
         )
         return [LabelRecord.from_row(r) for r in rows]
@@ -195,11 +257,13 @@ class LabelRepo:
 
     async def of_teacher(self, teacher_id: int) -> list[LabelRecord]:
         rows = await self._ex.fetch_all(
-            _LABEL + " WHERE l.teacher_id = ? ORDER BY l.awarded_at, l.id", (teacher_id,))
+            _LABEL + " WHERE l.teacher_id = ? ORDER BY l.awarded_at, l.id", (teacher_id,)
+        )
         return [LabelRecord.from_row(r) for r in rows]
 
-    async def holders(self, level: LabelLevel, country: str | None, limit: int,
-                      offset: int) -> list[LabelRecord]:
+    async def holders(
+        self, level: LabelLevel, country: str | None, limit: int, offset: int
+    ) -> list[LabelRecord]:
         """Labels of one level, grouped by teacher (a page never splits a teacher)."""
         rows = await self._ex.fetch_all(
             _LABEL + " WHERE l.level = ? AND (? IS NULL OR l.country = ?) AND l.teacher_id IN"

@@ -44,13 +44,28 @@ class LiveSessionRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> LiveSessionRecord:
-        return cls(row["id"], row["project_id"], row["title"], tuple(json.loads(row["agenda"])),
-                   from_iso(row["starts_at"]), from_iso(row["ends_at"]), row["state"],
-                   _opt_dt(row["opened_at"]), _opt_dt(row["started_at"]),
-                   _opt_dt(row["ended_at"]), bool(row["read_only"]), row["page_id"],
-                   row["channel_id"], row["board_id"], bool(row["page_created"]),
-                   bool(row["channel_created"]), bool(row["board_created"]), row["version_id"],
-                   row["created_by"], from_iso(row["created_at"]))
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["title"],
+            tuple(json.loads(row["agenda"])),
+            from_iso(row["starts_at"]),
+            from_iso(row["ends_at"]),
+            row["state"],
+            _opt_dt(row["opened_at"]),
+            _opt_dt(row["started_at"]),
+            _opt_dt(row["ended_at"]),
+            bool(row["read_only"]),
+            row["page_id"],
+            row["channel_id"],
+            row["board_id"],
+            bool(row["page_created"]),
+            bool(row["channel_created"]),
+            bool(row["board_created"]),
+            row["version_id"],
+            row["created_by"],
+            from_iso(row["created_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +82,17 @@ class SessionClassRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> SessionClassRecord:
-        return cls(row["session_id"], row["class_id"], row["class_name"], row["school_id"],
-                   row["school_name"], row["school_country"], row["school_timezone"],
-                   row["code"], from_iso(row["code_set_at"]))
+        return cls(
+            row["session_id"],
+            row["class_id"],
+            row["class_name"],
+            row["school_id"],
+            row["school_name"],
+            row["school_country"],
+            row["school_timezone"],
+            row["code"],
+            from_iso(row["code_set_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +107,15 @@ class AttendanceRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> AttendanceRecord:
-        return cls(row["user_id"], row["display_name"], row["role"], row["school_id"],
-                   row["class_id"], from_iso(row["first_joined_at"]),
-                   from_iso(row["last_joined_at"]))
+        return cls(
+            row["user_id"],
+            row["display_name"],
+            row["role"],
+            row["school_id"],
+            row["class_id"],
+            from_iso(row["first_joined_at"]),
+            from_iso(row["last_joined_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,21 +150,39 @@ class LogRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> LogRecord:
-        return cls(row["id"], row["session_id"], from_iso(row["at"]), row["action"],
-                   row["actor_id"], row["actor_name"], row["subject_id"], row["subject_name"],
-                   row["school_id"], json.loads(row["details"]))
+        return cls(
+            row["id"],
+            row["session_id"],
+            from_iso(row["at"]),
+            row["action"],
+            row["actor_id"],
+            row["actor_name"],
+            row["subject_id"],
+            row["subject_name"],
+            row["school_id"],
+            json.loads(row["details"]),
+        )
 
 
 class SessionClassRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def add(self, *, session_id: int, class_id: int, school_id: int, code: str,
-                  set_by: int, now: datetime) -> None:
+    async def add(
+        self,
+        *,
+        session_id: int,
+        class_id: int,
+        school_id: int,
+        code: str,
+        set_by: int,
+        now: datetime,
+    ) -> None:
         await self._ex.execute(
             "INSERT INTO live_session_classes (session_id, class_id, school_id, code,"
             " code_set_by, code_set_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, class_id, school_id, code, set_by, to_iso(now)))
+            (session_id, class_id, school_id, code, set_by, to_iso(now)),
+        )
 
     async def of_session(self, session_id: int) -> list[SessionClassRecord]:
         rows = await self._ex.fetch_all(
@@ -144,15 +191,18 @@ class SessionClassRepo:
             " lc.code, lc.code_set_at FROM live_session_classes lc"
             " JOIN classes c ON c.id = lc.class_id JOIN schools s ON s.id = lc.school_id"
             " WHERE lc.session_id = ? ORDER BY s.country, s.name, c.name, lc.class_id",
-            (session_id,))
+            (session_id,),
+        )
         return [SessionClassRecord.from_row(r) for r in rows]
 
-    async def set_code(self, *, session_id: int, class_id: int, code: str, set_by: int,
-                       now: datetime) -> int:
+    async def set_code(
+        self, *, session_id: int, class_id: int, code: str, set_by: int, now: datetime
+    ) -> int:
         return await self._ex.execute(
             "UPDATE live_session_classes SET code = ?, code_set_by = ?, code_set_at = ?"
             " WHERE session_id = ? AND class_id = ?",
-            (code, set_by, to_iso(now), session_id, class_id))
+            (code, set_by, to_iso(now), session_id, class_id),
+        )
 
     async def expected_pupils(self, session_id: int, project_id: int) -> list[ExpectedPupil]:
         rows = await self._ex.fetch_all(
@@ -160,7 +210,8 @@ class SessionClassRepo:
             " JOIN pupils p ON p.user_id = m.user_id"
             " JOIN live_session_classes lc ON lc.class_id = p.class_id AND lc.session_id = ?"
             " WHERE m.project_id = ? AND m.role = 'pupil'",
-            (session_id, project_id))
+            (session_id, project_id),
+        )
         return [ExpectedPupil(r["user_id"], r["class_id"], r["school_id"]) for r in rows]
 
 
@@ -168,18 +219,28 @@ class AttendanceRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def record_join(self, *, session_id: int, user_id: int, role: str,
-                          school_id: int | None, class_id: int | None, now: datetime) -> bool:
+    async def record_join(
+        self,
+        *,
+        session_id: int,
+        user_id: int,
+        role: str,
+        school_id: int | None,
+        class_id: int | None,
+        now: datetime,
+    ) -> bool:
         """Record a join; True when it is the user's first one in this session."""
         before = await self._ex.fetch_one(
-            "SELECT 1 AS found FROM live_session_attendance WHERE session_id = ?"
-            " AND user_id = ?", (session_id, user_id))
+            "SELECT 1 AS found FROM live_session_attendance WHERE session_id = ? AND user_id = ?",
+            (session_id, user_id),
+        )
         await self._ex.execute(
             "INSERT INTO live_session_attendance (session_id, user_id, role, school_id,"
             " class_id, first_joined_at, last_joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (session_id, user_id) DO UPDATE SET"
             " last_joined_at = excluded.last_joined_at",
-            (session_id, user_id, role, school_id, class_id, to_iso(now), to_iso(now)))
+            (session_id, user_id, role, school_id, class_id, to_iso(now), to_iso(now)),
+        )
         return before is None
 
     async def has_joined(self, session_ids: Sequence[int], user_id: int) -> set[int]:
@@ -189,52 +250,82 @@ class AttendanceRepo:
         marks = ",".join("?" * len(session_ids))
         rows = await self._ex.fetch_all(
             f"SELECT session_id FROM live_session_attendance WHERE user_id = ?"
-            f" AND session_id IN ({marks})", (user_id, *session_ids))
+            f" AND session_id IN ({marks})",
+            (user_id, *session_ids),
+        )
         return {r["session_id"] for r in rows}
 
     async def of_session(self, session_id: int) -> list[AttendanceRecord]:
         rows = await self._ex.fetch_all(
             "SELECT a.*, u.display_name FROM live_session_attendance a"
             " JOIN users u ON u.id = a.user_id WHERE a.session_id = ?"
-            " ORDER BY a.first_joined_at, a.user_id", (session_id,))
+            " ORDER BY a.first_joined_at, a.user_id",
+            (session_id,),
+        )
         return [AttendanceRecord.from_row(r) for r in rows]
 
     async def save_totals(self, session_id: int, totals: Sequence[SchoolTotals]) -> None:
         await self._ex.execute_many(
             "INSERT OR REPLACE INTO live_session_totals (session_id, school_id, pupils_joined,"
             " pupils_expected, teachers_joined) VALUES (?, ?, ?, ?, ?)",
-            [(session_id, t.school_id, t.pupils_joined, t.pupils_expected, t.teachers_joined)
-             for t in totals])
+            [
+                (session_id, t.school_id, t.pupils_joined, t.pupils_expected, t.teachers_joined)
+                for t in totals
+            ],
+        )
 
     async def totals(self, session_id: int) -> list[SchoolTotals]:
         rows = await self._ex.fetch_all(
             "SELECT * FROM live_session_totals WHERE session_id = ? ORDER BY school_id",
-            (session_id,))
-        return [SchoolTotals(r["school_id"], r["pupils_joined"], r["pupils_expected"],
-                             r["teachers_joined"]) for r in rows]
+            (session_id,),
+        )
+        return [
+            SchoolTotals(
+                r["school_id"], r["pupils_joined"], r["pupils_expected"], r["teachers_joined"]
+            )
+            for r in rows
+        ]
 
 
 class SessionLogRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def add(self, *, session_id: int, action: str, actor_id: int | None,
-                  subject_id: int | None, school_id: int | None, details: dict[str, Any],
-                  now: datetime) -> int:
+    async def add(
+        self,
+        *,
+        session_id: int,
+        action: str,
+        actor_id: int | None,
+        subject_id: int | None,
+        school_id: int | None,
+        details: dict[str, Any],
+        now: datetime,
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO live_session_log (session_id, at, action, actor_id, subject_id,"
             " school_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, to_iso(now), action, actor_id, subject_id, school_id,
-             json.dumps(details, separators=(",", ":"))))
+            (
+                session_id,
+                to_iso(now),
+                action,
+                actor_id,
+                subject_id,
+                school_id,
+                json.dumps(details, separators=(",", ":")),
+            ),
+        )
 
-    async def of_session(self, session_id: int, *, after: int = 0, limit: int = 500
-                         ) -> list[LogRecord]:
+    async def of_session(
+        self, session_id: int, *, after: int = 0, limit: int = 500
+    ) -> list[LogRecord]:
         rows = await self._ex.fetch_all(
             "SELECT l.*, a.display_name AS actor_name, s.display_name AS subject_name"
             " FROM live_session_log l LEFT JOIN users a ON a.id = l.actor_id"
             " LEFT JOIN users s ON s.id = l.subject_id"
             " WHERE l.session_id = ? AND l.id > ? ORDER BY l.id LIMIT ?",
-            (session_id, after, limit))
+            (session_id, after, limit),
+        )
         return [LogRecord.from_row(r) for r in rows]
 
 
@@ -245,77 +336,124 @@ class LiveSessionRepo:
         self.attendance = AttendanceRepo(ex)
         self.log = SessionLogRepo(ex)
 
-    async def create(self, *, project_id: int, title: str, agenda: Sequence[dict[str, Any]],
-                     starts_at: datetime, ends_at: datetime, page_id: int, channel_id: int,
-                     board_id: int, created: set[str], created_by: int, now: datetime) -> int:
+    async def create(
+        self,
+        *,
+        project_id: int,
+        title: str,
+        agenda: Sequence[dict[str, Any]],
+        starts_at: datetime,
+        ends_at: datetime,
+        page_id: int,
+        channel_id: int,
+        board_id: int,
+        created: set[str],
+        created_by: int,
+        now: datetime,
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO live_sessions (project_id, title, agenda, starts_at, ends_at, page_id,"
             " channel_id, board_id, page_created, channel_created, board_created, created_by,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (project_id, title, json.dumps(list(agenda)), to_iso(starts_at), to_iso(ends_at),
-             page_id, channel_id, board_id, int("page" in created), int("channel" in created),
-             int("board" in created), created_by, to_iso(now), to_iso(now)))
+            (
+                project_id,
+                title,
+                json.dumps(list(agenda)),
+                to_iso(starts_at),
+                to_iso(ends_at),
+                page_id,
+                channel_id,
+                board_id,
+                int("page" in created),
+                int("channel" in created),
+                int("board" in created),
+                created_by,
+                to_iso(now),
+                to_iso(now),
+            ),
+        )
 
     async def get(self, session_id: int) -> LiveSessionRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM live_sessions WHERE id = ?",
-                                       (session_id,))
+        row = await self._ex.fetch_one("SELECT * FROM live_sessions WHERE id = ?", (session_id,))
         return LiveSessionRecord.from_row(row) if row else None
 
     async def of_project(self, project_id: int) -> list[LiveSessionRecord]:
         rows = await self._ex.fetch_all(
-            "SELECT * FROM live_sessions WHERE project_id = ? ORDER BY starts_at, id",
-            (project_id,))
+            "SELECT * FROM live_sessions WHERE project_id = ? ORDER BY starts_at, id", (project_id,)
+        )
         return [LiveSessionRecord.from_row(r) for r in rows]
 
-    async def using_space(self, project_id: int, space: str, space_id: int
-                          ) -> list[LiveSessionRecord]:
+    async def using_space(
+        self, project_id: int, space: str, space_id: int
+    ) -> list[LiveSessionRecord]:
         column = _SPACE_COLUMNS.get(space)
         if column is None:
             return []
         rows = await self._ex.fetch_all(
             f"SELECT * FROM live_sessions WHERE {column} = ? AND project_id = ?",
-            (space_id, project_id))
+            (space_id, project_id),
+        )
         return [LiveSessionRecord.from_row(r) for r in rows]
 
     async def not_ended(self) -> list[LiveSessionRecord]:
         rows = await self._ex.fetch_all(
-            "SELECT * FROM live_sessions WHERE state <> 'ended' ORDER BY starts_at, id")
+            "SELECT * FROM live_sessions WHERE state <> 'ended' ORDER BY starts_at, id"
+        )
         return [LiveSessionRecord.from_row(r) for r in rows]
 
-    async def update_details(self, session_id: int, *, title: str,
-                             agenda: Sequence[dict[str, Any]], starts_at: datetime,
-                             ends_at: datetime, now: datetime) -> None:
+    async def update_details(
+        self,
+        session_id: int,
+        *,
+        title: str,
+        agenda: Sequence[dict[str, Any]],
+        starts_at: datetime,
+        ends_at: datetime,
+        now: datetime,
+    ) -> None:
         await self._ex.execute(
             "UPDATE live_sessions SET title = ?, agenda = ?, starts_at = ?, ends_at = ?,"
             " updated_at = ? WHERE id = ?",
-            (title, json.dumps(list(agenda)), to_iso(starts_at), to_iso(ends_at), to_iso(now),
-             session_id))
+            (
+                title,
+                json.dumps(list(agenda)),
+                to_iso(starts_at),
+                to_iso(ends_at),
+                to_iso(now),
+                session_id,
+            ),
+        )
 
     async def mark_live(self, session_id: int, *, opened_early: bool, now: datetime) -> int:
         """scheduled -> live; 0 when another caller moved it first."""
         return await self._ex.execute(
             "UPDATE live_sessions SET state = 'live', started_at = ?, opened_at = ?,"
             " updated_at = ? WHERE id = ? AND state = 'scheduled'",
-            (to_iso(now), to_iso(now) if opened_early else None, to_iso(now), session_id))
+            (to_iso(now), to_iso(now) if opened_early else None, to_iso(now), session_id),
+        )
 
     async def mark_ended(self, session_id: int, *, now: datetime) -> int:
         """-> ended; 0 when it had already ended."""
         return await self._ex.execute(
             "UPDATE live_sessions SET state = 'ended', ended_at = ?, read_only = 0,"
             " updated_at = ? WHERE id = ? AND state <> 'ended'",
-            (to_iso(now), to_iso(now), session_id))
+            (to_iso(now), to_iso(now), session_id),
+        )
 
     async def set_ends_at(self, session_id: int, ends_at: datetime, now: datetime) -> None:
         await self._ex.execute(
             "UPDATE live_sessions SET ends_at = ?, updated_at = ? WHERE id = ?",
-            (to_iso(ends_at), to_iso(now), session_id))
+            (to_iso(ends_at), to_iso(now), session_id),
+        )
 
     async def set_read_only(self, session_id: int, read_only: bool, now: datetime) -> int:
         return await self._ex.execute(
             "UPDATE live_sessions SET read_only = ?, updated_at = ? WHERE id = ?"
             " AND state = 'live' AND read_only <> ?",
-            (int(read_only), to_iso(now), session_id, int(read_only)))
+            (int(read_only), to_iso(now), session_id, int(read_only)),
+        )
 
     async def set_version(self, session_id: int, version_id: int) -> None:
-        await self._ex.execute("UPDATE live_sessions SET version_id = ? WHERE id = ?",
-                               (version_id, session_id))
+        await self._ex.execute(
+            "UPDATE live_sessions SET version_id = ? WHERE id = ?", (version_id, session_id)
+        )

@@ -31,10 +31,25 @@ class MediaRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> MediaRecord:
-        return cls(row["id"], row["project_id"], row["board_id"], row["uploader_id"],
-                   row["sha256"], row["mime"], row["kind"], row["size"], row["original_name"],
-                   row["width"], row["height"], row["thumb_sha256"], row["thumb_mime"],
-                   row["thumb_size"], row["status"], row["reason"], from_iso(row["created_at"]))
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["board_id"],
+            row["uploader_id"],
+            row["sha256"],
+            row["mime"],
+            row["kind"],
+            row["size"],
+            row["original_name"],
+            row["width"],
+            row["height"],
+            row["thumb_sha256"],
+            row["thumb_mime"],
+            row["thumb_size"],
+            row["status"],
+            row["reason"],
+            from_iso(row["created_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +73,32 @@ class MediaRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def create(self, media: NewMedia, *, status: str, reason: str | None,
-                     now: datetime) -> int:
+    async def create(
+        self, media: NewMedia, *, status: str, reason: str | None, now: datetime
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO media (project_id, board_id, uploader_id, sha256, mime, kind, size,"
             " original_name, width, height, thumb_sha256, thumb_mime, thumb_size, status,"
             " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (media.project_id, media.board_id, media.uploader_id, media.sha256, media.mime,
-             media.kind, media.size, media.original_name, media.width, media.height,
-             media.thumb_sha256, media.thumb_mime, media.thumb_size, status, reason,
-             to_iso(now)))
+            (
+                media.project_id,
+                media.board_id,
+                media.uploader_id,
+                media.sha256,
+                media.mime,
+                media.kind,
+                media.size,
+                media.original_name,
+                media.width,
+                media.height,
+                media.thumb_sha256,
+                media.thumb_mime,
+                media.thumb_size,
+                status,
+                reason,
+                to_iso(now),
+            ),
+        )
 
     async def get(self, media_id: int) -> MediaRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM media WHERE id = ?", (media_id,))
@@ -77,8 +108,9 @@ class MediaRepo:
         if not media_ids:
             return {}
         marks = ",".join("?" * len(media_ids))
-        rows = await self._ex.fetch_all(f"SELECT * FROM media WHERE id IN ({marks})",
-                                        list(media_ids))
+        rows = await self._ex.fetch_all(
+            f"SELECT * FROM media WHERE id IN ({marks})", list(media_ids)
+        )
         return {row["id"]: MediaRecord.from_row(row) for row in rows}
 
     async def set_status(self, media_id: int, status: str) -> None:
@@ -91,18 +123,23 @@ class MediaRepo:
             "  WHERE project_id = ? GROUP BY sha256)), 0)"
             " + COALESCE((SELECT SUM(size) FROM (SELECT MAX(thumb_size) AS size FROM media"
             "  WHERE project_id = ? AND thumb_sha256 IS NOT NULL GROUP BY thumb_sha256)), 0)"
-            " AS used", (project_id, project_id))
+            " AS used",
+            (project_id, project_id),
+        )
         return int(row["used"]) if row else 0
 
     async def blob_used(self, sha256: str) -> bool:
         """Does any upload, of any project, use this blob as its file or thumbnail?"""
         row = await self._ex.fetch_one(
             "SELECT 1 AS found FROM media WHERE sha256 = ? OR thumb_sha256 = ? LIMIT 1",
-            (sha256, sha256))
+            (sha256, sha256),
+        )
         return row is not None
 
     async def shown_in_published_post(self, media_id: int) -> bool:
         row = await self._ex.fetch_one(
             "SELECT 1 AS found FROM board_posts p JOIN boards b ON b.id = p.board_id"
-            " WHERE p.media_id = ? AND p.status = 'published' LIMIT 1", (media_id,))
+            " WHERE p.media_id = ? AND p.status = 'published' LIMIT 1",
+            (media_id,),
+        )
         return row is not None

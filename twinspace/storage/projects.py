@@ -22,16 +22,34 @@ class ProjectRepo:
         self._ex = ex
 
     async def create(
-        self, *, title: str, description: str, subjects: Sequence[str],
-        languages: Sequence[str], age_min: int | None, age_max: int | None, kind: ProjectKind,
-        created_by: int, now: datetime,
+        self,
+        *,
+        title: str,
+        description: str,
+        subjects: Sequence[str],
+        languages: Sequence[str],
+        age_min: int | None,
+        age_max: int | None,
+        kind: ProjectKind,
+        created_by: int,
+        now: datetime,
     ) -> int:
         return await self._ex.execute(
             "INSERT INTO projects (title, description, subjects, languages, age_min, age_max,"
             " kind, created_by, created_at, state_changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (title, description, json.dumps(list(subjects)), json.dumps(list(languages)),
-             age_min, age_max, kind.value, created_by, to_iso(now), to_iso(now)),
+            (
+                title,
+                description,
+                json.dumps(list(subjects)),
+                json.dumps(list(languages)),
+                age_min,
+                age_max,
+                kind.value,
+                created_by,
+                to_iso(now),
+                to_iso(now),
+            ),
         )
 
     async def get(self, project_id: int) -> ProjectRecord | None:
@@ -39,19 +57,30 @@ class ProjectRepo:
         return ProjectRecord.from_row(row) if row else None
 
     async def update(
-        self, project_id: int, *, title: str | None, description: str | None,
-        subjects: Sequence[str] | None, languages: Sequence[str] | None,
-        age_min: int | None, age_max: int | None,
+        self,
+        project_id: int,
+        *,
+        title: str | None,
+        description: str | None,
+        subjects: Sequence[str] | None,
+        languages: Sequence[str] | None,
+        age_min: int | None,
+        age_max: int | None,
     ) -> None:
         await self._ex.execute(
             "UPDATE projects SET title = coalesce(?, title),"
             " description = coalesce(?, description), subjects = coalesce(?, subjects),"
             " languages = coalesce(?, languages), age_min = coalesce(?, age_min),"
             " age_max = coalesce(?, age_max) WHERE id = ?",
-            (title, description,
-             json.dumps(list(subjects)) if subjects is not None else None,
-             json.dumps(list(languages)) if languages is not None else None,
-             age_min, age_max, project_id),
+            (
+                title,
+                description,
+                json.dumps(list(subjects)) if subjects is not None else None,
+                json.dumps(list(languages)) if languages is not None else None,
+                age_min,
+                age_max,
+                project_id,
+            ),
         )
 
     async def set_state(self, project_id: int, state: ProjectState, now: datetime) -> None:
@@ -125,7 +154,9 @@ class MembershipRepo:
             " JOIN schools s ON s.id = c.school_id WHERE c.school_id IN ("
             "  SELECT u.school_id FROM memberships m JOIN users u ON u.id = m.user_id"
             "  WHERE m.project_id = ? AND m.role IN ('founder', 'teacher_admin', 'teacher'))"
-            " ORDER BY s.country, s.name, c.name", (project_id,))
+            " ORDER BY s.country, s.name, c.name",
+            (project_id,),
+        )
 
     async def school_countries(self, project_id: int) -> list[tuple[int, str]]:
         """(school id, country) of every teacher-role member's school."""
@@ -143,7 +174,13 @@ class InvitationRepo:
         self._ex = ex
 
     async def create(
-        self, *, project_id: int, inviter_id: int, invitee_id: int, role: Role, message: str,
+        self,
+        *,
+        project_id: int,
+        inviter_id: int,
+        invitee_id: int,
+        role: Role,
+        message: str,
         now: datetime,
     ) -> int:
         return await self._ex.execute(
@@ -153,8 +190,7 @@ class InvitationRepo:
         )
 
     async def get(self, invitation_id: int) -> InvitationRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM invitations WHERE id = ?",
-                                       (invitation_id,))
+        row = await self._ex.fetch_one("SELECT * FROM invitations WHERE id = ?", (invitation_id,))
         return InvitationRecord.from_row(row) if row else None
 
     async def pending_for(self, project_id: int, invitee_id: int) -> InvitationRecord | None:
@@ -165,8 +201,9 @@ class InvitationRepo:
         )
         return InvitationRecord.from_row(row) if row else None
 
-    async def of_invitee(self, invitee_id: int, status: InvitationStatus | None
-                         ) -> list[InvitationRecord]:
+    async def of_invitee(
+        self, invitee_id: int, status: InvitationStatus | None
+    ) -> list[InvitationRecord]:
         rows = await self._ex.fetch_all(
             "SELECT * FROM invitations WHERE invitee_id = ? AND (? IS NULL OR status = ?)"
             " ORDER BY created_at DESC, id DESC",

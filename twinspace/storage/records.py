@@ -43,8 +43,9 @@ class CountryRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> CountryRecord:
-        return cls(row["code"], row["name"], CountryStatus(row["status"]), row["timezone"],
-                   row["policy"])
+        return cls(
+            row["code"], row["name"], CountryStatus(row["status"]), row["timezone"], row["policy"]
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,17 @@ class SchoolRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> SchoolRecord:
-        return cls(row["id"], row["name"], row["country"], row["city"], SchoolType(row["type"]),
-                   Ownership(row["ownership"]), row["timezone"], row["vocational_course_years"],
-                   from_iso(row["created_at"]))
+        return cls(
+            row["id"],
+            row["name"],
+            row["country"],
+            row["city"],
+            SchoolType(row["type"]),
+            Ownership(row["ownership"]),
+            row["timezone"],
+            row["vocational_course_years"],
+            from_iso(row["created_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +92,20 @@ class UserRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> UserRecord:
-        return cls(row["id"], row["username"], row["password_hash"], UserKind(row["kind"]),
-                   row["display_name"], row["email"], row["country"], row["school_id"],
-                   row["locale"], from_iso(row["created_at"]),
-                   from_iso(row["password_changed_at"]), bool(row["disabled"]))
+        return cls(
+            row["id"],
+            row["username"],
+            row["password_hash"],
+            UserKind(row["kind"]),
+            row["display_name"],
+            row["email"],
+            row["country"],
+            row["school_id"],
+            row["locale"],
+            from_iso(row["created_at"]),
+            from_iso(row["password_changed_at"]),
+            bool(row["disabled"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +124,19 @@ class TeacherRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> TeacherRecord:
-        return cls(row["user_id"], StaffRole(row["staff_role"]), TeacherStatus(row["status"]),
-                   _json_list(row["subjects"]), _json_list(row["languages"]), row["age_min"],
-                   row["age_max"], row["bio"], row["reviewed_by"], _opt_dt(row["reviewed_at"]),
-                   row["review_reason"])
+        return cls(
+            row["user_id"],
+            StaffRole(row["staff_role"]),
+            TeacherStatus(row["status"]),
+            _json_list(row["subjects"]),
+            _json_list(row["languages"]),
+            row["age_min"],
+            row["age_max"],
+            row["bio"],
+            row["reviewed_by"],
+            _opt_dt(row["reviewed_at"]),
+            row["review_reason"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +149,9 @@ class ClassRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> ClassRecord:
-        return cls(row["id"], row["school_id"], row["name"], row["teacher_id"],
-                   from_iso(row["created_at"]))
+        return cls(
+            row["id"], row["school_id"], row["name"], row["teacher_id"], from_iso(row["created_at"])
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +176,14 @@ class SessionRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> SessionRecord:
-        return cls(row["id"], row["user_id"], row["csrf_token"], from_iso(row["created_at"]),
-                   from_iso(row["expires_at"]), from_iso(row["last_seen_at"]))
+        return cls(
+            row["id"],
+            row["user_id"],
+            row["csrf_token"],
+            from_iso(row["created_at"]),
+            from_iso(row["expires_at"]),
+            from_iso(row["last_seen_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +203,20 @@ class ProjectRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> ProjectRecord:
-        return cls(row["id"], row["title"], row["description"], _json_list(row["subjects"]),
-                   _json_list(row["languages"]), row["age_min"], row["age_max"],
-                   ProjectKind(row["kind"]), ProjectState(row["state"]), row["created_by"],
-                   from_iso(row["created_at"]), from_iso(row["state_changed_at"]))
+        return cls(
+            row["id"],
+            row["title"],
+            row["description"],
+            _json_list(row["subjects"]),
+            _json_list(row["languages"]),
+            row["age_min"],
+            row["age_max"],
+            ProjectKind(row["kind"]),
+            ProjectState(row["state"]),
+            row["created_by"],
+            from_iso(row["created_at"]),
+            from_iso(row["state_changed_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +229,13 @@ class MembershipRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> MembershipRecord:
-        return cls(row["project_id"], row["user_id"], Role(row["role"]), row["added_by"],
-                   from_iso(row["added_at"]))
+        return cls(
+            row["project_id"],
+            row["user_id"],
+            Role(row["role"]),
+            row["added_by"],
+            from_iso(row["added_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,9 +252,17 @@ class InvitationRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> InvitationRecord:
-        return cls(row["id"], row["project_id"], row["inviter_id"], row["invitee_id"],
-                   Role(row["role"]), row["message"], InvitationStatus(row["status"]),
-                   from_iso(row["created_at"]), _opt_dt(row["responded_at"]))
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["inviter_id"],
+            row["invitee_id"],
+            Role(row["role"]),
+            row["message"],
+            InvitationStatus(row["status"]),
+            from_iso(row["created_at"]),
+            _opt_dt(row["responded_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +279,17 @@ class PageRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> PageRecord:
-        return cls(row["id"], row["project_id"], row["title"], row["room"], bool(row["locked"]),
-                   row["created_by"], from_iso(row["created_at"]), from_iso(row["updated_at"]),
-                   _opt_dt(row["deleted_at"]))
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["title"],
+            row["room"],
+            bool(row["locked"]),
+            row["created_by"],
+            from_iso(row["created_at"]),
+            from_iso(row["updated_at"]),
+            _opt_dt(row["deleted_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,9 +305,16 @@ class ChannelRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> ChannelRecord:
-        return cls(row["id"], row["project_id"], row["name"], ChannelKind(row["kind"]),
-                   row["class_id"], row["created_by"], from_iso(row["created_at"]),
-                   _opt_dt(row["archived_at"]))
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["name"],
+            ChannelKind(row["kind"]),
+            row["class_id"],
+            row["created_by"],
+            from_iso(row["created_at"]),
+            _opt_dt(row["archived_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,5 +329,12 @@ class BoardRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> BoardRecord:
-        return cls(row["id"], row["project_id"], row["title"], row["description"],
-                   row["created_by"], from_iso(row["created_at"]), _opt_dt(row["archived_at"]))
+        return cls(
+            row["id"],
+            row["project_id"],
+            row["title"],
+            row["description"],
+            row["created_by"],
+            from_iso(row["created_at"]),
+            _opt_dt(row["archived_at"]),
+        )

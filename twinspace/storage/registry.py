@@ -39,14 +39,30 @@ class SchoolRepo:
         self._ex = ex
 
     async def create(
-        self, *, name: str, country: str, city: str, type: SchoolType, ownership: Ownership,
-        timezone: str, vocational_course_years: int | None, now: datetime,
+        self,
+        *,
+        name: str,
+        country: str,
+        city: str,
+        type: SchoolType,
+        ownership: Ownership,
+        timezone: str,
+        vocational_course_years: int | None,
+        now: datetime,
     ) -> int:
         return await self._ex.execute(
             "INSERT INTO schools (name, country, city, type, ownership, timezone,"
             " vocational_course_years, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (name, country, city, type.value, ownership.value, timezone,
-             vocational_course_years, to_iso(now)),
+            (
+                name,
+                country,
+                city,
+                type.value,
+                ownership.value,
+                timezone,
+                vocational_course_years,
+                to_iso(now),
+            ),
         )
 
     async def get(self, school_id: int) -> SchoolRecord | None:

@@ -14,8 +14,9 @@ class PageRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def create(self, *, project_id: int, title: str, room: str, created_by: int,
-                     now: datetime) -> int:
+    async def create(
+        self, *, project_id: int, title: str, room: str, created_by: int, now: datetime
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO pages (project_id, title, room, created_by, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -30,8 +31,9 @@ class PageRepo:
         row = await self._ex.fetch_one("SELECT * FROM pages WHERE room = ?", (room,))
         return PageRecord.from_row(row) if row else None
 
-    async def of_project(self, project_id: int, *, include_deleted: bool = False
-                         ) -> list[PageRecord]:
+    async def of_project(
+        self, project_id: int, *, include_deleted: bool = False
+    ) -> list[PageRecord]:
         rows = await self._ex.fetch_all(
             "SELECT * FROM pages WHERE project_id = ? AND (? OR deleted_at IS NULL)"
             " ORDER BY created_at, id",
@@ -40,28 +42,41 @@ class PageRepo:
         return [PageRecord.from_row(r) for r in rows]
 
     async def rename(self, page_id: int, title: str, now: datetime) -> None:
-        await self._ex.execute("UPDATE pages SET title = ?, updated_at = ? WHERE id = ?",
-                               (title, to_iso(now), page_id))
+        await self._ex.execute(
+            "UPDATE pages SET title = ?, updated_at = ? WHERE id = ?", (title, to_iso(now), page_id)
+        )
 
     async def set_locked(self, page_id: int, locked: bool, now: datetime) -> None:
-        await self._ex.execute("UPDATE pages SET locked = ?, updated_at = ? WHERE id = ?",
-                               (int(locked), to_iso(now), page_id))
+        await self._ex.execute(
+            "UPDATE pages SET locked = ?, updated_at = ? WHERE id = ?",
+            (int(locked), to_iso(now), page_id),
+        )
 
     async def set_deleted(self, page_id: int, now: datetime | None) -> None:
-        await self._ex.execute("UPDATE pages SET deleted_at = ? WHERE id = ?",
-                               (to_iso(now) if now else None, page_id))
+        await self._ex.execute(
+            "UPDATE pages SET deleted_at = ? WHERE id = ?", (to_iso(now) if now else None, page_id)
+        )
 
     async def touch(self, page_id: int, now: datetime) -> None:
-        await self._ex.execute("UPDATE pages SET updated_at = ? WHERE id = ?",
-                               (to_iso(now), page_id))
+        await self._ex.execute(
+            "UPDATE pages SET updated_at = ? WHERE id = ?", (to_iso(now), page_id)
+        )
 
 
 class ChannelRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def create(self, *, project_id: int, name: str, kind: ChannelKind,
-                     class_id: int | None, created_by: int, now: datetime) -> int:
+    async def create(
+        self,
+        *,
+        project_id: int,
+        name: str,
+        kind: ChannelKind,
+        class_id: int | None,
+        created_by: int,
+        now: datetime,
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO channels (project_id, name, kind, class_id, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -82,16 +97,19 @@ class ChannelRepo:
         await self._ex.execute("UPDATE channels SET name = ? WHERE id = ?", (name, channel_id))
 
     async def set_archived(self, channel_id: int, now: datetime | None) -> None:
-        await self._ex.execute("UPDATE channels SET archived_at = ? WHERE id = ?",
-                               (to_iso(now) if now else None, channel_id))
+        await self._ex.execute(
+            "UPDATE channels SET archived_at = ? WHERE id = ?",
+            (to_iso(now) if now else None, channel_id),
+        )
 
 
 class BoardRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
 
-    async def create(self, *, project_id: int, title: str, description: str, created_by: int,
-                     now: datetime) -> int:
+    async def create(
+        self, *, project_id: int, title: str, description: str, created_by: int, now: datetime
+    ) -> int:
         return await self._ex.execute(
             "INSERT INTO boards (project_id, title, description, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -112,5 +130,7 @@ class BoardRepo:
         await self._ex.execute("UPDATE boards SET title = ? WHERE id = ?", (title, board_id))
 
     async def set_archived(self, board_id: int, now: datetime | None) -> None:
-        await self._ex.execute("UPDATE boards SET archived_at = ? WHERE id = ?",
-                               (to_iso(now) if now else None, board_id))
+        await self._ex.execute(
+            "UPDATE boards SET archived_at = ? WHERE id = ?",
+            (to_iso(now) if now else None, board_id),
+        )

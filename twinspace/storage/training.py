@@ -75,15 +75,28 @@ class TrainingEventRecord:
     @classmethod
     def from_row(cls, row: Row) -> TrainingEventRecord:
         return cls(
-            row["id"], TrainingKind(row["kind"]), row["title"], row["description"],
-            row["language"], EventFormat(row["format"]), row["place"], row["link"],
-            row["organiser_id"], row["organiser_country"],
+            row["id"],
+            TrainingKind(row["kind"]),
+            row["title"],
+            row["description"],
+            row["language"],
+            EventFormat(row["format"]),
+            row["place"],
+            row["link"],
+            row["organiser_id"],
+            row["organiser_country"],
             tuple(json.loads(row["audience_countries"])),
             tuple(SchoolType(t) for t in json.loads(row["audience_school_types"])),
-            row["capacity"], row["waiting_list_size"], from_iso(row["enrol_opens_at"]),
-            from_iso(row["enrol_closes_at"]), from_iso(row["starts_at"]),
-            from_iso(row["ends_at"]), from_iso(row["created_at"]), from_iso(row["updated_at"]),
-            row["confirmed_count"], row["waiting_count"],
+            row["capacity"],
+            row["waiting_list_size"],
+            from_iso(row["enrol_opens_at"]),
+            from_iso(row["enrol_closes_at"]),
+            from_iso(row["starts_at"]),
+            from_iso(row["ends_at"]),
+            from_iso(row["created_at"]),
+            from_iso(row["updated_at"]),
+            row["confirmed_count"],
+            row["waiting_count"],
         )
 
 
@@ -103,10 +116,18 @@ class EnrolmentRecord:
     @classmethod
     def from_row(cls, row: Row) -> EnrolmentRecord:
         attended = row["attended"]
-        return cls(row["id"], row["event_id"], row["teacher_id"],
-                   EnrolmentStatus(row["status"]), row["position"], from_iso(row["enrolled_at"]),
-                   _opt_dt(row["confirmed_at"]), _opt_dt(row["cancelled_at"]),
-                   None if attended is None else bool(attended), _opt_dt(row["completed_at"]))
+        return cls(
+            row["id"],
+            row["event_id"],
+            row["teacher_id"],
+            EnrolmentStatus(row["status"]),
+            row["position"],
+            from_iso(row["enrolled_at"]),
+            _opt_dt(row["confirmed_at"]),
+            _opt_dt(row["cancelled_at"]),
+            None if attended is None else bool(attended),
+            _opt_dt(row["completed_at"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +147,20 @@ class CertificateRecord:
 
     @classmethod
     def from_row(cls, row: Row) -> CertificateRecord:
-        return cls(row["id"], row["code"], row["enrolment_id"], row["event_id"],
-                   row["teacher_id"], row["holder_name"], row["event_title"],
-                   from_iso(row["completed_at"]), from_iso(row["issued_at"]),
-                   _opt_dt(row["revoked_at"]), row["revoked_by"], row["revoke_reason"])
+        return cls(
+            row["id"],
+            row["code"],
+            row["enrolment_id"],
+            row["event_id"],
+            row["teacher_id"],
+            row["holder_name"],
+            row["event_title"],
+            from_iso(row["completed_at"]),
+            from_iso(row["issued_at"]),
+            _opt_dt(row["revoked_at"]),
+            row["revoked_by"],
+            row["revoke_reason"],
+        )
 
 
 _EVENT = (
@@ -141,9 +172,21 @@ _EVENT = (
     " FROM training_events e"
 )
 _EVENT_COLUMNS = (
-    "kind", "title", "description", "language", "format", "place", "link",
-    "audience_countries", "audience_school_types", "capacity", "waiting_list_size",
-    "enrol_opens_at", "enrol_closes_at", "starts_at", "ends_at",
+    "kind",
+    "title",
+    "description",
+    "language",
+    "format",
+    "place",
+    "link",
+    "audience_countries",
+    "audience_school_types",
+    "capacity",
+    "waiting_list_size",
+    "enrol_opens_at",
+    "enrol_closes_at",
+    "starts_at",
+    "ends_at",
 )
 
 
@@ -168,8 +211,14 @@ class TrainingRepo:
 
     # -- events -------------------------------------------------------------------------
 
-    async def create_event(self, *, fields: dict[str, Any], organiser_id: int,
-                           organiser_country: str | None, now: datetime) -> int:
+    async def create_event(
+        self,
+        *,
+        fields: dict[str, Any],
+        organiser_id: int,
+        organiser_country: str | None,
+        now: datetime,
+    ) -> int:
         """`fields` holds every column of `_EVENT_COLUMNS`."""
         marks = ", ".join("?" * (len(_EVENT_COLUMNS) + 4))
         return await self._ex.execute(
@@ -178,8 +227,7 @@ class TrainingRepo:
             (*_event_values(fields), organiser_id, organiser_country, to_iso(now), to_iso(now)),
         )
 
-    async def update_event(self, event_id: int, *, fields: dict[str, Any],
-                           now: datetime) -> None:
+    async def update_event(self, event_id: int, *, fields: dict[str, Any], now: datetime) -> None:
         sets = ", ".join(f"{column} = ?" for column in _EVENT_COLUMNS)
         await self._ex.execute(
             f"UPDATE training_events SET {sets}, updated_at = ? WHERE id = ?",
@@ -191,16 +239,34 @@ class TrainingRepo:
         return TrainingEventRecord.from_row(row) if row else None
 
     async def events(
-        self, *, kind: str | None, format: str | None, country: str | None,
-        language: str | None, ends_after: datetime | None, limit: int, offset: int,
+        self,
+        *,
+        kind: str | None,
+        format: str | None,
+        country: str | None,
+        language: str | None,
+        ends_after: datetime | None,
+        limit: int,
+        offset: int,
     ) -> list[TrainingEventRecord]:
         rows = await self._ex.fetch_all(
             _EVENT + " WHERE (? IS NULL OR e.kind = ?) AND (? IS NULL OR e.format = ?)"
             " AND (? IS NULL OR e.organiser_country = ?) AND (? IS NULL OR e.language = ?)"
             " AND (? IS NULL OR e.ends_at > ?) ORDER BY e.starts_at, e.id LIMIT ? OFFSET ?",
-            (kind, kind, format, format, country, country, language, language,
-             to_iso(ends_after) if ends_after else None,
-             to_iso(ends_after) if ends_after else None, limit, offset),
+            (
+                kind,
+                kind,
+                format,
+                format,
+                country,
+                country,
+                language,
+                language,
+                to_iso(ends_after) if ends_after else None,
+                to_iso(ends_after) if ends_after else None,
+                limit,
+                offset,
+            ),
         )
         return [TrainingEventRecord.from_row(r) for r in rows]
 
@@ -228,8 +294,9 @@ class TrainingRepo:
         )
         return EnrolmentRecord.from_row(row) if row else None
 
-    async def enrol(self, *, event_id: int, teacher_id: int, status: EnrolmentStatus,
-                    now: datetime) -> None:
+    async def enrol(
+        self, *, event_id: int, teacher_id: int, status: EnrolmentStatus, now: datetime
+    ) -> None:
         """Enrol (or re-enrol after a cancellation) at the end of the event's sequence.
 
         Run it inside a transaction: the next position is read and used in one statement.
@@ -276,8 +343,9 @@ class TrainingRepo:
             (to_iso(now), enrolment_id),
         )
 
-    async def record_attendance(self, enrolment_id: int, *, attended: bool,
-                                completed_at: datetime | None) -> None:
+    async def record_attendance(
+        self, enrolment_id: int, *, attended: bool, completed_at: datetime | None
+    ) -> None:
         await self._ex.execute(
             "UPDATE training_enrolments SET attended = ?, completed_at = ? WHERE id = ?",
             (int(attended), to_iso(completed_at) if completed_at else None, enrolment_id),
@@ -293,8 +361,9 @@ class TrainingRepo:
             " WHEN 'waiting' THEN 1 ELSE 2 END, m.position",
             (event_id,),
         )
-        return [(EnrolmentRecord.from_row({**r, "id": r["m_id"]}), UserRecord.from_row(r))
-                for r in rows]
+        return [
+            (EnrolmentRecord.from_row({**r, "id": r["m_id"]}), UserRecord.from_row(r)) for r in rows
+        ]
 
     async def enrolments_of(self, teacher_id: int) -> list[EnrolmentRecord]:
         rows = await self._ex.fetch_all(
@@ -306,40 +375,59 @@ class TrainingRepo:
     # -- certificates -------------------------------------------------------------------
 
     async def create_certificate(
-        self, *, code: str, enrolment: EnrolmentRecord, holder_name: str, event_title: str,
-        completed_at: datetime, now: datetime,
+        self,
+        *,
+        code: str,
+        enrolment: EnrolmentRecord,
+        holder_name: str,
+        event_title: str,
+        completed_at: datetime,
+        now: datetime,
     ) -> None:
         await self._ex.execute(
             "INSERT INTO training_certificates (code, enrolment_id, event_id, teacher_id,"
             " holder_name, event_title, completed_at, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (code, enrolment.id, enrolment.event_id, enrolment.teacher_id, holder_name,
-             event_title, to_iso(completed_at), to_iso(now)),
+            (
+                code,
+                enrolment.id,
+                enrolment.event_id,
+                enrolment.teacher_id,
+                holder_name,
+                event_title,
+                to_iso(completed_at),
+                to_iso(now),
+            ),
         )
 
     async def certificate(self, code: str) -> CertificateRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM training_certificates WHERE code = ?",
-                                       (code,))
+        row = await self._ex.fetch_one(
+            "SELECT * FROM training_certificates WHERE code = ?", (code,)
+        )
         return CertificateRecord.from_row(row) if row else None
 
     async def certificate_of(self, enrolment_id: int) -> CertificateRecord | None:
         row = await self._ex.fetch_one(
-            "SELECT * FROM training_certificates WHERE enrolment_id = ?", (enrolment_id,))
+            "SELECT * FROM training_certificates WHERE enrolment_id = ?", (enrolment_id,)
+        )
         return CertificateRecord.from_row(row) if row else None
 
     async def certificates_of_event(self, event_id: int) -> dict[int, CertificateRecord]:
         """By enrolment id."""
         rows = await self._ex.fetch_all(
-            "SELECT * FROM training_certificates WHERE event_id = ?", (event_id,))
+            "SELECT * FROM training_certificates WHERE event_id = ?", (event_id,)
+        )
         return {r["enrolment_id"]: CertificateRecord.from_row(r) for r in rows}
 
     async def certificates_of_teacher(self, teacher_id: int) -> dict[int, CertificateRecord]:
         """By enrolment id."""
         rows = await self._ex.fetch_all(
-            "SELECT * FROM training_certificates WHERE teacher_id = ?", (teacher_id,))
+            "SELECT * FROM training_certificates WHERE teacher_id = ?", (teacher_id,)
+        )
         return {r["enrolment_id"]: CertificateRecord.from_row(r) for r in rows}
 
-    async def revoke_certificate(self, certificate_id: int, *, by: int, reason: str,
-                                 now: datetime) -> int:
+    async def revoke_certificate(
+        self, certificate_id: int, *, by: int, reason: str, now: datetime
+    ) -> int:
         return await self._ex.execute(
             "UPDATE training_certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ?"
             " WHERE id = ? AND revoked_at IS NULL",

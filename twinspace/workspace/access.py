@@ -23,23 +23,32 @@ from twinspace.types import TEACHER_ROLES, ChannelKind, ProjectState, Role
 
 
 class Action(StrEnum):
-    READ = "read"                      # pages, channels, boards open to the role
-    READ_STAFF = "read_staff"          # teacher-only spaces
-    EDIT_PAGE = "edit_page"            # an unlocked page
+    READ = "read"  # pages, channels, boards open to the role
+    READ_STAFF = "read_staff"  # teacher-only spaces
+    EDIT_PAGE = "edit_page"  # an unlocked page
     EDIT_LOCKED_PAGE = "edit_locked_page"
-    MANAGE_SPACES = "manage_spaces"    # create/rename/lock pages, channels, boards
-    POST = "post"                      # chat and boards (pupils through moderation)
-    MANAGE_PUPILS = "manage_pupils"    # add pupils, reset their passwords
+    MANAGE_SPACES = "manage_spaces"  # create/rename/lock pages, channels, boards
+    POST = "post"  # chat and boards (pupils through moderation)
+    MANAGE_PUPILS = "manage_pupils"  # add pupils, reset their passwords
     MODERATE = "moderate"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROJECT = "manage_project"  # settings and state
     REPORT = "report"
 
 
-_TEACHER = frozenset({
-    Action.READ, Action.READ_STAFF, Action.EDIT_PAGE, Action.EDIT_LOCKED_PAGE,
-    Action.MANAGE_SPACES, Action.POST, Action.MANAGE_PUPILS, Action.MODERATE, Action.REPORT,
-})
+_TEACHER = frozenset(
+    {
+        Action.READ,
+        Action.READ_STAFF,
+        Action.EDIT_PAGE,
+        Action.EDIT_LOCKED_PAGE,
+        Action.MANAGE_SPACES,
+        Action.POST,
+        Action.MANAGE_PUPILS,
+        Action.MODERATE,
+        Action.REPORT,
+    }
+)
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.FOUNDER: _TEACHER | {Action.MANAGE_MEMBERS, Action.MANAGE_PROJECT},
     Role.TEACHER_ADMIN: _TEACHER | {Action.MANAGE_MEMBERS, Action.MANAGE_PROJECT},
@@ -48,8 +57,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.GUEST: frozenset({Action.READ, Action.REPORT}),
 }
 # What an archived or closed (read-only) project still allows.
-READ_ONLY_ACTIONS = frozenset({Action.READ, Action.READ_STAFF, Action.MANAGE_PROJECT,
-                               Action.MANAGE_MEMBERS, Action.MODERATE})
+READ_ONLY_ACTIONS = frozenset(
+    {Action.READ, Action.READ_STAFF, Action.MANAGE_PROJECT, Action.MANAGE_MEMBERS, Action.MODERATE}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +124,9 @@ class SpaceRestricted(Forbidden):
 class SpaceRestrictions(Protocol):
     """Extra rules on pupils' writes in one space (`page`, `channel` or `board`)."""
 
-    async def pupil_block(self, project_id: int, space: str, space_id: int,
-                          user_id: int) -> WriteBlock | None: ...
+    async def pupil_block(
+        self, project_id: int, space: str, space_id: int, user_id: int
+    ) -> WriteBlock | None: ...
 
 
 class AccessRules:
@@ -126,8 +137,9 @@ class AccessRules:
     def add_restrictions(self, provider: SpaceRestrictions) -> None:
         self._restrictions.append(provider)
 
-    async def pupil_write_block(self, *, project_id: int, user_id: int, role: Role, space: str,
-                                space_id: int) -> WriteBlock | None:
+    async def pupil_write_block(
+        self, *, project_id: int, user_id: int, role: Role, space: str, space_id: int
+    ) -> WriteBlock | None:
         """The first restriction refusing a pupil's write in the space; None for others."""
         if role is not Role.PUPIL:
             return None
@@ -146,8 +158,9 @@ class AccessRules:
             raise NotFound("no such project")
         return Access(user=user, project=project, role=membership.role)
 
-    async def page(self, user: UserRecord, page_id: int, *, include_deleted: bool = False
-                   ) -> tuple[Access, PageRecord]:
+    async def page(
+        self, user: UserRecord, page_id: int, *, include_deleted: bool = False
+    ) -> tuple[Access, PageRecord]:
         page = await self._storage.pages.get(page_id)
         if page is None:
             raise NotFound("no such page")
@@ -159,8 +172,9 @@ class AccessRules:
             raise NotFound("no such page")
         return await self._page_access(user, page, False)
 
-    async def _page_access(self, user: UserRecord, page: PageRecord, include_deleted: bool
-                           ) -> tuple[Access, PageRecord]:
+    async def _page_access(
+        self, user: UserRecord, page: PageRecord, include_deleted: bool
+    ) -> tuple[Access, PageRecord]:
         try:
             access = await self.project(user, page.project_id)
         except NotFound:
@@ -197,7 +211,9 @@ class AccessRules:
             raise NotFound("no such board") from None
         return access, board
 
-    async def member_of_same_project(self, viewer: UserRecord, other_user_id: int,
-                                     project_id: int) -> bool:
-        return (await self._storage.memberships.get(project_id, other_user_id)) is not None \
-            and (await self._storage.memberships.get(project_id, viewer.id)) is not None
+    async def member_of_same_project(
+        self, viewer: UserRecord, other_user_id: int, project_id: int
+    ) -> bool:
+        return (await self._storage.memberships.get(project_id, other_user_id)) is not None and (
+            await self._storage.memberships.get(project_id, viewer.id)
+        ) is not None

@@ -53,7 +53,7 @@ class SessionActivity:
         self._hub = hub
         self._presence = presence
         self._watches: dict[int, Callable[[], None]] = {}  # project id -> unsubscribe
-        self._due: set[int] = set()       # sessions whose roster push is scheduled
+        self._due: set[int] = set()  # sessions whose roster push is scheduled
         self._pushed: dict[int, str] = {}  # last roster sent per session
         self._away: set[tuple[int, int]] = set()  # (session, user) who left while live
         self._lock = asyncio.Lock()
@@ -64,7 +64,8 @@ class SessionActivity:
     def watch(self, project_id: int) -> None:
         if project_id not in self._watches:
             self._watches[project_id] = self._hub.subscribe(
-                project_id, lambda message: self._on_project_event(project_id, message))
+                project_id, lambda message: self._on_project_event(project_id, message)
+            )
 
     async def unwatch_if_idle(self, project_id: int) -> None:
         sessions = await self._storage.live_sessions.of_project(project_id)
@@ -103,8 +104,7 @@ class SessionActivity:
             if session.state != SessionState.LIVE:
                 continue
             key = (session.id, user_id)
-            if kind != "presence.moved" and await repo.attendance.has_joined([session.id],
-                                                                               user_id):
+            if kind != "presence.moved" and await repo.attendance.has_joined([session.id], user_id):
                 if kind == "presence.left":
                     self._away.add(key)
                     await self.log(session, "left", None, subject_id=user_id)
@@ -136,11 +136,21 @@ class SessionActivity:
             if roster.state is SessionState.ENDED:
                 self._pushed.pop(session_id, None)
                 self._away = {k for k in self._away if k[0] != session_id}
-            self._hub.publish(session.project_id, "session.roster", data,
-                              audience=Audience.teachers(), durable=False)
+            self._hub.publish(
+                session.project_id,
+                "session.roster",
+                data,
+                audience=Audience.teachers(),
+                durable=False,
+            )
             if pupils:
-                self._hub.publish(session.project_id, "session.roster", data,
-                                  audience=Audience.only(pupils), durable=False)
+                self._hub.publish(
+                    session.project_id,
+                    "session.roster",
+                    data,
+                    audience=Audience.only(pupils),
+                    durable=False,
+                )
 
     async def build(self, session: LiveSessionRecord) -> tuple[Roster, set[int]]:
         """The roster, and the pupils it goes to (participating classes and joined)."""
@@ -151,19 +161,22 @@ class SessionActivity:
         online = {int(entry["user"]["id"]): entry["location"] for entry in snapshot}
         roles = {int(entry["user"]["id"]): Role(entry["user"]["role"]) for entry in snapshot}
         users = await self._storage.users.get_many(
-            [uid for uid, role in roles.items() if role in TEACHER_ROLES])
-        teachers = [OnlineTeacher(uid, user.display_name, roles[uid], user.school_id)
-                    for uid, user in users.items()]
-        schools = await self.schools(session.id, {a.school_id for a in attendance}
-                                     | {t.school_id for t in teachers})
-        roster = roster_view(session, schools, attendance, expected, online, teachers,
-                             utcnow())
+            [uid for uid, role in roles.items() if role in TEACHER_ROLES]
+        )
+        teachers = [
+            OnlineTeacher(uid, user.display_name, roles[uid], user.school_id)
+            for uid, user in users.items()
+        ]
+        schools = await self.schools(
+            session.id, {a.school_id for a in attendance} | {t.school_id for t in teachers}
+        )
+        roster = roster_view(session, schools, attendance, expected, online, teachers, utcnow())
         pupils = {e.user_id for e in expected} | {
-            a.user_id for a in attendance if a.role == Role.PUPIL.value}
+            a.user_id for a in attendance if a.role == Role.PUPIL.value
+        }
         return roster, pupils
 
-    async def schools(self, session_id: int, extra: Iterable[int | None]
-                      ) -> dict[int, SchoolRef]:
+    async def schools(self, session_id: int, extra: Iterable[int | None]) -> dict[int, SchoolRef]:
         """The participating schools (in the session's order), then any `extra` ones."""
         classes = await self._storage.live_sessions.classes.of_session(session_id)
         schools = {c.school_id: class_school(c) for c in classes}
@@ -175,21 +188,38 @@ class SessionActivity:
 
     # -- the session log ------------------------------------------------------------------
 
-    async def log(self, session: LiveSessionRecord, action: str, actor_id: int | None, *,
-                  subject_id: int | None = None, school_id: int | None = None,
-                  details: dict[str, Any] | None = None) -> None:
+    async def log(
+        self,
+        session: LiveSessionRecord,
+        action: str,
+        actor_id: int | None,
+        *,
+        subject_id: int | None = None,
+        school_id: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         repo = self._storage.live_sessions.log
-        entry_id = await repo.add(session_id=session.id, action=action, actor_id=actor_id,
-                                  subject_id=subject_id, school_id=school_id,
-                                  details=details or {}, now=utcnow())
+        entry_id = await repo.add(
+            session_id=session.id,
+            action=action,
+            actor_id=actor_id,
+            subject_id=subject_id,
+            school_id=school_id,
+            details=details or {},
+            now=utcnow(),
+        )
         for entry in await repo.of_session(session.id, after=entry_id - 1, limit=1):
-            self._hub.publish(session.project_id, "session.log",
-                              {"session_id": session.id,
-                               **log_view(entry, "UTC").model_dump(mode="json")},
-                              audience=Audience.teachers())
+            self._hub.publish(
+                session.project_id,
+                "session.log",
+                {"session_id": session.id, **log_view(entry, "UTC").model_dump(mode="json")},
+                audience=Audience.teachers(),
+            )
 
-    async def entries(self, session: LiveSessionRecord, zone_name: str, *, after: int = 0,
-                      limit: int = 500) -> list[LogEntry]:
-        records = await self._storage.live_sessions.log.of_session(session.id, after=after,
-                                                                   limit=limit)
+    async def entries(
+        self, session: LiveSessionRecord, zone_name: str, *, after: int = 0, limit: int = 500
+    ) -> list[LogEntry]:
+        records = await self._storage.live_sessions.log.of_session(
+            session.id, after=after, limit=limit
+        )
         return [log_view(entry, zone_name) for entry in records]

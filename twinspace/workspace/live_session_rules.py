@@ -41,7 +41,8 @@ class SessionState(StrEnum):
         """Raise unless the session may move from this state to `target`."""
         if target not in TRANSITIONS[self]:
             raise SessionStateConflict(
-                f"a {self.value} session cannot become {target.value}", state=self.value)
+                f"a {self.value} session cannot become {target.value}", state=self.value
+            )
 
 
 TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
@@ -102,13 +103,17 @@ def check_zone(value: str | None) -> str | None:
 
 
 def made_for_session(session: LiveSessionRecord, space: str) -> bool:
-    made = {"page": session.page_created, "channel": session.channel_created,
-            "board": session.board_created}
+    made = {
+        "page": session.page_created,
+        "channel": session.channel_created,
+        "board": session.board_created,
+    }
     return made.get(space, False)
 
 
-def pupil_block(sessions: Iterable[LiveSessionRecord], joined: set[int], space: str,
-                now: datetime) -> WriteBlock | None:
+def pupil_block(
+    sessions: Iterable[LiveSessionRecord], joined: set[int], space: str, now: datetime
+) -> WriteBlock | None:
     """Why a pupil may not write in a space the `sessions` use (None: they may).
 
     Live: only pupils who joined, and not while the teacher holds "eyes on me". Before the
@@ -128,19 +133,28 @@ def pupil_block(sessions: Iterable[LiveSessionRecord], joined: set[int], space: 
     if live:
         mine = [s for s in live if s.id in joined]
         if not mine:
-            return WriteBlock("session-not-joined", f"join the live session “{live[0].title}” "
-                              "with your class code to write here")
+            return WriteBlock(
+                "session-not-joined",
+                f"join the live session “{live[0].title}” with your class code to write here",
+            )
         if all(s.read_only for s in mine):
-            return WriteBlock("session-read-only", "eyes on your teacher: writing is paused "
-                              "in the live session for a moment")
+            return WriteBlock(
+                "session-read-only",
+                "eyes on your teacher: writing is paused in the live session for a moment",
+            )
         return None
     if upcoming:
         first = min(upcoming, key=lambda s: s.starts_at)
-        return WriteBlock("session-not-live", f"this opens when the live session “{first.title}"
-                          f"” starts ({first.starts_at:%Y-%m-%d %H:%M} UTC)")
+        return WriteBlock(
+            "session-not-live",
+            f"this opens when the live session “{first.title}"
+            f"” starts ({first.starts_at:%Y-%m-%d %H:%M} UTC)",
+        )
     if ended_own:
-        return WriteBlock("session-not-live", f"the live session “{ended_own[0].title}” has "
-                          "ended: this is now read-only")
+        return WriteBlock(
+            "session-not-live",
+            f"the live session “{ended_own[0].title}” has ended: this is now read-only",
+        )
     return None
 
 

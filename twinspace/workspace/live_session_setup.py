@@ -30,38 +30,50 @@ class SessionSpaces:
     created: frozenset[str]  # which of "page", "channel", "board" were made for the session
 
 
-async def partner_classes(storage: Storage, access: Access, class_ids: list[int]
-                          ) -> list[ClassRecord]:
+async def partner_classes(
+    storage: Storage, access: Access, class_ids: list[int]
+) -> list[ClassRecord]:
     """The classes, each of a school that has a teacher in the project."""
-    partner_schools = {school_id for school_id, _country in
-                       await storage.memberships.school_countries(access.project.id)}
+    partner_schools = {
+        school_id
+        for school_id, _country in await storage.memberships.school_countries(access.project.id)
+    }
     found = []
     for class_id in dict.fromkeys(class_ids):
         school_class = await storage.classes.get(class_id)
         if school_class is None or school_class.school_id not in partner_schools:
-            raise RuleViolation(f"class {class_id} is not a class of a partner school of this "
-                                "project", class_id=class_id)
+            raise RuleViolation(
+                f"class {class_id} is not a class of a partner school of this project",
+                class_id=class_id,
+            )
         found.append(school_class)
     return found
 
 
-async def session_spaces(storage: Storage, pages: PageService, spaces: SpaceService,
-                         access: Access, form: NewLiveSession) -> SessionSpaces:
+async def session_spaces(
+    storage: Storage, pages: PageService, spaces: SpaceService, access: Access, form: NewLiveSession
+) -> SessionSpaces:
     """The chosen page, channel and board (checked first), or new ones named after it."""
     project_id, name = access.project.id, form.title[:100]
     page = await storage.pages.get(form.page_id) if form.page_id else None
     channel = await storage.channels.get(form.channel_id) if form.channel_id else None
     board = await storage.boards.get(form.board_id) if form.board_id else None
-    if form.page_id and (page is None or page.project_id != project_id
-                         or page.deleted_at is not None):
+    if form.page_id and (
+        page is None or page.project_id != project_id or page.deleted_at is not None
+    ):
         raise RuleViolation("page_id is not a page of this project", field="page_id")
-    if form.channel_id and (channel is None or channel.project_id != project_id
-                            or channel.kind is not ChannelKind.PROJECT
-                            or channel.archived_at is not None):
-        raise RuleViolation("channel_id is not an open project-wide channel of this project",
-                            field="channel_id")
-    if form.board_id and (board is None or board.project_id != project_id
-                          or board.archived_at is not None):
+    if form.channel_id and (
+        channel is None
+        or channel.project_id != project_id
+        or channel.kind is not ChannelKind.PROJECT
+        or channel.archived_at is not None
+    ):
+        raise RuleViolation(
+            "channel_id is not an open project-wide channel of this project", field="channel_id"
+        )
+    if form.board_id and (
+        board is None or board.project_id != project_id or board.archived_at is not None
+    ):
         raise RuleViolation("board_id is not an open board of this project", field="board_id")
     created = set()
     if page is None:
@@ -71,8 +83,9 @@ async def session_spaces(storage: Storage, pages: PageService, spaces: SpaceServ
         channel = await spaces.create_channel(access, NewChannel(name=name))
         created.add("channel")
     if board is None:
-        board = await spaces.create_board(access, NewBoard(
-            title=name, description="Board of a live session"))
+        board = await spaces.create_board(
+            access, NewBoard(title=name, description="Board of a live session")
+        )
         created.add("board")
     return SessionSpaces(page.id, channel.id, board.id, frozenset(created))
 
@@ -92,8 +105,13 @@ async def viewer_zone(storage: Storage, user: UserRecord, override: str | None) 
     return "UTC"
 
 
-async def save_session_page(storage: Storage, rules: AccessRules, documents: DocumentService,
-                            session: LiveSessionRecord, actor: Access | None) -> int | None:
+async def save_session_page(
+    storage: Storage,
+    rules: AccessRules,
+    documents: DocumentService,
+    session: LiveSessionRecord,
+    actor: Access | None,
+) -> int | None:
     """Save the session's page as a named version (kind `session`); its id, or None."""
     page = await storage.pages.get(session.page_id) if session.page_id else None
     if page is None or page.deleted_at is not None:
@@ -111,12 +129,15 @@ async def save_session_page(storage: Storage, rules: AccessRules, documents: Doc
     return version.id
 
 
-async def _system_access(storage: Storage, rules: AccessRules, session: LiveSessionRecord
-                         ) -> Access | None:
+async def _system_access(
+    storage: Storage, rules: AccessRules, session: LiveSessionRecord
+) -> Access | None:
     """Whom an automatic end saves the version as: the session's creator, else a teacher."""
     members = await storage.memberships.members(session.project_id)
-    teachers = sorted((m for m in members if m[0].role in TEACHER_ROLES),
-                      key=lambda m: m[1].id != session.created_by)
+    teachers = sorted(
+        (m for m in members if m[0].role in TEACHER_ROLES),
+        key=lambda m: m[1].id != session.created_by,
+    )
     for _membership, user in teachers:
         with contextlib.suppress(NotFound):
             return await rules.project(user, session.project_id)

@@ -37,8 +37,9 @@ class Instant(BaseModel):
 
 
 def instant(moment: datetime, zone_name: str) -> Instant:
-    return Instant(utc=moment.astimezone(UTC), local=moment.astimezone(zone(zone_name)),
-                   timezone=zone_name)
+    return Instant(
+        utc=moment.astimezone(UTC), local=moment.astimezone(zone(zone_name)), timezone=zone_name
+    )
 
 
 class SchoolRef(BaseModel):
@@ -49,8 +50,7 @@ class SchoolRef(BaseModel):
 
     @classmethod
     def of(cls, school: SchoolRecord) -> SchoolRef:
-        return cls(id=school.id, name=school.name, country=school.country,
-                   timezone=school.timezone)
+        return cls(id=school.id, name=school.name, country=school.country, timezone=school.timezone)
 
 
 class PersonRef(BaseModel):
@@ -93,37 +93,64 @@ class SessionView(BaseModel):
 
 
 def class_school(entry: SessionClassRecord) -> SchoolRef:
-    return SchoolRef(id=entry.school_id, name=entry.school_name, country=entry.school_country,
-                     timezone=entry.school_timezone)
+    return SchoolRef(
+        id=entry.school_id,
+        name=entry.school_name,
+        country=entry.school_country,
+        timezone=entry.school_timezone,
+    )
 
 
-def session_view(session: LiveSessionRecord, classes: Sequence[SessionClassRecord], *,
-                 page_room: str | None, zone_name: str, now: datetime,
-                 joined: bool | None) -> SessionView:
+def session_view(
+    session: LiveSessionRecord,
+    classes: Sequence[SessionClassRecord],
+    *,
+    page_room: str | None,
+    zone_name: str,
+    now: datetime,
+    joined: bool | None,
+) -> SessionView:
     def maybe(moment: datetime | None) -> Instant | None:
         return instant(moment, zone_name) if moment else None
 
     return SessionView(
-        id=session.id, project_id=session.project_id, title=session.title,
+        id=session.id,
+        project_id=session.project_id,
+        title=session.title,
         agenda=[AgendaItem.model_validate(item) for item in session.agenda],
-        state=state_at(session, now), read_only=session.read_only, timezone=zone_name,
+        state=state_at(session, now),
+        read_only=session.read_only,
+        timezone=zone_name,
         starts_at=instant(session.starts_at, zone_name),
         ends_at=instant(session.ends_at, zone_name),
-        opened_early=session.opened_at is not None, started_at=maybe(session.started_at),
-        ended_at=maybe(session.ended_at), page_id=session.page_id, page_room=page_room,
-        channel_id=session.channel_id, board_id=session.board_id,
+        opened_early=session.opened_at is not None,
+        started_at=maybe(session.started_at),
+        ended_at=maybe(session.ended_at),
+        page_id=session.page_id,
+        page_room=page_room,
+        channel_id=session.channel_id,
+        board_id=session.board_id,
         made_for_session=[s for s in SPACES if made_for_session(session, s)],
-        classes=[SessionClass(
-            class_id=c.class_id, class_name=c.class_name, school=class_school(c),
-            starts_at=session.starts_at.astimezone(zone(c.school_timezone)),
-            ends_at=session.ends_at.astimezone(zone(c.school_timezone))) for c in classes],
-        version_id=session.version_id, created_by=session.created_by, joined=joined)
+        classes=[
+            SessionClass(
+                class_id=c.class_id,
+                class_name=c.class_name,
+                school=class_school(c),
+                starts_at=session.starts_at.astimezone(zone(c.school_timezone)),
+                ends_at=session.ends_at.astimezone(zone(c.school_timezone)),
+            )
+            for c in classes
+        ],
+        version_id=session.version_id,
+        created_by=session.created_by,
+        joined=joined,
+    )
 
 
 class SessionList(BaseModel):
     timezone: str
     upcoming: list[SessionView]  # scheduled and live, soonest first
-    past: list[SessionView]      # ended, latest first
+    past: list[SessionView]  # ended, latest first
 
 
 class JoinCode(BaseModel):
@@ -137,17 +164,24 @@ class JoinCode(BaseModel):
     set_at: datetime
 
 
-def join_code_view(entry: SessionClassRecord, session: LiveSessionRecord, zone_name: str,
-                   now: datetime) -> JoinCode:
+def join_code_view(
+    entry: SessionClassRecord, session: LiveSessionRecord, zone_name: str, now: datetime
+) -> JoinCode:
     """A class's code: valid while the session is live (from an early opening on)."""
     return JoinCode(
-        class_id=entry.class_id, class_name=entry.class_name, school=class_school(entry),
-        code=entry.code, valid_from=instant(session.opened_at or session.starts_at, zone_name),
+        class_id=entry.class_id,
+        class_name=entry.class_name,
+        school=class_school(entry),
+        code=entry.code,
+        valid_from=instant(session.opened_at or session.starts_at, zone_name),
         valid_until=instant(session.ended_at or session.ends_at, zone_name),
-        valid_now=state_at(session, now) is SessionState.LIVE, set_at=entry.code_set_at)
+        valid_now=state_at(session, now) is SessionState.LIVE,
+        set_at=entry.code_set_at,
+    )
 
 
 # -- roster --------------------------------------------------------------------------------
+
 
 class RosterPerson(BaseModel):
     user: dict[str, Any]  # id, display_name, role
@@ -159,8 +193,8 @@ class RosterPerson(BaseModel):
 
 class RosterSchool(BaseModel):
     school: SchoolRef
-    present: int   # online now
-    joined: int    # pupils admitted
+    present: int  # online now
+    joined: int  # pupils admitted
     expected: int  # pupils of the school's participating classes
     people: list[RosterPerson]
 
@@ -180,14 +214,22 @@ class OnlineTeacher:
     school_id: int | None
 
 
-def roster_view(session: LiveSessionRecord, schools: Mapping[int, SchoolRef],
-                attendance: Sequence[AttendanceRecord], expected: Sequence[ExpectedPupil],
-                online: Mapping[int, dict[str, Any] | None],
-                teachers: Sequence[OnlineTeacher], now: datetime) -> Roster:
+def roster_view(
+    session: LiveSessionRecord,
+    schools: Mapping[int, SchoolRef],
+    attendance: Sequence[AttendanceRecord],
+    expected: Sequence[ExpectedPupil],
+    online: Mapping[int, dict[str, Any] | None],
+    teachers: Sequence[OnlineTeacher],
+    now: datetime,
+) -> Roster:
     """Who joined (online or not) and which teachers are online, grouped by school; `online`
     maps online user ids to their presence location."""
-    spaces = {("page", session.page_id), ("channel", session.channel_id),
-              ("board", session.board_id)}
+    spaces = {
+        ("page", session.page_id),
+        ("channel", session.channel_id),
+        ("board", session.board_id),
+    }
 
     def where(user_id: int) -> dict[str, Any] | None:
         location = online.get(user_id)
@@ -197,31 +239,56 @@ def roster_view(session: LiveSessionRecord, schools: Mapping[int, SchoolRef],
 
     people: dict[int | None, list[RosterPerson]] = {school_id: [] for school_id in schools}
     for entry in attendance:
-        people.setdefault(entry.school_id, []).append(RosterPerson(
-            user={"id": entry.user_id, "display_name": entry.display_name, "role": entry.role},
-            class_id=entry.class_id, joined_at=entry.first_joined_at,
-            online=entry.user_id in online, location=where(entry.user_id)))
+        people.setdefault(entry.school_id, []).append(
+            RosterPerson(
+                user={"id": entry.user_id, "display_name": entry.display_name, "role": entry.role},
+                class_id=entry.class_id,
+                joined_at=entry.first_joined_at,
+                online=entry.user_id in online,
+                location=where(entry.user_id),
+            )
+        )
     joined = {entry.user_id for entry in attendance}
     for teacher in teachers:
         if teacher.user_id not in joined:
-            people.setdefault(teacher.school_id, []).append(RosterPerson(
-                user={"id": teacher.user_id, "display_name": teacher.display_name,
-                      "role": teacher.role.value},
-                class_id=None, joined_at=None, online=True, location=where(teacher.user_id)))
+            people.setdefault(teacher.school_id, []).append(
+                RosterPerson(
+                    user={
+                        "id": teacher.user_id,
+                        "display_name": teacher.display_name,
+                        "role": teacher.role.value,
+                    },
+                    class_id=None,
+                    joined_at=None,
+                    online=True,
+                    location=where(teacher.user_id),
+                )
+            )
     groups = []
     for school_id, members in people.items():
         if school_id is None or school_id not in schools:
             continue
-        groups.append(RosterSchool(
-            school=schools[school_id], present=sum(p.online for p in members),
-            joined=sum(p.user["role"] == Role.PUPIL.value and p.joined_at is not None
-                       for p in members),
-            expected=sum(e.school_id == school_id for e in expected), people=members))
-    return Roster(session_id=session.id, state=state_at(session, now),
-                  read_only=session.read_only, schools=groups)
+        groups.append(
+            RosterSchool(
+                school=schools[school_id],
+                present=sum(p.online for p in members),
+                joined=sum(
+                    p.user["role"] == Role.PUPIL.value and p.joined_at is not None for p in members
+                ),
+                expected=sum(e.school_id == school_id for e in expected),
+                people=members,
+            )
+        )
+    return Roster(
+        session_id=session.id,
+        state=state_at(session, now),
+        read_only=session.read_only,
+        schools=groups,
+    )
 
 
 # -- attendance and log ----------------------------------------------------------------------
+
 
 class Attendee(BaseModel):
     id: int
@@ -246,10 +313,15 @@ class SessionAttendance(BaseModel):
     schools: list[SchoolAttendance]
 
 
-def attendance_view(session: LiveSessionRecord, schools: Mapping[int, SchoolRef],
-                    attendance: Sequence[AttendanceRecord], expected: Sequence[ExpectedPupil],
-                    totals: Sequence[SchoolTotals], zone_name: str,
-                    now: datetime) -> SessionAttendance:
+def attendance_view(
+    session: LiveSessionRecord,
+    schools: Mapping[int, SchoolRef],
+    attendance: Sequence[AttendanceRecord],
+    expected: Sequence[ExpectedPupil],
+    totals: Sequence[SchoolTotals],
+    zone_name: str,
+    now: datetime,
+) -> SessionAttendance:
     recorded = {t.school_id: t for t in totals}
     out = []
     for school_id, school in schools.items():
@@ -257,32 +329,50 @@ def attendance_view(session: LiveSessionRecord, schools: Mapping[int, SchoolRef]
         pupils = [a for a in mine if a.role == Role.PUPIL.value]
         teachers = [a for a in mine if Role(a.role) in TEACHER_ROLES]
         fixed = recorded.get(school_id)
-        out.append(SchoolAttendance(
-            school=school,
-            pupils_joined=fixed.pupils_joined if fixed else len(pupils),
-            pupils_expected=fixed.pupils_expected if fixed else sum(
-                e.school_id == school_id for e in expected),
-            teachers_joined=fixed.teachers_joined if fixed else len(teachers),
-            pupils=[_attendee(a, zone_name) for a in pupils],
-            teachers=[_attendee(a, zone_name) for a in teachers]))
-    return SessionAttendance(session_id=session.id, state=state_at(session, now),
-                      final=bool(totals), schools=out)
+        out.append(
+            SchoolAttendance(
+                school=school,
+                pupils_joined=fixed.pupils_joined if fixed else len(pupils),
+                pupils_expected=fixed.pupils_expected
+                if fixed
+                else sum(e.school_id == school_id for e in expected),
+                teachers_joined=fixed.teachers_joined if fixed else len(teachers),
+                pupils=[_attendee(a, zone_name) for a in pupils],
+                teachers=[_attendee(a, zone_name) for a in teachers],
+            )
+        )
+    return SessionAttendance(
+        session_id=session.id, state=state_at(session, now), final=bool(totals), schools=out
+    )
 
 
 def _attendee(entry: AttendanceRecord, zone_name: str) -> Attendee:
-    return Attendee(id=entry.user_id, display_name=entry.display_name, class_id=entry.class_id,
-                    joined_at=instant(entry.first_joined_at, zone_name))
+    return Attendee(
+        id=entry.user_id,
+        display_name=entry.display_name,
+        class_id=entry.class_id,
+        joined_at=instant(entry.first_joined_at, zone_name),
+    )
 
 
-def school_totals(school_ids: Sequence[int], attendance: Sequence[AttendanceRecord],
-                  expected: Sequence[ExpectedPupil]) -> list[SchoolTotals]:
-    return [SchoolTotals(
-        school_id=school_id,
-        pupils_joined=sum(a.school_id == school_id and a.role == Role.PUPIL.value
-                          for a in attendance),
-        pupils_expected=sum(e.school_id == school_id for e in expected),
-        teachers_joined=sum(a.school_id == school_id and Role(a.role) in TEACHER_ROLES
-                            for a in attendance)) for school_id in school_ids]
+def school_totals(
+    school_ids: Sequence[int],
+    attendance: Sequence[AttendanceRecord],
+    expected: Sequence[ExpectedPupil],
+) -> list[SchoolTotals]:
+    return [
+        SchoolTotals(
+            school_id=school_id,
+            pupils_joined=sum(
+                a.school_id == school_id and a.role == Role.PUPIL.value for a in attendance
+            ),
+            pupils_expected=sum(e.school_id == school_id for e in expected),
+            teachers_joined=sum(
+                a.school_id == school_id and Role(a.role) in TEACHER_ROLES for a in attendance
+            ),
+        )
+        for school_id in school_ids
+    ]
 
 
 class LogEntry(BaseModel):
@@ -297,9 +387,15 @@ class LogEntry(BaseModel):
 
 def log_view(entry: LogRecord, zone_name: str) -> LogEntry:
     return LogEntry(
-        id=entry.id, at=instant(entry.at, zone_name), action=entry.action,
+        id=entry.id,
+        at=instant(entry.at, zone_name),
+        action=entry.action,
         actor=PersonRef(id=entry.actor_id, display_name=entry.actor_name or "")
-        if entry.actor_id is not None else None,
+        if entry.actor_id is not None
+        else None,
         user=PersonRef(id=entry.subject_id, display_name=entry.subject_name or "")
-        if entry.subject_id is not None else None,
-        school_id=entry.school_id, details=entry.details)
+        if entry.subject_id is not None
+        else None,
+        school_id=entry.school_id,
+        details=entry.details,
+    )

@@ -70,9 +70,17 @@ CLOCK_MAX_SLEEP = 30.0
 
 
 class LiveSessionService:
-    def __init__(self, storage: Storage, access: AccessRules, events: EventHub,
-                 hub: EventsHub, presence: Presence, documents: DocumentService,
-                 pages: PageService, spaces: SpaceService) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        access: AccessRules,
+        events: EventHub,
+        hub: EventsHub,
+        presence: Presence,
+        documents: DocumentService,
+        pages: PageService,
+        spaces: SpaceService,
+    ) -> None:
         self._storage = storage
         self._access = access
         self._events = events
@@ -81,8 +89,7 @@ class LiveSessionService:
         self._pages = pages
         self._spaces = spaces
         self.activity = SessionActivity(storage, hub, presence)
-        self._attempts = KeyedBuckets(rate=JOIN_ATTEMPTS_PER_MINUTE / 60,
-                                      burst=JOIN_ATTEMPT_BURST)
+        self._attempts = KeyedBuckets(rate=JOIN_ATTEMPTS_PER_MINUTE / 60, burst=JOIN_ATTEMPT_BURST)
         self._clock_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         access.add_restrictions(self)
@@ -148,8 +155,7 @@ class LiveSessionService:
             raise NotFound("no such live session")
         return session
 
-    async def find(self, user: UserRecord, session_id: int
-                   ) -> tuple[Access, LiveSessionRecord]:
+    async def find(self, user: UserRecord, session_id: int) -> tuple[Access, LiveSessionRecord]:
         """The session and the caller's access; non-members get NotFound."""
         session = await self._reload(session_id)
         try:
@@ -160,20 +166,34 @@ class LiveSessionService:
 
     async def sessions(self, access: Access) -> list[LiveSessionRecord]:
         access.require(Action.READ)
-        return [await self.settle(s)
-                for s in await self._storage.live_sessions.of_project(access.project.id)]
+        return [
+            await self.settle(s)
+            for s in await self._storage.live_sessions.of_project(access.project.id)
+        ]
 
     async def zone_of(self, user: UserRecord, override: str | None = None) -> str:
         return await viewer_zone(self._storage, user, override)
 
-    async def view(self, session: LiveSessionRecord, zone_name: str,
-                   viewer_id: int | None) -> SessionView:
+    async def view(
+        self, session: LiveSessionRecord, zone_name: str, viewer_id: int | None
+    ) -> SessionView:
         classes = await self._storage.live_sessions.classes.of_session(session.id)
         page = await self._storage.pages.get(session.page_id) if session.page_id else None
-        joined = None if viewer_id is None else bool(
-            await self._storage.live_sessions.attendance.has_joined([session.id], viewer_id))
-        return session_view(session, classes, page_room=page.room if page else None,
-                            zone_name=zone_name, now=utcnow(), joined=joined)
+        joined = (
+            None
+            if viewer_id is None
+            else bool(
+                await self._storage.live_sessions.attendance.has_joined([session.id], viewer_id)
+            )
+        )
+        return session_view(
+            session,
+            classes,
+            page_room=page.room if page else None,
+            zone_name=zone_name,
+            now=utcnow(),
+            joined=joined,
+        )
 
     # -- scheduling -----------------------------------------------------------------------
 
@@ -189,42 +209,66 @@ class LiveSessionService:
             codes.add(new_code())
         async with self._storage.transaction() as tx:
             session_id = await tx.live_sessions.create(
-                project_id=access.project.id, title=form.title,
-                agenda=[item.model_dump() for item in form.agenda], starts_at=form.starts_at,
-                ends_at=form.ends_at, page_id=spaces.page_id, channel_id=spaces.channel_id,
-                board_id=spaces.board_id, created=set(spaces.created),
-                created_by=access.user.id, now=now)
+                project_id=access.project.id,
+                title=form.title,
+                agenda=[item.model_dump() for item in form.agenda],
+                starts_at=form.starts_at,
+                ends_at=form.ends_at,
+                page_id=spaces.page_id,
+                channel_id=spaces.channel_id,
+                board_id=spaces.board_id,
+                created=set(spaces.created),
+                created_by=access.user.id,
+                now=now,
+            )
             for school_class, code in zip(classes, sorted(codes), strict=True):
                 await tx.live_sessions.classes.add(
-                    session_id=session_id, class_id=school_class.id,
-                    school_id=school_class.school_id, code=code, set_by=access.user.id, now=now)
+                    session_id=session_id,
+                    class_id=school_class.id,
+                    school_id=school_class.school_id,
+                    code=code,
+                    set_by=access.user.id,
+                    now=now,
+                )
         session = await self._reload(session_id)
-        await self._log(session, "scheduled", access.user,
-                        details={"class_ids": [c.id for c in classes]})
+        await self._log(
+            session, "scheduled", access.user, details={"class_ids": [c.id for c in classes]}
+        )
         await self._changed(session)
         return await self.settle(session)
 
-    async def update(self, access: Access, session: LiveSessionRecord,
-                     form: LiveSessionUpdate) -> LiveSessionRecord:
+    async def update(
+        self, access: Access, session: LiveSessionRecord, form: LiveSessionUpdate
+    ) -> LiveSessionRecord:
         access.require(Action.MANAGE_SPACES)
         state = SessionState(session.state)
         if state is SessionState.ENDED:
             raise SessionStateConflict("the session has ended", state=state.value)
         if state is SessionState.LIVE and (form.starts_at or form.ends_at):
-            raise SessionStateConflict("the session is live: extend or end it instead",
-                                       state=state.value)
+            raise SessionStateConflict(
+                "the session is live: extend or end it instead", state=state.value
+            )
         starts_at, ends_at = form.starts_at or session.starts_at, form.ends_at or session.ends_at
         if ends_at <= starts_at or ends_at - starts_at > timedelta(hours=MAX_SESSION_HOURS):
             raise RuleViolation(f"ends_at must be after starts_at, within {MAX_SESSION_HOURS} h")
         if ends_at <= utcnow():
             raise RuleViolation("the session would already be over: ends_at is in the past")
-        agenda = [i.model_dump() for i in form.agenda] if form.agenda is not None \
+        agenda = (
+            [i.model_dump() for i in form.agenda]
+            if form.agenda is not None
             else list(session.agenda)
+        )
         await self._storage.live_sessions.update_details(
-            session.id, title=form.title or session.title, agenda=agenda, starts_at=starts_at,
-            ends_at=ends_at, now=utcnow())
-        await self._log(session, "updated", access.user,
-                        details={"fields": sorted(form.model_fields_set)})
+            session.id,
+            title=form.title or session.title,
+            agenda=agenda,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=utcnow(),
+        )
+        await self._log(
+            session, "updated", access.user, details={"fields": sorted(form.model_fields_set)}
+        )
         await self._changed(session)
         return await self.settle(await self._reload(session.id))
 
@@ -237,8 +281,9 @@ class LiveSessionService:
         await self._go_live(session, access.user, opened_early=True)
         return await self._reload(session.id)
 
-    async def extend(self, access: Access, session: LiveSessionRecord, minutes: int
-                     ) -> LiveSessionRecord:
+    async def extend(
+        self, access: Access, session: LiveSessionRecord, minutes: int
+    ) -> LiveSessionRecord:
         access.require(Action.MANAGE_SPACES)
         if session.state == SessionState.ENDED:
             raise SessionStateConflict("the session has ended", state=session.state)
@@ -247,8 +292,12 @@ class LiveSessionService:
         if ends_at - began > timedelta(hours=MAX_SESSION_HOURS):
             raise RuleViolation(f"a session lasts at most {MAX_SESSION_HOURS} hours")
         await self._storage.live_sessions.set_ends_at(session.id, ends_at, utcnow())
-        await self._log(session, "extended", access.user,
-                        details={"minutes": minutes, "ends_at": ends_at.isoformat()})
+        await self._log(
+            session,
+            "extended",
+            access.user,
+            details={"minutes": minutes, "ends_at": ends_at.isoformat()},
+        )
         await self._changed(session)
         return await self._reload(session.id)
 
@@ -258,33 +307,37 @@ class LiveSessionService:
         await self._finish(session, access)
         return await self._reload(session.id)
 
-    async def set_read_only(self, access: Access, session: LiveSessionRecord, read_only: bool
-                            ) -> LiveSessionRecord:
-        """"Eyes on me": pupils' writes in the session's spaces pause until it is lifted."""
+    async def set_read_only(
+        self, access: Access, session: LiveSessionRecord, read_only: bool
+    ) -> LiveSessionRecord:
+        """ "Eyes on me": pupils' writes in the session's spaces pause until it is lifted."""
         access.require(Action.MANAGE_SPACES)
         if session.state != SessionState.LIVE:
-            raise SessionStateConflict("only a live session can be made read-only",
-                                       state=session.state)
+            raise SessionStateConflict(
+                "only a live session can be made read-only", state=session.state
+            )
         if await self._storage.live_sessions.set_read_only(session.id, read_only, utcnow()):
-            self._hub.publish(session.project_id, "session.read_only", {
-                "session_id": session.id, "read_only": read_only, "actor_id": access.user.id})
-            await self._log(session, "read_only_on" if read_only else "read_only_off",
-                            access.user)
+            self._hub.publish(
+                session.project_id,
+                "session.read_only",
+                {"session_id": session.id, "read_only": read_only, "actor_id": access.user.id},
+            )
+            await self._log(session, "read_only_on" if read_only else "read_only_off", access.user)
             await self._changed(session)
         return await self._reload(session.id)
 
     # -- join codes and joining -----------------------------------------------------------
 
-    async def codes(self, access: Access, session: LiveSessionRecord
-                    ) -> list[SessionClassRecord]:
+    async def codes(self, access: Access, session: LiveSessionRecord) -> list[SessionClassRecord]:
         """The codes of the caller's own school's classes (teachers only)."""
         if not access.is_teacher:
             raise Forbidden("join codes are for teachers")
         classes = await self._storage.live_sessions.classes.of_session(session.id)
         return [c for c in classes if c.school_id == access.user.school_id]
 
-    async def regenerate(self, access: Access, session: LiveSessionRecord, class_id: int
-                         ) -> SessionClassRecord:
+    async def regenerate(
+        self, access: Access, session: LiveSessionRecord, class_id: int
+    ) -> SessionClassRecord:
         access.require(Action.MANAGE_SPACES)
         if session.state == SessionState.ENDED:
             raise SessionStateConflict("the session has ended", state=session.state)
@@ -299,41 +352,64 @@ class LiveSessionService:
         while code in taken:
             code = new_code()
         await self._storage.live_sessions.classes.set_code(
-            session_id=session.id, class_id=class_id, code=code, set_by=access.user.id,
-            now=utcnow())
-        await self._log(session, "code_regenerated", access.user, school_id=entry.school_id,
-                        details={"class_id": class_id})
+            session_id=session.id, class_id=class_id, code=code, set_by=access.user.id, now=utcnow()
+        )
+        await self._log(
+            session,
+            "code_regenerated",
+            access.user,
+            school_id=entry.school_id,
+            details={"class_id": class_id},
+        )
         [fresh] = [c for c in await self.codes(access, session) if c.class_id == class_id]
         return fresh
 
-    async def join(self, access: Access, session: LiveSessionRecord, code: str | None
-                   ) -> LiveSessionRecord:
+    async def join(
+        self, access: Access, session: LiveSessionRecord, code: str | None
+    ) -> LiveSessionRecord:
         """Pupils with their class's code, teachers without one; only while it is live."""
         user = access.user
         if access.role is Role.PUPIL and not self._attempts.take(user.id):
-            raise Throttled("too many tries: wait a little before typing a code again",
-                            retry_after=int(self._attempts.retry_after(user.id)) + 1,
-                            rule="join-attempts")
+            raise Throttled(
+                "too many tries: wait a little before typing a code again",
+                retry_after=int(self._attempts.retry_after(user.id)) + 1,
+                rule="join-attempts",
+            )
         if not access.is_teacher and access.role is not Role.PUPIL:
             raise Forbidden("guests follow a session without joining it")
         if session.state != SessionState.LIVE:
             raise SessionNotLive(
                 "the session is not live: you can join from its start until its end",
-                state=session.state, starts_at=session.starts_at.isoformat(),
-                ends_at=session.ends_at.isoformat())
-        class_id = await self._code_class(access, session, code) \
-            if access.role is Role.PUPIL else None
+                state=session.state,
+                starts_at=session.starts_at.isoformat(),
+                ends_at=session.ends_at.isoformat(),
+            )
+        class_id = (
+            await self._code_class(access, session, code) if access.role is Role.PUPIL else None
+        )
         first = await self._storage.live_sessions.attendance.record_join(
-            session_id=session.id, user_id=user.id, role=access.role.value,
-            school_id=user.school_id, class_id=class_id, now=utcnow())
-        await self._log(session, "joined" if first else "rejoined", None, subject_id=user.id,
-                        school_id=user.school_id, details={"class_id": class_id})
+            session_id=session.id,
+            user_id=user.id,
+            role=access.role.value,
+            school_id=user.school_id,
+            class_id=class_id,
+            now=utcnow(),
+        )
+        await self._log(
+            session,
+            "joined" if first else "rejoined",
+            None,
+            subject_id=user.id,
+            school_id=user.school_id,
+            details={"class_id": class_id},
+        )
         await self._changed(session, announce=False)
         self.activity.changed(session.id)
         return session
 
-    async def _code_class(self, access: Access, session: LiveSessionRecord,
-                          code: str | None) -> int:
+    async def _code_class(
+        self, access: Access, session: LiveSessionRecord, code: str | None
+    ) -> int:
         if not code:
             raise InvalidJoinCode("type the code your teacher gives your class")
         typed = normalise_code(code)
@@ -342,19 +418,22 @@ class LiveSessionService:
         if match is None:
             raise InvalidJoinCode("that code does not open this session")
         if match.class_id != await self._access.pupil_class(access):
-            raise WrongClass("that code belongs to another class: ask your teacher for your "
-                             "class's code")
+            raise WrongClass(
+                "that code belongs to another class: ask your teacher for your class's code"
+            )
         return match.class_id
 
     # -- the space restriction ------------------------------------------------------------
 
-    async def pupil_block(self, project_id: int, space: str, space_id: int,
-                          user_id: int) -> WriteBlock | None:
+    async def pupil_block(
+        self, project_id: int, space: str, space_id: int, user_id: int
+    ) -> WriteBlock | None:
         sessions = await self._storage.live_sessions.using_space(project_id, space, space_id)
         if not sessions:
             return None
         joined = await self._storage.live_sessions.attendance.has_joined(
-            [s.id for s in sessions], user_id)
+            [s.id for s in sessions], user_id
+        )
         return pupil_block(sessions, joined, space, utcnow())
 
     # -- attendance and log ---------------------------------------------------------------
@@ -366,29 +445,40 @@ class LiveSessionService:
             raise Forbidden("the roster is for the session's participants")
         return roster
 
-    async def attendance(self, access: Access, session: LiveSessionRecord, zone_name: str
-                         ) -> SessionAttendance:
+    async def attendance(
+        self, access: Access, session: LiveSessionRecord, zone_name: str
+    ) -> SessionAttendance:
         if not access.is_teacher:
             raise Forbidden("attendance is for teachers")
         repo = self._storage.live_sessions
         records = await repo.attendance.of_session(session.id)
         expected = await repo.classes.expected_pupils(session.id, session.project_id)
         schools = await self.activity.schools(session.id, {a.school_id for a in records})
-        return attendance_view(session, schools, records, expected,
-                               await repo.attendance.totals(session.id), zone_name, utcnow())
+        return attendance_view(
+            session,
+            schools,
+            records,
+            expected,
+            await repo.attendance.totals(session.id),
+            zone_name,
+            utcnow(),
+        )
 
-    async def log_entries(self, access: Access, session: LiveSessionRecord, zone_name: str,
-                          after: int) -> list[LogEntry]:
+    async def log_entries(
+        self, access: Access, session: LiveSessionRecord, zone_name: str, after: int
+    ) -> list[LogEntry]:
         if not access.is_teacher:
             raise Forbidden("the session log is for teachers")
         return await self.activity.entries(session, zone_name, after=after)
 
     # -- transitions ----------------------------------------------------------------------
 
-    async def _go_live(self, session: LiveSessionRecord, actor: UserRecord | None, *,
-                       opened_early: bool) -> None:
-        if not await self._storage.live_sessions.mark_live(session.id, opened_early=opened_early,
-                                                           now=utcnow()):
+    async def _go_live(
+        self, session: LiveSessionRecord, actor: UserRecord | None, *, opened_early: bool
+    ) -> None:
+        if not await self._storage.live_sessions.mark_live(
+            session.id, opened_early=opened_early, now=utcnow()
+        ):
             return
         await self._log(session, "opened" if opened_early else "started", actor)
         self.activity.watch(session.project_id)
@@ -400,20 +490,29 @@ class LiveSessionService:
             if not await tx.live_sessions.mark_ended(session.id, now=utcnow()):
                 return
             records = await tx.live_sessions.attendance.of_session(session.id)
-            expected = await tx.live_sessions.classes.expected_pupils(session.id,
-                                                                      session.project_id)
+            expected = await tx.live_sessions.classes.expected_pupils(
+                session.id, session.project_id
+            )
             classes = await tx.live_sessions.classes.of_session(session.id)
-            school_ids = dict.fromkeys([c.school_id for c in classes]
-                                       + [a.school_id for a in records if a.school_id])
+            school_ids = dict.fromkeys(
+                [c.school_id for c in classes] + [a.school_id for a in records if a.school_id]
+            )
             await tx.live_sessions.attendance.save_totals(
-                session.id, school_totals(list(school_ids), records, expected))
+                session.id, school_totals(list(school_ids), records, expected)
+            )
         # Pupils' page connections turn read-only before the version is taken.
-        await self._events.publish(LiveSessionChanged(session.project_id, session.id,
-                                                      session.page_id))
-        version_id = await save_session_page(self._storage, self._access, self._documents,
-                                             session, actor)
-        await self._log(session, "ended", actor.user if actor else None,
-                        details={"automatic": actor is None, "version_id": version_id})
+        await self._events.publish(
+            LiveSessionChanged(session.project_id, session.id, session.page_id)
+        )
+        version_id = await save_session_page(
+            self._storage, self._access, self._documents, session, actor
+        )
+        await self._log(
+            session,
+            "ended",
+            actor.user if actor else None,
+            details={"automatic": actor is None, "version_id": version_id},
+        )
         await self._changed(session)
         self.activity.changed(session.id)
         await self.activity.unwatch_if_idle(session.project_id)
@@ -427,9 +526,21 @@ class LiveSessionService:
         await self._events.publish(LiveSessionChanged(fresh.project_id, fresh.id, fresh.page_id))
         self._wake.set()
 
-    async def _log(self, session: LiveSessionRecord, action: str, actor: UserRecord | None, *,
-                   subject_id: int | None = None, school_id: int | None = None,
-                   details: dict[str, Any] | None = None) -> None:
-        await self.activity.log(session, action, actor.id if actor else None,
-                              subject_id=subject_id, school_id=school_id, details=details or {})
-
+    async def _log(
+        self,
+        session: LiveSessionRecord,
+        action: str,
+        actor: UserRecord | None,
+        *,
+        subject_id: int | None = None,
+        school_id: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        await self.activity.log(
+            session,
+            action,
+            actor.id if actor else None,
+            subject_id=subject_id,
+            school_id=school_id,
+            details=details or {},
+        )

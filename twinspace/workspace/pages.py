@@ -47,8 +47,11 @@ class PageService:
     async def create(self, access: Access, title: str) -> PageRecord:
         access.require(Action.MANAGE_SPACES)
         page_id = await self._storage.pages.create(
-            project_id=access.project.id, title=title, room=new_room_name(),
-            created_by=access.user.id, now=utcnow(),
+            project_id=access.project.id,
+            title=title,
+            room=new_room_name(),
+            created_by=access.user.id,
+            now=utcnow(),
         )
         return await self._reload(page_id)
 
@@ -67,8 +70,7 @@ class PageService:
         """Soft delete: the page disappears for everyone, its content stays restorable."""
         access.require(Action.MANAGE_SPACES)
         await self._storage.pages.set_deleted(page.id, utcnow())
-        await self._events.publish(PageDeleted(page.project_id, page.id, page.room,
-                                               access.user.id))
+        await self._events.publish(PageDeleted(page.project_id, page.id, page.room, access.user.id))
 
     async def undelete(self, access: Access, page: PageRecord) -> PageRecord:
         access.require(Action.MANAGE_SPACES)
@@ -79,6 +81,7 @@ class PageService:
         access.require(Action.MANAGE_SPACES)
         if page.locked != locked:
             await self._storage.pages.set_locked(page.id, locked, utcnow())
-            await self._events.publish(PageLockChanged(page.project_id, page.id, page.room,
-                                                       locked, access.user.id))
+            await self._events.publish(
+                PageLockChanged(page.project_id, page.id, page.room, locked, access.user.id)
+            )
         return await self._reload(page.id)

@@ -75,19 +75,24 @@ def check_founders(kind: ProjectKind, countries: list[tuple[str, CountryStatus]]
     """
     codes = {code for code, _ in countries}
     if not any(status is CountryStatus.ETWINNING for _, status in countries):
-        raise RuleViolation("at least one founder must be from an eTwinning country",
-                            rule="etwinning-founder")
+        raise RuleViolation(
+            "at least one founder must be from an eTwinning country", rule="etwinning-founder"
+        )
     if kind is ProjectKind.EUROPEAN and len(codes) < 2:
-        raise RuleViolation("a European project needs founders from at least two countries",
-                            rule="european-founders")
+        raise RuleViolation(
+            "a European project needs founders from at least two countries",
+            rule="european-founders",
+        )
     if kind is ProjectKind.NATIONAL and len(codes) != 1:
-        raise RuleViolation("a national project has founders from one country only",
-                            rule="national-founders")
+        raise RuleViolation(
+            "a national project has founders from one country only", rule="national-founders"
+        )
 
 
 class ProjectService:
-    def __init__(self, storage: Storage, access: AccessRules, registry: RegistryService,
-                 events: EventHub) -> None:
+    def __init__(
+        self, storage: Storage, access: AccessRules, registry: RegistryService, events: EventHub
+    ) -> None:
         self._storage = storage
         self._access = access
         self._registry = registry
@@ -96,8 +101,9 @@ class ProjectService:
     async def _validated_teacher(self, user_id: int) -> UserRecord:
         user = await self._storage.users.get(user_id)
         if user is None or not await self._registry.is_validated_teacher(user):
-            raise RuleViolation(f"user {user_id} is not a validated teacher",
-                                rule="validated-teacher")
+            raise RuleViolation(
+                f"user {user_id} is not a validated teacher", rule="validated-teacher"
+            )
         return user
 
     async def create(self, actor: UserRecord, form: NewProject) -> ProjectRecord:
@@ -109,19 +115,31 @@ class ProjectService:
         for founder in founders:
             if founder.country is None:
                 raise RuleViolation("every founder needs a country")
-            countries.append((founder.country, await self._registry.country_status(
-                founder.country)))
+            countries.append(
+                (founder.country, await self._registry.country_status(founder.country))
+            )
         check_founders(form.kind, countries)
         now = utcnow()
         async with self._storage.transaction() as tx:
             project_id = await tx.projects.create(
-                title=form.title, description=form.description, subjects=form.subjects,
-                languages=form.languages, age_min=form.age_min, age_max=form.age_max,
-                kind=form.kind, created_by=actor.id, now=now,
+                title=form.title,
+                description=form.description,
+                subjects=form.subjects,
+                languages=form.languages,
+                age_min=form.age_min,
+                age_max=form.age_max,
+                kind=form.kind,
+                created_by=actor.id,
+                now=now,
             )
             for founder in founders:
-                await tx.memberships.add(project_id=project_id, user_id=founder.id,
-                                         role=Role.FOUNDER, added_by=actor.id, now=now)
+                await tx.memberships.add(
+                    project_id=project_id,
+                    user_id=founder.id,
+                    role=Role.FOUNDER,
+                    added_by=actor.id,
+                    now=now,
+                )
             project = await tx.projects.get(project_id)
         assert project is not None
         return project
@@ -134,8 +152,12 @@ class ProjectService:
         if access.read_only_project:
             raise Forbidden(f"the project is {access.project.state.value} (read-only)")
         await self._storage.projects.update(
-            access.project.id, title=form.title, description=form.description,
-            subjects=form.subjects, languages=form.languages, age_min=form.age_min,
+            access.project.id,
+            title=form.title,
+            description=form.description,
+            subjects=form.subjects,
+            languages=form.languages,
+            age_min=form.age_min,
             age_max=form.age_max,
         )
         project = await self._storage.projects.get(access.project.id)
@@ -179,8 +201,10 @@ class ProjectService:
         if role is Role.FOUNDER or target.role is Role.FOUNDER:
             if access.role is not Role.FOUNDER:
                 raise Forbidden("only founders change who is a founder")
-            if role is not Role.FOUNDER and await self._founders_left(access.project.id,
-                                                                       user_id) < 1:
+            if (
+                role is not Role.FOUNDER
+                and await self._founders_left(access.project.id, user_id) < 1
+            ):
                 raise RuleViolation("a project keeps at least one founder")
         if role in TEACHER_ROLES:
             await self._validated_teacher(user_id)
@@ -207,8 +231,13 @@ class ProjectService:
         now = utcnow()
         async with self._storage.transaction() as tx:
             for pupil in pupils:
-                await tx.memberships.add(project_id=access.project.id, user_id=pupil.id,
-                                         role=Role.PUPIL, added_by=access.user.id, now=now)
+                await tx.memberships.add(
+                    project_id=access.project.id,
+                    user_id=pupil.id,
+                    role=Role.PUPIL,
+                    added_by=access.user.id,
+                    now=now,
+                )
         return pupils
 
     async def pupil_for_reset(self, actor: UserRecord, pupil_id: int) -> UserRecord:
@@ -220,15 +249,19 @@ class ProjectService:
             await self._registry.require_validated(actor)
             return pupil
         for project, role in await self._storage.projects.of_user(actor.id):
-            if role in ADMIN_ROLES and project.state is ProjectState.ACTIVE and \
-                    await self._storage.memberships.get(project.id, pupil.id) is not None:
+            if (
+                role in ADMIN_ROLES
+                and project.state is ProjectState.ACTIVE
+                and await self._storage.memberships.get(project.id, pupil.id) is not None
+            ):
                 return pupil
         raise NotFound("no such pupil")
 
     # -- invitations --------------------------------------------------------------------
 
-    async def invite(self, access: Access, invitee_id: int, role: Role, message: str
-                     ) -> InvitationRecord:
+    async def invite(
+        self, access: Access, invitee_id: int, role: Role, message: str
+    ) -> InvitationRecord:
         access.require(Action.MANAGE_MEMBERS)
         if access.read_only_project:
             raise Forbidden(f"the project is {access.project.state.value} (read-only)")
@@ -242,15 +275,21 @@ class ProjectService:
             if access.project.kind is ProjectKind.NATIONAL:
                 founders = await self._storage.memberships.school_countries(access.project.id)
                 if founders and invitee.country not in {c for _, c in founders}:
-                    raise RuleViolation("partners of a national project come from its country",
-                                        rule="national-partner")
+                    raise RuleViolation(
+                        "partners of a national project come from its country",
+                        rule="national-partner",
+                    )
         if await self._storage.memberships.get(access.project.id, invitee_id):
             raise Conflict("already a member")
         if await self._storage.invitations.pending_for(access.project.id, invitee_id):
             raise Conflict("an invitation is already pending")
         invitation_id = await self._storage.invitations.create(
-            project_id=access.project.id, inviter_id=access.user.id, invitee_id=invitee_id,
-            role=role, message=message, now=utcnow(),
+            project_id=access.project.id,
+            inviter_id=access.user.id,
+            invitee_id=invitee_id,
+            role=role,
+            message=message,
+            now=utcnow(),
         )
         invitation = await self._storage.invitations.get(invitation_id)
         assert invitation is not None
@@ -280,21 +319,28 @@ class ProjectService:
         async with self._storage.transaction() as tx:
             if await tx.invitations.respond(invitation.id, InvitationStatus.ACCEPTED, now) != 1:
                 raise Conflict("the invitation was answered already")
-            await tx.memberships.add(project_id=project.id, user_id=user.id,
-                                     role=invitation.role, added_by=invitation.inviter_id,
-                                     now=now)
+            await tx.memberships.add(
+                project_id=project.id,
+                user_id=user.id,
+                role=invitation.role,
+                added_by=invitation.inviter_id,
+                now=now,
+            )
         return project
 
     async def decline(self, user: UserRecord, invitation_id: int) -> None:
         invitation = await self._own_pending(user, invitation_id)
-        await self._storage.invitations.respond(invitation.id, InvitationStatus.DECLINED,
-                                                utcnow())
+        await self._storage.invitations.respond(invitation.id, InvitationStatus.DECLINED, utcnow())
 
     async def revoke(self, access: Access, invitation_id: int) -> None:
         access.require(Action.MANAGE_MEMBERS)
         invitation = await self._storage.invitations.get(invitation_id)
         if invitation is None or invitation.project_id != access.project.id:
             raise NotFound("no such invitation")
-        if await self._storage.invitations.respond(invitation_id, InvitationStatus.REVOKED,
-                                                   utcnow()) != 1:
+        if (
+            await self._storage.invitations.respond(
+                invitation_id, InvitationStatus.REVOKED, utcnow()
+            )
+            != 1
+        ):
             raise Conflict(f"the invitation is {invitation.status.value}")

@@ -46,8 +46,12 @@ class SpaceService:
         elif form.class_id is not None:
             raise RuleViolation("only class channels name a class")
         channel_id = await self._storage.channels.create(
-            project_id=access.project.id, name=form.name, kind=form.kind,
-            class_id=form.class_id, created_by=access.user.id, now=utcnow(),
+            project_id=access.project.id,
+            name=form.name,
+            kind=form.kind,
+            class_id=form.class_id,
+            created_by=access.user.id,
+            now=utcnow(),
         )
         channel = await self._storage.channels.get(channel_id)
         assert channel is not None
@@ -55,14 +59,20 @@ class SpaceService:
 
     async def channels(self, access: Access, pupil_class_id: int | None) -> list[ChannelRecord]:
         access.require(Action.READ)
-        return [c for c in await self._storage.channels.of_project(access.project.id)
-                if access.can_see_channel(c, pupil_class_id)]
+        return [
+            c
+            for c in await self._storage.channels.of_project(access.project.id)
+            if access.can_see_channel(c, pupil_class_id)
+        ]
 
     async def create_board(self, access: Access, form: NewBoard) -> BoardRecord:
         access.require(Action.MANAGE_SPACES)
         board_id = await self._storage.boards.create(
-            project_id=access.project.id, title=form.title, description=form.description,
-            created_by=access.user.id, now=utcnow(),
+            project_id=access.project.id,
+            title=form.title,
+            description=form.description,
+            created_by=access.user.id,
+            now=utcnow(),
         )
         board = await self._storage.boards.get(board_id)
         assert board is not None
