@@ -33,10 +33,10 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from twinspace.app.demo import seed_demo
 from twinspace.clock import utcnow
 from twinspace.config import load_settings
-from twinspace.demo import seed_demo
-from twinspace.services import Services
+from twinspace.services.container import Services
 from twinspace.types import Role, UserKind
 from twinspace.workspace.spaces import NewChannel
 

@@ -1,3 +1,3 @@
-from twinspace.cli import main
+from twinspace.app.cli import main
 
 main()

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from harness.procs import BenchError, JsonLines, free_port, node_command, running
 from harness.report import RESULTS_DIR
+from twinspace.app.demo import seed_demo
 from twinspace.config import load_settings
-from twinspace.demo import seed_demo
-from twinspace.services import Services
+from twinspace.services.container import Services
 from twinspace.types import UserKind
 
 SERVERS = ("twinspace", "ywss", "hocuspocus")

@@ -10,7 +10,7 @@ from tests.chat.conftest import Room
 from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
-from twinspace.moderation.pipeline import ItemKind, ItemStatus
+from twinspace.moderation.model import ItemKind, ItemStatus
 from twinspace.realtime import close_codes
 from twinspace.types import ChannelKind, Role
 

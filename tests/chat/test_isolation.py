@@ -12,7 +12,7 @@ from tests.chat.test_media import jpeg_with_gps, upload
 from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
-from twinspace.http import boards, chat, media
+from twinspace.face.http import boards, chat, media
 from twinspace.realtime import close_codes
 
 # A valid body for every request model, so only the access check can refuse.

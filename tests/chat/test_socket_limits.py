@@ -10,10 +10,10 @@ from tests.chat.conftest import Room
 from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
+from twinspace.face.sockets.project_connection import ProjectConnection
 from twinspace.realtime import close_codes
 from twinspace.realtime.bus import LocalBus
-from twinspace.realtime.events_hub import EventsHub
-from twinspace.realtime.project_connection import ProjectConnection
+from twinspace.realtime.project_events import ProjectEventHub
 
 FLOOD = {"ws_messages_per_second": 5.0, "ws_message_burst": 10, "ws_max_message_bytes": 4096}
 
@@ -132,7 +132,7 @@ async def test_a_client_that_falls_behind_is_closed_with_try_again_later(
     access = await services.access.project(room.ana.user, room.project.id)
     stuck_socket = object()  # never written to: the queue alone decides
     connection = ProjectConnection(stuck_socket, services, access, None)  # type: ignore[arg-type]
-    hub = EventsHub(LocalBus(), replay_events=10, replay_seconds=60)
+    hub = ProjectEventHub(LocalBus(), replay_events=10, replay_seconds=60)
     unsubscribe = hub.subscribe(room.project.id, connection.on_bus)
     for n in range(services.settings.ws_send_queue_messages + 1):
         hub.publish(room.project.id, "test.event", {"n": n})

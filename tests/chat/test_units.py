@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from tests.chat.test_media import jpeg_with_gps, mp4_with_location
-from twinspace.moderation.pipeline import ItemStatus
-from twinspace.realtime import sniff
-from twinspace.realtime.board_sections import STEP, between, place
+from twinspace.boards.sections import STEP, between, place
+from twinspace.content.items import transition
+from twinspace.media import sniff
+from twinspace.media.store import safe_name
+from twinspace.moderation.model import ItemStatus
 from twinspace.realtime.bus import LocalBus
-from twinspace.realtime.content import transition
-from twinspace.realtime.events_hub import Audience, EventsHub, Group
 from twinspace.realtime.limits import KeyedBuckets, TokenBucket
-from twinspace.realtime.media_store import safe_name
+from twinspace.realtime.project_events import Audience, Group, ProjectEventHub
 from twinspace.storage.records import ChannelRecord
 from twinspace.types import ChannelKind
 
@@ -36,8 +36,8 @@ class FakeClock:
         return self.now
 
 
-def hub(clock: FakeClock, events: int = 3, seconds: float = 60) -> EventsHub:
-    return EventsHub(
+def hub(clock: FakeClock, events: int = 3, seconds: float = 60) -> ProjectEventHub:
+    return ProjectEventHub(
         LocalBus(), replay_events=events, replay_seconds=seconds, clock=clock, epoch="test"
     )
 
@@ -59,7 +59,7 @@ def test_replay_is_bounded_by_count_and_age() -> None:
 
 def test_ids_from_another_run_mean_reload() -> None:
     clock = FakeClock()
-    first, second = hub(clock), EventsHub(LocalBus(), replay_events=3, replay_seconds=60)
+    first, second = hub(clock), ProjectEventHub(LocalBus(), replay_events=3, replay_seconds=60)
     event = first.publish(1, "x", {})
     assert second.replay(1, event.id).reload == "restarted"
     assert first.replay(1, "no-dash-number-x").reload == "unknown-id"

@@ -14,7 +14,11 @@ from websockets.protocol import State
 
 from tests.docs.conftest import Classroom
 from tests.support.yclient import YClient
-from twinspace.http.frame_writer import FRAME_WRITER, FrameWriterProtocol, binary_frame_header
+from twinspace.face.sockets.frame_writer import (
+    FRAME_WRITER,
+    FrameWriterProtocol,
+    binary_frame_header,
+)
 
 
 @pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 65_535, 65_536, 70_000])

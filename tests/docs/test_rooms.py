@@ -13,8 +13,8 @@ from tests.docs.conftest import Classroom
 from tests.support.node import Peer
 from tests.support.poll import eventually
 from tests.support.yclient import YClient
-from twinspace.realtime.documents import room_info
 from twinspace.realtime.rooms import RoomState
+from twinspace.workspace.documents import room_info
 
 
 async def _until(predicate: Callable[[], bool], within: float = 10) -> None:

@@ -10,7 +10,7 @@ from websockets.asyncio.client import connect
 from tests.support.world import PASSWORD, World
 from twinspace.accounts.passwords import PasswordService
 from twinspace.clock import utcnow
-from twinspace.http.auth import CSRF_COOKIE, SESSION_COOKIE
+from twinspace.face.auth import CSRF_COOKIE, SESSION_COOKIE
 from twinspace.logs import configure_logging
 from twinspace.types import UserKind
 

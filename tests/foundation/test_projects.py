@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.world import World
-from twinspace.events import MemberRemoved
+from twinspace.domain_events import MemberRemoved
 from twinspace.types import ProjectKind, Role, TeacherStatus, UserKind
 
 

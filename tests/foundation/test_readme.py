@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from twinspace.app import api_endpoints
+from twinspace.app.factory import api_endpoints
 from twinspace.config import ENV_PREFIX, Settings
-from twinspace.http.api import API_PREFIX
+from twinspace.face.api import API_PREFIX
 from twinspace.realtime import close_codes
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ from tests.hardening.scene import (
 )
 from tests.support.world import PASSWORD
 from twinspace.clock import utcnow
-from twinspace.registry import policy_of
+from twinspace.registry.service import policy_of
 
 # -- outcomes and rules ----------------------------------------------------------------------
 

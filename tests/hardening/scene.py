@@ -31,13 +31,14 @@ from PIL import Image
 
 from tests.support.server import LiveServer
 from tests.support.world import PASSWORD, Person, World
+from twinspace.boards.views import NewComment, NewPost
+from twinspace.chat.views import NewMessage
 from twinspace.clock import utcnow
-from twinspace.labels import LabelApplicationForm
-from twinspace.moderation.pipeline import ItemKind, ItemStatus
-from twinspace.realtime.board_views import NewComment, NewPost
-from twinspace.realtime.chat_views import NewMessage
-from twinspace.registry import TeacherRegistration
-from twinspace.services import Services
+from twinspace.labels.service import LabelApplicationForm
+from twinspace.live_sessions.rules import NewLiveSession
+from twinspace.moderation.model import ItemKind, ItemStatus
+from twinspace.registry.service import TeacherRegistration
+from twinspace.services.container import Services
 from twinspace.storage.records import (
     BoardRecord,
     ChannelRecord,
@@ -45,10 +46,9 @@ from twinspace.storage.records import (
     PageRecord,
     ProjectRecord,
 )
-from twinspace.training import TrainingEventDetails
+from twinspace.training.service import TrainingEventDetails
 from twinspace.types import ChannelKind, ProjectState, Role, StaffRole, UserKind
 from twinspace.workspace.access import Access
-from twinspace.workspace.live_session_rules import NewLiveSession
 
 _counter = itertools.count(1)
 STATEMENTS = {

@@ -36,7 +36,7 @@ from tests.hardening.authorisation_table import (
 )
 from tests.hardening.scene import NON_MEMBERS, Actor, Scene, build_scene
 from tests.support.server import live_server, make_settings
-from twinspace.app import create_app
+from twinspace.app.factory import create_app
 from twinspace.config import load_settings
 
 # No built web client: the root route is then the API's own small JSON answer, whatever is

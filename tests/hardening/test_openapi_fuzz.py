@@ -49,7 +49,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.hardening.scene import Actor, Scene, build_scene
 from tests.support.server import live_server, make_settings
-from twinspace.app import create_app
+from twinspace.app.factory import create_app
 from twinspace.config import load_settings
 from twinspace.errors import DomainError
 

@@ -6,7 +6,7 @@ import httpx
 
 from tests.support.world import Person, World
 from twinspace.clock import utcnow
-from twinspace.labels import upcoming_edition
+from twinspace.labels.service import upcoming_edition
 from twinspace.storage.records import ProjectRecord
 from twinspace.types import Role, SchoolType, UserKind
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from tests.live_sessions.conftest import Partners, at
 from tests.support.events import events
-from twinspace.http import live_sessions
+from twinspace.face.http import live_sessions
 
 
 def _local(view: dict[str, object], zone: str) -> datetime:

@@ -25,8 +25,8 @@ from twinspace.realtime.crdt import (
     plain_text,
     restore,
 )
-from twinspace.realtime.prosemirror import from_prosemirror_json, read_page
 from twinspace.realtime.protocol import decode_state_vector
+from twinspace.realtime.yjs.prosemirror import from_prosemirror_json, read_page
 
 
 def edited(engine: Engine, *edits: tuple[int, str], client_id: int = 1) -> Document:

@@ -9,7 +9,7 @@ import pytest
 from tests.realtime.samples import SECOND_DOC, TIPTAP_DOC, TIPTAP_HTML, TIPTAP_TEXT
 from tests.support.node import DocTool
 from twinspace.realtime.crdt import Document, Engine, UpdateEvent, html, merge_updates, plain_text
-from twinspace.realtime.prosemirror import (
+from twinspace.realtime.yjs.prosemirror import (
     Inline,
     Node,
     RichText,

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from tests.realtime.samples import TIPTAP_DOC
 from tests.realtime.sessions import WORDS, merged_runs, native_page, normal, random_edit, sync
 from twinspace.realtime.crdt import Engine, available_engines
-from twinspace.realtime.prosemirror import (
+from twinspace.realtime.protocol import MalformedUpdate
+from twinspace.realtime.yjs.prosemirror import (
     Element,
     Inline,
     Node,
@@ -28,7 +29,6 @@ from twinspace.realtime.prosemirror import (
     replacement_update,
     required_clocks,
 )
-from twinspace.realtime.protocol import MalformedUpdate
 
 EMPTY = b"\x00\x00"
 

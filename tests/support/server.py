@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import uvicorn
 
+from twinspace.app.server import uvicorn_config
 from twinspace.config import Settings, load_settings
-from twinspace.server import uvicorn_config
-from twinspace.services import Services
+from twinspace.services.container import Services
 
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 

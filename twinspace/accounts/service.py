@@ -13,8 +13,8 @@ from twinspace.accounts.passwords import PasswordService, generate_pupil_passwor
 from twinspace.accounts.throttle import LoginThrottle
 from twinspace.clock import utcnow
 from twinspace.config import Settings
+from twinspace.domain_events import DomainEventBus, SessionsRevoked
 from twinspace.errors import Forbidden, NotFound, RuleViolation, Throttled, Unauthenticated
-from twinspace.events import EventHub, SessionsRevoked
 from twinspace.storage import Storage
 from twinspace.storage.records import ClassRecord, UserRecord
 from twinspace.types import UserKind
@@ -65,7 +65,7 @@ def _username_base(display_name: str) -> str:
 
 
 class AccountService:
-    def __init__(self, storage: Storage, settings: Settings, events: EventHub) -> None:
+    def __init__(self, storage: Storage, settings: Settings, events: DomainEventBus) -> None:
         self._storage = storage
         self._settings = settings
         self._events = events

@@ -1,4 +1,4 @@
-"""Pupil safety: filters, policy, queue, actions and audit (DESIGN.md §6).
+"""Pupil safety: filters, policy, queue, actions and audit (docs/design.md, "Pupil safety").
 
 ``twinspace.moderation.filters`` holds the pure, synchronous content filters
 (offensive language, personal data, links, addresses, image re-encoding);

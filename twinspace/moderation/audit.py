@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from twinspace.clock import to_iso, utcnow
-from twinspace.moderation.pipeline import ContentRef
+from twinspace.moderation.model import ContentRef
 from twinspace.storage import Storage
 from twinspace.storage.moderation import AuditRecord
 from twinspace.storage.records import UserRecord

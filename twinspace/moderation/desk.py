@@ -9,14 +9,14 @@ from typing import Any
 from twinspace.clock import to_iso, utcnow
 from twinspace.errors import Conflict, NotFound, RuleViolation
 from twinspace.moderation.audit import AuditTrail
-from twinspace.moderation.pipeline import (
+from twinspace.moderation.model import (
     ContentRef,
     ItemKind,
     ItemStatus,
     ModeratedContent,
     SpaceKind,
 )
-from twinspace.realtime.events_hub import Audience, EventsHub
+from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.moderation import ActivityRecord, MuteRecord, QueueRecord
 from twinspace.types import Role
@@ -43,7 +43,7 @@ class ModerationDesk:
         self,
         storage: Storage,
         access: AccessRules,
-        hub: EventsHub,
+        hub: ProjectEventHub,
         audit: AuditTrail,
         handlers: dict[ItemKind, ModeratedContent],
     ) -> None:

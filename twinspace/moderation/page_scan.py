@@ -10,11 +10,11 @@ import logging
 from twinspace.clock import utcnow
 from twinspace.moderation.filters import FilterConfig, Finding, scan_text
 from twinspace.moderation.filters.normalize import normalize
-from twinspace.moderation.policies import PolicyBook
-from twinspace.realtime.documents import DocumentService
-from twinspace.realtime.events_hub import Audience, EventsHub
+from twinspace.moderation.policy_book import PolicyBook
+from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.realtime.rooms import RoomInfo
 from twinspace.storage import Storage
+from twinspace.workspace.documents import DocumentService
 
 log = logging.getLogger("twinspace.moderation.pages")
 
@@ -39,7 +39,7 @@ class PageScanner:
         storage: Storage,
         documents: DocumentService,
         policies: PolicyBook,
-        hub: EventsHub,
+        hub: ProjectEventHub,
         config: FilterConfig,
     ) -> None:
         self._storage = storage

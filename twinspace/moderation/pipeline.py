@@ -1,152 +1,279 @@
-"""The moderation seam: what content services ask before anyone else sees a pupil's item.
+"""The moderation pipeline (DESIGN §6): gate, filters, policy, then queue and audit.
 
-Chat, boards and uploads call `ModerationHook.submit()` and store the item with the
-returned outcome. Moderation later changes an item's status through the `ModeratedContent`
-handler its content service registered (approve, reject, hide, restore).
+`ModerationPipeline` implements `ModerationHook`: chat, boards and uploads call `submit()` before
+storing a pupil's item and `recorded()` after.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Protocol
+import asyncio
+import time
+from collections import OrderedDict
 
+from twinspace.clock import to_iso, utcnow
+from twinspace.config import Settings
+from twinspace.errors import Forbidden, Throttled
+from twinspace.moderation.audit import AuditTrail
+from twinspace.moderation.filters import Category, FilterConfig, Finding, mask, scan_text
+from twinspace.moderation.filters.config import DEFAULT_ALLOWED_DOMAINS
+from twinspace.moderation.filters.wordlists import WordLists
+from twinspace.moderation.model import (
+    ContentRef,
+    Decision,
+    Flag,
+    ItemKind,
+    ItemStatus,
+    ModeratedContent,
+    Outcome,
+    Submission,
+)
+from twinspace.moderation.policy import FlagAction, Mode, Policy
+from twinspace.moderation.policy_book import PolicyBook
+from twinspace.realtime.limits import KeyedBuckets
+from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
 from twinspace.types import Role
+from twinspace.workspace.access import AccessRules, SpaceRestricted
+
+# What the author reads about a finding (kept simple: pupils are 3 to 19).
+PLAIN_WORDS: dict[str, str] = {
+    Category.OFFENSIVE: "words that are not OK here",
+    Category.PHONE: "a phone number",
+    Category.EMAIL: "an e-mail address",
+    Category.SOCIAL_HANDLE: "a social media name or invitation",
+    Category.EXTERNAL_LINK: "a link to a site outside the project",
+    Category.ADDRESS: "a street address",
+}
+SLOW_MODE_KEYS = 50_000
 
 
-class ItemKind(StrEnum):
-    MESSAGE = "message"
-    POST = "post"
-    COMMENT = "comment"
-    UPLOAD = "upload"
-    PAGE = "page"
+class Muted(Forbidden):
+    code, title = "muted", "Muted"
 
 
-class SpaceKind(StrEnum):
-    CHANNEL = "channel"
-    BOARD = "board"
-    PAGE = "page"
+class QuietHoursActive(Forbidden):
+    code, title = "quiet-hours", "Quiet hours"
 
 
-class Outcome(StrEnum):
-    PUBLISHED = "published"
-    HELD = "held"
-    BLOCKED = "blocked"
+def flags_of(findings: list[Finding]) -> tuple[Flag, ...]:
+    return tuple(Flag(f.category.value, f.rule, f.start, f.end, f.excerpt) for f in findings)
 
 
-class ItemStatus(StrEnum):
-    """An item's visibility: only `published` items are seen beyond the author and teachers."""
-
-    PUBLISHED = "published"
-    HELD = "held"
-    BLOCKED = "blocked"
-    REJECTED = "rejected"
-    HIDDEN = "hidden"
-    DELETED = "deleted"
+def describe(categories: set[str]) -> str:
+    words = [PLAIN_WORDS.get(c, c.replace("_", " ")) for c in sorted(categories)]
+    return ", ".join(words)
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """One finding shown to teachers: category, readable reason and the matched span."""
-
-    category: str
-    reason: str
-    start: int
-    end: int
-    excerpt: str
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    project_id: int
-    author: UserRecord
-    role: Role
-    kind: ItemKind
-    space: SpaceKind
-    space_id: int
-    text: str
-    board_requires_approval: bool = False
-    findings: tuple[Flag, ...] = ()  # made before submitting (image classifiers)
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    outcome: Outcome
-    reason: str | None = None
-    flags: tuple[Flag, ...] = ()
-    text: str | None = None  # replacement text when the policy masks a finding
-    cause: str | None = None  # why it is held: "filter", "pre" or "approval"
-
-    @property
-    def status(self) -> ItemStatus:
-        return ItemStatus(self.outcome.value)
-
-    @property
-    def code(self) -> str | None:
-        """`reason` for clients to translate: "held.filter:email,phone", "held.pre",
-        "held.approval", "blocked.filter:offensive", "masked.filter:phone"; None when
-        nothing happened."""
-        if self.reason is None:
-            return None
-        what = "masked" if self.outcome is Outcome.PUBLISHED else self.outcome.value
-        code = f"{what}.{self.cause or 'filter'}"
-        if code.endswith(".filter"):
-            code += ":" + ",".join(sorted({flag.category for flag in self.flags}))
-        return code
-
-
-@dataclass(frozen=True, slots=True)
-class ContentRef:
-    kind: ItemKind
-    item_id: int
-    project_id: int
-    author_id: int | None
-    text: str
-    status: ItemStatus
-    space: SpaceKind
-    space_id: int
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-class ModeratedContent(Protocol):
-    """Registered by a content service for each item kind it owns."""
-
-    async def describe(self, item_id: int) -> ContentRef | None: ...
-
-    async def set_status(self, item_id: int, status: ItemStatus, actor_id: int) -> None:
-        """Persist the new status and push the live change to the project's clients."""
-        ...
-
-
-class ModerationHook(Protocol):
-    async def submit(self, submission: Submission) -> Decision:
-        """Gate (mute, slow mode, quiet hours) and filter; raises DomainError on the gate."""
-        ...
-
-    async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:
-        """The item is stored: queue it for teachers when held (its queue id), audit when
-        blocked."""
-        ...
-
-    def register(self, kind: ItemKind, handler: ModeratedContent) -> None: ...
-
-
-class PassThroughModeration:
-    """Publishes everything; the moderation layer replaces it."""
-
-    def __init__(self) -> None:
+class ModerationPipeline:
+    def __init__(
+        self,
+        storage: Storage,
+        settings: Settings,
+        access: AccessRules,
+        policies: PolicyBook,
+        audit: AuditTrail,
+        wordlists: WordLists,
+    ) -> None:
+        self._storage = storage
+        self._access = access  # space restrictions (live sessions) gate pupils too
+        self._policies = policies
+        self._audit = audit
+        self._wordlists = wordlists
         self.handlers: dict[ItemKind, ModeratedContent] = {}
-
-    async def submit(self, submission: Submission) -> Decision:
-        if submission.board_requires_approval and submission.role is Role.PUPIL:
-            return Decision(
-                Outcome.HELD, reason="this board needs a teacher's approval", cause="approval"
-            )
-        return Decision(Outcome.PUBLISHED)
-
-    async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:
-        return None
+        self._rate = KeyedBuckets(rate=settings.posts_per_minute / 60, burst=settings.post_burst)
+        self._last_post: OrderedDict[tuple[int, str, int], float] = OrderedDict()
+        self._configs: dict[frozenset[str], FilterConfig] = {}
 
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None:
         self.handlers[kind] = handler
+
+    # -- submit -------------------------------------------------------------------------------
+
+    async def submit(self, submission: Submission) -> Decision:
+        pupil = submission.role is Role.PUPIL
+        if not self._rate.take(submission.author.id):
+            raise Throttled(
+                "you are posting very fast; wait a moment",
+                retry_after=int(self._rate.retry_after(submission.author.id)) + 1,
+                rule="rate-limit",
+            )
+        policy = await self._policies.effective(
+            submission.project_id, submission.space, submission.space_id
+        )
+        if pupil:
+            await self._gate(submission, policy)
+        if not pupil and not policy.filter_teachers:
+            return Decision(Outcome.PUBLISHED)
+        findings = await self._scan(submission, policy) if policy.mode is not Mode.OFF else []
+        flags = flags_of(findings) + submission.findings
+        if pupil and policy.mode is Mode.PRE:
+            return Decision(
+                Outcome.HELD, "a teacher checks every post here first", flags, cause="pre"
+            )
+        if pupil and submission.board_requires_approval:
+            return Decision(
+                Outcome.HELD,
+                "a teacher approves posts on this board first",
+                flags,
+                cause="approval",
+            )
+        if not flags:
+            return Decision(Outcome.PUBLISHED)
+        actions = {_action(policy, f.category) for f in flags}
+        categories = {f.category for f in flags}
+        if FlagAction.BLOCK in actions:
+            return Decision(Outcome.BLOCKED, f"not sent: it contains {describe(categories)}", flags)
+        if FlagAction.HOLD in actions:
+            return Decision(
+                Outcome.HELD,
+                f"waiting for a teacher: it contains {describe(categories)}",
+                flags,
+                cause="filter",
+            )
+        return Decision(
+            Outcome.PUBLISHED,
+            f"hidden: {describe(categories)}",
+            flags,
+            text=mask(submission.text, findings),
+        )
+
+    def _config(self, allowlist: frozenset[str]) -> FilterConfig:
+        config = self._configs.get(allowlist)
+        if config is None:
+            if len(self._configs) > 256:
+                self._configs.clear()
+            config = self._configs[allowlist] = FilterConfig(
+                allowed_domains=DEFAULT_ALLOWED_DOMAINS | allowlist, wordlists=self._wordlists
+            )
+        return config
+
+    async def _scan(self, submission: Submission, policy: Policy) -> list[Finding]:
+        config = self._config(frozenset(policy.link_allowlist))
+        text = submission.text
+        hint = submission.author.country
+        if len(text) > 2000:
+            return await asyncio.to_thread(scan_text, text, config=config, region_hint=hint)
+        return scan_text(text, config=config, region_hint=hint)
+
+    async def _gate(self, submission: Submission, policy: Policy) -> None:
+        author = submission.author
+        now = utcnow()
+        mute = await self._storage.mutes.active(submission.project_id, author.id, now)
+        if mute is not None:
+            raise Muted(
+                f"you are muted in this project until {to_iso(mute.until)}",
+                until=to_iso(mute.until),
+                reason=mute.reason,
+            )
+        block = await self._access.pupil_write_block(
+            project_id=submission.project_id,
+            user_id=author.id,
+            role=submission.role,
+            space=submission.space.value,
+            space_id=submission.space_id,
+        )
+        if block is not None:
+            raise SpaceRestricted(block)
+        if policy.quiet_hours is not None:
+            zone = await self._zone_of(author)
+            if policy.quiet_hours.active(now, zone):
+                ends = policy.quiet_hours.ends_after(now, zone)
+                raise QuietHoursActive(
+                    f"it is quiet time at your school until {ends.strftime('%H:%M')}",
+                    until=to_iso(ends),
+                    timezone=zone,
+                )
+        if policy.slow_mode_seconds:
+            key = (author.id, submission.space.value, submission.space_id)
+            last = self._last_post.get(key)
+            wait = policy.slow_mode_seconds - (time.monotonic() - last) if last else 0
+            if wait > 0:
+                raise Throttled(
+                    f"slow mode: one post every {policy.slow_mode_seconds} s",
+                    retry_after=int(wait) + 1,
+                    rule="slow-mode",
+                )
+
+    async def _zone_of(self, user: UserRecord) -> str:
+        if user.school_id is not None:
+            school = await self._storage.schools.get(user.school_id)
+            if school is not None:
+                return school.timezone
+        if user.country:
+            country = await self._storage.countries.get(user.country)
+            if country is not None:
+                return country.timezone
+        return "UTC"
+
+    # -- after storing ------------------------------------------------------------------------
+
+    async def recorded(self, ref: ContentRef, decision: Decision) -> int | None:
+        queue_id: int | None = None
+        if ref.author_id is not None and decision.status is not ItemStatus.BLOCKED:
+            self._remember_post(ref)
+        now = utcnow()
+        if decision.status is ItemStatus.HELD:
+            origin = decision.cause or "filter"
+            async with self._storage.transaction() as tx:
+                await tx.queue.resolve_item(
+                    ref.kind.value, ref.item_id, resolution="superseded", actor_id=None, now=now
+                )
+                queue_id = await tx.queue.add(
+                    project_id=ref.project_id,
+                    item_kind=ref.kind.value,
+                    item_id=ref.item_id,
+                    author_id=ref.author_id,
+                    origin=origin,
+                    reason=decision.reason or "held",
+                    flags=[_flag_json(f) for f in decision.flags],
+                    excerpt=ref.text[:500],
+                    now=now,
+                )
+            await self._audit.system(ref.project_id, "held", ref, decision.reason or "")
+        elif decision.status is ItemStatus.BLOCKED:
+            await self._audit.system(
+                ref.project_id,
+                "blocked",
+                ref,
+                decision.reason or "",
+                {"flags": sorted({f.category for f in decision.flags})},
+            )
+        elif decision.flags:  # published with masking
+            await self._audit.system(
+                ref.project_id,
+                "masked",
+                ref,
+                decision.reason or "",
+                {"flags": sorted({f.category for f in decision.flags})},
+            )
+        if decision.status is ItemStatus.PUBLISHED:
+            await self._storage.queue.resolve_item(
+                ref.kind.value, ref.item_id, resolution="superseded", actor_id=None, now=now
+            )
+        return queue_id
+
+    def _remember_post(self, ref: ContentRef) -> None:
+        assert ref.author_id is not None
+        key = (ref.author_id, ref.space.value, ref.space_id)
+        self._last_post[key] = time.monotonic()
+        self._last_post.move_to_end(key)
+        while len(self._last_post) > SLOW_MODE_KEYS:
+            self._last_post.popitem(last=False)
+
+
+def _flag_json(flag: Flag) -> dict[str, object]:
+    return {
+        "category": flag.category,
+        "reason": flag.reason,
+        "start": flag.start,
+        "end": flag.end,
+        "excerpt": flag.excerpt,
+    }
+
+
+def _action(policy: Policy, category: str) -> FlagAction:
+    """The policy's action for a filter category; other findings (image classifiers) hold."""
+    try:
+        return policy.action(Category(category))
+    except ValueError:
+        return FlagAction.HOLD

@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from twinspace.clock import to_iso, utcnow
-from twinspace.events import EventHub, MemberRemoved, SessionsRevoked
+from twinspace.domain_events import DomainEventBus, MemberRemoved, SessionsRevoked
 from twinspace.moderation.audit import AuditTrail
-from twinspace.registry import RegistryService
+from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
 
@@ -28,7 +28,7 @@ class PrivacyService:
         storage: Storage,
         registry: RegistryService,
         audit: AuditTrail,
-        events: EventHub,
+        events: DomainEventBus,
         retention_days: int,
     ) -> None:
         self._storage = storage

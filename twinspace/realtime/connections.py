@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Protocol
 
 from twinspace.config import Settings
-from twinspace.events import DomainEvent, MemberRemoved, SessionsRevoked
+from twinspace.domain_events import DomainEvent, MemberRemoved, SessionsRevoked
 from twinspace.realtime import close_codes
 
 

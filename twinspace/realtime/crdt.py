@@ -32,7 +32,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final, Protocol, TypeVar
 
-from twinspace.realtime.prosemirror import (
+from twinspace.realtime.protocol import (
+    MalformedMessage,
+    MalformedUpdate,
+    decode_state_vector,
+)
+from twinspace.realtime.yjs.prosemirror import (
     TEXT_ROOT,
     Link,
     Page,
@@ -45,11 +50,6 @@ from twinspace.realtime.prosemirror import (
     replacement_update,
     scan_update,
     trim_known,
-)
-from twinspace.realtime.protocol import (
-    MalformedMessage,
-    MalformedUpdate,
-    decode_state_vector,
 )
 
 __all__ = [

@@ -5,7 +5,7 @@ Writing at once saves a task switch per frame, most of the cost of fanning an up
 room. Python 3.11 has no eager tasks, so `put` steps the ASGI `send` coroutine by hand: it
 almost always finishes without suspending (the transport is writable); when it does suspend,
 the connection's drain task finishes it and writes the frames queued meanwhile, in order.
-Where the server offers a synchronous writer (`twinspace.http.frame_writer`), `put` uses it
+Where the server offers a synchronous writer (`twinspace.face.sockets.frame_writer`), `put` uses it
 first and steps `send` only when it declines.
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from twinspace.realtime.events_hub import Audience, EventsHub, Viewer
+from twinspace.realtime.project_events import Audience, ProjectEventHub, Viewer
 from twinspace.storage.records import ChannelRecord
 from twinspace.types import Role
 
@@ -51,7 +51,7 @@ class Member:
 
 
 class Presence:
-    def __init__(self, hub: EventsHub) -> None:
+    def __init__(self, hub: ProjectEventHub) -> None:
         self._hub = hub
         self._projects: dict[int, dict[int, Member]] = {}
 

@@ -19,8 +19,8 @@ from twinspace.config import Settings
 from twinspace.realtime import crdt
 from twinspace.realtime.awareness import RoomAwareness
 from twinspace.realtime.persistence import DocumentPersistence
-from twinspace.realtime.prosemirror import scan_update
 from twinspace.realtime.protocol import SyncUpdate, encode_message
+from twinspace.realtime.yjs.prosemirror import scan_update
 
 log = logging.getLogger("twinspace.realtime.rooms")
 _T = TypeVar("_T")

@@ -1,7 +1,7 @@
 """SQL for chat: messages, reactions and per-member read positions.
 
 Statuses are stored as text (`published`, `held`, ...); the domain owns their meaning. The
-visibility filter mirrors `twinspace.realtime.content`: teachers see every message, authors their
+visibility filter mirrors `twinspace.content.items`: teachers see every message, authors their
 own pending ones, everybody published ones and, as removed placeholders, deleted messages that
 were once published.
 """

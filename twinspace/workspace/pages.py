@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from twinspace.clock import utcnow
+from twinspace.domain_events import DomainEventBus, PageDeleted, PageLockChanged
 from twinspace.errors import NotFound
-from twinspace.events import EventHub, PageDeleted, PageLockChanged
 from twinspace.storage import Storage
 from twinspace.storage.records import PageRecord
 from twinspace.workspace.access import Access, Action
@@ -34,7 +34,7 @@ def new_room_name() -> str:
 
 
 class PageService:
-    def __init__(self, storage: Storage, events: EventHub) -> None:
+    def __init__(self, storage: Storage, events: DomainEventBus) -> None:
         self._storage = storage
         self._events = events
 

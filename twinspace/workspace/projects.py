@@ -7,9 +7,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from twinspace.clock import utcnow
+from twinspace.domain_events import (
+    DomainEventBus,
+    MemberRemoved,
+    MemberRoleChanged,
+    ProjectStateChanged,
+)
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
-from twinspace.events import EventHub, MemberRemoved, MemberRoleChanged, ProjectStateChanged
-from twinspace.registry import RegistryService
+from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.records import (
     InvitationRecord,
@@ -91,7 +96,11 @@ def check_founders(kind: ProjectKind, countries: list[tuple[str, CountryStatus]]
 
 class ProjectService:
     def __init__(
-        self, storage: Storage, access: AccessRules, registry: RegistryService, events: EventHub
+        self,
+        storage: Storage,
+        access: AccessRules,
+        registry: RegistryService,
+        events: DomainEventBus,
     ) -> None:
         self._storage = storage
         self._access = access

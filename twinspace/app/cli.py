@@ -1,0 +1,180 @@
+"""The `twinspace` command: serve, demo, and admin account creation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import uvicorn
+
+from twinspace.app.demo import DEMO_FILE, ensure_demo
+from twinspace.app.server import uvicorn_config
+from twinspace.config import ConfigError, Settings, load_settings
+from twinspace.errors import DomainError
+from twinspace.logs import configure_logging
+from twinspace.services.container import Services
+from twinspace.storage import SchemaTooNew
+from twinspace.types import UserKind
+
+T = TypeVar("T")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    async def run() -> T:
+        services = await Services.start(settings)
+        try:
+            return await work(services)
+        finally:
+            await services.stop()
+
+    try:
+        return asyncio.run(run())
+    except SchemaTooNew as exc:
+        raise click.ClickException(str(exc)) from None
+    except (DomainError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Data directory (TWINSPACE_DATA_DIR).",
+)
+
+
+@click.group()
+@click.version_option(package_name="twinspace")
+def main() -> None:
+    """TwinSpaces: real-time collaboration for cross-border school projects."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Bind address (TWINSPACE_HOST).")
+@click.option("--port", type=int, default=None, help="Port (TWINSPACE_PORT).")
+@data_option
+@click.option("--demo", is_flag=True, help="Seed the demo TwinSpace into an empty data dir.")
+@click.option(
+    "--public-origin",
+    "public_origins",
+    multiple=True,
+    help="Origin allowed for cookie auth (repeatable; TWINSPACE_PUBLIC_ORIGINS).",
+)
+@click.option(
+    "--cookie-secure/--no-cookie-secure",
+    default=None,
+    help="Mark cookies Secure (TWINSPACE_COOKIE_SECURE).",
+)
+@click.option("--log-format", type=click.Choice(["plain", "json"]), default=None)
+@click.option("--max-connections-per-user", type=int, default=None)
+def serve(
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    demo: bool,
+    public_origins: tuple[str, ...],
+    cookie_secure: bool | None,
+    log_format: str | None,
+    max_connections_per_user: int | None,
+) -> None:
+    """Run the server."""
+    settings = _settings(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        public_origins=public_origins or None,
+        cookie_secure=cookie_secure,
+        log_format=log_format,
+        max_connections_per_user=max_connections_per_user,
+    )
+    configure_logging(settings.log_format, settings.log_level)
+    if demo:
+        described = _with_services(settings, ensure_demo)
+        click.echo(
+            f"demo TwinSpace {described['project']['title']!r} ready; accounts and "
+            f"passwords are in {settings.data_dir / DEMO_FILE}",
+            err=True,
+        )
+        for account in described["accounts"]:
+            if account["kind"] != "pupil" or account["username"].startswith(("zosia", "giulia")):
+                click.echo(
+                    f"  {account['kind']:8} {account['username']:16} {account['password']}",
+                    err=True,
+                )
+    else:
+        _with_services(settings, lambda services: asyncio.sleep(0))
+    uvicorn.Server(uvicorn_config(settings)).run()
+
+
+@main.command()
+@data_option
+def demo(data_dir: Path | None) -> None:
+    """Seed the demo into an empty data dir and print its accounts and ids as JSON."""
+    settings = _settings(data_dir=data_dir)
+    configure_logging("plain", "WARNING")
+    described = _with_services(settings, ensure_demo)
+    click.echo(json.dumps(described, indent=2, ensure_ascii=False))
+
+
+def _create_staff(
+    kind: UserKind, data_dir: Path | None, username: str, display_name: str, country: str | None
+) -> None:
+    password = os.environ.get("TWINSPACE_NEW_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    settings = _settings(data_dir=data_dir)
+    configure_logging("plain", "WARNING")
+
+    async def create(services: Services) -> int:
+        user = await services.accounts.create_staff(
+            kind=kind,
+            username=username,
+            password=password,
+            display_name=display_name,
+            country=country,
+        )
+        return user.id
+
+    user_id = _with_services(settings, create)
+    click.echo(json.dumps({"id": user_id, "username": username, "kind": kind.value}))
+
+
+@main.command("create-admin")
+@data_option
+@click.option("--username", required=True)
+@click.option("--display-name", default="Central admin")
+def create_admin(data_dir: Path | None, username: str, display_name: str) -> None:
+    """Create a central admin account (password from prompt or TWINSPACE_NEW_PASSWORD)."""
+    _create_staff(UserKind.ADMIN, data_dir, username, display_name, None)
+
+
+@main.command("create-nso")
+@data_option
+@click.option("--username", required=True)
+@click.option("--country", required=True, help="Two-letter code, e.g. PL.")
+@click.option("--display-name", default=None)
+def create_nso(
+    data_dir: Path | None, username: str, country: str, display_name: str | None
+) -> None:
+    """Create a national support organisation account for one country."""
+    _create_staff(
+        UserKind.NSO, data_dir, username, display_name or f"NSO {country.upper()}", country.upper()
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""The Starlette application: routes, middleware, lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import hmac
+import ipaddress
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from twinspace import __version__
+from twinspace.clock import utcnow
+from twinspace.config import Settings
+from twinspace.face.api import API_PREFIX, ApiRouter, Endpoint, openapi_document, starlette_routes
+from twinspace.face.http import (
+    boards,
+    chat,
+    labels,
+    live_sessions,
+    media,
+    moderation,
+    page_content,
+    projects,
+    registry,
+    session,
+    spaces,
+    training,
+)
+from twinspace.face.middleware import (
+    BodyLimitMiddleware,
+    ObservabilityMiddleware,
+    SecurityHeadersMiddleware,
+)
+from twinspace.face.problems import EXCEPTION_HANDLERS, problem
+from twinspace.face.sockets.docs_socket import DocsSocket
+from twinspace.face.sockets.project_socket import project_events_endpoint
+from twinspace.metrics import Metrics
+from twinspace.services.container import Services
+
+log = logging.getLogger("twinspace.app.factory")
+
+ROUTERS: list[ApiRouter] = [
+    session.router,
+    registry.router,
+    projects.router,
+    spaces.router,
+    page_content.router,
+    training.router,
+    labels.router,
+    chat.router,
+    boards.router,
+    media.router,
+    moderation.router,
+    live_sessions.router,
+]
+UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
+MAINTENANCE_EVERY = 3600.0
+
+
+def api_endpoints() -> list[Endpoint]:
+    return [endpoint for router in ROUTERS for endpoint in router.endpoints]
+
+
+class SpaFiles(StaticFiles):
+    """The built web client; unknown paths get index.html so client-side routes work."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            response = Response(status_code=404)
+        if response.status_code == 404 and "." not in path.rsplit("/", 1)[-1]:
+            return FileResponse(Path(str(self.directory)) / "index.html")
+        return response
+
+
+def _default_web_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "web" / "dist"
+
+
+async def healthz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    try:
+        await services.storage.executor.fetch_one("SELECT 1 AS ok")
+    except Exception:
+        return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
+    if services.documents.persistence.failing:
+        return JSONResponse(
+            {"status": "degraded", "database": "writes failing", "version": __version__},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    services: Services = request.app.state.services
+    token = services.settings.metrics_token
+    if token is not None:
+        sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            return problem(401, "metrics need the metrics token", code="unauthenticated")
+    elif not _is_loopback(request.client.host if request.client else None):
+        return problem(
+            403,
+            "metrics are served to loopback only unless TWINSPACE_METRICS_TOKEN is set",
+            code="forbidden",
+        )
+    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _api_fallback(api_routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
+    async def fallback(request: Request) -> Response:
+        allowed = sorted(
+            {
+                m
+                for route in api_routes
+                if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL
+                for m in (route.methods or ())
+            }
+        )
+        if allowed:
+            return problem(405, code="method-not-allowed", headers={"Allow": ", ".join(allowed)})
+        return problem(404, "no such API path", code="not-found")
+
+    return fallback
+
+
+async def _maintenance(services: Services) -> None:
+    while True:
+        try:
+            removed = await services.storage.sessions.delete_expired(utcnow())
+            if removed:
+                log.info("removed %d expired sessions", removed)
+            await services.moderation.privacy.apply_retention()
+        except Exception:
+            log.exception("maintenance failed")
+        await asyncio.sleep(MAINTENANCE_EVERY)
+
+
+def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlette:
+    metrics = metrics or Metrics()
+    endpoints = api_endpoints()
+    openapi = openapi_document(endpoints, version=__version__)
+    api_routes: list[BaseRoute] = list(starlette_routes(endpoints))
+
+    async def openapi_json(request: Request) -> Response:
+        return JSONResponse(openapi)
+
+    all_methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/metrics", metrics_endpoint),
+        Route(API_PREFIX + "/openapi.json", openapi_json),
+        *api_routes,
+        Route("/api/{rest:path}", _api_fallback(api_routes), methods=all_methods),
+        WebSocketRoute("/ws/docs/{room}", DocsSocket()),
+        WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
+        *media.routes,
+    ]
+    web_dir = settings.web_dir or _default_web_dir()
+    if (web_dir / "index.html").is_file():
+        routes.append(Mount("/", SpaFiles(directory=web_dir, html=True), name="web"))
+    else:
+
+        async def no_client(request: Request) -> Response:
+            return JSONResponse(
+                {
+                    "name": "TwinSpaces",
+                    "web_client": "not built",
+                    "api": API_PREFIX + "/openapi.json",
+                }
+            )
+
+        routes.append(Route("/", no_client))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        services = await Services.start(settings, metrics)
+        app.state.services = services
+        services.start_background()
+        # Long-lived start-up objects leave the collector's view: full collections (which
+        # stall the event loop, and every room with it) get cheaper.
+        gc.collect()
+        gc.freeze()
+        maintenance = asyncio.create_task(_maintenance(services), name="maintenance")
+        try:
+            yield {}
+        finally:
+            maintenance.cancel()
+            await asyncio.gather(maintenance, return_exceptions=True)
+            await services.stop()
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(ObservabilityMiddleware, metrics=metrics),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=settings.max_body_bytes,
+                upload_limit=settings.max_upload_bytes + 64 * 1024,
+                is_upload=lambda path: bool(UPLOAD_PATH.match(path)),
+                idle_timeout=settings.body_idle_timeout_seconds,
+            ),
+        ],
+    )
+    app.state.settings = settings
+    app.state.endpoints = endpoints
+    return app

@@ -1,0 +1,1 @@
+"""Boards: posts, sections and comments pinned by classes, with their moderation and views."""

@@ -1,0 +1,2 @@
+"""What chat, boards and media share about pupil-authored items: author views, reactions,
+visibility, teacher notices."""

@@ -1,0 +1,1 @@
+"""The face layer: everything that speaks HTTP or websocket to clients. Nothing below imports it."""

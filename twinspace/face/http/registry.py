@@ -1,0 +1,200 @@
+"""Registry HTTP API: countries, policies, schools, classes, pupils, registrations, partners."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from twinspace.face.api import ApiRouter, AuthMode, Ctx, Paging
+from twinspace.face.http.views import (
+    ClassOut,
+    CountryOut,
+    PersonOut,
+    SchoolOut,
+    TeacherOut,
+    UserOut,
+)
+from twinspace.registry.service import EligibilityPolicy, NewSchool, TeacherRegistration
+from twinspace.types import TeacherStatus
+
+router = ApiRouter("registry")
+
+PupilName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class SchoolQuery(Paging):
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
+    q: str | None = Field(None, max_length=100)
+
+
+class RegistrationQuery(Paging):
+    status: TeacherStatus | None = TeacherStatus.PENDING
+
+
+class Review(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(None, max_length=2000)
+
+
+class PartnerQuery(Paging):
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
+    subject: str | None = Field(None, max_length=60)
+    language: str | None = Field(None, max_length=60)
+    age: int | None = Field(None, ge=0, le=99)
+
+
+class NewClass(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=60)
+
+
+class NewPupils(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    names: list[PupilName] = Field(min_length=1, max_length=60)
+
+
+class PupilCredentialsOut(BaseModel):
+    """Shown once, for the pupil's sign-in card."""
+
+    user: UserOut
+    password: str
+
+
+class RegistrationOut(BaseModel):
+    user: UserOut
+
+
+@router.get("/countries", auth=AuthMode.PUBLIC, response=list[CountryOut])
+async def countries(ctx: Ctx) -> list[CountryOut]:
+    """Participating countries, their status and eligibility policy."""
+    return [CountryOut.of(c) for c in await ctx.services.registry.countries()]
+
+
+@router.put("/countries/{code}/policy", body=EligibilityPolicy, response=CountryOut)
+async def set_policy(ctx: Ctx, body: EligibilityPolicy) -> CountryOut:
+    """Replace a country's eligibility policy (central admin)."""
+    code = str(ctx.request.path_params["code"])
+    await ctx.services.registry.set_policy(ctx.user, code, body)
+    return CountryOut.of(await ctx.services.registry.country(code))
+
+
+@router.get("/schools", auth=AuthMode.PUBLIC, query=SchoolQuery, response=list[SchoolOut])
+async def schools(ctx: Ctx, query: SchoolQuery) -> list[SchoolOut]:
+    """Find schools by country and name (for registration)."""
+    found = await ctx.services.registry.search_schools(
+        country=query.country, query=query.q, limit=query.limit, offset=query.offset
+    )
+    return [SchoolOut.of(s) for s in found]
+
+
+@router.post("/schools", body=NewSchool, response=SchoolOut, status=201)
+async def create_school(ctx: Ctx, body: NewSchool) -> SchoolOut:
+    """Add a school (NSO of its country or admin)."""
+    return SchoolOut.of(await ctx.services.registry.create_school(ctx.user, body))
+
+
+@router.get("/schools/{school_id:id}", auth=AuthMode.PUBLIC, response=SchoolOut)
+async def school(ctx: Ctx) -> SchoolOut:
+    """One school."""
+    return SchoolOut.of(await ctx.services.registry.school(ctx.path_id("school_id")))
+
+
+@router.post(
+    "/registrations",
+    auth=AuthMode.PUBLIC,
+    body=TeacherRegistration,
+    response=RegistrationOut,
+    status=201,
+)
+async def register(ctx: Ctx, body: TeacherRegistration) -> RegistrationOut:
+    """Register as a teacher (free, any time); the country's NSO validates."""
+    user, teacher = await ctx.services.registry.register_teacher(body)
+    return RegistrationOut(user=UserOut.of(user, teacher))
+
+
+@router.get("/registrations", query=RegistrationQuery, response=list[TeacherOut])
+async def registrations(ctx: Ctx, query: RegistrationQuery) -> list[TeacherOut]:
+    """Teacher registrations of the NSO's country (admin: all countries)."""
+    rows = await ctx.services.registry.registrations(
+        ctx.user, query.status, query.limit, query.offset
+    )
+    return [TeacherOut.of_teacher(u, t) for u, t in rows]
+
+
+@router.post("/registrations/{user_id:id}/validate", body=Review, response=TeacherOut)
+async def validate(ctx: Ctx, body: Review) -> TeacherOut:
+    """Validate a teacher's registration (NSO of their country)."""
+    user_id = ctx.path_id("user_id")
+    await ctx.services.registry.review(ctx.user, user_id, validate=True, reason=body.reason)
+    return TeacherOut.of_teacher(*await ctx.services.registry.teacher(user_id))
+
+
+@router.post("/registrations/{user_id:id}/reject", body=Review, response=TeacherOut)
+async def reject(ctx: Ctx, body: Review) -> TeacherOut:
+    """Reject a teacher's registration with a reason (NSO of their country)."""
+    user_id = ctx.path_id("user_id")
+    await ctx.services.registry.review(ctx.user, user_id, validate=False, reason=body.reason)
+    return TeacherOut.of_teacher(*await ctx.services.registry.teacher(user_id))
+
+
+@router.get("/teachers", query=PartnerQuery, response=list[TeacherOut])
+async def partner_search(ctx: Ctx, query: PartnerQuery) -> list[TeacherOut]:
+    """Partner search: validated teachers by country, subject, pupils' age and language."""
+    rows = await ctx.services.registry.search_partners(
+        ctx.user,
+        country=query.country,
+        subject=query.subject,
+        language=query.language,
+        age=query.age,
+        limit=query.limit,
+        offset=query.offset,
+    )
+    return [TeacherOut.of_teacher(u, t) for u, t in rows]
+
+
+@router.get("/teachers/{user_id:id}", response=TeacherOut)
+async def teacher_profile(ctx: Ctx) -> TeacherOut:
+    """A validated teacher's public profile."""
+    user, teacher = await ctx.services.registry.visible_teacher(ctx.user, ctx.path_id("user_id"))
+    return TeacherOut.of_teacher(user, teacher)
+
+
+@router.get("/classes", response=list[ClassOut])
+async def my_classes(ctx: Ctx) -> list[ClassOut]:
+    """Classes of the signed-in teacher's school (none until their NSO validated them)."""
+    return [ClassOut.of(c) for c in await ctx.services.registry.classes_for(ctx.user)]
+
+
+@router.post("/classes", body=NewClass, response=ClassOut, status=201)
+async def create_class(ctx: Ctx, body: NewClass) -> ClassOut:
+    """Create a class in the teacher's own school."""
+    return ClassOut.of(await ctx.services.registry.create_class(ctx.user, body.name))
+
+
+@router.get("/classes/{class_id:id}/pupils", response=list[PersonOut])
+async def class_pupils(ctx: Ctx) -> list[PersonOut]:
+    """Pupils of a class of the teacher's own school."""
+    pupils = await ctx.services.registry.pupils_of_class(ctx.user, ctx.path_id("class_id"))
+    return [PersonOut.of(p) for p in pupils]
+
+
+@router.post(
+    "/classes/{class_id:id}/pupils", body=NewPupils, response=list[PupilCredentialsOut], status=201
+)
+async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsOut]:
+    """Create pupil accounts (no e-mail; generated easy passwords shown once)."""
+    school_class = await ctx.services.registry.own_class(ctx.user, ctx.path_id("class_id"))
+    created = await ctx.services.accounts.create_pupils(ctx.user, school_class, body.names)
+    return [PupilCredentialsOut(user=UserOut.of(c.user), password=c.password) for c in created]
+
+
+@router.post("/pupils/{user_id:id}/password", response=PupilCredentialsOut)
+async def reset_pupil_password(ctx: Ctx) -> PupilCredentialsOut:
+    """Give a pupil a new generated password; their sessions end."""
+    pupil = await ctx.services.projects.pupil_for_reset(ctx.user, ctx.path_id("user_id"))
+    password = await ctx.services.accounts.reset_pupil_password(pupil)
+    return PupilCredentialsOut(user=UserOut.of(pupil), password=password)

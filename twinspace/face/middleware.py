@@ -1,0 +1,222 @@
+"""ASGI middleware: request/websocket logging and metrics, body limits, security headers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from twinspace.errors import PayloadTooLarge, RequestTimeout
+from twinspace.face.problems import problem
+from twinspace.metrics import Metrics
+
+log = logging.getLogger("twinspace.access")
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+WEB_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def _state(scope: Scope) -> dict[str, Any]:
+    state: dict[str, Any] = scope.setdefault("state", {})
+    return state
+
+
+class ObservabilityMiddleware:
+    """One log line per request and per websocket open/close, with user id and duration."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - start
+            state = _state(scope)
+            route = state.get("route", "other")
+            self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
+            self.metrics.http_duration.labels(route).observe(elapsed)
+            log.info(
+                "%s %s %s %.1fms user=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                elapsed * 1000,
+                state.get("user_id", "-"),
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "user_id": state.get("user_id"),
+                },
+            )
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+        endpoint = scope["path"].split("/")[2] if scope["path"].count("/") >= 2 else "other"
+        accepted = False
+        code: int | None = None
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal accepted, code
+            if message["type"] == "websocket.accept" and not accepted:
+                accepted = True
+                self.metrics.ws_open.labels(endpoint).inc()
+                log.info(
+                    "ws open %s user=%s",
+                    scope["path"],
+                    _state(scope).get("user_id", "-"),
+                    extra={
+                        "path": scope["path"],
+                        "user_id": _state(scope).get("user_id"),
+                        "event": "ws_open",
+                    },
+                )
+            elif message["type"] == "websocket.close" and code is None:
+                code = int(message.get("code", 1000))
+            await send(message)
+
+        async def receive_wrapper() -> Message:
+            nonlocal code
+            message = await receive()
+            if message["type"] == "websocket.disconnect" and code is None:
+                code = int(message.get("code", 1005))
+            return message
+
+        try:
+            await self.app(scope, receive_wrapper, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - start
+            final = code if code is not None else 1006
+            if accepted:
+                self.metrics.ws_open.labels(endpoint).dec()
+            self.metrics.ws_closed.labels(endpoint, str(final)).inc()
+            log.info(
+                "ws close %s code=%s %.1fs user=%s",
+                scope["path"],
+                final,
+                elapsed,
+                _state(scope).get("user_id", "-"),
+                extra={
+                    "path": scope["path"],
+                    "close_code": final,
+                    "event": "ws_close",
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "user_id": _state(scope).get("user_id"),
+                },
+            )
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies above the limit before reading them; count streamed bytes too; a body
+    that stalls longer than `idle_timeout` between chunks gets 408."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        upload_limit: int,
+        is_upload: Callable[[str], bool],
+        idle_timeout: float,
+    ) -> None:
+        self.app = app
+        self.idle_timeout = idle_timeout
+        self.limit = limit
+        self.upload_limit = upload_limit
+        self.is_upload = is_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload_limit if self.is_upload(scope["path"]) else self.limit
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > limit
+            except ValueError:
+                too_big = True
+            if too_big:
+                response = problem(
+                    413, f"the body may have at most {limit} bytes", code="too-large"
+                )
+                await response(scope, receive, send)
+                return
+        received = 0
+        body_done = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, body_done
+            if body_done:  # e.g. waiting for a disconnect while streaming a response
+                return await receive()
+            try:
+                async with asyncio.timeout(self.idle_timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise RequestTimeout(
+                    f"the body stalled for over {self.idle_timeout:.0f}s"
+                ) from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(f"the body may have at most {limit} bytes")
+                body_done = not message.get("more_body", False)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_web = not scope["path"].startswith(("/api/", "/media/", "/metrics", "/healthz"))
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                defaults = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", (WEB_CSP if is_web else API_CSP).encode()),
+                ]
+                headers.extend((k, v) for k, v in defaults if k not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)

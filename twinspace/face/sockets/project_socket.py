@@ -1,0 +1,168 @@
+"""`/ws/projects/{project_id}`: a project's JSON event stream (protocol v1).
+
+See docs/events-protocol.md. A connection authenticates like the docs socket, subscribes to
+channels and boards, and receives every event whose audience includes it; `?since=<id>` on
+connect replays what it missed (or says `reload`). Each connection has a bounded send queue,
+a message-rate bucket, a size limit and an idle timeout; breaking one closes that socket only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from twinspace.errors import Forbidden, NotFound, RuleViolation
+from twinspace.face.auth import identify_websocket
+from twinspace.face.sockets.project_connection import MAX_SUBSCRIPTIONS, ProjectConnection
+from twinspace.face.sockets.socket_loop import Close, refuse, run_connection
+from twinspace.realtime import close_codes
+from twinspace.realtime.connections import TooManyConnections
+from twinspace.realtime.limits import TokenBucket
+from twinspace.realtime.project_events import PROTOCOL_VERSION
+from twinspace.services.container import Services
+
+log = logging.getLogger("twinspace.realtime.events")
+
+
+def _query_ids(websocket: WebSocket, name: str) -> list[int]:
+    raw = websocket.query_params.get(name, "")
+    ids = [int(part) for part in raw.split(",") if part.strip().isdigit() and len(part) < 19]
+    return ids[:MAX_SUBSCRIPTIONS]
+
+
+async def project_events_endpoint(websocket: WebSocket) -> None:
+    services: Services = websocket.app.state.services
+    settings = services.settings
+    project_id = websocket.path_params["project_id"]
+    assert isinstance(project_id, int)
+    try:
+        async with asyncio.timeout(settings.handshake_timeout_seconds):
+            caller = await identify_websocket(websocket, services)
+            if caller is None:
+                await refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
+                return
+            access = await services.access.project(caller.auth.user, project_id)
+            pupil_class = await services.access.pupil_class(access)
+            connection = ProjectConnection(websocket, services, access, pupil_class)
+            missing = await connection.subscribe(
+                _query_ids(websocket, "channels"), _query_ids(websocket, "boards")
+            )
+    except TimeoutError:
+        await refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
+        return
+    except Forbidden as exc:
+        await refuse(websocket, close_codes.FORBIDDEN, exc.detail)
+        return
+    except NotFound:
+        await refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown project")
+        return
+    except RuleViolation as exc:
+        await refuse(websocket, close_codes.RATE_LIMITED, exc.detail)
+        return
+    try:
+        services.connections.add(connection)
+    except TooManyConnections as exc:
+        await refuse(websocket, close_codes.RATE_LIMITED, str(exc))
+        return
+    try:
+        await websocket.accept()
+        await _serve(connection, websocket.query_params.get("since"), missing)
+    finally:
+        services.connections.remove(connection)
+
+
+async def _serve(
+    connection: ProjectConnection, since: str | None, missing: dict[str, list[int]]
+) -> None:
+    services = connection.services
+    hub = services.project_events
+    # No await from the replay snapshot to the bus subscription: nothing falls in between.
+    replay = hub.replay(connection.project_id, since) if since else None
+    resumed = replay is not None and replay.reload is None
+    events = replay.events if replay is not None and resumed else []
+    connection.outbox.limit += len(events) + 2
+    head = connection.position
+    connection.position = since if resumed and since else head
+    connection.local(
+        "hello",
+        {
+            "protocol": PROTOCOL_VERSION,
+            "project_id": connection.project_id,
+            "user": {
+                "id": connection.user_id,
+                "display_name": connection.access.user.display_name,
+                "role": connection.access.role.value,
+            },
+            "subscriptions": connection.subscriptions(),
+            "not_found": missing,
+            "presence": services.presence.snapshot(connection.project_id, connection),
+            "resumed": resumed,
+            "replayed": len(events),
+            "limits": _limits(services),
+        },
+    )
+    for event in events:
+        connection.on_bus(event)
+    connection.position = head
+    if replay is not None and replay.reload is not None:
+        connection.local("reload", {"reason": replay.reload})
+    unsubscribe = hub.subscribe(connection.project_id, connection.on_bus)
+    services.presence.join(
+        connection.project_id,
+        connection.user_id,
+        connection.access.user.display_name,
+        connection.access.role,
+    )
+    try:
+        await run_connection(connection, _receive_loop(connection), connection.websocket.send_text)
+    finally:
+        unsubscribe()
+        services.presence.leave(connection.project_id, connection.user_id)
+
+
+def _limits(services: Services) -> dict[str, Any]:
+    settings = services.settings
+    return {
+        "max_message_bytes": settings.ws_max_message_bytes,
+        "messages_per_second": settings.ws_messages_per_second,
+        "burst": settings.ws_message_burst,
+        "idle_timeout_seconds": settings.idle_timeout_seconds,
+    }
+
+
+async def _receive_loop(connection: ProjectConnection) -> None:
+    settings = connection.services.settings
+    bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
+    refused = 0
+    while True:
+        try:
+            async with asyncio.timeout(settings.idle_timeout_seconds):
+                message = await connection.websocket.receive()
+        except TimeoutError:
+            raise Close(close_codes.TIMEOUT, "idle for too long: send a ping") from None
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        text = message.get("text")
+        if text is None:
+            raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
+        if (
+            len(text) > settings.ws_max_message_bytes
+            or len(text.encode()) > settings.ws_max_message_bytes
+        ):
+            raise Close(close_codes.TOO_BIG, "message too big")
+        if not bucket.take():
+            refused += 1
+            if refused == 1:
+                connection.error(
+                    "rate-limited",
+                    "too many messages: slow down",
+                    retry_after=round(bucket.retry_after(), 3),
+                )
+            elif refused > settings.ws_message_burst:
+                raise Close(close_codes.RATE_LIMITED, "message flood")
+            continue
+        refused = 0
+        await connection.handle(text)

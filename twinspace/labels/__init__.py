@@ -1,0 +1,1 @@
+"""National and European Quality Labels."""

@@ -1,0 +1,303 @@
+"""Quality Labels (DESIGN §2): National Quality Labels reviewed by the NSO of the teacher's
+country, all year round, and the European Quality Label's October editions.
+
+Decisions:
+- An application snapshots the teacher's school and country when submitted; the NSO of that
+  country reviews it and the award records that school and country.
+- Edition Y counts every NQL awarded before 1 October of Y, 00:00 UTC (the edition date);
+  an NQL awarded on or after it goes to the next October edition. The upcoming edition may
+  be run ahead of its date (re-running it later adds what came in since).
+- In each project where the NQL schools span at least two countries and at least one of the
+  project's NQLs was nominated, every NQL-awarded teacher of those schools in that project
+  receives the EQL of edition Y. A teacher holds at most one label of each level per project,
+  so re-running any edition creates nothing new.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from twinspace.clock import utcnow
+from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.registry.service import RegistryService
+from twinspace.storage import Storage
+from twinspace.storage.labels import ApplicationRecord, ApplicationStatus, LabelLevel, LabelRecord
+from twinspace.storage.records import UserRecord
+from twinspace.types import UserKind
+from twinspace.workspace.access import AccessRules
+
+__all__ = ["ApplicationStatus", "LabelLevel"]
+
+EDITION_MONTH = 10
+FIRST_EDITION = 2005
+Statement = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Score = Annotated[int, Field(ge=0, le=10)]
+
+
+class Criterion(StrEnum):
+    PEDAGOGICAL_INNOVATION = "pedagogical_innovation"  # pedagogical innovation and creativity
+    CURRICULUM_INTEGRATION = "curriculum_integration"
+    COMMUNICATION = "communication"  # communication and exchange between partner schools
+    COLLABORATION = "collaboration"  # collaboration between partner schools
+    USE_OF_TECHNOLOGY = "use_of_technology"
+
+
+class CriterionStatements(BaseModel):
+    """A short statement per NQL criterion."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pedagogical_innovation: Statement
+    curriculum_integration: Statement
+    communication: Statement
+    collaboration: Statement
+    use_of_technology: Statement
+
+
+class CriterionScores(BaseModel):
+    """The NSO's score per NQL criterion, 0 to 10."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pedagogical_innovation: Score
+    curriculum_integration: Score
+    communication: Score
+    collaboration: Score
+    use_of_technology: Score
+
+
+class LabelApplicationForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: int = Field(ge=1)
+    statements: CriterionStatements
+
+
+class Decision(StrEnum):
+    AWARD = "award"
+    REJECT = "reject"
+
+
+class LabelReview(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision
+    scores: CriterionScores
+    reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+        | None
+    ) = None
+    nominate: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LabelReview:
+        if self.decision is Decision.REJECT and self.reason is None:
+            raise ValueError("a rejection needs a reason")
+        if self.decision is Decision.REJECT and self.nominate:
+            raise ValueError("only an awarded label can be nominated")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class EditionResult:
+    year: int
+    cutoff: datetime
+    qualifying_projects: int
+    recipients: list[LabelRecord]  # the NQLs whose holders received the EQL now
+
+
+def edition_cutoff(year: int) -> datetime:
+    """The October edition's date: NQLs awarded before it count for it."""
+    return datetime(year, EDITION_MONTH, 1, tzinfo=UTC)
+
+
+def upcoming_edition(now: datetime) -> int:
+    return now.year if now < edition_cutoff(now.year) else now.year + 1
+
+
+def qualifies_for_eql(national_labels: Sequence[LabelRecord]) -> bool:
+    """One project's NQLs: schools from two or more countries and at least one nomination."""
+    countries = {label.country for label in national_labels}
+    return len(countries) >= 2 and any(label.nominated for label in national_labels)
+
+
+class LabelService:
+    def __init__(self, storage: Storage, access: AccessRules, registry: RegistryService) -> None:
+        self._storage = storage
+        self._access = access
+        self._registry = registry
+
+    # -- National Quality Label applications ------------------------------------------------
+
+    async def apply(self, teacher: UserRecord, form: LabelApplicationForm) -> ApplicationRecord:
+        """A teacher-role member applies for the NQL for their project."""
+        access = await self._access.project(teacher, form.project_id)
+        if not access.is_teacher or not await self._registry.is_validated_teacher(teacher):
+            raise Forbidden("only the project's validated teachers apply for its label")
+        if teacher.school_id is None or teacher.country is None:
+            raise RuleViolation("an applicant needs a school")
+        project_id = access.project.id
+        async with self._storage.transaction() as tx:
+            if await tx.labels.holds(LabelLevel.NATIONAL, teacher.id, project_id):
+                raise Conflict("you already hold the National Quality Label for this project")
+            if await tx.labels.open_application(project_id, teacher.id) is not None:
+                raise Conflict("your application for this project is still open")
+            application_id = await tx.labels.create_application(
+                project_id=project_id,
+                teacher_id=teacher.id,
+                school_id=teacher.school_id,
+                country=teacher.country,
+                statements=form.statements.model_dump(),
+                now=utcnow(),
+            )
+            application = await tx.labels.application(application_id)
+        assert application is not None
+        return application
+
+    def _is_reviewer(self, user: UserRecord, application: ApplicationRecord) -> bool:
+        return user.kind is UserKind.NSO and user.country == application.country
+
+    async def application(self, viewer: UserRecord, application_id: int) -> ApplicationRecord:
+        """The applicant, the NSO of its country and the admin see an application."""
+        application = await self._storage.labels.application(application_id)
+        if application is None:
+            raise NotFound("no such application")
+        if (
+            application.teacher_id == viewer.id
+            or viewer.kind is UserKind.ADMIN
+            or self._is_reviewer(viewer, application)
+        ):
+            return application
+        if viewer.kind is UserKind.NSO:
+            raise Forbidden("this application belongs to another country's NSO")
+        raise NotFound("no such application")
+
+    async def applications(
+        self, viewer: UserRecord, status: ApplicationStatus | None, limit: int, offset: int
+    ) -> list[ApplicationRecord]:
+        """Teachers see their own; an NSO its country's; the admin all."""
+        if viewer.kind is UserKind.PUPIL:
+            raise Forbidden("pupils do not apply for labels")
+        return await self._storage.labels.applications(
+            teacher_id=viewer.id if viewer.kind is UserKind.TEACHER else None,
+            country=viewer.country if viewer.kind is UserKind.NSO else None,
+            status=status,
+            limit=limit,
+            offset=offset,
+        )
+
+    async def withdraw(self, teacher: UserRecord, application_id: int) -> None:
+        application = await self.application(teacher, application_id)
+        if application.teacher_id != teacher.id:
+            raise Forbidden("only the applicant withdraws an application")
+        if await self._storage.labels.withdraw(application.id, utcnow()) != 1:
+            raise Conflict(f"the application is {application.status.value}")
+
+    async def review(
+        self, reviewer: UserRecord, application_id: int, review: LabelReview
+    ) -> ApplicationRecord:
+        """Only the NSO of the applicant's country scores, awards or rejects, and nominates."""
+        application = await self.application(reviewer, application_id)
+        if not self._is_reviewer(reviewer, application):
+            raise Forbidden("applications are reviewed by the NSO of the teacher's country")
+        award = review.decision is Decision.AWARD
+        now = utcnow()
+        async with self._storage.transaction() as tx:
+            decided = await tx.labels.decide(
+                application.id,
+                status=ApplicationStatus.AWARDED if award else ApplicationStatus.REJECTED,
+                scores=review.scores.model_dump(),
+                reason=review.reason,
+                nominated=review.nominate,
+                reviewer_id=reviewer.id,
+                now=now,
+            )
+            if decided != 1:
+                raise Conflict(f"the application is {application.status.value}")
+            if award:
+                await tx.labels.award(
+                    level=LabelLevel.NATIONAL,
+                    teacher_id=application.teacher_id,
+                    project_id=application.project_id,
+                    school_id=application.school_id,
+                    country=application.country,
+                    application_id=application.id,
+                    nominated=review.nominate,
+                    edition=None,
+                    now=now,
+                )
+            reviewed = await tx.labels.application(application.id)
+        assert reviewed is not None
+        return reviewed
+
+    # -- European Quality Label editions --------------------------------------------------
+
+    async def run_edition(self, actor: UserRecord, year: int) -> EditionResult:
+        """Award edition `year`'s EQLs; idempotent (see the module docstring for the rule)."""
+        if actor.kind is not UserKind.ADMIN:
+            raise Forbidden("European Quality Label editions are run by the central admin")
+        now = utcnow()
+        if not FIRST_EDITION <= year <= upcoming_edition(now):
+            raise RuleViolation(
+                f"editions run from {FIRST_EDITION} to the upcoming one ({upcoming_edition(now)})",
+                rule="edition-year",
+            )
+        cutoff = edition_cutoff(year)
+        created: list[LabelRecord] = []
+        qualifying = 0
+        async with self._storage.transaction() as tx:
+            by_project: defaultdict[int, list[LabelRecord]] = defaultdict(list)
+            for label in await tx.labels.national_awarded_before(cutoff):
+                by_project[label.project_id].append(label)
+            for project_id, national in by_project.items():
+                if not qualifies_for_eql(national):
+                    continue
+                qualifying += 1
+                for label in national:
+                    if await tx.labels.holds(LabelLevel.EUROPEAN, label.teacher_id, project_id):
+                        continue
+                    await tx.labels.award(
+                        level=LabelLevel.EUROPEAN,
+                        teacher_id=label.teacher_id,
+                        project_id=project_id,
+                        school_id=label.school_id,
+                        country=label.country,
+                        application_id=None,
+                        nominated=False,
+                        edition=year,
+                        now=now,
+                    )
+                    created.append(label)
+        return EditionResult(year, cutoff, qualifying, created)
+
+    # -- showing labels -------------------------------------------------------------------
+
+    async def of_project(self, viewer: UserRecord, project_id: int) -> list[LabelRecord]:
+        access = await self._access.project(viewer, project_id)
+        return await self._storage.labels.of_project(access.project.id)
+
+    async def of_teacher(self, viewer: UserRecord, teacher_id: int) -> list[LabelRecord]:
+        user, _ = await self._registry.visible_teacher(viewer, teacher_id)
+        return await self._storage.labels.of_teacher(user.id)
+
+    async def competition_entrants(
+        self, viewer: UserRecord, level: LabelLevel, country: str | None, limit: int, offset: int
+    ) -> list[LabelRecord]:
+        """Teachers eligible for the national (NQL holders) or European (EQL holders)
+        competitions; an NSO lists its own country."""
+        if viewer.kind is UserKind.NSO:
+            if country is not None and country.upper() != viewer.country:
+                raise Forbidden("an NSO lists the teachers of its own country")
+            country = viewer.country
+        elif viewer.kind is not UserKind.ADMIN:
+            raise Forbidden("competition lists are for NSOs and the central admin")
+        return await self._storage.labels.holders(
+            level, country.upper() if country else None, limit, offset
+        )

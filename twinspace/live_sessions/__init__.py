@@ -1,0 +1,1 @@
+"""Live cross-border sessions: scheduling, join codes, roster, attendance and eyes-on-me."""

@@ -1,0 +1,1 @@
+"""Uploads: storage by content hash, type sniffing, media metadata and their moderation."""

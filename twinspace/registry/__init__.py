@@ -1,0 +1,1 @@
+"""The registry of schools, teachers, classes and pupils, and national validation."""

@@ -1,0 +1,1 @@
+"""The services container: one instance of every domain service per running app."""

@@ -1,0 +1,155 @@
+"""The service container: one instance per running app, built at startup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twinspace.accounts.service import AccountService
+from twinspace.boards.service import BoardService
+from twinspace.chat.service import ChatService
+from twinspace.config import Settings
+from twinspace.domain_events import DomainEventBus
+from twinspace.labels.service import LabelService
+from twinspace.live_sessions.service import LiveSessionService
+from twinspace.media.service import MediaService
+from twinspace.metrics import Metrics
+from twinspace.moderation.facade import Moderation
+from twinspace.realtime.bus import LocalBus
+from twinspace.realtime.connections import ConnectionRegistry
+from twinspace.realtime.presence import Presence
+from twinspace.realtime.project_events import ProjectEventHub
+from twinspace.registry.service import RegistryService
+from twinspace.storage import Storage
+from twinspace.training.service import TrainingService
+from twinspace.workspace.access import AccessRules
+from twinspace.workspace.documents import DocumentService
+from twinspace.workspace.pages import PageService
+from twinspace.workspace.projects import ProjectService
+from twinspace.workspace.spaces import SpaceService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    storage: Storage
+    events: DomainEventBus
+    metrics: Metrics
+    accounts: AccountService
+    registry: RegistryService
+    access: AccessRules
+    projects: ProjectService
+    pages: PageService
+    spaces: SpaceService
+    training: TrainingService
+    labels: LabelService
+    connections: ConnectionRegistry
+    documents: DocumentService
+    bus: LocalBus
+    moderation: Moderation
+    project_events: ProjectEventHub
+    presence: Presence
+    chat: ChatService
+    boards: BoardService
+    media: MediaService
+    live_sessions: LiveSessionService
+
+    @classmethod
+    async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        storage = Storage.sqlite(
+            settings.database_path, busy_timeout_ms=settings.db_busy_timeout_ms
+        )
+        await storage.connect()
+        events = DomainEventBus()
+        accounts = AccountService(storage, settings, events)
+        registry = RegistryService(storage, accounts)
+        access = AccessRules(storage)
+        bus = LocalBus()
+        project_events = ProjectEventHub(
+            bus,
+            replay_events=settings.events_replay_events,
+            replay_seconds=settings.events_replay_seconds,
+        )
+        documents = DocumentService(storage, settings, access, events)
+        moderation = Moderation(
+            storage, settings, access, registry, project_events, documents, events
+        )
+        hook = moderation.pipeline
+        boards = BoardService(storage, project_events, hook, access)
+        presence = Presence(project_events)
+        pages = PageService(storage, events)
+        spaces = SpaceService(storage)
+        services = cls(
+            settings=settings,
+            storage=storage,
+            events=events,
+            metrics=metrics or Metrics(),
+            accounts=accounts,
+            registry=registry,
+            access=access,
+            projects=ProjectService(storage, access, registry, events),
+            pages=pages,
+            spaces=spaces,
+            training=TrainingService(storage, registry),
+            labels=LabelService(storage, access, registry),
+            connections=ConnectionRegistry(settings),
+            documents=documents,
+            bus=bus,
+            moderation=moderation,
+            project_events=project_events,
+            presence=presence,
+            chat=ChatService(storage, project_events, hook, access),
+            boards=boards,
+            media=MediaService(
+                storage,
+                project_events,
+                hook,
+                access,
+                boards,
+                media_dir=settings.media_dir,
+                quota_bytes=settings.project_quota_bytes,
+                max_image_pixels=settings.max_image_pixels,
+            ),
+            live_sessions=LiveSessionService(
+                storage, access, events, project_events, presence, documents, pages, spaces
+            ),
+        )
+        events.subscribe(services.connections.on_event)
+        events.subscribe(services.documents.on_event)
+        events.subscribe(project_events.on_domain_event)
+        return services
+
+    def start_background(self) -> None:
+        """Start the tasks a serving app needs (the CLI's one-shot commands skip them)."""
+        self.documents.start()
+        rooms, persistence = self.documents.rooms, self.documents.persistence
+        self.metrics.watch_event_loop()
+        self.metrics.gauge(
+            "twinspace_rooms_loaded", "Page rooms loaded", lambda: rooms.stats()["rooms"]
+        )
+        self.metrics.gauge(
+            "twinspace_room_clients", "Clients in page rooms", lambda: rooms.stats()["clients"]
+        )
+        self.metrics.gauge(
+            "twinspace_awareness_states",
+            "Awareness states held",
+            lambda: rooms.stats()["awareness_clients"],
+        )
+        self.metrics.gauge(
+            "twinspace_websocket_users", "Open websockets (both endpoints)", self.connections.count
+        )
+        self.metrics.gauge(
+            "twinspace_persist_queued_bytes",
+            "Page updates not yet stored",
+            lambda: persistence.queued_bytes,
+        )
+        self.metrics.gauge(
+            "twinspace_bus_topics", "Fan-out topics with listeners", self.bus.topic_count
+        )
+        self.live_sessions.start()
+
+    async def stop(self) -> None:
+        await self.live_sessions.stop()
+        await self.moderation.stop()
+        await self.documents.stop()
+        await self.storage.close()

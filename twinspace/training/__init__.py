@@ -1,0 +1,1 @@
+"""The training catalogue: events, enrolment, waiting lists and certificates."""
