@@ -188,7 +188,7 @@ APPLICATION_REVIEW = rule(
     hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
 )
 
-# project-scoped rules (DESIGN §5): non-members always 404
+# project-scoped rules (docs/design.md, "Roles"): non-members always 404
 PROJECT_MEMBER = rule(
     "project-member",
     "any member of the project, guests included",

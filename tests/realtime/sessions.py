@@ -7,7 +7,7 @@ from typing import Any
 import pycrdt
 from hypothesis import strategies as st
 
-from twinspace.realtime.yjs.prosemirror import Element, Inline, Node, Page, RichText, Run
+from twinspace.realtime.yjs.model import Element, Inline, Node, Page, RichText, Run
 
 
 def merged_runs(runs: list[Inline] | tuple[Inline, ...]) -> list[tuple[str, dict[str, Any]]]:

@@ -26,7 +26,8 @@ from twinspace.realtime.crdt import (
     restore,
 )
 from twinspace.realtime.protocol import decode_state_vector
-from twinspace.realtime.yjs.prosemirror import from_prosemirror_json, read_page
+from twinspace.realtime.yjs.prosemirror_json import from_prosemirror_json
+from twinspace.realtime.yjs.reader import read_page
 
 
 def edited(engine: Engine, *edits: tuple[int, str], client_id: int = 1) -> Document:

@@ -9,14 +9,9 @@ import pytest
 from tests.realtime.samples import SECOND_DOC, TIPTAP_DOC, TIPTAP_HTML, TIPTAP_TEXT
 from tests.support.node import DocTool
 from twinspace.realtime.crdt import Document, Engine, UpdateEvent, html, merge_updates, plain_text
-from twinspace.realtime.yjs.prosemirror import (
-    Inline,
-    Node,
-    RichText,
-    Run,
-    from_prosemirror_json,
-    read_page,
-)
+from twinspace.realtime.yjs.model import Inline, Node, RichText, Run
+from twinspace.realtime.yjs.prosemirror_json import from_prosemirror_json
+from twinspace.realtime.yjs.reader import read_page
 
 pytestmark = pytest.mark.node
 

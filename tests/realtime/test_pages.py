@@ -13,22 +13,12 @@ from tests.realtime.samples import TIPTAP_DOC
 from tests.realtime.sessions import WORDS, merged_runs, native_page, normal, random_edit, sync
 from twinspace.realtime.crdt import Engine, available_engines
 from twinspace.realtime.protocol import MalformedUpdate
-from twinspace.realtime.yjs.prosemirror import (
-    Element,
-    Inline,
-    Node,
-    Page,
-    RangeSet,
-    RichText,
-    Run,
-    from_prosemirror_json,
-    gc_orphans,
-    page_html,
-    page_text,
-    read_page,
-    replacement_update,
-    required_clocks,
-)
+from twinspace.realtime.yjs.export import page_html, page_text
+from twinspace.realtime.yjs.model import Element, Inline, Node, Page, RichText, Run
+from twinspace.realtime.yjs.prosemirror_json import from_prosemirror_json
+from twinspace.realtime.yjs.reader import read_page
+from twinspace.realtime.yjs.scan import RangeSet, gc_orphans, required_clocks
+from twinspace.realtime.yjs.writer import replacement_update
 
 EMPTY = b"\x00\x00"
 

@@ -83,7 +83,7 @@ def _teacher_password() -> str:
 
 
 async def seed_demo(services: Services) -> dict[str, Any]:
-    """Create the demo in an empty database and return the JSON of DESIGN §4."""
+    """Seed the demo into an empty database; return its JSON (docs/design.md)."""
     storage = services.storage
     hasher = services.accounts.passwords
     now = utcnow()

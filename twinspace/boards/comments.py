@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from twinspace.boards.views import COMMENT_MAX_CHARS, CommentView, NewComment, dump
+from twinspace.boards.views import COMMENT_MAX_CHARS, BoardSettings, CommentView, NewComment, dump
 from twinspace.clock import utcnow
 from twinspace.content.items import (
     ItemPush,
@@ -30,9 +30,6 @@ from twinspace.storage import Storage
 from twinspace.storage.boards import CommentRecord, PostRecord
 from twinspace.storage.records import BoardRecord, UserRecord
 from twinspace.workspace.access import Access, Action
-
-if TYPE_CHECKING:
-    from twinspace.boards.service import BoardService
 
 MAX_COMMENTS = 500
 
@@ -82,13 +79,23 @@ def comment_views(comments: list[CommentRecord], access: Access | None) -> list[
     return out
 
 
+class Posts(Protocol):
+    """What comments need of the board service (which owns them): finding posts, checking boards."""
+
+    async def locate_post(
+        self, user: UserRecord, post_id: int
+    ) -> tuple[Access, BoardRecord, PostRecord]: ...
+
+    async def require_post(self, access: Access, board: BoardRecord) -> BoardSettings: ...
+
+
 class CommentService:
     def __init__(
         self,
         storage: Storage,
         hub: ProjectEventHub,
         moderation: ModerationHook,
-        boards: BoardService,
+        boards: Posts,
     ) -> None:
         self._storage = storage
         self._hub = hub

@@ -1,8 +1,9 @@
 """What chat messages, board posts and comments share: who sees an item in which moderation
 status, the live events a status change causes, reactions, and teachers' moderation notices.
 
-Visibility (DESIGN §6): published items go to everyone who may see the space; held and blocked
-ones to their author (shown as pending/blocked with the reason) and the project's teachers;
+Visibility (docs/design.md, "Pupil safety"): published items go to everyone who may see the
+space; held and blocked ones to their author (shown as pending/blocked with the reason) and
+the project's teachers;
 rejected, hidden and deleted ones to teachers only. A deleted item that was once published
 still shows to others as a removed placeholder, so threads keep their shape.
 """

@@ -1,5 +1,7 @@
-"""Quality Labels (DESIGN §2): National Quality Labels reviewed by the NSO of the teacher's
-country, all year round, and the European Quality Label's October editions.
+"""Quality Labels (docs/design.md, "Domain rules").
+
+National Quality Labels reviewed by the NSO of the teacher's country, all year round, and the
+European Quality Label's October editions.
 
 Decisions:
 - An application snapshots the teacher's school and country when submitted; the NSO of that

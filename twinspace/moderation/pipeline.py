@@ -1,4 +1,6 @@
-"""The moderation pipeline (DESIGN §6): gate, filters, policy, then queue and audit.
+"""The moderation pipeline: gate, filters, policy, then queue and audit.
+
+See docs/design.md, "Pupil safety".
 
 `ModerationPipeline` implements `ModerationHook`: chat, boards and uploads call `submit()` before
 storing a pupil's item and `recorded()` after.

@@ -1,4 +1,4 @@
-"""Moderation policy per project, with channel and board overrides (DESIGN §6)."""
+"""Moderation policy per project, with channel and board overrides (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A pupil's data: export it, erase it, and remove it when retention ends (DESIGN §6)."""
+"""A pupil's data: export it, erase it, and remove it when retention ends (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Websocket close codes, one per lifecycle edge (DESIGN §4); both sockets use these."""
+"""Websocket close codes, one per lifecycle edge; both sockets use these.
+
+The contract is in docs/design.md, "External contract".
+"""
 
 from __future__ import annotations
 

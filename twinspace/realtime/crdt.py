@@ -37,20 +37,18 @@ from twinspace.realtime.protocol import (
     MalformedUpdate,
     decode_state_vector,
 )
-from twinspace.realtime.yjs.prosemirror import (
-    TEXT_ROOT,
+from twinspace.realtime.yjs.export import page_html, page_text
+from twinspace.realtime.yjs.model import TEXT_ROOT, Page
+from twinspace.realtime.yjs.reader import read_page
+from twinspace.realtime.yjs.scan import (
     Link,
-    Page,
     RangeSet,
     UpdateScan,
     gc_orphans,
-    page_html,
-    page_text,
-    read_page,
-    replacement_update,
     scan_update,
     trim_known,
 )
+from twinspace.realtime.yjs.writer import replacement_update
 
 __all__ = [
     "Compaction",

@@ -20,7 +20,7 @@ from twinspace.realtime import crdt
 from twinspace.realtime.awareness import RoomAwareness
 from twinspace.realtime.persistence import DocumentPersistence
 from twinspace.realtime.protocol import SyncUpdate, encode_message
-from twinspace.realtime.yjs.prosemirror import scan_update
+from twinspace.realtime.yjs.scan import scan_update
 
 log = logging.getLogger("twinspace.realtime.rooms")
 _T = TypeVar("_T")

@@ -16,7 +16,7 @@ from twinspace.types import SchoolType
 
 
 class TrainingKind(StrEnum):
-    """The kinds of professional development the seeds name (DESIGN §2)."""
+    """The kinds of professional development the seeds name (docs/design.md, "Domain rules")."""
 
     NATIONAL_CONFERENCE = "national_conference"
     INTERNATIONAL_TRAINING = "international_training"

@@ -1,5 +1,5 @@
 """Training: the professional-development catalogue, enrolment with a waiting list, attendance,
-certificates and a calendar feed (DESIGN §2).
+certificates and a calendar feed (docs/design.md, "Domain rules").
 
 The organiser of an event is the NSO of a country (any NSO account of that country) or, for
 European events, the central admin; the admin may manage every event.

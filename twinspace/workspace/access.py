@@ -1,4 +1,4 @@
-"""The one place that decides who may do what inside a TwinSpace (DESIGN §5).
+"""The one place that decides who may do what inside a TwinSpace (docs/design.md, "Roles").
 
 Every HTTP and websocket handler asks here. Non-members get NotFound, never Forbidden, so a
 project's existence does not leak; a member lacking a permission gets Forbidden.

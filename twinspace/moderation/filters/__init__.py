@@ -1,4 +1,4 @@
-"""Pure, synchronous content filters for pupil safety (DESIGN.md §6).
+"""Pure, synchronous content filters for pupil safety (docs/design.md, "Pupil safety").
 
 Text: ``scan_text(text, config=...)`` returns ``Finding`` objects (offensive language,
 phone numbers, e-mail addresses, social handles, external links, street addresses);

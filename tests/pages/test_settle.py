@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.docs.conftest import Classroom
+from tests.pages.conftest import Classroom
 from tests.support.poll import eventually
 from tests.support.yclient import YClient
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.docs.conftest import Classroom
+from tests.pages.conftest import Classroom
 from tests.support.node import Peer
 from tests.support.poll import eventually
 from tests.support.yclient import YClient

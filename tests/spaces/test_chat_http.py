@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.chat.conftest import Room
+from tests.spaces.conftest import Room
 from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.safety.conftest import School
+from tests.moderation.conftest import School
 from tests.support.events import events
 
 PHONE = "call me on +48 601 234 567 after school"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.safety.conftest import School
+from tests.moderation.conftest import School
 from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.clock import to_iso, utcnow

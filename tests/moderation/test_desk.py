@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pytest
 from PIL import Image
 
-from tests.safety.conftest import School
+from tests.moderation.conftest import School
 from tests.support.events import events
 from twinspace.moderation.filters import ImageFinding, classifier_registry
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.docs.conftest import Classroom
+from tests.pages.conftest import Classroom
 from tests.support.node import Peer
 from tests.support.poll import eventually
 from tests.support.server import free_port

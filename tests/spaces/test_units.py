@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from tests.chat.test_media import jpeg_with_gps, mp4_with_location
+from tests.spaces.test_media import jpeg_with_gps, mp4_with_location
 from twinspace.boards.sections import STEP, between, place
 from twinspace.content.items import transition
 from twinspace.media import sniff

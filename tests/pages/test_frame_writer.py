@@ -12,7 +12,7 @@ from uvicorn.server import ServerState
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from tests.docs.conftest import Classroom
+from tests.pages.conftest import Classroom
 from tests.support.yclient import YClient
 from twinspace.face.sockets.frame_writer import (
     FRAME_WRITER,

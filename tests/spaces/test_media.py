@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image
 
-from tests.chat.conftest import Room
+from tests.spaces.conftest import Room
 from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person

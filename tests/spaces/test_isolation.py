@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tests.chat.conftest import Room
-from tests.chat.test_media import jpeg_with_gps, upload
+from tests.spaces.conftest import Room
+from tests.spaces.test_media import jpeg_with_gps, upload
 from tests.support.events import events
 from tests.support.server import LiveServer
 from tests.support.world import Person
