@@ -32,12 +32,17 @@ browser:
 run: install web
 	$(VENV)/bin/twinspace serve --demo --data $(DATA)
 
-test: install node-deps browser web
+test: install node-deps browser web lint
 	CI=$${CI:-} $(PY) -m pytest -q
 
+# Every check CI enforces: lint errors fail `make test` too.
 lint: install
-	$(VENV)/bin/ruff check twinspace tests bench
+	$(VENV)/bin/ruff check twinspace tests bench scripts
+	$(VENV)/bin/ruff format --check twinspace tests bench scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy --strict scripts/check_import_cycles.py
+	$(PY) scripts/check_import_cycles.py
 	cd bench && ../$(VENV)/bin/mypy --strict --ignore-missing-imports --explicit-package-bases \
 		run.py chat_fanout.py large_page.py memory.py stability.py harness
 

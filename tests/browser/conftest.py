@@ -117,7 +117,7 @@ class DemoServer:
             for a in self.demo["accounts"]
             if a["kind"] == kind and (country is None or a["country"] == country)
         ]
-        return found[skip]
+        return str(found[skip])
 
     def token(self, username: str) -> str:
         if username not in self.tokens:

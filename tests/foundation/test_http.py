@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from tests.support.server import LiveServer
@@ -104,7 +106,7 @@ async def test_oversized_bodies_are_refused_before_reading(world: World) -> None
             headers={"content-type": "application/json"},
         )
 
-        async def chunks():  # type: ignore[no-untyped-def]
+        async def chunks() -> AsyncIterator[bytes]:
             for _ in range(limit // 1024 + 2):
                 yield b" " * 1024
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,10 @@ from twinspace.types import Role, UserKind
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> Storage:
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     store = Storage.sqlite(tmp_path / "db.sqlite3")
     await store.connect()
-    yield store  # type: ignore[misc]
+    yield store
     await store.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from tests.moderation.conftest import School
 from tests.support.poll import eventually
@@ -23,7 +24,7 @@ async def test_page_findings_are_flagged_with_their_location(school: School) -> 
     text = "Our river is long.\nWrite me: zosia@example.com or +48 601 234 567"
     client.doc.insert_text(0, text)
 
-    async def page_entries() -> list[dict[str, object]]:
+    async def page_entries() -> list[dict[str, Any]]:
         return [e for e in await school.queue() if e["origin"] == "page_scan"]
 
     [entry] = await eventually(page_entries, within=15)
@@ -35,7 +36,7 @@ async def test_page_findings_are_flagged_with_their_location(school: School) -> 
     # the same findings are not flagged twice; a new one is
     client.doc.insert_text(len(text), " and kurwa")
 
-    async def two_entries() -> list[dict[str, object]]:
+    async def two_entries() -> list[dict[str, Any]]:
         found = await page_entries()
         return found if len(found) >= 2 else []
 

@@ -174,10 +174,7 @@ async def test_archiving_the_project_makes_the_page_read_only(classroom: Classro
     room = classroom.services.documents.rooms.rooms[classroom.page.room]
     await asyncio.sleep(0)  # let the update leave the client
     await eventually(
-        lambda: any(
-            c.dropped_updates  # type: ignore[attr-defined]
-            for c in room.clients
-        ),
+        lambda: any(c.dropped_updates for c in room.clients),
         within=5,
     )
     assert "after archive" not in await classroom.services.documents.plain_text(room.name)

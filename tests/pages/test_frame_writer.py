@@ -136,4 +136,4 @@ async def test_a_lost_connection_leaves_no_cycle_through_its_scope() -> None:
     protocol.scope = {"extensions": {FRAME_WRITER: {"write_binary": protocol.write_binary}}}  # type: ignore[typeddict-item]
     protocol.connections.add(protocol)
     protocol.connection_lost(None)
-    assert FRAME_WRITER not in protocol.scope["extensions"]  # type: ignore[operator]
+    assert FRAME_WRITER not in protocol.scope["extensions"]

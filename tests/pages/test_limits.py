@@ -168,7 +168,7 @@ async def test_handshake_timeout_closes_4408(
 ) -> None:
     from tests.support.server import live_server, make_settings
     from tests.support.world import World
-    from twinspace.face.sockets import docs_socket
+    from twinspace.face import auth
 
     settings = make_settings(tmp_path / "d", handshake_timeout_seconds=0.3)
     async with live_server(settings) as server:
@@ -176,12 +176,12 @@ async def test_handshake_timeout_closes_4408(
         project, teacher, _ = await world.european_project()
         access = await world.services.access.project(teacher.user, project.id)
         page = await world.services.pages.create(access, "p")
-        original = docs_socket.identify_websocket
+        original = auth.identify_websocket
 
         async def slow(*args: Any) -> Any:
             await asyncio.sleep(2)
             return await original(*args)
 
-        monkeypatch.setattr(docs_socket, "identify_websocket", slow)
+        monkeypatch.setattr("twinspace.face.sockets.docs_socket.identify_websocket", slow)
         client = await YClient.connect(server.ws_url, page.room, token=teacher.token)
         assert await client.wait_closed() == close_codes.TIMEOUT

@@ -44,7 +44,7 @@ async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -
     storage = classroom.services.storage
 
     async def compacted() -> bool:
-        return await storage.documents.update_count(room.name) < 40
+        return bool(await storage.documents.update_count(room.name) < 40)
 
     await eventually(compacted)
     stored = await classroom.services.storage.documents.load(room.name)

@@ -30,11 +30,15 @@ class FakeSocket:
         self.written.append(frame)
 
 
+def _idle(outbox: Outbox[str]) -> bool:
+    return outbox.state is OutboxState.IDLE
+
+
 async def test_frames_are_written_at_once_while_the_socket_keeps_up() -> None:
     socket, outbox = FakeSocket(), Outbox[str](limit=4)
     assert outbox.put("before") and outbox.state is OutboxState.UNBOUND
     drain = asyncio.create_task(outbox.drain(socket.send))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     assert socket.written == ["before"]
     for n in range(100):  # far over the limit: nothing queues
         assert outbox.put(f"f{n}")
@@ -47,7 +51,7 @@ async def test_frames_are_written_at_once_while_the_socket_keeps_up() -> None:
 async def test_frames_queue_in_order_behind_a_write_that_waits() -> None:
     socket, outbox = FakeSocket(), Outbox[str](limit=3)
     drain = asyncio.create_task(outbox.drain(socket.send))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     socket.writable.clear()
     assert outbox.put("a")  # starts, then waits for the socket
     assert outbox.state is OutboxState.BUSY and socket.calls_suspended == 1
@@ -55,7 +59,7 @@ async def test_frames_queue_in_order_behind_a_write_that_waits() -> None:
     assert not outbox.put("e")  # the limit: a client that stopped reading
     assert socket.written == []
     socket.writable.set()
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     assert socket.written == ["a", "b", "c", "d"]
     assert outbox.put("f") and socket.written[-1] == "f"
     drain.cancel()
@@ -66,7 +70,7 @@ async def test_frames_queue_in_order_behind_a_write_that_waits() -> None:
 async def test_a_failed_write_ends_the_drain_with_its_error(stalled: bool) -> None:
     socket, outbox = FakeSocket(), Outbox[str](limit=3)
     drain = asyncio.create_task(outbox.drain(socket.send))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     socket.fail_on = "bad"
     if stalled:
         socket.writable.clear()
@@ -81,7 +85,7 @@ async def test_a_failed_write_ends_the_drain_with_its_error(stalled: bool) -> No
 async def test_cancelling_the_drain_closes_a_waiting_write() -> None:
     socket, outbox = FakeSocket(), Outbox[str](limit=3)
     drain = asyncio.create_task(outbox.drain(socket.send))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     socket.writable.clear()
     outbox.put("a")
     await asyncio.sleep(0)
@@ -100,7 +104,7 @@ async def test_cancelling_the_drain_closes_a_waiting_write() -> None:
 async def test_an_outbox_drains_for_one_socket_only() -> None:
     socket, outbox = FakeSocket(), Outbox[str](limit=3)
     drain = asyncio.create_task(outbox.drain(socket.send))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     with pytest.raises(OutboxError):
         await outbox.drain(socket.send)
     drain.cancel()
@@ -120,7 +124,7 @@ async def test_a_synchronous_writer_is_used_first_and_its_failure_ends_the_drain
         return True
 
     drain = asyncio.create_task(outbox.drain(socket.send, write))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     assert outbox.put("a") and outbox.put("async b")
     assert synchronous == ["a"] and socket.written == ["async b"]
     assert outbox.put("boom")  # the caller (a room's fan-out) never sees the error
@@ -141,7 +145,7 @@ async def test_a_write_that_waits_more_than_once_is_finished_in_order() -> None:
         written.append(frame)
 
     drain = asyncio.create_task(outbox.drain(send))
-    await eventually(lambda: outbox.state is OutboxState.IDLE)
+    await eventually(lambda: _idle(outbox))
     assert outbox.put("slow") and outbox.put("next")
     first.set()
     await asyncio.sleep(0.01)

@@ -168,7 +168,7 @@ async def test_held_items_are_pending_for_the_author_and_noticed_by_teachers(
         assert await ben.nothing_more("post.created")
         assert not any(e["type"] == "moderation.notice" for e in ana.seen)
 
-        handler = server.services.moderation.pipeline.handlers[ItemKind.POST]  # type: ignore[attr-defined]
+        handler = server.services.moderation.pipeline.handlers[ItemKind.POST]
         await handler.set_status(posted["id"], ItemStatus.PUBLISHED, room.teacher.id)
         appeared = await ben.next("post.created")
         assert appeared["data"]["id"] == posted["id"] and appeared["data"]["status"] == "published"

@@ -72,7 +72,7 @@ async def test_malformed_huge_and_flooding_clients_are_closed_alone(
             await ana.ws.send(b"\x00binary")
             assert await ana.closed_with() == close_codes.MALFORMED
         async with events(server, room.project.id, room.ben.token, channels=channel) as ben:
-            for _ in range(FLOOD["ws_message_burst"] * 3):
+            for _ in range(int(FLOOD["ws_message_burst"]) * 3):
                 await ben.send({"type": "ping"})
             limited = await ben.next("error")
             assert limited["data"]["code"] == "rate-limited"
@@ -107,11 +107,11 @@ async def test_authentication_membership_and_origin(
         hello=False,
         additional_headers=cookie,
         origin="https://evil.example",
-    ) as foreign:  # type: ignore[arg-type]
+    ) as foreign:
         assert await foreign.closed_with() == close_codes.FORBIDDEN
     async with events(
         server, room.project.id, None, additional_headers=cookie, origin=server.base_url
-    ) as same_site:  # type: ignore[arg-type]
+    ) as same_site:
         assert same_site.seen[0]["data"]["user"]["id"] == room.ana.id
 
 

@@ -39,7 +39,7 @@ class EventsClient:
         """The next event of that type (and matching `where`), skipping others."""
         async with asyncio.timeout(wait):
             while True:
-                event = json.loads(await self.ws.recv())
+                event: Event = json.loads(await self.ws.recv())
                 self.seen.append(event)
                 if (event_type is None or event["type"] == event_type) and (
                     where is None or where(event)
