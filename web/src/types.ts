@@ -30,6 +30,8 @@ export type StaffRole = Schemas['StaffRole']
 
 export type TeacherProfile = Schemas['TeacherProfileOut']
 export type User = Schemas['UserOut']
+export type CurrentSession = Schemas['CurrentSession']
+export type SignedIn = Schemas['SessionOut']
 export type Person = Schemas['PersonOut']
 export type TeacherOut = Schemas['TeacherOut']
 export type Member = Schemas['MemberOut']

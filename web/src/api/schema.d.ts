@@ -1869,7 +1869,7 @@ export interface components {
              * Limit
              * @default 100
              */
-            limit: number;
+            limit?: number;
         };
         /** AgendaItem */
         "AgendaItem-Input": {
@@ -1877,7 +1877,7 @@ export interface components {
              * Minutes
              * @default null
              */
-            minutes: number | null;
+            minutes?: number | null;
             /** Title */
             title: string;
         };
@@ -1930,14 +1930,14 @@ export interface components {
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default null */
-            status: components["schemas"]["ApplicationStatus"] | null;
+            status?: components["schemas"]["ApplicationStatus"] | null;
         };
         /**
          * ApplicationStatus
@@ -1952,7 +1952,7 @@ export interface components {
              * Completed
              * @default false
              */
-            completed: boolean;
+            completed?: boolean;
         };
         /** Attendee */
         Attendee: {
@@ -2000,12 +2000,12 @@ export interface components {
              * Before
              * @default null
              */
-            before: number | null;
+            before?: number | null;
             /**
              * Limit
              * @default 100
              */
-            limit: number;
+            limit?: number;
         };
         /** AuthorView */
         AuthorView: {
@@ -2061,22 +2061,22 @@ export interface components {
              * Approval Required
              * @default null
              */
-            approval_required: boolean | null;
+            approval_required?: boolean | null;
             /**
              * Comments
              * @default null
              */
-            comments: boolean | null;
+            comments?: boolean | null;
             /**
              * Reactions
              * @default null
              */
-            reactions: boolean | null;
+            reactions?: boolean | null;
             /**
              * Who May Post
              * @default null
              */
-            who_may_post: ("everyone" | "teachers") | null;
+            who_may_post?: ("everyone" | "teachers") | null;
         };
         /** BoardUpdate */
         BoardUpdate: {
@@ -2084,14 +2084,14 @@ export interface components {
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /** @default null */
-            settings: components["schemas"]["BoardSettingsPatch"] | null;
+            settings?: components["schemas"]["BoardSettingsPatch"] | null;
             /**
              * Title
              * @default null
              */
-            title: string | null;
+            title?: string | null;
         };
         /** BoardView */
         BoardView: {
@@ -2231,18 +2231,18 @@ export interface components {
              * Country
              * @default null
              */
-            country: string | null;
+            country?: string | null;
             level: components["schemas"]["LabelLevel"];
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
         };
         /**
          * ContentChoice
@@ -2321,7 +2321,7 @@ export interface components {
              * Reason
              * @default
              */
-            reason: string;
+            reason?: string;
         };
         /** EditionOut */
         EditionOut: {
@@ -2358,7 +2358,7 @@ export interface components {
              * Vocational Min Course Years
              * @default 3
              */
-            vocational_min_course_years: number;
+            vocational_min_course_years?: number;
         };
         /**
          * EligibilityPolicy
@@ -2394,7 +2394,7 @@ export interface components {
         /** EraseQuery */
         EraseQuery: {
             /** @default anonymise */
-            content: components["schemas"]["ContentChoice"];
+            content?: components["schemas"]["ContentChoice"];
         };
         /**
          * EventFormat
@@ -2408,37 +2408,37 @@ export interface components {
              * @description organiser's
              * @default null
              */
-            country: string | null;
+            country?: string | null;
             /** @default null */
-            format: components["schemas"]["EventFormat"] | null;
+            format?: components["schemas"]["EventFormat"] | null;
             /**
              * Include Past
              * @default false
              */
-            include_past: boolean;
+            include_past?: boolean;
             /** @default null */
-            kind: components["schemas"]["TrainingKind"] | null;
+            kind?: components["schemas"]["TrainingKind"] | null;
             /**
              * Language
              * @default null
              */
-            language: string | null;
+            language?: string | null;
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /**
              * Tz
              * @description IANA zone, e.g. Europe/Rome
              * @default null
              */
-            tz: string | null;
+            tz?: string | null;
         };
         /** ExportQuery */
         ExportQuery: {
@@ -2447,7 +2447,7 @@ export interface components {
              * @default html
              * @enum {string}
              */
-            format: "text" | "html";
+            format?: "text" | "html";
         };
         /** Extension */
         Extension: {
@@ -2506,18 +2506,18 @@ export interface components {
              * @description messages newer than this id
              * @default null
              */
-            after: number | null;
+            after?: number | null;
             /**
              * Before
              * @description messages older than this id
              * @default null
              */
-            before: number | null;
+            before?: number | null;
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
         };
         /** Instant */
         Instant: {
@@ -2614,7 +2614,7 @@ export interface components {
              * Code
              * @default null
              */
-            code: string | null;
+            code?: string | null;
         };
         /** LabelApplicationForm */
         LabelApplicationForm: {
@@ -2669,12 +2669,12 @@ export interface components {
              * Nominate
              * @default false
              */
-            nominate: boolean;
+            nominate?: boolean;
             /**
              * Reason
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
             scores: components["schemas"]["CriterionScores"];
         };
         /** LiveSessionUpdate */
@@ -2683,22 +2683,22 @@ export interface components {
              * Agenda
              * @default null
              */
-            agenda: components["schemas"]["AgendaItem-Input"][] | null;
+            agenda?: components["schemas"]["AgendaItem-Input"][] | null;
             /**
              * Ends At
              * @default null
              */
-            ends_at: string | null;
+            ends_at?: string | null;
             /**
              * Starts At
              * @default null
              */
-            starts_at: string | null;
+            starts_at?: string | null;
             /**
              * Title
              * @default null
              */
-            title: string | null;
+            title?: string | null;
         };
         /** LocalTimes */
         LocalTimes: {
@@ -2748,13 +2748,13 @@ export interface components {
              * @description entries after this id
              * @default 0
              */
-            after: number;
+            after?: number;
             /**
              * Tz
              * @description show times in this IANA zone
              * @default null
              */
-            tz: string | null;
+            tz?: string | null;
         };
         /** LogoutQuery */
         LogoutQuery: {
@@ -2762,7 +2762,7 @@ export interface components {
              * All
              * @default false
              */
-            all: boolean;
+            all?: boolean;
         };
         /** MediaRef */
         MediaRef: {
@@ -2884,7 +2884,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** Title */
             title: string;
         };
@@ -2894,9 +2894,9 @@ export interface components {
              * Class Id
              * @default null
              */
-            class_id: number | null;
+            class_id?: number | null;
             /** @default project */
-            kind: components["schemas"]["ChannelKind"];
+            kind?: components["schemas"]["ChannelKind"];
             /** Name */
             name: string;
         };
@@ -2916,9 +2916,9 @@ export interface components {
              * Message
              * @default
              */
-            message: string;
+            message?: string;
             /** @default teacher */
-            role: components["schemas"]["Role"];
+            role?: components["schemas"]["Role"];
             /** User Id */
             user_id: number;
         };
@@ -2933,12 +2933,12 @@ export interface components {
              * Board Id
              * @default null
              */
-            board_id: number | null;
+            board_id?: number | null;
             /**
              * Channel Id
              * @default null
              */
-            channel_id: number | null;
+            channel_id?: number | null;
             /** Class Ids */
             class_ids: number[];
             /**
@@ -2950,7 +2950,7 @@ export interface components {
              * Page Id
              * @default null
              */
-            page_id: number | null;
+            page_id?: number | null;
             /**
              * Starts At
              * Format: date-time
@@ -2966,7 +2966,7 @@ export interface components {
              * @description reply to this top-level message
              * @default null
              */
-            parent_id: number | null;
+            parent_id?: number | null;
             /** Text */
             text: string;
         };
@@ -2976,17 +2976,17 @@ export interface components {
              * Minutes
              * @default null
              */
-            minutes: number | null;
+            minutes?: number | null;
             /**
              * Reason
              * @default
              */
-            reason: string;
+            reason?: string;
             /**
              * Until
              * @default null
              */
-            until: string | null;
+            until?: string | null;
             /** User Id */
             user_id: number;
         };
@@ -3001,28 +3001,28 @@ export interface components {
              * Body
              * @default
              */
-            body: string;
+            body?: string;
             kind: components["schemas"]["PostKind"];
             /**
              * Media Id
              * @default null
              */
-            media_id: number | null;
+            media_id?: number | null;
             /**
              * Section Id
              * @default null
              */
-            section_id: number | null;
+            section_id?: number | null;
             /**
              * Title
              * @default
              */
-            title: string;
+            title?: string;
             /**
              * Url
              * @default null
              */
-            url: string | null;
+            url?: string | null;
         };
         /** NewProject */
         NewProject: {
@@ -3030,19 +3030,19 @@ export interface components {
              * Age Max
              * @default null
              */
-            age_max: number | null;
+            age_max?: number | null;
             /**
              * Age Min
              * @default null
              */
-            age_min: number | null;
+            age_min?: number | null;
             /** Cofounder Ids */
             cofounder_ids?: number[];
             /**
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             kind: components["schemas"]["ProjectKind"];
             /** Languages */
             languages?: string[];
@@ -3077,13 +3077,13 @@ export interface components {
              * Timezone
              * @default null
              */
-            timezone: string | null;
+            timezone?: string | null;
             type: components["schemas"]["SchoolType"];
             /**
              * Vocational Course Years
              * @default null
              */
-            vocational_course_years: number | null;
+            vocational_course_years?: number | null;
         };
         /** NewSection */
         NewSection: {
@@ -3106,7 +3106,7 @@ export interface components {
              * Include Deleted
              * @default false
              */
-            include_deleted: boolean;
+            include_deleted?: boolean;
         };
         /** PageOut */
         PageOut: {
@@ -3188,32 +3188,32 @@ export interface components {
              * Age
              * @default null
              */
-            age: number | null;
+            age?: number | null;
             /**
              * Country
              * @default null
              */
-            country: string | null;
+            country?: string | null;
             /**
              * Language
              * @default null
              */
-            language: string | null;
+            language?: string | null;
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /**
              * Subject
              * @default null
              */
-            subject: string | null;
+            subject?: string | null;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -3253,12 +3253,12 @@ export interface components {
              * After Id
              * @default null
              */
-            after_id: number | null;
+            after_id?: number | null;
             /**
              * Section Id
              * @default null
              */
-            section_id: number | null;
+            section_id?: number | null;
         };
         /**
          * Policy
@@ -3273,18 +3273,18 @@ export interface components {
              * Filter Teachers
              * @default false
              */
-            filter_teachers: boolean;
+            filter_teachers?: boolean;
             /** Link Allowlist */
             link_allowlist?: string[];
             /** @default auto */
-            mode: components["schemas"]["Mode"];
+            mode?: components["schemas"]["Mode"];
             /** @default null */
-            quiet_hours: components["schemas"]["QuietHours"] | null;
+            quiet_hours?: components["schemas"]["QuietHours"] | null;
             /**
              * Slow Mode Seconds
              * @default 0
              */
-            slow_mode_seconds: number;
+            slow_mode_seconds?: number;
         };
         /**
          * Policy
@@ -3318,12 +3318,12 @@ export interface components {
          */
         "PolicyOverride-Input": {
             /** @default null */
-            mode: components["schemas"]["Mode"] | null;
+            mode?: components["schemas"]["Mode"] | null;
             /**
              * Slow Mode Seconds
              * @default null
              */
-            slow_mode_seconds: number | null;
+            slow_mode_seconds?: number | null;
         };
         /**
          * PolicyOverride
@@ -3344,17 +3344,17 @@ export interface components {
              * Body
              * @default null
              */
-            body: string | null;
+            body?: string | null;
             /**
              * Title
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Url
              * @default null
              */
-            url: string | null;
+            url?: string | null;
         };
         /**
          * PostKind
@@ -3484,32 +3484,32 @@ export interface components {
              * Age Max
              * @default null
              */
-            age_max: number | null;
+            age_max?: number | null;
             /**
              * Age Min
              * @default null
              */
-            age_min: number | null;
+            age_min?: number | null;
             /**
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Languages
              * @default null
              */
-            languages: string[] | null;
+            languages?: string[] | null;
             /**
              * Subjects
              * @default null
              */
-            subjects: string[] | null;
+            subjects?: string[] | null;
             /**
              * Title
              * @default null
              */
-            title: string | null;
+            title?: string | null;
         };
         /**
          * PupilCredentialsOut
@@ -3588,18 +3588,18 @@ export interface components {
              * Before
              * @default null
              */
-            before: number | null;
+            before?: number | null;
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * State
              * @default open
              * @enum {string}
              */
-            state: "open" | "resolved" | "all";
+            state?: "open" | "resolved" | "all";
         };
         /**
          * QuietHours
@@ -3638,7 +3638,7 @@ export interface components {
              * @description default: the newest message
              * @default null
              */
-            message_id: number | null;
+            message_id?: number | null;
         };
         /** ReadState */
         ReadState: {
@@ -3672,14 +3672,14 @@ export interface components {
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default pending */
-            status: components["schemas"]["TeacherStatus"] | null;
+            status?: components["schemas"]["TeacherStatus"] | null;
         };
         /** ReportOut */
         ReportOut: {
@@ -3692,7 +3692,7 @@ export interface components {
              * Reason
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
         };
         /** Revocation */
         Revocation: {
@@ -3797,22 +3797,22 @@ export interface components {
              * Country
              * @default null
              */
-            country: string | null;
+            country?: string | null;
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /**
              * Q
              * @default null
              */
-            q: string | null;
+            q?: string | null;
         };
         /** SchoolRef */
         SchoolRef: {
@@ -3864,7 +3864,7 @@ export interface components {
              * After Id
              * @default null
              */
-            after_id: number | null;
+            after_id?: number | null;
         };
         /** SectionUpdate */
         SectionUpdate: {
@@ -3872,7 +3872,7 @@ export interface components {
              * Title
              * @default null
              */
-            title: string | null;
+            title?: string | null;
         };
         /** SectionView */
         SectionView: {
@@ -4037,42 +4037,42 @@ export interface components {
              * Age Max
              * @default null
              */
-            age_max: number | null;
+            age_max?: number | null;
             /**
              * Age Min
              * @default null
              */
-            age_min: number | null;
+            age_min?: number | null;
             /**
              * Bio
              * @default null
              */
-            bio: string | null;
+            bio?: string | null;
             /**
              * Display Name
              * @default null
              */
-            display_name: string | null;
+            display_name?: string | null;
             /**
              * Email
              * @default null
              */
-            email: string | null;
+            email?: string | null;
             /**
              * Languages
              * @default null
              */
-            languages: string[] | null;
+            languages?: string[] | null;
             /**
              * Locale
              * @default null
              */
-            locale: string | null;
+            locale?: string | null;
             /**
              * Subjects
              * @default null
              */
-            subjects: string[] | null;
+            subjects?: string[] | null;
         };
         /** TeacherRegistration */
         TeacherRegistration: {
@@ -4080,17 +4080,17 @@ export interface components {
              * Age Max
              * @default null
              */
-            age_max: number | null;
+            age_max?: number | null;
             /**
              * Age Min
              * @default null
              */
-            age_min: number | null;
+            age_min?: number | null;
             /**
              * Bio
              * @default
              */
-            bio: string;
+            bio?: string;
             /** Display Name */
             display_name: string;
             /** Email */
@@ -4098,14 +4098,14 @@ export interface components {
             /** Languages */
             languages?: string[];
             /** @default null */
-            new_school: components["schemas"]["NewSchool"] | null;
+            new_school?: components["schemas"]["NewSchool"] | null;
             /** Password */
             password: string;
             /**
              * School Id
              * @default null
              */
-            school_id: number | null;
+            school_id?: number | null;
             staff_role: components["schemas"]["StaffRole"];
             /** Subjects */
             subjects?: string[];
@@ -4132,7 +4132,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Ends At
              * Format: date-time
@@ -4156,12 +4156,12 @@ export interface components {
              * Link
              * @default null
              */
-            link: string | null;
+            link?: string | null;
             /**
              * Place
              * @default null
              */
-            place: string | null;
+            place?: string | null;
             /**
              * Starts At
              * Format: date-time
@@ -4173,7 +4173,7 @@ export interface components {
              * Waiting List Size
              * @default null
              */
-            waiting_list_size: number | null;
+            waiting_list_size?: number | null;
         };
         /** TrainingEventOut */
         TrainingEventOut: {
@@ -4247,71 +4247,71 @@ export interface components {
              * Audience Countries
              * @default null
              */
-            audience_countries: string[] | null;
+            audience_countries?: string[] | null;
             /**
              * Audience School Types
              * @default null
              */
-            audience_school_types: components["schemas"]["SchoolType"][] | null;
+            audience_school_types?: components["schemas"]["SchoolType"][] | null;
             /**
              * Capacity
              * @default null
              */
-            capacity: number | null;
+            capacity?: number | null;
             /**
              * Description
              * @default null
              */
-            description: string | null;
+            description?: string | null;
             /**
              * Ends At
              * @default null
              */
-            ends_at: string | null;
+            ends_at?: string | null;
             /**
              * Enrol Closes At
              * @default null
              */
-            enrol_closes_at: string | null;
+            enrol_closes_at?: string | null;
             /**
              * Enrol Opens At
              * @default null
              */
-            enrol_opens_at: string | null;
+            enrol_opens_at?: string | null;
             /** @default null */
-            format: components["schemas"]["EventFormat"] | null;
+            format?: components["schemas"]["EventFormat"] | null;
             /** @default null */
-            kind: components["schemas"]["TrainingKind"] | null;
+            kind?: components["schemas"]["TrainingKind"] | null;
             /**
              * Language
              * @default null
              */
-            language: string | null;
+            language?: string | null;
             /**
              * Link
              * @default null
              */
-            link: string | null;
+            link?: string | null;
             /**
              * Place
              * @default null
              */
-            place: string | null;
+            place?: string | null;
             /**
              * Starts At
              * @default null
              */
-            starts_at: string | null;
+            starts_at?: string | null;
             /**
              * Title
              * @default null
              */
-            title: string | null;
+            title?: string | null;
             /**
              * Waiting List Size
              * @default null
              */
-            waiting_list_size: number | null;
+            waiting_list_size?: number | null;
         };
         /**
          * TrainingKind
@@ -4404,12 +4404,12 @@ export interface components {
              * Before
              * @default null
              */
-            before: number | null;
+            before?: number | null;
             /**
              * Limit
              * @default 50
              */
-            limit: number;
+            limit?: number;
         };
         /** ZoneQuery */
         twinspace__http__training__ZoneQuery: {
@@ -4418,7 +4418,7 @@ export interface components {
              * @description IANA zone, e.g. Europe/Rome
              * @default null
              */
-            tz: string | null;
+            tz?: string | null;
         };
         /** ZoneQuery */
         twinspace__workspace__live_session_rules__ZoneQuery: {
@@ -4427,7 +4427,7 @@ export interface components {
              * @description show times in this IANA zone
              * @default null
              */
-            tz: string | null;
+            tz?: string | null;
         };
     };
     responses: never;
