@@ -4315,7 +4315,7 @@ export interface components {
         };
         /**
          * TrainingKind
-         * @description The kinds of professional development the seeds name (DESIGN §2).
+         * @description The kinds of professional development the seeds name (docs/design.md, "Domain rules").
          * @enum {string}
          */
         TrainingKind: "national_conference" | "international_training" | "international_workshop" | "contact_seminar" | "national_training" | "national_seminar" | "online_course_monthly" | "online_course_weekly" | "regional_workshop" | "learning_event" | "webinar" | "expert_talk";
@@ -4412,7 +4412,7 @@ export interface components {
             limit?: number;
         };
         /** ZoneQuery */
-        twinspace__http__training__ZoneQuery: {
+        twinspace__face__http__training__ZoneQuery: {
             /**
              * Tz
              * @description IANA zone, e.g. Europe/Rome
@@ -4421,7 +4421,7 @@ export interface components {
             tz?: string | null;
         };
         /** ZoneQuery */
-        twinspace__workspace__live_session_rules__ZoneQuery: {
+        twinspace__live_sessions__rules__ZoneQuery: {
             /**
              * Tz
              * @description show times in this IANA zone
