@@ -7,7 +7,7 @@ DATA ?= data
 PYPROJECT_HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 
-.PHONY: run test lint check bench install web node-deps browser clean
+.PHONY: run test lint lint-web check bench install web node-deps browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,10 +46,17 @@ lint: install
 	cd bench && ../$(VENV)/bin/mypy --strict --ignore-missing-imports --explicit-package-bases \
 		run.py chat_fanout.py large_page.py memory.py stability.py harness
 
+# The web client: its generated types match the server (OpenAPI document, events schema),
+# it type-checks, and the linter (web/biome.jsonc: no `any`) is clean.
+lint-web: install
+	@bash scripts/web-tools.sh
+	PYTHON=$(PY) bash scripts/check-generated.sh
+	cd web && npm run --silent typecheck && npm run --silent lint
+
 check: lint
 
 bench: install node-deps
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) web/dist web/node_modules tests/node/node_modules bench/node/node_modules bench/results artifacts
+	rm -rf $(VENV) web/dist web/node_modules web/codegen/node_modules tests/node/node_modules bench/node/node_modules bench/results artifacts

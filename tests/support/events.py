@@ -12,12 +12,23 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.server import LiveServer
+from twinspace.face.sockets.events_protocol import check_frame
 
 Event = dict[str, Any]
 WAIT = 5.0
 
 
+def _described(text: str | bytes) -> Event:
+    """A received frame, checked against the protocol's schema (docs/events-protocol.md)."""
+    event: Event = json.loads(text)
+    check_frame(event)
+    return event
+
+
 class EventsClient:
+    """Every frame it reads must match twinspace/face/sockets/events_protocol.py, so each events
+    test also proves the schema the web client's types are generated from."""
+
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.seen: list[Event] = []
@@ -39,7 +50,7 @@ class EventsClient:
         """The next event of that type (and matching `where`), skipping others."""
         async with asyncio.timeout(wait):
             while True:
-                event: Event = json.loads(await self.ws.recv())
+                event = _described(await self.ws.recv())
                 self.seen.append(event)
                 if (event_type is None or event["type"] == event_type) and (
                     where is None or where(event)
@@ -62,7 +73,7 @@ class EventsClient:
         try:
             async with asyncio.timeout(wait):
                 while True:
-                    self.seen.append(json.loads(await self.ws.recv()))
+                    self.seen.append(_described(await self.ws.recv()))
         except ConnectionClosed as closed:
             assert closed.rcvd is not None, "closed without a close frame"
             return closed.rcvd.code

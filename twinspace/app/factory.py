@@ -76,6 +76,12 @@ def api_endpoints() -> list[Endpoint]:
     return [endpoint for router in ROUTERS for endpoint in router.endpoints]
 
 
+def openapi_spec() -> dict[str, Any]:
+    """The document served at /api/v1/openapi.json (also exported by scripts/export-openapi.py
+    for the web client's generated types)."""
+    return openapi_document(api_endpoints(), version=__version__)
+
+
 class SpaFiles(StaticFiles):
     """The built web client; unknown paths get index.html so client-side routes work."""
 
@@ -164,7 +170,7 @@ async def _maintenance(services: Services) -> None:
 def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlette:
     metrics = metrics or Metrics()
     endpoints = api_endpoints()
-    openapi = openapi_document(endpoints, version=__version__)
+    openapi = openapi_spec()
     api_routes: list[BaseRoute] = list(starlette_routes(endpoints))
 
     async def openapi_json(request: Request) -> Response:

@@ -261,7 +261,7 @@ def notify_teachers(
             "author": {"id": ref.author_id, "display_name": author_name or ""},
             "excerpt": ref.text[:200],
             "flags": [flag.category for flag in decision.flags],
-            **{key: value for key, value in ref.extra.items() if key.endswith("_id")},
+            **{key: int(value) for key, value in ref.extra.items() if key.endswith("_id")},
         },
         audience=Audience.teachers(),
     )

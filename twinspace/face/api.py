@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic.json_schema import GenerateJsonSchema
+from pydantic_core import core_schema
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
@@ -245,6 +247,21 @@ _PROBLEM_SCHEMA = {
 }
 
 
+class ResponseSchema(GenerateJsonSchema):
+    """A response always carries every field, defaults included: mark them required in the
+    serialization schemas, so generated clients (web/src/api/schema.d.ts) need no fallbacks.
+    A TypedDict's `NotRequired` keys stay optional: those are sent only sometimes."""
+
+    def field_is_required(
+        self,
+        field: core_schema.ModelField | core_schema.DataclassField | core_schema.TypedDictField,
+        total: bool,
+    ) -> bool:
+        if self.mode == "serialization" and field["type"] != "typed-dict-field":
+            return not field.get("serialization_exclude")
+        return super().field_is_required(field, total)
+
+
 def _schemas(endpoints: list[Endpoint]) -> tuple[dict[tuple[int, str], Any], dict[str, Any]]:
     """Every body, query and response schema, generated in one run so that models with the
     same class name get distinct component names."""
@@ -258,7 +275,9 @@ def _schemas(endpoints: list[Endpoint]) -> tuple[dict[tuple[int, str], Any], dic
             if annotation is not None:
                 inputs.append(((index, part), mode, TypeAdapter(annotation)))
     keyed, definitions = TypeAdapter.json_schemas(
-        inputs, ref_template="#/components/schemas/{model}"
+        inputs,
+        ref_template="#/components/schemas/{model}",
+        schema_generator=ResponseSchema,
     )
     components: dict[str, Any] = {"Problem": _PROBLEM_SCHEMA, **definitions.get("$defs", {})}
     return {key: schema for (key, _mode), schema in keyed.items()}, components

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -183,12 +183,23 @@ def join_code_view(
 # -- roster --------------------------------------------------------------------------------
 
 
+class RosterUser(BaseModel):
+    id: int
+    display_name: str
+    role: Role
+
+
+class RosterPlace(BaseModel):
+    kind: Literal["channel", "board", "page"]
+    id: int
+
+
 class RosterPerson(BaseModel):
-    user: dict[str, Any]  # id, display_name, role
+    user: RosterUser
     class_id: int | None
     joined_at: datetime | None
     online: bool
-    location: dict[str, Any] | None  # {kind, id} when in one of the session's spaces
+    location: RosterPlace | None  # when in one of the session's spaces
 
 
 class RosterSchool(BaseModel):
@@ -231,17 +242,19 @@ def roster_view(
         ("board", session.board_id),
     }
 
-    def where(user_id: int) -> dict[str, Any] | None:
+    def where(user_id: int) -> RosterPlace | None:
         location = online.get(user_id)
         if location and (location.get("kind"), location.get("id")) in spaces:
-            return location
+            return RosterPlace.model_validate(location)
         return None
 
     people: dict[int | None, list[RosterPerson]] = {school_id: [] for school_id in schools}
     for entry in attendance:
         people.setdefault(entry.school_id, []).append(
             RosterPerson(
-                user={"id": entry.user_id, "display_name": entry.display_name, "role": entry.role},
+                user=RosterUser(
+                    id=entry.user_id, display_name=entry.display_name, role=Role(entry.role)
+                ),
                 class_id=entry.class_id,
                 joined_at=entry.first_joined_at,
                 online=entry.user_id in online,
@@ -253,11 +266,9 @@ def roster_view(
         if teacher.user_id not in joined:
             people.setdefault(teacher.school_id, []).append(
                 RosterPerson(
-                    user={
-                        "id": teacher.user_id,
-                        "display_name": teacher.display_name,
-                        "role": teacher.role.value,
-                    },
+                    user=RosterUser(
+                        id=teacher.user_id, display_name=teacher.display_name, role=teacher.role
+                    ),
                     class_id=None,
                     joined_at=None,
                     online=True,
@@ -272,9 +283,7 @@ def roster_view(
             RosterSchool(
                 school=schools[school_id],
                 present=sum(p.online for p in members),
-                joined=sum(
-                    p.user["role"] == Role.PUPIL.value and p.joined_at is not None for p in members
-                ),
+                joined=sum(p.user.role is Role.PUPIL and p.joined_at is not None for p in members),
                 expected=sum(e.school_id == school_id for e in expected),
                 people=members,
             )

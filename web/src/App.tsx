@@ -78,8 +78,8 @@ function Shell({ user, children }: { user: User; children: JSX.Element }): JSX.E
 }
 
 function Routes({ user, path }: { user: User; path: string }): JSX.Element {
-  let params: Record<string, string> | null
-  if ((params = match('/projects/:id/:section?/:item?', path))) {
+  const params = match('/projects/:id/:section?/:item?', path)
+  if (params) {
     return <ProjectView user={user} projectId={Number(params.id)} section={params.section ?? 'pages'} item={params.item} />
   }
   if (match('/account', path)) return <Account user={user} />
@@ -95,7 +95,7 @@ function Routes({ user, path }: { user: User; path: string }): JSX.Element {
 /** Where to go after signing in: `?next=` when it is a local path, else the dashboard. */
 function nextAfterSignIn(): string {
   const next = new URLSearchParams(location.search).get('next')
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/'
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/'
 }
 
 export function App(): JSX.Element {

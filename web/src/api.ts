@@ -13,6 +13,7 @@ import type {
   Comment,
   Country,
   Criterion,
+  CurrentSession,
   HistoryEntry,
   Invitation,
   ItemKind,
@@ -24,6 +25,7 @@ import type {
   Member,
   Message,
   Mute,
+  NewSession,
   Page,
   Person,
   Policy,
@@ -40,6 +42,7 @@ import type {
   SchoolOut,
   Seat,
   Section,
+  SignedIn,
   SessionList,
   SessionLogEntry,
   TeacherOut,
@@ -211,8 +214,8 @@ export function uploadMedia(
 
 export const session = {
   signIn: (username: string, password: string) =>
-    request<{ csrf_token: string; user: User }>('POST', '/session', { username, password }),
-  current: () => get<{ csrf_token: string; user: User }>('/session'),
+    request<SignedIn>('POST', '/session', { username, password }),
+  current: () => get<CurrentSession>('/session'),
   signOut: () => del<void>('/session'),
   signOutEverywhere: () => del<void>('/session', { all: true }),
   me: () => get<User>('/me'),
@@ -372,16 +375,7 @@ export const privacy = {
   erase: (pupilId: number, content: 'anonymise' | 'delete') => del<void>(`/pupils/${pupilId}`, { content }),
 }
 
-export interface NewSession {
-  title: string
-  starts_at: string
-  ends_at: string
-  class_ids: number[]
-  agenda: { title: string; minutes: number | null }[]
-  page_id?: number | null
-  channel_id?: number | null
-  board_id?: number | null
-}
+export type { NewSession }
 
 const tz = (): { tz: string | undefined } => ({ tz: localZone() })
 

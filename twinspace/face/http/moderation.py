@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
+from typing_extensions import TypedDict  # pydantic needs it on Python 3.11
 
 from twinspace.clock import utcnow
 from twinspace.errors import NotFound
@@ -25,6 +26,26 @@ router = ApiRouter("moderation")
 Reason = Field("", max_length=1000)
 
 
+class FlagLocation(TypedDict):
+    """Where a page finding is: 1-based line (block) and column, and its offsets."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+
+
+class QueueFlag(TypedDict):
+    """One finding: `start`/`end` are code-point offsets into the item's text."""
+
+    category: str
+    reason: str
+    start: int
+    end: int
+    excerpt: str
+    location: NotRequired[FlagLocation]  # page findings only
+
+
 class ItemOut(BaseModel):
     kind: ItemKind
     id: int
@@ -38,14 +59,14 @@ class ItemOut(BaseModel):
 class QueueEntryOut(BaseModel):
     id: int
     project_id: int
-    item_kind: str
+    item_kind: ItemKind
     item_id: int
     author_id: int | None
-    origin: str
+    origin: Literal["filter", "pre", "approval", "report", "page_scan"]
     reason: str
-    flags: list[dict[str, Any]]
+    flags: list[QueueFlag]
     excerpt: str
-    state: str
+    state: Literal["open", "resolved"]
     resolution: str | None
     created_at: datetime
     resolved_at: datetime | None

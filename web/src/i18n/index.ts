@@ -67,7 +67,7 @@ export function setLanguage(lang: Lang, remember = true): void {
   if (lang === current) return
   current = lang
   document.documentElement.lang = lang
-  listeners.forEach((listener) => listener())
+  for (const listener of listeners) listener()
 }
 
 /** Pupils get the simple-words variants of some messages. */

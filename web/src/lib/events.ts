@@ -1,11 +1,49 @@
 // The project events socket (docs/events-protocol.md, v1): one connection per open TwinSpace,
 // authenticated by the session cookie (same origin), resumed with `since` after a drop.
+// Event and message types are generated from the server's schema (../api/events.d.ts), so a
+// handler's `data` is typed by the event it listens to.
 import { createContext } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
-import type { EventFrame, PresenceEntry } from '../types'
+import type { ClientMessage, PresenceEntry, ServerEvents } from '../api/events'
 
 export type SocketStatus = 'connecting' | 'online' | 'offline' | 'closed'
-type Handler = (data: any, frame: EventFrame) => void
+
+export type ServerEventType = keyof ServerEvents
+
+/** One frame from the server: `data` has the type the schema gives to `type`. */
+export interface EventFrame<K extends ServerEventType = ServerEventType> {
+  v: 1
+  id: string
+  type: K
+  ts: string
+  data: ServerEvents[K]
+}
+
+/** Any server frame, as a union the `type` narrows. */
+export type AnyFrame = { [K in ServerEventType]: EventFrame<K> }[ServerEventType]
+
+/** What the socket itself raises besides server events (these have no frame). */
+export interface LocalEvents {
+  presence: Map<number, PresenceEntry>
+  closed: { code: number }
+}
+
+export type SocketEvents = ServerEvents & LocalEvents
+export type SocketEventType = keyof SocketEvents
+export type Handler<K extends SocketEventType> = (data: SocketEvents[K], frame: AnyFrame | null) => void
+type Handlers = { [K in SocketEventType]?: Set<Handler<K>> }
+
+function isFrame(value: unknown): value is AnyFrame {
+  if (typeof value !== 'object' || value === null) return false
+  const frame = value as Record<string, unknown>
+  return (
+    frame.v === 1 &&
+    typeof frame.id === 'string' &&
+    typeof frame.type === 'string' &&
+    typeof frame.data === 'object' &&
+    frame.data !== null
+  )
+}
 
 const PING_EVERY_MS = 30_000
 const MAX_BACKOFF_MS = 15_000
@@ -19,7 +57,7 @@ export class ProjectSocket {
   private lastId: string | null = null
   private readonly channels = new Set<number>()
   private readonly boards = new Set<number>()
-  private readonly handlers = new Map<string, Set<Handler>>()
+  private handlers: Handlers = {}
   private readonly statusListeners = new Set<(status: SocketStatus) => void>()
   private ping: number | undefined
   private retry: number | undefined
@@ -52,7 +90,7 @@ export class ProjectSocket {
 
   private setStatus(status: SocketStatus): void {
     this.status = status
-    this.statusListeners.forEach((listener) => listener(status))
+    for (const listener of this.statusListeners) listener(status)
   }
 
   private connect(): void {
@@ -66,13 +104,14 @@ export class ProjectSocket {
     }
     ws.onmessage = (message: MessageEvent) => {
       if (typeof message.data !== 'string') return
-      let frame: EventFrame
+      let frame: unknown
       try {
-        frame = JSON.parse(message.data) as EventFrame
+        frame = JSON.parse(message.data)
       } catch {
         return
       }
-      this.receive(frame)
+      // types the client does not know are ignored (the protocol may add some within v1)
+      if (isFrame(frame)) this.receive(frame)
     }
     ws.onclose = (event: CloseEvent) => {
       window.clearInterval(this.ping)
@@ -96,17 +135,16 @@ export class ProjectSocket {
     }
   }
 
-  private receive(frame: EventFrame): void {
+  private receive(frame: AnyFrame): void {
     if (frame.id) this.lastId = frame.id
-    const data = frame.data as Record<string, any>
     switch (frame.type) {
       case 'hello': {
-        this.presence = new Map((data.presence as PresenceEntry[] | undefined ?? []).map((p) => [p.user.id, p]))
+        this.presence = new Map(frame.data.presence.map((p) => [p.user.id, p]))
         // subscriptions asked for while the socket was still connecting were not sent: send
         // whatever this connection does not have yet
-        const has = (data.subscriptions ?? {}) as { channels?: number[]; boards?: number[] }
-        const channels = [...this.channels].filter((id) => !(has.channels ?? []).includes(id))
-        const boards = [...this.boards].filter((id) => !(has.boards ?? []).includes(id))
+        const has = frame.data.subscriptions
+        const channels = [...this.channels].filter((id) => !has.channels.includes(id))
+        const boards = [...this.boards].filter((id) => !has.boards.includes(id))
         if (channels.length || boards.length) this.send({ type: 'subscribe', channels, boards })
         this.setStatus('online')
         if (this.location) this.send({ type: 'presence', location: this.location })
@@ -115,42 +153,44 @@ export class ProjectSocket {
       }
       case 'presence.joined':
       case 'presence.moved':
-        this.presence.set(data.user.id, { user: data.user, location: data.location ?? null })
+        this.presence.set(frame.data.user.id, { user: frame.data.user, location: frame.data.location ?? null })
         this.emit('presence', this.presence, frame)
         break
       case 'presence.left':
-        this.presence.delete(data.user.id)
+        this.presence.delete(frame.data.user.id)
         this.emit('presence', this.presence, frame)
         break
       default:
         break
     }
-    this.emit(frame.type, frame.data, frame)
-    this.emit('*', frame.data, frame)
+    this.emitFrame(frame)
   }
 
-  private emit(type: string, data: unknown, frame: EventFrame | null): void {
-    this.handlers.get(type)?.forEach((handler) => {
+  private emitFrame<K extends ServerEventType>(frame: EventFrame<K>): void {
+    // SocketEvents[K] is ServerEvents[K] for a server type; TypeScript cannot see it generically
+    this.emit<K>(frame.type, frame.data as SocketEvents[K], frame as AnyFrame)
+  }
+
+  private emit<K extends SocketEventType>(type: K, data: SocketEvents[K], frame: AnyFrame | null): void {
+    const handlers: Handlers[K] = this.handlers[type]
+    handlers?.forEach((handler) => {
       try {
-        handler(data, frame as EventFrame)
+        handler(data, frame)
       } catch (error) {
         console.error('event handler failed', type, error)
       }
     })
   }
 
-  send(message: Record<string, unknown>): boolean {
+  send(message: ClientMessage): boolean {
     if (this.ws?.readyState !== WebSocket.OPEN) return false
     this.ws.send(JSON.stringify(message))
     return true
   }
 
-  on(type: string, handler: Handler): () => void {
-    let set = this.handlers.get(type)
-    if (!set) {
-      set = new Set()
-      this.handlers.set(type, set)
-    }
+  on<K extends SocketEventType>(type: K, handler: Handler<K>): () => void {
+    const set: Set<Handler<K>> = this.handlers[type] ?? new Set<Handler<K>>()
+    this.handlers[type] = set as Handlers[K]
     set.add(handler)
     return () => set.delete(handler)
   }
@@ -164,8 +204,8 @@ export class ProjectSocket {
     const channels = (spaces.channels ?? []).filter((id) => !this.channels.has(id))
     const boards = (spaces.boards ?? []).filter((id) => !this.boards.has(id))
     if (!channels.length && !boards.length) return
-    channels.forEach((id) => this.channels.add(id))
-    boards.forEach((id) => this.boards.add(id))
+    for (const id of channels) this.channels.add(id)
+    for (const id of boards) this.boards.add(id)
     this.send({ type: 'subscribe', channels, boards })
   }
 
@@ -185,7 +225,7 @@ export class ProjectSocket {
     window.clearTimeout(this.retry)
     this.ws?.close(1000)
     this.ws = null
-    this.handlers.clear()
+    this.handlers = {}
     this.statusListeners.clear()
   }
 }
@@ -197,7 +237,7 @@ export function useSocket(): ProjectSocket | null {
 }
 
 /** Subscribe to one event type for the component's lifetime; the handler may change freely. */
-export function useEvent(socket: ProjectSocket | null, type: string, handler: Handler): void {
+export function useEvent<K extends SocketEventType>(socket: ProjectSocket | null, type: K, handler: Handler<K>): void {
   const ref = useRef(handler)
   ref.current = handler
   useEffect(() => {

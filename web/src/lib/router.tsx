@@ -13,10 +13,12 @@ export function navigate(path: string, replace = false): void {
   if (path === location.pathname + location.search) return
   if (replace) history.replaceState(null, '', path)
   else history.pushState(null, '', path)
-  listeners.forEach((listener) => listener())
+  for (const listener of listeners) listener()
 }
 
-window.addEventListener('popstate', () => listeners.forEach((listener) => listener()))
+window.addEventListener('popstate', () => {
+  for (const listener of listeners) listener()
+})
 
 export function usePath(): string {
   const [path, setPath] = useState(currentPath())

@@ -15,7 +15,7 @@ export class Store<T> {
 
   set(value: T): void {
     this.value = value
-    this.listeners.forEach((listener) => listener(value))
+    for (const listener of this.listeners) listener(value)
   }
 
   subscribe(listener: (value: T) => void): () => void {

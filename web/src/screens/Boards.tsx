@@ -180,7 +180,7 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
   async function addSection(event: Event): Promise<void> {
     event.preventDefault()
     try {
-      const section = await boardsApi.addSection(board!.id, sectionTitle.trim())
+      const section = await boardsApi.addSection(boardId, sectionTitle.trim())
       update((b) => ({ ...b, sections: [...b.sections.filter((s) => s.id !== section.id), section] }))
       setSectionTitle('')
       setNewSection(false)
@@ -191,7 +191,7 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
 
   async function saveSettings(patch: Partial<BoardSettings>): Promise<void> {
     try {
-      const updated = await boardsApi.update(board!.id, patch)
+      const updated = await boardsApi.update(boardId, patch)
       loaded.set(updated)
     } catch (error) {
       notifyError(error)

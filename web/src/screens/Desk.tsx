@@ -7,6 +7,7 @@ import { Empty, Loading, SelectField, StatusBadge, notify, notifyError, useLoad 
 import { categoryName, formatDateTime, formatRelative, t, tOr } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
 import { Link } from '../lib/router'
+import type { HeldNotice } from '../api/events'
 import type { Flag, Member, ModerationNotice, Project, QueueDecision, QueueEntry, User } from '../types'
 import { AuditLog } from './DeskAudit'
 import { PagesDesk } from './DeskPages'
@@ -123,15 +124,15 @@ async function loadContext(project: Project): Promise<QueueContext> {
     pagesApi.list(project.id),
   ])
   const spaces = new Map<string, string>()
-  channels.forEach((c) => spaces.set(`channel:${c.id}`, `# ${c.name}`))
-  boards.forEach((b) => spaces.set(`board:${b.id}`, b.title))
-  pages.forEach((p) => spaces.set(`page:${p.id}`, p.title))
+  for (const c of channels) spaces.set(`channel:${c.id}`, `# ${c.name}`)
+  for (const b of boards) spaces.set(`board:${b.id}`, b.title)
+  for (const p of pages) spaces.set(`page:${p.id}`, p.title)
   return { members: new Map(members.map((m) => [m.id, m])), spaces }
 }
 
 interface Blocked {
   key: string
-  notice: ModerationNotice
+  notice: HeldNotice
   at: string
 }
 
@@ -165,7 +166,7 @@ function Queue({ project }: { project: Project }): JSX.Element {
       return
     }
     if (notice.kind === 'held' || notice.kind === 'report' || notice.kind === 'page' || notice.kind === 'resolved') refetch()
-    if (notice.kind === 'page' || (notice.author && !context.data?.members.has(notice.author.id))) context.reload()
+    if (notice.kind === 'page' || (notice.kind === 'held' && !context.data?.members.has(notice.author.id))) context.reload()
   })
 
   async function decide(entry: QueueEntry, decision: QueueDecision): Promise<void> {
@@ -227,7 +228,7 @@ function Queue({ project }: { project: Project }): JSX.Element {
           <ul class="list">
             {blocked.map((b) => (
               <li key={b.key}>
-                <strong>{b.notice.author?.display_name ?? t('chat.someone')}</strong> · {t(`desk.item.${b.notice.item ?? 'message'}`)} ·{' '}
+                <strong>{b.notice.author.display_name || t('chat.someone')}</strong> · {t(`desk.item.${b.notice.item}`)} ·{' '}
                 <time dateTime={b.at}>{formatRelative(b.at)}</time>
                 <p class="queue-text">{b.notice.excerpt}</p>
                 {b.notice.reason && <p class="muted">{b.notice.reason}</p>}

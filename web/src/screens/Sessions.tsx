@@ -96,7 +96,7 @@ export function parseAgenda(text: string): NewSession['agenda'] {
     .filter(Boolean)
     .map((line) => {
       const match = /^(.*?)[\s,–-]+(\d{1,3})\s*(?:min\.?|minutes?|minut|minuti)?$/i.exec(line)
-      return match && match[1] ? { title: match[1].trim(), minutes: Number(match[2]) } : { title: line, minutes: null }
+      return match?.[1] ? { title: match[1].trim(), minutes: Number(match[2]) } : { title: line, minutes: null }
     })
     .slice(0, 50)
 }
@@ -114,7 +114,7 @@ async function loadScheduleChoices(project: Project, known: LiveSession[]) {
     boardsApi.list(project.id),
   ])
   const classes = new Map<number, ClassChoice>()
-  mine.forEach((c) => classes.set(c.id, { id: c.id, label: t('session.classOfYours', { name: c.name }) }))
+  for (const c of mine) classes.set(c.id, { id: c.id, label: t('session.classOfYours', { name: c.name }) })
   // partner schools' classes: the ones earlier sessions of this TwinSpace used
   known.flatMap((s) => s.classes).forEach((c) => {
     if (!classes.has(c.class_id)) classes.set(c.class_id, { id: c.class_id, label: `${c.class_name} — ${c.school.name}` })
