@@ -210,3 +210,29 @@ async def test_every_ui_language_folds_its_own_letters(space: Space) -> None:
     for text, query in texts.items():
         message = await post_message(space, space.teacher, text)
         await eventually(_finds(space, space.ana, query, ("message", message["id"])))
+
+
+async def test_another_twinspace_is_never_found(space: Space, world: World) -> None:
+    other_project, other_teacher, _partner = await world.european_project()
+    other_channel = await world.channel(other_project, other_teacher, name="elsewhere")
+    async with world.client(other_teacher) as http:
+        answer = await http.post(
+            f"/api/v1/channels/{other_channel.id}/messages", json={"text": "herons everywhere"}
+        )
+    theirs = ("message", answer.json()["id"])
+    ours = ("message", (await post_message(space, space.teacher, "herons at home"))["id"])
+    await eventually(_finds(space, space.ana, "herons", ours))
+
+    async def theirs_indexed() -> bool:
+        answer = await http_search(world, other_teacher, other_project.id, "herons")
+        return [(r["kind"], r["id"]) for r in answer["results"]] == [theirs]
+
+    await eventually(theirs_indexed)
+    assert await found(space, space.teacher, "herons") == [ours]
+
+
+async def http_search(world: World, person: Person, project_id: int, q: str) -> Any:
+    async with world.client(person) as http:
+        answer = await http.get(f"/api/v1/projects/{project_id}/search", params={"q": q})
+    assert answer.status_code == 200
+    return answer.json()

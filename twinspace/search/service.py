@@ -63,7 +63,9 @@ class SearchService:
         self, project_id: int, hits: list[SearchHit], channels: dict[int, ChannelRecord]
     ) -> list[SearchResultView]:
         boards = {b.id: b for b in await self._storage.boards.of_project(project_id)}
-        pages = {p.id: p for p in await self._storage.pages.of_project(project_id)}
+        pages = await self._storage.search.pages(
+            sorted({h.space_id for h in hits if h.space_kind == "page"})
+        )
         authors = await self._storage.users.get_many(
             sorted({h.author_id for h in hits if h.author_id is not None})
         )
@@ -76,10 +78,8 @@ class SearchService:
                 board = boards.get(hit.space_id)
                 space_name = board.title if board else ""
             else:
-                page = pages.get(hit.space_id)
-                space_name = page.title if page else ""
+                space_name = pages.get(hit.space_id, ("", ""))[0]
             author = authors.get(hit.author_id) if hit.author_id is not None else None
-            found_page = pages.get(hit.item_id) if hit.kind == "page" else None
             views.append(
                 SearchResultView(
                     kind=cast(ResultKind, hit.kind),
@@ -90,10 +90,17 @@ class SearchService:
                     space_id=hit.space_id,
                     space_name=space_name,
                     parent_id=hit.parent_id,
-                    room=found_page.room if found_page else None,
+                    room=pages[hit.item_id][1]
+                    if hit.kind == "page" and hit.item_id in pages
+                    else None,
                     author=author_view(hit.author_id, author.display_name if author else None),
                     status=hit.status,
                     updated_at=hit.updated_at,
                 )
             )
         return views
+
+
+def _room(hit: SearchHit, pages: dict[int, tuple[str, str]]) -> str | None:
+    """A page result's y-websocket room, which the client opens."""
+    return pages[hit.item_id][1] if hit.kind == "page" and hit.item_id in pages else None

@@ -15,6 +15,7 @@ from twinspace.storage.db import Executor
 # Characters that never occur in indexed text: they mark where a match starts and ends.
 MATCH_START = "\x02"
 MATCH_END = "\x03"
+RANK_WINDOW = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +147,8 @@ class SearchRepo:
             ),
         )
         await self._ex.execute(
-            "INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)",
-            (entry_id, *folded),
+            "INSERT INTO search_text (rowid, title, body, scope) VALUES (?, ?, ?, ?)",
+            (entry_id, *folded, f"p{source.project_id}"),
         )
 
     async def query(
@@ -159,9 +160,22 @@ class SearchRepo:
         kinds: Sequence[str],
         limit: int,
     ) -> list[SearchHit]:
-        """Best matches first (bm25, titles weigh more), only what `seen` may find."""
+        """Best matches first (bm25, titles weigh more), only what `seen` may find.
+
+        Ranking reads every match's positions, so it looks at the newest RANK_WINDOW matches
+        of the project: a word found in 20,000 messages ranks the latest 2,000 of them.
+        """
+        scoped = f'scope:"p{project_id}" AND {{title body}}: ({match})'
+        cutoff = await self._ex.fetch_one(
+            "SELECT rowid FROM search_text WHERE search_text MATCH ?"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (scoped, RANK_WINDOW - 1),
+        )
         where = ["search_text MATCH ?", "e.project_id = ?", "e.status <> 'deleted'"]
-        params: list[Any] = [match, project_id]
+        params: list[Any] = [scoped, project_id]
+        if cutoff is not None:
+            where.append("search_text.rowid >= ?")
+            params.append(cutoff["rowid"])
         where.append(f"e.kind IN ({','.join('?' * len(kinds))})")
         params.extend(kinds)
         if not seen.is_teacher:
@@ -181,7 +195,7 @@ class SearchRepo:
                 highlight(search_text, 1, '{MATCH_START}', '{MATCH_END}') AS body_marked
             FROM search_text JOIN search_entries e ON e.id = search_text.rowid
             WHERE {" AND ".join(where)}
-            ORDER BY bm25(search_text, 4.0, 1.0), e.updated_at DESC
+            ORDER BY search_text.rank, e.updated_at DESC
             LIMIT ?""",
             tuple(params),
         )
@@ -202,6 +216,16 @@ class SearchRepo:
             )
             for r in rows
         ]
+
+    async def pages(self, page_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Title and room of these pages."""
+        if not page_ids:
+            return {}
+        rows = await self._ex.fetch_all(
+            f"SELECT id, title, room FROM pages WHERE id IN ({','.join('?' * len(page_ids))})",
+            tuple(page_ids),
+        )
+        return {int(r["id"]): (str(r["title"]), str(r["room"])) for r in rows}
 
     async def entry_count(self, project_id: int) -> int:
         row = await self._ex.fetch_one(

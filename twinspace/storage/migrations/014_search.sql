@@ -29,9 +29,11 @@ CREATE INDEX search_entries_by_project ON search_entries(project_id);
 
 -- The words, folded (twinspace/search/text.py: accents and strokes removed, one character per
 -- character) so that matches map back onto the original title and body kept above.
+-- `scope` holds one token, p<project id>, so a query reads only its project's postings.
 CREATE VIRTUAL TABLE search_text USING fts5(
-    title, body, tokenize = 'unicode61 remove_diacritics 2'
+    title, body, scope, tokenize = 'unicode61 remove_diacritics 2'
 );
+INSERT INTO search_text (search_text, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)');
 
 CREATE TRIGGER search_mark_message_insert AFTER INSERT ON messages
 BEGIN INSERT OR IGNORE INTO search_dirty VALUES ('message', NEW.id); END;
