@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from twinspace.search.query import match_expression
-from twinspace.search.text import fold, marked_ranges, segments, snippet
+from twinspace.search.query import highlighter, match_expression
+from twinspace.search.text import fold, matched_ranges, segments, snippet
 
 
 @given(st.text())
@@ -28,8 +28,10 @@ def test_queries_are_quoted_words_and_the_last_is_a_prefix() -> None:
 
 def test_segments_and_snippets_mark_the_original_text() -> None:
     original = "Salmon swim up the Loire"
-    ranges = marked_ranges("Salmon swim up the \x02Loire\x03")
+    ranges = matched_ranges(original, highlighter("LOIRE"))
     assert ranges == [(19, 24)]
+    assert matched_ranges("Łódź, Łódzki: łódka", highlighter("lodz")) == [(0, 4), (6, 12)]
+    assert matched_ranges("Łódź, Łódzki: łódka", highlighter("lodz x")) == [(0, 4)]
     assert [s.model_dump() for s in segments(original, ranges)] == [
         {"text": "Salmon swim up the ", "match": False},
         {"text": "Loire", "match": True},

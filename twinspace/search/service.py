@@ -7,14 +7,15 @@ find everything that is not deleted. Deleted pages and items are never found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import cast
 
 from twinspace.content.items import author_view
 from twinspace.errors import RuleViolation
 from twinspace.search.indexer import SearchIndexer
-from twinspace.search.query import match_expression
-from twinspace.search.text import marked_ranges, segments, snippet
+from twinspace.search.query import highlighter, match_expression
+from twinspace.search.text import matched_ranges, segments, snippet
 from twinspace.search.views import ResultKind, SearchResultsView, SearchResultView, SpaceKind
 from twinspace.storage import Storage
 from twinspace.storage.records import ChannelRecord
@@ -57,10 +58,15 @@ class SearchService:
         hits = await self._storage.search.query(
             project_id, match, seen, kinds=kinds, limit=min(limit, MAX_RESULTS)
         )
-        return SearchResultsView(query=text, results=await self._views(project_id, hits, channels))
+        views = await self._views(project_id, hits, channels, highlighter(text))
+        return SearchResultsView(query=text, results=views)
 
     async def _views(
-        self, project_id: int, hits: list[SearchHit], channels: dict[int, ChannelRecord]
+        self,
+        project_id: int,
+        hits: list[SearchHit],
+        channels: dict[int, ChannelRecord],
+        marks: re.Pattern[str],
     ) -> list[SearchResultView]:
         boards = {b.id: b for b in await self._storage.boards.of_project(project_id)}
         pages = await self._storage.search.pages(
@@ -84,8 +90,8 @@ class SearchService:
                 SearchResultView(
                     kind=cast(ResultKind, hit.kind),
                     id=hit.item_id,
-                    title=segments(hit.title, marked_ranges(hit.title_marked)),
-                    snippet=snippet(hit.body, marked_ranges(hit.body_marked)),
+                    title=segments(hit.title, matched_ranges(hit.title, marks)),
+                    snippet=snippet(hit.body, matched_ranges(hit.body, marks)),
                     space_kind=cast(SpaceKind, hit.space_kind),
                     space_id=hit.space_id,
                     space_name=space_name,

@@ -7,12 +7,11 @@ out), so a match found in folded text marks the same characters of the original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 from pydantic import BaseModel
-
-from twinspace.storage.search import MATCH_END, MATCH_START
 
 # letters with no decomposition that readers still type without their stroke or ligature
 _PLAIN = str.maketrans(
@@ -66,21 +65,9 @@ class Segment(BaseModel):
     match: bool
 
 
-def marked_ranges(marked: str) -> list[tuple[int, int]]:
-    """Character ranges of the folded text between MATCH_START and MATCH_END."""
-    ranges: list[tuple[int, int]] = []
-    position = 0
-    start = -1
-    for char in marked:
-        if char == MATCH_START:
-            start = position
-        elif char == MATCH_END:
-            if start >= 0:
-                ranges.append((start, position))
-            start = -1
-        else:
-            position += 1
-    return ranges
+def matched_ranges(original: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where `pattern` (made by query.highlighter) matches `original`, through its folding."""
+    return [m.span() for m in pattern.finditer(fold(original))]
 
 
 def segments(

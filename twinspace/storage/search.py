@@ -12,9 +12,6 @@ from typing import Any
 
 from twinspace.storage.db import Executor
 
-# Characters that never occur in indexed text: they mark where a match starts and ends.
-MATCH_START = "\x02"
-MATCH_END = "\x03"
 RANK_WINDOW = 2000
 
 
@@ -48,8 +45,6 @@ class SearchHit:
     updated_at: str
     title: str
     body: str
-    title_marked: str
-    body_marked: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +97,8 @@ class SearchRepo:
 
     async def mark(self, kind: str, item_id: int) -> None:
         await self._ex.execute(
-            "INSERT OR IGNORE INTO search_dirty (kind, item_id) VALUES (?, ?)", (kind, item_id)
+            "INSERT INTO search_dirty (kind, item_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (kind, item_id),
         )
 
     async def clear(self, marks: Sequence[tuple[str, int]]) -> None:
@@ -190,9 +186,7 @@ class SearchRepo:
         params.append(limit)
         rows = await self._ex.fetch_all(
             f"""SELECT e.kind, e.item_id, e.space_kind, e.space_id, e.parent_id, e.author_id,
-                e.status, e.updated_at, e.title, e.body,
-                highlight(search_text, 0, '{MATCH_START}', '{MATCH_END}') AS title_marked,
-                highlight(search_text, 1, '{MATCH_START}', '{MATCH_END}') AS body_marked
+                e.status, e.updated_at, e.title, e.body
             FROM search_text JOIN search_entries e ON e.id = search_text.rowid
             WHERE {" AND ".join(where)}
             ORDER BY search_text.rank, e.updated_at DESC
@@ -211,8 +205,6 @@ class SearchRepo:
                 updated_at=str(r["updated_at"]),
                 title=str(r["title"]),
                 body=str(r["body"]),
-                title_marked=str(r["title_marked"]),
-                body_marked=str(r["body_marked"]),
             )
             for r in rows
         ]
