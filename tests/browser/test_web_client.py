@@ -715,3 +715,30 @@ def test_teacher_enrols_in_training(demo_server: DemoServer, open_as: SignedIn) 
     screenshot(page, "11-training-catalogue")
     page.get_by_role("link", name="Dashboard").click()
     expect(page.locator("section", has_text="My upcoming training")).to_contain_text(title)
+
+
+def test_search_finds_a_message_without_its_accents(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
+    project = demo_server.project["id"]
+    channel = demo_server.project["channels"][0]["id"]
+    word = unique("storks")
+    demo_server.api(
+        "kuba.pl",
+        "POST",
+        f"/channels/{channel}/messages",
+        {"text": f"{word} nest in Łańcut"},
+    )
+    pupil = open_as(
+        "sofia.it", f"/projects/{project}/search", locale="it-IT", timezone="Europe/Rome"
+    )
+    field = pupil.get_by_label("Trova pagine, messaggi, post, commenti e file")
+    field.fill(f"{word} lancut")
+    result = pupil.get_by_test_id("search-results").locator("li", has_text=word)
+    expect(result).to_be_visible()
+    expect(result).to_have_attribute("data-kind", "message")
+    expect(result.locator("mark", has_text="Łańcut")).to_be_visible()
+    screenshot(pupil, "search-it")
+    result.get_by_role("link").click()
+    expect(pupil).to_have_url(f"{demo_server.base_url}/projects/{project}/chat/{channel}")
+    expect(pupil.locator(".message", has_text=word)).to_be_visible()

@@ -37,6 +37,7 @@ from twinspace.face.http import (
     page_content,
     projects,
     registry,
+    search,
     session,
     spaces,
     training,
@@ -67,6 +68,7 @@ ROUTERS: list[ApiRouter] = [
     media.router,
     moderation.router,
     live_sessions.router,
+    search.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0

@@ -19,6 +19,7 @@ from twinspace.realtime.connections import ConnectionRegistry
 from twinspace.realtime.presence import Presence
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.registry.service import RegistryService
+from twinspace.search.service import SearchService
 from twinspace.storage import Storage
 from twinspace.training.service import TrainingService
 from twinspace.workspace.access import AccessRules
@@ -52,6 +53,7 @@ class Services:
     boards: BoardService
     media: MediaService
     live_sessions: LiveSessionService
+    search: SearchService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -113,6 +115,7 @@ class Services:
             live_sessions=LiveSessionService(
                 storage, access, events, project_events, presence, documents, pages, spaces
             ),
+            search=SearchService(storage, access, documents),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
@@ -147,8 +150,13 @@ class Services:
             "twinspace_bus_topics", "Fan-out topics with listeners", self.bus.topic_count
         )
         self.live_sessions.start()
+        self.search.start()
+        self.metrics.gauge(
+            "twinspace_search_indexed", "Search marks applied", lambda: self.search.indexer.indexed
+        )
 
     async def stop(self) -> None:
+        await self.search.stop()
         await self.live_sessions.stop()
         await self.moderation.stop()
         await self.documents.stop()

@@ -35,6 +35,7 @@ from twinspace.storage.moderation import (
 )
 from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
+from twinspace.storage.search import SearchRepo
 from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
 from twinspace.storage.training import TrainingRepo
 
@@ -81,6 +82,7 @@ class Repositories:
         self.board_content = BoardContentRepo(ex)
         self.media = MediaRepo(ex)
         self.live_sessions = LiveSessionRepo(ex)
+        self.search = SearchRepo(ex)
 
 
 class Storage(Repositories):

@@ -15,6 +15,7 @@ import { Desk } from './Desk'
 import { Members } from './Members'
 import { PagesView } from './Pages'
 import { SessionsView } from './Sessions'
+import { SearchView } from '../features/search'
 
 export const TEACHER_ROLES = new Set(['founder', 'teacher_admin', 'teacher'])
 
@@ -83,6 +84,7 @@ export function ProjectView({ user, projectId, section, item }: Props): JSX.Elem
     ['boards', t('project.boards')],
     ['sessions', t('project.sessions')],
     ['members', t('project.members')],
+    ['search', t('project.search')],
   ]
   if (teacher) tabs.push(['desk', t('project.desk')])
   const itemId = item ? Number(item) : undefined
@@ -113,6 +115,7 @@ export function ProjectView({ user, projectId, section, item }: Props): JSX.Elem
           {section === 'chat' && <ChatView user={user} project={p} channelId={itemId} />}
           {section === 'boards' && <BoardsView user={user} project={p} boardId={itemId} />}
           {section === 'members' && <Members user={user} project={p} />}
+          {section === 'search' && <SearchView projectId={projectId} />}
           {section === 'sessions' && <SessionsView user={user} project={p} sessionId={itemId} />}
           {section === 'desk' && teacher && <Desk user={user} project={p} tab={item ?? 'queue'} />}
         </div>

@@ -1,0 +1,2 @@
+// The search feature's public face: other features import only from here.
+export { SearchView } from './SearchView'
