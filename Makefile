@@ -32,7 +32,7 @@ browser:
 run: install web
 	$(VENV)/bin/twinspace serve --demo --data $(DATA)
 
-test: install node-deps browser web lint
+test: install node-deps browser web lint lint-web
 	CI=$${CI:-} $(PY) -m pytest -q
 
 # Every check CI enforces: lint errors fail `make test` too.

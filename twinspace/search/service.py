@@ -13,6 +13,7 @@ from typing import cast
 
 from twinspace.content.items import author_view
 from twinspace.errors import RuleViolation
+from twinspace.moderation.model import ItemStatus
 from twinspace.search.indexer import SearchIndexer
 from twinspace.search.query import highlighter, match_expression
 from twinspace.search.text import matched_ranges, segments, snippet
@@ -100,7 +101,7 @@ class SearchService:
                     if hit.kind == "page" and hit.item_id in pages
                     else None,
                     author=author_view(hit.author_id, author.display_name if author else None),
-                    status=hit.status,
+                    status=ItemStatus(hit.status),
                     updated_at=hit.updated_at,
                 )
             )

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from twinspace.content.items import AuthorView
+from twinspace.moderation.model import ItemStatus
 from twinspace.search.text import Segment
 
 ResultKind = Literal["page", "message", "post", "comment", "file"]
@@ -26,7 +27,7 @@ class SearchResultView(BaseModel):
     parent_id: int | None = Field(None, description="a reply's message, a comment's post")
     room: str | None = Field(None, description="pages: the y-websocket room")
     author: AuthorView | None
-    status: str
+    status: ItemStatus
     updated_at: str
 
 

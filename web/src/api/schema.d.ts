@@ -1450,6 +1450,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find pages, chat messages, board posts and comments and files; best first, marked. */
+        get: operations["get_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/state": {
         parameters: {
             query?: never;
@@ -3830,6 +3847,80 @@ export interface components {
          * @enum {string}
          */
         SchoolType: "nursery" | "preschool" | "primary" | "secondary" | "vocational";
+        /** SearchQuery */
+        SearchQuery: {
+            /**
+             * Kinds
+             * @description only these kinds, comma-separated (page,message,post,comment,file)
+             * @default null
+             */
+            kinds?: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit?: number;
+            /**
+             * Q
+             * @description words to find (any order)
+             */
+            q: string;
+        };
+        /**
+         * SearchResultView
+         * @description One thing found; where it lives says how the client opens it.
+         */
+        SearchResultView: {
+            author: components["schemas"]["AuthorView"] | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "page" | "message" | "post" | "comment" | "file";
+            /**
+             * Parent Id
+             * @description a reply's message, a comment's post
+             * @default null
+             */
+            parent_id: number | null;
+            /**
+             * Room
+             * @description pages: the y-websocket room
+             * @default null
+             */
+            room: string | null;
+            /**
+             * Snippet
+             * @description the best passage with matched words marked
+             */
+            snippet: components["schemas"]["Segment"][];
+            /** Space Id */
+            space_id: number;
+            /**
+             * Space Kind
+             * @enum {string}
+             */
+            space_kind: "page" | "channel" | "board";
+            /** Space Name */
+            space_name: string;
+            status: components["schemas"]["ItemStatus"];
+            /**
+             * Title
+             * @description the item's title with matched words marked
+             */
+            title: components["schemas"]["Segment"][];
+            /** Updated At */
+            updated_at: string;
+        };
+        /** SearchResultsView */
+        SearchResultsView: {
+            /** Query */
+            query: string;
+            /** Results */
+            results: components["schemas"]["SearchResultView"][];
+        };
         /** SeatOut */
         SeatOut: {
             /** Attended */
@@ -3884,6 +3975,16 @@ export interface components {
             position: number;
             /** Title */
             title: string;
+        };
+        /**
+         * Segment
+         * @description A run of text; `match` marks the words that matched the query.
+         */
+        Segment: {
+            /** Match */
+            match: boolean;
+            /** Text */
+            text: string;
         };
         /** SessionAttendance */
         SessionAttendance: {
@@ -16719,6 +16820,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_search: {
+        parameters: {
+            query: {
+                q: string;
+                kinds?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResultsView"];
                 };
             };
             /** @description problem */

@@ -116,6 +116,7 @@ export const en = {
   'search.status.held': 'Waiting for a teacher',
   'search.status.blocked': 'Blocked',
   'search.status.rejected': 'Rejected',
+  'search.status.deleted': 'Deleted',
   'search.status.hidden': 'Hidden',
   'project.pages': 'Pages',
   'project.chat': 'Chat',

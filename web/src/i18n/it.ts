@@ -118,6 +118,7 @@ export const it: Catalogue = {
   'search.status.held': 'In attesa del docente',
   'search.status.blocked': 'Bloccato',
   'search.status.rejected': 'Rifiutato',
+  'search.status.deleted': 'Eliminato',
   'search.status.hidden': 'Nascosto',
   'project.pages': 'Pagine',
   'project.chat': 'Chat',

@@ -120,6 +120,7 @@ export const pl: Catalogue = {
   'search.status.held': 'Czeka na nauczyciela',
   'search.status.blocked': 'Zablokowane',
   'search.status.rejected': 'Odrzucone',
+  'search.status.deleted': 'Usunięte',
   'search.status.hidden': 'Ukryte',
   'project.pages': 'Strony',
   'project.chat': 'Czat',

@@ -35,7 +35,11 @@ export function SearchView({ projectId }: { projectId: number }): JSX.Element {
     const timer = window.setTimeout(() => {
       setBusy(true)
       searchProject(projectId, text)
-        .then((answer) => current && (setFound(answer), setError(null)))
+        .then((answer) => {
+          if (!current) return
+          setFound(answer)
+          setError(null)
+        })
         .catch((e: unknown) => current && setError(errorText(e)))
         .finally(() => current && setBusy(false))
     }, DEBOUNCE_MS)

@@ -1,32 +1,12 @@
-// The search endpoint of one TwinSpace (GET /api/v1/projects/{id}/search).
+// The search endpoint of one TwinSpace (GET /api/v1/projects/{id}/search); its shapes come
+// from the generated API types.
 import { request } from '../../api'
+import type { components } from '../../api/schema'
 
-export interface Segment {
-  text: string
-  match: boolean
-}
-
-export type ResultKind = 'page' | 'message' | 'post' | 'comment' | 'file'
-
-export interface SearchResult {
-  kind: ResultKind
-  id: number
-  title: Segment[]
-  snippet: Segment[]
-  space_kind: 'page' | 'channel' | 'board'
-  space_id: number
-  space_name: string
-  parent_id: number | null
-  room: string | null
-  author: { id: number; display_name: string } | null
-  status: 'published' | 'held' | 'blocked' | 'rejected' | 'hidden'
-  updated_at: string
-}
-
-export interface SearchResults {
-  query: string
-  results: SearchResult[]
-}
+type Schemas = components['schemas']
+export type Segment = Schemas['Segment']
+export type SearchResult = Schemas['SearchResultView']
+export type SearchResults = Schemas['SearchResultsView']
 
 export function searchProject(projectId: number, q: string): Promise<SearchResults> {
   return request<SearchResults>('GET', `/projects/${projectId}/search`, undefined, { q })
