@@ -1075,6 +1075,9 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(TEACHERS_SEE, req(A + "/channels/{staff_channel}/read", json={}), "staff room"),
     ),
     ("GET", P + "/unread"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/unread")),),
+    ("GET", P + "/search"): (
+        c(PROJECT_MEMBER, req(A + "/projects/{project}/search", params={"q": "rivers"})),
+    ),
     # boards
     ("GET", A + "/boards/{board_id:id}"): (c(PROJECT_MEMBER, req(A + "/boards/{board}")),),
     ("PATCH", A + "/boards/{board_id:id}"): (

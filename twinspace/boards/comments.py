@@ -16,6 +16,7 @@ from twinspace.content.items import (
     shows_removed,
     written,
 )
+from twinspace.content.moderated import ModeratedItems
 from twinspace.errors import Conflict, Forbidden, NotFound
 from twinspace.moderation.model import (
     ContentRef,
@@ -101,7 +102,9 @@ class CommentService:
         self._hub = hub
         self._moderation = moderation
         self._boards = boards
-        moderation.register(ItemKind.COMMENT, _CommentModeration(self))
+        moderation.register(
+            ItemKind.COMMENT, ModeratedItems(self.record, comment_ref, self.change_status)
+        )
 
     async def record(self, comment_id: int) -> CommentRecord:
         comment = await self._storage.board_content.comment(comment_id)
@@ -205,17 +208,3 @@ class CommentService:
             dump(comment_views([updated], None)[0]),
             {"id": comment.id, "post_id": comment.post_id, "board_id": comment.board_id},
         )
-
-
-class _CommentModeration:
-    def __init__(self, comments: CommentService) -> None:
-        self._comments = comments
-
-    async def describe(self, item_id: int) -> ContentRef | None:
-        try:
-            return comment_ref(await self._comments.record(item_id))
-        except NotFound:
-            return None
-
-    async def set_status(self, item_id: int, status: ItemStatus, actor_id: int) -> None:
-        await self._comments.change_status(await self._comments.record(item_id), status)

@@ -36,6 +36,7 @@ from twinspace.content.items import (
     shows_removed,
     written,
 )
+from twinspace.content.moderated import ModeratedItems
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.moderation.model import (
     ContentRef,
@@ -85,7 +86,9 @@ class BoardService:
         self._access = access
         self.sections = SectionService(storage, hub, access)
         self.comments = CommentService(storage, hub, moderation, self)
-        moderation.register(ItemKind.POST, _PostModeration(self))
+        moderation.register(
+            ItemKind.POST, ModeratedItems(self.record, post_ref, self.change_status)
+        )
 
     # -- the board ------------------------------------------------------------------------
 
@@ -435,17 +438,3 @@ class BoardService:
             {"id": post.id, "board_id": board.id, "reactions": [dump(r) for r in views]},
         )
         return views
-
-
-class _PostModeration:
-    def __init__(self, boards: BoardService) -> None:
-        self._boards = boards
-
-    async def describe(self, item_id: int) -> ContentRef | None:
-        try:
-            return post_ref(await self._boards.record(item_id))
-        except NotFound:
-            return None
-
-    async def set_status(self, item_id: int, status: ItemStatus, actor_id: int) -> None:
-        await self._boards.change_status(await self._boards.record(item_id), status)

@@ -32,6 +32,7 @@ from twinspace.content.items import (
     shows_removed,
     written,
 )
+from twinspace.content.moderated import ModeratedItems
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.moderation.model import (
     ContentRef,
@@ -80,7 +81,9 @@ class ChatService:
         self._hub = hub
         self._moderation = moderation
         self._access = access
-        moderation.register(ItemKind.MESSAGE, _MessageModeration(self))
+        moderation.register(
+            ItemKind.MESSAGE, ModeratedItems(self.record, content_ref, self.moderate)
+        )
 
     # -- views and lookups ----------------------------------------------------------------
 
@@ -310,9 +313,8 @@ class ChatService:
             before, status, view.model_dump(mode="json"), self._removed(updated)
         )
 
-    async def moderate(self, message_id: int, status: ItemStatus) -> None:
+    async def moderate(self, record: MessageRecord, status: ItemStatus) -> None:
         """Moderation changed a message's status: store it and push the change."""
-        record = await self.record(message_id)
         channel = await self._storage.channels.get(record.channel_id)
         if channel is None:
             raise NotFound("no such channel")
@@ -405,19 +407,3 @@ class ChatService:
             if access.can_see_channel(c, pupil_class)
         ]
         return UnreadSummary(channels=states, total=sum(s.unread for s in states))
-
-
-class _MessageModeration:
-    """How moderation reads and changes a chat message."""
-
-    def __init__(self, chat: ChatService) -> None:
-        self._chat = chat
-
-    async def describe(self, item_id: int) -> ContentRef | None:
-        try:
-            return content_ref(await self._chat.record(item_id))
-        except NotFound:
-            return None
-
-    async def set_status(self, item_id: int, status: ItemStatus, actor_id: int) -> None:
-        await self._chat.moderate(item_id, status)

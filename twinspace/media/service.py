@@ -15,6 +15,7 @@ from twinspace.boards.service import BoardService
 from twinspace.boards.views import MediaRef, dump
 from twinspace.clock import utcnow
 from twinspace.content.items import VISIBLE_TO, may_see, notify_teachers, written
+from twinspace.content.moderated import ModeratedItems
 from twinspace.errors import NotFound, PayloadTooLarge, RuleViolation, UnsupportedMedia
 from twinspace.media import mp4meta, sniff
 from twinspace.media.store import MediaStore, hash_file, safe_name
@@ -146,7 +147,9 @@ class MediaService:
         self.store = MediaStore(media_dir)
         self.quota_bytes = quota_bytes
         self._max_pixels = max_image_pixels
-        moderation.register(ItemKind.UPLOAD, _UploadModeration(self))
+        moderation.register(
+            ItemKind.UPLOAD, ModeratedItems(self.record, upload_ref, self.change_status)
+        )
 
     async def room_left(self, project_id: int) -> int:
         return max(0, self.quota_bytes - await self._storage.media.usage(project_id))
@@ -307,9 +310,9 @@ class MediaService:
             record.thumb_sha256,
         )
 
-    async def change_status(self, media_id: int, status: ItemStatus) -> None:
+    async def change_status(self, record: MediaRecord, status: ItemStatus) -> None:
         """Moderation changed an upload's status: tell who sees it, and refresh its posts."""
-        record = await self.record(media_id)
+        media_id = record.id
         if ItemStatus(record.status) is status:
             return
         async with self._storage.transaction() as tx:
@@ -324,17 +327,3 @@ class MediaService:
         for post in await self._storage.board_content.posts_with_media(media_id):
             view = await self._boards.post_view(post)
             self._boards.push(post).send(ItemStatus(post.status), "post.updated", dump(view))
-
-
-class _UploadModeration:
-    def __init__(self, media: MediaService) -> None:
-        self._media = media
-
-    async def describe(self, item_id: int) -> ContentRef | None:
-        try:
-            return upload_ref(await self._media.record(item_id))
-        except NotFound:
-            return None
-
-    async def set_status(self, item_id: int, status: ItemStatus, actor_id: int) -> None:
-        await self._media.change_status(item_id, status)
