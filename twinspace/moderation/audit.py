@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from twinspace.clock import to_iso, utcnow
@@ -106,7 +107,7 @@ class AuditTrail:
                         entry.item_id,
                         entry.subject_user_id,
                         _cell(entry.reason),
-                        _cell(str(entry.details)),
+                        _cell(json.dumps(entry.details, ensure_ascii=False, sort_keys=True)),
                     ]
                 )
             if len(batch) < 500:
