@@ -34,6 +34,7 @@ import type {
   PostKind,
   Project,
   PupilCredentials,
+  ClassPupil,
   QueueDecision,
   QueueEntry,
   Reaction,
@@ -310,7 +311,9 @@ export const registry = {
   reject: (userId: number, reason: string | null) => post<TeacherOut>(`/registrations/${userId}/reject`, { reason }),
   classes: () => get<ClassOut[]>('/classes'),
   createClass: (name: string) => post<ClassOut>('/classes', { name }),
-  pupils: (classId: number) => get<Person[]>(`/classes/${classId}/pupils`),
+  pupils: (classId: number) => get<ClassPupil[]>(`/classes/${classId}/pupils`),
+  classTeachers: (classId: number) => get<Person[]>(`/classes/${classId}/teachers`),
+  addClassTeacher: (classId: number, userId: number) => post<Person[]>(`/classes/${classId}/teachers`, { user_id: userId }),
   createPupils: (classId: number, names: string[]) =>
     post<PupilCredentials[]>(`/classes/${classId}/pupils`, { names }),
   resetPupil: (userId: number) => post<PupilCredentials>(`/pupils/${userId}/password`),

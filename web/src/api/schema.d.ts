@@ -66,10 +66,10 @@ export interface paths {
         };
         /** A board's override of the project policy (empty when it follows the project). */
         get: operations["get_get_board_policy"];
-        /** Override the mode or slow mode for one board. */
+        /** Override the mode or slow mode for one board (founders and teacher admins). */
         put: operations["put_put_board_policy"];
         post?: never;
-        /** Let a board follow the project policy again. */
+        /** Let a board follow the project policy again (founders and teacher admins). */
         delete: operations["delete_delete_board_policy"];
         options?: never;
         head?: never;
@@ -207,10 +207,10 @@ export interface paths {
         };
         /** A channel's override of the project policy (empty when it follows the project). */
         get: operations["get_get_channel_policy"];
-        /** Override the mode or slow mode for one channel. */
+        /** Override the mode or slow mode for one channel (founders and teacher admins). */
         put: operations["put_put_channel_policy"];
         post?: never;
-        /** Let a channel follow the project policy again. */
+        /** Let a channel follow the project policy again (founders and teacher admins). */
         delete: operations["delete_delete_channel_policy"];
         options?: never;
         head?: never;
@@ -241,10 +241,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Classes of the signed-in teacher's school (none until their NSO validated them). */
+        /** Classes of the signed-in teacher's school (none until their NSO validated them); `can_manage` marks the classes the teacher teaches. */
         get: operations["get_my_classes"];
         put?: never;
-        /** Create a class in the teacher's own school. */
+        /** Create a class in the teacher's own school; the creator is its first teacher. */
         post: operations["post_create_class"];
         delete?: never;
         options?: never;
@@ -259,12 +259,47 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Pupils of a class of the teacher's own school. */
+        /** Pupils of a class of the teacher's own school; `can_manage` is true for the class's teachers only. */
         get: operations["get_class_pupils"];
         put?: never;
-        /** Create pupil accounts (no e-mail; generated easy passwords shown once). */
+        /** Create pupil accounts in a class the teacher teaches (no e-mail; generated easy passwords shown once). */
         post: operations["post_create_pupils"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/teachers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The teachers responsible for a class of the teacher's own school. */
+        get: operations["get_class_teachers"];
+        put?: never;
+        /** Make a validated colleague of the same school responsible for the class too (the class's teachers). */
+        post: operations["post_add_class_teacher"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/teachers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** A class's teacher removes a colleague (or themselves) from it; one always stays. */
+        delete: operations["delete_remove_class_teacher"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1269,7 +1304,7 @@ export interface paths {
         };
         /** The project's moderation policy (teachers). */
         get: operations["get_get_policy"];
-        /** Set the project's policy: mode off/auto/pre, actions per finding, slow mode, quiet hours, whether teachers are filtered, and the link allow-list. */
+        /** Set the project's policy (founders and teacher admins): mode off/auto/pre, actions per finding, slow mode, quiet hours, whether teachers are filtered, the link allow-list, and who decides on pupils' items. */
         put: operations["put_put_policy"];
         post?: never;
         delete?: never;
@@ -1450,6 +1485,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find pages, chat messages, board posts and comments and files; best first, marked. */
+        get: operations["get_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/state": {
         parameters: {
             query?: never;
@@ -1511,7 +1563,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase a pupil: the account goes; their content is anonymised or deleted. */
+        /** Erase a pupil of a class the teacher teaches: the account goes; their content is anonymised or deleted (audited). */
         delete: operations["delete_erase_pupil"];
         options?: never;
         head?: never;
@@ -1525,7 +1577,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything stored about one pupil of the teacher's own school, as JSON. */
+        /** Everything stored about one pupil of a class the teacher teaches, as JSON (audited). */
         get: operations["get_export_pupil"];
         put?: never;
         post?: never;
@@ -1544,7 +1596,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a pupil a new generated password; their sessions end. */
+        /** Give a pupil of a class the teacher teaches a new generated password; their sessions end; the reset is audited. */
         post: operations["post_reset_pupil_password"];
         delete?: never;
         options?: never;
@@ -2190,6 +2242,11 @@ export interface components {
         };
         /** ClassOut */
         ClassOut: {
+            /**
+             * Can Manage
+             * @default false
+             */
+            can_manage: boolean;
             /** Id */
             id: number;
             /** Name */
@@ -2198,6 +2255,23 @@ export interface components {
             school_id: number;
             /** Teacher Id */
             teacher_id: number | null;
+        };
+        /**
+         * ClassPupilOut
+         * @description A pupil of a class; `can_manage`: the viewer may reset, export and erase them.
+         */
+        ClassPupilOut: {
+            /** Can Manage */
+            can_manage: boolean;
+            /** Country */
+            country: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["UserKind"];
+            /** School Id */
+            school_id: number | null;
         };
         /** CommentView */
         CommentView: {
@@ -2905,6 +2979,11 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** NewClassTeacher */
+        NewClassTeacher: {
+            /** User Id */
+            user_id: number;
+        };
         /** NewComment */
         NewComment: {
             /** Text */
@@ -3278,6 +3357,8 @@ export interface components {
             link_allowlist?: string[];
             /** @default auto */
             mode?: components["schemas"]["Mode"];
+            /** @default own_school */
+            pupil_item_deciders?: components["schemas"]["PupilItemDeciders"];
             /** @default null */
             quiet_hours?: components["schemas"]["QuietHours"] | null;
             /**
@@ -3304,6 +3385,8 @@ export interface components {
             link_allowlist: string[];
             /** @default auto */
             mode: components["schemas"]["Mode"];
+            /** @default own_school */
+            pupil_item_deciders: components["schemas"]["PupilItemDeciders"];
             /** @default null */
             quiet_hours: components["schemas"]["QuietHours"] | null;
             /**
@@ -3525,10 +3608,21 @@ export interface components {
             /** User Ids */
             user_ids: number[];
         };
+        /**
+         * PupilItemDeciders
+         * @description Who decides on a pupil's item (publish, reject, restore, dismiss), per project policy.
+         *
+         *     Taking an item out of view (hide) stays open to every teacher of the project: it protects
+         *     and the pupil's own teachers can restore it. See README, "Pupil safety".
+         * @enum {string}
+         */
+        PupilItemDeciders: "own_school" | "any_teacher";
         /** QueueEntryOut */
         QueueEntryOut: {
             /** Author Id */
             author_id: number | null;
+            /** Can Decide */
+            can_decide: boolean;
             /**
              * Created At
              * Format: date-time
@@ -3830,6 +3924,81 @@ export interface components {
          * @enum {string}
          */
         SchoolType: "nursery" | "preschool" | "primary" | "secondary" | "vocational";
+        /** SearchQuery */
+        SearchQuery: {
+            /**
+             * Kinds
+             * @description only these kinds, comma-separated (page,message,post,comment,file)
+             * @default null
+             */
+            kinds?: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit?: number;
+            /**
+             * Q
+             * @description words to find (any order)
+             */
+            q: string;
+        };
+        /**
+         * SearchResultView
+         * @description One thing found; where it lives says how the client opens it.
+         */
+        SearchResultView: {
+            author: components["schemas"]["AuthorView"] | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "page" | "message" | "post" | "comment" | "file";
+            /**
+             * Parent Id
+             * @description a reply's message, a comment's post
+             * @default null
+             */
+            parent_id: number | null;
+            /**
+             * Room
+             * @description pages: the y-websocket room
+             * @default null
+             */
+            room: string | null;
+            /**
+             * Snippet
+             * @description the best passage with matched words marked
+             */
+            snippet: components["schemas"]["Segment"][];
+            /** Space Id */
+            space_id: number;
+            /**
+             * Space Kind
+             * @enum {string}
+             */
+            space_kind: "page" | "channel" | "board";
+            /** Space Name */
+            space_name: string;
+            /** Status */
+            status: string;
+            /**
+             * Title
+             * @description the item's title with matched words marked
+             */
+            title: components["schemas"]["Segment"][];
+            /** Updated At */
+            updated_at: string;
+        };
+        /** SearchResultsView */
+        SearchResultsView: {
+            /** Query */
+            query: string;
+            /** Results */
+            results: components["schemas"]["SearchResultView"][];
+        };
         /** SeatOut */
         SeatOut: {
             /** Attended */
@@ -3884,6 +4053,16 @@ export interface components {
             position: number;
             /** Title */
             title: string;
+        };
+        /**
+         * Segment
+         * @description A run of text; `match` marks the words that matched the query.
+         */
+        Segment: {
+            /** Match */
+            match: boolean;
+            /** Text */
+            text: string;
         };
         /** SessionAttendance */
         SessionAttendance: {
@@ -6966,7 +7145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonOut"][];
+                    "application/json": components["schemas"]["ClassPupilOut"][];
                 };
             };
             /** @description problem */
@@ -7075,6 +7254,318 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PupilCredentialsOut"][];
                 };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_class_teachers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_add_class_teacher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewClassTeacher"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_remove_class_teacher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description problem */
             400: {
@@ -16719,6 +17210,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_search: {
+        parameters: {
+            query: {
+                q: string;
+                kinds?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResultsView"];
                 };
             };
             /** @description problem */

@@ -1,5 +1,7 @@
 // Pupil accounts of the teacher's school: classes, new accounts, password resets and the
 // printable sign-in cards (the generated passwords are shown once, so cards are printed now).
+// Only the teachers of a class manage its pupils: the server says so per class and per pupil
+// (`can_manage`), and only they see the actions.
 import type { JSX } from 'preact'
 import { Icon } from '../components/Icon'
 import { useState } from 'preact/hooks'
@@ -13,11 +15,14 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
   const [classId, setClassId] = useState('')
   const chosen = classId || String(classes.data?.[0]?.id ?? '')
   const pupils = useLoad(() => (chosen ? registry.pupils(Number(chosen)) : Promise.resolve([])), [chosen])
+  const teachers = useLoad(() => (chosen ? registry.classTeachers(Number(chosen)) : Promise.resolve([])), [chosen])
   const [names, setNames] = useState('')
   const [newClass, setNewClass] = useState('')
   const [cards, setCards] = useState<PupilCredentials[]>([])
   const [erasing, setErasing] = useState<Person | null>(null)
-  const className = classes.data?.find((c) => String(c.id) === chosen)?.name ?? ''
+  const chosenClass = classes.data?.find((c) => String(c.id) === chosen)
+  const className = chosenClass?.name ?? ''
+  const manages = chosenClass?.can_manage ?? false
 
   if (user.kind !== 'teacher') return <p class="notice">{t('error.forbidden')}</p>
 
@@ -80,11 +85,18 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
           {chosen && (
             <>
               <h3>{t('pupils.inClass', { name: className })}</h3>
+              {teachers.data && teachers.data.length > 0 && (
+                <p class="muted small" data-testid="class-teachers">
+                  {t('pupils.classTeachers', { names: teachers.data.map((p) => p.display_name).join(', ') })}
+                </p>
+              )}
+              {!manages && <p class="notice">{t('pupils.notYourClass')}</p>}
               <Loading data={pupils} />
               <ul class="list">
                 {pupils.data?.map((p) => (
                   <li key={p.id} class="row" data-user-id={p.id}>
                     <span>{p.display_name}</span>
+                    {p.can_manage && (
                     <span class="actions">
                       <button type="button" class="btn btn-small" onClick={() => void reset(p.id)} aria-label={`${t('pupils.reset')}: ${p.display_name}`}>
                         {t('pupils.reset')}
@@ -96,6 +108,7 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
                         {t('pupils.erase')}
                       </button>
                     </span>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -107,7 +120,7 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
           <form onSubmit={(e) => void createPupils(e)}>
             <AreaField label={t('pupils.namesLabel')} value={names} onValue={setNames} rows={6} />
             <p class="hint">{t('pupils.namesHint')}</p>
-            <button type="submit" class="btn btn-primary" disabled={!chosen || !names.trim()}>
+            <button type="submit" class="btn btn-primary" disabled={!chosen || !manages || !names.trim()}>
               {t('pupils.createButton')}
             </button>
           </form>
