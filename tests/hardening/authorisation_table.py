@@ -830,6 +830,14 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("GET", A + "/classes/{class_id:id}/teachers"): (
         c(OWN_SCHOOL_TEACHER, req(A + "/classes/{school_class}/teachers")),
     ),
+    ("GET", A + "/classes/{class_id:id}/colleagues"): (
+        c(CLASS_TEACHER, req(A + "/classes/{school_class}/colleagues")),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/classes/{colleague_class}/colleagues"),
+            "a colleague's class",
+        ),
+    ),
     ("POST", A + "/classes/{class_id:id}/teachers"): (
         c(
             CLASS_TEACHER,

@@ -62,6 +62,7 @@ async def test_a_new_colleague_is_responsible_only_once_added(school: School) ->
         self_added = await http.post(
             f"/api/v1/classes/{class_id}/teachers", json={"user_id": colleague.id}
         )
+        candidates_refused = await http.get(f"/api/v1/classes/{class_id}/colleagues")
     assert [c["can_manage"] for c in classes if c["id"] == class_id] == [False]
     assert listed.status_code == 200
     assert {p["id"]: p["can_manage"] for p in listed.json()}[school.pupil.id] is False
@@ -69,8 +70,11 @@ async def test_a_new_colleague_is_responsible_only_once_added(school: School) ->
     assert refused.json()["rule"] == "class-teacher"
     assert export.status_code == 403 and new_pupils.status_code == 403
     assert self_added.status_code == 403, "a colleague cannot make themselves responsible"
+    assert candidates_refused.status_code == 403
 
     async with world.client(school.teacher) as http:
+        candidates = await http.get(f"/api/v1/classes/{class_id}/colleagues")
+        assert [p["id"] for p in candidates.json()] == [colleague.id]
         added = await http.post(
             f"/api/v1/classes/{class_id}/teachers", json={"user_id": colleague.id}
         )

@@ -425,6 +425,10 @@ class RegistryService:
     async def class_teachers(self, school_class: ClassRecord) -> list[UserRecord]:
         return await self._storage.classes.teachers(school_class.id)
 
+    async def class_colleagues(self, school_class: ClassRecord) -> list[UserRecord]:
+        """Validated teachers of the class's school who could be added as its teachers."""
+        return await self._storage.classes.colleagues(school_class.id)
+
     async def add_class_teacher(
         self, actor: UserRecord, school_class: ClassRecord, teacher_id: int
     ) -> list[UserRecord]:

@@ -127,6 +127,19 @@ class ClassRepo:
         )
         return [UserRecord.from_row(r) for r in rows]
 
+    async def colleagues(self, class_id: int) -> list[UserRecord]:
+        """Validated, active teachers of the class's school who do not teach it yet."""
+        rows = await self._ex.fetch_all(
+            "SELECT u.* FROM classes c JOIN users u ON u.school_id = c.school_id"
+            " JOIN teachers t ON t.user_id = u.id"
+            " WHERE c.id = ? AND u.kind = 'teacher' AND t.status = 'validated'"
+            " AND u.disabled = 0 AND NOT EXISTS (SELECT 1 FROM class_teachers ct"
+            " WHERE ct.class_id = c.id AND ct.user_id = u.id)"
+            " ORDER BY u.display_name, u.id",
+            (class_id,),
+        )
+        return [UserRecord.from_row(r) for r in rows]
+
     async def taught_by(self, user_id: int) -> set[int]:
         """Ids of the classes a teacher is responsible for."""
         rows = await self._ex.fetch_all(

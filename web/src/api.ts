@@ -313,6 +313,7 @@ export const registry = {
   createClass: (name: string) => post<ClassOut>('/classes', { name }),
   pupils: (classId: number) => get<ClassPupil[]>(`/classes/${classId}/pupils`),
   classTeachers: (classId: number) => get<Person[]>(`/classes/${classId}/teachers`),
+  classColleagues: (classId: number) => get<Person[]>(`/classes/${classId}/colleagues`),
   addClassTeacher: (classId: number, userId: number) => post<Person[]>(`/classes/${classId}/teachers`, { user_id: userId }),
   createPupils: (classId: number, names: string[]) =>
     post<PupilCredentials[]>(`/classes/${classId}/pupils`, { names }),

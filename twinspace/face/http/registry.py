@@ -221,6 +221,14 @@ async def class_teachers(ctx: Ctx) -> list[PersonOut]:
     return [PersonOut.of(t) for t in await ctx.services.registry.class_teachers(school_class)]
 
 
+@router.get("/classes/{class_id:id}/colleagues", response=list[PersonOut])
+async def class_colleagues(ctx: Ctx) -> list[PersonOut]:
+    """Validated teachers of the school who do not teach the class yet (the class's
+    teachers, to add one of them)."""
+    school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
+    return [PersonOut.of(t) for t in await ctx.services.registry.class_colleagues(school_class)]
+
+
 @router.post(
     "/classes/{class_id:id}/teachers",
     body=NewClassTeacher,

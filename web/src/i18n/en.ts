@@ -563,6 +563,8 @@ export const en = {
   'policy.deciders.any_teacher': 'Every teacher of the TwinSpace',
   'policy.decidersHint': 'Any teacher can always hide an item; publishing, refusing and restoring follow this choice.',
   'desk.decidedByTheirSchool': 'The pupil’s own teachers decide; you can hide it.',
+  'pupils.addColleague': 'A colleague who teaches this class too',
+  'pupils.addColleagueButton': 'Add',
   'pupils.eraseSure': 'I understand that {name} will be erased for good.',
   'pupils.eraseButton': 'Erase {name}',
   'pupils.erased': '{name} was erased.',

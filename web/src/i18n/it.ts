@@ -708,6 +708,8 @@ export const it: Catalogue = {
   'policy.deciders.any_teacher': 'Ogni docente del TwinSpace',
   'policy.decidersHint': 'Ogni docente può sempre nascondere un contenuto; pubblicare, rifiutare e ripristinare seguono questa scelta.',
   'desk.decidedByTheirSchool': 'Decidono i docenti dell’alunno; puoi nasconderlo.',
+  'pupils.addColleague': 'Un collega che insegna anche in questa classe',
+  'pupils.addColleagueButton': 'Aggiungi',
   'pupils.eraseSure': 'Ho capito che {name} sarà cancellato per sempre.',
   'pupils.eraseButton': 'Cancella {name}',
   'pupils.erased': '{name} è stato cancellato.',

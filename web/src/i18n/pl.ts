@@ -718,6 +718,8 @@ export const pl: Catalogue = {
   'policy.deciders.any_teacher': 'Każdy nauczyciel w TwinSpace',
   'policy.decidersHint': 'Każdy nauczyciel może zawsze ukryć wpis; publikowanie, odrzucanie i przywracanie zależy od tego wyboru.',
   'desk.decidedByTheirSchool': 'Decydują nauczyciele ucznia; możesz to ukryć.',
+  'pupils.addColleague': 'Nauczyciel ze szkoły, który też uczy tę klasę',
+  'pupils.addColleagueButton': 'Dodaj',
   'pupils.eraseSure': 'Rozumiem, że {name} zostanie usunięty/usunięta na zawsze.',
   'pupils.eraseButton': 'Usuń: {name}',
   'pupils.erased': 'Usunięto: {name}.',

@@ -91,6 +91,7 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
                 </p>
               )}
               {!manages && <p class="notice">{t('pupils.notYourClass')}</p>}
+              {manages && <AddColleague classId={Number(chosen)} onAdded={() => teachers.reload()} />}
               <Loading data={pupils} />
               <ul class="list">
                 {pupils.data?.map((p) => (
@@ -166,6 +167,34 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
         </section>
       )}
     </div>
+  )
+}
+
+function AddColleague({ classId, onAdded }: { classId: number; onAdded: () => void }): JSX.Element | null {
+  const colleagues = useLoad(() => registry.classColleagues(classId), [classId])
+  const [chosen, setChosen] = useState('')
+  if (!colleagues.data || colleagues.data.length === 0) return null
+  const pick = chosen || String(colleagues.data[0]?.id ?? '')
+
+  async function add(event: Event): Promise<void> {
+    event.preventDefault()
+    try {
+      await registry.addClassTeacher(classId, Number(pick))
+      setChosen('')
+      colleagues.reload()
+      onAdded()
+    } catch (error) {
+      notifyError(error)
+    }
+  }
+
+  return (
+    <form class="inline-form" onSubmit={(e) => void add(e)}>
+      <SelectField label={t('pupils.addColleague')} value={pick} onValue={setChosen} options={colleagues.data.map((p) => ({ value: String(p.id), label: p.display_name }))} />
+      <button type="submit" class="btn">
+        {t('pupils.addColleagueButton')}
+      </button>
+    </form>
   )
 }
 
