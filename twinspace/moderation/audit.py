@@ -10,11 +10,11 @@ from typing import Any
 from twinspace.clock import to_iso, utcnow
 from twinspace.moderation.model import ContentRef
 from twinspace.storage import Storage
-from twinspace.storage.moderation import AuditRecord
+from twinspace.storage.moderation import SYSTEM_ACTOR, AuditRecord
 from twinspace.storage.records import UserRecord
 from twinspace.workspace.access import Access, Action
 
-SYSTEM = "TwinSpaces (automatic)"
+SYSTEM = SYSTEM_ACTOR
 CSV_COLUMNS = (
     "id",
     "created_at",
@@ -47,17 +47,16 @@ class AuditTrail:
         details: dict[str, Any] | None = None,
     ) -> int:
         """Append one entry; content (message texts) never goes in, only references."""
-        return await self._storage.audit.append(
+        return await self._storage.audit.record(
             project_id=project_id,
-            actor_id=actor.id if actor else None,
-            actor_name=actor.display_name if actor else SYSTEM,
+            actor=actor,
             action=action,
+            now=utcnow(),
             item_kind=item_kind,
             item_id=item_id,
             subject_user_id=subject_user_id,
             reason=reason,
-            details=details or {},
-            now=utcnow(),
+            details=details,
         )
 
     async def system(

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from twinspace.accounts.service import AccountService, check_password_strength
 from twinspace.clock import utcnow
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
-from twinspace.moderation.audit import AuditTrail
 from twinspace.storage import Storage
 from twinspace.storage.records import (
     ClassRecord,
@@ -143,7 +142,6 @@ class RegistryService:
     def __init__(self, storage: Storage, accounts: AccountService) -> None:
         self._storage = storage
         self._accounts = accounts
-        self._audit = AuditTrail(storage)
 
     # -- countries ----------------------------------------------------------------------
 
@@ -161,8 +159,9 @@ class RegistryService:
             raise Forbidden("only the central admin changes eligibility policies")
         country = await self.country(code)
         await self._storage.countries.set_policy(country.code, policy.model_dump_json(), utcnow())
-        await self._audit.record(
+        await self._storage.audit.record(
             project_id=None,
+            now=utcnow(),
             actor=actor,
             action="eligibility_policy_changed",
             details={"country": country.code, "policy": policy.model_dump(mode="json")},
@@ -450,8 +449,9 @@ class RegistryService:
             school_class.id, colleague.id, added_by=actor.id, now=utcnow()
         ):
             raise Conflict(f"{colleague.display_name} teaches this class already")
-        await self._audit.record(
+        await self._storage.audit.record(
             project_id=None,
+            now=utcnow(),
             actor=actor,
             action="class_teacher_added",
             subject_user_id=colleague.id,
@@ -469,8 +469,9 @@ class RegistryService:
         if len(teachers) == 1:
             raise RuleViolation("a class keeps at least one teacher", rule="last-class-teacher")
         await self._storage.classes.remove_teacher(school_class.id, teacher_id)
-        await self._audit.record(
+        await self._storage.audit.record(
             project_id=None,
+            now=utcnow(),
             actor=actor,
             action="class_teacher_removed",
             subject_user_id=teacher_id,

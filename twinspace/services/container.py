@@ -89,7 +89,7 @@ class Services:
             accounts=accounts,
             registry=registry,
             access=access,
-            projects=ProjectService(storage, access, registry, events, moderation.audit),
+            projects=ProjectService(storage, access, registry, events),
             pages=pages,
             spaces=spaces,
             training=TrainingService(storage, registry),

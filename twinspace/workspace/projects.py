@@ -14,7 +14,6 @@ from twinspace.domain_events import (
     ProjectStateChanged,
 )
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
-from twinspace.moderation.audit import AuditTrail
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.records import (
@@ -101,13 +100,11 @@ class ProjectService:
         access: AccessRules,
         registry: RegistryService,
         events: DomainEventBus,
-        audit: AuditTrail,
     ) -> None:
         self._storage = storage
         self._access = access
         self._registry = registry
         self._events = events
-        self._audit = audit
 
     async def _validated_teacher(self, user_id: int) -> UserRecord:
         user = await self._storage.users.get(user_id)
@@ -181,8 +178,9 @@ class ProjectService:
             raise RuleViolation("a closed project cannot be reopened")
         if state is not access.project.state:
             await self._storage.projects.set_state(access.project.id, state, utcnow())
-            await self._audit.record(
+            await self._storage.audit.record(
                 project_id=access.project.id,
+                now=utcnow(),
                 actor=access.user,
                 action="project_state_changed",
                 details={"from": access.project.state.value, "to": state.value},
@@ -227,8 +225,9 @@ class ProjectService:
             await self._validated_teacher(user_id)
         await self._storage.memberships.set_role(access.project.id, user_id, role)
         if role is not target.role:
-            await self._audit.record(
+            await self._storage.audit.record(
                 project_id=access.project.id,
+                now=utcnow(),
                 actor=access.user,
                 action="member_role_changed",
                 subject_user_id=user_id,
@@ -247,8 +246,9 @@ class ProjectService:
             if await self._founders_left(access.project.id, user_id) < 1:
                 raise RuleViolation("a project keeps at least one founder")
         await self._storage.memberships.remove(access.project.id, user_id)
-        await self._audit.record(
+        await self._storage.audit.record(
             project_id=access.project.id,
+            now=utcnow(),
             actor=access.user,
             action="member_left" if user_id == access.user.id else "member_removed",
             subject_user_id=user_id,
@@ -275,8 +275,9 @@ class ProjectService:
                 )
                 added.append(pupil)
         for pupil in added:
-            await self._audit.record(
+            await self._storage.audit.record(
                 project_id=access.project.id,
+                now=utcnow(),
                 actor=access.user,
                 action="pupil_added",
                 subject_user_id=pupil.id,
