@@ -87,7 +87,7 @@ class PupilItemDeciders(StrEnum):
     """Who decides on a pupil's item (publish, reject, restore, dismiss), per project policy.
 
     Taking an item out of view (hide) stays open to every teacher of the project: it protects
-    and the pupil's own teachers can restore it. See README, "Pupil safety"."""
+    and the pupil's own teachers can restore it. See docs/design.md, "Moderation authority"."""
 
     OWN_SCHOOL = "own_school"  # founders and the teachers of the pupil's own school
     ANY_TEACHER = "any_teacher"  # every teacher role of the project
@@ -267,7 +267,7 @@ class AccessRules:
             raise NotFound("no such board") from None
         return access, board
 
-    # -- pupil accounts and classes (README, "Security") -----------------------------------
+    # -- pupil accounts and classes (docs/design.md, "Pupil accounts") --------------------
 
     async def _validated_teacher_of(self, user: UserRecord, school_id: int | None) -> bool:
         """True for a validated teacher of the school; Forbidden for a teacher of the school
