@@ -144,13 +144,29 @@ OWN_SCHOOL_TEACHER = rule(
     forbidden=NOT_VALIDATED,
     hidden=SIGNED_IN - {Actor.TEACHER} - NOT_VALIDATED,
 )
-PUPIL_RESET = rule(
-    "pupil-password-reset",
-    "a validated own-school teacher, or a founder/teacher admin of an "
-    "active project the pupil is in; not validated 403; anyone else 404",
-    ok={Actor.TEACHER, Actor.FOUNDER},
+CLASS_TEACHER = rule(
+    "class-teacher",
+    "a teacher of the pupil's class (the teacher teaches A1): reset, export, erase, new "
+    "pupils, new class teachers; a registration not validated 403; anyone else, partner "
+    "founders included, 404",
+    ok={Actor.TEACHER},
     forbidden=NOT_VALIDATED,
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.FOUNDER} - NOT_VALIDATED,
+    hidden=SIGNED_IN - {Actor.TEACHER} - NOT_VALIDATED,
+)
+COLLEAGUES_CLASS = rule(
+    "colleagues-class",
+    "a class (or its pupil) of a colleague of the same school: a teacher of the school who "
+    "does not teach it 403, a registration not validated 403, anyone else 404",
+    forbidden={Actor.TEACHER} | NOT_VALIDATED,
+    hidden=SIGNED_IN - {Actor.TEACHER} - NOT_VALIDATED,
+)
+NSO_OWN_COUNTRY_HIDDEN = rule(
+    "nso-own-country-hidden",
+    "the NSO of the registration's country (PL) or the admin; another country's NSO 404 "
+    "(ids do not leak); everyone else 403",
+    ok={Actor.NSO, Actor.ADMIN},
+    hidden={Actor.OTHER_NSO},
+    forbidden=SIGNED_IN - {Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
 )
 PENDING_PROFILE = rule(
     "pending-profile",
@@ -168,24 +184,24 @@ INVITEE = rule(
 )
 APPLICATION_READ = rule(
     "label-application-read",
-    "the applicant (teacher), the NSO of its country, the admin; other NSOs 403; anyone else 404",
+    "the applicant (teacher), the NSO of its country, the admin; anyone else, another "
+    "country's NSO included, 404",
     ok={Actor.TEACHER, Actor.NSO, Actor.ADMIN},
-    forbidden={Actor.OTHER_NSO},
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN, Actor.OTHER_NSO},
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN},
 )
 APPLICATION_WITHDRAW = rule(
     "label-withdraw",
-    "only the applicant; those who may read it 403; anyone else 404",
+    "only the applicant; those who may read it 403; anyone else (other NSOs too) 404",
     ok={Actor.TEACHER},
-    forbidden={Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+    forbidden={Actor.NSO, Actor.ADMIN},
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN},
 )
 APPLICATION_REVIEW = rule(
     "label-reviewer",
-    "only the NSO of the applicant's country; readers 403; others 404",
+    "only the NSO of the applicant's country; readers 403; others (other NSOs too) 404",
     ok={Actor.NSO},
-    forbidden={Actor.TEACHER, Actor.OTHER_NSO, Actor.ADMIN},
-    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.OTHER_NSO, Actor.ADMIN},
+    forbidden={Actor.TEACHER, Actor.ADMIN},
+    hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN},
 )
 
 # project-scoped rules (docs/design.md, "Roles"): non-members always 404
@@ -240,6 +256,25 @@ PROJECT_ADMIN_REFUSED = rule(
 PROJECT_ADMIN = rule(
     "project-admin",
     "founders and teacher admins (other members 403)",
+    project_scoped=True,
+    ok={Actor.FOUNDER},
+    forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
+MODERATION_POLICY = rule(
+    "moderation-policy",
+    "project-wide moderation policy and channel/board overrides: founders and teacher "
+    "admins; plain teachers, pupils and guests 403",
+    project_scoped=True,
+    ok={Actor.FOUNDER},
+    forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
+PUPILS_SCHOOL_DECIDES = rule(
+    "pupils-school-decides",
+    "publishing, rejecting, restoring or dismissing an item of a pupil of another school (the "
+    "founder's): founders and that school's teachers; the teacher of the other school, pupils "
+    "and guests 403",
     project_scoped=True,
     ok={Actor.FOUNDER},
     forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST},
@@ -481,6 +516,29 @@ async def pupil_outside_project(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_pupil": (await scene.fresh_pupil(in_project=False)).id}
 
 
+async def colleagues_pupil(scene: Scene, actor: Actor) -> Extra:
+    return {"fresh_pupil": (await scene.fresh_colleague_pupil()).id}
+
+
+async def partner_held_entry(scene: Scene, actor: Actor) -> Extra:
+    return {"fresh_entry": await scene.fresh_partner_held_entry()}
+
+
+async def partner_hidden_message(scene: Scene, actor: Actor) -> Extra:
+    return {"fresh_message": await scene.fresh_partner_hidden_message()}
+
+
+async def fresh_colleague(scene: Scene, actor: Actor) -> Extra:
+    return {"fresh_teacher": await scene.fresh_colleague()}
+
+
+async def shared_class(scene: Scene, actor: Actor) -> Extra:
+    return {
+        "fresh_class": await scene.fresh_shared_class(),
+        "fresh_teacher": scene.ids["colleague_id"],
+    }
+
+
 async def muted_pupil(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_pupil": (await scene.fresh_muted_pupil()).id}
 
@@ -614,6 +672,10 @@ def _add_pupil(scene: Scene, actor: Actor, extra: Extra) -> Any:
     return {"user_ids": [extra["fresh_pupil"]]}
 
 
+def _class_teacher(scene: Scene, actor: Actor, extra: Extra) -> Any:
+    return {"user_id": extra["fresh_teacher"]}
+
+
 def _invite(scene: Scene, actor: Actor, extra: Extra) -> Any:
     return {"user_id": extra["fresh_invitee"], "role": "teacher"}
 
@@ -727,14 +789,14 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("GET", A + "/registrations"): (c(NSO_OR_ADMIN, req(A + "/registrations")),),
     ("POST", A + "/registrations/{user_id:id}/validate"): (
         c(
-            NSO_OWN_COUNTRY,
+            NSO_OWN_COUNTRY_HIDDEN,
             req(A + "/registrations/{fresh_teacher}/validate", pending_registration, json={}),
             "a PL teacher",
         ),
     ),
     ("POST", A + "/registrations/{user_id:id}/reject"): (
         c(
-            NSO_OWN_COUNTRY,
+            NSO_OWN_COUNTRY_HIDDEN,
             req(
                 A + "/registrations/{fresh_teacher}/reject",
                 pending_registration,
@@ -752,15 +814,51 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("POST", A + "/classes"): (c(VALIDATED_TEACHER, req(A + "/classes", body=_class)),),
     ("GET", A + "/classes/{class_id:id}/pupils"): (
         c(OWN_SCHOOL_TEACHER, req(A + "/classes/{school_class}/pupils")),
+        c(OWN_SCHOOL_TEACHER, req(A + "/classes/{colleague_class}/pupils"), "a colleague's class"),
     ),
     ("POST", A + "/classes/{class_id:id}/pupils"): (
         c(
-            OWN_SCHOOL_TEACHER,
+            CLASS_TEACHER,
             req(A + "/classes/{school_class}/pupils", json={"names": ["Ada Nowak"]}),
         ),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/classes/{colleague_class}/pupils", json={"names": ["Ada Nowak"]}),
+            "a colleague's class",
+        ),
+    ),
+    ("GET", A + "/classes/{class_id:id}/teachers"): (
+        c(OWN_SCHOOL_TEACHER, req(A + "/classes/{school_class}/teachers")),
+    ),
+    ("GET", A + "/classes/{class_id:id}/colleagues"): (
+        c(CLASS_TEACHER, req(A + "/classes/{school_class}/colleagues")),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/classes/{colleague_class}/colleagues"),
+            "a colleague's class",
+        ),
+    ),
+    ("POST", A + "/classes/{class_id:id}/teachers"): (
+        c(
+            CLASS_TEACHER,
+            req(A + "/classes/{school_class}/teachers", fresh_colleague, body=_class_teacher),
+        ),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/classes/{colleague_class}/teachers", fresh_colleague, body=_class_teacher),
+            "a colleague's class",
+        ),
+    ),
+    ("DELETE", A + "/classes/{class_id:id}/teachers/{user_id:id}"): (
+        c(CLASS_TEACHER, req(A + "/classes/{fresh_class}/teachers/{fresh_teacher}", shared_class)),
     ),
     ("POST", A + "/pupils/{user_id:id}/password"): (
-        c(PUPIL_RESET, req(A + "/pupils/{fresh_pupil}/password", pupil_in_project)),
+        c(CLASS_TEACHER, req(A + "/pupils/{fresh_pupil}/password", pupil_in_project)),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/pupils/{fresh_pupil}/password", colleagues_pupil),
+            "a pupil of a colleague's class",
+        ),
     ),
     # projects
     ("POST", A + "/projects"): (
@@ -1210,7 +1308,7 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ),
     ("PUT", P + "/moderation/policy"): (
         c(
-            PROJECT_TEACHER,
+            MODERATION_POLICY,
             req(A + "/projects/{fresh_project}/moderation/policy", fresh_project, json={}),
         ),
     ),
@@ -1223,7 +1321,7 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ),
     ("PUT", A + "/channels/{channel_id:id}/moderation/policy"): (
         c(
-            PROJECT_TEACHER,
+            MODERATION_POLICY,
             req(
                 A + "/channels/{fresh_channel}/moderation/policy",
                 fresh_channel,
@@ -1232,16 +1330,16 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         ),
     ),
     ("DELETE", A + "/channels/{channel_id:id}/moderation/policy"): (
-        c(PROJECT_TEACHER, req(A + "/channels/{fresh_channel}/moderation/policy", fresh_channel)),
+        c(MODERATION_POLICY, req(A + "/channels/{fresh_channel}/moderation/policy", fresh_channel)),
     ),
     ("PUT", A + "/boards/{board_id:id}/moderation/policy"): (
         c(
-            PROJECT_TEACHER,
+            MODERATION_POLICY,
             req(A + "/boards/{fresh_board}/moderation/policy", fresh_board, json={"mode": "auto"}),
         ),
     ),
     ("DELETE", A + "/boards/{board_id:id}/moderation/policy"): (
-        c(PROJECT_TEACHER, req(A + "/boards/{fresh_board}/moderation/policy", fresh_board)),
+        c(MODERATION_POLICY, req(A + "/boards/{fresh_board}/moderation/policy", fresh_board)),
     ),
     ("GET", P + "/moderation/queue"): (
         c(PROJECT_TEACHER, req(A + "/projects/{project}/moderation/queue")),
@@ -1255,6 +1353,15 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
                     held_entry,
                     json=DECISION,
                 ),
+            ),
+            c(
+                PROJECT_TEACHER if decision == "hide" else PUPILS_SCHOOL_DECIDES,
+                req(
+                    A + "/projects/{project}/moderation/queue/{fresh_entry}/" + decision,
+                    partner_held_entry,
+                    json=DECISION,
+                ),
+                "a partner school's pupil's item",
             ),
         )
         for decision in ("approve", "reject", "hide", "dismiss")
@@ -1277,6 +1384,15 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
                 hidden_message,
                 json=DECISION,
             ),
+        ),
+        c(
+            PUPILS_SCHOOL_DECIDES,
+            req(
+                A + "/projects/{project}/moderation/items/message/{fresh_message}/restore",
+                partner_hidden_message,
+                json=DECISION,
+            ),
+            "a partner school's pupil's item",
         ),
     ),
     ("POST", P + "/reports"): (
@@ -1367,12 +1483,22 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ),
     ("GET", L + "/log"): (c(PROJECT_TEACHER, req(A + "/live-sessions/{live_session}/log")),),
     ("GET", A + "/pupils/{user_id:id}/export"): (
-        c(OWN_SCHOOL_TEACHER, req(A + "/pupils/{pupil_id}/export")),
+        c(CLASS_TEACHER, req(A + "/pupils/{pupil_id}/export")),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/pupils/{fresh_pupil}/export", colleagues_pupil),
+            "a pupil of a colleague's class",
+        ),
     ),
     ("DELETE", A + "/pupils/{user_id:id}"): (
         c(
-            OWN_SCHOOL_TEACHER,
+            CLASS_TEACHER,
             req(A + "/pupils/{fresh_pupil}", pupil_in_project, params={"content": "anonymise"}),
+        ),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/pupils/{fresh_pupil}", colleagues_pupil, params={"content": "anonymise"}),
+            "a pupil of a colleague's class",
         ),
     ),
 }

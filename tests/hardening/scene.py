@@ -14,6 +14,9 @@ Actors are named relative to "this project" (project A, PL + IT founders):
 - admin: the central admin
 - pending-teacher: registered (publicly, free) as a teacher of the pupil's school; the NSO
   has not validated the registration yet
+
+Beside the actors: the teacher's colleague (a validated teacher of the same school, who
+teaches class A3 and not A1/A2) and a partner pupil (a pupil of the founder's school in A).
 """
 
 from __future__ import annotations
@@ -117,6 +120,9 @@ class Scene:
     project: ProjectRecord  # A
     other_project: ProjectRecord  # B
     ids: dict[str, Any] = field(default_factory=dict)
+    # colleague: a validated teacher of the teacher's school, teaching class A3 only;
+    # partner_pupil: a pupil of the founder's school, member of A
+    others: dict[str, Person] = field(default_factory=dict)
 
     @property
     def services(self) -> Services:
@@ -213,10 +219,12 @@ class Scene:
         view = await self.services.chat.post(access, channel, NewMessage(text=text))
         return {"id": view.id, "status": view.status}
 
-    async def fresh_held_entry(self, channel_id: int | None = None) -> int:
+    async def fresh_held_entry(
+        self, channel_id: int | None = None, author: Person | None = None
+    ) -> int:
         """An open queue entry: a classmate's message held by the filters."""
         held = await self.fresh_message(
-            self.classmate, "write to me at zosia@example.com", channel_id
+            author or self.classmate, "write to me at zosia@example.com", channel_id
         )
         assert held["status"] is ItemStatus.HELD, held
         entries = await self.services.storage.queue.open_for_item(
@@ -225,8 +233,36 @@ class Scene:
         assert entries, "the held message has no queue entry"
         return int(entries[0].id)
 
-    async def fresh_hidden_message(self) -> int:
-        message = await self.fresh_message(self.classmate)
+    async def fresh_partner_held_entry(self) -> int:
+        """An open queue entry: a held message of a pupil of the founder's school."""
+        return await self.fresh_held_entry(author=self.others["partner_pupil"])
+
+    async def fresh_partner_hidden_message(self) -> int:
+        return await self.fresh_hidden_message(author=self.others["partner_pupil"])
+
+    async def fresh_colleague_pupil(self) -> Person:
+        """A pupil of class A3, which the teacher's colleague teaches (not the teacher)."""
+        colleague = self.others["colleague"]
+        school_class = await self.services.storage.classes.get(self.ids["colleague_class"])
+        assert school_class is not None
+        [pupil] = await self.world.pupils(colleague, 1, school_class)
+        return pupil
+
+    async def fresh_shared_class(self) -> int:
+        """A class of the teacher's that the colleague teaches too."""
+        school_class = await self.world.school_class(self.people[Actor.TEACHER])
+        await self.services.storage.classes.add_teacher(
+            school_class.id, self.others["colleague"].id, added_by=None, now=utcnow()
+        )
+        return int(school_class.id)
+
+    async def fresh_colleague(self) -> int:
+        """A validated teacher of the teacher's school who teaches no class yet."""
+        school = await self.services.registry.school(self.ids["school"])
+        return (await self.world.teacher("PL", school=school)).id
+
+    async def fresh_hidden_message(self, author: Person | None = None) -> int:
+        message = await self.fresh_message(author or self.classmate)
         access = await self.access(self.people[Actor.TEACHER])
         await self.services.moderation.desk.set_item_status(
             access, ItemKind.MESSAGE, message["id"], ItemStatus.HIDDEN, "test", "hide"
@@ -481,6 +517,14 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
         pupil_id=pupil.id,
         year=utcnow().year,
     )
+    colleague = await world.teacher(
+        "PL", school=await services.registry.school(teacher.user.school_id or 0)
+    )
+    colleague_class = await world.school_class(colleague, "A3")
+    [partner_pupil] = await world.pupils(founder, 1)
+    await world.join(project, partner_pupil, Role.PUPIL)
+    scene.others.update(colleague=colleague, partner_pupil=partner_pupil)
+    ids.update(colleague_id=colleague.id, colleague_class=colleague_class.id)
     pending = await services.storage.users.get(await scene.fresh_registration())
     assert pending is not None
     session = await services.accounts.start_session(pending)

@@ -91,15 +91,17 @@ async def test_only_the_nso_of_the_teachers_country_reviews(world: World) -> Non
     admin = await world.staff(UserKind.ADMIN)
     async with world.server.client() as http:
         application = (await apply(http, pl, project)).json()
-        for intruder in (it_nso, admin, pl):
+        for intruder in (admin, pl):
             refused = await review(http, intruder, application["id"])
             assert refused.status_code == 403, intruder.user.kind
+        # another country's NSO learns nothing, not even that the id exists
+        assert (await review(http, it_nso, application["id"])).status_code == 404
         assert (await review(http, it, application["id"])).status_code == 404
         assert (
             await http.get(
                 f"/api/v1/labels/applications/{application['id']}", headers=bearer(it_nso)
             )
-        ).status_code == 403
+        ).status_code == 404
         italian_queue = (
             await http.get("/api/v1/labels/applications", headers=bearer(it_nso))
         ).json()

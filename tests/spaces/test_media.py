@@ -100,6 +100,8 @@ async def test_an_image_post_is_seen_live_without_exif_gps(server: LiveServer, r
         ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
         ("notes.txt", b"#!/bin/sh\nrm -rf /\n"),
         ("notes.txt", b"Dear class,\n<script>steal()</script>\n"),
+        ("notes.txt", b"Dear class, " * 1000 + b"<script>steal()</script>\n"),
+        ("song.mp3", b"ID3\x04\x00\x00\x00\x00\x00\x00<html><script>alert(1)</script></html>"),
         ("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"),
         ("empty.jpg", b""),
         ("broken.jpg", b"\xff\xd8\xff\xe0 not really a jpeg"),

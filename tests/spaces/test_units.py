@@ -128,6 +128,8 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+# One MPEG-1 layer III frame: 128 kbit/s at 44.1 kHz is 417 bytes long.
+MP3_FRAME = b"\xff\xfb\x90\x00" + bytes(413)
 SAMPLES: list[tuple[bytes, str | None]] = [
     (jpeg_with_gps(), "image/jpeg"),
     (_png(), "image/png"),
@@ -135,8 +137,13 @@ SAMPLES: list[tuple[bytes, str | None]] = [
     (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
     (b"RIFF\x00\x00\x00\x00WAVEfmt ", "audio/wav"),
     (b"OggS\x00\x02" + bytes(20), "audio/ogg"),
-    (b"ID3\x04\x00" + bytes(20), "audio/mpeg"),
-    (b"\xff\xfb\x90\x00" + bytes(20), "audio/mpeg"),
+    (b"ID3\x04\x00\x00\x00\x00\x00\x00" + MP3_FRAME * 2, "audio/mpeg"),
+    (MP3_FRAME * 2 + b"TAG" + bytes(125), "audio/mpeg"),
+    (b"ID3\x04\x00" + bytes(20), None),  # a tag with no audio after it
+    (b"ID3\x04\x00\x00\x00\x00\x00\x00<html><script>alert(1)</script></html>", None),
+    (MP3_FRAME + b"<!doctype html><script>alert(1)</script>", None),
+    (b"OggS\x00\x02" + bytes(20) + b"<html><body onload=alert(1)>", None),
+    (b"words " * 2000 + b"<script>alert(1)</script>", None),
     (mp4_with_location(), "video/mp4"),
     (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", "video/quicktime"),
     (b"\x00\x00\x00\x14ftypM4A \x00\x00\x00\x00", "audio/mp4"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,20 @@ WEB_CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+# Public catalogue answers (no personal data) that shared caches may keep; every other API
+# answer carries personal data or depends on who asks and is never stored (`no-store`).
+PUBLIC_CATALOGUE = re.compile(r"^/api/v1/(countries|schools(/\d+)?|openapi\.json)$")
+
+
+def api_cache_control(method: str, path: str) -> bytes | None:
+    """The Cache-Control an API answer gets when its handler set none."""
+    if not path.startswith("/api/"):
+        return None
+    if method in ("GET", "HEAD") and PUBLIC_CATALOGUE.match(path):
+        return b"no-cache"
+    return b"no-store"
 
 
 def _state(scope: Scope) -> dict[str, Any]:
@@ -204,6 +219,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         is_web = not scope["path"].startswith(("/api/", "/media/", "/metrics", "/healthz"))
+        cache_control = api_cache_control(scope["method"], scope["path"])
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -215,6 +231,8 @@ class SecurityHeadersMiddleware:
                     (b"x-frame-options", b"DENY"),
                     (b"content-security-policy", (WEB_CSP if is_web else API_CSP).encode()),
                 ]
+                if cache_control is not None:
+                    defaults.append((b"cache-control", cache_control))
                 headers.extend((k, v) for k, v in defaults if k not in present)
                 message = {**message, "headers": headers}
             await send(message)

@@ -167,7 +167,8 @@ class LabelService:
         return user.kind is UserKind.NSO and user.country == application.country
 
     async def application(self, viewer: UserRecord, application_id: int) -> ApplicationRecord:
-        """The applicant, the NSO of its country and the admin see an application."""
+        """The applicant, the NSO of its country and the admin see an application; to anyone
+        else, another country's NSO included, it does not exist (ids do not leak)."""
         application = await self._storage.labels.application(application_id)
         if application is None:
             raise NotFound("no such application")
@@ -177,8 +178,6 @@ class LabelService:
             or self._is_reviewer(viewer, application)
         ):
             return application
-        if viewer.kind is UserKind.NSO:
-            raise Forbidden("this application belongs to another country's NSO")
         raise NotFound("no such application")
 
     async def applications(

@@ -96,13 +96,79 @@ _MARKUP = (
 )
 
 
-def _mp3(head: bytes) -> bool:
-    if head.startswith(b"ID3"):
-        return True
-    # An MPEG audio frame header: 11 sync bits, then layer III (bits 01).
-    return (
-        len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0 and (head[1] & 0x06) == 0x02
-    )
+# Strong signs of a web page, scanned in the head of formats stored as uploaded: a browser
+# that ignored the declared type would render such a file. Five bytes or more, so binary
+# audio and video do not match by chance.
+_PAGE_MARKUP = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<meta",
+    b"<style",
+)
+_MPEG1_L3_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0)
+_MPEG2_L3_KBPS = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0)
+_MPEG_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def _looks_like_page(head: bytes) -> bool:
+    window = head.lower()
+    return any(tag in window for tag in _PAGE_MARKUP)
+
+
+def _mpeg_frame_length(header: bytes) -> int | None:
+    """The length of the MPEG audio layer III frame starting with `header`, or None."""
+    if len(header) < 4 or header[0] != 0xFF or (header[1] & 0xE0) != 0xE0:
+        return None
+    version = (header[1] >> 3) & 0x03  # 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5, 1: reserved
+    layer = (header[1] >> 1) & 0x03  # 1: layer III
+    rates = _MPEG_RATES.get(version)
+    if rates is None or layer != 1:
+        return None
+    kbps = (_MPEG1_L3_KBPS if version == 3 else _MPEG2_L3_KBPS)[header[2] >> 4]
+    rate_index = (header[2] >> 2) & 0x03
+    if kbps == 0 or rate_index == 3:
+        return None
+    padding = (header[2] >> 1) & 0x01
+    factor = 144 if version == 3 else 72
+    return factor * kbps * 1000 // rates[rate_index] + padding
+
+
+def _id3_end(head: bytes) -> int | None:
+    """Where the audio starts after a leading ID3v2 tag (0 without one); None if damaged."""
+    if not head.startswith(b"ID3"):
+        return 0
+    if len(head) < 10 or any(b & 0x80 for b in head[6:10]):
+        return None
+    size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
+    footer = 10 if head[5] & 0x10 else 0
+    return 10 + size + footer
+
+
+def _mp3(path: Path, head: bytes) -> bool:
+    """An MP3: an optional ID3v2 tag, then MPEG layer III frames right after it, the second
+    where the first one's length says (or the end of the file, or an ID3v1 tag). Whatever
+    else follows an `ID3` header (a web page, say) is refused."""
+    if not (head.startswith(b"ID3") or _mpeg_frame_length(head[:4])):
+        return False
+    start = _id3_end(head)
+    if start is None:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(start)
+        first = handle.read(4)
+        length = _mpeg_frame_length(first)
+        if length is None:
+            return False
+        handle.seek(start + length)
+        second = handle.read(4)
+    return not second or second[:3] == b"TAG" or _mpeg_frame_length(second) is not None
 
 
 def _ftyp(head: bytes) -> FileType | None:
@@ -154,15 +220,13 @@ def _plain_text(path: Path, head: bytes) -> FileType | None:
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n\f").lower()
     if start.startswith((b"<", b"#!")):
         return None
-    window = data[:HEAD_BYTES].lower()
+    window = data.lower()  # the whole file: markup after the first kilobytes counts too
     if any(tag in window for tag in _MARKUP):
         return None
     return TEXT
 
 
-def detect(path: Path) -> FileType | None:
-    """The allowed format of the file's bytes, or None (refuse it). Reads the whole file only
-    for plain text; call it off the event loop."""
+def _detect(path: Path) -> FileType | None:
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head:
@@ -184,6 +248,20 @@ def detect(path: Path) -> FileType | None:
     for probe in (_ftyp(head), _ebml(head), _zip_document(path, head)):
         if probe is not None:
             return probe
-    if _mp3(head):
+    if _mp3(path, head):
         return MP3
     return _plain_text(path, head)
+
+
+def detect(path: Path) -> FileType | None:
+    """The allowed format of the file's bytes, or None (refuse it). Reads the whole file only
+    for plain text; call it off the event loop.
+
+    Formats stored as uploaded (audio, video, PDF) are refused when their head carries a web
+    page; images are re-encoded and office documents are checked as archives."""
+    found = _detect(path)
+    if found is None or found in IMAGES or (found.kind == "file" and found is not PDF):
+        return found
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    return None if _looks_like_page(head) else found

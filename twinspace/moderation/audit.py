@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from twinspace.clock import to_iso, utcnow
 from twinspace.moderation.model import ContentRef
 from twinspace.storage import Storage
-from twinspace.storage.moderation import AuditRecord
+from twinspace.storage.moderation import SYSTEM_ACTOR, AuditRecord
 from twinspace.storage.records import UserRecord
 from twinspace.workspace.access import Access, Action
 
-SYSTEM = "TwinSpaces (automatic)"
+SYSTEM = SYSTEM_ACTOR
 CSV_COLUMNS = (
     "id",
     "created_at",
@@ -46,17 +47,16 @@ class AuditTrail:
         details: dict[str, Any] | None = None,
     ) -> int:
         """Append one entry; content (message texts) never goes in, only references."""
-        return await self._storage.audit.append(
+        return await self._storage.audit.record(
             project_id=project_id,
-            actor_id=actor.id if actor else None,
-            actor_name=actor.display_name if actor else SYSTEM,
+            actor=actor,
             action=action,
+            now=utcnow(),
             item_kind=item_kind,
             item_id=item_id,
             subject_user_id=subject_user_id,
             reason=reason,
-            details=details or {},
-            now=utcnow(),
+            details=details,
         )
 
     async def system(
@@ -106,7 +106,7 @@ class AuditTrail:
                         entry.item_id,
                         entry.subject_user_id,
                         _cell(entry.reason),
-                        _cell(str(entry.details)),
+                        _cell(json.dumps(entry.details, ensure_ascii=False, sort_keys=True)),
                     ]
                 )
             if len(batch) < 500:

@@ -16,12 +16,16 @@ from twinspace.moderation.model import (
     ModeratedContent,
     SpaceKind,
 )
+from twinspace.moderation.policy_book import PolicyBook
 from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.moderation import ActivityRecord, MuteRecord, QueueRecord
 from twinspace.types import Role
 from twinspace.workspace.access import Access, AccessRules, Action
 
+# Decisions any moderator of the project takes on any item: taking it out of view protects.
+# Every other decision on a pupil's item belongs to the policy's `pupil_item_deciders`.
+PROTECTIVE = frozenset({"hide"})
 # What a teacher's decision does to the item, and how the queue entry is closed.
 DECISIONS: dict[str, ItemStatus | None] = {
     "approve": ItemStatus.PUBLISHED,
@@ -36,6 +40,7 @@ MAX_MUTE = timedelta(days=30)
 class QueueEntry:
     record: QueueRecord
     item: ContentRef | None
+    can_decide: bool = False  # the viewer may publish, reject or dismiss it (hide: always)
 
 
 class ModerationDesk:
@@ -46,12 +51,30 @@ class ModerationDesk:
         hub: ProjectEventHub,
         audit: AuditTrail,
         handlers: dict[ItemKind, ModeratedContent],
+        policies: PolicyBook,
     ) -> None:
         self._storage = storage
         self._access = access
         self._hub = hub
         self._audit = audit
         self._handlers = handlers
+        self._policies = policies
+
+    # -- who decides ------------------------------------------------------------------------
+
+    async def may_decide(self, access: Access, author_id: int | None) -> bool:
+        """Whether `access` may publish, reject, restore or dismiss an item by the author."""
+        author = await self._storage.users.get(author_id) if author_id is not None else None
+        policy = await self._policies.project_policy(access.project.id)
+        return access.may_decide_on_item(author, policy.pupil_item_deciders)
+
+    async def _require_decision(self, access: Access, author_id: int | None, action: str) -> None:
+        access.require(Action.MODERATE)
+        if action in PROTECTIVE:
+            return
+        author = await self._storage.users.get(author_id) if author_id is not None else None
+        policy = await self._policies.project_policy(access.project.id)
+        access.require_decision_on_item(author, policy.pupil_item_deciders)
 
     # -- items ----------------------------------------------------------------------------
 
@@ -90,6 +113,7 @@ class ModerationDesk:
         if kind is ItemKind.PAGE:
             raise RuleViolation("pages are moderated by locking them or restoring a version")
         ref = await self.item(access, kind, item_id)
+        await self._require_decision(access, ref.author_id, action)
         if ref.status is ItemStatus.DELETED:
             raise Conflict("the author deleted this item")
         await self._handlers[kind].set_status(item_id, status, access.user.id)
@@ -128,7 +152,7 @@ class ModerationDesk:
                 ref = await self.item(access, ItemKind(record.item_kind), record.item_id)
             except NotFound:
                 ref = None
-            entries.append(QueueEntry(record, ref))
+            entries.append(QueueEntry(record, ref, await self.may_decide(access, record.author_id)))
         return entries
 
     async def decide(
@@ -138,6 +162,7 @@ class ModerationDesk:
         record = await self._storage.queue.get(queue_id)
         if record is None or record.project_id != access.project.id:
             raise NotFound("no such queue entry")
+        await self._require_decision(access, record.author_id, decision)
         if record.state != "open":
             raise Conflict(f"already {record.resolution}")
         status = DECISIONS[decision]

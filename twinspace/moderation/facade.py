@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from twinspace.accounts.service import AccountService
 from twinspace.config import Settings
 from twinspace.domain_events import (
     DomainEvent,
@@ -17,7 +18,6 @@ from twinspace.moderation.pipeline import ModerationPipeline
 from twinspace.moderation.policy_book import PolicyBook
 from twinspace.moderation.privacy import PrivacyService
 from twinspace.realtime.project_events import ProjectEventHub
-from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.workspace.access import AccessRules
 from twinspace.workspace.documents import DocumentService
@@ -29,7 +29,7 @@ class Moderation:
         storage: Storage,
         settings: Settings,
         access: AccessRules,
-        registry: RegistryService,
+        accounts: AccountService,
         hub: ProjectEventHub,
         documents: DocumentService,
         events: DomainEventBus,
@@ -41,12 +41,14 @@ class Moderation:
         self.pipeline = ModerationPipeline(
             storage, settings, access, self.policies, self.audit, wordlists
         )
-        self.desk = ModerationDesk(storage, access, hub, self.audit, self.pipeline.handlers)
+        self.desk = ModerationDesk(
+            storage, access, hub, self.audit, self.pipeline.handlers, self.policies
+        )
         self.pages = PageScanner(
             storage, documents, self.policies, hub, FilterConfig(wordlists=wordlists)
         )
         self.privacy = PrivacyService(
-            storage, registry, self.audit, events, settings.pupil_retention_days
+            storage, access, accounts, self.audit, events, settings.pupil_retention_days
         )
         self.pages.attach()
         events.subscribe(self.on_event)

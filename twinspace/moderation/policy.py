@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from twinspace.moderation.filters import Category
+from twinspace.workspace.access import PupilItemDeciders
 
 
 class Mode(StrEnum):
@@ -92,6 +93,8 @@ class Policy(BaseModel):
     quiet_hours: QuietHours | None = None
     filter_teachers: bool = False
     link_allowlist: list[Domain] = Field(default_factory=list, max_length=200)
+    # who publishes, rejects, restores or dismisses a pupil's item (anyone may hide it)
+    pupil_item_deciders: PupilItemDeciders = PupilItemDeciders.OWN_SCHOOL
 
     def action(self, category: Category) -> FlagAction:
         return self.actions.get(category, FlagAction.HOLD)

@@ -36,7 +36,8 @@ class PolicyBook:
         return override.apply(base) if override else base
 
     async def set_project_policy(self, access: Access, policy: Policy) -> Policy:
-        access.require(Action.MODERATE)
+        """Project-wide policy belongs to founders and teacher admins."""
+        access.require(Action.SET_MODERATION_POLICY)
         await self._storage.policies.put(
             scope=PROJECT,
             scope_id=access.project.id,
@@ -56,7 +57,7 @@ class PolicyBook:
     async def set_override(
         self, access: Access, space: SpaceKind, space_id: int, override: PolicyOverride | None
     ) -> None:
-        access.require(Action.MODERATE)
+        access.require(Action.SET_MODERATION_POLICY)
         scope = SCOPES.get(space)
         if scope is None:
             raise RuleViolation("policies are set per project, channel or board")

@@ -1,4 +1,6 @@
-"""A pupil's data: export it, erase it, and remove it when retention ends (docs/design.md)."""
+"""A pupil's account and data: reset its password, export it, erase it, and remove it when
+retention ends. Only the teachers of the pupil's class do the first three (see
+`AccessRules.responsible_for_pupil`), and every one of them lands in the audit log."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
+from twinspace.accounts.service import AccountService
 from twinspace.clock import to_iso, utcnow
 from twinspace.domain_events import DomainEventBus, MemberRemoved, SessionsRevoked
 from twinspace.moderation.audit import AuditTrail
-from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
+from twinspace.workspace.access import AccessRules
 
 log = logging.getLogger("twinspace.moderation.privacy")
 
@@ -26,20 +29,55 @@ class PrivacyService:
     def __init__(
         self,
         storage: Storage,
-        registry: RegistryService,
+        access: AccessRules,
+        accounts: AccountService,
         audit: AuditTrail,
         events: DomainEventBus,
         retention_days: int,
     ) -> None:
         self._storage = storage
-        self._registry = registry
+        self._access = access
+        self._accounts = accounts
         self._audit = audit
         self._events = events
         self._retention = timedelta(days=retention_days)
 
+    async def _record(
+        self,
+        actor: UserRecord | None,
+        pupil: UserRecord,
+        action: str,
+        projects: list[int],
+        *,
+        reason: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """One audit entry in each project the pupil is in (their founders read it), or one
+        outside any project when they are in none."""
+        targets: list[int | None] = [*projects] or [None]
+        for project_id in targets:
+            await self._audit.record(
+                project_id=project_id,
+                actor=actor,
+                action=action,
+                subject_user_id=pupil.id,
+                reason=reason,
+                details=details,
+            )
+
+    async def _project_ids(self, pupil: UserRecord) -> list[int]:
+        return [p.id for p, _role in await self._storage.projects.of_user(pupil.id)]
+
+    async def reset_password(self, teacher: UserRecord, pupil_id: int) -> tuple[UserRecord, str]:
+        """A new generated password for a pupil of the teacher's class; their sessions end."""
+        pupil = await self._access.responsible_for_pupil(teacher, pupil_id)
+        password = await self._accounts.reset_pupil_password(pupil)
+        await self._record(teacher, pupil, "pupil_password_reset", await self._project_ids(pupil))
+        return pupil, password
+
     async def export(self, teacher: UserRecord, pupil_id: int) -> dict[str, Any]:
-        """Everything stored about one pupil of the teacher's own school."""
-        pupil = await self._registry.own_pupil(teacher, pupil_id)
+        """Everything stored about one pupil of the teacher's class."""
+        pupil = await self._access.responsible_for_pupil(teacher, pupil_id)
         school = await self._storage.schools.get(pupil.school_id) if pupil.school_id else None
         record = await self._storage.pupils.get(pupil.id)
         school_class = (
@@ -49,9 +87,7 @@ class PrivacyService:
         items = await self._storage.activity.of_user(pupil.id, project_id=None, limit=100_000)
         reports = await self._storage.reports.by_reporter(pupil.id)
         actions = await self._storage.audit.about_user(pupil.id)
-        await self._audit.record(
-            project_id=None, actor=teacher, action="pupil_exported", subject_user_id=pupil.id
-        )
+        await self._record(teacher, pupil, "pupil_exported", [p.id for p, _role in projects])
         return {
             "exported_at": to_iso(utcnow()),
             "account": {
@@ -103,31 +139,22 @@ class PrivacyService:
                 await tx.activity.erase_content(pupil.id, utcnow())
             await tx.queue.scrub_author(pupil.id)
             await tx.users.delete(pupil.id)
+        await self._record(
+            teacher,
+            pupil,
+            "pupil_erased",
+            [p.id for p, _role in projects],
+            reason=why,
+            details={"content": choice.value},
+        )
         for project, _role in projects:
-            await self._audit.record(
-                project_id=project.id,
-                actor=teacher,
-                action="pupil_erased",
-                subject_user_id=pupil.id,
-                reason=why,
-                details={"content": choice.value},
-            )
             await self._events.publish(MemberRemoved(project.id, pupil.id))
-        if not projects:
-            await self._audit.record(
-                project_id=None,
-                actor=teacher,
-                action="pupil_erased",
-                subject_user_id=pupil.id,
-                reason=why,
-                details={"content": choice.value},
-            )
         await self._events.publish(SessionsRevoked(pupil.id))
 
     async def erase_own_pupil(
         self, teacher: UserRecord, pupil_id: int, choice: ContentChoice
     ) -> None:
-        pupil = await self._registry.own_pupil(teacher, pupil_id)
+        pupil = await self._access.responsible_for_pupil(teacher, pupil_id)
         await self.erase(teacher, pupil, choice, why="erased by their teacher")
 
     async def apply_retention(self) -> int:

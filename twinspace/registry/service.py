@@ -159,6 +159,13 @@ class RegistryService:
             raise Forbidden("only the central admin changes eligibility policies")
         country = await self.country(code)
         await self._storage.countries.set_policy(country.code, policy.model_dump_json(), utcnow())
+        await self._storage.audit.record(
+            project_id=None,
+            now=utcnow(),
+            actor=actor,
+            action="eligibility_policy_changed",
+            details={"country": country.code, "policy": policy.model_dump(mode="json")},
+        )
 
     # -- schools ------------------------------------------------------------------------
 
@@ -292,12 +299,13 @@ class RegistryService:
     async def review(
         self, reviewer: UserRecord, teacher_id: int, *, validate: bool, reason: str | None
     ) -> TeacherRecord:
+        if reviewer.kind not in (UserKind.NSO, UserKind.ADMIN):
+            raise Forbidden("registrations are reviewed by the NSO of the teacher's country")
         user = await self._storage.users.get(teacher_id)
         teacher = await self._storage.teachers.get(teacher_id)
-        if user is None or teacher is None:
+        if user is None or teacher is None or not self._may_review(reviewer, user):
+            # another country's registrations do not exist for an NSO (ids do not leak)
             raise NotFound("no such registration")
-        if not self._may_review(reviewer, user):
-            raise Forbidden("registrations are reviewed by the NSO of the teacher's country")
         if not validate and not reason:
             raise RuleViolation("a rejection needs a reason")
         await self._storage.teachers.review(
@@ -407,10 +415,68 @@ class RegistryService:
             for c in await self._storage.classes.of_school(teacher.school_id)
         ):
             raise Conflict(f"the class {name!r} exists already")
-        class_id = await self._storage.classes.create(
-            school_id=teacher.school_id, name=name, teacher_id=teacher.id, now=utcnow()
-        )
+        async with self._storage.transaction() as tx:
+            class_id = await tx.classes.create(
+                school_id=teacher.school_id, name=name, teacher_id=teacher.id, now=utcnow()
+            )
         return await self.school_class(class_id)
+
+    async def class_teachers(self, school_class: ClassRecord) -> list[UserRecord]:
+        return await self._storage.classes.teachers(school_class.id)
+
+    async def class_colleagues(self, school_class: ClassRecord) -> list[UserRecord]:
+        """Validated teachers of the class's school who could be added as its teachers."""
+        return await self._storage.classes.colleagues(school_class.id)
+
+    async def add_class_teacher(
+        self, actor: UserRecord, school_class: ClassRecord, teacher_id: int
+    ) -> list[UserRecord]:
+        """A class's teacher makes a validated colleague of the same school responsible for
+        it too (the caller checked that `actor` teaches the class)."""
+        colleague = await self._storage.users.get(teacher_id)
+        if (
+            colleague is None
+            or colleague.kind is not UserKind.TEACHER
+            or colleague.school_id != school_class.school_id
+        ):
+            raise NotFound("no such teacher in your school")
+        if not await self.is_validated_teacher(colleague):
+            raise RuleViolation(
+                "the colleague's registration is waiting for their NSO's validation",
+                rule="validated-teacher",
+            )
+        if not await self._storage.classes.add_teacher(
+            school_class.id, colleague.id, added_by=actor.id, now=utcnow()
+        ):
+            raise Conflict(f"{colleague.display_name} teaches this class already")
+        await self._storage.audit.record(
+            project_id=None,
+            now=utcnow(),
+            actor=actor,
+            action="class_teacher_added",
+            subject_user_id=colleague.id,
+            details={"class_id": school_class.id},
+        )
+        return await self.class_teachers(school_class)
+
+    async def remove_class_teacher(
+        self, actor: UserRecord, school_class: ClassRecord, teacher_id: int
+    ) -> None:
+        """A class's teacher removes a colleague (or themselves); a class keeps one."""
+        teachers = await self.class_teachers(school_class)
+        if teacher_id not in {t.id for t in teachers}:
+            raise NotFound("no such teacher of this class")
+        if len(teachers) == 1:
+            raise RuleViolation("a class keeps at least one teacher", rule="last-class-teacher")
+        await self._storage.classes.remove_teacher(school_class.id, teacher_id)
+        await self._storage.audit.record(
+            project_id=None,
+            now=utcnow(),
+            actor=actor,
+            action="class_teacher_removed",
+            subject_user_id=teacher_id,
+            details={"class_id": school_class.id},
+        )
 
     async def school_class(self, class_id: int) -> ClassRecord:
         found = await self._storage.classes.get(class_id)

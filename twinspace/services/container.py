@@ -74,7 +74,7 @@ class Services:
         )
         documents = DocumentService(storage, settings, access, events)
         moderation = Moderation(
-            storage, settings, access, registry, project_events, documents, events
+            storage, settings, access, accounts, project_events, documents, events
         )
         hook = moderation.pipeline
         boards = BoardService(storage, project_events, hook, access)

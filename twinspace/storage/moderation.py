@@ -10,6 +10,7 @@ from typing import Any
 
 from twinspace.clock import from_iso, to_iso
 from twinspace.storage.db import Executor, Row
+from twinspace.storage.records import UserRecord
 
 
 def _opt(value: str | None) -> datetime | None:
@@ -335,9 +336,39 @@ class FindingRepo:
         )
 
 
+SYSTEM_ACTOR = "TwinSpaces (automatic)"
+
+
 class AuditRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
+
+    async def record(
+        self,
+        *,
+        project_id: int | None,
+        actor: UserRecord | None,
+        action: str,
+        now: datetime,
+        item_kind: str | None = None,
+        item_id: int | None = None,
+        subject_user_id: int | None = None,
+        reason: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> int:
+        """Append one entry by `actor` (None: the system); references only, never content."""
+        return await self.append(
+            project_id=project_id,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.display_name if actor else SYSTEM_ACTOR,
+            action=action,
+            item_kind=item_kind,
+            item_id=item_id,
+            subject_user_id=subject_user_id,
+            reason=reason,
+            details=details or {},
+            now=now,
+        )
 
     async def append(
         self,

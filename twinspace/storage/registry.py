@@ -6,7 +6,7 @@ from datetime import datetime
 
 from twinspace.clock import to_iso
 from twinspace.storage.db import Executor
-from twinspace.storage.records import ClassRecord, CountryRecord, SchoolRecord
+from twinspace.storage.records import ClassRecord, CountryRecord, SchoolRecord, UserRecord
 from twinspace.types import Ownership, SchoolType
 
 _COUNTRY = (
@@ -86,10 +86,66 @@ class ClassRepo:
         self._ex = ex
 
     async def create(self, *, school_id: int, name: str, teacher_id: int, now: datetime) -> int:
-        return await self._ex.execute(
+        """A class with its creator as its first responsible teacher."""
+        class_id = await self._ex.execute(
             "INSERT INTO classes (school_id, name, teacher_id, created_at) VALUES (?, ?, ?, ?)",
             (school_id, name, teacher_id, to_iso(now)),
         )
+        await self.add_teacher(class_id, teacher_id, added_by=teacher_id, now=now)
+        return class_id
+
+    async def add_teacher(
+        self, class_id: int, user_id: int, *, added_by: int | None, now: datetime
+    ) -> bool:
+        """Make a teacher responsible for a class; False when they were already."""
+        before = await self.is_teacher(class_id, user_id)
+        await self._ex.execute(
+            "INSERT OR IGNORE INTO class_teachers (class_id, user_id, added_by, added_at)"
+            " VALUES (?, ?, ?, ?)",
+            (class_id, user_id, added_by, to_iso(now)),
+        )
+        return not before
+
+    async def remove_teacher(self, class_id: int, user_id: int) -> None:
+        await self._ex.execute(
+            "DELETE FROM class_teachers WHERE class_id = ? AND user_id = ?", (class_id, user_id)
+        )
+
+    async def is_teacher(self, class_id: int, user_id: int) -> bool:
+        row = await self._ex.fetch_one(
+            "SELECT 1 AS found FROM class_teachers WHERE class_id = ? AND user_id = ?",
+            (class_id, user_id),
+        )
+        return row is not None
+
+    async def teachers(self, class_id: int) -> list[UserRecord]:
+        """The class's responsible teachers, in the order they became responsible."""
+        rows = await self._ex.fetch_all(
+            "SELECT u.* FROM class_teachers ct JOIN users u ON u.id = ct.user_id"
+            " WHERE ct.class_id = ? ORDER BY ct.added_at, u.id",
+            (class_id,),
+        )
+        return [UserRecord.from_row(r) for r in rows]
+
+    async def colleagues(self, class_id: int) -> list[UserRecord]:
+        """Validated, active teachers of the class's school who do not teach it yet."""
+        rows = await self._ex.fetch_all(
+            "SELECT u.* FROM classes c JOIN users u ON u.school_id = c.school_id"
+            " JOIN teachers t ON t.user_id = u.id"
+            " WHERE c.id = ? AND u.kind = 'teacher' AND t.status = 'validated'"
+            " AND u.disabled = 0 AND NOT EXISTS (SELECT 1 FROM class_teachers ct"
+            " WHERE ct.class_id = c.id AND ct.user_id = u.id)"
+            " ORDER BY u.display_name, u.id",
+            (class_id,),
+        )
+        return [UserRecord.from_row(r) for r in rows]
+
+    async def taught_by(self, user_id: int) -> set[int]:
+        """Ids of the classes a teacher is responsible for."""
+        rows = await self._ex.fetch_all(
+            "SELECT class_id FROM class_teachers WHERE user_id = ?", (user_id,)
+        )
+        return {int(r["class_id"]) for r in rows}
 
     async def get(self, class_id: int) -> ClassRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM classes WHERE id = ?", (class_id,))

@@ -15,11 +15,19 @@ from twinspace.storage import Storage
 from twinspace.storage.records import (
     BoardRecord,
     ChannelRecord,
+    ClassRecord,
     PageRecord,
     ProjectRecord,
     UserRecord,
 )
-from twinspace.types import TEACHER_ROLES, ChannelKind, ProjectState, Role
+from twinspace.types import (
+    TEACHER_ROLES,
+    ChannelKind,
+    ProjectState,
+    Role,
+    TeacherStatus,
+    UserKind,
+)
 
 
 class Action(StrEnum):
@@ -31,6 +39,7 @@ class Action(StrEnum):
     POST = "post"  # chat and boards (pupils through moderation)
     MANAGE_PUPILS = "manage_pupils"  # add pupils, reset their passwords
     MODERATE = "moderate"
+    SET_MODERATION_POLICY = "set_moderation_policy"  # project policy and space overrides
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROJECT = "manage_project"  # settings and state
     REPORT = "report"
@@ -49,17 +58,39 @@ _TEACHER = frozenset(
         Action.REPORT,
     }
 )
+_PROJECT_ADMIN = _TEACHER | {
+    Action.MANAGE_MEMBERS,
+    Action.MANAGE_PROJECT,
+    Action.SET_MODERATION_POLICY,
+}
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.FOUNDER: _TEACHER | {Action.MANAGE_MEMBERS, Action.MANAGE_PROJECT},
-    Role.TEACHER_ADMIN: _TEACHER | {Action.MANAGE_MEMBERS, Action.MANAGE_PROJECT},
+    Role.FOUNDER: _PROJECT_ADMIN,
+    Role.TEACHER_ADMIN: _PROJECT_ADMIN,
     Role.TEACHER: _TEACHER,
     Role.PUPIL: frozenset({Action.READ, Action.EDIT_PAGE, Action.POST, Action.REPORT}),
     Role.GUEST: frozenset({Action.READ, Action.REPORT}),
 }
 # What an archived or closed (read-only) project still allows.
 READ_ONLY_ACTIONS = frozenset(
-    {Action.READ, Action.READ_STAFF, Action.MANAGE_PROJECT, Action.MANAGE_MEMBERS, Action.MODERATE}
+    {
+        Action.READ,
+        Action.READ_STAFF,
+        Action.MANAGE_PROJECT,
+        Action.MANAGE_MEMBERS,
+        Action.MODERATE,
+        Action.SET_MODERATION_POLICY,
+    }
 )
+
+
+class PupilItemDeciders(StrEnum):
+    """Who decides on a pupil's item (publish, reject, restore, dismiss), per project policy.
+
+    Taking an item out of view (hide) stays open to every teacher of the project: it protects
+    and the pupil's own teachers can restore it. See docs/design.md, "Moderation authority"."""
+
+    OWN_SCHOOL = "own_school"  # founders and the teachers of the pupil's own school
+    ANY_TEACHER = "any_teacher"  # every teacher role of the project
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +125,31 @@ class Access:
         if page.deleted_at is not None:
             return False
         return self.can(Action.EDIT_LOCKED_PAGE if page.locked else Action.EDIT_PAGE)
+
+    def may_decide_on_item(self, author: UserRecord | None, deciders: PupilItemDeciders) -> bool:
+        """Whether this member may publish, reject, restore or dismiss an item by `author`.
+
+        Items by teachers (or by erased authors) are decided by every moderator; a pupil's
+        item by founders and, unless the project opened it to every teacher, by the
+        teachers of the pupil's own school."""
+        if not self.can(Action.MODERATE):
+            return False
+        if author is None or author.kind is not UserKind.PUPIL:
+            return True
+        if deciders is PupilItemDeciders.ANY_TEACHER or self.role is Role.FOUNDER:
+            return True
+        return self.user.school_id is not None and self.user.school_id == author.school_id
+
+    def require_decision_on_item(
+        self, author: UserRecord | None, deciders: PupilItemDeciders
+    ) -> None:
+        self.require(Action.MODERATE)
+        if not self.may_decide_on_item(author, deciders):
+            raise Forbidden(
+                "decisions on a pupil's item belong to the teachers of the pupil's school "
+                "and the founders",
+                rule="pupil-item-deciders",
+            )
 
     def can_see_channel(self, channel: ChannelRecord, pupil_class_id: int | None) -> bool:
         if channel.kind is ChannelKind.STAFF:
@@ -210,6 +266,75 @@ class AccessRules:
         except NotFound:
             raise NotFound("no such board") from None
         return access, board
+
+    # -- pupil accounts and classes (docs/design.md, "Pupil accounts") --------------------
+
+    async def _validated_teacher_of(self, user: UserRecord, school_id: int | None) -> bool:
+        """True for a validated teacher of the school; Forbidden for a teacher of the school
+        whose registration is not validated; False for anyone outside the school."""
+        if user.kind is not UserKind.TEACHER or school_id is None or user.school_id != school_id:
+            return False
+        teacher = await self._storage.teachers.get(user.id)
+        if teacher is None or teacher.status is not TeacherStatus.VALIDATED:
+            raise Forbidden(
+                "your registration is waiting for your NSO's validation", rule="validated-teacher"
+            )
+        return True
+
+    async def _teaches(
+        self, user: UserRecord, class_id: int | None, created_by: int | None
+    ) -> bool:
+        if class_id is None:  # a pupil whose class is gone belongs to who created them
+            return created_by == user.id
+        return await self._storage.classes.is_teacher(class_id, user.id)
+
+    async def class_of_school(self, user: UserRecord, class_id: int) -> ClassRecord:
+        """A class of the validated teacher's own school (to see its pupils and teachers);
+        NotFound outside the school."""
+        found = await self._storage.classes.get(class_id)
+        if found is None or not await self._validated_teacher_of(user, found.school_id):
+            raise NotFound("no such class")
+        return found
+
+    async def responsible_class(self, user: UserRecord, class_id: int) -> ClassRecord:
+        """A class `user` is responsible for: one of its teachers. NotFound outside the
+        school; Forbidden for a colleague of the same school who does not teach it."""
+        found = await self.class_of_school(user, class_id)
+        if not await self._storage.classes.is_teacher(found.id, user.id):
+            raise Forbidden(
+                "only the class's teachers manage its pupils; ask one of them to add you",
+                rule="class-teacher",
+            )
+        return found
+
+    async def managed_classes(self, user: UserRecord) -> set[int]:
+        """Ids of the classes whose pupils `user` may manage (reset, export, erase)."""
+        if user.kind is not UserKind.TEACHER:
+            return set()
+        try:
+            if not await self._validated_teacher_of(user, user.school_id):
+                return set()
+        except Forbidden:
+            return set()
+        return await self._storage.classes.taught_by(user.id)
+
+    async def responsible_for_pupil(self, user: UserRecord, pupil_id: int) -> UserRecord:
+        """The pupil account when `user` may reset its password, export or erase it: a
+        validated teacher of the pupil's own school who teaches the pupil's class. Anyone
+        outside the pupil's school (partner founders included) gets NotFound; a colleague of
+        the same school who is not one of the class's teachers gets Forbidden."""
+        pupil = await self._storage.users.get(pupil_id)
+        if pupil is None or pupil.kind is not UserKind.PUPIL:
+            raise NotFound("no such pupil")
+        if not await self._validated_teacher_of(user, pupil.school_id):
+            raise NotFound("no such pupil")
+        record = await self._storage.pupils.get(pupil.id)
+        if record is None or not await self._teaches(user, record.class_id, record.created_by):
+            raise Forbidden(
+                "only the teachers of the pupil's class manage the pupil's account",
+                rule="class-teacher",
+            )
+        return pupil
 
     async def member_of_same_project(
         self, viewer: UserRecord, other_user_id: int, project_id: int

@@ -23,7 +23,6 @@ from twinspace.storage.records import (
     UserRecord,
 )
 from twinspace.types import (
-    ADMIN_ROLES,
     TEACHER_ROLES,
     CountryStatus,
     InvitationStatus,
@@ -179,6 +178,13 @@ class ProjectService:
             raise RuleViolation("a closed project cannot be reopened")
         if state is not access.project.state:
             await self._storage.projects.set_state(access.project.id, state, utcnow())
+            await self._storage.audit.record(
+                project_id=access.project.id,
+                now=utcnow(),
+                actor=access.user,
+                action="project_state_changed",
+                details={"from": access.project.state.value, "to": state.value},
+            )
             await self._events.publish(ProjectStateChanged(access.project.id, state))
         project = await self._storage.projects.get(access.project.id)
         assert project is not None
@@ -218,6 +224,15 @@ class ProjectService:
         if role in TEACHER_ROLES:
             await self._validated_teacher(user_id)
         await self._storage.memberships.set_role(access.project.id, user_id, role)
+        if role is not target.role:
+            await self._storage.audit.record(
+                project_id=access.project.id,
+                now=utcnow(),
+                actor=access.user,
+                action="member_role_changed",
+                subject_user_id=user_id,
+                details={"from": target.role.value, "to": role.value},
+            )
         await self._events.publish(MemberRoleChanged(access.project.id, user_id, role))
         return await self._target(access, user_id)
 
@@ -231,6 +246,14 @@ class ProjectService:
             if await self._founders_left(access.project.id, user_id) < 1:
                 raise RuleViolation("a project keeps at least one founder")
         await self._storage.memberships.remove(access.project.id, user_id)
+        await self._storage.audit.record(
+            project_id=access.project.id,
+            now=utcnow(),
+            actor=access.user,
+            action="member_left" if user_id == access.user.id else "member_removed",
+            subject_user_id=user_id,
+            details={"role": target.role.value},
+        )
         await self._events.publish(MemberRemoved(access.project.id, user_id))
 
     async def add_pupils(self, access: Access, pupil_ids: list[int]) -> list[UserRecord]:
@@ -238,8 +261,11 @@ class ProjectService:
         access.require(Action.MANAGE_PUPILS)
         pupils = [await self._registry.own_pupil(access.user, pid) for pid in pupil_ids]
         now = utcnow()
+        added = []
         async with self._storage.transaction() as tx:
             for pupil in pupils:
+                if await tx.memberships.get(access.project.id, pupil.id) is not None:
+                    continue
                 await tx.memberships.add(
                     project_id=access.project.id,
                     user_id=pupil.id,
@@ -247,24 +273,16 @@ class ProjectService:
                     added_by=access.user.id,
                     now=now,
                 )
+                added.append(pupil)
+        for pupil in added:
+            await self._storage.audit.record(
+                project_id=access.project.id,
+                now=utcnow(),
+                actor=access.user,
+                action="pupil_added",
+                subject_user_id=pupil.id,
+            )
         return pupils
-
-    async def pupil_for_reset(self, actor: UserRecord, pupil_id: int) -> UserRecord:
-        """Teachers reset their own school's pupils; founders/teacher admins their project's."""
-        pupil = await self._storage.users.get(pupil_id)
-        if pupil is None or pupil.kind is not UserKind.PUPIL:
-            raise NotFound("no such pupil")
-        if actor.kind is UserKind.TEACHER and actor.school_id == pupil.school_id:
-            await self._registry.require_validated(actor)
-            return pupil
-        for project, role in await self._storage.projects.of_user(actor.id):
-            if (
-                role in ADMIN_ROLES
-                and project.state is ProjectState.ACTIVE
-                and await self._storage.memberships.get(project.id, pupil.id) is not None
-            ):
-                return pupil
-        raise NotFound("no such pupil")
 
     # -- invitations --------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ export type Board = Schemas['BoardView']
 export type SchoolOut = Schemas['SchoolOut']
 export type Country = Schemas['CountryOut']
 export type ClassOut = Schemas['ClassOut']
+/** A pupil of a class; `can_manage`: the viewer may reset, export and erase them. */
+export type ClassPupil = Schemas['ClassPupilOut']
 export type PupilCredentials = Schemas['PupilCredentialsOut']
 export type LocalTimes = Schemas['LocalTimes']
 

@@ -72,6 +72,7 @@ class QueueEntryOut(BaseModel):
     resolved_at: datetime | None
     resolved_by: int | None
     item: ItemOut | None
+    can_decide: bool  # the viewer may approve, reject or dismiss (every teacher may hide)
 
     @classmethod
     def of(cls, entry: QueueEntry) -> QueueEntryOut:
@@ -105,6 +106,7 @@ class QueueEntryOut(BaseModel):
             resolved_at=r.resolved_at,
             resolved_by=r.resolved_by,
             item=item,
+            can_decide=entry.can_decide,
         )
 
 
@@ -242,8 +244,9 @@ async def get_policy(ctx: Ctx) -> Policy:
 
 @router.put("/projects/{project_id:id}/moderation/policy", body=Policy, response=Policy)
 async def put_policy(ctx: Ctx, body: Policy) -> Policy:
-    """Set the project's policy: mode off/auto/pre, actions per finding, slow mode, quiet
-    hours, whether teachers are filtered, and the link allow-list."""
+    """Set the project's policy (founders and teacher admins): mode off/auto/pre, actions per
+    finding, slow mode, quiet hours, whether teachers are filtered, the link allow-list, and
+    who decides on pupils' items."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     return await ctx.services.moderation.policies.set_project_policy(access, body)
 
@@ -268,28 +271,28 @@ async def get_board_policy(ctx: Ctx) -> PolicyOverride:
 
 @router.put("/channels/{channel_id:id}/moderation/policy", body=PolicyOverride, status=204)
 async def put_channel_policy(ctx: Ctx, body: PolicyOverride) -> None:
-    """Override the mode or slow mode for one channel."""
+    """Override the mode or slow mode for one channel (founders and teacher admins)."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
     await ctx.services.moderation.policies.set_override(access, SpaceKind.CHANNEL, channel.id, body)
 
 
 @router.delete("/channels/{channel_id:id}/moderation/policy", status=204)
 async def delete_channel_policy(ctx: Ctx) -> None:
-    """Let a channel follow the project policy again."""
+    """Let a channel follow the project policy again (founders and teacher admins)."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
     await ctx.services.moderation.policies.set_override(access, SpaceKind.CHANNEL, channel.id, None)
 
 
 @router.put("/boards/{board_id:id}/moderation/policy", body=PolicyOverride, status=204)
 async def put_board_policy(ctx: Ctx, body: PolicyOverride) -> None:
-    """Override the mode or slow mode for one board."""
+    """Override the mode or slow mode for one board (founders and teacher admins)."""
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
     await ctx.services.moderation.policies.set_override(access, SpaceKind.BOARD, board.id, body)
 
 
 @router.delete("/boards/{board_id:id}/moderation/policy", status=204)
 async def delete_board_policy(ctx: Ctx) -> None:
-    """Let a board follow the project policy again."""
+    """Let a board follow the project policy again (founders and teacher admins)."""
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
     await ctx.services.moderation.policies.set_override(access, SpaceKind.BOARD, board.id, None)
 
@@ -324,7 +327,8 @@ async def _decide(ctx: Ctx, decision: str, reason: str) -> QueueEntryOut:
         )
     except NotFound:
         pass
-    return QueueEntryOut.of(QueueEntry(record, ref))
+    can_decide = await ctx.services.moderation.desk.may_decide(access, record.author_id)
+    return QueueEntryOut.of(QueueEntry(record, ref, can_decide))
 
 
 @router.post(
@@ -510,7 +514,7 @@ async def audit_csv(ctx: Ctx) -> Response:
 
 @router.get("/pupils/{user_id:id}/export", media=("application/json",))
 async def export_pupil(ctx: Ctx) -> Response:
-    """Everything stored about one pupil of the teacher's own school, as JSON."""
+    """Everything stored about one pupil of a class the teacher teaches, as JSON (audited)."""
     data = await ctx.services.moderation.privacy.export(ctx.user, ctx.path_id("user_id"))
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2, default=str),
@@ -523,7 +527,8 @@ async def export_pupil(ctx: Ctx) -> Response:
 
 @router.delete("/pupils/{user_id:id}", query=EraseQuery, status=204)
 async def erase_pupil(ctx: Ctx, query: EraseQuery) -> None:
-    """Erase a pupil: the account goes; their content is anonymised or deleted."""
+    """Erase a pupil of a class the teacher teaches: the account goes; their content is
+    anonymised or deleted (audited)."""
     await ctx.services.moderation.privacy.erase_own_pupil(
         ctx.user, ctx.path_id("user_id"), query.content
     )

@@ -64,6 +64,18 @@ class PupilCredentialsOut(BaseModel):
     password: str
 
 
+class ClassPupilOut(PersonOut):
+    """A pupil of a class; `can_manage`: the viewer may reset, export and erase them."""
+
+    can_manage: bool
+
+
+class NewClassTeacher(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int = Field(ge=1, le=10**18)
+
+
 class RegistrationOut(BaseModel):
     user: UserOut
 
@@ -165,36 +177,84 @@ async def teacher_profile(ctx: Ctx) -> TeacherOut:
 
 @router.get("/classes", response=list[ClassOut])
 async def my_classes(ctx: Ctx) -> list[ClassOut]:
-    """Classes of the signed-in teacher's school (none until their NSO validated them)."""
-    return [ClassOut.of(c) for c in await ctx.services.registry.classes_for(ctx.user)]
+    """Classes of the signed-in teacher's school (none until their NSO validated them);
+    `can_manage` marks the classes the teacher teaches."""
+    managed = await ctx.services.access.managed_classes(ctx.user)
+    return [
+        ClassOut.of(c, can_manage=c.id in managed)
+        for c in await ctx.services.registry.classes_for(ctx.user)
+    ]
 
 
 @router.post("/classes", body=NewClass, response=ClassOut, status=201)
 async def create_class(ctx: Ctx, body: NewClass) -> ClassOut:
-    """Create a class in the teacher's own school."""
-    return ClassOut.of(await ctx.services.registry.create_class(ctx.user, body.name))
+    """Create a class in the teacher's own school; the creator is its first teacher."""
+    created = await ctx.services.registry.create_class(ctx.user, body.name)
+    return ClassOut.of(created, can_manage=True)
 
 
-@router.get("/classes/{class_id:id}/pupils", response=list[PersonOut])
-async def class_pupils(ctx: Ctx) -> list[PersonOut]:
-    """Pupils of a class of the teacher's own school."""
-    pupils = await ctx.services.registry.pupils_of_class(ctx.user, ctx.path_id("class_id"))
-    return [PersonOut.of(p) for p in pupils]
+@router.get("/classes/{class_id:id}/pupils", response=list[ClassPupilOut])
+async def class_pupils(ctx: Ctx) -> list[ClassPupilOut]:
+    """Pupils of a class of the teacher's own school; `can_manage` is true for the class's
+    teachers only."""
+    school_class = await ctx.services.access.class_of_school(ctx.user, ctx.path_id("class_id"))
+    managed = school_class.id in await ctx.services.access.managed_classes(ctx.user)
+    pupils = await ctx.services.registry.pupils_of_class(ctx.user, school_class.id)
+    return [ClassPupilOut(**PersonOut.of(p).model_dump(), can_manage=managed) for p in pupils]
 
 
 @router.post(
     "/classes/{class_id:id}/pupils", body=NewPupils, response=list[PupilCredentialsOut], status=201
 )
 async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsOut]:
-    """Create pupil accounts (no e-mail; generated easy passwords shown once)."""
-    school_class = await ctx.services.registry.own_class(ctx.user, ctx.path_id("class_id"))
+    """Create pupil accounts in a class the teacher teaches (no e-mail; generated easy
+    passwords shown once)."""
+    school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
     created = await ctx.services.accounts.create_pupils(ctx.user, school_class, body.names)
     return [PupilCredentialsOut(user=UserOut.of(c.user), password=c.password) for c in created]
 
 
+@router.get("/classes/{class_id:id}/teachers", response=list[PersonOut])
+async def class_teachers(ctx: Ctx) -> list[PersonOut]:
+    """The teachers responsible for a class of the teacher's own school."""
+    school_class = await ctx.services.access.class_of_school(ctx.user, ctx.path_id("class_id"))
+    return [PersonOut.of(t) for t in await ctx.services.registry.class_teachers(school_class)]
+
+
+@router.get("/classes/{class_id:id}/colleagues", response=list[PersonOut])
+async def class_colleagues(ctx: Ctx) -> list[PersonOut]:
+    """Validated teachers of the school who do not teach the class yet (the class's
+    teachers, to add one of them)."""
+    school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
+    return [PersonOut.of(t) for t in await ctx.services.registry.class_colleagues(school_class)]
+
+
+@router.post(
+    "/classes/{class_id:id}/teachers",
+    body=NewClassTeacher,
+    response=list[PersonOut],
+    status=201,
+)
+async def add_class_teacher(ctx: Ctx, body: NewClassTeacher) -> list[PersonOut]:
+    """Make a validated colleague of the same school responsible for the class too (the
+    class's teachers)."""
+    school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
+    teachers = await ctx.services.registry.add_class_teacher(ctx.user, school_class, body.user_id)
+    return [PersonOut.of(t) for t in teachers]
+
+
+@router.delete("/classes/{class_id:id}/teachers/{user_id:id}", status=204)
+async def remove_class_teacher(ctx: Ctx) -> None:
+    """A class's teacher removes a colleague (or themselves) from it; one always stays."""
+    school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
+    await ctx.services.registry.remove_class_teacher(ctx.user, school_class, ctx.path_id("user_id"))
+
+
 @router.post("/pupils/{user_id:id}/password", response=PupilCredentialsOut)
 async def reset_pupil_password(ctx: Ctx) -> PupilCredentialsOut:
-    """Give a pupil a new generated password; their sessions end."""
-    pupil = await ctx.services.projects.pupil_for_reset(ctx.user, ctx.path_id("user_id"))
-    password = await ctx.services.accounts.reset_pupil_password(pupil)
+    """Give a pupil of a class the teacher teaches a new generated password; their sessions
+    end; the reset is audited."""
+    pupil, password = await ctx.services.moderation.privacy.reset_password(
+        ctx.user, ctx.path_id("user_id")
+    )
     return PupilCredentialsOut(user=UserOut.of(pupil), password=password)

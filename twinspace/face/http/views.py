@@ -76,11 +76,18 @@ class ClassOut(BaseModel):
     id: int
     school_id: int
     name: str
-    teacher_id: int | None
+    teacher_id: int | None  # who created the class
+    can_manage: bool = False  # the viewer teaches it: manages its pupils and teachers
 
     @classmethod
-    def of(cls, c: ClassRecord) -> ClassOut:
-        return cls(id=c.id, school_id=c.school_id, name=c.name, teacher_id=c.teacher_id)
+    def of(cls, c: ClassRecord, *, can_manage: bool = False) -> ClassOut:
+        return cls(
+            id=c.id,
+            school_id=c.school_id,
+            name=c.name,
+            teacher_id=c.teacher_id,
+            can_manage=can_manage,
+        )
 
 
 class TeacherProfileOut(BaseModel):

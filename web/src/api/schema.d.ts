@@ -66,10 +66,10 @@ export interface paths {
         };
         /** A board's override of the project policy (empty when it follows the project). */
         get: operations["get_get_board_policy"];
-        /** Override the mode or slow mode for one board. */
+        /** Override the mode or slow mode for one board (founders and teacher admins). */
         put: operations["put_put_board_policy"];
         post?: never;
-        /** Let a board follow the project policy again. */
+        /** Let a board follow the project policy again (founders and teacher admins). */
         delete: operations["delete_delete_board_policy"];
         options?: never;
         head?: never;
@@ -207,10 +207,10 @@ export interface paths {
         };
         /** A channel's override of the project policy (empty when it follows the project). */
         get: operations["get_get_channel_policy"];
-        /** Override the mode or slow mode for one channel. */
+        /** Override the mode or slow mode for one channel (founders and teacher admins). */
         put: operations["put_put_channel_policy"];
         post?: never;
-        /** Let a channel follow the project policy again. */
+        /** Let a channel follow the project policy again (founders and teacher admins). */
         delete: operations["delete_delete_channel_policy"];
         options?: never;
         head?: never;
@@ -241,11 +241,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Classes of the signed-in teacher's school (none until their NSO validated them). */
+        /** Classes of the signed-in teacher's school (none until their NSO validated them); `can_manage` marks the classes the teacher teaches. */
         get: operations["get_my_classes"];
         put?: never;
-        /** Create a class in the teacher's own school. */
+        /** Create a class in the teacher's own school; the creator is its first teacher. */
         post: operations["post_create_class"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Validated teachers of the school who do not teach the class yet (the class's teachers, to add one of them). */
+        get: operations["get_class_colleagues"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -259,12 +276,47 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Pupils of a class of the teacher's own school. */
+        /** Pupils of a class of the teacher's own school; `can_manage` is true for the class's teachers only. */
         get: operations["get_class_pupils"];
         put?: never;
-        /** Create pupil accounts (no e-mail; generated easy passwords shown once). */
+        /** Create pupil accounts in a class the teacher teaches (no e-mail; generated easy passwords shown once). */
         post: operations["post_create_pupils"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/teachers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The teachers responsible for a class of the teacher's own school. */
+        get: operations["get_class_teachers"];
+        put?: never;
+        /** Make a validated colleague of the same school responsible for the class too (the class's teachers). */
+        post: operations["post_add_class_teacher"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/teachers/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** A class's teacher removes a colleague (or themselves) from it; one always stays. */
+        delete: operations["delete_remove_class_teacher"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1269,7 +1321,7 @@ export interface paths {
         };
         /** The project's moderation policy (teachers). */
         get: operations["get_get_policy"];
-        /** Set the project's policy: mode off/auto/pre, actions per finding, slow mode, quiet hours, whether teachers are filtered, and the link allow-list. */
+        /** Set the project's policy (founders and teacher admins): mode off/auto/pre, actions per finding, slow mode, quiet hours, whether teachers are filtered, the link allow-list, and who decides on pupils' items. */
         put: operations["put_put_policy"];
         post?: never;
         delete?: never;
@@ -1528,7 +1580,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Erase a pupil: the account goes; their content is anonymised or deleted. */
+        /** Erase a pupil of a class the teacher teaches: the account goes; their content is anonymised or deleted (audited). */
         delete: operations["delete_erase_pupil"];
         options?: never;
         head?: never;
@@ -1542,7 +1594,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything stored about one pupil of the teacher's own school, as JSON. */
+        /** Everything stored about one pupil of a class the teacher teaches, as JSON (audited). */
         get: operations["get_export_pupil"];
         put?: never;
         post?: never;
@@ -1561,7 +1613,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a pupil a new generated password; their sessions end. */
+        /** Give a pupil of a class the teacher teaches a new generated password; their sessions end; the reset is audited. */
         post: operations["post_reset_pupil_password"];
         delete?: never;
         options?: never;
@@ -2207,6 +2259,11 @@ export interface components {
         };
         /** ClassOut */
         ClassOut: {
+            /**
+             * Can Manage
+             * @default false
+             */
+            can_manage: boolean;
             /** Id */
             id: number;
             /** Name */
@@ -2215,6 +2272,23 @@ export interface components {
             school_id: number;
             /** Teacher Id */
             teacher_id: number | null;
+        };
+        /**
+         * ClassPupilOut
+         * @description A pupil of a class; `can_manage`: the viewer may reset, export and erase them.
+         */
+        ClassPupilOut: {
+            /** Can Manage */
+            can_manage: boolean;
+            /** Country */
+            country: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["UserKind"];
+            /** School Id */
+            school_id: number | null;
         };
         /** CommentView */
         CommentView: {
@@ -2922,6 +2996,11 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** NewClassTeacher */
+        NewClassTeacher: {
+            /** User Id */
+            user_id: number;
+        };
         /** NewComment */
         NewComment: {
             /** Text */
@@ -3295,6 +3374,8 @@ export interface components {
             link_allowlist?: string[];
             /** @default auto */
             mode?: components["schemas"]["Mode"];
+            /** @default own_school */
+            pupil_item_deciders?: components["schemas"]["PupilItemDeciders"];
             /** @default null */
             quiet_hours?: components["schemas"]["QuietHours"] | null;
             /**
@@ -3321,6 +3402,8 @@ export interface components {
             link_allowlist: string[];
             /** @default auto */
             mode: components["schemas"]["Mode"];
+            /** @default own_school */
+            pupil_item_deciders: components["schemas"]["PupilItemDeciders"];
             /** @default null */
             quiet_hours: components["schemas"]["QuietHours"] | null;
             /**
@@ -3542,10 +3625,21 @@ export interface components {
             /** User Ids */
             user_ids: number[];
         };
+        /**
+         * PupilItemDeciders
+         * @description Who decides on a pupil's item (publish, reject, restore, dismiss), per project policy.
+         *
+         *     Taking an item out of view (hide) stays open to every teacher of the project: it protects
+         *     and the pupil's own teachers can restore it. See docs/design.md, "Moderation authority".
+         * @enum {string}
+         */
+        PupilItemDeciders: "own_school" | "any_teacher";
         /** QueueEntryOut */
         QueueEntryOut: {
             /** Author Id */
             author_id: number | null;
+            /** Can Decide */
+            can_decide: boolean;
             /**
              * Created At
              * Format: date-time
@@ -3905,7 +3999,8 @@ export interface components {
             space_kind: "page" | "channel" | "board";
             /** Space Name */
             space_name: string;
-            status: components["schemas"]["ItemStatus"];
+            /** Status */
+            status: string;
             /**
              * Title
              * @description the item's title with matched words marked
@@ -7050,7 +7145,7 @@ export interface operations {
             };
         };
     };
-    get_class_pupils: {
+    get_class_colleagues: {
         parameters: {
             query?: never;
             header?: never;
@@ -7068,6 +7163,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_class_pupils: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassPupilOut"][];
                 };
             };
             /** @description problem */
@@ -7176,6 +7374,318 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PupilCredentialsOut"][];
                 };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_class_teachers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_add_class_teacher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewClassTeacher"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_remove_class_teacher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description problem */
             400: {

@@ -331,10 +331,11 @@ function QueueItemView({ entry, data, project, busy, onDecide, onMute, onActivit
       )}
       {!open && entry.resolution && <p class="muted">{t('desk.resolvedAs', { resolution: tOr(`desk.resolution.${entry.resolution}`, entry.resolution) })}</p>}
       <div class="actions">
-        {open && held && button('approve', true)}
-        {open && held && button('reject')}
+        {open && held && entry.can_decide && button('approve', true)}
+        {open && held && entry.can_decide && button('reject')}
         {open && !page && item && item.status !== 'hidden' && item.status !== 'deleted' && button('hide')}
-        {open && (!held || page) && button('dismiss')}
+        {open && (!held || page) && entry.can_decide && button('dismiss')}
+        {open && !entry.can_decide && <span class="muted small">{t('desk.decidedByTheirSchool')}</span>}
         {author && author.role === 'pupil' && (
           <>
             <button type="button" class="btn btn-quiet" onClick={() => onActivity(author)}>

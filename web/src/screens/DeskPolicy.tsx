@@ -1,5 +1,6 @@
 // The teacher desk's policy tab: how pupils' messages and posts are checked in this TwinSpace,
-// and per-channel/board changes to the mode and slow mode.
+// and per-channel/board changes to the mode and slow mode. Founders and teacher admins change
+// them; other teachers read them.
 import type { JSX } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { boards as boardsApi, chat as chatApi, moderation } from '../api'
@@ -16,7 +17,12 @@ function withDefaults(policy: Policy): Policy {
   return { ...policy, actions }
 }
 
+export function mayChangePolicy(project: Project): boolean {
+  return project.my_role === 'founder' || project.my_role === 'teacher_admin'
+}
+
 export function PolicySettings({ project }: { project: Project }): JSX.Element {
+  const editable = mayChangePolicy(project)
   const loaded = useLoad(() => moderation.policy(project.id), [project.id])
   const [draft, setDraft] = useState<Policy | null>(null)
   const [allowlist, setAllowlist] = useState('')
@@ -58,6 +64,8 @@ export function PolicySettings({ project }: { project: Project }): JSX.Element {
     <div class="policy">
       <form onSubmit={(e) => void save(e)} aria-labelledby="policy-heading" class="policy-form">
         <h2 id="policy-heading">{t('desk.policy')}</h2>
+        {!editable && <p class="notice">{t('policy.readOnly')}</p>}
+        <fieldset class="policy-fields" disabled={!editable}>
         <fieldset class="choices">
           <legend>{t('policy.mode')}</legend>
           {MODES.map((mode) => (
@@ -122,12 +130,25 @@ export function PolicySettings({ project }: { project: Project }): JSX.Element {
           </label>
           <AreaField label={t('policy.allowlist')} value={allowlist} onValue={setAllowlist} rows={4} placeholder="wikipedia.org" />
           <p class="hint">{t('policy.allowlistHint')}</p>
+          <SelectField
+            label={t('policy.deciders')}
+            value={draft.pupil_item_deciders}
+            onValue={(value) => change({ pupil_item_deciders: value as Policy['pupil_item_deciders'] })}
+            options={[
+              { value: 'own_school', label: t('policy.deciders.own_school') },
+              { value: 'any_teacher', label: t('policy.deciders.any_teacher') },
+            ]}
+          />
+          <p class="hint">{t('policy.decidersHint')}</p>
         </fieldset>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {t('policy.save')}
-        </button>
+        </fieldset>
+        {editable && (
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {t('policy.save')}
+          </button>
+        )}
       </form>
-      <SpaceOverrides project={project} />
+      {editable && <SpaceOverrides project={project} />}
     </div>
   )
 }

@@ -1,5 +1,7 @@
 // Pupil accounts of the teacher's school: classes, new accounts, password resets and the
 // printable sign-in cards (the generated passwords are shown once, so cards are printed now).
+// Only the teachers of a class manage its pupils: the server says so per class and per pupil
+// (`can_manage`), and only they see the actions.
 import type { JSX } from 'preact'
 import { Icon } from '../components/Icon'
 import { useState } from 'preact/hooks'
@@ -13,11 +15,14 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
   const [classId, setClassId] = useState('')
   const chosen = classId || String(classes.data?.[0]?.id ?? '')
   const pupils = useLoad(() => (chosen ? registry.pupils(Number(chosen)) : Promise.resolve([])), [chosen])
+  const teachers = useLoad(() => (chosen ? registry.classTeachers(Number(chosen)) : Promise.resolve([])), [chosen])
   const [names, setNames] = useState('')
   const [newClass, setNewClass] = useState('')
   const [cards, setCards] = useState<PupilCredentials[]>([])
   const [erasing, setErasing] = useState<Person | null>(null)
-  const className = classes.data?.find((c) => String(c.id) === chosen)?.name ?? ''
+  const chosenClass = classes.data?.find((c) => String(c.id) === chosen)
+  const className = chosenClass?.name ?? ''
+  const manages = chosenClass?.can_manage ?? false
 
   if (user.kind !== 'teacher') return <p class="notice">{t('error.forbidden')}</p>
 
@@ -80,11 +85,19 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
           {chosen && (
             <>
               <h3>{t('pupils.inClass', { name: className })}</h3>
+              {teachers.data && teachers.data.length > 0 && (
+                <p class="muted small" data-testid="class-teachers">
+                  {t('pupils.classTeachers', { names: teachers.data.map((p) => p.display_name).join(', ') })}
+                </p>
+              )}
+              {!manages && <p class="notice">{t('pupils.notYourClass')}</p>}
+              {manages && <AddColleague classId={Number(chosen)} onAdded={() => teachers.reload()} />}
               <Loading data={pupils} />
               <ul class="list">
                 {pupils.data?.map((p) => (
                   <li key={p.id} class="row" data-user-id={p.id}>
                     <span>{p.display_name}</span>
+                    {p.can_manage && (
                     <span class="actions">
                       <button type="button" class="btn btn-small" onClick={() => void reset(p.id)} aria-label={`${t('pupils.reset')}: ${p.display_name}`}>
                         {t('pupils.reset')}
@@ -96,6 +109,7 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
                         {t('pupils.erase')}
                       </button>
                     </span>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -107,7 +121,7 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
           <form onSubmit={(e) => void createPupils(e)}>
             <AreaField label={t('pupils.namesLabel')} value={names} onValue={setNames} rows={6} />
             <p class="hint">{t('pupils.namesHint')}</p>
-            <button type="submit" class="btn btn-primary" disabled={!chosen || !names.trim()}>
+            <button type="submit" class="btn btn-primary" disabled={!chosen || !manages || !names.trim()}>
               {t('pupils.createButton')}
             </button>
           </form>
@@ -153,6 +167,34 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
         </section>
       )}
     </div>
+  )
+}
+
+function AddColleague({ classId, onAdded }: { classId: number; onAdded: () => void }): JSX.Element | null {
+  const colleagues = useLoad(() => registry.classColleagues(classId), [classId])
+  const [chosen, setChosen] = useState('')
+  if (!colleagues.data || colleagues.data.length === 0) return null
+  const pick = chosen || String(colleagues.data[0]?.id ?? '')
+
+  async function add(event: Event): Promise<void> {
+    event.preventDefault()
+    try {
+      await registry.addClassTeacher(classId, Number(pick))
+      setChosen('')
+      colleagues.reload()
+      onAdded()
+    } catch (error) {
+      notifyError(error)
+    }
+  }
+
+  return (
+    <form class="inline-form" onSubmit={(e) => void add(e)}>
+      <SelectField label={t('pupils.addColleague')} value={pick} onValue={setChosen} options={colleagues.data.map((p) => ({ value: String(p.id), label: p.display_name }))} />
+      <button type="submit" class="btn">
+        {t('pupils.addColleagueButton')}
+      </button>
+    </form>
   )
 }
 
