@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 
 class UserKind(StrEnum):
@@ -87,3 +88,7 @@ class ChannelKind(StrEnum):
 
 TEACHER_ROLES = frozenset({Role.FOUNDER, Role.TEACHER_ADMIN, Role.TEACHER})
 ADMIN_ROLES = frozenset({Role.FOUNDER, Role.TEACHER_ADMIN})
+
+
+API_PREFIX: Final = "/api/v1"
+"""Where the JSON API lives; views build links under it (docs/design.md, "External contract")."""

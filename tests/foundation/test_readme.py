@@ -8,8 +8,8 @@ import pytest
 
 from twinspace.app.factory import api_endpoints
 from twinspace.config import ENV_PREFIX, Settings
-from twinspace.face.api import API_PREFIX
 from twinspace.realtime import close_codes
+from twinspace.types import API_PREFIX
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 

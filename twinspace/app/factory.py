@@ -26,7 +26,7 @@ from starlette.types import Scope
 from twinspace import __version__
 from twinspace.clock import utcnow
 from twinspace.config import Settings
-from twinspace.face.api import API_PREFIX, ApiRouter, Endpoint, openapi_document, starlette_routes
+from twinspace.face.api import ApiRouter, Endpoint, openapi_document, starlette_routes
 from twinspace.face.http import (
     boards,
     chat,
@@ -52,6 +52,7 @@ from twinspace.face.sockets.docs_socket import DocsSocket
 from twinspace.face.sockets.project_socket import project_events_endpoint
 from twinspace.metrics import Metrics
 from twinspace.services.container import Services
+from twinspace.types import API_PREFIX
 
 log = logging.getLogger("twinspace.app.factory")
 

@@ -27,8 +27,8 @@ from twinspace.face.auth import Caller, CsrfRejected, identify
 from twinspace.face.problems import PROBLEM_JSON, problem, validation_problem
 from twinspace.services.container import Services
 from twinspace.storage.records import UserRecord
+from twinspace.types import API_PREFIX
 
-API_PREFIX = "/api/v1"
 _PATH_PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 
 

@@ -28,39 +28,39 @@ export const STAFF_ROLES = [
 ] as const satisfies readonly Schemas['StaffRole'][]
 export type StaffRole = Schemas['StaffRole']
 
-export type TeacherProfile = Schemas['TeacherProfileOut']
-export type User = Schemas['UserOut']
+export type TeacherProfile = Schemas['TeacherProfileView']
+export type User = Schemas['UserView']
 export type CurrentSession = Schemas['CurrentSession']
-export type SignedIn = Schemas['SessionOut']
-export type Person = Schemas['PersonOut']
-export type TeacherOut = Schemas['TeacherOut']
-export type Member = Schemas['MemberOut']
-export type Project = Schemas['ProjectOut'] & Partial<Pick<Schemas['ProjectDetail'], 'member_counts' | 'my_mute'>>
+export type SignedIn = Schemas['SignInView']
+export type Person = Schemas['PersonView']
+export type TeacherOut = Schemas['TeacherView']
+export type Member = Schemas['MemberView']
+export type Project = Schemas['ProjectView'] & Partial<Pick<Schemas['ProjectDetail'], 'member_counts' | 'my_mute'>>
 export type ProjectDetail = Schemas['ProjectDetail']
-export type Invitation = Schemas['InvitationOut']
-export type Page = Schemas['PageOut']
-export type Version = Schemas['VersionOut']
-export type VersionContent = Schemas['VersionContentOut']
-export type Channel = Schemas['ChannelOut']
+export type Invitation = Schemas['InvitationView']
+export type Page = Schemas['PageView']
+export type Version = Schemas['VersionView']
+export type VersionContent = Schemas['VersionContentView']
+export type Channel = Schemas['ChannelView']
 export type Author = Schemas['AuthorView']
 export type Reaction = Schemas['ReactionView']
 export type Message = Schemas['MessageView']
 export type ReadState = Schemas['ReadState']
 export type UnreadSummary = Schemas['UnreadSummary']
 export type BoardSettings = Schemas['BoardSettings']
-export type BoardSummary = Schemas['BoardOut']
+export type BoardSummary = Schemas['BoardSpaceView']
 export type MediaRef = Schemas['MediaRef']
 export type Section = Schemas['SectionView']
 export type PostKind = Schemas['PostKind']
 export type Post = Schemas['PostView']
 export type Comment = Schemas['CommentView']
 export type Board = Schemas['BoardView']
-export type SchoolOut = Schemas['SchoolOut']
-export type Country = Schemas['CountryOut']
-export type ClassOut = Schemas['ClassOut']
+export type SchoolOut = Schemas['SchoolView']
+export type Country = Schemas['CountryView']
+export type ClassOut = Schemas['ClassView']
 /** A pupil of a class; `can_manage`: the viewer may reset, export and erase them. */
-export type ClassPupil = Schemas['ClassPupilOut']
-export type PupilCredentials = Schemas['PupilCredentialsOut']
+export type ClassPupil = Schemas['ClassPupilView']
+export type PupilCredentials = Schemas['PupilCredentialsView']
 export type LocalTimes = Schemas['LocalTimes']
 
 export const TRAINING_KINDS = [
@@ -79,10 +79,10 @@ export const TRAINING_KINDS = [
 ] as const satisfies readonly Schemas['TrainingKind'][]
 export type TrainingKind = Schemas['TrainingKind']
 
-export type TrainingEvent = Schemas['TrainingEventOut']
-export type Certificate = Schemas['CertificateOut']
-export type Seat = Schemas['SeatOut']
-export type HistoryEntry = Schemas['HistoryEntryOut']
+export type TrainingEvent = Schemas['TrainingEventView']
+export type Certificate = Schemas['CertificateView']
+export type Seat = Schemas['SeatView']
+export type HistoryEntry = Schemas['HistoryEntryView']
 
 export const CRITERIA = [
   'pedagogical_innovation',
@@ -93,8 +93,8 @@ export const CRITERIA = [
 ] as const satisfies readonly (keyof Schemas['CriterionStatements'])[]
 export type Criterion = (typeof CRITERIA)[number]
 
-export type LabelApplication = Schemas['ApplicationOut']
-export type Label = Schemas['LabelOut']
+export type LabelApplication = Schemas['ApplicationView']
+export type Label = Schemas['LabelView']
 
 // ---- events socket (protocol v1): see ./lib/events.ts for the typed frames
 
@@ -114,8 +114,8 @@ export const CATEGORIES = [
 ] as const satisfies readonly Schemas['Category'][]
 export type Category = Schemas['Category']
 
-export type QueueItemRef = Schemas['ItemOut']
-export type QueueEntry = Schemas['QueueEntryOut']
+export type QueueItemRef = Schemas['ItemView']
+export type QueueEntry = Schemas['QueueEntryView']
 export type Flag = QueueEntry['flags'][number]
 
 type QueueDecisionPath = `/api/v1/projects/{project_id}/moderation/queue/{queue_id}/${string}`
@@ -128,10 +128,10 @@ export type QueueDecision =
 export type Policy = Schemas['Policy-Output']
 export type PolicyInput = Schemas['Policy-Input']
 export type PolicyOverride = Schemas['PolicyOverride-Input']
-export type Mute = Schemas['MuteOut']
-export type ActivityItem = Schemas['ActivityItemOut']
-export type Activity = Schemas['ActivityOut']
-export type AuditEntry = Schemas['AuditOut']
+export type Mute = Schemas['MuteView']
+export type ActivityItem = Schemas['ActivityItemView']
+export type Activity = Schemas['ActivityView']
+export type AuditEntry = Schemas['AuditView']
 
 // ---- live sessions
 

@@ -23,8 +23,9 @@ from twinspace.chat.views import (
     UnreadSummary,
 )
 from twinspace.content.items import ReactionView
-from twinspace.face.api import API_PREFIX, ApiRouter, Ctx
-from twinspace.face.http.views import ChannelOut
+from twinspace.face.api import ApiRouter, Ctx
+from twinspace.types import API_PREFIX
+from twinspace.workspace.views import ChannelView
 
 router = ApiRouter("chat")
 
@@ -48,32 +49,32 @@ def _page(views: list[MessageView], path: str, query: HistoryQuery) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.get("/channels/{channel_id:id}", response=ChannelOut)
-async def get_channel(ctx: Ctx) -> ChannelOut:
+@router.get("/channels/{channel_id:id}", response=ChannelView)
+async def get_channel(ctx: Ctx) -> ChannelView:
     """One channel the caller may see."""
     _access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
-    return ChannelOut.of(channel)
+    return ChannelView.of(channel)
 
 
-@router.patch("/channels/{channel_id:id}", body=ChannelRename, response=ChannelOut)
-async def rename_channel(ctx: Ctx, body: ChannelRename) -> ChannelOut:
+@router.patch("/channels/{channel_id:id}", body=ChannelRename, response=ChannelView)
+async def rename_channel(ctx: Ctx, body: ChannelRename) -> ChannelView:
     """Rename a channel (teachers)."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
-    return ChannelOut.of(await ctx.services.chat.rename_channel(access, channel, body.name))
+    return ChannelView.of(await ctx.services.chat.rename_channel(access, channel, body.name))
 
 
-@router.post("/channels/{channel_id:id}/archive", response=ChannelOut)
-async def archive_channel(ctx: Ctx) -> ChannelOut:
+@router.post("/channels/{channel_id:id}/archive", response=ChannelView)
+async def archive_channel(ctx: Ctx) -> ChannelView:
     """Archive a channel: it stays readable, nobody can post (teachers)."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
-    return ChannelOut.of(await ctx.services.chat.archive_channel(access, channel, True))
+    return ChannelView.of(await ctx.services.chat.archive_channel(access, channel, True))
 
 
-@router.delete("/channels/{channel_id:id}/archive", response=ChannelOut)
-async def unarchive_channel(ctx: Ctx) -> ChannelOut:
+@router.delete("/channels/{channel_id:id}/archive", response=ChannelView)
+async def unarchive_channel(ctx: Ctx) -> ChannelView:
     """Reopen an archived channel (teachers)."""
     access, channel = await ctx.services.access.channel(ctx.user, ctx.path_id("channel_id"))
-    return ChannelOut.of(await ctx.services.chat.archive_channel(access, channel, False))
+    return ChannelView.of(await ctx.services.chat.archive_channel(access, channel, False))
 
 
 @router.post(

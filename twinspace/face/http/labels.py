@@ -3,21 +3,24 @@ profiles, and the lists of teachers eligible for the national and European compe
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import groupby
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from twinspace.face.api import ApiRouter, Ctx, Paging
 from twinspace.labels.service import (
     ApplicationStatus,
-    CriterionScores,
-    CriterionStatements,
     LabelApplicationForm,
     LabelLevel,
     LabelReview,
 )
-from twinspace.storage.labels import ApplicationRecord, LabelRecord
+from twinspace.labels.views import (
+    ApplicationView,
+    EditionView,
+    EntrantView,
+    LabelView,
+    RecipientView,
+)
 
 router = ApiRouter("labels")
 
@@ -31,118 +34,28 @@ class CompetitionQuery(Paging):
     country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")
 
 
-class ApplicationOut(BaseModel):
-    id: int
-    project_id: int
-    teacher_id: int
-    school_id: int
-    country: str
-    statements: CriterionStatements
-    status: ApplicationStatus
-    scores: CriterionScores | None
-    reason: str | None
-    nominated: bool
-    submitted_at: datetime
-    reviewed_at: datetime | None
-    teacher_name: str
-    school_name: str
-    project_title: str
-
-    @classmethod
-    def of(cls, a: ApplicationRecord) -> ApplicationOut:
-        return cls(
-            id=a.id,
-            project_id=a.project_id,
-            teacher_id=a.teacher_id,
-            school_id=a.school_id,
-            country=a.country,
-            statements=CriterionStatements.model_validate(a.statements),
-            status=a.status,
-            scores=CriterionScores.model_validate(a.scores) if a.scores else None,
-            reason=a.reason,
-            nominated=a.nominated,
-            submitted_at=a.submitted_at,
-            reviewed_at=a.reviewed_at,
-            teacher_name=a.teacher_name,
-            school_name=a.school_name,
-            project_title=a.project_title,
-        )
-
-
-class LabelOut(BaseModel):
-    id: int
-    level: LabelLevel
-    teacher_id: int
-    teacher_name: str
-    project_id: int
-    project_title: str
-    school_id: int
-    school_name: str
-    country: str
-    nominated: bool = Field(description="national labels: nominated for the European label")
-    edition: int | None = Field(description="European labels: the October edition's year")
-    awarded_at: datetime
-
-    @classmethod
-    def of(cls, label: LabelRecord) -> LabelOut:
-        return cls(
-            id=label.id,
-            level=label.level,
-            teacher_id=label.teacher_id,
-            teacher_name=label.teacher_name,
-            project_id=label.project_id,
-            project_title=label.project_title,
-            school_id=label.school_id,
-            school_name=label.school_name,
-            country=label.country,
-            nominated=label.nominated,
-            edition=label.edition,
-            awarded_at=label.awarded_at,
-        )
-
-
-class RecipientOut(BaseModel):
-    teacher_id: int
-    teacher_name: str
-    project_id: int
-    school_id: int
-    country: str
-
-
-class EditionOut(BaseModel):
-    year: int
-    edition_date: datetime = Field(description="NQLs awarded before this instant count")
-    qualifying_projects: int
-    created: int = Field(description="European labels created by this run")
-    recipients: list[RecipientOut]
-
-
-class EntrantOut(BaseModel):
-    teacher_id: int
-    teacher_name: str
-    labels: list[LabelOut]
-
-
-@router.post("/labels/applications", body=LabelApplicationForm, response=ApplicationOut, status=201)
-async def apply(ctx: Ctx, body: LabelApplicationForm) -> ApplicationOut:
+@router.post(
+    "/labels/applications", body=LabelApplicationForm, response=ApplicationView, status=201
+)
+async def apply(ctx: Ctx, body: LabelApplicationForm) -> ApplicationView:
     """Apply for the National Quality Label for a project you teach in."""
-    return ApplicationOut.of(await ctx.services.labels.apply(ctx.user, body))
+    return ApplicationView.of(await ctx.services.labels.apply(ctx.user, body))
 
 
-@router.get("/labels/applications", query=ApplicationQuery, response=list[ApplicationOut])
-async def applications(ctx: Ctx, query: ApplicationQuery) -> list[ApplicationOut]:
+@router.get("/labels/applications", query=ApplicationQuery, response=list[ApplicationView])
+async def applications(ctx: Ctx, query: ApplicationQuery) -> list[ApplicationView]:
     """Applications: a teacher's own, an NSO's country's, or all (admin)."""
     found = await ctx.services.labels.applications(
         ctx.user, query.status, query.limit, query.offset
     )
-    return [ApplicationOut.of(a) for a in found]
+    return [ApplicationView.of(a) for a in found]
 
 
-@router.get("/labels/applications/{application_id:id}", response=ApplicationOut)
-async def application(ctx: Ctx) -> ApplicationOut:
+@router.get("/labels/applications/{application_id:id}", response=ApplicationView)
+async def application(ctx: Ctx) -> ApplicationView:
     """One application (the applicant, the NSO of its country, the admin)."""
     found = await ctx.services.labels.application(ctx.user, ctx.path_id("application_id"))
-    return ApplicationOut.of(found)
+    return ApplicationView.of(found)
 
 
 @router.delete("/labels/applications/{application_id:id}", status=204)
@@ -152,26 +65,26 @@ async def withdraw(ctx: Ctx) -> None:
 
 
 @router.post(
-    "/labels/applications/{application_id:id}/review", body=LabelReview, response=ApplicationOut
+    "/labels/applications/{application_id:id}/review", body=LabelReview, response=ApplicationView
 )
-async def review(ctx: Ctx, body: LabelReview) -> ApplicationOut:
+async def review(ctx: Ctx, body: LabelReview) -> ApplicationView:
     """Score, award or reject, and maybe nominate for the EQL (NSO of the teacher's country)."""
     reviewed = await ctx.services.labels.review(ctx.user, ctx.path_id("application_id"), body)
-    return ApplicationOut.of(reviewed)
+    return ApplicationView.of(reviewed)
 
 
-@router.post("/labels/editions/{year:int}/run", response=EditionOut)
-async def run_edition(ctx: Ctx) -> EditionOut:
+@router.post("/labels/editions/{year:int}/run", response=EditionView)
+async def run_edition(ctx: Ctx) -> EditionView:
     """Run the European Quality Label's October edition of a year (admin); idempotent."""
     year = int(ctx.request.path_params["year"])
     result = await ctx.services.labels.run_edition(ctx.user, year)
-    return EditionOut(
+    return EditionView(
         year=result.year,
         edition_date=result.cutoff,
         qualifying_projects=result.qualifying_projects,
         created=len(result.recipients),
         recipients=[
-            RecipientOut(
+            RecipientView(
                 teacher_id=r.teacher_id,
                 teacher_name=r.teacher_name,
                 project_id=r.project_id,
@@ -183,22 +96,22 @@ async def run_edition(ctx: Ctx) -> EditionOut:
     )
 
 
-@router.get("/projects/{project_id:id}/labels", response=list[LabelOut])
-async def project_labels(ctx: Ctx) -> list[LabelOut]:
+@router.get("/projects/{project_id:id}/labels", response=list[LabelView])
+async def project_labels(ctx: Ctx) -> list[LabelView]:
     """Quality Labels awarded for a project (members)."""
     found = await ctx.services.labels.of_project(ctx.user, ctx.path_id("project_id"))
-    return [LabelOut.of(label) for label in found]
+    return [LabelView.of(label) for label in found]
 
 
-@router.get("/teachers/{user_id:id}/labels", response=list[LabelOut])
-async def teacher_labels(ctx: Ctx) -> list[LabelOut]:
+@router.get("/teachers/{user_id:id}/labels", response=list[LabelView])
+async def teacher_labels(ctx: Ctx) -> list[LabelView]:
     """A teacher's Quality Labels, for their profile."""
     found = await ctx.services.labels.of_teacher(ctx.user, ctx.path_id("user_id"))
-    return [LabelOut.of(label) for label in found]
+    return [LabelView.of(label) for label in found]
 
 
-@router.get("/labels/competitions", query=CompetitionQuery, response=list[EntrantOut])
-async def competition_entrants(ctx: Ctx, query: CompetitionQuery) -> list[EntrantOut]:
+@router.get("/labels/competitions", query=CompetitionQuery, response=list[EntrantView])
+async def competition_entrants(ctx: Ctx, query: CompetitionQuery) -> list[EntrantView]:
     """Teachers eligible for the national (NQL) or European (EQL) competitions.
 
     An NSO lists its own country; the admin any country or all.
@@ -207,10 +120,10 @@ async def competition_entrants(ctx: Ctx, query: CompetitionQuery) -> list[Entran
         ctx.user, query.level, query.country, query.limit, query.offset
     )
     return [
-        EntrantOut(
+        EntrantView(
             teacher_id=teacher_id,
             teacher_name=group[0].teacher_name,
-            labels=[LabelOut.of(label) for label in group],
+            labels=[LabelView.of(label) for label in group],
         )
         for teacher_id, group in (
             (k, list(g)) for k, g in groupby(labels, key=lambda label: label.teacher_id)

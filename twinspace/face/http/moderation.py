@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any, Literal, NotRequired
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 from starlette.responses import Response
-from typing_extensions import TypedDict  # pydantic needs it on Python 3.11
 
 from twinspace.clock import utcnow
 from twinspace.errors import NotFound
@@ -18,96 +17,20 @@ from twinspace.moderation.desk import QueueEntry
 from twinspace.moderation.model import ItemKind, ItemStatus, SpaceKind
 from twinspace.moderation.policy import Policy, PolicyOverride
 from twinspace.moderation.privacy import ContentChoice
-from twinspace.storage.moderation import AuditRecord, MuteRecord
+from twinspace.moderation.views import (
+    ActivityItemView,
+    ActivityView,
+    AuditView,
+    ItemView,
+    MuteView,
+    QueueEntryView,
+    ReportView,
+)
 from twinspace.workspace.access import Action
 
 router = ApiRouter("moderation")
 
 Reason = Field("", max_length=1000)
-
-
-class FlagLocation(TypedDict):
-    """Where a page finding is: 1-based line (block) and column, and its offsets."""
-
-    line: int
-    column: int
-    start: int
-    end: int
-
-
-class QueueFlag(TypedDict):
-    """One finding: `start`/`end` are code-point offsets into the item's text."""
-
-    category: str
-    reason: str
-    start: int
-    end: int
-    excerpt: str
-    location: NotRequired[FlagLocation]  # page findings only
-
-
-class ItemOut(BaseModel):
-    kind: ItemKind
-    id: int
-    author_id: int | None
-    text: str
-    status: str
-    space: str
-    space_id: int
-
-
-class QueueEntryOut(BaseModel):
-    id: int
-    project_id: int
-    item_kind: ItemKind
-    item_id: int
-    author_id: int | None
-    origin: Literal["filter", "pre", "approval", "report", "page_scan"]
-    reason: str
-    flags: list[QueueFlag]
-    excerpt: str
-    state: Literal["open", "resolved"]
-    resolution: str | None
-    created_at: datetime
-    resolved_at: datetime | None
-    resolved_by: int | None
-    item: ItemOut | None
-    can_decide: bool  # the viewer may approve, reject or dismiss (every teacher may hide)
-
-    @classmethod
-    def of(cls, entry: QueueEntry) -> QueueEntryOut:
-        r, ref = entry.record, entry.item
-        item = (
-            ItemOut(
-                kind=ref.kind,
-                id=ref.item_id,
-                author_id=ref.author_id,
-                text=ref.text,
-                status=ref.status.value,
-                space=ref.space.value,
-                space_id=ref.space_id,
-            )
-            if ref
-            else None
-        )
-        return cls(
-            id=r.id,
-            project_id=r.project_id,
-            item_kind=r.item_kind,
-            item_id=r.item_id,
-            author_id=r.author_id,
-            origin=r.origin,
-            reason=r.reason,
-            flags=r.flags,
-            excerpt=r.excerpt,
-            state=r.state,
-            resolution=r.resolution,
-            created_at=r.created_at,
-            resolved_at=r.resolved_at,
-            resolved_by=r.resolved_by,
-            item=item,
-            can_decide=entry.can_decide,
-        )
 
 
 class QueueQuery(BaseModel):
@@ -146,69 +69,6 @@ class NewMute(BaseModel):
 
     def end(self) -> datetime:
         return self.until or utcnow() + timedelta(minutes=self.minutes or 0)
-
-
-class MuteOut(BaseModel):
-    user_id: int
-    until: datetime
-    reason: str
-    created_by: int | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, m: MuteRecord) -> MuteOut:
-        return cls(
-            user_id=m.user_id,
-            until=m.until,
-            reason=m.reason,
-            created_by=m.created_by,
-            created_at=m.created_at,
-        )
-
-
-class ActivityItemOut(BaseModel):
-    kind: str
-    id: int
-    space_id: int
-    text: str
-    status: str
-    created_at: datetime
-
-
-class ActivityOut(BaseModel):
-    user_id: int
-    muted_until: datetime | None
-    items: list[ActivityItemOut]
-
-
-class AuditOut(BaseModel):
-    id: int
-    project_id: int | None
-    actor_id: int | None
-    actor_name: str
-    action: str
-    item_kind: str | None
-    item_id: int | None
-    subject_user_id: int | None
-    reason: str
-    details: dict[str, Any]
-    created_at: datetime
-
-    @classmethod
-    def of(cls, a: AuditRecord) -> AuditOut:
-        return cls(
-            id=a.id,
-            project_id=a.project_id,
-            actor_id=a.actor_id,
-            actor_name=a.actor_name,
-            action=a.action,
-            item_kind=a.item_kind,
-            item_id=a.item_id,
-            subject_user_id=a.subject_user_id,
-            reason=a.reason,
-            details=a.details,
-            created_at=a.created_at,
-        )
 
 
 class AuditQuery(BaseModel):
@@ -301,9 +161,9 @@ async def delete_board_policy(ctx: Ctx) -> None:
 
 
 @router.get(
-    "/projects/{project_id:id}/moderation/queue", query=QueueQuery, response=list[QueueEntryOut]
+    "/projects/{project_id:id}/moderation/queue", query=QueueQuery, response=list[QueueEntryView]
 )
-async def queue(ctx: Ctx, query: QueueQuery) -> list[QueueEntryOut]:
+async def queue(ctx: Ctx, query: QueueQuery) -> list[QueueEntryView]:
     """Held, reported and flagged items with the reason and the matched spans (teachers)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     entries = await ctx.services.moderation.desk.queue(
@@ -312,10 +172,10 @@ async def queue(ctx: Ctx, query: QueueQuery) -> list[QueueEntryOut]:
         limit=query.limit,
         before=query.before,
     )
-    return [QueueEntryOut.of(e) for e in entries]
+    return [QueueEntryView.of(e) for e in entries]
 
 
-async def _decide(ctx: Ctx, decision: str, reason: str) -> QueueEntryOut:
+async def _decide(ctx: Ctx, decision: str, reason: str) -> QueueEntryView:
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     record = await ctx.services.moderation.desk.decide(
         access, ctx.path_id("queue_id"), decision, reason
@@ -328,15 +188,15 @@ async def _decide(ctx: Ctx, decision: str, reason: str) -> QueueEntryOut:
     except NotFound:
         pass
     can_decide = await ctx.services.moderation.desk.may_decide(access, record.author_id)
-    return QueueEntryOut.of(QueueEntry(record, ref, can_decide))
+    return QueueEntryView.of(QueueEntry(record, ref, can_decide))
 
 
 @router.post(
     "/projects/{project_id:id}/moderation/queue/{queue_id:id}/approve",
     body=DecisionBody,
-    response=QueueEntryOut,
+    response=QueueEntryView,
 )
-async def approve(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
+async def approve(ctx: Ctx, body: DecisionBody) -> QueueEntryView:
     """Publish a held item."""
     return await _decide(ctx, "approve", body.reason)
 
@@ -344,9 +204,9 @@ async def approve(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
 @router.post(
     "/projects/{project_id:id}/moderation/queue/{queue_id:id}/reject",
     body=DecisionBody,
-    response=QueueEntryOut,
+    response=QueueEntryView,
 )
-async def reject(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
+async def reject(ctx: Ctx, body: DecisionBody) -> QueueEntryView:
     """Reject a held item: nobody but teachers sees it."""
     return await _decide(ctx, "reject", body.reason)
 
@@ -354,9 +214,9 @@ async def reject(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
 @router.post(
     "/projects/{project_id:id}/moderation/queue/{queue_id:id}/hide",
     body=DecisionBody,
-    response=QueueEntryOut,
+    response=QueueEntryView,
 )
-async def hide_entry(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
+async def hide_entry(ctx: Ctx, body: DecisionBody) -> QueueEntryView:
     """Hide a reported (or held) item."""
     return await _decide(ctx, "hide", body.reason)
 
@@ -364,9 +224,9 @@ async def hide_entry(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
 @router.post(
     "/projects/{project_id:id}/moderation/queue/{queue_id:id}/dismiss",
     body=DecisionBody,
-    response=QueueEntryOut,
+    response=QueueEntryView,
 )
-async def dismiss(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
+async def dismiss(ctx: Ctx, body: DecisionBody) -> QueueEntryView:
     """Close a report or page finding without changing the item."""
     return await _decide(ctx, "dismiss", body.reason)
 
@@ -374,15 +234,15 @@ async def dismiss(ctx: Ctx, body: DecisionBody) -> QueueEntryOut:
 @router.post(
     "/projects/{project_id:id}/moderation/items/{kind}/{item_id:id}/hide",
     body=DecisionBody,
-    response=ItemOut,
+    response=ItemView,
 )
-async def hide_item(ctx: Ctx, body: DecisionBody) -> ItemOut:
+async def hide_item(ctx: Ctx, body: DecisionBody) -> ItemView:
     """Hide any item of the project at once."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     ref = await ctx.services.moderation.desk.set_item_status(
         access, _kind(ctx), ctx.path_id("item_id"), ItemStatus.HIDDEN, body.reason, "hide"
     )
-    return ItemOut(
+    return ItemView(
         kind=ref.kind,
         id=ref.item_id,
         author_id=ref.author_id,
@@ -396,15 +256,15 @@ async def hide_item(ctx: Ctx, body: DecisionBody) -> ItemOut:
 @router.post(
     "/projects/{project_id:id}/moderation/items/{kind}/{item_id:id}/restore",
     body=DecisionBody,
-    response=ItemOut,
+    response=ItemView,
 )
-async def restore_item(ctx: Ctx, body: DecisionBody) -> ItemOut:
+async def restore_item(ctx: Ctx, body: DecisionBody) -> ItemView:
     """Publish again an item that was hidden or rejected."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     ref = await ctx.services.moderation.desk.set_item_status(
         access, _kind(ctx), ctx.path_id("item_id"), ItemStatus.PUBLISHED, body.reason, "restore"
     )
-    return ItemOut(
+    return ItemView(
         kind=ref.kind,
         id=ref.item_id,
         author_id=ref.author_id,
@@ -418,34 +278,30 @@ async def restore_item(ctx: Ctx, body: DecisionBody) -> ItemOut:
 # -- reports -------------------------------------------------------------------------------
 
 
-class ReportOut(BaseModel):
-    reported: bool
-
-
-@router.post("/projects/{project_id:id}/reports", body=NewReport, response=ReportOut, status=201)
-async def report(ctx: Ctx, body: NewReport) -> ReportOut:
+@router.post("/projects/{project_id:id}/reports", body=NewReport, response=ReportView, status=201)
+async def report(ctx: Ctx, body: NewReport) -> ReportView:
     """Report an item to this project's teachers (any member)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     await ctx.services.moderation.desk.report(access, body.item_kind, body.item_id, body.reason)
-    return ReportOut(reported=True)
+    return ReportView(reported=True)
 
 
 # -- mutes ---------------------------------------------------------------------------------
 
 
-@router.get("/projects/{project_id:id}/mutes", response=list[MuteOut])
-async def list_mutes(ctx: Ctx) -> list[MuteOut]:
+@router.get("/projects/{project_id:id}/mutes", response=list[MuteView])
+async def list_mutes(ctx: Ctx) -> list[MuteView]:
     """Pupils muted now, with the end time."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return [MuteOut.of(m) for m in await ctx.services.moderation.desk.mutes(access)]
+    return [MuteView.of(m) for m in await ctx.services.moderation.desk.mutes(access)]
 
 
-@router.post("/projects/{project_id:id}/mutes", body=NewMute, response=MuteOut, status=201)
-async def mute(ctx: Ctx, body: NewMute) -> MuteOut:
+@router.post("/projects/{project_id:id}/mutes", body=NewMute, response=MuteView, status=201)
+async def mute(ctx: Ctx, body: NewMute) -> MuteView:
     """Mute a pupil in this project until a given time (at most 30 days)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     record = await ctx.services.moderation.desk.mute(access, body.user_id, body.end(), body.reason)
-    return MuteOut.of(record)
+    return MuteView.of(record)
 
 
 @router.delete("/projects/{project_id:id}/mutes/{user_id:id}", status=204)
@@ -461,18 +317,18 @@ async def unmute(ctx: Ctx) -> None:
 @router.get(
     "/projects/{project_id:id}/members/{user_id:id}/activity",
     query=ActivityQuery,
-    response=ActivityOut,
+    response=ActivityView,
 )
-async def activity(ctx: Ctx, query: ActivityQuery) -> ActivityOut:
+async def activity(ctx: Ctx, query: ActivityQuery) -> ActivityView:
     """One member's recent messages, posts, comments and uploads in the project (teachers)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     user_id = ctx.path_id("user_id")
     found = await ctx.services.moderation.desk.activity(access, user_id, query.limit)
-    return ActivityOut(
+    return ActivityView(
         user_id=user_id,
         muted_until=found["muted_until"],
         items=[
-            ActivityItemOut(
+            ActivityItemView(
                 kind=i.kind,
                 id=i.id,
                 space_id=i.space_id,
@@ -485,14 +341,14 @@ async def activity(ctx: Ctx, query: ActivityQuery) -> ActivityOut:
     )
 
 
-@router.get("/projects/{project_id:id}/audit", query=AuditQuery, response=list[AuditOut])
-async def audit(ctx: Ctx, query: AuditQuery) -> list[AuditOut]:
+@router.get("/projects/{project_id:id}/audit", query=AuditQuery, response=list[AuditView])
+async def audit(ctx: Ctx, query: AuditQuery) -> list[AuditView]:
     """The project's audit log, newest first (founders and teacher admins)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     entries = await ctx.services.moderation.audit.entries(
         access, limit=query.limit, before=query.before
     )
-    return [AuditOut.of(e) for e in entries]
+    return [AuditView.of(e) for e in entries]
 
 
 @router.get("/projects/{project_id:id}/audit.csv", media=("text/csv",))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from urllib.parse import quote
 
@@ -10,36 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from twinspace.face.api import ApiRouter, Ctx
-from twinspace.storage.documents import VersionRecord
+from twinspace.workspace.views import VersionContentView, VersionView
 
 router = ApiRouter("pages")
-
-
-class VersionOut(BaseModel):
-    id: int
-    page_id: int
-    kind: str
-    name: str | None
-    size: int
-    created_by: int | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, v: VersionRecord) -> VersionOut:
-        return cls(
-            id=v.id,
-            page_id=v.page_id,
-            kind=v.kind,
-            name=v.name,
-            size=v.size,
-            created_by=v.created_by,
-            created_at=v.created_at,
-        )
-
-
-class VersionContentOut(VersionOut):
-    text: str
-    html: str
 
 
 class NewVersion(BaseModel):
@@ -57,42 +29,42 @@ class ExportQuery(BaseModel):
     format: Literal["text", "html"] = "html"
 
 
-@router.get("/pages/{page_id:id}/versions", query=VersionQuery, response=list[VersionOut])
-async def list_versions(ctx: Ctx, query: VersionQuery) -> list[VersionOut]:
+@router.get("/pages/{page_id:id}/versions", query=VersionQuery, response=list[VersionView])
+async def list_versions(ctx: Ctx, query: VersionQuery) -> list[VersionView]:
     """Version history of a page, newest first (automatic, named, before-restore)."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     versions = await ctx.services.documents.versions(
         access, page, limit=query.limit, before=query.before
     )
-    return [VersionOut.of(v) for v in versions]
+    return [VersionView.of(v) for v in versions]
 
 
-@router.post("/pages/{page_id:id}/versions", body=NewVersion, response=VersionOut, status=201)
-async def create_version(ctx: Ctx, body: NewVersion) -> VersionOut:
+@router.post("/pages/{page_id:id}/versions", body=NewVersion, response=VersionView, status=201)
+async def create_version(ctx: Ctx, body: NewVersion) -> VersionView:
     """Save the page's current content as a named version (teachers)."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
-    return VersionOut.of(await ctx.services.documents.create_version(access, page, body.name))
+    return VersionView.of(await ctx.services.documents.create_version(access, page, body.name))
 
 
-@router.get("/pages/{page_id:id}/versions/{version_id:id}", response=VersionContentOut)
-async def view_version(ctx: Ctx) -> VersionContentOut:
+@router.get("/pages/{page_id:id}/versions/{version_id:id}", response=VersionContentView)
+async def view_version(ctx: Ctx) -> VersionContentView:
     """One version's content as plain text and sanitised HTML."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     content = await ctx.services.documents.version(access, page, ctx.path_id("version_id"))
-    return VersionContentOut(
-        **VersionOut.of(content.record).model_dump(), text=content.text, html=content.html
+    return VersionContentView(
+        **VersionView.of(content.record).model_dump(), text=content.text, html=content.html
     )
 
 
-@router.post("/pages/{page_id:id}/versions/{version_id:id}/restore", response=VersionOut)
-async def restore_version(ctx: Ctx) -> VersionOut:
+@router.post("/pages/{page_id:id}/versions/{version_id:id}/restore", response=VersionView)
+async def restore_version(ctx: Ctx) -> VersionView:
     """Restore a version as new edits every connected client receives (teachers).
 
     Returns the version saved just before the restore, so the restore can be undone.
     """
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     saved = await ctx.services.documents.restore(access, page, ctx.path_id("version_id"))
-    return VersionOut.of(saved)
+    return VersionView.of(saved)
 
 
 @router.get("/pages/{page_id:id}/export", query=ExportQuery, media=("text/html", "text/plain"))

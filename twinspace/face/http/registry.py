@@ -7,15 +7,18 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from twinspace.face.api import ApiRouter, AuthMode, Ctx, Paging
-from twinspace.face.http.views import (
-    ClassOut,
-    CountryOut,
-    PersonOut,
-    SchoolOut,
-    TeacherOut,
-    UserOut,
-)
 from twinspace.registry.service import EligibilityPolicy, NewSchool, TeacherRegistration
+from twinspace.registry.views import (
+    ClassPupilView,
+    ClassView,
+    CountryView,
+    PersonView,
+    PupilCredentialsView,
+    RegistrationView,
+    SchoolView,
+    TeacherView,
+    UserView,
+)
 from twinspace.types import TeacherStatus
 
 router = ApiRouter("registry")
@@ -57,104 +60,87 @@ class NewPupils(BaseModel):
     names: list[PupilName] = Field(min_length=1, max_length=60)
 
 
-class PupilCredentialsOut(BaseModel):
-    """Shown once, for the pupil's sign-in card."""
-
-    user: UserOut
-    password: str
-
-
-class ClassPupilOut(PersonOut):
-    """A pupil of a class; `can_manage`: the viewer may reset, export and erase them."""
-
-    can_manage: bool
-
-
 class NewClassTeacher(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_id: int = Field(ge=1, le=10**18)
 
 
-class RegistrationOut(BaseModel):
-    user: UserOut
-
-
-@router.get("/countries", auth=AuthMode.PUBLIC, response=list[CountryOut])
-async def countries(ctx: Ctx) -> list[CountryOut]:
+@router.get("/countries", auth=AuthMode.PUBLIC, response=list[CountryView])
+async def countries(ctx: Ctx) -> list[CountryView]:
     """Participating countries, their status and eligibility policy."""
-    return [CountryOut.of(c) for c in await ctx.services.registry.countries()]
+    return [CountryView.of(c) for c in await ctx.services.registry.countries()]
 
 
-@router.put("/countries/{code}/policy", body=EligibilityPolicy, response=CountryOut)
-async def set_policy(ctx: Ctx, body: EligibilityPolicy) -> CountryOut:
+@router.put("/countries/{code}/policy", body=EligibilityPolicy, response=CountryView)
+async def set_policy(ctx: Ctx, body: EligibilityPolicy) -> CountryView:
     """Replace a country's eligibility policy (central admin)."""
     code = str(ctx.request.path_params["code"])
     await ctx.services.registry.set_policy(ctx.user, code, body)
-    return CountryOut.of(await ctx.services.registry.country(code))
+    return CountryView.of(await ctx.services.registry.country(code))
 
 
-@router.get("/schools", auth=AuthMode.PUBLIC, query=SchoolQuery, response=list[SchoolOut])
-async def schools(ctx: Ctx, query: SchoolQuery) -> list[SchoolOut]:
+@router.get("/schools", auth=AuthMode.PUBLIC, query=SchoolQuery, response=list[SchoolView])
+async def schools(ctx: Ctx, query: SchoolQuery) -> list[SchoolView]:
     """Find schools by country and name (for registration)."""
     found = await ctx.services.registry.search_schools(
         country=query.country, query=query.q, limit=query.limit, offset=query.offset
     )
-    return [SchoolOut.of(s) for s in found]
+    return [SchoolView.of(s) for s in found]
 
 
-@router.post("/schools", body=NewSchool, response=SchoolOut, status=201)
-async def create_school(ctx: Ctx, body: NewSchool) -> SchoolOut:
+@router.post("/schools", body=NewSchool, response=SchoolView, status=201)
+async def create_school(ctx: Ctx, body: NewSchool) -> SchoolView:
     """Add a school (NSO of its country or admin)."""
-    return SchoolOut.of(await ctx.services.registry.create_school(ctx.user, body))
+    return SchoolView.of(await ctx.services.registry.create_school(ctx.user, body))
 
 
-@router.get("/schools/{school_id:id}", auth=AuthMode.PUBLIC, response=SchoolOut)
-async def school(ctx: Ctx) -> SchoolOut:
+@router.get("/schools/{school_id:id}", auth=AuthMode.PUBLIC, response=SchoolView)
+async def school(ctx: Ctx) -> SchoolView:
     """One school."""
-    return SchoolOut.of(await ctx.services.registry.school(ctx.path_id("school_id")))
+    return SchoolView.of(await ctx.services.registry.school(ctx.path_id("school_id")))
 
 
 @router.post(
     "/registrations",
     auth=AuthMode.PUBLIC,
     body=TeacherRegistration,
-    response=RegistrationOut,
+    response=RegistrationView,
     status=201,
 )
-async def register(ctx: Ctx, body: TeacherRegistration) -> RegistrationOut:
+async def register(ctx: Ctx, body: TeacherRegistration) -> RegistrationView:
     """Register as a teacher (free, any time); the country's NSO validates."""
     user, teacher = await ctx.services.registry.register_teacher(body)
-    return RegistrationOut(user=UserOut.of(user, teacher))
+    return RegistrationView(user=UserView.of(user, teacher))
 
 
-@router.get("/registrations", query=RegistrationQuery, response=list[TeacherOut])
-async def registrations(ctx: Ctx, query: RegistrationQuery) -> list[TeacherOut]:
+@router.get("/registrations", query=RegistrationQuery, response=list[TeacherView])
+async def registrations(ctx: Ctx, query: RegistrationQuery) -> list[TeacherView]:
     """Teacher registrations of the NSO's country (admin: all countries)."""
     rows = await ctx.services.registry.registrations(
         ctx.user, query.status, query.limit, query.offset
     )
-    return [TeacherOut.of_teacher(u, t) for u, t in rows]
+    return [TeacherView.of_teacher(u, t) for u, t in rows]
 
 
-@router.post("/registrations/{user_id:id}/validate", body=Review, response=TeacherOut)
-async def validate(ctx: Ctx, body: Review) -> TeacherOut:
+@router.post("/registrations/{user_id:id}/validate", body=Review, response=TeacherView)
+async def validate(ctx: Ctx, body: Review) -> TeacherView:
     """Validate a teacher's registration (NSO of their country)."""
     user_id = ctx.path_id("user_id")
     await ctx.services.registry.review(ctx.user, user_id, validate=True, reason=body.reason)
-    return TeacherOut.of_teacher(*await ctx.services.registry.teacher(user_id))
+    return TeacherView.of_teacher(*await ctx.services.registry.teacher(user_id))
 
 
-@router.post("/registrations/{user_id:id}/reject", body=Review, response=TeacherOut)
-async def reject(ctx: Ctx, body: Review) -> TeacherOut:
+@router.post("/registrations/{user_id:id}/reject", body=Review, response=TeacherView)
+async def reject(ctx: Ctx, body: Review) -> TeacherView:
     """Reject a teacher's registration with a reason (NSO of their country)."""
     user_id = ctx.path_id("user_id")
     await ctx.services.registry.review(ctx.user, user_id, validate=False, reason=body.reason)
-    return TeacherOut.of_teacher(*await ctx.services.registry.teacher(user_id))
+    return TeacherView.of_teacher(*await ctx.services.registry.teacher(user_id))
 
 
-@router.get("/teachers", query=PartnerQuery, response=list[TeacherOut])
-async def partner_search(ctx: Ctx, query: PartnerQuery) -> list[TeacherOut]:
+@router.get("/teachers", query=PartnerQuery, response=list[TeacherView])
+async def partner_search(ctx: Ctx, query: PartnerQuery) -> list[TeacherView]:
     """Partner search: validated teachers by country, subject, pupils' age and language."""
     rows = await ctx.services.registry.search_partners(
         ctx.user,
@@ -165,82 +151,82 @@ async def partner_search(ctx: Ctx, query: PartnerQuery) -> list[TeacherOut]:
         limit=query.limit,
         offset=query.offset,
     )
-    return [TeacherOut.of_teacher(u, t) for u, t in rows]
+    return [TeacherView.of_teacher(u, t) for u, t in rows]
 
 
-@router.get("/teachers/{user_id:id}", response=TeacherOut)
-async def teacher_profile(ctx: Ctx) -> TeacherOut:
+@router.get("/teachers/{user_id:id}", response=TeacherView)
+async def teacher_profile(ctx: Ctx) -> TeacherView:
     """A validated teacher's public profile."""
     user, teacher = await ctx.services.registry.visible_teacher(ctx.user, ctx.path_id("user_id"))
-    return TeacherOut.of_teacher(user, teacher)
+    return TeacherView.of_teacher(user, teacher)
 
 
-@router.get("/classes", response=list[ClassOut])
-async def my_classes(ctx: Ctx) -> list[ClassOut]:
+@router.get("/classes", response=list[ClassView])
+async def my_classes(ctx: Ctx) -> list[ClassView]:
     """Classes of the signed-in teacher's school (none until their NSO validated them);
     `can_manage` marks the classes the teacher teaches."""
     managed = await ctx.services.access.managed_classes(ctx.user)
     return [
-        ClassOut.of(c, can_manage=c.id in managed)
+        ClassView.of(c, can_manage=c.id in managed)
         for c in await ctx.services.registry.classes_for(ctx.user)
     ]
 
 
-@router.post("/classes", body=NewClass, response=ClassOut, status=201)
-async def create_class(ctx: Ctx, body: NewClass) -> ClassOut:
+@router.post("/classes", body=NewClass, response=ClassView, status=201)
+async def create_class(ctx: Ctx, body: NewClass) -> ClassView:
     """Create a class in the teacher's own school; the creator is its first teacher."""
     created = await ctx.services.registry.create_class(ctx.user, body.name)
-    return ClassOut.of(created, can_manage=True)
+    return ClassView.of(created, can_manage=True)
 
 
-@router.get("/classes/{class_id:id}/pupils", response=list[ClassPupilOut])
-async def class_pupils(ctx: Ctx) -> list[ClassPupilOut]:
+@router.get("/classes/{class_id:id}/pupils", response=list[ClassPupilView])
+async def class_pupils(ctx: Ctx) -> list[ClassPupilView]:
     """Pupils of a class of the teacher's own school; `can_manage` is true for the class's
     teachers only."""
     school_class = await ctx.services.access.class_of_school(ctx.user, ctx.path_id("class_id"))
     managed = school_class.id in await ctx.services.access.managed_classes(ctx.user)
     pupils = await ctx.services.registry.pupils_of_class(ctx.user, school_class.id)
-    return [ClassPupilOut(**PersonOut.of(p).model_dump(), can_manage=managed) for p in pupils]
+    return [ClassPupilView(**PersonView.of(p).model_dump(), can_manage=managed) for p in pupils]
 
 
 @router.post(
-    "/classes/{class_id:id}/pupils", body=NewPupils, response=list[PupilCredentialsOut], status=201
+    "/classes/{class_id:id}/pupils", body=NewPupils, response=list[PupilCredentialsView], status=201
 )
-async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsOut]:
+async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsView]:
     """Create pupil accounts in a class the teacher teaches (no e-mail; generated easy
     passwords shown once)."""
     school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
     created = await ctx.services.accounts.create_pupils(ctx.user, school_class, body.names)
-    return [PupilCredentialsOut(user=UserOut.of(c.user), password=c.password) for c in created]
+    return [PupilCredentialsView(user=UserView.of(c.user), password=c.password) for c in created]
 
 
-@router.get("/classes/{class_id:id}/teachers", response=list[PersonOut])
-async def class_teachers(ctx: Ctx) -> list[PersonOut]:
+@router.get("/classes/{class_id:id}/teachers", response=list[PersonView])
+async def class_teachers(ctx: Ctx) -> list[PersonView]:
     """The teachers responsible for a class of the teacher's own school."""
     school_class = await ctx.services.access.class_of_school(ctx.user, ctx.path_id("class_id"))
-    return [PersonOut.of(t) for t in await ctx.services.registry.class_teachers(school_class)]
+    return [PersonView.of(t) for t in await ctx.services.registry.class_teachers(school_class)]
 
 
-@router.get("/classes/{class_id:id}/colleagues", response=list[PersonOut])
-async def class_colleagues(ctx: Ctx) -> list[PersonOut]:
+@router.get("/classes/{class_id:id}/colleagues", response=list[PersonView])
+async def class_colleagues(ctx: Ctx) -> list[PersonView]:
     """Validated teachers of the school who do not teach the class yet (the class's
     teachers, to add one of them)."""
     school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
-    return [PersonOut.of(t) for t in await ctx.services.registry.class_colleagues(school_class)]
+    return [PersonView.of(t) for t in await ctx.services.registry.class_colleagues(school_class)]
 
 
 @router.post(
     "/classes/{class_id:id}/teachers",
     body=NewClassTeacher,
-    response=list[PersonOut],
+    response=list[PersonView],
     status=201,
 )
-async def add_class_teacher(ctx: Ctx, body: NewClassTeacher) -> list[PersonOut]:
+async def add_class_teacher(ctx: Ctx, body: NewClassTeacher) -> list[PersonView]:
     """Make a validated colleague of the same school responsible for the class too (the
     class's teachers)."""
     school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
     teachers = await ctx.services.registry.add_class_teacher(ctx.user, school_class, body.user_id)
-    return [PersonOut.of(t) for t in teachers]
+    return [PersonView.of(t) for t in teachers]
 
 
 @router.delete("/classes/{class_id:id}/teachers/{user_id:id}", status=204)
@@ -250,11 +236,11 @@ async def remove_class_teacher(ctx: Ctx) -> None:
     await ctx.services.registry.remove_class_teacher(ctx.user, school_class, ctx.path_id("user_id"))
 
 
-@router.post("/pupils/{user_id:id}/password", response=PupilCredentialsOut)
-async def reset_pupil_password(ctx: Ctx) -> PupilCredentialsOut:
+@router.post("/pupils/{user_id:id}/password", response=PupilCredentialsView)
+async def reset_pupil_password(ctx: Ctx) -> PupilCredentialsView:
     """Give a pupil of a class the teacher teaches a new generated password; their sessions
     end; the reset is audited."""
     pupil, password = await ctx.services.moderation.privacy.reset_password(
         ctx.user, ctx.path_id("user_id")
     )
-    return PupilCredentialsOut(user=UserOut.of(pupil), password=password)
+    return PupilCredentialsView(user=UserView.of(pupil), password=password)

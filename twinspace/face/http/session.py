@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from twinspace.errors import Forbidden
 from twinspace.face.api import ApiRouter, AuthMode, Ctx
 from twinspace.face.auth import clear_session_cookies, origin_allowed, set_session_cookies
-from twinspace.face.http.views import UserOut
 from twinspace.registry.service import TeacherProfileUpdate
+from twinspace.registry.views import SignInView, UserView
 
 router = ApiRouter("session")
 
@@ -23,16 +21,9 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-class SessionOut(BaseModel):
-    token: str
-    csrf_token: str
-    expires_at: datetime
-    user: UserOut
-
-
 class CurrentSession(BaseModel):
     csrf_token: str
-    user: UserOut
+    user: UserView
 
 
 class LogoutQuery(BaseModel):
@@ -46,13 +37,13 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=1, max_length=256)
 
 
-async def _me(ctx: Ctx) -> UserOut:
+async def _me(ctx: Ctx) -> UserView:
     user = ctx.user
     teacher = await ctx.services.storage.teachers.get(user.id)
-    return UserOut.of(user, teacher)
+    return UserView.of(user, teacher)
 
 
-@router.post("/session", auth=AuthMode.PUBLIC, body=Credentials, response=SessionOut)
+@router.post("/session", auth=AuthMode.PUBLIC, body=Credentials, response=SignInView)
 async def login(ctx: Ctx, body: Credentials) -> Response:
     """Sign in with username and password; returns a bearer token and sets the cookie."""
     if not origin_allowed(ctx.request, ctx.services.settings):
@@ -60,11 +51,11 @@ async def login(ctx: Ctx, body: Credentials) -> Response:
     session = await ctx.services.accounts.login(body.username, body.password, ctx.address)
     ctx.request.scope.setdefault("state", {})["user_id"] = session.user.id
     teacher = await ctx.services.storage.teachers.get(session.user.id)
-    out = SessionOut(
+    out = SignInView(
         token=session.token,
         csrf_token=session.csrf_token,
         expires_at=session.expires_at,
-        user=UserOut.of(session.user, teacher),
+        user=UserView.of(session.user, teacher),
     )
     response = JSONResponse(out.model_dump(mode="json"))
     set_session_cookies(response, session, ctx.services.settings)
@@ -91,20 +82,20 @@ async def logout(ctx: Ctx, query: LogoutQuery) -> Response:
     return response
 
 
-@router.get("/me", response=UserOut)
-async def me(ctx: Ctx) -> UserOut:
+@router.get("/me", response=UserView)
+async def me(ctx: Ctx) -> UserView:
     """The signed-in user's account and teacher profile."""
     return await _me(ctx)
 
 
-@router.patch("/me", body=TeacherProfileUpdate, response=UserOut)
-async def update_me(ctx: Ctx, body: TeacherProfileUpdate) -> UserOut:
+@router.patch("/me", body=TeacherProfileUpdate, response=UserView)
+async def update_me(ctx: Ctx, body: TeacherProfileUpdate) -> UserView:
     """Update one's own profile (pupils may only change their interface language)."""
     await ctx.services.registry.update_profile(ctx.user, body)
     user = await ctx.services.storage.users.get(ctx.user.id)
     assert user is not None
     teacher = await ctx.services.storage.teachers.get(user.id)
-    return UserOut.of(user, teacher)
+    return UserView.of(user, teacher)
 
 
 @router.post("/me/password", body=PasswordChange, status=204)

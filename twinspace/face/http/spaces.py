@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from twinspace.face.api import ApiRouter, Ctx
-from twinspace.face.http.views import BoardOut, ChannelOut, PageOut
 from twinspace.workspace.pages import NewPage, PageRename
 from twinspace.workspace.spaces import NewBoard, NewChannel
+from twinspace.workspace.views import BoardSpaceView, ChannelView, PageView
 
 router = ApiRouter("spaces")
 
@@ -16,36 +16,36 @@ class PageListQuery(BaseModel):
     include_deleted: bool = False
 
 
-@router.post("/projects/{project_id:id}/pages", body=NewPage, response=PageOut, status=201)
-async def create_page(ctx: Ctx, body: NewPage) -> PageOut:
+@router.post("/projects/{project_id:id}/pages", body=NewPage, response=PageView, status=201)
+async def create_page(ctx: Ctx, body: NewPage) -> PageView:
     """Create a page; its `room` is the y-websocket room name."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     page = await ctx.services.pages.create(access, body.title)
-    return PageOut.of(page, access.can_edit_page(page))
+    return PageView.of(page, access.can_edit_page(page))
 
 
-@router.get("/projects/{project_id:id}/pages", query=PageListQuery, response=list[PageOut])
-async def list_pages(ctx: Ctx, query: PageListQuery) -> list[PageOut]:
+@router.get("/projects/{project_id:id}/pages", query=PageListQuery, response=list[PageView])
+async def list_pages(ctx: Ctx, query: PageListQuery) -> list[PageView]:
     """Pages of a TwinSpace (teachers may include deleted ones)."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     pages = await ctx.services.pages.list(access, include_deleted=query.include_deleted)
     rules = ctx.services.documents.write_rules
-    return [PageOut.of(p, await rules.allowed(access, p)) for p in pages]
+    return [PageView.of(p, await rules.allowed(access, p)) for p in pages]
 
 
-@router.get("/pages/{page_id:id}", response=PageOut)
-async def get_page(ctx: Ctx) -> PageOut:
+@router.get("/pages/{page_id:id}", response=PageView)
+async def get_page(ctx: Ctx) -> PageView:
     """One page's record; `can_edit` also reflects live-session restrictions."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
-    return PageOut.of(page, await ctx.services.documents.write_rules.allowed(access, page))
+    return PageView.of(page, await ctx.services.documents.write_rules.allowed(access, page))
 
 
-@router.patch("/pages/{page_id:id}", body=PageRename, response=PageOut)
-async def rename_page(ctx: Ctx, body: PageRename) -> PageOut:
+@router.patch("/pages/{page_id:id}", body=PageRename, response=PageView)
+async def rename_page(ctx: Ctx, body: PageRename) -> PageView:
     """Rename a page (teachers)."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     page = await ctx.services.pages.rename(access, page, body.title)
-    return PageOut.of(page, access.can_edit_page(page))
+    return PageView.of(page, access.can_edit_page(page))
 
 
 @router.delete("/pages/{page_id:id}", status=204)
@@ -55,56 +55,58 @@ async def delete_page(ctx: Ctx) -> None:
     await ctx.services.pages.delete(access, page)
 
 
-@router.post("/pages/{page_id:id}/restore", response=PageOut)
-async def undelete_page(ctx: Ctx) -> PageOut:
+@router.post("/pages/{page_id:id}/restore", response=PageView)
+async def undelete_page(ctx: Ctx) -> PageView:
     """Bring back a deleted page (teachers)."""
     access, page = await ctx.services.access.page(
         ctx.user, ctx.path_id("page_id"), include_deleted=True
     )
     page = await ctx.services.pages.undelete(access, page)
-    return PageOut.of(page, access.can_edit_page(page))
+    return PageView.of(page, access.can_edit_page(page))
 
 
-@router.post("/pages/{page_id:id}/lock", response=PageOut)
-async def lock_page(ctx: Ctx) -> PageOut:
+@router.post("/pages/{page_id:id}/lock", response=PageView)
+async def lock_page(ctx: Ctx) -> PageView:
     """Lock a page: pupils and guests become read-only at once."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     page = await ctx.services.pages.set_locked(access, page, True)
-    return PageOut.of(page, access.can_edit_page(page))
+    return PageView.of(page, access.can_edit_page(page))
 
 
-@router.delete("/pages/{page_id:id}/lock", response=PageOut)
-async def unlock_page(ctx: Ctx) -> PageOut:
+@router.delete("/pages/{page_id:id}/lock", response=PageView)
+async def unlock_page(ctx: Ctx) -> PageView:
     """Unlock a page."""
     access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
     page = await ctx.services.pages.set_locked(access, page, False)
-    return PageOut.of(page, access.can_edit_page(page))
+    return PageView.of(page, access.can_edit_page(page))
 
 
-@router.post("/projects/{project_id:id}/channels", body=NewChannel, response=ChannelOut, status=201)
-async def create_channel(ctx: Ctx, body: NewChannel) -> ChannelOut:
+@router.post(
+    "/projects/{project_id:id}/channels", body=NewChannel, response=ChannelView, status=201
+)
+async def create_channel(ctx: Ctx, body: NewChannel) -> ChannelView:
     """Create a chat channel: project-wide, per class, or the teachers' staff room."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return ChannelOut.of(await ctx.services.spaces.create_channel(access, body))
+    return ChannelView.of(await ctx.services.spaces.create_channel(access, body))
 
 
-@router.get("/projects/{project_id:id}/channels", response=list[ChannelOut])
-async def list_channels(ctx: Ctx) -> list[ChannelOut]:
+@router.get("/projects/{project_id:id}/channels", response=list[ChannelView])
+async def list_channels(ctx: Ctx) -> list[ChannelView]:
     """Channels the caller may see."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
     pupil_class = await ctx.services.access.pupil_class(access)
-    return [ChannelOut.of(c) for c in await ctx.services.spaces.channels(access, pupil_class)]
+    return [ChannelView.of(c) for c in await ctx.services.spaces.channels(access, pupil_class)]
 
 
-@router.post("/projects/{project_id:id}/boards", body=NewBoard, response=BoardOut, status=201)
-async def create_board(ctx: Ctx, body: NewBoard) -> BoardOut:
+@router.post("/projects/{project_id:id}/boards", body=NewBoard, response=BoardSpaceView, status=201)
+async def create_board(ctx: Ctx, body: NewBoard) -> BoardSpaceView:
     """Create a media board."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return BoardOut.of(await ctx.services.spaces.create_board(access, body))
+    return BoardSpaceView.of(await ctx.services.spaces.create_board(access, body))
 
 
-@router.get("/projects/{project_id:id}/boards", response=list[BoardOut])
-async def list_boards(ctx: Ctx) -> list[BoardOut]:
+@router.get("/projects/{project_id:id}/boards", response=list[BoardSpaceView])
+async def list_boards(ctx: Ctx) -> list[BoardSpaceView]:
     """Boards of a TwinSpace."""
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return [BoardOut.of(b) for b in await ctx.services.spaces.boards(access)]
+    return [BoardSpaceView.of(b) for b in await ctx.services.spaces.boards(access)]

@@ -1905,8 +1905,8 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ActivityItemOut */
-        ActivityItemOut: {
+        /** ActivityItemView */
+        ActivityItemView: {
             /**
              * Created At
              * Format: date-time
@@ -1923,15 +1923,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** ActivityOut */
-        ActivityOut: {
-            /** Items */
-            items: components["schemas"]["ActivityItemOut"][];
-            /** Muted Until */
-            muted_until: string | null;
-            /** User Id */
-            user_id: number;
-        };
         /** ActivityQuery */
         ActivityQuery: {
             /**
@@ -1939,6 +1930,15 @@ export interface components {
              * @default 100
              */
             limit?: number;
+        };
+        /** ActivityView */
+        ActivityView: {
+            /** Items */
+            items: components["schemas"]["ActivityItemView"][];
+            /** Muted Until */
+            muted_until: string | null;
+            /** User Id */
+            user_id: number;
         };
         /** AgendaItem */
         "AgendaItem-Input": {
@@ -1960,8 +1960,28 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** ApplicationOut */
-        ApplicationOut: {
+        /** ApplicationQuery */
+        ApplicationQuery: {
+            /**
+             * Limit
+             * @default 50
+             */
+            limit?: number;
+            /**
+             * Offset
+             * @default 0
+             */
+            offset?: number;
+            /** @default null */
+            status?: components["schemas"]["ApplicationStatus"] | null;
+        };
+        /**
+         * ApplicationStatus
+         * @enum {string}
+         */
+        ApplicationStatus: "submitted" | "awarded" | "rejected" | "withdrawn";
+        /** ApplicationView */
+        ApplicationView: {
             /** Country */
             country: string;
             /** Id */
@@ -1993,26 +2013,6 @@ export interface components {
             /** Teacher Name */
             teacher_name: string;
         };
-        /** ApplicationQuery */
-        ApplicationQuery: {
-            /**
-             * Limit
-             * @default 50
-             */
-            limit?: number;
-            /**
-             * Offset
-             * @default 0
-             */
-            offset?: number;
-            /** @default null */
-            status?: components["schemas"]["ApplicationStatus"] | null;
-        };
-        /**
-         * ApplicationStatus
-         * @enum {string}
-         */
-        ApplicationStatus: "submitted" | "awarded" | "rejected" | "withdrawn";
         /** AttendanceRecord */
         AttendanceRecord: {
             /** Attended */
@@ -2033,8 +2033,21 @@ export interface components {
             id: number;
             joined_at: components["schemas"]["Instant"];
         };
-        /** AuditOut */
-        AuditOut: {
+        /** AuditQuery */
+        AuditQuery: {
+            /**
+             * Before
+             * @default null
+             */
+            before?: number | null;
+            /**
+             * Limit
+             * @default 100
+             */
+            limit?: number;
+        };
+        /** AuditView */
+        AuditView: {
             /** Action */
             action: string;
             /** Actor Id */
@@ -2063,38 +2076,12 @@ export interface components {
             /** Subject User Id */
             subject_user_id: number | null;
         };
-        /** AuditQuery */
-        AuditQuery: {
-            /**
-             * Before
-             * @default null
-             */
-            before?: number | null;
-            /**
-             * Limit
-             * @default 100
-             */
-            limit?: number;
-        };
         /** AuthorView */
         AuthorView: {
             /** Display Name */
             display_name: string;
             /** Id */
             id: number;
-        };
-        /** BoardOut */
-        BoardOut: {
-            /** Archived */
-            archived: boolean;
-            /** Description */
-            description: string;
-            /** Id */
-            id: number;
-            /** Project Id */
-            project_id: number;
-            /** Title */
-            title: string;
         };
         /**
          * BoardSettings
@@ -2147,6 +2134,19 @@ export interface components {
              */
             who_may_post?: ("everyone" | "teachers") | null;
         };
+        /** BoardSpaceView */
+        BoardSpaceView: {
+            /** Archived */
+            archived: boolean;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Project Id */
+            project_id: number;
+            /** Title */
+            title: string;
+        };
         /** BoardUpdate */
         BoardUpdate: {
             /**
@@ -2186,10 +2186,10 @@ export interface components {
          */
         Category: "offensive" | "phone" | "email" | "social_handle" | "external_link" | "address";
         /**
-         * CertificateCheckOut
+         * CertificateCheckView
          * @description What anyone holding a verification code may learn.
          */
-        CertificateCheckOut: {
+        CertificateCheckView: {
             /** Code */
             code: string;
             /**
@@ -2209,8 +2209,8 @@ export interface components {
              */
             status: "valid" | "revoked";
         };
-        /** CertificateOut */
-        CertificateOut: {
+        /** CertificateView */
+        CertificateView: {
             /** Code */
             code: string;
             /**
@@ -2238,8 +2238,13 @@ export interface components {
          * @enum {string}
          */
         ChannelKind: "project" | "class" | "staff";
-        /** ChannelOut */
-        ChannelOut: {
+        /** ChannelRename */
+        ChannelRename: {
+            /** Name */
+            name: string;
+        };
+        /** ChannelView */
+        ChannelView: {
             /** Archived */
             archived: boolean;
             /** Class Id */
@@ -2252,13 +2257,25 @@ export interface components {
             /** Project Id */
             project_id: number;
         };
-        /** ChannelRename */
-        ChannelRename: {
-            /** Name */
-            name: string;
+        /**
+         * ClassPupilView
+         * @description A pupil of a class; `can_manage`: the viewer may reset, export and erase them.
+         */
+        ClassPupilView: {
+            /** Can Manage */
+            can_manage: boolean;
+            /** Country */
+            country: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["UserKind"];
+            /** School Id */
+            school_id: number | null;
         };
-        /** ClassOut */
-        ClassOut: {
+        /** ClassView */
+        ClassView: {
             /**
              * Can Manage
              * @default false
@@ -2272,23 +2289,6 @@ export interface components {
             school_id: number;
             /** Teacher Id */
             teacher_id: number | null;
-        };
-        /**
-         * ClassPupilOut
-         * @description A pupil of a class; `can_manage`: the viewer may reset, export and erase them.
-         */
-        ClassPupilOut: {
-            /** Can Manage */
-            can_manage: boolean;
-            /** Country */
-            country: string | null;
-            /** Display Name */
-            display_name: string;
-            /** Id */
-            id: number;
-            kind: components["schemas"]["UserKind"];
-            /** School Id */
-            school_id: number | null;
         };
         /** CommentView */
         CommentView: {
@@ -2340,8 +2340,13 @@ export interface components {
          * @enum {string}
          */
         ContentChoice: "anonymise" | "delete";
-        /** CountryOut */
-        CountryOut: {
+        /**
+         * CountryStatus
+         * @enum {string}
+         */
+        CountryStatus: "etwinning" | "partner";
+        /** CountryView */
+        CountryView: {
             /** Code */
             code: string;
             /** Name */
@@ -2351,11 +2356,6 @@ export interface components {
             /** Timezone */
             timezone: string;
         };
-        /**
-         * CountryStatus
-         * @enum {string}
-         */
-        CountryStatus: "etwinning" | "partner";
         /** Credentials */
         Credentials: {
             /** Password */
@@ -2399,7 +2399,7 @@ export interface components {
         CurrentSession: {
             /** Csrf Token */
             csrf_token: string;
-            user: components["schemas"]["UserOut"];
+            user: components["schemas"]["UserView"];
         };
         /**
          * Decision
@@ -2414,8 +2414,8 @@ export interface components {
              */
             reason?: string;
         };
-        /** EditionOut */
-        EditionOut: {
+        /** EditionView */
+        EditionView: {
             /**
              * Created
              * @description European labels created by this run
@@ -2430,7 +2430,7 @@ export interface components {
             /** Qualifying Projects */
             qualifying_projects: number;
             /** Recipients */
-            recipients: components["schemas"]["RecipientOut"][];
+            recipients: components["schemas"]["RecipientView"][];
             /** Year */
             year: number;
         };
@@ -2473,10 +2473,10 @@ export interface components {
          * @enum {string}
          */
         EnrolmentStatus: "confirmed" | "waiting" | "cancelled";
-        /** EntrantOut */
-        EntrantOut: {
+        /** EntrantView */
+        EntrantView: {
             /** Labels */
-            labels: components["schemas"]["LabelOut"][];
+            labels: components["schemas"]["LabelView"][];
             /** Teacher Id */
             teacher_id: number;
             /** Teacher Name */
@@ -2564,13 +2564,13 @@ export interface components {
             /** Start */
             start: number;
         };
-        /** HistoryEntryOut */
-        HistoryEntryOut: {
+        /** HistoryEntryView */
+        HistoryEntryView: {
             /** Attended */
             attended: boolean | null;
             /** Cancelled At */
             cancelled_at: string | null;
-            certificate: components["schemas"]["CertificateOut"] | null;
+            certificate: components["schemas"]["CertificateView"] | null;
             /** Completed At */
             completed_at: string | null;
             /** Confirmed At */
@@ -2580,7 +2580,7 @@ export interface components {
              * Format: date-time
              */
             enrolled_at: string;
-            event: components["schemas"]["TrainingEventOut"];
+            event: components["schemas"]["TrainingEventView"];
             /** Event Id */
             event_id: number;
             status: components["schemas"]["EnrolmentStatus"];
@@ -2625,8 +2625,13 @@ export interface components {
              */
             utc: string;
         };
-        /** InvitationOut */
-        InvitationOut: {
+        /**
+         * InvitationStatus
+         * @enum {string}
+         */
+        InvitationStatus: "pending" | "accepted" | "declined" | "revoked";
+        /** InvitationView */
+        InvitationView: {
             /**
              * Created At
              * Format: date-time
@@ -2646,17 +2651,18 @@ export interface components {
             status: components["schemas"]["InvitationStatus"];
         };
         /**
-         * InvitationStatus
-         * @enum {string}
-         */
-        InvitationStatus: "pending" | "accepted" | "declined" | "revoked";
-        /**
          * ItemKind
          * @enum {string}
          */
         ItemKind: "message" | "post" | "comment" | "upload" | "page";
-        /** ItemOut */
-        ItemOut: {
+        /**
+         * ItemStatus
+         * @description An item's visibility: only `published` items are seen beyond the author and teachers.
+         * @enum {string}
+         */
+        ItemStatus: "published" | "held" | "blocked" | "rejected" | "hidden" | "deleted";
+        /** ItemView */
+        ItemView: {
             /** Author Id */
             author_id: number | null;
             /** Id */
@@ -2671,12 +2677,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /**
-         * ItemStatus
-         * @description An item's visibility: only `published` items are seen beyond the author and teachers.
-         * @enum {string}
-         */
-        ItemStatus: "published" | "held" | "blocked" | "rejected" | "hidden" | "deleted";
         /** JoinCode */
         JoinCode: {
             /** Class Id */
@@ -2718,8 +2718,23 @@ export interface components {
          * @enum {string}
          */
         LabelLevel: "national" | "european";
-        /** LabelOut */
-        LabelOut: {
+        /** LabelReview */
+        LabelReview: {
+            decision: components["schemas"]["Decision"];
+            /**
+             * Nominate
+             * @default false
+             */
+            nominate?: boolean;
+            /**
+             * Reason
+             * @default null
+             */
+            reason?: string | null;
+            scores: components["schemas"]["CriterionScores"];
+        };
+        /** LabelView */
+        LabelView: {
             /**
              * Awarded At
              * Format: date-time
@@ -2752,21 +2767,6 @@ export interface components {
             teacher_id: number;
             /** Teacher Name */
             teacher_name: string;
-        };
-        /** LabelReview */
-        LabelReview: {
-            decision: components["schemas"]["Decision"];
-            /**
-             * Nominate
-             * @default false
-             */
-            nominate?: boolean;
-            /**
-             * Reason
-             * @default null
-             */
-            reason?: string | null;
-            scores: components["schemas"]["CriterionScores"];
         };
         /** LiveSessionUpdate */
         LiveSessionUpdate: {
@@ -2877,8 +2877,8 @@ export interface components {
             /** Width */
             width: number | null;
         };
-        /** MemberOut */
-        MemberOut: {
+        /** MemberView */
+        MemberView: {
             /**
              * Added At
              * Format: date-time
@@ -2940,8 +2940,18 @@ export interface components {
          * @enum {string}
          */
         Mode: "off" | "auto" | "pre";
-        /** MuteOut */
-        MuteOut: {
+        /** MuteState */
+        MuteState: {
+            /** Reason */
+            reason: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+        };
+        /** MuteView */
+        MuteView: {
             /**
              * Created At
              * Format: date-time
@@ -2958,16 +2968,6 @@ export interface components {
             until: string;
             /** User Id */
             user_id: number;
-        };
-        /** MuteState */
-        MuteState: {
-            /** Reason */
-            reason: string;
-            /**
-             * Until
-             * Format: date-time
-             */
-            until: string;
         };
         /** NewBoard */
         NewBoard: {
@@ -3204,8 +3204,13 @@ export interface components {
              */
             include_deleted?: boolean;
         };
-        /** PageOut */
-        PageOut: {
+        /** PageRename */
+        PageRename: {
+            /** Title */
+            title: string;
+        };
+        /** PageView */
+        PageView: {
             /**
              * Can Edit
              * @default null
@@ -3234,18 +3239,13 @@ export interface components {
              */
             updated_at: string;
         };
-        /** PageRename */
-        PageRename: {
-            /** Title */
-            title: string;
-        };
-        /** ParticipantOut */
-        ParticipantOut: {
+        /** ParticipantView */
+        ParticipantView: {
             /** Attended */
             attended: boolean | null;
             /** Cancelled At */
             cancelled_at: string | null;
-            certificate: components["schemas"]["CertificateOut"] | null;
+            certificate: components["schemas"]["CertificateView"] | null;
             /** Completed At */
             completed_at: string | null;
             /** Confirmed At */
@@ -3258,15 +3258,15 @@ export interface components {
             /** Event Id */
             event_id: number;
             status: components["schemas"]["EnrolmentStatus"];
-            teacher: components["schemas"]["PersonOut"];
+            teacher: components["schemas"]["PersonView"];
             /**
              * Waiting Rank
              * @description 1 = next to get a seat
              */
             waiting_rank: number | null;
         };
-        /** PartnerClassOut */
-        PartnerClassOut: {
+        /** PartnerClassView */
+        PartnerClassView: {
             /** Country */
             country: string;
             /** Id */
@@ -3318,11 +3318,18 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /** PersonRef */
+        PersonRef: {
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+        };
         /**
-         * PersonOut
+         * PersonView
          * @description Another user as others see them: no username, no e-mail.
          */
-        PersonOut: {
+        PersonView: {
             /** Country */
             country: string | null;
             /** Display Name */
@@ -3332,13 +3339,6 @@ export interface components {
             kind: components["schemas"]["UserKind"];
             /** School Id */
             school_id: number | null;
-        };
-        /** PersonRef */
-        PersonRef: {
-            /** Display Name */
-            display_name: string;
-            /** Id */
-            id: number;
         };
         /**
          * Placement
@@ -3547,32 +3547,6 @@ export interface components {
          * @enum {string}
          */
         ProjectKind: "european" | "national";
-        /** ProjectOut */
-        ProjectOut: {
-            /** Age Max */
-            age_max: number | null;
-            /** Age Min */
-            age_min: number | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Description */
-            description: string;
-            /** Id */
-            id: number;
-            kind: components["schemas"]["ProjectKind"];
-            /** Languages */
-            languages: string[];
-            /** @default null */
-            my_role: components["schemas"]["Role"] | null;
-            state: components["schemas"]["ProjectState"];
-            /** Subjects */
-            subjects: string[];
-            /** Title */
-            title: string;
-        };
         /**
          * ProjectState
          * @enum {string}
@@ -3611,14 +3585,40 @@ export interface components {
              */
             title?: string | null;
         };
+        /** ProjectView */
+        ProjectView: {
+            /** Age Max */
+            age_max: number | null;
+            /** Age Min */
+            age_min: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["ProjectKind"];
+            /** Languages */
+            languages: string[];
+            /** @default null */
+            my_role: components["schemas"]["Role"] | null;
+            state: components["schemas"]["ProjectState"];
+            /** Subjects */
+            subjects: string[];
+            /** Title */
+            title: string;
+        };
         /**
-         * PupilCredentialsOut
+         * PupilCredentialsView
          * @description Shown once, for the pupil's sign-in card.
          */
-        PupilCredentialsOut: {
+        PupilCredentialsView: {
             /** Password */
             password: string;
-            user: components["schemas"]["UserOut"];
+            user: components["schemas"]["UserView"];
         };
         /** PupilIds */
         PupilIds: {
@@ -3634,8 +3634,8 @@ export interface components {
          * @enum {string}
          */
         PupilItemDeciders: "own_school" | "any_teacher";
-        /** QueueEntryOut */
-        QueueEntryOut: {
+        /** QueueEntryView */
+        QueueEntryView: {
             /** Author Id */
             author_id: number | null;
             /** Can Decide */
@@ -3651,7 +3651,7 @@ export interface components {
             flags: components["schemas"]["QueueFlag"][];
             /** Id */
             id: number;
-            item: components["schemas"]["ItemOut"] | null;
+            item: components["schemas"]["ItemView"] | null;
             /** Item Id */
             item_id: number;
             item_kind: components["schemas"]["ItemKind"];
@@ -3760,8 +3760,8 @@ export interface components {
             /** Unread */
             unread: number;
         };
-        /** RecipientOut */
-        RecipientOut: {
+        /** RecipientView */
+        RecipientView: {
             /** Country */
             country: string;
             /** Project Id */
@@ -3772,10 +3772,6 @@ export interface components {
             teacher_id: number;
             /** Teacher Name */
             teacher_name: string;
-        };
-        /** RegistrationOut */
-        RegistrationOut: {
-            user: components["schemas"]["UserOut"];
         };
         /** RegistrationQuery */
         RegistrationQuery: {
@@ -3792,8 +3788,12 @@ export interface components {
             /** @default pending */
             status?: components["schemas"]["TeacherStatus"] | null;
         };
-        /** ReportOut */
-        ReportOut: {
+        /** RegistrationView */
+        RegistrationView: {
+            user: components["schemas"]["UserView"];
+        };
+        /** ReportView */
+        ReportView: {
             /** Reported */
             reported: boolean;
         };
@@ -3885,23 +3885,6 @@ export interface components {
             /** Teachers Joined */
             teachers_joined: number;
         };
-        /** SchoolOut */
-        SchoolOut: {
-            /** City */
-            city: string;
-            /** Country */
-            country: string;
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            ownership: components["schemas"]["Ownership"];
-            /** Timezone */
-            timezone: string;
-            type: components["schemas"]["SchoolType"];
-            /** Vocational Course Years */
-            vocational_course_years: number | null;
-        };
         /** SchoolQuery */
         SchoolQuery: {
             /**
@@ -3941,6 +3924,23 @@ export interface components {
          * @enum {string}
          */
         SchoolType: "nursery" | "preschool" | "primary" | "secondary" | "vocational";
+        /** SchoolView */
+        SchoolView: {
+            /** City */
+            city: string;
+            /** Country */
+            country: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            ownership: components["schemas"]["Ownership"];
+            /** Timezone */
+            timezone: string;
+            type: components["schemas"]["SchoolType"];
+            /** Vocational Course Years */
+            vocational_course_years: number | null;
+        };
         /** SearchQuery */
         SearchQuery: {
             /**
@@ -3999,8 +3999,7 @@ export interface components {
             space_kind: "page" | "channel" | "board";
             /** Space Name */
             space_name: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["ItemStatus"];
             /**
              * Title
              * @description the item's title with matched words marked
@@ -4016,13 +4015,13 @@ export interface components {
             /** Results */
             results: components["schemas"]["SearchResultView"][];
         };
-        /** SeatOut */
-        SeatOut: {
+        /** SeatView */
+        SeatView: {
             /** Attended */
             attended: boolean | null;
             /** Cancelled At */
             cancelled_at: string | null;
-            certificate: components["schemas"]["CertificateOut"] | null;
+            certificate: components["schemas"]["CertificateView"] | null;
             /** Completed At */
             completed_at: string | null;
             /** Confirmed At */
@@ -4121,19 +4120,6 @@ export interface components {
             /** Upcoming */
             upcoming: components["schemas"]["SessionView"][];
         };
-        /** SessionOut */
-        SessionOut: {
-            /** Csrf Token */
-            csrf_token: string;
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
-            /** Token */
-            token: string;
-            user: components["schemas"]["UserOut"];
-        };
         /**
          * SessionState
          * @enum {string}
@@ -4179,6 +4165,19 @@ export interface components {
             /** Version Id */
             version_id: number | null;
         };
+        /** SignInView */
+        SignInView: {
+            /** Csrf Token */
+            csrf_token: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Token */
+            token: string;
+            user: components["schemas"]["UserView"];
+        };
         /**
          * StaffRole
          * @enum {string}
@@ -4196,36 +4195,6 @@ export interface components {
             quota_bytes: number;
             /** Used Bytes */
             used_bytes: number;
-        };
-        /** TeacherOut */
-        TeacherOut: {
-            /** Country */
-            country: string | null;
-            /** Display Name */
-            display_name: string;
-            /** Id */
-            id: number;
-            kind: components["schemas"]["UserKind"];
-            profile: components["schemas"]["TeacherProfileOut"];
-            /** School Id */
-            school_id: number | null;
-        };
-        /** TeacherProfileOut */
-        TeacherProfileOut: {
-            /** Age Max */
-            age_max: number | null;
-            /** Age Min */
-            age_min: number | null;
-            /** Bio */
-            bio: string;
-            /** Languages */
-            languages: string[];
-            /** Review Reason */
-            review_reason: string | null;
-            staff_role: components["schemas"]["StaffRole"];
-            status: components["schemas"]["TeacherStatus"];
-            /** Subjects */
-            subjects: string[];
         };
         /** TeacherProfileUpdate */
         TeacherProfileUpdate: {
@@ -4270,6 +4239,23 @@ export interface components {
              */
             subjects?: string[] | null;
         };
+        /** TeacherProfileView */
+        TeacherProfileView: {
+            /** Age Max */
+            age_max: number | null;
+            /** Age Min */
+            age_min: number | null;
+            /** Bio */
+            bio: string;
+            /** Languages */
+            languages: string[];
+            /** Review Reason */
+            review_reason: string | null;
+            staff_role: components["schemas"]["StaffRole"];
+            status: components["schemas"]["TeacherStatus"];
+            /** Subjects */
+            subjects: string[];
+        };
         /** TeacherRegistration */
         TeacherRegistration: {
             /**
@@ -4313,6 +4299,19 @@ export interface components {
          * @enum {string}
          */
         TeacherStatus: "pending" | "validated" | "rejected";
+        /** TeacherView */
+        TeacherView: {
+            /** Country */
+            country: string | null;
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["UserKind"];
+            profile: components["schemas"]["TeacherProfileView"];
+            /** School Id */
+            school_id: number | null;
+        };
         /**
          * TrainingEventDetails
          * @description Everything an organiser states about an event; instants must carry a zone.
@@ -4370,69 +4369,6 @@ export interface components {
              * @default null
              */
             waiting_list_size?: number | null;
-        };
-        /** TrainingEventOut */
-        TrainingEventOut: {
-            /** Audience Countries */
-            audience_countries: string[];
-            /** Audience School Types */
-            audience_school_types: components["schemas"]["SchoolType"][];
-            /** Capacity */
-            capacity: number;
-            /** Description */
-            description: string;
-            /**
-             * Ends At
-             * Format: date-time
-             */
-            ends_at: string;
-            /**
-             * Enrol Closes At
-             * Format: date-time
-             */
-            enrol_closes_at: string;
-            /**
-             * Enrol Opens At
-             * Format: date-time
-             */
-            enrol_opens_at: string;
-            format: components["schemas"]["EventFormat"];
-            /** Id */
-            id: number;
-            kind: components["schemas"]["TrainingKind"];
-            /** Language */
-            language: string;
-            /** Link */
-            link: string | null;
-            local: components["schemas"]["LocalTimes"];
-            /**
-             * Open To You
-             * @description teachers: whether the audience includes you
-             * @default null
-             */
-            open_to_you: boolean | null;
-            /**
-             * Organiser Country
-             * @description null for European (central) events
-             */
-            organiser_country: string | null;
-            /** Organiser Id */
-            organiser_id: number | null;
-            /** Place */
-            place: string | null;
-            /** Seats Taken */
-            seats_taken: number;
-            /**
-             * Starts At
-             * Format: date-time
-             */
-            starts_at: string;
-            /** Title */
-            title: string;
-            /** Waiting */
-            waiting: number;
-            /** Waiting List Size */
-            waiting_list_size: number | null;
         };
         /**
          * TrainingEventUpdate
@@ -4509,6 +4445,69 @@ export interface components {
              */
             waiting_list_size?: number | null;
         };
+        /** TrainingEventView */
+        TrainingEventView: {
+            /** Audience Countries */
+            audience_countries: string[];
+            /** Audience School Types */
+            audience_school_types: components["schemas"]["SchoolType"][];
+            /** Capacity */
+            capacity: number;
+            /** Description */
+            description: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Enrol Closes At
+             * Format: date-time
+             */
+            enrol_closes_at: string;
+            /**
+             * Enrol Opens At
+             * Format: date-time
+             */
+            enrol_opens_at: string;
+            format: components["schemas"]["EventFormat"];
+            /** Id */
+            id: number;
+            kind: components["schemas"]["TrainingKind"];
+            /** Language */
+            language: string;
+            /** Link */
+            link: string | null;
+            local: components["schemas"]["LocalTimes"];
+            /**
+             * Open To You
+             * @description teachers: whether the audience includes you
+             * @default null
+             */
+            open_to_you: boolean | null;
+            /**
+             * Organiser Country
+             * @description null for European (central) events
+             */
+            organiser_country: string | null;
+            /** Organiser Id */
+            organiser_id: number | null;
+            /** Place */
+            place: string | null;
+            /** Seats Taken */
+            seats_taken: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+            /** Waiting */
+            waiting: number;
+            /** Waiting List Size */
+            waiting_list_size: number | null;
+        };
         /**
          * TrainingKind
          * @description The kinds of professional development the seeds name (docs/design.md, "Domain rules").
@@ -4528,10 +4527,10 @@ export interface components {
          */
         UserKind: "teacher" | "pupil" | "nso" | "admin";
         /**
-         * UserOut
+         * UserView
          * @description The signed-in user's own account.
          */
-        UserOut: {
+        UserView: {
             /** Country */
             country: string | null;
             /** Display Name */
@@ -4546,12 +4545,12 @@ export interface components {
             /** School Id */
             school_id: number | null;
             /** @default null */
-            teacher: components["schemas"]["TeacherProfileOut"] | null;
+            teacher: components["schemas"]["TeacherProfileView"] | null;
             /** Username */
             username: string;
         };
-        /** VersionContentOut */
-        VersionContentOut: {
+        /** VersionContentView */
+        VersionContentView: {
             /**
              * Created At
              * Format: date-time
@@ -4574,8 +4573,21 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** VersionOut */
-        VersionOut: {
+        /** VersionQuery */
+        VersionQuery: {
+            /**
+             * Before
+             * @default null
+             */
+            before?: number | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit?: number;
+        };
+        /** VersionView */
+        VersionView: {
             /**
              * Created At
              * Format: date-time
@@ -4593,19 +4605,6 @@ export interface components {
             page_id: number;
             /** Size */
             size: number;
-        };
-        /** VersionQuery */
-        VersionQuery: {
-            /**
-             * Before
-             * @default null
-             */
-            before?: number | null;
-            /**
-             * Limit
-             * @default 50
-             */
-            limit?: number;
         };
         /** ZoneQuery */
         twinspace__face__http__training__ZoneQuery: {
@@ -5700,7 +5699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateCheckOut"];
+                    "application/json": components["schemas"]["CertificateCheckView"];
                 };
             };
             /** @description problem */
@@ -5807,7 +5806,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateOut"];
+                    "application/json": components["schemas"]["CertificateView"];
                 };
             };
             /** @description problem */
@@ -5910,7 +5909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelOut"];
+                    "application/json": components["schemas"]["ChannelView"];
                 };
             };
             /** @description problem */
@@ -6017,7 +6016,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelOut"];
+                    "application/json": components["schemas"]["ChannelView"];
                 };
             };
             /** @description problem */
@@ -6120,7 +6119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelOut"];
+                    "application/json": components["schemas"]["ChannelView"];
                 };
             };
             /** @description problem */
@@ -6223,7 +6222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelOut"];
+                    "application/json": components["schemas"]["ChannelView"];
                 };
             };
             /** @description problem */
@@ -6954,7 +6953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClassOut"][];
+                    "application/json": components["schemas"]["ClassView"][];
                 };
             };
             /** @description problem */
@@ -7059,7 +7058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClassOut"];
+                    "application/json": components["schemas"]["ClassView"];
                 };
             };
             /** @description problem */
@@ -7162,7 +7161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonOut"][];
+                    "application/json": components["schemas"]["PersonView"][];
                 };
             };
             /** @description problem */
@@ -7265,7 +7264,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClassPupilOut"][];
+                    "application/json": components["schemas"]["ClassPupilView"][];
                 };
             };
             /** @description problem */
@@ -7372,7 +7371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PupilCredentialsOut"][];
+                    "application/json": components["schemas"]["PupilCredentialsView"][];
                 };
             };
             /** @description problem */
@@ -7475,7 +7474,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonOut"][];
+                    "application/json": components["schemas"]["PersonView"][];
                 };
             };
             /** @description problem */
@@ -7582,7 +7581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonOut"][];
+                    "application/json": components["schemas"]["PersonView"][];
                 };
             };
             /** @description problem */
@@ -7886,7 +7885,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CountryOut"][];
+                    "application/json": components["schemas"]["CountryView"][];
                 };
             };
             /** @description problem */
@@ -7993,7 +7992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CountryOut"];
+                    "application/json": components["schemas"]["CountryView"];
                 };
             };
             /** @description problem */
@@ -8094,7 +8093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationOut"][];
+                    "application/json": components["schemas"]["InvitationView"][];
                 };
             };
             /** @description problem */
@@ -8197,7 +8196,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectOut"];
+                    "application/json": components["schemas"]["ProjectView"];
                 };
             };
             /** @description problem */
@@ -8403,7 +8402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApplicationOut"][];
+                    "application/json": components["schemas"]["ApplicationView"][];
                 };
             };
             /** @description problem */
@@ -8508,7 +8507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
+                    "application/json": components["schemas"]["ApplicationView"];
                 };
             };
             /** @description problem */
@@ -8611,7 +8610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
+                    "application/json": components["schemas"]["ApplicationView"];
                 };
             };
             /** @description problem */
@@ -8819,7 +8818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApplicationOut"];
+                    "application/json": components["schemas"]["ApplicationView"];
                 };
             };
             /** @description problem */
@@ -8925,7 +8924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EntrantOut"][];
+                    "application/json": components["schemas"]["EntrantView"][];
                 };
             };
             /** @description problem */
@@ -9028,7 +9027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EditionOut"];
+                    "application/json": components["schemas"]["EditionView"];
                 };
             };
             /** @description problem */
@@ -10506,7 +10505,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserOut"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             /** @description problem */
@@ -10611,7 +10610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserOut"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             /** @description problem */
@@ -10817,7 +10816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HistoryEntryOut"][];
+                    "application/json": components["schemas"]["HistoryEntryView"][];
                 };
             };
             /** @description problem */
@@ -11649,7 +11648,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"];
+                    "application/json": components["schemas"]["PageView"];
                 };
             };
             /** @description problem */
@@ -11857,7 +11856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"];
+                    "application/json": components["schemas"]["PageView"];
                 };
             };
             /** @description problem */
@@ -12066,7 +12065,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"];
+                    "application/json": components["schemas"]["PageView"];
                 };
             };
             /** @description problem */
@@ -12169,7 +12168,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"];
+                    "application/json": components["schemas"]["PageView"];
                 };
             };
             /** @description problem */
@@ -12272,7 +12271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"];
+                    "application/json": components["schemas"]["PageView"];
                 };
             };
             /** @description problem */
@@ -12378,7 +12377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"][];
+                    "application/json": components["schemas"]["VersionView"][];
                 };
             };
             /** @description problem */
@@ -12485,7 +12484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["VersionView"];
                 };
             };
             /** @description problem */
@@ -12589,7 +12588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionContentOut"];
+                    "application/json": components["schemas"]["VersionContentView"];
                 };
             };
             /** @description problem */
@@ -12693,7 +12692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["VersionView"];
                 };
             };
             /** @description problem */
@@ -13529,7 +13528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectOut"][];
+                    "application/json": components["schemas"]["ProjectView"][];
                 };
             };
             /** @description problem */
@@ -13634,7 +13633,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectOut"];
+                    "application/json": components["schemas"]["ProjectView"];
                 };
             };
             /** @description problem */
@@ -13844,7 +13843,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectOut"];
+                    "application/json": components["schemas"]["ProjectView"];
                 };
             };
             /** @description problem */
@@ -13950,7 +13949,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditOut"][];
+                    "application/json": components["schemas"]["AuditView"][];
                 };
             };
             /** @description problem */
@@ -14156,7 +14155,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoardOut"][];
+                    "application/json": components["schemas"]["BoardSpaceView"][];
                 };
             };
             /** @description problem */
@@ -14263,7 +14262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BoardOut"];
+                    "application/json": components["schemas"]["BoardSpaceView"];
                 };
             };
             /** @description problem */
@@ -14366,7 +14365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelOut"][];
+                    "application/json": components["schemas"]["ChannelView"][];
                 };
             };
             /** @description problem */
@@ -14473,7 +14472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChannelOut"];
+                    "application/json": components["schemas"]["ChannelView"];
                 };
             };
             /** @description problem */
@@ -14576,7 +14575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PartnerClassOut"][];
+                    "application/json": components["schemas"]["PartnerClassView"][];
                 };
             };
             /** @description problem */
@@ -14679,7 +14678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationOut"][];
+                    "application/json": components["schemas"]["InvitationView"][];
                 };
             };
             /** @description problem */
@@ -14786,7 +14785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationOut"];
+                    "application/json": components["schemas"]["InvitationView"];
                 };
             };
             /** @description problem */
@@ -14991,7 +14990,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LabelOut"][];
+                    "application/json": components["schemas"]["LabelView"][];
                 };
             };
             /** @description problem */
@@ -15308,7 +15307,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberOut"][];
+                    "application/json": components["schemas"]["MemberView"][];
                 };
             };
             /** @description problem */
@@ -15518,7 +15517,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberOut"];
+                    "application/json": components["schemas"]["MemberView"];
                 };
             };
             /** @description problem */
@@ -15624,7 +15623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ActivityView"];
                 };
             };
             /** @description problem */
@@ -15733,7 +15732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemOut"];
+                    "application/json": components["schemas"]["ItemView"];
                 };
             };
             /** @description problem */
@@ -15842,7 +15841,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemOut"];
+                    "application/json": components["schemas"]["ItemView"];
                 };
             };
             /** @description problem */
@@ -16159,7 +16158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueEntryOut"][];
+                    "application/json": components["schemas"]["QueueEntryView"][];
                 };
             };
             /** @description problem */
@@ -16267,7 +16266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueEntryOut"];
+                    "application/json": components["schemas"]["QueueEntryView"];
                 };
             };
             /** @description problem */
@@ -16375,7 +16374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueEntryOut"];
+                    "application/json": components["schemas"]["QueueEntryView"];
                 };
             };
             /** @description problem */
@@ -16483,7 +16482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueEntryOut"];
+                    "application/json": components["schemas"]["QueueEntryView"];
                 };
             };
             /** @description problem */
@@ -16591,7 +16590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueEntryOut"];
+                    "application/json": components["schemas"]["QueueEntryView"];
                 };
             };
             /** @description problem */
@@ -16694,7 +16693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MuteOut"][];
+                    "application/json": components["schemas"]["MuteView"][];
                 };
             };
             /** @description problem */
@@ -16801,7 +16800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MuteOut"];
+                    "application/json": components["schemas"]["MuteView"];
                 };
             };
             /** @description problem */
@@ -17008,7 +17007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"][];
+                    "application/json": components["schemas"]["PageView"][];
                 };
             };
             /** @description problem */
@@ -17115,7 +17114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOut"];
+                    "application/json": components["schemas"]["PageView"];
                 };
             };
             /** @description problem */
@@ -17222,7 +17221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonOut"][];
+                    "application/json": components["schemas"]["PersonView"][];
                 };
             };
             /** @description problem */
@@ -17329,7 +17328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"];
+                    "application/json": components["schemas"]["ReportView"];
                 };
             };
             /** @description problem */
@@ -17543,7 +17542,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProjectOut"];
+                    "application/json": components["schemas"]["ProjectView"];
                 };
             };
             /** @description problem */
@@ -18058,7 +18057,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PupilCredentialsOut"];
+                    "application/json": components["schemas"]["PupilCredentialsView"];
                 };
             };
             /** @description problem */
@@ -18163,7 +18162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeacherOut"][];
+                    "application/json": components["schemas"]["TeacherView"][];
                 };
             };
             /** @description problem */
@@ -18268,7 +18267,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegistrationOut"];
+                    "application/json": components["schemas"]["RegistrationView"];
                 };
             };
             /** @description problem */
@@ -18375,7 +18374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeacherOut"];
+                    "application/json": components["schemas"]["TeacherView"];
                 };
             };
             /** @description problem */
@@ -18482,7 +18481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeacherOut"];
+                    "application/json": components["schemas"]["TeacherView"];
                 };
             };
             /** @description problem */
@@ -18588,7 +18587,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SchoolOut"][];
+                    "application/json": components["schemas"]["SchoolView"][];
                 };
             };
             /** @description problem */
@@ -18693,7 +18692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SchoolOut"];
+                    "application/json": components["schemas"]["SchoolView"];
                 };
             };
             /** @description problem */
@@ -18796,7 +18795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SchoolOut"];
+                    "application/json": components["schemas"]["SchoolView"];
                 };
             };
             /** @description problem */
@@ -19317,7 +19316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["SignInView"];
                 };
             };
             /** @description problem */
@@ -19526,7 +19525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeacherOut"][];
+                    "application/json": components["schemas"]["TeacherView"][];
                 };
             };
             /** @description problem */
@@ -19629,7 +19628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TeacherOut"];
+                    "application/json": components["schemas"]["TeacherView"];
                 };
             };
             /** @description problem */
@@ -19732,7 +19731,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LabelOut"][];
+                    "application/json": components["schemas"]["LabelView"][];
                 };
             };
             /** @description problem */
@@ -19842,7 +19841,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrainingEventOut"][];
+                    "application/json": components["schemas"]["TrainingEventView"][];
                 };
             };
             /** @description problem */
@@ -19947,7 +19946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrainingEventOut"];
+                    "application/json": components["schemas"]["TrainingEventView"];
                 };
             };
             /** @description problem */
@@ -20052,7 +20051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrainingEventOut"];
+                    "application/json": components["schemas"]["TrainingEventView"];
                 };
             };
             /** @description problem */
@@ -20159,7 +20158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TrainingEventOut"];
+                    "application/json": components["schemas"]["TrainingEventView"];
                 };
             };
             /** @description problem */
@@ -20262,7 +20261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SeatOut"];
+                    "application/json": components["schemas"]["SeatView"];
                 };
             };
             /** @description problem */
@@ -20365,7 +20364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SeatOut"];
+                    "application/json": components["schemas"]["SeatView"];
                 };
             };
             /** @description problem */
@@ -20468,7 +20467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ParticipantOut"][];
+                    "application/json": components["schemas"]["ParticipantView"][];
                 };
             };
             /** @description problem */
@@ -20576,7 +20575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SeatOut"];
+                    "application/json": components["schemas"]["SeatView"];
                 };
             };
             /** @description problem */

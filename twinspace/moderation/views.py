@@ -1,0 +1,164 @@
+"""Response models of moderation: queue entries, items, mutes, activity, audit and reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, NotRequired
+
+from pydantic import BaseModel
+from typing_extensions import TypedDict
+
+from twinspace.moderation.desk import QueueEntry
+from twinspace.moderation.model import ItemKind
+from twinspace.storage.moderation import AuditRecord, MuteRecord
+
+
+class FlagLocation(TypedDict):
+    """Where a page finding is: 1-based line (block) and column, and its offsets."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+
+
+class QueueFlag(TypedDict):
+    """One finding: `start`/`end` are code-point offsets into the item's text."""
+
+    category: str
+    reason: str
+    start: int
+    end: int
+    excerpt: str
+    location: NotRequired[FlagLocation]  # page findings only
+
+
+class ItemView(BaseModel):
+    kind: ItemKind
+    id: int
+    author_id: int | None
+    text: str
+    status: str
+    space: str
+    space_id: int
+
+
+class QueueEntryView(BaseModel):
+    id: int
+    project_id: int
+    item_kind: ItemKind
+    item_id: int
+    author_id: int | None
+    origin: Literal["filter", "pre", "approval", "report", "page_scan"]
+    reason: str
+    flags: list[QueueFlag]
+    excerpt: str
+    state: Literal["open", "resolved"]
+    resolution: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+    resolved_by: int | None
+    item: ItemView | None
+    can_decide: bool  # the viewer may approve, reject or dismiss (every teacher may hide)
+
+    @classmethod
+    def of(cls, entry: QueueEntry) -> QueueEntryView:
+        r, ref = entry.record, entry.item
+        item = (
+            ItemView(
+                kind=ref.kind,
+                id=ref.item_id,
+                author_id=ref.author_id,
+                text=ref.text,
+                status=ref.status.value,
+                space=ref.space.value,
+                space_id=ref.space_id,
+            )
+            if ref
+            else None
+        )
+        return cls(
+            id=r.id,
+            project_id=r.project_id,
+            item_kind=r.item_kind,
+            item_id=r.item_id,
+            author_id=r.author_id,
+            origin=r.origin,
+            reason=r.reason,
+            flags=r.flags,
+            excerpt=r.excerpt,
+            state=r.state,
+            resolution=r.resolution,
+            created_at=r.created_at,
+            resolved_at=r.resolved_at,
+            resolved_by=r.resolved_by,
+            item=item,
+            can_decide=entry.can_decide,
+        )
+
+
+class MuteView(BaseModel):
+    user_id: int
+    until: datetime
+    reason: str
+    created_by: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, m: MuteRecord) -> MuteView:
+        return cls(
+            user_id=m.user_id,
+            until=m.until,
+            reason=m.reason,
+            created_by=m.created_by,
+            created_at=m.created_at,
+        )
+
+
+class ActivityItemView(BaseModel):
+    kind: str
+    id: int
+    space_id: int
+    text: str
+    status: str
+    created_at: datetime
+
+
+class ActivityView(BaseModel):
+    user_id: int
+    muted_until: datetime | None
+    items: list[ActivityItemView]
+
+
+class AuditView(BaseModel):
+    id: int
+    project_id: int | None
+    actor_id: int | None
+    actor_name: str
+    action: str
+    item_kind: str | None
+    item_id: int | None
+    subject_user_id: int | None
+    reason: str
+    details: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, a: AuditRecord) -> AuditView:
+        return cls(
+            id=a.id,
+            project_id=a.project_id,
+            actor_id=a.actor_id,
+            actor_name=a.actor_name,
+            action=a.action,
+            item_kind=a.item_kind,
+            item_id=a.item_id,
+            subject_user_id=a.subject_user_id,
+            reason=a.reason,
+            details=a.details,
+            created_at=a.created_at,
+        )
+
+
+class ReportView(BaseModel):
+    reported: bool
