@@ -618,7 +618,7 @@ def _registration(scene: Scene, actor: Actor, extra: Extra) -> Any:
 
 
 def _class(scene: Scene, actor: Actor, extra: Extra) -> Any:
-    return {"name": f"Class {n()}"}
+    return {"name": f"Matrix class {n()}"}
 
 
 def _policy(scene: Scene, actor: Actor, extra: Extra) -> Any:
