@@ -32,6 +32,7 @@ class Settings(BaseModel):
 
     # accounts
     session_ttl_seconds: int = Field(14 * 24 * 3600, ge=60)
+    session_check_seconds: float = Field(1.0, gt=0, le=60)
     argon2_time_cost: int = Field(3, ge=1, le=20)
     argon2_memory_kib: int = Field(65536, ge=8, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(4, ge=1, le=64)
@@ -59,6 +60,9 @@ class Settings(BaseModel):
     ws_implementation: Literal["websockets-sansio", "websockets"] = "websockets-sansio"
     ws_ping_interval_seconds: float = Field(20.0, gt=0)
     ws_send_queue_messages: int = Field(1024, ge=1)
+    awareness_state_bytes: int = Field(2048, ge=256, le=1024 * 1024)
+    awareness_connection_bytes: int = Field(4096, ge=256, le=4 * 1024 * 1024)
+    awareness_clients_per_connection: int = Field(4, ge=1, le=64)
 
     # storage
     db_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)

@@ -69,9 +69,19 @@ class LiveSessionChanged:
 
 @dataclass(frozen=True, slots=True)
 class SessionsRevoked:
-    """Every session of a user ended (logout everywhere, password reset, account erased)."""
+    """Every session of a user ended (logout everywhere, password reset, account erased or
+    deactivated), or every one but `keep_session` (the user changed their own password)."""
 
     user_id: int
+    keep_session: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded:
+    """One session ended (signed out); the user's other sessions go on."""
+
+    user_id: int
+    session_id: int
 
 
 DomainEvent = (
@@ -82,6 +92,7 @@ DomainEvent = (
     | MemberRoleChanged
     | ProjectStateChanged
     | SessionsRevoked
+    | SessionEnded
     | LiveSessionChanged
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]

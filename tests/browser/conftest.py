@@ -26,7 +26,8 @@ import pytest
 from tests.support.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB_DIST = ROOT / "web" / "dist"
+# a build elsewhere, to try a client change without replacing web/dist
+WEB_DIST = Path(os.environ.get("TWINSPACE_TEST_WEB_DIST") or ROOT / "web" / "dist")
 CHROMIUM = Path(os.environ.get("TWINSPACE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 DOC_SHOTS = ROOT / "docs" / "screenshots"

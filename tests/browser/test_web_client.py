@@ -185,6 +185,52 @@ def test_locked_page_cannot_be_edited_by_the_pupil(
     expect(editor(teacher)).not_to_contain_text("SNEAKY")
 
 
+def test_edits_refused_on_a_lock_never_heard_of_are_told_and_rebuilt(
+    demo_server: DemoServer, browser: Browser, open_as: SignedIn
+) -> None:
+    """A pupil types on a page the teacher just locked, before the lock reaches them (here:
+    never, their events socket and page record are held back). The server refuses those
+    edits; on unlock the socket is closed with 4409 and the editor rebuilds from the server's
+    copy and says that what was typed was not saved, instead of losing it silently."""
+    record = new_page(demo_server, unique("Race"))
+    path = f"/projects/{demo_server.project['id']}/pages/{record['id']}"
+    teacher = open_as(TEACHER, path)
+    context = browser.new_context(base_url=demo_server.base_url, locale="en-GB")
+    try:
+        signed_in = context.request.post(
+            "/api/v1/session",
+            data={"username": "antek.pl", "password": demo_server.account("antek.pl")["password"]},
+        )
+        assert signed_in.ok, signed_in.text()
+        stale = context.request.get(f"/api/v1/pages/{record['id']}").json()
+        pupil = context.new_page()
+        pupil.route_web_socket(re.compile(r"/ws/projects/"), lambda ws: None)
+        pupil.route(f"**/api/v1/pages/{record['id']}", lambda route: route.fulfill(json=stale))
+        pupil.goto(path)
+        wait_synced(pupil)
+        wait_synced(teacher)
+        editor(pupil).click()
+        pupil.keyboard.type("Kept.")
+        expect(editor(teacher)).to_contain_text("Kept.")
+
+        demo_server.api(TEACHER, "POST", f"/pages/{record['id']}/lock")
+        pupil.keyboard.type(" Typed on a lock never heard of.")
+        expect(editor(pupil)).to_contain_text("never heard of")
+        demo_server.api(TEACHER, "DELETE", f"/pages/{record['id']}/lock")
+
+        expect(pupil.locator(".toast")).to_contain_text("was not saved")
+        expect(editor(pupil)).not_to_contain_text("never heard of")
+        wait_synced(pupil)
+        expect(editor(pupil)).to_contain_text("Kept.")
+        editor(pupil).click()
+        pupil.keyboard.press("Control+End")
+        pupil.keyboard.type(" Saved after.")
+        expect(editor(teacher)).to_contain_text("Saved after.")
+        expect(editor(teacher)).not_to_contain_text("never heard of")
+    finally:
+        context.close()
+
+
 def test_chat_live_messages_reactions_and_replies(
     demo_server: DemoServer, open_as: SignedIn
 ) -> None:

@@ -110,11 +110,12 @@ async def test_lock_makes_pupils_read_only_at_once(classroom: Classroom) -> None
     pupil_token = classroom.pupils[0].token
     async with (
         await Peer.start(url, room, token=pupil_token) as pupil,
+        await Peer.start(url, room, token=classroom.pupils[1].token) as quiet,
         await Peer.start(url, room, token=classroom.teacher.token) as teacher,
         classroom.world.client(classroom.teacher) as http,
     ):
-        await pupil.wait_synced()
-        await teacher.wait_synced()
+        for peer in (pupil, quiet, teacher):
+            await peer.wait_synced()
         await pupil.insert(0, "A")
         await teacher.wait_state(lambda s: s["text"] == "A")
         assert (await http.post(f"/api/v1/pages/{classroom.page.id}/lock")).status_code == 200
@@ -123,16 +124,16 @@ async def test_lock_makes_pupils_read_only_at_once(classroom: Classroom) -> None
         await pupil.wait_state(lambda s: s["text"] == "TAB")
         assert (await teacher.state())["text"] == "TA"
         assert (await http.delete(f"/api/v1/pages/{classroom.page.id}/lock")).status_code == 200
-        # What was typed while locked, and what builds on it, is never accepted, even when
-        # the old client re-sends it after reconnecting; a fresh client edits normally.
-        await pupil.insert(0, "C")
-        await pupil.disconnect()
-        await pupil.connect()
-        await pupil.wait_synced()
+        # What was typed while locked is not silently lost: that client is told (4409, it
+        # rebuilds); a pupil who typed nothing stays connected and edits at once.
+        closed = await pupil.wait_for_event(lambda e: e.get("event") == "closed")
+        assert closed["code"] == close_codes.RESYNC
+        await quiet.insert(0, "Q")
+        await teacher.wait_state(lambda s: s["text"] == "QTA")
         async with await Peer.start(url, room, token=pupil_token) as fresh:
             await fresh.wait_synced()
             await fresh.insert(0, "D")
-            await teacher.wait_state(lambda s: s["text"] == "DTA")
+            await teacher.wait_state(lambda s: s["text"] == "DQTA")
         assert "B" not in await classroom.services.documents.plain_text(room)
 
 

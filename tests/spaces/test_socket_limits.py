@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -131,7 +132,14 @@ async def test_a_client_that_falls_behind_is_closed_with_try_again_later(
     services = server.services
     access = await services.access.project(room.ana.user, room.project.id)
     stuck_socket = object()  # never written to: the queue alone decides
-    connection = ProjectConnection(stuck_socket, services, access, None)  # type: ignore[arg-type]
+    connection = ProjectConnection(
+        stuck_socket,  # type: ignore[arg-type]
+        services,
+        access,
+        None,
+        session_id=0,
+        session_expires_at=datetime.max.replace(tzinfo=UTC),
+    )
     hub = ProjectEventHub(LocalBus(), replay_events=10, replay_seconds=60)
     unsubscribe = hub.subscribe(room.project.id, connection.on_bus)
     for n in range(services.settings.ws_send_queue_messages + 1):

@@ -13,7 +13,7 @@ from twinspace.accounts.passwords import PasswordService, generate_pupil_passwor
 from twinspace.accounts.throttle import LoginThrottle
 from twinspace.clock import utcnow
 from twinspace.config import Settings
-from twinspace.domain_events import DomainEventBus, SessionsRevoked
+from twinspace.domain_events import DomainEventBus, SessionEnded, SessionsRevoked
 from twinspace.errors import Forbidden, NotFound, RuleViolation, Throttled, Unauthenticated
 from twinspace.storage import Storage
 from twinspace.storage.records import ClassRecord, UserRecord
@@ -42,6 +42,7 @@ class Authenticated:
     user: UserRecord
     session_id: int
     csrf_token: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,16 +133,30 @@ class AccountService:
             return None
         if now - session.last_seen_at > _TOUCH_EVERY:
             await self._storage.sessions.touch(session.id, now)
-        return Authenticated(user=user, session_id=session.id, csrf_token=session.csrf_token)
+        return Authenticated(
+            user=user,
+            session_id=session.id,
+            csrf_token=session.csrf_token,
+            expires_at=session.expires_at,
+        )
 
-    async def logout(self, session_id: int) -> None:
-        await self._storage.sessions.delete(session_id)
+    async def logout(self, auth: Authenticated) -> None:
+        """End one session; its open websockets close (docs/events-protocol.md)."""
+        await self._storage.sessions.delete(auth.session_id)
+        await self._events.publish(SessionEnded(auth.user.id, auth.session_id))
 
     async def revoke_all(self, user_id: int, *, keep_session: int | None = None) -> int:
+        """End every session of a user but `keep_session`; their websockets close too."""
         count = await self._storage.sessions.delete_for_user(user_id, keep=keep_session)
-        if keep_session is None:
-            await self._events.publish(SessionsRevoked(user_id))
+        await self._events.publish(SessionsRevoked(user_id, keep_session))
         return count
+
+    async def set_active(self, user: UserRecord, active: bool) -> None:
+        """Deactivate an account (it can no longer sign in; every session ends at once) or
+        let it sign in again."""
+        await self._storage.users.set_disabled(user.id, not active)
+        if not active:
+            await self.revoke_all(user.id)
 
     # -- passwords --------------------------------------------------------------------
 

@@ -176,5 +176,37 @@ def create_nso(
     )
 
 
+def _set_active(data_dir: Path | None, username: str, active: bool) -> None:
+    settings = _settings(data_dir=data_dir)
+    configure_logging("plain", "WARNING")
+
+    async def apply(services: Services) -> int:
+        user = await services.storage.users.by_username(username)
+        if user is None:
+            raise click.ClickException(f"no account {username!r}")
+        await services.accounts.set_active(user, active)
+        return user.id
+
+    user_id = _with_services(settings, apply)
+    click.echo(json.dumps({"id": user_id, "username": username, "active": active}))
+
+
+@main.command()
+@data_option
+@click.option("--username", required=True)
+def deactivate(data_dir: Path | None, username: str) -> None:
+    """Deactivate an account: it cannot sign in, its sessions end and a running server closes
+    its websockets within `TWINSPACE_SESSION_CHECK_SECONDS`."""
+    _set_active(data_dir, username, False)
+
+
+@main.command()
+@data_option
+@click.option("--username", required=True)
+def reactivate(data_dir: Path | None, username: str) -> None:
+    """Let a deactivated account sign in again."""
+    _set_active(data_dir, username, True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,22 +1,31 @@
-"""Every open websocket, by user and project: the per-user cap and closing on revocation.
+"""Every open websocket, by user and by session: the per-user cap, and closing sockets whose
+right to be open ended.
 
-Both websocket endpoints register here, so `max_connections_per_user` counts all of a
-user's sockets, and removing a member or revoking sessions closes their sockets at once.
+Both websocket endpoints register here, so `max_connections_per_user` counts all of a user's
+sockets. A socket follows the session it was authenticated with (docs/events-protocol.md,
+"Close codes"): signing that session out, revoking the user's sessions (sign-out everywhere,
+password change or reset, erasure, deactivation) or the session reaching its expiry closes
+it with 4401, and removing the member from the project closes it with 4403.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from datetime import datetime
 from typing import Protocol
 
+from twinspace.clock import utcnow
 from twinspace.config import Settings
-from twinspace.domain_events import DomainEvent, MemberRemoved, SessionsRevoked
+from twinspace.domain_events import DomainEvent, MemberRemoved, SessionEnded, SessionsRevoked
 from twinspace.realtime import close_codes
 
 
 class Closable(Protocol):
     user_id: int
     project_id: int
+    session_id: int
+    session_expires_at: datetime
 
     def close(self, code: int, reason: str) -> None: ...
 
@@ -29,20 +38,28 @@ class ConnectionRegistry:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._by_user: defaultdict[int, set[Closable]] = defaultdict(set)
+        self._by_session: defaultdict[int, set[Closable]] = defaultdict(set)
+        self._expiry: dict[Closable, asyncio.TimerHandle] = {}
 
     def add(self, connection: Closable) -> None:
+        """Register a connection and arm the timer that closes it when its session expires."""
         limit = self._settings.max_connections_per_user
         current = self._by_user.get(connection.user_id, set())
         if limit and len(current) >= limit:
             raise TooManyConnections(f"at most {limit} connections per user")
         self._by_user[connection.user_id].add(connection)
+        self._by_session[connection.session_id].add(connection)
+        left = (connection.session_expires_at - utcnow()).total_seconds()
+        self._expiry[connection] = asyncio.get_running_loop().call_later(
+            max(0.0, left), self._expire, connection
+        )
 
     def remove(self, connection: Closable) -> None:
-        current = self._by_user.get(connection.user_id)
-        if current is not None:
-            current.discard(connection)
-            if not current:
-                del self._by_user[connection.user_id]
+        _discard(self._by_user, connection.user_id, connection)
+        _discard(self._by_session, connection.session_id, connection)
+        timer = self._expiry.pop(connection, None)
+        if timer is not None:
+            timer.cancel()
 
     def of_user(self, user_id: int, project_id: int | None = None) -> list[Closable]:
         return [
@@ -50,6 +67,14 @@ class ConnectionRegistry:
             for c in self._by_user.get(user_id, ())
             if project_id is None or c.project_id == project_id
         ]
+
+    def sessions(self) -> set[int]:
+        """The sessions that have a socket open."""
+        return set(self._by_session)
+
+    def close_session(self, session_id: int, reason: str) -> None:
+        for connection in list(self._by_session.get(session_id, ())):
+            connection.close(close_codes.NOT_AUTHENTICATED, reason)
 
     def count(self) -> int:
         return sum(len(c) for c in self._by_user.values())
@@ -59,6 +84,21 @@ class ConnectionRegistry:
         if isinstance(event, MemberRemoved):
             for connection in self.of_user(event.user_id, event.project_id):
                 connection.close(close_codes.FORBIDDEN, "no longer a member")
+        elif isinstance(event, SessionEnded):
+            self.close_session(event.session_id, "signed out")
         elif isinstance(event, SessionsRevoked):
             for connection in self.of_user(event.user_id):
-                connection.close(close_codes.NOT_AUTHENTICATED, "signed out")
+                if connection.session_id != event.keep_session:
+                    connection.close(close_codes.NOT_AUTHENTICATED, "signed out")
+
+    def _expire(self, connection: Closable) -> None:
+        self._expiry.pop(connection, None)
+        connection.close(close_codes.NOT_AUTHENTICATED, "session expired")
+
+
+def _discard(index: defaultdict[int, set[Closable]], key: int, connection: Closable) -> None:
+    current = index.get(key)
+    if current is not None:
+        current.discard(connection)
+        if not current:
+            del index[key]

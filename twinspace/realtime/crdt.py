@@ -425,6 +425,20 @@ class Document:
         finally:  # a failed apply may still have integrated part of the update
             self._flush(local=False)
 
+    def holds_news(self, update: bytes) -> bool:
+        """True when ``update`` has structs or deletions this document lacks (nothing is
+        applied); raises ``MalformedUpdate`` on bytes ``apply_update`` would refuse."""
+        self._check_thread()
+        scan = scan_update(bytes(update), strict=self.engine is Engine.Y_PY)
+        self._absorb()
+        if not self._known.covers(scan.ends):
+            self._refresh_clocks()  # the mirror is a lower bound: ask the engine
+            if not self._known.covers(scan.ends):
+                return True
+        return not all(
+            self._known.dead.covers(client, clock, length) for client, clock, length in scan.deleted
+        )
+
     def state_vector(self) -> bytes:
         self._check_thread()
         return self._engine_call(self._backend.state_vector, RuntimeError)

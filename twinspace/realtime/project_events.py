@@ -237,7 +237,8 @@ class ProjectEventHub:
 
     def parse_id(self, event_id: str) -> tuple[str, int] | None:
         epoch, _, seq = event_id.rpartition("-")
-        if not epoch or not seq.isdigit() or len(seq) > 18:
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses
+        if not epoch or not (seq.isascii() and seq.isdigit()) or len(seq) > 18:
             return None
         return epoch, int(seq)
 

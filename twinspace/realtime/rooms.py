@@ -17,10 +17,9 @@ from typing import Protocol, TypeVar
 
 from twinspace.config import Settings
 from twinspace.realtime import crdt
-from twinspace.realtime.awareness import RoomAwareness
+from twinspace.realtime.awareness import AwarenessLimits, RoomAwareness
 from twinspace.realtime.persistence import DocumentPersistence
 from twinspace.realtime.protocol import SyncUpdate, encode_message
-from twinspace.realtime.yjs.scan import scan_update
 
 log = logging.getLogger("twinspace.realtime.rooms")
 _T = TypeVar("_T")
@@ -42,6 +41,9 @@ class RoomClient(Protocol):
 
     user_id: int
     can_write: bool
+    # non-empty edits refused while it could not write: it must rebuild before writing
+    # (docs_ws.py closes it with 4409 when it may write again)
+    refused_edits: int
 
     def __hash__(self) -> int: ...
 
@@ -50,6 +52,10 @@ class RoomClient(Protocol):
         ...
 
     def close(self, code: int, reason: str) -> None: ...
+
+    def allow_writing(self, allowed: bool) -> None:
+        """Apply a recomputed right to write (a lock, role or live-session change)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +79,6 @@ class Room:
     edited: bool = False  # changed since the last automatic version
     origin: RoomClient | None = None
     unload_timer: asyncio.TimerHandle | None = None
-    # Per Yjs client id, the first clock of content dropped from a read-only connection:
-    # that content and everything built on it is never accepted, even after an unlock.
-    rejected: dict[int, int] = field(default_factory=dict)
     _unsubscribe: Callable[[], None] | None = None
 
     @property
@@ -90,12 +93,6 @@ class Room:
         for client in list(self.clients):
             if client is not exclude:
                 client.send(frame)
-
-
-def _struct_ranges(update: bytes) -> dict[int, tuple[int, int]]:
-    """Per Yjs client id, the clock range of the content an update inserts."""
-    scan = scan_update(update)
-    return {client: (scan.starts[client], end) for client, end in scan.ends.items()}
 
 
 class DocumentTooLarge(Exception):
@@ -195,7 +192,13 @@ class RoomManager:
             doc.apply_update(stored.snapshot)
         for _, update in stored.updates:
             doc.apply_update(update)
-        room = Room(info=info, doc=doc, size=stored.size)
+        settings = self._settings
+        limits = AwarenessLimits(
+            clients_per_connection=settings.awareness_clients_per_connection,
+            state_bytes=settings.awareness_state_bytes,
+            connection_bytes=settings.awareness_connection_bytes,
+        )
+        room = Room(info=info, doc=doc, size=stored.size, awareness=RoomAwareness(limits))
         room._unsubscribe = doc.on_update(lambda event: self._integrated(room, event))
         room.state = RoomState.OPEN
         self.rooms[info.room] = room
@@ -246,18 +249,15 @@ class RoomManager:
     def apply_client_update(self, room: Room, client: RoomClient, update: bytes) -> bool:
         """Apply a client's update; False when the client may not write (update dropped).
 
+        What is refused is decided by the connection's own right to write, never by the Yjs
+        client ids in the update (anyone can write any id): a read-only connection that sends
+        something new is counted in `refused_edits`, and nothing else remembers it.
         Raises `crdt.MalformedUpdate` on bad bytes and `DocumentTooLarge` over the limit.
         """
         room.require_open()
         if not client.can_write:
-            for yjs_client, (start, _end) in _struct_ranges(update).items():
-                room.rejected[yjs_client] = min(start, room.rejected.get(yjs_client, start))
-            return False
-        if room.rejected and any(
-            end > room.rejected[yjs_client]
-            for yjs_client, (_start, end) in _struct_ranges(update).items()
-            if yjs_client in room.rejected
-        ):
+            if room.doc.holds_news(update):
+                client.refused_edits += 1
             return False
         if not self._persistence.accepting:
             raise StoreBackedUp("the page store is unavailable; try again later")

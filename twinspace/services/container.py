@@ -18,6 +18,7 @@ from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.connections import ConnectionRegistry
 from twinspace.realtime.presence import Presence
 from twinspace.realtime.project_events import ProjectEventHub
+from twinspace.realtime.session_watch import SessionWatch
 from twinspace.registry.service import RegistryService
 from twinspace.search.service import SearchService
 from twinspace.storage import Storage
@@ -54,6 +55,7 @@ class Services:
     media: MediaService
     live_sessions: LiveSessionService
     search: SearchService
+    session_watch: SessionWatch
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -81,6 +83,7 @@ class Services:
         presence = Presence(project_events)
         pages = PageService(storage, events)
         spaces = SpaceService(storage)
+        connections = ConnectionRegistry(settings)
         services = cls(
             settings=settings,
             storage=storage,
@@ -94,7 +97,7 @@ class Services:
             spaces=spaces,
             training=TrainingService(storage, registry),
             labels=LabelService(storage, access, registry),
-            connections=ConnectionRegistry(settings),
+            connections=connections,
             documents=documents,
             bus=bus,
             moderation=moderation,
@@ -116,6 +119,7 @@ class Services:
                 storage, access, events, project_events, presence, documents, pages, spaces
             ),
             search=SearchService(storage, access, documents),
+            session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
@@ -154,8 +158,10 @@ class Services:
         self.metrics.gauge(
             "twinspace_search_indexed", "Search marks applied", lambda: self.search.indexer.indexed
         )
+        self.session_watch.start()
 
     async def stop(self) -> None:
+        await self.session_watch.stop()
         await self.search.stop()
         await self.live_sessions.stop()
         await self.moderation.stop()

@@ -303,5 +303,19 @@ class SessionRepo:
             (user_id, keep, keep),
         )
 
+    async def still_valid(self, session_ids: Sequence[int], now: datetime) -> set[int]:
+        """Of `session_ids`, those that exist, have not expired and whose user is active."""
+        valid: set[int] = set()
+        for start in range(0, len(session_ids), 500):
+            chunk = list(session_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = await self._ex.fetch_all(
+                "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id"
+                f" WHERE s.id IN ({marks}) AND s.expires_at > ? AND u.disabled = 0",
+                (*chunk, to_iso(now)),
+            )
+            valid.update(int(row["id"]) for row in rows)
+        return valid
+
     async def delete_expired(self, now: datetime) -> int:
         return await self._ex.execute("DELETE FROM sessions WHERE expires_at < ?", (to_iso(now),))

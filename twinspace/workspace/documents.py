@@ -334,7 +334,7 @@ class DocumentService:
             if page is None:
                 continue
             for client in list(room.clients):
-                client.can_write = await self.write_rules.can_write(client.user_id, page)
+                client.allow_writing(await self.write_rules.can_write(client.user_id, page))
 
 
 def _render(state: bytes) -> tuple[str, str]:

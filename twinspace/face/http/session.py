@@ -76,7 +76,7 @@ async def logout(ctx: Ctx, query: LogoutQuery) -> Response:
     if query.all:
         await ctx.services.accounts.revoke_all(ctx.user.id)
     else:
-        await ctx.services.accounts.logout(ctx.caller.auth.session_id)
+        await ctx.services.accounts.logout(ctx.caller.auth)
     response = Response(status_code=204)
     clear_session_cookies(response, ctx.services.settings)
     return response

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from twinspace.face.auth import identify_websocket
 from twinspace.face.sockets.frame_writer import frame_writer_of
 from twinspace.face.sockets.socket_loop import Close, refuse, run_connection
 from twinspace.realtime import close_codes, crdt
+from twinspace.realtime.awareness import AwarenessRefused, Identity
 from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.limits import TokenBucket
 from twinspace.realtime.outbox import Outbox
@@ -44,26 +46,33 @@ class ConnectionState(Enum):
 
 
 class DocConnection:
-    """One client socket in one room: its outbox and a close request."""
+    """One client socket in one room: who it is, the session it was opened with, its right
+    to write, its outbox and a close request."""
 
     def __init__(
         self,
         websocket: WebSocket,
         *,
-        user_id: int,
+        identity: Identity,
         project_id: int,
+        session_id: int,
+        session_expires_at: datetime,
         can_write: bool,
         queue_size: int,
     ) -> None:
         self.websocket = websocket
-        self.user_id = user_id
+        self.identity = identity
+        self.user_id = identity.user_id
         self.project_id = project_id
+        self.session_id = session_id
+        self.session_expires_at = session_expires_at
         self.can_write = can_write
         self.state = ConnectionState.OPEN
         self.outbox: Outbox[bytes] = Outbox(queue_size)
         self.close_request: Close | None = None
         self.closed = asyncio.Event()
-        self.dropped_updates = 0
+        self.dropped_updates = 0  # every update dropped while it could not write
+        self.refused_edits = 0  # those of them that held something new (rooms.py)
 
     def send(self, frame: bytes) -> None:
         if self.state is ConnectionState.OPEN and not self.outbox.put(frame):
@@ -72,8 +81,19 @@ class DocConnection:
     def close(self, code: int, reason: str) -> None:
         if self.state is ConnectionState.OPEN:
             self.state = ConnectionState.CLOSING
+            self.can_write = False  # nothing it still sends is applied
             self.close_request = Close(code, reason)
             self.closed.set()
+
+    def allow_writing(self, allowed: bool) -> None:
+        """Apply a recomputed write right. A connection whose edits were refused while it was
+        read-only holds content the page never got, and later edits of its own build on it:
+        when it may write again it is closed with 4409, and the client rebuilds from the
+        server's copy (docs/events-protocol.md, "Page sockets")."""
+        if allowed and not self.can_write and self.refused_edits:
+            self.close(close_codes.RESYNC, "edits made while read-only were not saved: reload")
+        elif self.state is ConnectionState.OPEN:
+            self.can_write = allowed
 
 
 class DocsSocket:
@@ -120,8 +140,10 @@ async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
         return
     connection = DocConnection(
         websocket,
-        user_id=caller.auth.user.id,
+        identity=Identity(caller.auth.user.id, caller.auth.user.display_name, access.role.value),
         project_id=page.project_id,
+        session_id=caller.auth.session_id,
+        session_expires_at=caller.auth.expires_at,
         can_write=await services.documents.write_rules.allowed(access, page),
         queue_size=settings.ws_send_queue_messages,
     )
@@ -175,10 +197,14 @@ async def _receive_loop(services: Services, room: Room, connection: DocConnectio
             raise Close(close_codes.MALFORMED, "this protocol uses binary frames")
         if not bucket.take():
             raise Close(close_codes.RATE_LIMITED, "too many messages")
+        if connection.state is not ConnectionState.OPEN:
+            return  # closing (e.g. its session ended): nothing more it sends counts
         _handle(services, room, connection, frame)
 
 
 def _handle(services: Services, room: Room, connection: DocConnection, frame: bytes) -> None:
+    """One frame. Every way it can be malformed ends in a close code, never a traceback
+    (README "Close codes")."""
     try:
         message = decode_message(frame)
         match message:
@@ -186,10 +212,16 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
                 reply = room.doc.encode_state_as_update(state_vector)
                 connection.send(encode_message(SyncStep2(reply)))
             case SyncStep2(update=update) | SyncUpdate(update=update):
+                waiting = len(room.doc.pending_updates)
                 if not services.documents.rooms.apply_client_update(room, connection, update):
                     connection.dropped_updates += 1
+                elif len(room.doc.pending_updates) > waiting:
+                    # It builds on content the page lacks (e.g. refused on an earlier, read-only
+                    # socket): ask for everything the page misses, so its edits land instead
+                    # of waiting unseen (a y-websocket client answers with sync step 2).
+                    connection.send(encode_message(SyncStep1(room.doc.state_vector())))
             case AwarenessMessage(entries=entries):
-                relay = room.awareness.apply(connection, entries)
+                relay = room.awareness.apply(connection, connection.identity, entries)
                 if relay is not None:
                     # Echoed to the sender too, as the y-websocket server does: a client alone
                     # on a page otherwise hears nothing and reconnects every 30 s.
@@ -202,6 +234,8 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
                 pass
     except (MalformedMessage, crdt.MalformedUpdate) as exc:
         raise Close(close_codes.MALFORMED, "malformed message") from exc
+    except AwarenessRefused as exc:
+        raise Close(exc.code, exc.reason) from exc
     except DocumentTooLarge as exc:
         raise Close(close_codes.TOO_BIG, str(exc)) from exc
     except StoreBackedUp as exc:

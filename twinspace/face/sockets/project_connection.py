@@ -5,7 +5,7 @@ pydantic), the viewer it stands for, its subscriptions and its outbox.
 from __future__ import annotations
 
 import asyncio
-import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -18,6 +18,7 @@ from twinspace.realtime.limits import KeyedBuckets
 from twinspace.realtime.outbox import Outbox
 from twinspace.realtime.presence import Location
 from twinspace.realtime.project_events import Event, Refresh, encode
+from twinspace.realtime.protocol import MalformedMessage, parse_json
 from twinspace.services.container import Services
 from twinspace.storage.records import ChannelRecord
 from twinspace.workspace.access import Access, Action
@@ -77,7 +78,14 @@ class ProjectConnection:
     """One socket: the viewer it represents, its subscriptions and its bounded send queue."""
 
     def __init__(
-        self, websocket: WebSocket, services: Services, access: Access, pupil_class: int | None
+        self,
+        websocket: WebSocket,
+        services: Services,
+        access: Access,
+        pupil_class: int | None,
+        *,
+        session_id: int,
+        session_expires_at: datetime,
     ) -> None:
         self.websocket = websocket
         self.services = services
@@ -85,6 +93,9 @@ class ProjectConnection:
         self.pupil_class = pupil_class
         self.user_id = access.user.id
         self.project_id = access.project.id
+        # the session it was opened with: ending that session closes it (connections.py)
+        self.session_id = session_id
+        self.session_expires_at = session_expires_at
         self.channels: dict[int, ChannelRecord] = {}
         self.boards: set[int] = set()
         self.scopes: set[str] = set()
@@ -128,7 +139,15 @@ class ProjectConnection:
 
     def local(self, event_type: str, data: dict[str, Any]) -> None:
         """A reply to this connection only; its id is the stream position, a valid `since`."""
-        self.send(encode(self.position, event_type, data))
+        text = encode(self.position, event_type, data)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate the client sent as a JSON escape (in a `ref` or a key an error
+            # names) cannot go out as UTF-8; surrogates only occur inside JSON strings, where
+            # the same `\uXXXX` escape is valid JSON for the same value.
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+        self.send(text)
 
     def error(self, code: str, detail: str, ref: str | None = None, **extra: Any) -> None:
         self.local("error", {"code": code, "detail": detail, "ref": ref, **extra})
@@ -204,9 +223,11 @@ class ProjectConnection:
         return missing
 
     async def handle(self, text: str) -> None:
+        """One client frame. Every way it can be malformed ends in a 1007 close or an `error`
+        event, never a traceback (docs/events-protocol.md, "Close codes")."""
         try:
-            raw = json.loads(text)
-        except ValueError:
+            raw = parse_json(text)  # also too deep to parse, or NaN/Infinity
+        except MalformedMessage:
             raise Close(close_codes.MALFORMED, "messages are JSON objects") from None
         ref = raw.get("ref") if isinstance(raw, dict) else None
         ref = ref if isinstance(ref, str) and len(ref) <= 64 else None

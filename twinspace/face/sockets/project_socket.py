@@ -29,7 +29,9 @@ log = logging.getLogger("twinspace.realtime.events")
 
 def _query_ids(websocket: WebSocket, name: str) -> list[int]:
     raw = websocket.query_params.get(name, "")
-    ids = [int(part) for part in raw.split(",") if part.strip().isdigit() and len(part) < 19]
+    parts = (part.strip() for part in raw.split(","))
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses
+    ids = [int(part) for part in parts if part.isascii() and part.isdigit() and len(part) < 19]
     return ids[:MAX_SUBSCRIPTIONS]
 
 
@@ -46,7 +48,14 @@ async def project_events_endpoint(websocket: WebSocket) -> None:
                 return
             access = await services.access.project(caller.auth.user, project_id)
             pupil_class = await services.access.pupil_class(access)
-            connection = ProjectConnection(websocket, services, access, pupil_class)
+            connection = ProjectConnection(
+                websocket,
+                services,
+                access,
+                pupil_class,
+                session_id=caller.auth.session_id,
+                session_expires_at=caller.auth.expires_at,
+            )
             missing = await connection.subscribe(
                 _query_ids(websocket, "channels"), _query_ids(websocket, "boards")
             )
@@ -165,4 +174,6 @@ async def _receive_loop(connection: ProjectConnection) -> None:
                 raise Close(close_codes.RATE_LIMITED, "message flood")
             continue
         refused = 0
+        if connection.closed.is_set():
+            return  # closing (e.g. its session ended): nothing more it sends counts
         await connection.handle(text)

@@ -138,6 +138,14 @@ class RangeSet:
         index = bisect_right(spans, (ref[1], MAX_CLOCK + 1)) - 1
         return index >= 0 and spans[index][0] <= ref[1] < spans[index][1]
 
+    def covers(self, client: int, clock: int, length: int) -> bool:
+        """True when the whole range is in the set (spans are merged: one span holds it)."""
+        spans = self._spans.get(client)
+        if not spans:
+            return False
+        index = bisect_right(spans, (clock, MAX_CLOCK + 1)) - 1
+        return index >= 0 and spans[index][0] <= clock and clock + length <= spans[index][1]
+
 
 def gc_orphans(
     update: bytes, is_dead: Callable[[ID], bool], is_collected: Callable[[ID], bool]

@@ -17,6 +17,12 @@ export interface Peer {
 
 export type DocStatus = 'connecting' | 'connected' | 'disconnected' | 'closed'
 
+/** Close codes of /ws/docs the editor acts on (README "Close codes"). */
+export const CLOSE_NOT_AUTHENTICATED = 4401
+/** Edits sent while read-only were refused and the socket may write again: rebuild the
+ * document from the server's copy (the provider has stopped reconnecting). */
+export const CLOSE_RESYNC = 4409
+
 export interface CollabOptions {
   element: HTMLElement
   room: string

@@ -164,6 +164,7 @@ export const en = {
   'editor.alone': 'Nobody else is editing right now.',
   'editor.saved': 'All changes saved',
   'editor.closed': 'Disconnected',
+  'editor.resynced': 'What you typed while the page was read-only was not saved. The page has been reloaded.',
 
   'chat.channels': 'Channels',
   'chat.noChannels': 'No channels yet.',

@@ -165,6 +165,7 @@ export const it: Catalogue = {
   'editor.alone': 'Nessun altro sta modificando ora.',
   'editor.saved': 'Tutte le modifiche salvate',
   'editor.closed': 'Disconnesso',
+  'editor.resynced': 'Quello che hai scritto mentre la pagina era in sola lettura non è stato salvato. La pagina è stata ricaricata.',
 
   'chat.channels': 'Canali',
   'chat.noChannels': 'Ancora nessun canale.',

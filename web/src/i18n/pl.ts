@@ -167,6 +167,7 @@ export const pl: Catalogue = {
   'editor.alone': 'Nikt inny teraz nie edytuje.',
   'editor.saved': 'Wszystkie zmiany zapisane',
   'editor.closed': 'Rozłączono',
+  'editor.resynced': 'To, co wpisano, gdy strona była tylko do odczytu, nie zostało zapisane. Strona została wczytana ponownie.',
 
   'chat.channels': 'Kanały',
   'chat.noChannels': 'Nie ma jeszcze kanałów.',

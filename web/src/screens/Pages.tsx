@@ -2,7 +2,7 @@ import type { JSX } from 'preact'
 import { Icon } from '../components/Icon'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { boards as boardsApi, pages as pagesApi } from '../api'
-import { Dialog, Empty, Field, Loading, colourFor, notifyError, useLoad } from '../components/ui'
+import { Dialog, Empty, Field, Loading, colourFor, notify, notifyError, useLoad } from '../components/ui'
 import type { CollabSession, DocStatus, Editor, Peer } from '../editor/collab'
 import { formatRelative, t } from '../i18n'
 import { useEvent, useSocket, useSocketStatus } from '../lib/events'
@@ -271,7 +271,7 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
     let cancelled = false
     let created: CollabSession | null = null
     const mine = generation
-    void import('../editor/collab').then(({ createCollab }) => {
+    void import('../editor/collab').then(({ createCollab, CLOSE_NOT_AUTHENTICATED, CLOSE_RESYNC }) => {
       if (cancelled || !host.current) return
       created = createCollab({
         element: host.current,
@@ -281,7 +281,12 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
         label: t('pages.contentLabel', { title: page.title }),
         onStatus: (next, code) => {
           setStatus(next)
-          if (next === 'closed' && code === 4401) sessionExpired()
+          if (next === 'closed' && code === CLOSE_NOT_AUTHENTICATED) sessionExpired()
+          if (next === 'closed' && code === CLOSE_RESYNC && !cancelled) {
+            // the server refused what this document holds: start again from its copy
+            notify(t('editor.resynced'), 'error')
+            setGeneration((n) => n + 1)
+          }
         },
         onSynced: (ok) => setSyncedGeneration(ok ? mine : null),
         onPeers: setPeers,
