@@ -182,6 +182,6 @@ async def test_handshake_timeout_closes_4408(
             await asyncio.sleep(2)
             return await original(*args)
 
-        monkeypatch.setattr("twinspace.face.sockets.docs_socket.identify_websocket", slow)
+        monkeypatch.setattr("twinspace.face.sockets.admission.identify_websocket", slow)
         client = await YClient.connect(server.ws_url, page.room, token=teacher.token)
         assert await client.wait_closed() == close_codes.TIMEOUT

@@ -11,15 +11,14 @@ from enum import Enum
 from typing import Any, cast
 
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
-from twinspace.errors import Forbidden, NotFound
-from twinspace.face.auth import identify_websocket
+from twinspace.face.auth import Caller
+from twinspace.face.sockets.admission import admit, receive, serve_registered
 from twinspace.face.sockets.frame_writer import frame_writer_of
-from twinspace.face.sockets.socket_loop import Close, refuse, run_connection
+from twinspace.face.sockets.socket_loop import Close, run_connection
 from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.awareness import AwarenessRefused, Identity
-from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.limits import TokenBucket
 from twinspace.realtime.outbox import Outbox
 from twinspace.realtime.protocol import (
@@ -59,8 +58,10 @@ class DocConnection:
         session_expires_at: datetime,
         can_write: bool,
         queue_size: int,
+        info: RoomInfo,
     ) -> None:
         self.websocket = websocket
+        self.info = info  # the page this socket edits
         self.identity = identity
         self.user_id = identity.user_id
         self.project_id = project_id
@@ -120,49 +121,32 @@ class FrameSink:
 
 async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
     services: Services = websocket.app.state.services
-    settings = services.settings
     room_name = str(websocket.path_params["room"])
-    try:
-        async with asyncio.timeout(settings.handshake_timeout_seconds):
-            caller = await identify_websocket(websocket, services)
-            if caller is None:
-                await refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
-                return
-            access, page = await services.access.page_by_room(caller.auth.user, room_name)
-    except TimeoutError:
-        await refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
-        return
-    except Forbidden as exc:
-        await refuse(websocket, close_codes.FORBIDDEN, exc.detail)
-        return
-    except NotFound:
-        await refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown room")
-        return
-    connection = DocConnection(
-        websocket,
-        identity=Identity(caller.auth.user.id, caller.auth.user.display_name, access.role.value),
-        project_id=page.project_id,
-        session_id=caller.auth.session_id,
-        session_expires_at=caller.auth.expires_at,
-        can_write=await services.documents.write_rules.allowed(access, page),
-        queue_size=settings.ws_send_queue_messages,
-    )
-    try:
-        services.connections.add(connection)
-    except TooManyConnections as exc:
-        await refuse(websocket, close_codes.RATE_LIMITED, str(exc))
-        return
-    try:
-        await websocket.accept()
-        await _serve(services, connection, room_info(page), frames)
-    finally:
-        services.connections.remove(connection)
+
+    async def resolve(caller: Caller) -> DocConnection:
+        access, page = await services.access.page_by_room(caller.auth.user, room_name)
+        user = caller.auth.user
+        return DocConnection(
+            websocket,
+            identity=Identity(user.id, user.display_name, access.role.value),
+            project_id=page.project_id,
+            session_id=caller.auth.session_id,
+            session_expires_at=caller.auth.expires_at,
+            can_write=await services.documents.write_rules.allowed(access, page),
+            queue_size=services.settings.ws_send_queue_messages,
+            info=room_info(page),
+        )
+
+    connection = await admit(websocket, services, resolve, unknown="unknown room")
+    if connection is not None:
+        await serve_registered(
+            websocket, services, connection, lambda: _serve(services, connection, frames)
+        )
 
 
-async def _serve(
-    services: Services, connection: DocConnection, info: RoomInfo, frames: FrameSink
-) -> None:
+async def _serve(services: Services, connection: DocConnection, frames: FrameSink) -> None:
     rooms = services.documents.rooms
+    info = connection.info
     try:
         room = await rooms.join(info, connection)
     except Exception:
@@ -185,13 +169,9 @@ async def _receive_loop(services: Services, room: Room, connection: DocConnectio
     settings = services.settings
     bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
     while True:
-        try:
-            async with asyncio.timeout(settings.idle_timeout_seconds):
-                message = await connection.websocket.receive()
-        except TimeoutError:
-            raise Close(close_codes.TIMEOUT, "idle for too long") from None
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
+        message = await receive(
+            connection.websocket, settings.idle_timeout_seconds, "idle for too long"
+        )
         frame = message.get("bytes")
         if frame is None:
             raise Close(close_codes.MALFORMED, "this protocol uses binary frames")

@@ -8,18 +8,16 @@ a message-rate bucket, a size limit and an idle timeout; breaking one closes tha
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
-from twinspace.errors import Forbidden, NotFound, RuleViolation
-from twinspace.face.auth import identify_websocket
+from twinspace.face.auth import Caller
+from twinspace.face.sockets.admission import admit, receive, serve_registered
 from twinspace.face.sockets.project_connection import MAX_SUBSCRIPTIONS, ProjectConnection
-from twinspace.face.sockets.socket_loop import Close, refuse, run_connection
+from twinspace.face.sockets.socket_loop import Close, run_connection
 from twinspace.realtime import close_codes
-from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.limits import TokenBucket
 from twinspace.realtime.project_events import PROTOCOL_VERSION
 from twinspace.services.container import Services
@@ -37,50 +35,32 @@ def _query_ids(websocket: WebSocket, name: str) -> list[int]:
 
 async def project_events_endpoint(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
-    settings = services.settings
     project_id = websocket.path_params["project_id"]
     assert isinstance(project_id, int)
-    try:
-        async with asyncio.timeout(settings.handshake_timeout_seconds):
-            caller = await identify_websocket(websocket, services)
-            if caller is None:
-                await refuse(websocket, close_codes.NOT_AUTHENTICATED, "sign in first")
-                return
-            access = await services.access.project(caller.auth.user, project_id)
-            pupil_class = await services.access.pupil_class(access)
-            connection = ProjectConnection(
-                websocket,
-                services,
-                access,
-                pupil_class,
-                session_id=caller.auth.session_id,
-                session_expires_at=caller.auth.expires_at,
-            )
-            missing = await connection.subscribe(
-                _query_ids(websocket, "channels"), _query_ids(websocket, "boards")
-            )
-    except TimeoutError:
-        await refuse(websocket, close_codes.TIMEOUT, "handshake took too long")
-        return
-    except Forbidden as exc:
-        await refuse(websocket, close_codes.FORBIDDEN, exc.detail)
-        return
-    except NotFound:
-        await refuse(websocket, close_codes.UNKNOWN_ROOM, "unknown project")
-        return
-    except RuleViolation as exc:
-        await refuse(websocket, close_codes.RATE_LIMITED, exc.detail)
-        return
-    try:
-        services.connections.add(connection)
-    except TooManyConnections as exc:
-        await refuse(websocket, close_codes.RATE_LIMITED, str(exc))
-        return
-    try:
-        await websocket.accept()
-        await _serve(connection, websocket.query_params.get("since"), missing)
-    finally:
-        services.connections.remove(connection)
+
+    async def resolve(caller: Caller) -> tuple[ProjectConnection, dict[str, list[int]]]:
+        access = await services.access.project(caller.auth.user, project_id)
+        pupil_class = await services.access.pupil_class(access)
+        connection = ProjectConnection(
+            websocket,
+            services,
+            access,
+            pupil_class,
+            session_id=caller.auth.session_id,
+            session_expires_at=caller.auth.expires_at,
+        )
+        missing = await connection.subscribe(
+            _query_ids(websocket, "channels"), _query_ids(websocket, "boards")
+        )
+        return connection, missing
+
+    admitted = await admit(websocket, services, resolve, unknown="unknown project")
+    if admitted is not None:
+        connection, missing = admitted
+        since = websocket.query_params.get("since")
+        await serve_registered(
+            websocket, services, connection, lambda: _serve(connection, since, missing)
+        )
 
 
 async def _serve(
@@ -147,13 +127,9 @@ async def _receive_loop(connection: ProjectConnection) -> None:
     bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
     refused = 0
     while True:
-        try:
-            async with asyncio.timeout(settings.idle_timeout_seconds):
-                message = await connection.websocket.receive()
-        except TimeoutError:
-            raise Close(close_codes.TIMEOUT, "idle for too long: send a ping") from None
-        if message["type"] == "websocket.disconnect":
-            raise WebSocketDisconnect(message.get("code", 1000))
+        message = await receive(
+            connection.websocket, settings.idle_timeout_seconds, "idle for too long: send a ping"
+        )
         text = message.get("text")
         if text is None:
             raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
