@@ -36,9 +36,11 @@ class Settings(BaseModel):
     argon2_time_cost: int = Field(3, ge=1, le=20)
     argon2_memory_kib: int = Field(65536, ge=8, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(4, ge=1, le=64)
-    login_failures_per_account: int = Field(5, ge=1)
+    login_failures_per_account_address: int = Field(5, ge=1)
+    login_failures_per_account: int = Field(50, ge=1)
     login_failures_per_address: int = Field(30, ge=1)
     login_window_seconds: int = Field(900, ge=1)
+    login_known_address_days: int = Field(30, ge=0, le=365)
 
     # HTTP limits
     request_head_timeout_seconds: float = Field(10.0, gt=0)
