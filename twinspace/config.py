@@ -82,6 +82,11 @@ class Settings(BaseModel):
     events_replay_events: int = Field(1000, ge=0, le=100_000)
     events_replay_seconds: float = Field(600.0, ge=0, le=86_400)
     max_image_pixels: int = Field(50_000_000, ge=10_000, le=500_000_000)
+    image_keep_pixels: int = Field(12_500_000, ge=10_000, le=500_000_000)
+    image_decode_concurrency: int = Field(2, ge=1, le=64)
+    image_decode_wait_seconds: float = Field(60.0, gt=0, le=600)
+    uploads_per_minute: float = Field(20.0, gt=0)
+    upload_burst: int = Field(10, ge=1)
 
     # moderation
     wordlist_dir: Path | None = None
