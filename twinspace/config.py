@@ -76,6 +76,8 @@ class Settings(BaseModel):
     persist_batch_ms: int = Field(20, ge=0, le=5000)
     compact_after_updates: int = Field(500, ge=2)
     version_interval_seconds: int = Field(600, ge=1)
+    version_page_budget_bytes: int = Field(64 * 1024 * 1024, ge=1024)
+    version_project_budget_bytes: int = Field(512 * 1024 * 1024, ge=1024)
     page_settle_seconds: float = Field(5.0, ge=0)
 
     # project events socket, chat, boards and uploads
