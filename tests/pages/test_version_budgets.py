@@ -112,6 +112,13 @@ async def test_named_version_over_the_budget_is_a_clear_problem(classroom: Class
     # the automatic version made room for the named ones; named versions are never dropped
     kinds = [v["kind"] for v in await _versions(classroom)]
     assert kinds == ["named", "named"]
+    # a teacher makes room by deleting a version; pupils may not
+    async with classroom.world.client(classroom.pupils[0]) as http:
+        assert (await http.delete(f"{url}/{first.json()['id']}")).status_code == 403
+    async with classroom.world.client(classroom.teacher) as http:
+        assert (await http.delete(f"{url}/{first.json()['id']}")).status_code == 204
+        assert (await http.delete(f"{url}/{first.json()['id']}")).status_code == 404
+        assert (await http.post(url, json={"name": "draft 3"})).status_code == 201
 
 
 def test_thinning_keeps_fewer_versions_the_older_they_are() -> None:

@@ -291,6 +291,13 @@ class DocumentService:
         text, fragment = await asyncio.to_thread(_render, data)
         return VersionContent(record, text, sanitise_html(fragment))
 
+    async def delete_version(self, access: Access, page: PageRecord, version_id: int) -> None:
+        access.require(Action.MANAGE_SPACES)
+        async with self._storage.transaction() as tx:
+            if await tx.documents.version(page.id, version_id) is None:
+                raise NotFound("no such version")
+            await tx.documents.delete_versions([version_id])
+
     async def restore(self, access: Access, page: PageRecord, version_id: int) -> VersionRecord:
         """Apply an old version as new edits that every connected client receives."""
         access.require(Action.MODERATE)
