@@ -155,7 +155,6 @@ class DocumentService:
         self._settled_listeners: list[Callable[[RoomInfo], None]] = []
         self._versions_writing = 0
         self.rooms.on_edit(self._on_edit)
-        self.rooms.on_unload(self._on_unload)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -206,11 +205,9 @@ class DocumentService:
             except Exception:
                 log.exception("page-settled listener failed")
 
-    def _on_unload(self, room: Room) -> None:
-        """An unloaded page that was edited stays in `_edited_rooms`: its automatic version
-        comes when one is due (`version_interval_seconds`), not at every unload."""
-
     async def _auto_versions(self) -> None:
+        """An edited page (open or unloaded since) gets an automatic version when one is due
+        (`version_interval_seconds`), never merely because its room unloaded."""
         period = min(60.0, self._settings.version_interval_seconds / 2)
         while True:
             await asyncio.sleep(period)

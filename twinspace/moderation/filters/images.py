@@ -9,13 +9,14 @@ animated GIF and WebP stay animated (every frame is re-encoded, frames and total
 pixels are capped); the thumbnail is always a still of the first frame.
 
 Memory is spent economically: images larger than ``keep_pixels`` (all frames together) are
-scaled down before anything else is done with their pixels: JPEG is decoded at a reduced
-scale where it can be (``Image.draft``), other formats are reduced by whole factors first
-(``resize(reducing_gap=...)``) and only then converted, colour-managed and re-encoded, and
-the decoded source is released before encoding. Peak memory is then about one decoded
+divided by the smallest whole factor that fits before anything else is done with their
+pixels: JPEG is decoded at a reduced scale where it can be (``Image.draft``), other formats
+are box-reduced (``Image.reduce``) and only then converted, colour-managed and re-encoded,
+and the decoded source is released before encoding. Peak memory is then about one decoded
 source plus a few copies of the kept size (README, "Limits and guarantees").
 
-CPU-bound and synchronous: call it from a worker thread, not on the event loop.
+CPU-bound, synchronous and memory-hungry: the server runs it in a worker process
+(``twinspace/realtime/media_decoding.py``), never on the event loop.
 """
 
 from __future__ import annotations
