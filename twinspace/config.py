@@ -86,7 +86,7 @@ class Settings(BaseModel):
     max_image_pixels: int = Field(50_000_000, ge=10_000, le=500_000_000)
     image_keep_pixels: int = Field(12_500_000, ge=10_000, le=500_000_000)
     image_decode_concurrency: int = Field(2, ge=1, le=64)
-    image_decode_wait_seconds: float = Field(60.0, gt=0, le=600)
+    image_decode_wait_seconds: float = Field(120.0, gt=0, le=600)
     uploads_per_minute: float = Field(20.0, gt=0)
     upload_burst: int = Field(10, ge=1)
 

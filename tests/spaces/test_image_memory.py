@@ -144,3 +144,18 @@ async def test_upload_rate_is_taken_before_the_image_is_decoded(room: Room) -> N
     assert refused.json()["rule"] == "upload-rate"
     assert int(refused.headers["retry-after"]) >= 1
     assert room.world.services.media.decode_slots.decoded == decoded_before
+
+
+@pytest.mark.parametrize(
+    "settings_overrides", [{"image_decode_concurrency": 1, "image_decode_wait_seconds": 0.5}]
+)
+async def test_an_upload_waiting_too_long_for_a_decoder_is_told_to_retry(room: Room) -> None:
+    data = huge_sparse_png()
+    async with room.world.client(room.teacher) as http:
+        answers = await asyncio.gather(
+            *(upload(http, room, f"wait-{n}.png", data) for n in range(2))
+        )
+    assert sorted(a.status_code for a in answers) == [201, 503]
+    busy = next(a for a in answers if a.status_code == 503)
+    assert busy.json()["type"] == "/problems/decoders-busy"
+    assert int(busy.headers["retry-after"]) >= 1
