@@ -16,7 +16,7 @@ and the decoded source is released before encoding. Peak memory is then about on
 source plus a few copies of the kept size (README, "Limits and guarantees").
 
 CPU-bound, synchronous and memory-hungry: the server runs it in a worker process
-(``twinspace/realtime/media_decoding.py``), never on the event loop.
+(``twinspace/media/decoding.py``), never on the event loop.
 """
 
 from __future__ import annotations
