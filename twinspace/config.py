@@ -36,9 +36,11 @@ class Settings(BaseModel):
     argon2_time_cost: int = Field(3, ge=1, le=20)
     argon2_memory_kib: int = Field(65536, ge=8, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(4, ge=1, le=64)
-    login_failures_per_account: int = Field(5, ge=1)
+    login_failures_per_account_address: int = Field(5, ge=1)
+    login_failures_per_account: int = Field(50, ge=1)
     login_failures_per_address: int = Field(30, ge=1)
     login_window_seconds: int = Field(900, ge=1)
+    login_known_address_days: int = Field(30, ge=0, le=365)
 
     # HTTP limits
     request_head_timeout_seconds: float = Field(10.0, gt=0)
@@ -74,12 +76,19 @@ class Settings(BaseModel):
     persist_batch_ms: int = Field(20, ge=0, le=5000)
     compact_after_updates: int = Field(500, ge=2)
     version_interval_seconds: int = Field(600, ge=1)
+    version_page_budget_bytes: int = Field(64 * 1024 * 1024, ge=1024)
+    version_project_budget_bytes: int = Field(512 * 1024 * 1024, ge=1024)
     page_settle_seconds: float = Field(5.0, ge=0)
 
     # project events socket, chat, boards and uploads
     events_replay_events: int = Field(1000, ge=0, le=100_000)
     events_replay_seconds: float = Field(600.0, ge=0, le=86_400)
     max_image_pixels: int = Field(50_000_000, ge=10_000, le=500_000_000)
+    image_keep_pixels: int = Field(12_500_000, ge=10_000, le=500_000_000)
+    image_decode_concurrency: int = Field(2, ge=1, le=64)
+    image_decode_wait_seconds: float = Field(120.0, gt=0, le=600)
+    uploads_per_minute: float = Field(20.0, gt=0)
+    upload_burst: int = Field(10, ge=1)
 
     # moderation
     wordlist_dir: Path | None = None

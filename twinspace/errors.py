@@ -64,3 +64,7 @@ class Throttled(DomainError):
 
 class Unavailable(DomainError):
     status, code, title = 503, "unavailable", "Temporarily unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int | None = None, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = None if retry_after is None else max(1, int(retry_after))

@@ -177,6 +177,23 @@ def test_thumbnail_fits_the_box() -> None:
     assert (small.thumbnail_width, small.thumbnail_height) == (64, 32)
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_large_images_are_scaled_down_to_the_kept_size(fmt: str) -> None:
+    exif = exif_with_gps(orientation=6)  # the kept size is upright as well
+    source = Image.new("RGB", (3000, 2000), "orange")
+    result = sanitize_image(encode(source, fmt, exif=exif), keep_pixels=1_000_000)
+    assert result.width * result.height <= 1_000_000
+    assert (result.width, result.height) == (667, 1000)  # a whole factor (3), then turned
+    assert reopen(result.data).size == (result.width, result.height)
+    assert_no_metadata(result)
+
+
+def test_animations_are_scaled_to_the_kept_size_over_all_frames() -> None:
+    result = sanitize_image(animated("GIF", frames=5), keep_pixels=5 * 100)
+    assert result.frames == 5
+    assert result.width * result.height * result.frames <= 500
+
+
 @pytest.mark.parametrize(
     ("mode", "fmt"),
     [("CMYK", "JPEG"), ("L", "JPEG"), ("L", "PNG"), ("LA", "PNG"), ("P", "PNG"), ("1", "PNG")],

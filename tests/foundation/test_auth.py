@@ -3,10 +3,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 
+from tests.support.server import live_server, make_settings
 from tests.support.world import PASSWORD, World
 from twinspace.accounts.passwords import PasswordService
 from twinspace.clock import utcnow
@@ -43,9 +46,9 @@ async def test_bearer_token_authenticates_and_logout_ends_it(world: World) -> No
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_wrong_password_is_throttled_per_account(world: World) -> None:
+async def test_wrong_password_is_throttled_per_account_and_address(world: World) -> None:
     pupil = (await world.pupils(await world.teacher(), 1))[0]
-    limit = world.services.settings.login_failures_per_account
+    limit = world.services.settings.login_failures_per_account_address
     async with world.client() as http:
         for _ in range(limit):
             wrong = await http.post(
@@ -61,12 +64,55 @@ async def test_wrong_password_is_throttled_per_account(world: World) -> None:
     assert throttled.json()["type"] == "/problems/throttled"
 
 
-async def test_failures_are_throttled_per_address_across_accounts(tmp_path: object) -> None:
-    from pathlib import Path
+async def _sign_in(http: httpx.AsyncClient, username: str, password: str, address: str) -> int:
+    """A sign-in as if from `address` (the test server trusts X-Forwarded-For from loopback)."""
+    response = await http.post(
+        "/api/v1/session",
+        json={"username": username, "password": password},
+        headers={"X-Forwarded-For": address},
+    )
+    return response.status_code
 
-    from tests.support.server import live_server, make_settings
 
-    settings = make_settings(Path(str(tmp_path)) / "d", login_failures_per_address=3)
+async def test_failures_from_elsewhere_do_not_lock_the_owner_out(world: World) -> None:
+    teacher = await world.teacher()
+    username = teacher.user.username
+    async with world.client() as http:
+        for _ in range(20):
+            await _sign_in(http, username, "wrong-password", "203.0.113.7")
+        assert await _sign_in(http, username, "wrong-password", "203.0.113.7") == 429
+        assert await _sign_in(http, username, PASSWORD, "203.0.113.7") == 429
+        # the owner, at home, with the right password: never refused because of the attacker
+        assert await _sign_in(http, username, PASSWORD, "198.51.100.20") == 200
+        # ... even a typo first, from their own address
+        assert await _sign_in(http, username, "typo", "198.51.100.20") == 401
+        assert await _sign_in(http, username, PASSWORD, "198.51.100.20") == 200
+
+
+async def test_guessing_from_many_addresses_meets_the_account_bound_known_addresses_pass(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(
+        tmp_path / "d", login_failures_per_account_address=2, login_failures_per_account=6
+    )
+    async with live_server(settings) as server:
+        world = World(server)
+        pupil = (await world.pupils(await world.teacher(), 1))[0]
+        name = pupil.user.username
+        async with server.client() as http:
+            assert await _sign_in(http, name, pupil.password, "198.51.100.20") == 200
+            for n in range(3):
+                for _ in range(2):
+                    assert await _sign_in(http, name, "guess", f"203.0.113.{n}") == 401
+                assert await _sign_in(http, name, "guess", f"203.0.113.{n}") == 429
+            # six failures across addresses: an address never seen with this account waits
+            assert await _sign_in(http, name, pupil.password, "203.0.113.99") == 429
+            # the address the pupil signed in from before is exempt from the account bound
+            assert await _sign_in(http, name, pupil.password, "198.51.100.20") == 200
+
+
+async def test_failures_are_throttled_per_address_across_accounts(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", login_failures_per_address=3)
     async with live_server(settings) as server, server.client() as http:
         for n in range(3):
             response = await http.post(

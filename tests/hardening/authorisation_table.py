@@ -981,6 +981,12 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("GET", A + "/pages/{page_id:id}/versions/{version_id:id}"): (
         c(PROJECT_MEMBER, req(A + "/pages/{page}/versions/{version}")),
     ),
+    ("DELETE", A + "/pages/{page_id:id}/versions/{version_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/pages/{fresh_page}/versions/{fresh_version}", fresh_page_version),
+        ),
+    ),
     ("POST", A + "/pages/{page_id:id}/versions/{version_id:id}/restore"): (
         c(
             PROJECT_TEACHER,

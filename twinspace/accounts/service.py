@@ -76,9 +76,11 @@ class AccountService:
             parallelism=settings.argon2_parallelism,
         )
         self.throttle = LoginThrottle(
+            per_account_address=settings.login_failures_per_account_address,
             per_account=settings.login_failures_per_account,
             per_address=settings.login_failures_per_address,
             window=settings.login_window_seconds,
+            known_address_seconds=settings.login_known_address_days * 86_400,
         )
 
     # -- sessions ---------------------------------------------------------------------
@@ -97,7 +99,7 @@ class AccountService:
             raise Unauthenticated("wrong username or password")
         if user.disabled:
             raise Unauthenticated("this account is disabled")
-        self.throttle.succeeded(username)
+        self.throttle.succeeded(username, address)
         if self.passwords.needs_rehash(user.password_hash):
             await self._storage.users.set_password(
                 user.id, await self.passwords.hash(password), None

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from twinspace.errors import DomainError, Throttled
+from twinspace.errors import DomainError
 from twinspace.storage import StorageError, ValueOutOfRange
 
 PROBLEM_JSON = "application/problem+json"
@@ -64,7 +64,8 @@ def validation_problem(exc: ValidationError) -> Response:
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+    retry_after = getattr(exc, "retry_after", None)  # Throttled, and some Unavailable
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return problem(
         exc.status, exc.detail, code=exc.code, title=exc.title, headers=headers, **exc.extra
     )

@@ -16,14 +16,14 @@ from twinspace.boards.views import MediaRef, dump
 from twinspace.clock import utcnow
 from twinspace.content.items import VISIBLE_TO, may_see, notify_teachers, written
 from twinspace.content.moderated import ModeratedItems
-from twinspace.errors import NotFound, PayloadTooLarge, RuleViolation, UnsupportedMedia
+from twinspace.errors import NotFound, PayloadTooLarge, RuleViolation, Throttled, UnsupportedMedia
 from twinspace.media import mp4meta, sniff
+from twinspace.media.decoding import DecodeSlots, ImageLimits, sanitize_file
 from twinspace.media.store import MediaStore, hash_file, safe_name
 from twinspace.moderation.filters import (
     ImageRejected,
     ImageTooLarge,
     classifier_registry,
-    sanitize_image,
 )
 from twinspace.moderation.model import (
     ContentRef,
@@ -34,6 +34,7 @@ from twinspace.moderation.model import (
     SpaceKind,
     Submission,
 )
+from twinspace.realtime.limits import KeyedBuckets
 from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.media import MediaRecord, NewMedia
@@ -78,24 +79,19 @@ class Served:
     etag: str
 
 
-def reencode_image(path: Path, max_pixels: int, max_bytes: int) -> EncodedImage:
-    """Re-encode through moderation's image filter (orientation applied, every metadata block
-    dropped, pixels bounded, a thumbnail) and run the registered image classifiers.
-
-    Blocking and CPU-heavy: run it in a worker thread.
-    """
+async def reencode_image(
+    slots: DecodeSlots, path: Path, limits: ImageLimits, max_bytes: int
+) -> EncodedImage:
+    """The cleaned image (see `sanitize_file`) and what the registered image classifiers
+    found in it."""
     try:
-        clean = sanitize_image(
-            path.read_bytes(),
-            max_bytes=max_bytes,
-            max_pixels=max_pixels,
-            max_total_pixels=max_pixels,
-        )
+        clean = await slots.run(sanitize_file, path, limits, max_bytes)
     except ImageTooLarge as exc:
         raise RuleViolation(str(exc)) from exc
     except ImageRejected as exc:
         raise UnsupportedMedia(str(exc)) from exc
-    flags = tuple(Flag(f.label, f.reason, 0, 0, "") for f in classifier_registry.classify(clean))
+    found = await asyncio.to_thread(classifier_registry.classify, clean)
+    flags = tuple(Flag(f.label, f.reason, 0, 0, "") for f in found)
     return EncodedImage(
         clean.data,
         clean.mime,
@@ -137,7 +133,9 @@ class MediaService:
         *,
         media_dir: Path,
         quota_bytes: int,
-        max_image_pixels: int,
+        image_limits: ImageLimits,
+        decode_slots: DecodeSlots,
+        upload_rate: KeyedBuckets,
     ) -> None:
         self._storage = storage
         self._hub = hub
@@ -146,10 +144,24 @@ class MediaService:
         self._boards = boards
         self.store = MediaStore(media_dir)
         self.quota_bytes = quota_bytes
-        self._max_pixels = max_image_pixels
+        self._image_limits = image_limits
+        self.decode_slots = decode_slots
+        self._upload_rate = upload_rate
         moderation.register(
             ItemKind.UPLOAD, ModeratedItems(self.record, upload_ref, self.change_status)
         )
+
+    def admit(self, user: UserRecord) -> None:
+        """The per-user upload rate, taken before the body is read or any image decoded."""
+        if not self._upload_rate.take(user.id):
+            raise Throttled(
+                "you are uploading very fast; wait a moment",
+                retry_after=int(self._upload_rate.retry_after(user.id)) + 1,
+                rule="upload-rate",
+            )
+
+    def close(self) -> None:
+        self.decode_slots.close()
 
     async def room_left(self, project_id: int) -> int:
         return max(0, self.quota_bytes - await self._storage.media.usage(project_id))
@@ -168,8 +180,8 @@ class MediaService:
         Also returns what image classifiers found, for moderation."""
         name = safe_name(incoming.filename, file_type.extension)
         if file_type in sniff.IMAGES:
-            image = await asyncio.to_thread(
-                reencode_image, incoming.path, self._max_pixels, max(incoming.size, 1)
+            image = await reencode_image(
+                self.decode_slots, incoming.path, self._image_limits, max(incoming.size, 1)
             )
             sha = await asyncio.to_thread(self.store.put_bytes, image.data)
             thumb = await asyncio.to_thread(self.store.put_bytes, image.thumbnail)

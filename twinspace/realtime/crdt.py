@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import hashlib
 import importlib
 import threading
 from bisect import bisect_left, bisect_right, insort
@@ -635,6 +636,12 @@ def plain_text(state: bytes) -> str:
 def html(state: bytes) -> str:
     """The page as structural HTML (sanitise before serving); raises ``MalformedUpdate``."""
     return page_html(read_page(state))
+
+
+def content_fingerprint(state: bytes) -> str:
+    """A digest of what the page shows (its blocks, text, marks and attributes), not of the
+    CRDT history: edits undone leave it unchanged. Raises ``MalformedUpdate``."""
+    return hashlib.sha256(repr(read_page(state)).encode()).hexdigest()
 
 
 def restore(document: Document, old_state: bytes) -> bytes:

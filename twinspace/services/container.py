@@ -11,11 +11,13 @@ from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus
 from twinspace.labels.service import LabelService
 from twinspace.live_sessions.service import LiveSessionService
+from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
 from twinspace.moderation.facade import Moderation
 from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.connections import ConnectionRegistry
+from twinspace.realtime.limits import KeyedBuckets
 from twinspace.realtime.presence import Presence
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.realtime.session_watch import SessionWatch
@@ -113,7 +115,14 @@ class Services:
                 boards,
                 media_dir=settings.media_dir,
                 quota_bytes=settings.project_quota_bytes,
-                max_image_pixels=settings.max_image_pixels,
+                image_limits=ImageLimits(settings.max_image_pixels, settings.image_keep_pixels),
+                decode_slots=DecodeSlots(
+                    concurrency=settings.image_decode_concurrency,
+                    wait_seconds=settings.image_decode_wait_seconds,
+                ),
+                upload_rate=KeyedBuckets(
+                    rate=settings.uploads_per_minute / 60, burst=settings.upload_burst
+                ),
             ),
             live_sessions=LiveSessionService(
                 storage, access, events, project_events, presence, documents, pages, spaces
@@ -166,4 +175,5 @@ class Services:
         await self.live_sessions.stop()
         await self.moderation.stop()
         await self.documents.stop()
+        self.media.close()
         await self.storage.close()

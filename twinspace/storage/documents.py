@@ -44,6 +44,16 @@ class VersionRecord:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A version's bookkeeping without its content (for budgets and thinning)."""
+
+    id: int
+    page_id: int
+    size: int
+    created_at: datetime
+
+
 class DocumentRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
@@ -118,12 +128,63 @@ class DocumentRepo:
         data: bytes,
         created_by: int | None,
         now: datetime,
+        content_hash: str | None = None,
     ) -> int:
         return await self._ex.execute(
-            "INSERT INTO page_versions (page_id, kind, name, data, size, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (page_id, kind, name, data, len(data), created_by, to_iso(now)),
+            "INSERT INTO page_versions"
+            " (page_id, kind, name, data, size, created_by, created_at, content_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (page_id, kind, name, data, len(data), created_by, to_iso(now), content_hash),
         )
+
+    async def latest_content_hash(self, page_id: int) -> str | None:
+        """The content fingerprint of the page's newest version (None if unknown)."""
+        row = await self._ex.fetch_one(
+            "SELECT content_hash FROM page_versions WHERE page_id = ? ORDER BY id DESC LIMIT 1",
+            (page_id,),
+        )
+        return str(row["content_hash"]) if row and row["content_hash"] else None
+
+    async def version_bytes(
+        self, *, page_id: int | None = None, project_id: int | None = None
+    ) -> int:
+        """Bytes held by the versions of one page, or of every page of one project."""
+        if page_id is not None:
+            row = await self._ex.fetch_one(
+                "SELECT coalesce(sum(size), 0) AS n FROM page_versions WHERE page_id = ?",
+                (page_id,),
+            )
+        else:
+            row = await self._ex.fetch_one(
+                "SELECT coalesce(sum(v.size), 0) AS n FROM page_versions v"
+                " JOIN pages p ON p.id = v.page_id WHERE p.project_id = ?",
+                (project_id,),
+            )
+        return int(row["n"]) if row else 0
+
+    async def automatic_versions(
+        self, *, page_id: int | None = None, project_id: int | None = None
+    ) -> list[StoredVersion]:
+        """Automatic versions of one page or one project, oldest first (no content)."""
+        if page_id is not None:
+            rows = await self._ex.fetch_all(
+                "SELECT id, page_id, size, created_at FROM page_versions"
+                " WHERE page_id = ? AND kind = 'auto' ORDER BY created_at, id",
+                (page_id,),
+            )
+        else:
+            rows = await self._ex.fetch_all(
+                "SELECT v.id, v.page_id, v.size, v.created_at FROM page_versions v"
+                " JOIN pages p ON p.id = v.page_id"
+                " WHERE p.project_id = ? AND v.kind = 'auto' ORDER BY v.created_at, v.id",
+                (project_id,),
+            )
+        return [
+            StoredVersion(r["id"], r["page_id"], r["size"], from_iso(r["created_at"])) for r in rows
+        ]
+
+    async def delete_versions(self, ids: Sequence[int]) -> None:
+        await self._ex.execute_many("DELETE FROM page_versions WHERE id = ?", [(i,) for i in ids])
 
     async def versions(
         self, page_id: int, *, limit: int, before: int | None

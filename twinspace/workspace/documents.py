@@ -31,6 +31,7 @@ from twinspace.storage import Storage
 from twinspace.storage.documents import VersionRecord
 from twinspace.storage.records import PageRecord
 from twinspace.workspace.access import Access, AccessRules, Action
+from twinspace.workspace.version_history import VersionBudgets, VersionHistory
 
 log = logging.getLogger("twinspace.workspace.documents")
 
@@ -140,14 +141,20 @@ class DocumentService:
         self.persistence = DocumentPersistence(storage, settings, self.engine)
         self.write_rules = PageWriteRules(storage, access)
         self.rooms = RoomManager(settings, self.persistence, self.engine)
+        self.history = VersionHistory(
+            storage,
+            VersionBudgets(
+                page_bytes=settings.version_page_budget_bytes,
+                project_bytes=settings.version_project_budget_bytes,
+            ),
+        )
         self._versioner: asyncio.Task[None] | None = None
         self._edited_rooms: dict[str, RoomInfo] = {}
         self._settle_timers: dict[str, asyncio.TimerHandle] = {}
         self._last_edit: dict[str, float] = {}  # loop time of each room's latest edit
         self._settled_listeners: list[Callable[[RoomInfo], None]] = []
-        self._version_tasks: set[asyncio.Task[None]] = set()
+        self._versions_writing = 0
         self.rooms.on_edit(self._on_edit)
-        self.rooms.on_unload(self._on_unload)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -166,8 +173,6 @@ class DocumentService:
             self._versioner.cancel()
             await asyncio.gather(self._versioner, return_exceptions=True)
         await self._write_auto_versions(force=True)
-        if self._version_tasks:
-            await asyncio.gather(*self._version_tasks, return_exceptions=True)
         await self.persistence.stop()
 
     # -- edits settle (moderation scans) and automatic versions -----------------------------------
@@ -200,13 +205,9 @@ class DocumentService:
             except Exception:
                 log.exception("page-settled listener failed")
 
-    def _on_unload(self, room: Room) -> None:
-        if room.name in self._edited_rooms:
-            task = asyncio.create_task(self._auto_version(self._edited_rooms.pop(room.name)))
-            self._version_tasks.add(task)
-            task.add_done_callback(self._version_tasks.discard)
-
     async def _auto_versions(self) -> None:
+        """An edited page (open or unloaded since) gets an automatic version when one is due
+        (`version_interval_seconds`), never merely because its room unloaded."""
         period = min(60.0, self._settings.version_interval_seconds / 2)
         while True:
             await asyncio.sleep(period)
@@ -221,18 +222,29 @@ class DocumentService:
             )
             if force or due:
                 self._edited_rooms.pop(name, None)
-                await self._auto_version(info)
+                self._versions_writing += 1
+                try:
+                    await self._auto_version(info)
+                finally:
+                    self._versions_writing -= 1
+
+    @property
+    def pending_auto_versions(self) -> int:
+        """Edited pages whose automatic version is not written (or skipped) yet."""
+        return len(self._edited_rooms) + self._versions_writing
 
     async def _auto_version(self, info: RoomInfo) -> None:
         try:
             durable = await self.persistence.durable_state(info.room)
-            await self._storage.documents.add_version(
+            fingerprint = await asyncio.to_thread(crdt.content_fingerprint, durable.state)
+            await self.history.add(
                 page_id=info.page_id,
+                project_id=info.project_id,
                 kind="auto",
                 name=None,
                 data=durable.state,
+                content_hash=fingerprint,
                 created_by=None,
-                now=utcnow(),
             )
         except Exception:
             log.exception("automatic version of page %s failed", info.page_id)
@@ -246,14 +258,17 @@ class DocumentService:
         if kind == "named":
             access.require(Action.MANAGE_SPACES)
         durable = await self.persistence.durable_state(page.room)
-        version_id = await self._storage.documents.add_version(
+        fingerprint = await asyncio.to_thread(crdt.content_fingerprint, durable.state)
+        version_id = await self.history.add(
             page_id=page.id,
+            project_id=page.project_id,
             kind=kind,
             name=name,
             data=durable.state,
+            content_hash=fingerprint,
             created_by=access.user.id,
-            now=utcnow(),
         )
+        assert version_id is not None  # only automatic versions are ever skipped
         found = await self._storage.documents.version(page.id, version_id)
         assert found is not None
         return found[0]
@@ -272,6 +287,13 @@ class DocumentService:
         record, data = found
         text, fragment = await asyncio.to_thread(_render, data)
         return VersionContent(record, text, sanitise_html(fragment))
+
+    async def delete_version(self, access: Access, page: PageRecord, version_id: int) -> None:
+        access.require(Action.MANAGE_SPACES)
+        async with self._storage.transaction() as tx:
+            if await tx.documents.version(page.id, version_id) is None:
+                raise NotFound("no such version")
+            await tx.documents.delete_versions([version_id])
 
     async def restore(self, access: Access, page: PageRecord, version_id: int) -> VersionRecord:
         """Apply an old version as new edits that every connected client receives."""

@@ -165,6 +165,7 @@ async def upload_media(ctx: Ctx) -> MediaRef:
     access, board = await ctx.services.access.board(ctx.user, ctx.path_id("board_id"))
     media = ctx.services.media
     await ctx.services.boards.require_post(access, board)
+    media.admit(ctx.user)  # rate and quota are checked before the body is read or decoded
     room = await media.room_left(board.project_id)
     limit = min(ctx.services.settings.max_upload_bytes, room)
     if room <= 0:

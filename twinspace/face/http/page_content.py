@@ -56,6 +56,13 @@ async def view_version(ctx: Ctx) -> VersionContentView:
     )
 
 
+@router.delete("/pages/{page_id:id}/versions/{version_id:id}", status=204)
+async def delete_version(ctx: Ctx) -> None:
+    """Delete a version to make room in the page's history budget (teachers)."""
+    access, page = await ctx.services.access.page(ctx.user, ctx.path_id("page_id"))
+    await ctx.services.documents.delete_version(access, page, ctx.path_id("version_id"))
+
+
 @router.post("/pages/{page_id:id}/versions/{version_id:id}/restore", response=VersionView)
 async def restore_version(ctx: Ctx) -> VersionView:
     """Restore a version as new edits every connected client receives (teachers).
