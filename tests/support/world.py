@@ -68,6 +68,7 @@ class World:
         ownership: Ownership = Ownership.PUBLIC,
         timezone: str | None = None,
         vocational_course_years: int | None = None,
+        open_to_compulsory_schooling: bool | None = None,
     ) -> SchoolRecord:
         record = await self.services.registry.country(country)
         school_id = await self.storage.schools.create(
@@ -79,6 +80,7 @@ class World:
             timezone=timezone or record.timezone,
             vocational_course_years=vocational_course_years,
             now=utcnow(),
+            open_to_compulsory_schooling=open_to_compulsory_schooling,
         )
         found = await self.storage.schools.get(school_id)
         assert found is not None

@@ -59,9 +59,11 @@ class SchoolRecord:
     timezone: str
     vocational_course_years: int | None
     created_at: datetime
+    open_to_compulsory_schooling: bool | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> SchoolRecord:
+        compulsory = row.get("open_to_compulsory_schooling")
         return cls(
             row["id"],
             row["name"],
@@ -72,6 +74,7 @@ class SchoolRecord:
             row["timezone"],
             row["vocational_course_years"],
             from_iso(row["created_at"]),
+            None if compulsory is None else bool(compulsory),
         )
 
 

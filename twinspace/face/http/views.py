@@ -57,6 +57,7 @@ class SchoolOut(BaseModel):
     ownership: Ownership
     timezone: str
     vocational_course_years: int | None
+    open_to_compulsory_schooling: bool | None
 
     @classmethod
     def of(cls, s: SchoolRecord) -> SchoolOut:
@@ -69,6 +70,7 @@ class SchoolOut(BaseModel):
             ownership=s.ownership,
             timezone=s.timezone,
             vocational_course_years=s.vocational_course_years,
+            open_to_compulsory_schooling=s.open_to_compulsory_schooling,
         )
 
 
