@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from tests.training.events import bearer, create_event, enrol, event_body, nso
 from tests.support.world import World
+from tests.training.events import bearer, create_event, enrol, event_body, nso
 from twinspace.types import UserKind
 
 
 async def test_an_nso_organises_training_for_its_own_country_only(world: World) -> None:
     """Polish seed: "National trainings, conferences, national seminars" and "Regional
-    trainings – workshops organised directly in schools or in the given voivodeship" are the
+    trainings - workshops organised directly in schools or in the given voivodeship" are the
     National Support Organisation's; "International trainings, workshops and contact seminars"
     are European.
 
