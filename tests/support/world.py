@@ -153,7 +153,8 @@ class World:
     async def project(
         self, founder: Person, *cofounders: Person, kind: ProjectKind = ProjectKind.EUROPEAN
     ) -> ProjectRecord:
-        return await self.services.projects.create(
+        """A project its co-founders have accepted (so it is active)."""
+        project = await self.services.projects.create(
             founder.user,
             NewProject(
                 title=f"Project {next(_counter)}",
@@ -161,6 +162,11 @@ class World:
                 cofounder_ids=[c.id for c in cofounders],
             ),
         )
+        for cofounder in cofounders:
+            invitation = await self.storage.invitations.pending_for(project.id, cofounder.id)
+            if invitation is not None:
+                project = await self.services.projects.accept(cofounder.user, invitation.id)
+        return project
 
     async def join(self, project: ProjectRecord, person: Person, role: Role) -> None:
         await self.storage.memberships.add(

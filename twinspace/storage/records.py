@@ -189,6 +189,15 @@ class SessionRecord:
         )
 
 
+def _project_state(row: Row) -> ProjectState:
+    """Stored states are active, archived, closed; an active project whose founding rule is not
+    met yet (no `founded_at`) is `founding`."""
+    state = ProjectState(row["state"])
+    if state is ProjectState.ACTIVE and "founded_at" in row and row["founded_at"] is None:
+        return ProjectState.FOUNDING
+    return state
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectRecord:
     id: int
@@ -215,7 +224,7 @@ class ProjectRecord:
             row["age_min"],
             row["age_max"],
             ProjectKind(row["kind"]),
-            ProjectState(row["state"]),
+            _project_state(row),
             row["created_by"],
             from_iso(row["created_at"]),
             from_iso(row["state_changed_at"]),
@@ -260,7 +269,7 @@ class InvitationRecord:
             row["project_id"],
             row["inviter_id"],
             row["invitee_id"],
-            Role(row["role"]),
+            Role.FOUNDER if row.get("cofounder") else Role(row["role"]),
             row["message"],
             InvitationStatus(row["status"]),
             from_iso(row["created_at"]),

@@ -212,7 +212,7 @@ class TrainingService:
         Europe-wide and other countries' events are the central admin's."""
         if actor.kind is UserKind.NSO and not details.audience_countries and actor.country:
             details.audience_countries = [actor.country]
-        countries = details.audience_countries or [None]
+        countries: list[str | None] = [*details.audience_countries] or [None]
         if not all(may_organise_for(actor, code) for code in countries):
             raise Forbidden(
                 "an NSO organises training for its own country only; Europe-wide and other "
