@@ -9,6 +9,7 @@ from twinspace.boards.service import BoardService
 from twinspace.chat.service import ChatService
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus
+from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
 from twinspace.live_sessions.service import LiveSessionService
 from twinspace.media.service import MediaService
@@ -25,6 +26,7 @@ from twinspace.training.service import TrainingService
 from twinspace.workspace.access import AccessRules
 from twinspace.workspace.documents import DocumentService
 from twinspace.workspace.pages import PageService
+from twinspace.workspace.plan import PlanService
 from twinspace.workspace.projects import ProjectService
 from twinspace.workspace.spaces import SpaceService
 
@@ -54,6 +56,8 @@ class Services:
     media: MediaService
     live_sessions: LiveSessionService
     search: SearchService
+    plan: PlanService
+    competitions: CompetitionService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -116,6 +120,8 @@ class Services:
                 storage, access, events, project_events, presence, documents, pages, spaces
             ),
             search=SearchService(storage, access, documents),
+            plan=PlanService(storage),
+            competitions=CompetitionService(storage, access, registry),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)

@@ -8,16 +8,19 @@ from itertools import groupby
 
 from pydantic import BaseModel, Field
 
-from twinspace.face.api import ApiRouter, Ctx, Paging
+from twinspace.face.api import ApiRouter, AuthMode, Ctx, Paging
+from twinspace.face.http.plan import PlanActivityOut, ResultOut, SchoolRefOut
 from twinspace.labels.service import (
     ApplicationStatus,
     CriterionScores,
     CriterionStatements,
     LabelApplicationForm,
     LabelLevel,
+    LabelPolicy,
     LabelReview,
 )
 from twinspace.storage.labels import ApplicationRecord, LabelRecord
+from twinspace.storage.plan import SpaceCount
 
 router = ApiRouter("labels")
 
@@ -47,6 +50,8 @@ class ApplicationOut(BaseModel):
     teacher_name: str
     school_name: str
     project_title: str
+    plan_activity_ids: list[int] = Field(description="plan activities the application points to")
+    result_ids: list[int] = Field(description="results the application points to")
 
     @classmethod
     def of(cls, a: ApplicationRecord) -> ApplicationOut:
@@ -66,7 +71,42 @@ class ApplicationOut(BaseModel):
             teacher_name=a.teacher_name,
             school_name=a.school_name,
             project_title=a.project_title,
+            plan_activity_ids=a.evidence.get("plan_activity_ids", []),
+            result_ids=a.evidence.get("result_ids", []),
         )
+
+
+class SpaceCountOut(BaseModel):
+    id: int
+    title: str
+    items: int = Field(description="published posts (boards) or messages (channels)")
+
+    @classmethod
+    def of(cls, space: SpaceCount) -> SpaceCountOut:
+        return cls(id=space.id, title=space.title, items=space.items)
+
+
+class WorkOut(BaseModel):
+    """A TwinSpace's actual work, counted from what it stores."""
+
+    pages: list[SpaceCountOut]
+    boards: list[SpaceCountOut]
+    channels: list[SpaceCountOut]
+    schools: list[SchoolRefOut]
+    members: dict[str, int]
+    messages: int
+    board_posts: int
+    comments: int
+    page_versions: int
+    media: int
+
+
+class ApplicationWorkOut(BaseModel):
+    application: ApplicationOut
+    work: WorkOut
+    plan: list[PlanActivityOut]
+    results: list[ResultOut]
+    policy: LabelPolicy
 
 
 class LabelOut(BaseModel):
@@ -145,6 +185,45 @@ async def application(ctx: Ctx) -> ApplicationOut:
     return ApplicationOut.of(found)
 
 
+@router.get("/labels/applications/{application_id:id}/work", response=ApplicationWorkOut)
+async def application_work(ctx: Ctx) -> ApplicationWorkOut:
+    """The TwinSpace's actual work beside an application: pages, boards, activity counts,
+    plan and results, and the country's score thresholds (the application's readers)."""
+    found = await ctx.services.labels.work(ctx.user, ctx.path_id("application_id"))
+    w = found.work
+    return ApplicationWorkOut(
+        application=ApplicationOut.of(found.application),
+        work=WorkOut(
+            pages=[SpaceCountOut.of(p) for p in w.pages],
+            boards=[SpaceCountOut.of(b) for b in w.boards],
+            channels=[SpaceCountOut.of(c) for c in w.channels],
+            schools=[SchoolRefOut.of(s) for s in w.schools],
+            members=w.members,
+            messages=w.messages,
+            board_posts=w.board_posts,
+            comments=w.comments,
+            page_versions=w.page_versions,
+            media=w.media,
+        ),
+        plan=[PlanActivityOut.of(a) for a in found.plan],
+        results=[ResultOut.of(r) for r in found.results],
+        policy=found.policy,
+    )
+
+
+@router.get("/labels/policies/{code}", auth=AuthMode.PUBLIC, response=LabelPolicy)
+async def label_policy(ctx: Ctx) -> LabelPolicy:
+    """A country's National Quality Label score thresholds (public)."""
+    return await ctx.services.labels.policy(str(ctx.request.path_params["code"]))
+
+
+@router.put("/labels/policies/{code}", body=LabelPolicy, response=LabelPolicy)
+async def set_label_policy(ctx: Ctx, body: LabelPolicy) -> LabelPolicy:
+    """Replace a country's National Quality Label score thresholds (central admin)."""
+    code = str(ctx.request.path_params["code"])
+    return await ctx.services.labels.set_policy(ctx.user, code, body)
+
+
 @router.delete("/labels/applications/{application_id:id}", status=204)
 async def withdraw(ctx: Ctx) -> None:
     """Withdraw your open application."""
@@ -201,7 +280,8 @@ async def teacher_labels(ctx: Ctx) -> list[LabelOut]:
 async def competition_entrants(ctx: Ctx, query: CompetitionQuery) -> list[EntrantOut]:
     """Teachers eligible for the national (NQL) or European (EQL) competitions.
 
-    An NSO lists its own country; the admin any country or all.
+    An NSO and a teacher list their own country's national list; the European list and the
+    admin any country or all.
     """
     labels = await ctx.services.labels.competition_entrants(
         ctx.user, query.level, query.country, query.limit, query.offset
