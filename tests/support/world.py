@@ -80,7 +80,11 @@ class World:
             timezone=timezone or record.timezone,
             vocational_course_years=vocational_course_years,
             now=utcnow(),
-            open_to_compulsory_schooling=open_to_compulsory_schooling,
+            **(
+                {}
+                if open_to_compulsory_schooling is None
+                else {"open_to_compulsory_schooling": open_to_compulsory_schooling}
+            ),
         )
         found = await self.storage.schools.get(school_id)
         assert found is not None

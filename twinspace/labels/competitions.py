@@ -132,6 +132,8 @@ class CompetitionService:
 
     async def create(self, actor: UserRecord, form: NewCompetition) -> CompetitionRecord:
         """An NSO opens a national competition for its country; the admin a European one."""
+        if actor.kind not in (UserKind.NSO, UserKind.ADMIN):
+            raise Forbidden("competitions are opened by NSOs and the central admin")
         if form.level is LabelLevel.EUROPEAN and form.country is not None:
             raise RuleViolation("a European competition has no country", rule="competition-level")
         if form.level is LabelLevel.NATIONAL:
