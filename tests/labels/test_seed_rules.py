@@ -152,7 +152,7 @@ async def test_a_twinspace_has_a_joint_plan_and_results_the_label_points_to(
     A TwinSpace gets a plan (activities with dates and responsible partner schools) and a
     results section; the label application points to them and the reviewer sees them.
     """
-    from twinspace.workspace.plan import ResultForm  # noqa: PLC0415 (the module is item 8)
+    from twinspace.workspace.plan import ResultForm  # the module is item 8 itself
 
     project, pl, it = await world.european_project()
     other_project, other_pl, other_it = await world.european_project()
