@@ -37,7 +37,7 @@ from tests.support.world import PASSWORD, Person, World
 from twinspace.boards.views import NewComment, NewPost
 from twinspace.chat.views import NewMessage
 from twinspace.clock import utcnow
-from twinspace.labels.service import LabelApplicationForm
+from twinspace.labels.service import LabelApplicationForm, latest_edition
 from twinspace.live_sessions.rules import NewLiveSession
 from twinspace.moderation.model import ItemKind, ItemStatus
 from twinspace.registry.service import TeacherRegistration
@@ -515,7 +515,7 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
         school_class=school_class.id,
         teacher_id=teacher.id,
         pupil_id=pupil.id,
-        year=utcnow().year,
+        year=latest_edition(utcnow()),
     )
     colleague = await world.teacher(
         "PL", school=await services.registry.school(teacher.user.school_id or 0)

@@ -233,10 +233,12 @@ class CompetitionService:
         return found
 
     async def enter(self, teacher: UserRecord, competition_id: int, form: NewEntry) -> EntryRecord:
-        competition = await self.competition(teacher, competition_id)
+        # The TwinSpace first: non-members learn nothing about it (404), members who are not
+        # its teachers (pupils, guests) are refused (403).
         access = await self._access.project(teacher, form.project_id)
         if not access.is_teacher:
             raise Forbidden("a TwinSpace is entered by one of its teachers")
+        competition = await self.competition(teacher, competition_id)
         holds = await self._storage.labels.of_teacher_level(
             teacher.id, competition.level, self._label_country(competition)
         )
