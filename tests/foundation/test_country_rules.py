@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.foundation.test_registry import registration, school
 from tests.support.world import World
 
@@ -15,7 +17,7 @@ async def test_the_vocational_rule_is_italys_and_records_compulsory_schooling(
     The rule is Italy's: Polish and Finnish vocational schools with 2-year courses register;
     an Italian centre needs both 3 years and courses open to pupils in compulsory schooling.
     """
-    two_years = {"type": "vocational", "vocational_course_years": 2}
+    two_years: dict[str, Any] = {"type": "vocational", "vocational_course_years": 2}
     async with world.client() as http:
         countries = {c["code"]: c for c in (await http.get("/api/v1/countries")).json()}
         polish = await http.post(

@@ -8,7 +8,7 @@ from datetime import timedelta
 from tests.labels.test_labels import SCORES, apply, award_nql, bearer, review
 from tests.support.world import World
 from twinspace.clock import to_iso, utcnow
-from twinspace.labels import edition_cutoff, latest_edition
+from twinspace.labels.service import edition_cutoff, latest_edition
 from twinspace.types import Role, UserKind
 
 
