@@ -606,8 +606,13 @@ async def fresh_event(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_event": await scene.fresh_event()}
 
 
+async def european_event(scene: Scene, actor: Actor) -> Extra:
+    """A Europe-wide event (the admin's): open to the teachers of every country."""
+    return {"fresh_event": await scene.fresh_event(european=True)}
+
+
 async def event_with_own_seat(scene: Scene, actor: Actor) -> Extra:
-    event_id = await scene.fresh_event()
+    event_id = await scene.fresh_event(european=True)
     await scene.enrol(actor, event_id)
     return {"fresh_event": event_id}
 
@@ -1131,7 +1136,7 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         ),
     ),
     ("POST", A + "/training/events/{event_id:id}/enrolment"): (
-        c(VALIDATED_TEACHER, req(A + "/training/events/{fresh_event}/enrolment", fresh_event)),
+        c(VALIDATED_TEACHER, req(A + "/training/events/{fresh_event}/enrolment", european_event)),
     ),
     ("DELETE", A + "/training/events/{event_id:id}/enrolment"): (
         c(OWN_ENROLMENT, req(A + "/training/events/{fresh_event}/enrolment", event_with_own_seat)),

@@ -368,8 +368,9 @@ class Scene:
             "arch_comment": comment,
         }
 
-    async def fresh_event(self, *, started: bool = False) -> int:
-        """An event organised by the PL NSO; enrolment is open now."""
+    async def fresh_event(self, *, started: bool = False, european: bool = False) -> int:
+        """An event organised by the PL NSO (for Poland), or a Europe-wide one by the admin;
+        enrolment is open now."""
         now = utcnow()
         if started:
             times = (
@@ -399,7 +400,8 @@ class Scene:
                 "ends_at": times[3],
             }
         )
-        event = await self.services.training.create_event(self.people[Actor.NSO].user, details)
+        organiser = self.people[Actor.ADMIN if european else Actor.NSO]
+        event = await self.services.training.create_event(organiser.user, details)
         return int(event.id)
 
     async def enrol(self, actor: Actor, event_id: int) -> None:
