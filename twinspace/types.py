@@ -58,6 +58,7 @@ class ProjectKind(StrEnum):
 
 
 class ProjectState(StrEnum):
+    FOUNDING = "founding"  # waiting for invited co-founders (docs/etwinning-rules.md)
     ACTIVE = "active"
     ARCHIVED = "archived"
     CLOSED = "closed"

@@ -667,6 +667,15 @@ def test_registration_validation_and_quality_label_review(
     nso.goto("/nso/labels")
     nso.get_by_role("button", name="Review").first.click()
     dialog = nso.get_by_role("dialog")
+    # The National Quality Label needs the "high level" of Poland's label policy (each
+    # criterion at least 6, 35 in total): the default 5s would be refused.
+    for criterion in (
+        "Pedagogical innovation and creativity",
+        "Curriculum integration",
+        "Communication and exchange between partner schools",
+        "Collaboration between partner schools",
+    ):
+        dialog.get_by_label(criterion).fill("8")
     dialog.get_by_label("Use of technology").fill("9")
     dialog.get_by_label("Nominate for the European Quality Label").check()
     screenshot(nso, "12-nso-label-review")

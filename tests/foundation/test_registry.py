@@ -65,7 +65,16 @@ async def test_countries_and_their_status(world: World) -> None:
         ("PL", "teacher", {"type": "nursery", "ownership": "municipal"}, False),
         ("PL", "teacher", {"ownership": "private_public_rights"}, True),
         ("PL", "teacher", {"ownership": "private"}, False),
-        ("IT", "teacher", {"type": "vocational", "vocational_course_years": 3}, True),
+        (
+            "IT",
+            "teacher",
+            {
+                "type": "vocational",
+                "vocational_course_years": 3,
+                "open_to_compulsory_schooling": True,
+            },
+            True,
+        ),
         ("IT", "teacher", {"type": "vocational", "vocational_course_years": 2}, False),
     ],
 )

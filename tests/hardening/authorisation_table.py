@@ -35,7 +35,11 @@ from tests.hardening.scene import (
 )
 from tests.support.world import PASSWORD
 from twinspace.clock import utcnow
+from twinspace.labels.competitions import NewCompetition, NewEntry
+from twinspace.labels.service import LabelApplicationForm, LabelReview
 from twinspace.registry.service import policy_of
+from twinspace.storage.competitions import CompetitionRecord
+from twinspace.workspace.plan import PlanActivityForm, ResultForm
 
 # -- outcomes and rules ----------------------------------------------------------------------
 
@@ -204,6 +208,25 @@ APPLICATION_REVIEW = rule(
     hidden=SIGNED_IN - {Actor.TEACHER, Actor.NSO, Actor.ADMIN},
 )
 
+COMPETITION_ORGANISER = rule(
+    "competition-organiser",
+    "the organiser of a national competition (the PL NSO) or the admin; others 403",
+    ok={Actor.NSO, Actor.ADMIN},
+    forbidden=SIGNED_IN - {Actor.NSO, Actor.ADMIN},
+)
+COMPETITION_JURY_OR_ORGANISER = rule(
+    "competition-jury-or-organiser",
+    "the competition's jury (the outside teacher), its organiser (the PL NSO) or the admin",
+    ok={Actor.OUTSIDE_TEACHER, Actor.NSO, Actor.ADMIN},
+    forbidden=SIGNED_IN - {Actor.OUTSIDE_TEACHER, Actor.NSO, Actor.ADMIN},
+)
+COMPETITION_JUROR = rule(
+    "competition-juror",
+    "only a juror of the competition (the outside teacher) scores; others 403",
+    ok={Actor.OUTSIDE_TEACHER},
+    forbidden=SIGNED_IN - {Actor.OUTSIDE_TEACHER},
+)
+
 # project-scoped rules (docs/design.md, "Roles"): non-members always 404
 PROJECT_MEMBER = rule(
     "project-member",
@@ -225,6 +248,16 @@ PROJECT_TEACHER = rule(
     "teacher roles of the project (pupils, guests 403)",
     project_scoped=True,
     ok={Actor.TEACHER, Actor.FOUNDER},
+    forbidden={Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
+COMPETITION_ENTRANT = rule(
+    "competition-entrant",
+    "a teacher of the TwinSpace holding the competition's label for it (the teacher); a "
+    "founder without the label 422; pupils and guests 403",
+    project_scoped=True,
+    ok={Actor.TEACHER},
+    refused={Actor.FOUNDER},
     forbidden={Actor.PUPIL, Actor.GUEST},
     hidden=NON_MEMBERS,
 )
@@ -573,8 +606,13 @@ async def fresh_event(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_event": await scene.fresh_event()}
 
 
+async def european_event(scene: Scene, actor: Actor) -> Extra:
+    """A Europe-wide event (the admin's): open to the teachers of every country."""
+    return {"fresh_event": await scene.fresh_event(european=True)}
+
+
 async def event_with_own_seat(scene: Scene, actor: Actor) -> Extra:
-    event_id = await scene.fresh_event()
+    event_id = await scene.fresh_event(european=True)
     await scene.enrol(actor, event_id)
     return {"fresh_event": event_id}
 
@@ -590,6 +628,73 @@ async def certificate(scene: Scene, actor: Actor) -> Extra:
 
 async def application(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_application": await scene.fresh_application()}
+
+
+async def fresh_activity(scene: Scene, actor: Actor) -> Extra:
+    access = await scene.access(scene.people[Actor.TEACHER])
+    activity = await scene.services.plan.add_activity(
+        access, PlanActivityForm.model_validate(_activity(scene, actor, {}))
+    )
+    return {"fresh_activity": activity.id}
+
+
+async def fresh_result(scene: Scene, actor: Actor) -> Extra:
+    access = await scene.access(scene.people[Actor.TEACHER])
+    result = await scene.services.plan.add_result(
+        access, ResultForm.model_validate(_result(scene, actor, {}))
+    )
+    return {"fresh_result": result.id}
+
+
+async def _competition(scene: Scene) -> CompetitionRecord:
+    """A national Polish competition by the PL NSO, judged by the outside teacher."""
+    return await scene.services.competitions.create(
+        scene.people[Actor.NSO].user,
+        NewCompetition.model_validate(_competition_body(scene, Actor.NSO, {})),
+    )
+
+
+async def competition(scene: Scene, actor: Actor) -> Extra:
+    return {"fresh_competition": (await _competition(scene)).id}
+
+
+async def closed_competition(scene: Scene, actor: Actor) -> Extra:
+    found = await _competition(scene)
+    await scene.services.storage.competitions.close_entries(found.id, utcnow())
+    return {"fresh_competition": found.id}
+
+
+async def labelled_project(scene: Scene, actor: Actor) -> Extra:
+    """A fresh project whose teacher holds the National Quality Label, and an open
+    competition it may enter."""
+    project = await scene.fresh_project()
+    application = await scene.services.labels.apply(
+        scene.people[Actor.TEACHER].user,
+        LabelApplicationForm.model_validate({"project_id": project.id, "statements": STATEMENTS}),
+    )
+    await scene.services.labels.review(
+        scene.people[Actor.NSO].user,
+        application.id,
+        LabelReview.model_validate({"decision": "award", "scores": SCORES}),
+    )
+    found = await _competition(scene)
+    return {
+        "fresh_project": project.id,
+        "fresh_competition": found.id,
+        "fresh_category": found.categories[0].id,
+    }
+
+
+async def closed_entry(scene: Scene, actor: Actor) -> Extra:
+    """An entry of a labelled TwinSpace in a competition whose entries are closed."""
+    extra = await labelled_project(scene, actor)
+    entry = await scene.services.competitions.enter(
+        scene.people[Actor.TEACHER].user,
+        extra["fresh_competition"],
+        NewEntry(project_id=extra["fresh_project"], category_id=extra["fresh_category"]),
+    )
+    await scene.services.storage.competitions.close_entries(extra["fresh_competition"], utcnow())
+    return {**extra, "fresh_entry": entry.id}
 
 
 # bodies that depend on the scene
@@ -678,6 +783,34 @@ def _class_teacher(scene: Scene, actor: Actor, extra: Extra) -> Any:
 
 def _invite(scene: Scene, actor: Actor, extra: Extra) -> Any:
     return {"user_id": extra["fresh_invitee"], "role": "teacher"}
+
+
+def _activity(scene: Scene, actor: Actor, extra: Extra) -> Any:
+    return {
+        "title": "Measure the river",
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-03-07",
+        "school_ids": [scene.ids["school"]],
+    }
+
+
+def _result(scene: Scene, actor: Actor, extra: Extra) -> Any:
+    return {"title": "The river guide", "school_ids": [scene.ids["school"]]}
+
+
+def _competition_body(scene: Scene, actor: Actor, extra: Extra) -> Any:
+    return {
+        "level": "national",
+        "country": "PL",
+        "title": "Polish eTwinning Prize",
+        "categories": ["Primary", "Secondary"],
+        "entries_close_at": (utcnow() + timedelta(days=30)).isoformat(),
+        "jury_ids": [scene.people[Actor.OUTSIDE_TEACHER].id],
+    }
+
+
+def _entry(scene: Scene, actor: Actor, extra: Extra) -> Any:
+    return {"project_id": extra["fresh_project"], "category_id": extra["fresh_category"]}
 
 
 def _application(scene: Scene, actor: Actor, extra: Extra) -> Any:
@@ -1009,7 +1142,7 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         ),
     ),
     ("POST", A + "/training/events/{event_id:id}/enrolment"): (
-        c(VALIDATED_TEACHER, req(A + "/training/events/{fresh_event}/enrolment", fresh_event)),
+        c(VALIDATED_TEACHER, req(A + "/training/events/{fresh_event}/enrolment", european_event)),
     ),
     ("DELETE", A + "/training/events/{event_id:id}/enrolment"): (
         c(OWN_ENROLMENT, req(A + "/training/events/{fresh_event}/enrolment", event_with_own_seat)),
@@ -1074,8 +1207,102 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         ),
     ),
     ("GET", A + "/labels/competitions"): (
-        c(NSO_OR_ADMIN, req(A + "/labels/competitions", params={"level": "national"})),
+        c(NOT_PUPIL, req(A + "/labels/competitions", params={"level": "national"})),
     ),
+    ("GET", A + "/labels/applications/{application_id:id}/work"): (
+        c(APPLICATION_READ, req(A + "/labels/applications/{application}/work")),
+    ),
+    ("GET", A + "/labels/policies/{code}"): (c(PUBLIC, req(A + "/labels/policies/PL")),),
+    ("PUT", A + "/labels/policies/{code}"): (
+        c(
+            ADMIN_ONLY,
+            req(A + "/labels/policies/PL", json={"min_per_criterion": 6, "min_total": 35}),
+        ),
+    ),
+    # plan and results
+    ("GET", P + "/plan"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/plan")),),
+    ("POST", P + "/plan"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/plan", body=_activity)),
+    ),
+    ("PUT", P + "/plan/{activity_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/projects/{project}/plan/{fresh_activity}", fresh_activity, body=_activity),
+        ),
+    ),
+    ("DELETE", P + "/plan/{activity_id:id}"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/plan/{fresh_activity}", fresh_activity)),
+    ),
+    ("GET", P + "/results"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/results")),),
+    ("POST", P + "/results"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/results", body=_result)),
+    ),
+    ("PUT", P + "/results/{result_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/projects/{project}/results/{fresh_result}", fresh_result, body=_result),
+        ),
+    ),
+    ("DELETE", P + "/results/{result_id:id}"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/results/{fresh_result}", fresh_result)),
+    ),
+    # competitions
+    ("POST", A + "/competitions"): (
+        c(NSO_OWN_COUNTRY, req(A + "/competitions", body=_competition_body)),
+    ),
+    ("GET", A + "/competitions"): (c(NOT_PUPIL, req(A + "/competitions")),),
+    ("GET", A + "/competitions/{competition_id:id}"): (
+        c(NOT_PUPIL, req(A + "/competitions/{fresh_competition}", competition)),
+    ),
+    ("POST", A + "/competitions/{competition_id:id}/close"): (
+        c(COMPETITION_ORGANISER, req(A + "/competitions/{fresh_competition}/close", competition)),
+    ),
+    ("GET", A + "/competitions/{competition_id:id}/eligible"): (
+        c(NOT_PUPIL, req(A + "/competitions/{fresh_competition}/eligible", competition)),
+    ),
+    ("GET", A + "/competitions/{competition_id:id}/eligibility"): (
+        c(NOT_PUPIL, req(A + "/competitions/{fresh_competition}/eligibility", competition)),
+    ),
+    ("POST", A + "/competitions/{competition_id:id}/entries"): (
+        c(
+            COMPETITION_ENTRANT,
+            req(A + "/competitions/{fresh_competition}/entries", labelled_project, body=_entry),
+        ),
+    ),
+    ("GET", A + "/competitions/{competition_id:id}/entries"): (
+        c(NOT_PUPIL, req(A + "/competitions/{fresh_competition}/entries", closed_entry)),
+    ),
+    ("GET", A + "/competitions/{competition_id:id}/entries/{entry_id:id}/work"): (
+        c(
+            COMPETITION_JURY_OR_ORGANISER,
+            req(A + "/competitions/{fresh_competition}/entries/{fresh_entry}/work", closed_entry),
+        ),
+    ),
+    ("PUT", A + "/competitions/{competition_id:id}/entries/{entry_id:id}/score"): (
+        c(
+            COMPETITION_JUROR,
+            req(
+                A + "/competitions/{fresh_competition}/entries/{fresh_entry}/score",
+                closed_entry,
+                json={"score": 77},
+            ),
+        ),
+    ),
+    ("POST", A + "/competitions/{competition_id:id}/announce"): (
+        c(
+            COMPETITION_ORGANISER,
+            req(A + "/competitions/{fresh_competition}/announce", closed_competition),
+        ),
+    ),
+    ("GET", A + "/teachers/{user_id:id}/prizes"): (
+        c(NOT_PUPIL, req(A + "/teachers/{teacher_id}/prizes"), "a validated teacher"),
+        c(
+            PENDING_PROFILE,
+            req(A + "/teachers/{pending_teacher_id}/prizes"),
+            "a pending registration",
+        ),
+    ),
+    ("GET", P + "/prizes"): (c(PROJECT_MEMBER, req(A + "/projects/{project}/prizes")),),
     # chat
     ("GET", A + "/channels/{channel_id:id}"): (
         c(PROJECT_MEMBER, req(A + "/channels/{channel}"), "project channel"),

@@ -37,7 +37,7 @@ from tests.support.world import PASSWORD, Person, World
 from twinspace.boards.views import NewComment, NewPost
 from twinspace.chat.views import NewMessage
 from twinspace.clock import utcnow
-from twinspace.labels.service import LabelApplicationForm
+from twinspace.labels.service import LabelApplicationForm, latest_edition
 from twinspace.live_sessions.rules import NewLiveSession
 from twinspace.moderation.model import ItemKind, ItemStatus
 from twinspace.registry.service import TeacherRegistration
@@ -368,8 +368,9 @@ class Scene:
             "arch_comment": comment,
         }
 
-    async def fresh_event(self, *, started: bool = False) -> int:
-        """An event organised by the PL NSO; enrolment is open now."""
+    async def fresh_event(self, *, started: bool = False, european: bool = False) -> int:
+        """An event organised by the PL NSO (for Poland), or a Europe-wide one by the admin;
+        enrolment is open now."""
         now = utcnow()
         if started:
             times = (
@@ -399,7 +400,8 @@ class Scene:
                 "ends_at": times[3],
             }
         )
-        event = await self.services.training.create_event(self.people[Actor.NSO].user, details)
+        organiser = self.people[Actor.ADMIN if european else Actor.NSO]
+        event = await self.services.training.create_event(organiser.user, details)
         return int(event.id)
 
     async def enrol(self, actor: Actor, event_id: int) -> None:
@@ -515,7 +517,7 @@ async def build_scene(server: LiveServer, http: httpx.AsyncClient) -> Scene:
         school_class=school_class.id,
         teacher_id=teacher.id,
         pupil_id=pupil.id,
-        year=utcnow().year,
+        year=latest_edition(utcnow()),
     )
     colleague = await world.teacher(
         "PL", school=await services.registry.school(teacher.user.school_id or 0)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
 from tests.support.world import Person, World
-from twinspace.clock import utcnow
-from twinspace.labels.service import upcoming_edition
+from twinspace.clock import to_iso, utcnow
+from twinspace.labels.service import edition_cutoff, latest_edition
 from twinspace.storage.records import ProjectRecord
 from twinspace.types import Role, SchoolType, UserKind
 
@@ -142,6 +143,18 @@ async def test_only_the_nso_of_the_teachers_country_reviews(world: World) -> Non
     assert [(label["teacher_id"], label["level"]) for label in labels] == [(pl.id, "national")]
 
 
+async def backdate_national_labels(world: World, when: datetime) -> None:
+    """Say the NQLs awarded so far were awarded at `when` (before an edition's cut-off)."""
+    await world.storage.executor.execute(
+        "UPDATE quality_labels SET awarded_at = ? WHERE level = 'national'", (to_iso(when),)
+    )
+
+
+def an_open_edition() -> int:
+    """The newest edition whose October has come; NQLs backdated before it count for it."""
+    return latest_edition(utcnow())
+
+
 async def _project_with(world: World, founders: list[Person]) -> ProjectRecord:
     return await world.project(founders[0], *founders[1:])
 
@@ -176,7 +189,8 @@ async def test_european_label_rule_and_idempotent_editions(world: World) -> None
         await award_nql(http, pl_d, qualifying, nsos["PL"])
         await award_nql(http, it_3, qualifying, nsos["IT"], nominate=True)
 
-        year = upcoming_edition(utcnow())
+        year = an_open_edition()
+        await backdate_national_labels(world, edition_cutoff(year) - timedelta(days=30))
         run = f"/api/v1/labels/editions/{year}/run"
         assert (await http.post(run, headers=bearer(nsos["PL"]))).status_code == 403
         past = await http.post(f"/api/v1/labels/editions/{year - 1}/run", headers=bearer(admin))
@@ -230,9 +244,9 @@ async def test_labels_on_profiles_and_competition_lists(world: World) -> None:
     async with world.server.client() as http:
         await award_nql(http, pl, project, pl_nso, nominate=True)
         await award_nql(http, it, project, it_nso)
-        run = await http.post(
-            f"/api/v1/labels/editions/{upcoming_edition(utcnow())}/run", headers=bearer(admin)
-        )
+        year = an_open_edition()
+        await backdate_national_labels(world, edition_cutoff(year) - timedelta(days=1))
+        run = await http.post(f"/api/v1/labels/editions/{year}/run", headers=bearer(admin))
         assert run.json()["created"] == 2
 
         profile = (
@@ -273,8 +287,15 @@ async def test_labels_on_profiles_and_competition_lists(world: World) -> None:
             )
         ).json()
         assert [e["teacher_id"] for e in italian] == [it.id]
+        own_country = await http.get(competitions, params={"level": "national"}, headers=bearer(pl))
+        assert [e["teacher_id"] for e in own_country.json()] == [pl.id], "teachers see it"
         assert (
-            await http.get(competitions, params={"level": "national"}, headers=bearer(pl))
+            await http.get(
+                competitions, params={"level": "national", "country": "IT"}, headers=bearer(pl)
+            )
+        ).status_code == 403
+        assert (
+            await http.get(competitions, params={"level": "national"}, headers=bearer(pupil))
         ).status_code == 403
         assert (
             await http.get(competitions, params={"level": "galactic"}, headers=bearer(admin))

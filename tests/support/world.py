@@ -68,6 +68,7 @@ class World:
         ownership: Ownership = Ownership.PUBLIC,
         timezone: str | None = None,
         vocational_course_years: int | None = None,
+        open_to_compulsory_schooling: bool | None = None,
     ) -> SchoolRecord:
         record = await self.services.registry.country(country)
         school_id = await self.storage.schools.create(
@@ -79,6 +80,11 @@ class World:
             timezone=timezone or record.timezone,
             vocational_course_years=vocational_course_years,
             now=utcnow(),
+            **(
+                {}
+                if open_to_compulsory_schooling is None
+                else {"open_to_compulsory_schooling": open_to_compulsory_schooling}
+            ),
         )
         found = await self.storage.schools.get(school_id)
         assert found is not None
@@ -151,7 +157,8 @@ class World:
     async def project(
         self, founder: Person, *cofounders: Person, kind: ProjectKind = ProjectKind.EUROPEAN
     ) -> ProjectRecord:
-        return await self.services.projects.create(
+        """A project its co-founders have accepted (so it is active)."""
+        project = await self.services.projects.create(
             founder.user,
             NewProject(
                 title=f"Project {next(_counter)}",
@@ -159,6 +166,11 @@ class World:
                 cofounder_ids=[c.id for c in cofounders],
             ),
         )
+        for cofounder in cofounders:
+            invitation = await self.storage.invitations.pending_for(project.id, cofounder.id)
+            if invitation is not None:
+                project = await self.services.projects.accept(cofounder.user, invitation.id)
+        return project
 
     async def join(self, project: ProjectRecord, person: Person, role: Role) -> None:
         await self.storage.memberships.add(

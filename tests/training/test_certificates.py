@@ -163,7 +163,7 @@ async def test_admin_organises_european_events_and_manages_any(world: World) -> 
     admin, pl_nso = await world.staff(UserKind.ADMIN), await nso(world, "PL")
     national = await create_event(world, pl_nso)
     european = await create_event(world, admin, kind="international_training")
-    teacher = await world.teacher("IT")
+    teacher = await world.teacher("PL")  # a national event is for its country
     async with world.server.client() as http:
         assert (await enrol(http, european["id"], teacher)).status_code == 201
         assert (await enrol(http, national["id"], teacher)).status_code == 201

@@ -225,6 +225,10 @@ async def seed_demo(services: Services) -> dict[str, Any]:
             age_max=13,
         ),
     )
+    cofounder = await storage.users.get(teachers[1])
+    invitation = await storage.invitations.pending_for(project.id, teachers[1])
+    assert cofounder is not None and invitation is not None
+    project = await services.projects.accept(cofounder, invitation.id)  # the project is active
     async with storage.transaction() as tx:
         await tx.memberships.add(
             project_id=project.id,

@@ -30,11 +30,13 @@ from twinspace.face.api import ApiRouter, Endpoint, openapi_document, starlette_
 from twinspace.face.http import (
     boards,
     chat,
+    competitions,
     labels,
     live_sessions,
     media,
     moderation,
     page_content,
+    plan,
     projects,
     registry,
     search,
@@ -70,6 +72,8 @@ ROUTERS: list[ApiRouter] = [
     moderation.router,
     live_sessions.router,
     search.router,
+    plan.router,
+    competitions.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0

@@ -1,14 +1,17 @@
-"""Quality Labels (docs/design.md, "Domain rules").
+"""Quality Labels (docs/design.md, "Domain rules"; docs/etwinning-rules.md).
 
 National Quality Labels reviewed by the NSO of the teacher's country, all year round, and the
 European Quality Label's October editions.
 
 Decisions:
 - An application snapshots the teacher's school and country when submitted; the NSO of that
-  country reviews it and the award records that school and country.
-- Edition Y counts every NQL awarded before 1 October of Y, 00:00 UTC (the edition date);
-  an NQL awarded on or after it goes to the next October edition. The upcoming edition may
-  be run ahead of its date (re-running it later adds what came in since).
+  country reviews it and the award records that school and country. It may point to the
+  TwinSpace's plan activities and results; the reviewer sees the TwinSpace's actual work.
+- "High level" is the country's label policy (data): an award needs every criterion at or
+  above `min_per_criterion` and the sum at or above `min_total`.
+- Edition Y counts every NQL awarded before 1 October of Y, 00:00 UTC (the edition date and
+  cut-off); an NQL awarded on or after it goes to the next October edition. Edition Y runs on
+  or after its date, never before (a missed run may happen later; re-running adds nothing).
 - In each project where the NQL schools span at least two countries and at least one of the
   project's NQLs was nominated, every NQL-awarded teacher of those schools in that project
   receives the EQL of edition Y. A teacher holds at most one label of each level per project,
@@ -31,6 +34,7 @@ from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.labels import ApplicationRecord, ApplicationStatus, LabelLevel, LabelRecord
+from twinspace.storage.plan import PlanActivityRecord, ResultRecord, WorkSummary
 from twinspace.storage.records import UserRecord
 from twinspace.types import UserKind
 from twinspace.workspace.access import AccessRules
@@ -75,11 +79,40 @@ class CriterionScores(BaseModel):
     use_of_technology: Score
 
 
+class LabelPolicy(BaseModel):
+    """What a country's NSO counts as the "high level" an NQL needs, in review scores."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_per_criterion: int = Field(ge=0, le=10, description="every criterion at least this")
+    min_total: int = Field(ge=0, le=50, description="the five scores add up to at least this")
+
+
+Ids = Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=50)]
+
+
 class LabelApplicationForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     project_id: int = Field(ge=1)
     statements: CriterionStatements
+    plan_activity_ids: Ids = Field(
+        default_factory=list, description="activities of the TwinSpace's plan it points to"
+    )
+    result_ids: Ids = Field(
+        default_factory=list, description="results of the TwinSpace it points to"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationWork:
+    """What the reviewer sees beside the statements: the TwinSpace's actual work."""
+
+    application: ApplicationRecord
+    work: WorkSummary
+    plan: list[PlanActivityRecord]
+    results: list[ResultRecord]
+    policy: LabelPolicy
 
 
 class Decision(StrEnum):
@@ -124,6 +157,20 @@ def upcoming_edition(now: datetime) -> int:
     return now.year if now < edition_cutoff(now.year) else now.year + 1
 
 
+def latest_edition(now: datetime) -> int:
+    """The newest edition that may run now (its October has come)."""
+    return upcoming_edition(now) - 1
+
+
+def shortfalls(scores: CriterionScores, policy: LabelPolicy) -> dict[str, int]:
+    """Criteria scored under the policy's minimum, with their scores."""
+    return {
+        criterion: score
+        for criterion, score in scores.model_dump().items()
+        if score < policy.min_per_criterion
+    }
+
+
 def qualifies_for_eql(national_labels: Sequence[LabelRecord]) -> bool:
     """One project's NQLs: schools from two or more countries and at least one nomination."""
     countries = {label.country for label in national_labels}
@@ -146,6 +193,7 @@ class LabelService:
         if teacher.school_id is None or teacher.country is None:
             raise RuleViolation("an applicant needs a school")
         project_id = access.project.id
+        evidence = await self._evidence(project_id, form)
         async with self._storage.transaction() as tx:
             if await tx.labels.holds(LabelLevel.NATIONAL, teacher.id, project_id):
                 raise Conflict("you already hold the National Quality Label for this project")
@@ -158,10 +206,57 @@ class LabelService:
                 country=teacher.country,
                 statements=form.statements.model_dump(),
                 now=utcnow(),
+                evidence=evidence,
             )
             application = await tx.labels.application(application_id)
         assert application is not None
         return application
+
+    async def _evidence(self, project_id: int, form: LabelApplicationForm) -> dict[str, list[int]]:
+        """The plan activities and results the application points to, all of its project."""
+        plan = {a.id for a in await self._storage.plan.activities(project_id)}
+        results = {r.id for r in await self._storage.plan.results(project_id)}
+        strangers = sorted(set(form.plan_activity_ids) - plan) + sorted(
+            set(form.result_ids) - results
+        )
+        if strangers:
+            raise RuleViolation(
+                "an application points to its own TwinSpace's plan and results",
+                rule="evidence-of-project",
+                ids=strangers,
+            )
+        return {
+            "plan_activity_ids": list(dict.fromkeys(form.plan_activity_ids)),
+            "result_ids": list(dict.fromkeys(form.result_ids)),
+        }
+
+    # -- label policies (per country) ------------------------------------------------------
+
+    async def policy(self, country: str) -> LabelPolicy:
+        stored = await self._storage.labels.policy(country)
+        if stored is None:
+            raise NotFound(f"{country!r} is not a participating country")
+        return LabelPolicy.model_validate_json(stored)
+
+    async def set_policy(self, actor: UserRecord, country: str, policy: LabelPolicy) -> LabelPolicy:
+        if actor.kind is not UserKind.ADMIN:
+            raise Forbidden("only the central admin changes label policies")
+        code = (await self._registry.country(country)).code
+        await self._storage.labels.set_policy(code, policy.model_dump_json(), utcnow())
+        return await self.policy(code)
+
+    async def work(self, viewer: UserRecord, application_id: int) -> ApplicationWork:
+        """The TwinSpace's pages, boards, activity counts, plan and results, for whoever may
+        read the application (the reviewing NSO above all)."""
+        application = await self.application(viewer, application_id)
+        project_id = application.project_id
+        return ApplicationWork(
+            application=application,
+            work=await self._storage.plan.work(project_id),
+            plan=await self._storage.plan.activities(project_id),
+            results=await self._storage.plan.results(project_id),
+            policy=await self.policy(application.country),
+        )
 
     def _is_reviewer(self, user: UserRecord, application: ApplicationRecord) -> bool:
         return user.kind is UserKind.NSO and user.country == application.country
@@ -209,6 +304,21 @@ class LabelService:
         if not self._is_reviewer(reviewer, application):
             raise Forbidden("applications are reviewed by the NSO of the teacher's country")
         award = review.decision is Decision.AWARD
+        if award:
+            policy = await self.policy(application.country)
+            low = shortfalls(review.scores, policy)
+            total = sum(review.scores.model_dump().values())
+            if low or total < policy.min_total:
+                raise RuleViolation(
+                    "the scores do not reach the high level the National Quality Label needs "
+                    f"in {application.country}: each criterion at least "
+                    f"{policy.min_per_criterion}, {policy.min_total} in total",
+                    rule="nql-threshold",
+                    below_minimum=low,
+                    total=total,
+                    min_per_criterion=policy.min_per_criterion,
+                    min_total=policy.min_total,
+                )
         now = utcnow()
         async with self._storage.transaction() as tx:
             decided = await tx.labels.decide(
@@ -245,12 +355,16 @@ class LabelService:
         if actor.kind is not UserKind.ADMIN:
             raise Forbidden("European Quality Label editions are run by the central admin")
         now = utcnow()
-        if not FIRST_EDITION <= year <= upcoming_edition(now):
-            raise RuleViolation(
-                f"editions run from {FIRST_EDITION} to the upcoming one ({upcoming_edition(now)})",
-                rule="edition-year",
-            )
+        if year < FIRST_EDITION:
+            raise RuleViolation(f"editions start in {FIRST_EDITION}", rule="edition-year")
         cutoff = edition_cutoff(year)
+        if now < cutoff:
+            raise RuleViolation(
+                f"the {year} edition runs in October {year} (from {cutoff.date().isoformat()}), "
+                "not before",
+                rule="edition-not-open",
+                opens_at=cutoff.isoformat(),
+            )
         created: list[LabelRecord] = []
         qualifying = 0
         async with self._storage.transaction() as tx:
@@ -292,13 +406,16 @@ class LabelService:
         self, viewer: UserRecord, level: LabelLevel, country: str | None, limit: int, offset: int
     ) -> list[LabelRecord]:
         """Teachers eligible for the national (NQL holders) or European (EQL holders)
-        competitions; an NSO lists its own country."""
-        if viewer.kind is UserKind.NSO:
+        competitions; an NSO lists its own country; a teacher the national list of their
+        own country and the European list."""
+        if viewer.kind is UserKind.NSO or (
+            viewer.kind is UserKind.TEACHER and level is LabelLevel.NATIONAL
+        ):
             if country is not None and country.upper() != viewer.country:
-                raise Forbidden("an NSO lists the teachers of its own country")
+                raise Forbidden("national competitions list the teachers of your own country")
             country = viewer.country
-        elif viewer.kind is not UserKind.ADMIN:
-            raise Forbidden("competition lists are for NSOs and the central admin")
+        elif viewer.kind is UserKind.PUPIL:
+            raise Forbidden("competition lists are for teachers, NSOs and the central admin")
         return await self._storage.labels.holders(
             level, country.upper() if country else None, limit, offset
         )

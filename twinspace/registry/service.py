@@ -44,7 +44,12 @@ class EligibilityPolicy(BaseModel):
 
     staff_roles: list[StaffRole] = Field(min_length=1)
     school_types: dict[SchoolType, list[Ownership]] = Field(min_length=1)
-    vocational_min_course_years: int = Field(3, ge=0, le=10)
+    vocational_min_course_years: int | None = Field(
+        None, ge=1, le=10, description="vocational centres' minimum course length; null: none"
+    )
+    vocational_requires_compulsory_schooling: bool = Field(
+        False, description="vocational centres must be open to pupils in compulsory schooling"
+    )
 
 
 class NewSchool(BaseModel):
@@ -57,6 +62,9 @@ class NewSchool(BaseModel):
     ownership: Ownership
     timezone: str | None = Field(None, max_length=64)
     vocational_course_years: int | None = Field(None, ge=1, le=10)
+    open_to_compulsory_schooling: bool | None = Field(
+        None, description="vocational centres: courses open to pupils in compulsory schooling"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -127,14 +135,19 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
             f"{country.name}",
             rule="ownership",
         )
-    if (
-        school.type is SchoolType.VOCATIONAL
-        and (school.vocational_course_years or 0) < policy.vocational_min_course_years
-    ):
+    if school.type is not SchoolType.VOCATIONAL:
+        return
+    minimum = policy.vocational_min_course_years
+    if minimum is not None and (school.vocational_course_years or 0) < minimum:
         raise RuleViolation(
-            f"vocational centres in {country.name} need courses of at least "
-            f"{policy.vocational_min_course_years} years",
+            f"vocational centres in {country.name} need courses of at least {minimum} years",
             rule="vocational-course-years",
+        )
+    if policy.vocational_requires_compulsory_schooling and not school.open_to_compulsory_schooling:
+        raise RuleViolation(
+            f"vocational centres in {country.name} need courses open to pupils in "
+            "compulsory schooling",
+            rule="vocational-compulsory-schooling",
         )
 
 
@@ -193,6 +206,7 @@ class RegistryService:
             ownership=new.ownership,
             timezone=zone,
             vocational_course_years=new.vocational_course_years,
+            open_to_compulsory_schooling=new.open_to_compulsory_schooling,
             now=utcnow(),
         )
         return await self.school(school_id)
@@ -232,6 +246,7 @@ class RegistryService:
                 timezone=zone,
                 vocational_course_years=form.new_school.vocational_course_years,
                 created_at=utcnow(),
+                open_to_compulsory_schooling=form.new_school.open_to_compulsory_schooling,
             )
         check_eligibility(country, form.staff_role, school)
         if await self._storage.users.username_taken(form.username):
@@ -247,6 +262,7 @@ class RegistryService:
                 ownership=school.ownership,
                 timezone=school.timezone,
                 vocational_course_years=school.vocational_course_years,
+                open_to_compulsory_schooling=school.open_to_compulsory_schooling,
                 now=now,
             )
             user_id = await tx.users.create(

@@ -47,6 +47,7 @@ class SchoolView(BaseModel):
     ownership: Ownership
     timezone: str
     vocational_course_years: int | None
+    open_to_compulsory_schooling: bool | None
 
     @classmethod
     def of(cls, s: SchoolRecord) -> SchoolView:
@@ -59,6 +60,7 @@ class SchoolView(BaseModel):
             ownership=s.ownership,
             timezone=s.timezone,
             vocational_course_years=s.vocational_course_years,
+            open_to_compulsory_schooling=s.open_to_compulsory_schooling,
         )
 
 

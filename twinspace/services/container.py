@@ -9,6 +9,7 @@ from twinspace.boards.service import BoardService
 from twinspace.chat.service import ChatService
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus
+from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
 from twinspace.live_sessions.service import LiveSessionService
 from twinspace.media.decoding import DecodeSlots, ImageLimits
@@ -28,6 +29,7 @@ from twinspace.training.service import TrainingService
 from twinspace.workspace.access import AccessRules
 from twinspace.workspace.documents import DocumentService
 from twinspace.workspace.pages import PageService
+from twinspace.workspace.plan import PlanService
 from twinspace.workspace.projects import ProjectService
 from twinspace.workspace.spaces import SpaceService
 
@@ -58,6 +60,8 @@ class Services:
     live_sessions: LiveSessionService
     search: SearchService
     session_watch: SessionWatch
+    plan: PlanService
+    competitions: CompetitionService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -129,6 +133,8 @@ class Services:
             ),
             search=SearchService(storage, access, documents),
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
+            plan=PlanService(storage),
+            competitions=CompetitionService(storage, access, registry),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)

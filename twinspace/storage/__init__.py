@@ -13,6 +13,7 @@ from pathlib import Path
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
 from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
+from twinspace.storage.competitions import CompetitionRepo
 from twinspace.storage.db import (
     Database,
     Executor,
@@ -33,6 +34,7 @@ from twinspace.storage.moderation import (
     QueueRepo,
     ReportRepo,
 )
+from twinspace.storage.plan import PlanRepo
 from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
 from twinspace.storage.search import SearchRepo
@@ -83,6 +85,8 @@ class Repositories:
         self.media = MediaRepo(ex)
         self.live_sessions = LiveSessionRepo(ex)
         self.search = SearchRepo(ex)
+        self.plan = PlanRepo(ex)
+        self.competitions = CompetitionRepo(ex)
 
 
 class Storage(Repositories):

@@ -41,6 +41,7 @@ class ApplicationRecord:
     teacher_name: str
     school_name: str
     project_title: str
+    evidence: dict[str, list[int]]
 
     @classmethod
     def from_row(cls, row: Row) -> ApplicationRecord:
@@ -61,6 +62,7 @@ class ApplicationRecord:
             row["teacher_name"],
             row["school_name"],
             row["project_title"],
+            json.loads(row.get("evidence") or "{}"),
         )
 
 
@@ -132,11 +134,37 @@ class LabelRepo:
         country: str,
         statements: dict[str, str],
         now: datetime,
+        evidence: dict[str, list[int]] | None = None,
     ) -> int:
         return await self._ex.execute(
             "INSERT INTO label_applications (project_id, teacher_id, school_id, country,"
-            " statements, status, submitted_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
-            (project_id, teacher_id, school_id, country, json.dumps(statements), to_iso(now)),
+            " statements, status, submitted_at, evidence)"
+            " VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?)",
+            (
+                project_id,
+                teacher_id,
+                school_id,
+                country,
+                json.dumps(statements),
+                to_iso(now),
+                json.dumps(evidence or {}),
+            ),
+        )
+
+    # -- per-country score thresholds -----------------------------------------------------
+
+    async def policy(self, country: str) -> str | None:
+        row = await self._ex.fetch_one(
+            "SELECT policy FROM label_policies WHERE country = ?", (country.upper(),)
+        )
+        return str(row["policy"]) if row else None
+
+    async def set_policy(self, country: str, policy_json: str, now: datetime) -> None:
+        await self._ex.execute(
+            "INSERT INTO label_policies (country, policy, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (country) DO UPDATE SET policy = excluded.policy,"
+            " updated_at = excluded.updated_at",
+            (country, policy_json, to_iso(now)),
         )
 
     async def application(self, application_id: int) -> ApplicationRecord | None:
@@ -260,6 +288,27 @@ class LabelRepo:
             _LABEL + " WHERE l.teacher_id = ? ORDER BY l.awarded_at, l.id", (teacher_id,)
         )
         return [LabelRecord.from_row(r) for r in rows]
+
+    async def of_teacher_level(
+        self, teacher_id: int, level: LabelLevel, country: str | None
+    ) -> list[LabelRecord]:
+        """A teacher's labels of one level (of one country's NSO when `country` is given)."""
+        rows = await self._ex.fetch_all(
+            _LABEL + " WHERE l.teacher_id = ? AND l.level = ? AND (? IS NULL OR l.country = ?)"
+            " ORDER BY l.awarded_at, l.id",
+            (teacher_id, level.value, country, country),
+        )
+        return [LabelRecord.from_row(r) for r in rows]
+
+    async def holders_in_project(
+        self, project_id: int, level: LabelLevel, country: str | None
+    ) -> list[int]:
+        rows = await self._ex.fetch_all(
+            "SELECT DISTINCT teacher_id FROM quality_labels WHERE project_id = ? AND level = ?"
+            " AND (? IS NULL OR country = ?) ORDER BY teacher_id",
+            (project_id, level.value, country, country),
+        )
+        return [r["teacher_id"] for r in rows]
 
     async def holders(
         self, level: LabelLevel, country: str | None, limit: int, offset: int

@@ -33,11 +33,12 @@ class ProjectRepo:
         kind: ProjectKind,
         created_by: int,
         now: datetime,
+        founded: bool = True,
     ) -> int:
         return await self._ex.execute(
             "INSERT INTO projects (title, description, subjects, languages, age_min, age_max,"
-            " kind, created_by, created_at, state_changed_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " kind, created_by, created_at, state_changed_at, founded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 title,
                 description,
@@ -49,7 +50,21 @@ class ProjectRepo:
                 created_by,
                 to_iso(now),
                 to_iso(now),
+                to_iso(now) if founded else None,
             ),
+        )
+
+    async def mark_founded(self, project_id: int, now: datetime) -> int:
+        """The founding rule is met: the project becomes active (0 if it already was)."""
+        return await self._ex.execute(
+            "UPDATE projects SET founded_at = ?, state_changed_at = ?"
+            " WHERE id = ? AND founded_at IS NULL",
+            (to_iso(now), to_iso(now), project_id),
+        )
+
+    async def set_kind(self, project_id: int, kind: ProjectKind) -> None:
+        await self._ex.execute(
+            "UPDATE projects SET kind = ? WHERE id = ?", (kind.value, project_id)
         )
 
     async def get(self, project_id: int) -> ProjectRecord | None:
@@ -158,6 +173,24 @@ class MembershipRepo:
             (project_id,),
         )
 
+    async def teacher_countries(self, project_id: int) -> list[tuple[int, str]]:
+        """(user id, school country) of every teacher-role member."""
+        rows = await self._ex.fetch_all(
+            "SELECT m.user_id, s.country FROM memberships m JOIN users u ON u.id = m.user_id"
+            " JOIN schools s ON s.id = u.school_id"
+            " WHERE m.project_id = ? AND m.role IN ('founder', 'teacher_admin', 'teacher')",
+            (project_id,),
+        )
+        return [(r["user_id"], r["country"]) for r in rows]
+
+    async def founder_countries(self, project_id: int) -> list[str]:
+        rows = await self._ex.fetch_all(
+            "SELECT u.country FROM memberships m JOIN users u ON u.id = m.user_id"
+            " WHERE m.project_id = ? AND m.role = 'founder' AND u.country IS NOT NULL",
+            (project_id,),
+        )
+        return [r["country"] for r in rows]
+
     async def school_countries(self, project_id: int) -> list[tuple[int, str]]:
         """(school id, country) of every teacher-role member's school."""
         rows = await self._ex.fetch_all(
@@ -183,11 +216,29 @@ class InvitationRepo:
         message: str,
         now: datetime,
     ) -> int:
+        """A `founder` invitation is a co-founder's: stored as `teacher_admin` (the column's
+        CHECK predates co-founders) with `cofounder` set, and read back as `founder`."""
+        cofounder = role is Role.FOUNDER
         return await self._ex.execute(
             "INSERT INTO invitations (project_id, inviter_id, invitee_id, role, message, status,"
-            " created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-            (project_id, inviter_id, invitee_id, role.value, message, to_iso(now)),
+            " created_at, cofounder) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            (
+                project_id,
+                inviter_id,
+                invitee_id,
+                Role.TEACHER_ADMIN.value if cofounder else role.value,
+                message,
+                to_iso(now),
+                int(cofounder),
+            ),
         )
+
+    async def pending_of_project(self, project_id: int) -> list[InvitationRecord]:
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM invitations WHERE project_id = ? AND status = 'pending'",
+            (project_id,),
+        )
+        return [InvitationRecord.from_row(r) for r in rows]
 
     async def get(self, invitation_id: int) -> InvitationRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM invitations WHERE id = ?", (invitation_id,))

@@ -59,9 +59,11 @@ class SchoolRecord:
     timezone: str
     vocational_course_years: int | None
     created_at: datetime
+    open_to_compulsory_schooling: bool | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> SchoolRecord:
+        compulsory = row.get("open_to_compulsory_schooling")
         return cls(
             row["id"],
             row["name"],
@@ -72,6 +74,7 @@ class SchoolRecord:
             row["timezone"],
             row["vocational_course_years"],
             from_iso(row["created_at"]),
+            None if compulsory is None else bool(compulsory),
         )
 
 
@@ -186,6 +189,15 @@ class SessionRecord:
         )
 
 
+def _project_state(row: Row) -> ProjectState:
+    """Stored states are active, archived, closed; an active project whose founding rule is not
+    met yet (no `founded_at`) is `founding`."""
+    state = ProjectState(row["state"])
+    if state is ProjectState.ACTIVE and "founded_at" in row and row["founded_at"] is None:
+        return ProjectState.FOUNDING
+    return state
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectRecord:
     id: int
@@ -212,7 +224,7 @@ class ProjectRecord:
             row["age_min"],
             row["age_max"],
             ProjectKind(row["kind"]),
-            ProjectState(row["state"]),
+            _project_state(row),
             row["created_by"],
             from_iso(row["created_at"]),
             from_iso(row["state_changed_at"]),
@@ -257,7 +269,7 @@ class InvitationRecord:
             row["project_id"],
             row["inviter_id"],
             row["invitee_id"],
-            Role(row["role"]),
+            Role.FOUNDER if row.get("cofounder") else Role(row["role"]),
             row["message"],
             InvitationStatus(row["status"]),
             from_iso(row["created_at"]),

@@ -49,10 +49,12 @@ class SchoolRepo:
         timezone: str,
         vocational_course_years: int | None,
         now: datetime,
+        open_to_compulsory_schooling: bool | None = None,
     ) -> int:
         return await self._ex.execute(
             "INSERT INTO schools (name, country, city, type, ownership, timezone,"
-            " vocational_course_years, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " vocational_course_years, created_at, open_to_compulsory_schooling)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 country,
@@ -62,6 +64,7 @@ class SchoolRepo:
                 timezone,
                 vocational_course_years,
                 to_iso(now),
+                None if open_to_compulsory_schooling is None else int(open_to_compulsory_schooling),
             ),
         )
 

@@ -38,6 +38,7 @@ from twinspace.storage.training import (
     TrainingKind,
 )
 from twinspace.types import SchoolType, UserKind
+from twinspace.workspace.access import may_organise_for
 
 __all__ = ["EnrolmentStatus", "EventFormat", "TrainingKind"]
 
@@ -206,6 +207,19 @@ class TrainingService:
             return
         raise Forbidden("only the event's organiser (or the central admin) manages it")
 
+    def _scope_to_organiser(self, actor: UserRecord, details: TrainingEventDetails) -> None:
+        """An NSO's event is for its own country (no audience given means that country);
+        Europe-wide and other countries' events are the central admin's."""
+        if actor.kind is UserKind.NSO and not details.audience_countries and actor.country:
+            details.audience_countries = [actor.country]
+        countries: list[str | None] = [*details.audience_countries] or [None]
+        if not all(may_organise_for(actor, code) for code in countries):
+            raise Forbidden(
+                "an NSO organises training for its own country only; Europe-wide and other "
+                "countries' events are the central admin's",
+                rule="nso-own-country",
+            )
+
     async def _check_audience(self, details: TrainingEventDetails) -> None:
         for code in details.audience_countries:
             if await self._storage.countries.get(code) is None:
@@ -219,6 +233,7 @@ class TrainingService:
         if actor.kind not in (UserKind.NSO, UserKind.ADMIN):
             raise Forbidden("training events are organised by NSOs and the central admin")
         await self._check_audience(details)
+        self._scope_to_organiser(actor, details)
         event_id = await self._storage.training.create_event(
             fields=details.model_dump(),
             organiser_id=actor.id,
@@ -245,6 +260,7 @@ class TrainingService:
                     f"the changed event is inconsistent: {messages}", rule="event-details"
                 ) from None
             await self._check_audience(details)
+            self._scope_to_organiser(actor, details)
             if details.capacity < event.confirmed_count:
                 raise RuleViolation(
                     f"{event.confirmed_count} seats are taken; the capacity cannot go below that",

@@ -83,6 +83,15 @@ READ_ONLY_ACTIONS = frozenset(
 )
 
 
+def may_organise_for(user: UserRecord, country: str | None) -> bool:
+    """Country-level organising (training events, competitions): an NSO for its own country
+    only; Europe-wide (`country` None) and any other country is the central admin's
+    (docs/etwinning-rules.md)."""
+    if user.kind is UserKind.ADMIN:
+        return True
+    return user.kind is UserKind.NSO and country is not None and user.country == country
+
+
 class PupilItemDeciders(StrEnum):
     """Who decides on a pupil's item (publish, reject, restore, dismiss), per project policy.
 

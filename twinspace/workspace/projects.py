@@ -68,7 +68,16 @@ class ProjectUpdate(_AgeRange):
     languages: list[Tag] | None = Field(None, max_length=20)
 
 
-INVITABLE_ROLES = frozenset({Role.TEACHER_ADMIN, Role.TEACHER, Role.GUEST})
+INVITABLE_ROLES = frozenset({Role.FOUNDER, Role.TEACHER_ADMIN, Role.TEACHER, Role.GUEST})
+
+
+def founding_rule_met(kind: ProjectKind, countries: list[tuple[str, CountryStatus]]) -> bool:
+    """Whether the accepted founders found the project (the rule `check_founders` states)."""
+    try:
+        check_founders(kind, countries)
+    except RuleViolation:
+        return False
+    return True
 
 
 def check_founders(kind: ProjectKind, countries: list[tuple[str, CountryStatus]]) -> None:
@@ -139,18 +148,34 @@ class ProjectService:
                 kind=form.kind,
                 created_by=actor.id,
                 now=now,
+                founded=founding_rule_met(form.kind, countries[:1]),
             )
-            for founder in founders:
-                await tx.memberships.add(
+            await tx.memberships.add(
+                project_id=project_id,
+                user_id=actor.id,
+                role=Role.FOUNDER,
+                added_by=actor.id,
+                now=now,
+            )
+            # Named co-founders are asked, not enrolled: they become founders on accepting.
+            for cofounder in founders[1:]:
+                await tx.invitations.create(
                     project_id=project_id,
-                    user_id=founder.id,
+                    inviter_id=actor.id,
+                    invitee_id=cofounder.id,
                     role=Role.FOUNDER,
-                    added_by=actor.id,
+                    message=f"Co-found {form.title!r}",
                     now=now,
                 )
             project = await tx.projects.get(project_id)
         assert project is not None
         return project
+
+    async def _founders_countries(self, project_id: int) -> list[tuple[str, CountryStatus]]:
+        return [
+            (code, await self._registry.country_status(code))
+            for code in await self._storage.memberships.founder_countries(project_id)
+        ]
 
     async def mine(self, user: UserRecord) -> list[tuple[ProjectRecord, Role]]:
         return await self._storage.projects.of_user(user.id)
@@ -176,6 +201,13 @@ class ProjectService:
         access.require(Action.MANAGE_PROJECT)
         if access.project.state is ProjectState.CLOSED and state is not ProjectState.CLOSED:
             raise RuleViolation("a closed project cannot be reopened")
+        if state is ProjectState.FOUNDING or (
+            access.project.state is ProjectState.FOUNDING and state is not ProjectState.CLOSED
+        ):
+            raise RuleViolation(
+                "a project becomes active when its co-founders accept (or is closed unfounded)",
+                rule="founding",
+            )
         if state is not access.project.state:
             await self._storage.projects.set_state(access.project.id, state, utcnow())
             await self._storage.audit.record(
@@ -223,6 +255,8 @@ class ProjectService:
                 raise RuleViolation("a project keeps at least one founder")
         if role in TEACHER_ROLES:
             await self._validated_teacher(user_id)
+        elif target.role in TEACHER_ROLES:
+            await self._keep_european(access, user_id, turn_national=False)
         await self._storage.memberships.set_role(access.project.id, user_id, role)
         if role is not target.role:
             await self._storage.audit.record(
@@ -236,7 +270,37 @@ class ProjectService:
         await self._events.publish(MemberRoleChanged(access.project.id, user_id, role))
         return await self._target(access, user_id)
 
-    async def remove_member(self, access: Access, user_id: int) -> None:
+    async def _keep_european(self, access: Access, user_id: int, *, turn_national: bool) -> bool:
+        """A European project keeps partners from two countries: removing the last teacher
+        from another country is refused unless a founder confirms turning it national.
+        Returns whether the project must turn national (docs/etwinning-rules.md)."""
+        if access.project.kind is not ProjectKind.EUROPEAN:
+            return False
+        partners = await self._storage.memberships.teacher_countries(access.project.id)
+        before = {country for _, country in partners}
+        after = {country for uid, country in partners if uid != user_id}
+        if len(before) < 2 or len(after) >= 2:
+            return False
+        if not turn_national:
+            raise Conflict(
+                "this is the last partner from another country: a European project keeps "
+                "partners from at least two countries; a founder may turn it national instead",
+                rule="european-partners",
+                countries_left=sorted(after),
+            )
+        if access.role is not Role.FOUNDER:
+            raise Forbidden("only a founder turns a European project national")
+        check_founders(
+            ProjectKind.NATIONAL,
+            [(code, await self._registry.country_status(code)) for code in after],
+        )
+        return True
+
+    async def remove_member(
+        self, access: Access, user_id: int, *, turn_national: bool = False
+    ) -> ProjectRecord:
+        """Remove a member (or leave); `turn_national` is a founder's explicit confirmation
+        that removing the last partner from another country turns the project national."""
         if user_id != access.user.id:
             access.require(Action.MANAGE_MEMBERS)
         target = await self._target(access, user_id)
@@ -245,16 +309,36 @@ class ProjectService:
                 raise Forbidden("only founders remove a founder")
             if await self._founders_left(access.project.id, user_id) < 1:
                 raise RuleViolation("a project keeps at least one founder")
-        await self._storage.memberships.remove(access.project.id, user_id)
-        await self._storage.audit.record(
-            project_id=access.project.id,
-            now=utcnow(),
-            actor=access.user,
-            action="member_left" if user_id == access.user.id else "member_removed",
-            subject_user_id=user_id,
-            details={"role": target.role.value},
+        to_national = target.role in TEACHER_ROLES and await self._keep_european(
+            access, user_id, turn_national=turn_national
         )
+        now = utcnow()
+        async with self._storage.transaction() as tx:
+            await tx.memberships.remove(access.project.id, user_id)
+            await tx.audit.record(
+                project_id=access.project.id,
+                now=now,
+                actor=access.user,
+                action="member_left" if user_id == access.user.id else "member_removed",
+                subject_user_id=user_id,
+                details={"role": target.role.value}
+                | ({"turned_national": True} if to_national else {}),
+            )
+            if to_national:
+                await tx.projects.set_kind(access.project.id, ProjectKind.NATIONAL)
+                countries = {
+                    c for _, c in await tx.memberships.teacher_countries(access.project.id)
+                }
+                for pending in await tx.invitations.pending_of_project(access.project.id):
+                    invitee = await tx.users.get(pending.invitee_id)
+                    if pending.role is not Role.GUEST and (
+                        invitee is None or invitee.country not in countries
+                    ):
+                        await tx.invitations.respond(pending.id, InvitationStatus.REVOKED, now)
+            project = await tx.projects.get(access.project.id)
+        assert project is not None
         await self._events.publish(MemberRemoved(access.project.id, user_id))
+        return project
 
     async def add_pupils(self, access: Access, pupil_ids: list[int]) -> list[UserRecord]:
         """A teacher adds pupils of their own school to the project."""
@@ -290,10 +374,15 @@ class ProjectService:
         self, access: Access, invitee_id: int, role: Role, message: str
     ) -> InvitationRecord:
         access.require(Action.MANAGE_MEMBERS)
-        if access.read_only_project:
+        founding = access.project.state is ProjectState.FOUNDING
+        if access.read_only_project and not (founding and role is Role.FOUNDER):
             raise Forbidden(f"the project is {access.project.state.value} (read-only)")
         if role not in INVITABLE_ROLES:
-            raise RuleViolation("invitations are for teacher_admin, teacher or guest roles")
+            raise RuleViolation(
+                "invitations are for founder, teacher_admin, teacher or guest roles"
+            )
+        if role is Role.FOUNDER and access.role is not Role.FOUNDER:
+            raise Forbidden("only founders invite co-founders")
         invitee = await self._storage.users.get(invitee_id)
         if invitee is None or invitee.kind is UserKind.PUPIL:
             raise NotFound("no such teacher")
@@ -340,7 +429,11 @@ class ProjectService:
     async def accept(self, user: UserRecord, invitation_id: int) -> ProjectRecord:
         invitation = await self._own_pending(user, invitation_id)
         project = await self._storage.projects.get(invitation.project_id)
-        if project is None or project.state is not ProjectState.ACTIVE:
+        open_states = {ProjectState.ACTIVE}
+        if invitation.role is Role.FOUNDER:
+            open_states.add(ProjectState.FOUNDING)
+            await self._validated_teacher(user.id)
+        if project is None or project.state not in open_states:
             raise Conflict("the project no longer takes new members")
         now = utcnow()
         async with self._storage.transaction() as tx:
@@ -353,7 +446,14 @@ class ProjectService:
                 added_by=invitation.inviter_id,
                 now=now,
             )
-        return project
+        if project.state is ProjectState.FOUNDING and founding_rule_met(
+            project.kind, await self._founders_countries(project.id)
+        ):
+            if await self._storage.projects.mark_founded(project.id, utcnow()) == 1:
+                await self._events.publish(ProjectStateChanged(project.id, ProjectState.ACTIVE))
+        found = await self._storage.projects.get(project.id)
+        assert found is not None
+        return found
 
     async def decline(self, user: UserRecord, invitation_id: int) -> None:
         invitation = await self._own_pending(user, invitation_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
 from twinspace.registry.views import PersonView
 from twinspace.storage.documents import VersionRecord
+from twinspace.storage.plan import PlanActivityRecord, ResultRecord, SchoolRef
 from twinspace.storage.records import (
     BoardRecord,
     ChannelRecord,
@@ -180,3 +181,61 @@ class PartnerClassView(BaseModel):
     school_id: int
     school_name: str
     country: str
+
+
+class SchoolRefView(BaseModel):
+    id: int
+    name: str
+    country: str
+
+    @classmethod
+    def of(cls, school: SchoolRef) -> SchoolRefView:
+        return cls(id=school.id, name=school.name, country=school.country)
+
+
+class PlanActivityView(BaseModel):
+    id: int
+    project_id: int
+    title: str
+    description: str
+    starts_on: date
+    ends_on: date
+    schools: list[SchoolRefView]
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, a: PlanActivityRecord) -> PlanActivityView:
+        return cls(
+            id=a.id,
+            project_id=a.project_id,
+            title=a.title,
+            description=a.description,
+            starts_on=a.starts_on,
+            ends_on=a.ends_on,
+            schools=[SchoolRefView.of(s) for s in a.schools],
+            updated_at=a.updated_at,
+        )
+
+
+class ResultView(BaseModel):
+    id: int
+    project_id: int
+    title: str
+    description: str
+    page_id: int | None
+    board_id: int | None
+    schools: list[SchoolRefView]
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, r: ResultRecord) -> ResultView:
+        return cls(
+            id=r.id,
+            project_id=r.project_id,
+            title=r.title,
+            description=r.description,
+            page_id=r.page_id,
+            board_id=r.board_id,
+            schools=[SchoolRefView.of(s) for s in r.schools],
+            updated_at=r.updated_at,
+        )

@@ -7,20 +7,25 @@ from itertools import groupby
 
 from pydantic import Field
 
-from twinspace.face.api import ApiRouter, Ctx, Paging
+from twinspace.face.api import ApiRouter, AuthMode, Ctx, Paging
 from twinspace.labels.service import (
     ApplicationStatus,
     LabelApplicationForm,
     LabelLevel,
+    LabelPolicy,
     LabelReview,
 )
 from twinspace.labels.views import (
     ApplicationView,
+    ApplicationWorkView,
     EditionView,
     EntrantView,
     LabelView,
     RecipientView,
+    SpaceCountView,
+    WorkView,
 )
+from twinspace.workspace.views import PlanActivityView, ResultView, SchoolRefView
 
 router = ApiRouter("labels")
 
@@ -56,6 +61,45 @@ async def application(ctx: Ctx) -> ApplicationView:
     """One application (the applicant, the NSO of its country, the admin)."""
     found = await ctx.services.labels.application(ctx.user, ctx.path_id("application_id"))
     return ApplicationView.of(found)
+
+
+@router.get("/labels/applications/{application_id:id}/work", response=ApplicationWorkView)
+async def application_work(ctx: Ctx) -> ApplicationWorkView:
+    """The TwinSpace's actual work beside an application: pages, boards, activity counts,
+    plan and results, and the country's score thresholds (the application's readers)."""
+    found = await ctx.services.labels.work(ctx.user, ctx.path_id("application_id"))
+    w = found.work
+    return ApplicationWorkView(
+        application=ApplicationView.of(found.application),
+        work=WorkView(
+            pages=[SpaceCountView.of(p) for p in w.pages],
+            boards=[SpaceCountView.of(b) for b in w.boards],
+            channels=[SpaceCountView.of(c) for c in w.channels],
+            schools=[SchoolRefView.of(s) for s in w.schools],
+            members=w.members,
+            messages=w.messages,
+            board_posts=w.board_posts,
+            comments=w.comments,
+            page_versions=w.page_versions,
+            media=w.media,
+        ),
+        plan=[PlanActivityView.of(a) for a in found.plan],
+        results=[ResultView.of(r) for r in found.results],
+        policy=found.policy,
+    )
+
+
+@router.get("/labels/policies/{code}", auth=AuthMode.PUBLIC, response=LabelPolicy)
+async def label_policy(ctx: Ctx) -> LabelPolicy:
+    """A country's National Quality Label score thresholds (public)."""
+    return await ctx.services.labels.policy(str(ctx.request.path_params["code"]))
+
+
+@router.put("/labels/policies/{code}", body=LabelPolicy, response=LabelPolicy)
+async def set_label_policy(ctx: Ctx, body: LabelPolicy) -> LabelPolicy:
+    """Replace a country's National Quality Label score thresholds (central admin)."""
+    code = str(ctx.request.path_params["code"])
+    return await ctx.services.labels.set_policy(ctx.user, code, body)
 
 
 @router.delete("/labels/applications/{application_id:id}", status=204)
@@ -114,7 +158,8 @@ async def teacher_labels(ctx: Ctx) -> list[LabelView]:
 async def competition_entrants(ctx: Ctx, query: CompetitionQuery) -> list[EntrantView]:
     """Teachers eligible for the national (NQL) or European (EQL) competitions.
 
-    An NSO lists its own country; the admin any country or all.
+    An NSO and a teacher list their own country's national list; the European list and the
+    admin any country or all.
     """
     labels = await ctx.services.labels.competition_entrants(
         ctx.user, query.level, query.country, query.limit, query.offset

@@ -37,6 +37,16 @@ class RoleChange(BaseModel):
     role: Role
 
 
+class RemovalQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    turn_national: bool = Field(
+        False,
+        description="a founder's confirmation that removing the last partner from another "
+        "country turns the European project national",
+    )
+
+
 class PupilIds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -55,7 +65,10 @@ class ProjectDetail(ProjectView):
 
 @router.post("/projects", body=NewProject, response=ProjectView, status=201)
 async def create_project(ctx: Ctx, body: NewProject) -> ProjectView:
-    """Found a TwinSpace with co-founders (European: two or more countries)."""
+    """Found a TwinSpace; named co-founders are invited and become founders on accepting.
+
+    A European project stays `founding` until co-founders from another country accept.
+    """
     project = await ctx.services.projects.create(ctx.user, body)
     return ProjectView.of(project, Role.FOUNDER)
 
@@ -127,11 +140,18 @@ async def change_role(ctx: Ctx, body: RoleChange) -> MemberView:
     )
 
 
-@router.delete("/projects/{project_id:id}/members/{user_id:id}", status=204)
-async def remove_member(ctx: Ctx) -> None:
-    """Remove a member (or leave); their live connections close."""
+@router.delete("/projects/{project_id:id}/members/{user_id:id}", query=RemovalQuery, status=204)
+async def remove_member(ctx: Ctx, query: RemovalQuery) -> None:
+    """Remove a member (or leave); their live connections close.
+
+    A European TwinSpace keeps partners from two countries: removing the last partner from
+    another country is a 409 (`rule: european-partners`) unless a founder sends
+    `?turn_national=true`, which turns the project national.
+    """
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    await ctx.services.projects.remove_member(access, ctx.path_id("user_id"))
+    await ctx.services.projects.remove_member(
+        access, ctx.path_id("user_id"), turn_national=query.turn_national
+    )
 
 
 @router.post("/projects/{project_id:id}/pupils", body=PupilIds, response=list[PersonView])

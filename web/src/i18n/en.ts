@@ -31,6 +31,7 @@ export const en = {
   'roles.guest': 'Guests',
 
   'state.active': 'active',
+  'state.founding': 'waiting for co-founders',
   'state.archived': 'archived (read-only)',
   'state.closed': 'closed',
 

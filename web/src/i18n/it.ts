@@ -33,6 +33,7 @@ export const it: Catalogue = {
   'roles.guest': 'Ospiti',
 
   'state.active': 'attivo',
+  'state.founding': 'in attesa dei co-fondatori',
   'state.archived': 'archiviato (sola lettura)',
   'state.closed': 'chiuso',
 

@@ -33,6 +33,7 @@ export const pl: Catalogue = {
   'roles.guest': 'Goście',
 
   'state.active': 'aktywny',
+  'state.founding': 'czeka na współzałożycieli',
   'state.archived': 'zarchiwizowany (tylko do odczytu)',
   'state.closed': 'zamknięty',
 
