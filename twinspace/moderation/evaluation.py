@@ -112,7 +112,7 @@ def evaluate(messages: Iterable[Labelled], flag: Callable[[str], set[str]]) -> E
 
 
 def _cell(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+    return "-" if value is None else f"{value:.2f}"
 
 
 def markdown_table(evaluation: Evaluation) -> str:

@@ -1,0 +1,124 @@
+"""Harm between pupils in every language: swearing, bullying, threats, and self-harm.
+
+Built from the lexicon sections (see ``lexicon.py``) by structure, not by sentences:
+
+- offensive words and insults, exclusion phrases and threat phrases are findings alone;
+- a degrading word is bullying when aimed at a person: a second-person marker of the same
+  language up to four words before it ("you're so ugly", "du bist so hässlich", "eres tan
+  fea") or right after it (Hungarian "hülye vagy"), or a capitalised name and a
+  third-person copula before it ("Anna is so dumb");
+- "nobody" followed within four words by an object form of "you" is exclusion ("nobody
+  wants you", "nikt cię nie lubi", "personne ne t'aime", "kimse seni istemiyor");
+- a violent verb within three words of an object form of "you" is a threat
+  ("je vais te frapper", "cię pobiję", "seni döveceğim");
+- self-harm statements are their own category, so the pipeline can treat them with care.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.lexicon import Hit, Lexicons
+from twinspace.moderation.filters.lexicon_hits import MessageHits, message_hits
+
+_ALONE = {
+    "offensive": "offensive word",
+    "insult": "insult",
+    "exclusion": "exclusion",
+    "threat": "threat",
+}
+_AIM_BEFORE = 4
+_AIM_AFTER = 1
+_EXCLUSION_GAP = 4
+_THREAT_GAP = 3
+
+
+def _span(text: str, hits: MessageHits, first: int, last: int) -> tuple[int, int]:
+    tokens = hits.view.tokens
+    return tokens[first].start, tokens[last].end
+
+
+def _make(
+    text: str, hits: MessageHits, first: int, last: int, category: Category, rule: str, lang: str
+) -> Finding:
+    start, end = _span(text, hits, first, last)
+    return finding(text, category, start, end, f"{rule} ({lang})", lang)
+
+
+def _near(
+    anchors: tuple[Hit, ...], target: Hit, before: int, after: int, same_language: bool = True
+) -> Hit | None:
+    for anchor in anchors:
+        if same_language and anchor.entry.language != target.entry.language:
+            continue
+        if target.first - before <= anchor.last < target.first:
+            return anchor
+        if target.last < anchor.first <= target.last + after:
+            return anchor
+    return None
+
+
+def _named(hits: MessageHits, target: Hit) -> Hit | None:
+    """A capitalised name, then a third-person copula, then (within 3 words) ``target``."""
+    for copula in hits.of("third"):
+        if copula.entry.language != target.entry.language:
+            continue
+        if not target.first - 3 <= copula.last < target.first or copula.first == 0:
+            continue
+        if hits.view.tokens[copula.first - 1].capitalised:
+            return copula
+    return None
+
+
+def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
+    markers = hits.of("you")
+    for word in hits.of("degrading"):
+        anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER) or _named(hits, word)
+        if anchor is None:
+            continue
+        first, last = min(anchor.first, word.first), max(anchor.last, word.last)
+        yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", word.entry.language)
+
+
+def _paired(
+    text: str, hits: MessageHits, heads: str, gap_before: int, gap_after: int, rule: str
+) -> Iterator[Finding]:
+    objects = hits.of("you_obj")
+    for head in hits.of(heads):
+        anchor = _near(objects, head, gap_before, gap_after)
+        if anchor is None:
+            continue
+        first, last = min(anchor.first, head.first), max(anchor.last, head.last)
+        yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
+
+
+def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
+    hits = message_hits(text, lexicons)
+    if not hits.sections:
+        return []
+    findings: list[Finding] = []
+    for section, rule in _ALONE.items():
+        for hit in hits.of(section):
+            if not hits.false_friend(hit):
+                findings.append(
+                    _make(
+                        text,
+                        hits,
+                        hit.first,
+                        hit.last,
+                        Category.OFFENSIVE,
+                        rule,
+                        hit.entry.language,
+                    )
+                )
+    findings.extend(_aimed(text, hits))
+    findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
+    findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
+    for hit in hits.of("self_harm"):
+        findings.append(
+            _make(
+                text, hits, hit.first, hit.last, Category.SELF_HARM, "self-harm", hit.entry.language
+            )
+        )
+    return findings

@@ -1,0 +1,63 @@
+"""A message as canonical word tokens, each with its span in the original text.
+
+Tokens are lower-case and accent-folded (``normalize``), stretched letters are collapsed
+("fuuuck" -> "fuck"), and a word mixing letters with leetspeak digits is read as letters
+("1d10t" -> "idiot"). ``line`` joins the tokens with single spaces (and a space at each end)
+for the lexicon matcher.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from twinspace.moderation.filters.normalize import normalize
+
+_TOKEN = re.compile(r"[^\W_]+")
+_RUNS = re.compile(r"(.)\1{2,}")
+_LEET = str.maketrans("013457@$", "oleastas")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # canonical form
+    start: int  # span in the original message
+    end: int
+    capitalised: bool  # as written: "Anna", not "anna"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenView:
+    tokens: tuple[Token, ...]
+    line: str
+    token_at: dict[int, int]  # offset in ``line`` -> token index
+    ends: frozenset[int]  # offsets in ``line`` right after a token
+
+
+def _canonical(word: str) -> str:
+    letters = sum(c.isalpha() for c in word)
+    if letters and letters < len(word) and letters >= len(word) - letters:
+        word = word.translate(_LEET)
+    return _RUNS.sub(r"\1", word)
+
+
+@lru_cache(maxsize=256)
+def token_view(text: str) -> TokenView:
+    norm = normalize(text)
+    tokens: list[Token] = []
+    pieces: list[str] = [""]
+    token_at: dict[int, int] = {}
+    ends: set[int] = set()
+    position = 1
+    for found in _TOKEN.finditer(norm.text):
+        start, end = norm.span(found.start(), found.end())
+        canonical = _canonical(found.group())
+        tokens.append(Token(canonical, start, end, text[start].isupper()))
+        token_at[position] = len(tokens) - 1
+        position += len(canonical)
+        ends.add(position)
+        position += 1
+        pieces.append(canonical)
+    pieces.append("")
+    return TokenView(tuple(tokens), " ".join(pieces), token_at, frozenset(ends))
