@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -93,13 +93,18 @@ class Lexicons:
     def section(self, section: str) -> tuple[LexiconEntry, ...]:
         return tuple(e for e in self.entries if e.section == section)
 
-    def words(self, section: str) -> list[str]:
-        """The lines of one section in every language, as written (for patterns)."""
-        found: list[str] = []
-        for (_language, name), lines in self.raw.items():
-            if name == section:
-                found.extend(lines)
-        return sorted(set(found), key=lambda w: (-len(w), w))
+    def words(self, section: str) -> tuple[str, ...]:
+        """The lines of one section in every language, as written, longest first."""
+        return _section_words(self, section)
+
+
+@lru_cache(maxsize=128)
+def _section_words(lexicons: Lexicons, section: str) -> tuple[str, ...]:
+    found: set[str] = set()
+    for (_language, name), lines in lexicons.raw.items():
+        if name == section:
+            found.update(lines)
+    return tuple(sorted(found, key=lambda w: (-len(w), w)))
 
 
 def _entry(line: str, language: str, section: str, where: str) -> LexiconEntry:

@@ -22,7 +22,14 @@ from phonenumbers import (
     PhoneNumberMatcher,
 )
 
+from twinspace.moderation.filters.digits_view import digits_view
 from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.lexicon import Lexicons
+
+# Keep phonenumbers' compiled metadata patterns: with every participating region in use they
+# no longer fit the re module's own cache and were recompiled on every message.
+if hasattr(phonenumbers, "enable_pattern_cache"):
+    phonenumbers.enable_pattern_cache()
 
 _MIN_DIGITS = 6
 _MAX_DIGITS = 17
@@ -75,6 +82,10 @@ _UNIT_AFTER = re.compile(
 )
 
 
+_TIME_AFTER = re.compile(r"[:h]\d\d(?!\d)")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
 def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bool:
     raw = text[start:end].strip("() ")
     if _DATE.fullmatch(raw) or _YEARS.fullmatch(raw) or _DECIMAL.fullmatch(raw):
@@ -96,7 +107,8 @@ def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bo
     before = text[max(0, start - 12) : start]
     after = text[end : end + 24]
     return bool(
-        _MATH_BEFORE.search(before)
+        _TIME_AFTER.match(after)  # "04-12 19:00": a date and an hour
+        or _MATH_BEFORE.search(before)
         or _MATH_AFTER.match(after)
         or _MONEY_BEFORE.search(before)
         or _CODE_BEFORE.search(text[max(0, start - 40) : start])
@@ -214,8 +226,35 @@ def _split(
     return results
 
 
-def find_phones(text: str, regions: Sequence[str], region_hint: str | None = None) -> list[Finding]:
-    """Phone numbers in ``text``; ``region_hint`` (the author's country) is tried first."""
+def find_phones(
+    text: str,
+    regions: Sequence[str],
+    region_hint: str | None = None,
+    lexicons: Lexicons | None = None,
+) -> list[Finding]:
+    """Phone numbers in ``text``; ``region_hint`` (the author's country) is tried first.
+
+    With ``lexicons``, numbers written partly in words or disguised (keycaps, letters for
+    digits, zero-width characters, odd separators) are found through ``digits_view``.
+    """
+    findings = _find_phones(text, regions, region_hint)
+    if lexicons is None:
+        return findings
+    view = digits_view(text, lexicons)
+    if view is None:
+        return findings
+    for found in _find_phones(view.text, regions, region_hint):
+        start, end = view.span(found.start, found.end)
+        if _COMMA_THOUSANDS.fullmatch(text[start:end]):
+            continue  # 1,234,567: a quantity
+        if any(f.start < end and start < f.end for f in findings):
+            continue
+        rule = found.rule.replace("phone number", "phone number, disguised")
+        findings.append(finding(text, Category.PHONE, start, end, rule))
+    return sorted(findings, key=lambda f: f.start)
+
+
+def _find_phones(text: str, regions: Sequence[str], region_hint: str | None) -> list[Finding]:
     if sum(c.isdigit() for c in text) < _MIN_DIGITS:
         return []
     ordered = list(regions)

@@ -31,7 +31,8 @@ def scan_text(
         return []
     wanted = config.categories
     findings: list[Finding] = []
-    emails = find_emails(text)
+    lexicons = config.lexicons
+    emails = find_emails(text, lexicons.words("at"), lexicons.words("dot"))
     if Category.EMAIL in wanted:
         findings.extend(emails)
     taken = [(f.start, f.end) for f in emails]
@@ -40,7 +41,9 @@ def scan_text(
     if wanted & {Category.OFFENSIVE, Category.SELF_HARM}:
         findings.extend(f for f in find_harm(text, config.lexicons) if f.category in wanted)
     if Category.PHONE in wanted:
-        findings.extend(_outside(find_phones(text, config.phone_regions, region_hint), taken))
+        findings.extend(
+            _outside(find_phones(text, config.phone_regions, region_hint, config.lexicons), taken)
+        )
     if Category.SOCIAL_HANDLE in wanted:
         findings.extend(_outside(find_handles(text), taken))
         findings.extend(find_invitations(text, config.lexicons))
