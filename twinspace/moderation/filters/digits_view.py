@@ -5,12 +5,12 @@ filter can read the number:
 
 - number words of every lexicon, mixed with digits ("zero six, trente-neuf, 12 45 78",
   "tre-tre-nove 123 45 67"), with tens and units joined ("treinta y cuatro" -> 34);
-- letters standing for digits inside a run of digits ("6o1", "0l76", Cyrillic "2З4");
+- letters standing for digits inside a run of digits ("6o1", "0l76", a Cyrillic Ze for 3);
 - keycap emoji (0️⃣), full-width and other Unicode digits, zero-width characters;
 - separators phone filters do not expect between digits (``_ , * | ~ ·``).
 
-Only runs of number words that give at least six digits are rewritten, so "one of the
-two" stays text.
+Only runs with at least two number words that give at least six digits are rewritten, so
+"one of the two" stays text.
 """
 
 from __future__ import annotations
@@ -18,16 +18,20 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from twinspace.moderation.filters.lexicon import Lexicons, canonical_words
 from twinspace.moderation.filters.tokens import Token, token_view
 
 _DROP = frozenset("\ufe0f\ufe0e\u20e3")
 _ODD_SEPARATORS = frozenset("_,*|~·•")
-_LOOK_ALIKE_DIGITS = str.maketrans("oOоОlIЗз", "00001133")
+_LOOK_ALIKE_DIGITS = str.maketrans("oO\u043e\u041elI\u0417\u0437", "00001133")
 _MIN_RUN_DIGITS = 6
+# A single number word among digits is ordinary text ("2024-09-01 to 2025-06-30",
+# "Nací el 03/11/2010 en Bilbao": "to" and "en" are numbers in Danish and Swedish).
+_MIN_RUN_WORDS = 2
 # Punctuation allowed between the words of a spelled-out number.
-_RUN_GLUE = frozenset(" \t,.-–/:;_")
+_RUN_GLUE = frozenset(" \t,.-\u2013/:;_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ def _runs(
     index = 0
     while index < len(tokens):
         run: list[tuple[Token, str]] = []
-        words = 0
+        words = disguised = 0
         cursor = index
         while cursor < len(tokens):
             token = tokens[cursor]
@@ -78,12 +82,18 @@ def _runs(
                 value = ""
             if value is None:
                 break
-            words += not text[token.start : token.end].isdigit()
+            raw = text[token.start : token.end]
+            if not raw.isdigit():
+                if _look_alike(raw) is None:
+                    words += 1
+                else:
+                    disguised += 1
             run.append((token, value))
             cursor += 1
-        if words and sum(len(v) for _t, v in run) >= _MIN_RUN_DIGITS:
+        spelled = words >= _MIN_RUN_WORDS or (disguised and not words)
+        if spelled and sum(len(v) for _t, v in run) >= _MIN_RUN_DIGITS:
             replacements.extend(_composed(run))
-            for (before, _v), (after, _w) in zip(run, run[1:], strict=False):
+            for (before, _v), (after, _w) in pairwise(run):
                 if before.end < after.start:  # "six, trente-neuf": the glue is a space
                     replacements.append((before.end, after.start, " "))
         index = max(cursor, index + 1)
@@ -173,7 +183,9 @@ def _digit_follows(text: str, index: int, separator: str) -> bool:
     """A digit comes next; after a comma at once ("070,123"), since "Straße 7, 79098" is not
     one number."""
     if separator == ",":
-        return index + 1 < len(text) and text[index + 1].isdigit()
+        before = len(text[:index]) - len(text[:index].rstrip("0123456789"))
+        after = len(text[index + 1 :]) - len(text[index + 1 :].lstrip("0123456789"))
+        return 1 <= after <= 4 and before <= 4  # not a decimal such as 3,141592653
     for char in text[index + 1 : index + 4]:
         if char.isdigit():
             return True

@@ -57,7 +57,12 @@ def _guess(votes: Counter[str]) -> str | None:
 def message_hits(text: str, lexicons: Lexicons) -> MessageHits:
     view = token_view(text)
     hits = matcher_for(lexicons).hits(view.line, view.token_at, view.ends)
-    votes = Counter(hit.entry.language for hit in hits if hit.entry.section == "common")
+    # One-letter words ("a", "i", "å" folded to "a") are shared by too many languages to vote.
+    votes = Counter(
+        hit.entry.language
+        for hit in hits
+        if hit.entry.section == "common" and len(" ".join(hit.entry.words)) > 1
+    )
     sections: dict[str, list[Hit]] = {}
     safe: dict[int, set[str]] = {}
     for hit in hits:

@@ -10,11 +10,12 @@ from twinspace.moderation.filters.emails import find_emails
 from twinspace.moderation.filters.findings import Category, Finding, resolve_overlaps
 from twinspace.moderation.filters.handles import find_handles
 from twinspace.moderation.filters.harm import find_harm
-from twinspace.moderation.filters.invitations import find_invitations
+from twinspace.moderation.filters.invitations import GENERIC, find_invitations
 from twinspace.moderation.filters.lexicon_hits import message_hits
 from twinspace.moderation.filters.links import find_links
 from twinspace.moderation.filters.offensive import find_offensive
 from twinspace.moderation.filters.phones import find_phones
+from twinspace.moderation.filters.street_addresses import find_street_addresses
 
 DEFAULT_CONFIG = FilterConfig()
 
@@ -51,6 +52,9 @@ def scan_text(
         findings.extend(find_links(text, config.allowed_domains, skip=taken))
     if Category.ADDRESS in wanted:
         findings.extend(_outside(find_addresses(text), taken))
+        findings.extend(_outside(find_street_addresses(text, lexicons), taken))
+    if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
+        findings = [f for f in findings if not f.rule.startswith(GENERIC)]
     return resolve_overlaps(findings)
 
 
