@@ -29,11 +29,11 @@ from twinspace.moderation.filters.lexicon import Lexicons
 _RANGES = ((0x41, 0x250), (0x370, 0x400), (0x400, 0x530))
 _UP = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).isupper())
 _LOW = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).islower())
-_QUOTES = "\"'„“”«»‚‘’"
-_WORD = rf"[{_QUOTES}]?[{_UP}{_LOW}][{_LOW}{_UP}'’\-]*[{_QUOTES}]?"
-_CAP = rf"[{_QUOTES}]?[{_UP}][{_LOW}{_UP}'’\-]*"
+_QUOTES = "\"'\u201e\u201c\u201d\u00ab\u00bb\u201a\u2018\u2019"  # straight, curly, guillemets
+_WORD = rf"[{_QUOTES}]?[{_UP}{_LOW}][{_LOW}{_UP}'\u2019\-]*[{_QUOTES}]?"
+_CAP = rf"[{_QUOTES}]?[{_UP}][{_LOW}{_UP}'\u2019\-]*"
 _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
-_NUMBER_WORD = r"(?i:nr|no|n|nº|n°|бр|br|č|numri|num|numero)\.?:?\s*"
+_NUMBER_WORD = r"(?i:nr|no|n|nº|n°|\u0431\u0440|br|č|numri|num|numero)\.?:?\s*"
 _HOUSE = r"\d{1,4}[a-zA-Z]?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\d,.]\d)"
 _POSTCODES = re.compile(
     rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,5}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"  # , 602 00 Brno
