@@ -11,7 +11,8 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
   wants you", "nikt cię nie lubi", "personne ne t'aime", "kimse seni istemiyor");
 - a violent verb within three words of an object form of "you" is a threat
   ("je vais te frapper", "cię pobiję", "seni döveceğim");
-- self-harm statements are their own category, so the pipeline can treat them with care.
+- self-harm statements (phrases, or a first-person wish followed by a word for dying) are
+  their own category, so the pipeline can treat them with care.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _ALONE = {
 }
 _AIM_BEFORE = 4
 _AIM_AFTER = 1
-_EXCLUSION_GAP = 4
+_EXCLUSION_GAP = 5
 _THREAT_GAP = 3
 
 
@@ -60,15 +61,50 @@ def _near(
 
 
 def _named(hits: MessageHits, target: Hit) -> Hit | None:
-    """A capitalised name, then a third-person copula, then (within 3 words) ``target``."""
+    """A capitalised name, then a third-person copula, then (within 3 words) ``target``.
+
+    A capitalised word after a common word of the language is a noun, not a name
+    ("Die Aufgabe ist dumm"): German capitalises every noun.
+    """
+    common = {
+        index
+        for hit in hits.of("common")
+        if hit.entry.language == target.entry.language
+        for index in range(hit.first, hit.last + 1)
+    }
     for copula in hits.of("third"):
         if copula.entry.language != target.entry.language:
             continue
         if not target.first - 3 <= copula.last < target.first or copula.first == 0:
             continue
-        if hits.view.tokens[copula.first - 1].capitalised:
+        name = copula.first - 1
+        if hits.view.tokens[name].capitalised and name - 1 not in common:
             return copula
     return None
+
+
+def _wishes(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A first-person wish, then within three words a word for dying ("I just want to die",
+    "ich will einfach nur sterben"), unless a negation stands between them."""
+    negations = hits.of("negation")
+    for die in hits.of("die"):
+        for wish in hits.of("want_self"):
+            if wish.entry.language != die.entry.language:
+                continue
+            if not die.first - 4 <= wish.last < die.first:
+                continue
+            if any(wish.first - 2 <= n.first and n.last < die.first for n in negations):
+                continue
+            yield _make(
+                text,
+                hits,
+                wish.first,
+                die.last,
+                Category.SELF_HARM,
+                "self-harm",
+                die.entry.language,
+            )
+            break
 
 
 def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
@@ -115,7 +151,11 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_aimed(text, hits))
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
+    negated = hits.of("not_self_harm")
+    findings.extend(_wishes(text, hits))
     for hit in hits.of("self_harm"):
+        if any(n.first <= hit.first and hit.last <= n.last for n in negated):
+            continue  # "I don't want to die"
         findings.append(
             _make(
                 text, hits, hit.first, hit.last, Category.SELF_HARM, "self-harm", hit.entry.language

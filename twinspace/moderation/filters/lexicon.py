@@ -15,6 +15,11 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     violent        violent verbs; a threat when next to you_obj ("te frapper", "dich schlagen")
     threat         threat phrases flagged on their own ("I'll beat you up")
     self_harm      a pupil saying they want to die or hurt themselves
+    want_self      a first-person wish ("I want", "ich will", "je veux", "chcę")
+    die            words for dying; after a want_self word within three words: self-harm
+    negation       words that cancel a wish between want_self and die ("not", "nicht")
+    not_self_harm  phrases that contain a self_harm entry but say the opposite
+                   ("I don't want to die"); an overlapping self_harm match is dropped
     invite         invitations to talk elsewhere, flagged on their own ("DM me")
     invite_app     verbs that invite elsewhere next to a platform name ("let's move to")
     platform       messaging and social apps, with local spellings ("insta", "вайбер")
@@ -49,6 +54,7 @@ from twinspace.moderation.filters.wordlists import WordListError
 
 SECTIONS = frozenset(
     "offensive insult degrading you third nobody you_obj exclusion violent threat self_harm "
+    "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
     "safe common".split()
 )
