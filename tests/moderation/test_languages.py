@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (sentences in Turkish, Greek and Cyrillic are test data)
 """Issue 16: lexicons of every language, bullying, threats, self-harm, invitations, evasions.
 
 Sentences here are written for the tests, not taken from the evaluation set.
