@@ -94,6 +94,7 @@ class ModerationPipeline:
         self._lexicons = lexicons if lexicons is not None else default_lexicons()
         self._urgent = UrgentNotices(storage, hub)
         self.recent = RecentMessages()
+        self._spread_configs: dict[frozenset[Category], FilterConfig] = {}
         self.handlers: dict[ItemKind, ModeratedContent] = {}
         self._rate = KeyedBuckets(rate=settings.posts_per_minute / 60, burst=settings.post_burst)
         self._last_post: OrderedDict[tuple[int, str, int], float] = OrderedDict()
@@ -191,15 +192,14 @@ class ModerationPipeline:
         joined = " ".join([*previous, text])
         offset = len(joined) - len(text)
         wanted = SPREAD_CATEGORIES - {f.category for f in found}
-        if not wanted:
+        if not wanted or not _may_hold_contact(joined):
             return []
-        spread = scan_text(
-            joined,
-            config=FilterConfig(
+        spread_config = self._spread_configs.get(wanted)
+        if spread_config is None:
+            spread_config = self._spread_configs[wanted] = FilterConfig(
                 categories=wanted, wordlists=config.wordlists, lexicons=config.lexicons
-            ),
-            region_hint=submission.author.country,
-        )
+            )
+        spread = scan_text(joined, config=spread_config, region_hint=submission.author.country)
         parts = len(previous) + 1
         return [
             finding(
@@ -322,6 +322,12 @@ class ModerationPipeline:
         self._last_post.move_to_end(key)
         while len(self._last_post) > SLOW_MODE_KEYS:
             self._last_post.popitem(last=False)
+
+
+def _may_hold_contact(text: str) -> bool:
+    """Digits (phones, house numbers, postcodes), an "@", or enough words to spell a
+    number or an address out ("six zero one", "anna at gmail dot com")."""
+    return "@" in text or any(c.isdigit() for c in text) or len(text.split()) >= 4
 
 
 def _flag_json(flag: Flag) -> dict[str, object]:

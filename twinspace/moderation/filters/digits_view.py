@@ -15,6 +15,7 @@ Only runs with at least two number words that give at least six digits are rewri
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,9 +132,19 @@ def _joiners(lexicons: Lexicons) -> frozenset[str]:
     return frozenset(" ".join(canonical_words(w)) for w in lexicons.words("joiner"))
 
 
+# Characters that may hide a digit or split a number: keycap marks, invisible format
+# characters, non-ASCII digits (full-width and others) and odd separators.
+_SUSPECT = re.compile(
+    r"[\ufe0e\ufe0f\u20e3\u00ad\u200b-\u200f\u2060-\u2064\ufeff]|(?![0-9])\d"
+    r"|\d\s?[_,*|~\u00b7\u2022]+\s?\d"
+)
+
+
 def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
     """The rewritten message, or None when nothing in it needed rewriting."""
     view = token_view(text)
+    if _SUSPECT.search(text) is None and not _maybe_spelled(view.tokens, lexicons.numbers):
+        return None
     joiners = _joiners(lexicons)
     replacements = {
         start: (end, digits)
@@ -177,6 +188,19 @@ def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
         ends.append(index + 1)
         index += 1
     return DigitsView("".join(out), tuple(starts), tuple(ends)) if changed else None
+
+
+def _maybe_spelled(tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
+    """Two number words, or a token mixing digits and letters ("6o1")."""
+    words = 0
+    for token in tokens:
+        if token.text in numbers:
+            words += 1
+            if words >= _MIN_RUN_WORDS:
+                return True
+        elif not token.text.isalpha() and not token.text.isdigit():
+            return True
+    return False
 
 
 def _digit_follows(text: str, index: int, separator: str) -> bool:

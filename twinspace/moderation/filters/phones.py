@@ -86,7 +86,11 @@ _TIME_AFTER = re.compile(r"[:h]\d\d(?!\d)")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
-def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bool:
+def _looks_numeric_not_phone(
+    text: str, start: int, end: int, digits: str, disguised: bool = False
+) -> bool:
+    """Dates, ranges, sums, prices, codes...; a typed run such as 123456789 is a placeholder
+    unless it was ``disguised`` (keycaps, words): hiding it shows it is meant."""
     raw = text[start:end].strip("() ")
     if _DATE.fullmatch(raw) or _YEARS.fullmatch(raw) or _DECIMAL.fullmatch(raw):
         return True
@@ -97,9 +101,13 @@ def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bo
         return True  # 2 800 000 (a quantity)
     if len(set(digits)) == 1:
         return True  # 000 000 000
-    if raw == digits and (
-        (digits.startswith(("012", "123")) and digits in _DIGITS_UP)
-        or (digits.startswith("987") and digits in _DIGITS_DOWN)
+    if (
+        raw == digits
+        and not disguised
+        and (
+            (digits.startswith(("012", "123")) and digits in _DIGITS_UP)
+            or (digits.startswith("987") and digits in _DIGITS_DOWN)
+        )
     ):
         return True  # 123456789: a typed placeholder
     if len(digits) == 13 and digits.startswith(("978", "979")):
@@ -175,13 +183,15 @@ def _national(candidate: str, digits: str, regions: Sequence[str]) -> list[tuple
     return []
 
 
-def _confirm(text: str, start: int, end: int, regions: Sequence[str]) -> list[tuple[int, int, str]]:
+def _confirm(
+    text: str, start: int, end: int, regions: Sequence[str], disguised: bool = False
+) -> list[tuple[int, int, str]]:
     """Phone numbers in ``text[start:end]``, offsets relative to the text."""
     candidate = text[start:end]
     digits = "".join(_DIGIT.findall(candidate))
     if not _MIN_DIGITS <= len(digits) <= _MAX_DIGITS:
         return []
-    if _looks_numeric_not_phone(text, start, end, digits):
+    if _looks_numeric_not_phone(text, start, end, digits, disguised):
         return []
     matches = []
     if candidate.lstrip("( ").startswith(("+", "00")):
@@ -243,7 +253,7 @@ def find_phones(
     view = digits_view(text, lexicons)
     if view is None:
         return findings
-    for found in _find_phones(view.text, regions, region_hint):
+    for found in _find_phones(view.text, regions, region_hint, disguised=True):
         start, end = view.span(found.start, found.end)
         if _COMMA_THOUSANDS.fullmatch(text[start:end]):
             continue  # 1,234,567: a quantity
@@ -254,7 +264,9 @@ def find_phones(
     return sorted(findings, key=lambda f: f.start)
 
 
-def _find_phones(text: str, regions: Sequence[str], region_hint: str | None) -> list[Finding]:
+def _find_phones(
+    text: str, regions: Sequence[str], region_hint: str | None, *, disguised: bool = False
+) -> list[Finding]:
     if sum(c.isdigit() for c in text) < _MIN_DIGITS:
         return []
     ordered = list(regions)
@@ -265,9 +277,10 @@ def _find_phones(text: str, regions: Sequence[str], region_hint: str | None) -> 
     budget = [_SPLIT_BUDGET]
     for found in _CANDIDATE.finditer(text):
         start, end = found.span()
-        if _looks_numeric_not_phone(text, start, end, "".join(_DIGIT.findall(found.group()))):
+        digits = "".join(_DIGIT.findall(found.group()))
+        if _looks_numeric_not_phone(text, start, end, digits, disguised):
             continue  # a date, a sum, a meeting ID...: its parts are not phones either
-        matches = _confirm(text, start, end, ordered)
+        matches = _confirm(text, start, end, ordered, disguised)
         if not matches and _GAP.search(text, start, end):
             matches = _split(text, start, end, ordered, budget)
         for m_start, m_end, region in matches:

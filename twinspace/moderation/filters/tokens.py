@@ -35,11 +35,13 @@ class TokenView:
     ends: frozenset[int]  # offsets in ``line`` right after a token
 
 
+@lru_cache(maxsize=65536)
 def _canonical(word: str) -> str:
-    letters = sum(c.isalpha() for c in word)
-    if letters and letters < len(word) and letters >= len(word) - letters:
-        word = word.translate(_LEET)
-    return _RUNS.sub(r"\1", word)
+    if not word.isalpha():
+        letters = sum(c.isalpha() for c in word)
+        if letters and letters >= len(word) - letters:
+            word = word.translate(_LEET)
+    return _RUNS.sub(r"\1", word) if len(word) > 2 else word
 
 
 @lru_cache(maxsize=256)
