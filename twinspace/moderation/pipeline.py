@@ -35,8 +35,8 @@ from twinspace.moderation.model import (
 from twinspace.moderation.policy import FlagAction, Mode, Policy
 from twinspace.moderation.policy_book import PolicyBook
 from twinspace.moderation.recent import RecentMessages
-from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.realtime.limits import KeyedBuckets
+from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
 from twinspace.types import Role
