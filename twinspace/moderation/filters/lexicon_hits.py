@@ -62,7 +62,8 @@ def message_hits(text: str, lexicons: Lexicons) -> MessageHits:
     votes = Counter(
         hit.entry.language
         for hit in hits
-        if hit.entry.section == "common" and len(" ".join(hit.entry.words)) > 1
+        if hit.entry.section == "common"
+        and (len(hit.entry.words) > 1 or len(hit.entry.words[0]) > 1)
     )
     sections: dict[str, list[Hit]] = {}
     safe: dict[int, set[str]] = {}

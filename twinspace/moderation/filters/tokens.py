@@ -47,18 +47,20 @@ def _canonical(word: str) -> str:
 @lru_cache(maxsize=256)
 def token_view(text: str) -> TokenView:
     norm = normalize(text)
+    starts, ends_of = norm.starts, norm.ends
     tokens: list[Token] = []
     pieces: list[str] = [""]
     token_at: dict[int, int] = {}
-    ends: set[int] = set()
+    ends: list[int] = []
     position = 1
     for found in _TOKEN.finditer(norm.text):
-        start, end = norm.span(found.start(), found.end())
+        first, last = found.span()
+        start = starts[first]
         canonical = _canonical(found.group())
-        tokens.append(Token(canonical, start, end, text[start].isupper()))
-        token_at[position] = len(tokens) - 1
+        token_at[position] = len(tokens)
+        tokens.append(Token(canonical, start, ends_of[last - 1], text[start].isupper()))
         position += len(canonical)
-        ends.add(position)
+        ends.append(position)
         position += 1
         pieces.append(canonical)
     pieces.append("")
