@@ -238,14 +238,20 @@ class Hit:
 
 
 class LexiconMatcher:
-    """One Aho-Corasick automaton over every matched section of every language."""
+    """One Aho-Corasick automaton over every matched section of every language.
+
+    Keys carry their word boundaries: " word " for a whole word or phrase, " stem" for a
+    stem, so the automaton reports only matches that start at a token (one-letter words such
+    as "a" or "и" would otherwise match inside every word).
+    """
 
     def __init__(self, lexicons: Lexicons) -> None:
         self.automaton = ahocorasick.Automaton()
         payloads: dict[str, list[LexiconEntry]] = {}
         for entry in lexicons.entries:
             if entry.section in MATCHED:
-                payloads.setdefault(" ".join(entry.words), []).append(entry)
+                key = " " + " ".join(entry.words) + ("" if entry.prefix else " ")
+                payloads.setdefault(key, []).append(entry)
         for key, found in payloads.items():
             self.automaton.add_word(key, (len(key), tuple(found)))
         if payloads:
@@ -256,22 +262,17 @@ class LexiconMatcher:
         """Matches in ``line`` (tokens joined by single spaces, with a space at each end).
 
         ``token_at`` maps a token's start offset in ``line`` to its index; ``ends`` holds the
-        offsets right after each token. A match must start at a token; it must end at one
-        unless its entry is a stem.
+        offsets right after each token.
         """
         if self.empty:
             return []
         found: list[Hit] = []
         for end, (length, entries) in self.automaton.iter(line):
-            start = end - length + 1
-            first = token_at.get(start)
-            if first is None:
-                continue
-            whole = (end + 1) in ends
-            last = first + line.count(" ", start, end + 1)
+            start = end - length + 2  # the key's leading space is not part of the token
+            first = token_at[start]
+            last = first + line.count(" ", start, end)  # a whole key's final space is at end
             for entry in entries:
-                if whole or entry.prefix:
-                    found.append(Hit(first, last, entry))
+                found.append(Hit(first, last, entry))
         return found
 
 
