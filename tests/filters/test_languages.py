@@ -64,6 +64,12 @@ def test_one_aho_corasick_automaton_serves_every_language() -> None:
         "olyan hülye vagy",  # hu
         "sen çok aptalsın",  # tr
         "ти така тупа",  # uk
+        "Max is so fat and ugly lol",  # a named classmate
+        "a Joana é feia e burra",  # an article before the name
+        "ο Γιώργος είναι χαζός",
+        "Dani csúnya és hülye",  # no copula in Hungarian, Turkish, Ukrainian
+        "Ayşe çok çirkin ve aptal",
+        "Марко тупий і страшний",
     ],
 )
 def test_insults_aimed_at_a_person_without_a_swear_word(text: str) -> None:
@@ -106,6 +112,8 @@ def test_exclusion(text: str) -> None:
         "je vais te défoncer demain",
         "jutro cię pobiję",
         "yarın seni döveceğim",
+        "I'm going to punch you tomorrow",
+        "ich mach dich morgen fertig",
     ],
 )
 def test_threats(text: str) -> None:
@@ -119,6 +127,8 @@ def test_threats(text: str) -> None:
         ("ich will einfach nur sterben", {"self_harm"}),
         ("je veux mourir", {"self_harm"}),
         ("non voglio più vivere", {"self_harm"}),
+        ("chcę się zabić", {"self_harm"}),
+        ("I feel like killing myself", {"self_harm"}),
         ("I don't want to die in this level, help", set()),
     ],
 )

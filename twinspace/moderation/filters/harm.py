@@ -60,25 +60,43 @@ def _near(
     return None
 
 
-def _named(hits: MessageHits, target: Hit) -> Hit | None:
-    """A capitalised name, then a third-person copula, then (within 3 words) ``target``.
+# Languages that capitalise every noun: a capitalised word after an article is no name.
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+# Languages whose present tense drops "is": "Dani csúnya", "Ayşe çok çirkin", "Марко тупий".
+_NO_COPULA = frozenset({"hu", "tr", "uk", "ru", "lt", "lv"})
 
-    A capitalised word after a common word of the language is a noun, not a name
-    ("Die Aufgabe ist dumm"): German capitalises every noun.
+
+def _named(hits: MessageHits, target: Hit) -> Hit | None:
+    """A capitalised name, then a third-person copula, then (within 3 words) ``target``;
+    in languages without a present-tense copula the name itself, within 3 words.
+
+    In German a capitalised word after a common word is a noun, not a name ("Die Aufgabe
+    ist dumm"); elsewhere an article may stand before a name (Greek, Portuguese "a Joana").
     """
+    language = target.entry.language
+    tokens = hits.view.tokens
     common = {
         index
         for hit in hits.of("common")
-        if hit.entry.language == target.entry.language
+        if hit.entry.language == language
         for index in range(hit.first, hit.last + 1)
     }
+    if language in _NO_COPULA:
+        for name in range(max(0, target.first - 3), target.first):
+            if (
+                tokens[name].capitalised
+                and name not in common
+                and (name == 0 or name - 1 in common)
+            ):
+                return Hit(name, name, target.entry)
     for copula in hits.of("third"):
         if copula.entry.language != target.entry.language:
             continue
         if not target.first - 3 <= copula.last < target.first or copula.first == 0:
             continue
         name = copula.first - 1
-        if hits.view.tokens[name].capitalised and name - 1 not in common:
+        noun = language in _NOUNS_CAPITALISED and name - 1 in common
+        if tokens[name].capitalised and not noun and name not in common:
             return copula
     return None
 
