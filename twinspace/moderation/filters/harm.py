@@ -17,6 +17,7 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
@@ -33,6 +34,7 @@ _AIM_BEFORE = 4
 _AIM_AFTER = 1
 _EXCLUSION_GAP = 5
 _THREAT_GAP = 3
+_CLAUSE_END = re.compile(r"[.!?\n]")
 
 
 def _span(text: str, hits: MessageHits, first: int, last: int) -> tuple[int, int]:
@@ -125,11 +127,31 @@ def _wishes(text: str, hits: MessageHits) -> Iterator[Finding]:
             break
 
 
+def _negated(hits: MessageHits, first: int, last: int, language: str) -> bool:
+    """A negation of the language between tokens ``first`` and ``last`` ("you are not
+    stupid")."""
+    return any(
+        n.entry.language == language and first <= n.first and n.last <= last
+        for n in hits.of("negation")
+    )
+
+
+def _question(text: str, hits: MessageHits, first: int) -> bool:
+    """The clause from token ``first`` on ends with a question mark ("nobody told you?")."""
+    tail = text[hits.view.tokens[first].start :]
+    clause = _CLAUSE_END.search(tail)
+    return clause is not None and clause.group() == "?"
+
+
 def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
     markers = hits.of("you")
     for word in hits.of("degrading"):
         anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER) or _named(hits, word)
         if anchor is None:
+            continue
+        if _negated(
+            hits, min(anchor.last, word.last), max(anchor.first, word.first), word.entry.language
+        ):
             continue
         first, last = min(anchor.first, word.first), max(anchor.last, word.last)
         yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", word.entry.language)
@@ -143,6 +165,8 @@ def _paired(
         anchor = _near(objects, head, gap_before, gap_after)
         if anchor is None:
             continue
+        if heads == "nobody" and _question(text, hits, head.first):
+            continue  # "nobody told you? the call moved" asks, it does not exclude
         first, last = min(anchor.first, head.first), max(anchor.last, head.last)
         yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
 
