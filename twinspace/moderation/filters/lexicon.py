@@ -249,6 +249,12 @@ class LexiconMatcher:
         self.automaton = ahocorasick.Automaton()
         payloads: dict[str, list[LexiconEntry]] = {}
         for entry in lexicons.entries:
+            if (
+                entry.section == "common"
+                and entry.words == (entry.words[0],)
+                and len(entry.words[0]) < 2
+            ):
+                continue  # one-letter words do not vote (lexicon_hits.py); "a a a ..." stays cheap
             if entry.section in MATCHED:
                 key = " " + " ".join(entry.words) + ("" if entry.prefix else " ")
                 payloads.setdefault(key, []).append(entry)
