@@ -2184,7 +2184,7 @@ export interface components {
          * Category
          * @enum {string}
          */
-        Category: "offensive" | "phone" | "email" | "social_handle" | "external_link" | "address";
+        Category: "offensive" | "phone" | "email" | "social_handle" | "external_link" | "address" | "self_harm";
         /**
          * CertificateCheckView
          * @description What anyone holding a verification code may learn.
