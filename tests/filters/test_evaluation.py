@@ -22,6 +22,8 @@ EVAL_FILE = Path(__file__).resolve().parents[1] / "data" / "moderation_eval.json
 # The project allow-list the set was labelled against.
 EVAL_CONFIG = FilterConfig(allowed_domains=DEFAULT_ALLOWED_DOMAINS | {"wikipedia.org"})
 LANGUAGES = {"en", "pl", "it", "de", "fr", "es"}
+# Self-harm came later (issue 16) and is scored on tests/data/safety_eval instead.
+LABELLED_HERE = frozenset(Category) - {Category.SELF_HARM}
 
 MIN_RECALL = {Category.PHONE: 0.95, Category.EMAIL: 0.95, Category.OFFENSIVE: 0.85}
 MIN_MICRO_PRECISION = 0.9
@@ -130,7 +132,7 @@ def test_eval_set_is_well_formed() -> None:
     per_language = Counter(m.lang for m in messages)
     assert min(per_language.values()) >= 60
     labelled = Counter(label for m in messages for label in m.labels)
-    assert all(labelled[category] >= 20 for category in Category)
+    assert all(labelled[category] >= 20 for category in LABELLED_HERE)
 
 
 def test_filters_meet_the_targets(capsys: pytest.CaptureFixture[str]) -> None:

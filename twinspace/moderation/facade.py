@@ -13,6 +13,7 @@ from twinspace.domain_events import (
 from twinspace.moderation.audit import AuditTrail
 from twinspace.moderation.desk import ModerationDesk
 from twinspace.moderation.filters import FilterConfig, load_wordlists
+from twinspace.moderation.filters.lexicon import load_lexicons
 from twinspace.moderation.page_scan import PageScanner
 from twinspace.moderation.pipeline import ModerationPipeline
 from twinspace.moderation.policy_book import PolicyBook
@@ -36,16 +37,21 @@ class Moderation:
     ) -> None:
         self._storage = storage
         wordlists = load_wordlists(settings.wordlist_dir)
+        lexicons = load_lexicons(settings.wordlist_dir)
         self.audit = AuditTrail(storage)
         self.policies = PolicyBook(storage, self.audit)
         self.pipeline = ModerationPipeline(
-            storage, settings, access, self.policies, self.audit, wordlists
+            storage, settings, access, self.policies, self.audit, wordlists, hub, lexicons
         )
         self.desk = ModerationDesk(
             storage, access, hub, self.audit, self.pipeline.handlers, self.policies
         )
         self.pages = PageScanner(
-            storage, documents, self.policies, hub, FilterConfig(wordlists=wordlists)
+            storage,
+            documents,
+            self.policies,
+            hub,
+            FilterConfig(wordlists=wordlists, lexicons=lexicons),
         )
         self.privacy = PrivacyService(
             storage, access, accounts, self.audit, events, settings.pupil_retention_days

@@ -16,8 +16,11 @@ from twinspace.clock import to_iso, utcnow
 from twinspace.config import Settings
 from twinspace.errors import Forbidden, Throttled
 from twinspace.moderation.audit import AuditTrail
+from twinspace.moderation.care import CARE_CAUSE, UrgentNotices, care_decision, needs_care
 from twinspace.moderation.filters import Category, FilterConfig, Finding, mask, scan_text
 from twinspace.moderation.filters.config import DEFAULT_ALLOWED_DOMAINS
+from twinspace.moderation.filters.findings import finding
+from twinspace.moderation.filters.lexicon import Lexicons, default_lexicons
 from twinspace.moderation.filters.wordlists import WordLists
 from twinspace.moderation.model import (
     ContentRef,
@@ -31,7 +34,9 @@ from twinspace.moderation.model import (
 )
 from twinspace.moderation.policy import FlagAction, Mode, Policy
 from twinspace.moderation.policy_book import PolicyBook
+from twinspace.moderation.recent import RecentMessages
 from twinspace.realtime.limits import KeyedBuckets
+from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
 from twinspace.types import Role
@@ -45,7 +50,10 @@ PLAIN_WORDS: dict[str, str] = {
     Category.SOCIAL_HANDLE: "a social media name or invitation",
     Category.EXTERNAL_LINK: "a link to a site outside the project",
     Category.ADDRESS: "a street address",
+    Category.SELF_HARM: "something a teacher should read",
 }
+# Contact data a pupil may split over consecutive messages.
+SPREAD_CATEGORIES = frozenset({Category.PHONE, Category.EMAIL, Category.ADDRESS})
 SLOW_MODE_KEYS = 50_000
 
 
@@ -75,12 +83,18 @@ class ModerationPipeline:
         policies: PolicyBook,
         audit: AuditTrail,
         wordlists: WordLists,
+        hub: ProjectEventHub,
+        lexicons: Lexicons | None = None,
     ) -> None:
         self._storage = storage
         self._access = access  # space restrictions (live sessions) gate pupils too
         self._policies = policies
         self._audit = audit
         self._wordlists = wordlists
+        self._lexicons = lexicons if lexicons is not None else default_lexicons()
+        self._urgent = UrgentNotices(storage, hub)
+        self.recent = RecentMessages()
+        self._spread_configs: dict[frozenset[Category], FilterConfig] = {}
         self.handlers: dict[ItemKind, ModeratedContent] = {}
         self._rate = KeyedBuckets(rate=settings.posts_per_minute / 60, burst=settings.post_burst)
         self._last_post: OrderedDict[tuple[int, str, int], float] = OrderedDict()
@@ -108,6 +122,8 @@ class ModerationPipeline:
             return Decision(Outcome.PUBLISHED)
         findings = await self._scan(submission, policy) if policy.mode is not Mode.OFF else []
         flags = flags_of(findings) + submission.findings
+        if pupil and needs_care(flags):
+            return care_decision(flags)  # held quietly, urgent notice on recording
         if pupil and policy.mode is Mode.PRE:
             return Decision(
                 Outcome.HELD, "a teacher checks every post here first", flags, cause="pre"
@@ -145,7 +161,9 @@ class ModerationPipeline:
             if len(self._configs) > 256:
                 self._configs.clear()
             config = self._configs[allowlist] = FilterConfig(
-                allowed_domains=DEFAULT_ALLOWED_DOMAINS | allowlist, wordlists=self._wordlists
+                allowed_domains=DEFAULT_ALLOWED_DOMAINS | allowlist,
+                wordlists=self._wordlists,
+                lexicons=self._lexicons,
             )
         return config
 
@@ -155,7 +173,45 @@ class ModerationPipeline:
         hint = submission.author.country
         if len(text) > 2000:
             return await asyncio.to_thread(scan_text, text, config=config, region_hint=hint)
-        return scan_text(text, config=config, region_hint=hint)
+        findings = scan_text(text, config=config, region_hint=hint)
+        if submission.role is Role.PUPIL:
+            findings.extend(self._spread(submission, config, findings))
+        return findings
+
+    def _spread(
+        self, submission: Submission, config: FilterConfig, found: list[Finding]
+    ) -> list[Finding]:
+        """Contact data that starts in the author's previous messages here and ends in this one
+        ("601 234" then "567"), within ``RecentMessages.window`` seconds."""
+        key = (submission.author.id, submission.space.value, submission.space_id)
+        text = submission.text
+        previous = self.recent.before(key)
+        self.recent.add(key, text)
+        if not previous or len(text) > 500:
+            return []
+        joined = " ".join([*previous, text])
+        offset = len(joined) - len(text)
+        wanted = SPREAD_CATEGORIES - {f.category for f in found}
+        if not wanted or not _may_hold_contact(joined):
+            return []
+        spread_config = self._spread_configs.get(wanted)
+        if spread_config is None:
+            spread_config = self._spread_configs[wanted] = FilterConfig(
+                categories=wanted, wordlists=config.wordlists, lexicons=config.lexicons
+            )
+        spread = scan_text(joined, config=spread_config, region_hint=submission.author.country)
+        parts = len(previous) + 1
+        return [
+            finding(
+                text,
+                item.category,
+                0,
+                item.end - offset,
+                f"{item.rule}, spread over {parts} messages: {item.excerpt}",
+            )
+            for item in spread
+            if item.start < offset < item.end
+        ]
 
     async def _gate(self, submission: Submission, policy: Policy) -> None:
         author = submission.author
@@ -216,6 +272,8 @@ class ModerationPipeline:
         now = utcnow()
         if decision.status is ItemStatus.HELD:
             origin = decision.cause or "filter"
+            if origin == CARE_CAUSE:
+                origin = "filter"  # the queue's origins; the flags say self_harm
             async with self._storage.transaction() as tx:
                 await tx.queue.resolve_item(
                     ref.kind.value, ref.item_id, resolution="superseded", actor_id=None, now=now
@@ -232,6 +290,9 @@ class ModerationPipeline:
                     now=now,
                 )
             await self._audit.system(ref.project_id, "held", ref, decision.reason or "")
+            if decision.cause == CARE_CAUSE:
+                await self._urgent.self_harm(ref, decision, queue_id)
+                await self._audit.system(ref.project_id, "urgent_notice", ref, "self-harm")
         elif decision.status is ItemStatus.BLOCKED:
             await self._audit.system(
                 ref.project_id,
@@ -261,6 +322,12 @@ class ModerationPipeline:
         self._last_post.move_to_end(key)
         while len(self._last_post) > SLOW_MODE_KEYS:
             self._last_post.popitem(last=False)
+
+
+def _may_hold_contact(text: str) -> bool:
+    """Digits (phones, house numbers, postcodes), an "@", or enough words to spell a
+    number or an address out ("six zero one", "anna at gmail dot com")."""
+    return "@" in text or any(c.isdigit() for c in text) or len(text.split()) >= 4
 
 
 def _flag_json(flag: Flag) -> dict[str, object]:

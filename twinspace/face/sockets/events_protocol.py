@@ -275,6 +275,24 @@ class HeldNotice(TypedDict):
 
 
 @with_config(_CLOSED)
+class UrgentNotice(TypedDict):
+    """Self-harm: to the teachers of the pupil's own school only, at once (the item is held
+    quietly; twinspace/moderation/care.py)."""
+
+    kind: Literal["urgent"]
+    urgent: Literal[True]
+    category: Literal["self_harm"]
+    queue_id: int | None
+    item: ItemKind
+    item_id: int
+    space: SpaceKind
+    space_id: int
+    author: UserName
+    excerpt: str
+    advice: str
+
+
+@with_config(_CLOSED)
 class ReportNotice(TypedDict):
     kind: Literal["report"]
     queue_id: int
@@ -341,7 +359,13 @@ class UnmutedNotice(TypedDict):
 
 
 ModerationNotice = Annotated[
-    HeldNotice | ReportNotice | PageNotice | ResolvedNotice | MutedNotice | UnmutedNotice,
+    HeldNotice
+    | UrgentNotice
+    | ReportNotice
+    | PageNotice
+    | ResolvedNotice
+    | MutedNotice
+    | UnmutedNotice,
     Field(discriminator="kind"),
 ]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from twinspace.moderation.filters.findings import Category
+from twinspace.moderation.filters.lexicon import Lexicons, default_lexicons
 from twinspace.moderation.filters.wordlists import WordLists, default_wordlists
 
 # eTwinning countries (EU + AL, BA, IS, LI, MK, NO, RS, TR), then the neighbourhood partners.
@@ -38,12 +39,15 @@ class FilterConfig:
     order used to name a number's country; international ``+CC``/``00CC`` numbers are
     recognised for every country.
     ``categories``: the filters to run.
+    ``lexicons``: per-language lexicons (bullying, threats, self-harm, invitations,
+    spelled-out numbers, e-mail words, street words), or ``load_lexicons(override_dir)``.
     """
 
     allowed_domains: Set[str] = DEFAULT_ALLOWED_DOMAINS  # stored as a normalised frozenset
     wordlists: WordLists = field(default_factory=default_wordlists)
     phone_regions: tuple[str, ...] = PARTICIPATING_REGIONS
     categories: Set[Category] = frozenset(Category)
+    lexicons: Lexicons = field(default_factory=default_lexicons)
 
     def __post_init__(self) -> None:
         domains = frozenset(normalize_domain(d) for d in self.allowed_domains if d.strip())

@@ -2,43 +2,58 @@
 
 Recognises ``name@host.tld``, spaces around ``@`` and ``.`` (``name @ gmail . com``),
 bracketed words (``name (at) gmail.com``, ``name [at] wp [dot] pl``) and spelled-out
-symbols in the six main languages (at/dot, małpa/kropka, chiocciola/punto,
-punkt, arobase/point, arroba/punto).
+symbols: the built-in ones below (at/dot, małpa/kropka, chiocciola/punto, punkt,
+arobase/point, arroba/punto) and every lexicon's ``[at]`` and ``[dot]`` words
+("apenstaartje", "zavináč", "kukac", "маймунка", "παπάκι", "snabel-a", "piste" ...).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from twinspace.moderation.filters.domains import KNOWN_TLDS, MAIL_PROVIDERS
 from twinspace.moderation.filters.findings import Category, Finding, finding
 
-_AT_WORDS = r"(?:at|małpa|malpa|małpka|chiocciola|arroba|arobase|ät)"
-_DOT_WORDS = r"(?:dot|kropka|punto|punkt|point|ponto)"
+_BASE_AT = ("at", "małpa", "malpa", "małpka", "chiocciola", "arroba", "arobase", "ät")
+_BASE_DOT = ("dot", "kropka", "punto", "punkt", "point", "ponto")
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
-_BRACKET_AT = rf"\s*{_OPEN}\s*(?:@|a|{_AT_WORDS})\s*{_CLOSE}\s*"
-_WORD_AT = rf"\s+{_AT_WORDS}\s+"
-_BRACKET_DOT = rf"\s*{_OPEN}\s*(?:\.|{_DOT_WORDS})\s*{_CLOSE}\s*"
-_WORD_DOT = rf"\s+{_DOT_WORDS}\s+"
 _ATOM = r"[\w!#$%&'*+=?^`{|}~-]{1,64}"
 _LABEL = r"[^\W_](?:[\w-]{0,62}[^\W_])?"
 
-_EMAIL = re.compile(
-    rf"(?<![\w.@+-])"
-    rf"(?P<local>{_ATOM}(?:(?:\.|{_BRACKET_DOT}|{_WORD_DOT}){_ATOM}){{0,6}})"
-    rf"(?P<at>\s*@\s*|{_BRACKET_AT}|{_WORD_AT})"
-    rf"(?P<host>{_LABEL}(?:(?:\s*\.\s*|{_BRACKET_DOT}|{_WORD_DOT}){_LABEL}){{1,6}})"
-    rf"(?![\w@-])",
-    re.IGNORECASE,
-)
-_HOST_SPLIT = re.compile(rf"\s*\.\s*|{_BRACKET_DOT}|{_WORD_DOT}", re.IGNORECASE)
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    spelled = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in spelled) + ")"
 
 
-def _acceptable(at: str, host: str) -> bool:
-    labels = _HOST_SPLIT.split(host)
+@lru_cache(maxsize=8)
+def _patterns(
+    at_words: tuple[str, ...], dot_words: tuple[str, ...]
+) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The address pattern and the host splitter for these spelled-out symbols."""
+    at = _alternatives(_BASE_AT + at_words)
+    dot = _alternatives(_BASE_DOT + dot_words)
+    bracket_at = rf"\s*{_OPEN}\s*(?:@|a|{at})\s*{_CLOSE}\s*"
+    word_at = rf"\s+{at}\s+"
+    bracket_dot = rf"\s*{_OPEN}\s*(?:\.|{dot})\s*{_CLOSE}\s*"
+    word_dot = rf"\s+{dot}\s+"
+    email = re.compile(
+        rf"(?<![\w.@+-])"
+        rf"(?P<local>{_ATOM}(?:(?:\.|{bracket_dot}|{word_dot}){_ATOM}){{0,6}})"
+        rf"(?P<at>\s*@\s*|{bracket_at}|{word_at})"
+        rf"(?P<host>{_LABEL}(?:(?:\s*\.\s*|{bracket_dot}|{word_dot}){_LABEL}){{1,6}})"
+        rf"(?![\w@-])",
+        re.IGNORECASE,
+    )
+    return email, re.compile(rf"\s*\.\s*|{bracket_dot}|{word_dot}", re.IGNORECASE)
+
+
+def _acceptable(at: str, host: str, host_split: re.Pattern[str]) -> bool:
+    labels = host_split.split(host)
     tld = labels[-1].lower()
-    spelled_dot = _HOST_SPLIT.sub(".", host) != host.replace(" ", "")
+    spelled_dot = host_split.sub(".", host) != host.replace(" ", "")
     if at == "@" and not spelled_dot and " " not in host:
         return tld.isalpha() and len(tld) >= 2
     if tld not in KNOWN_TLDS:
@@ -50,10 +65,14 @@ def _acceptable(at: str, host: str) -> bool:
     return labels[0].lower() in MAIL_PROVIDERS
 
 
-def find_emails(text: str) -> list[Finding]:
+def find_emails(
+    text: str, at_words: tuple[str, ...] = (), dot_words: tuple[str, ...] = ()
+) -> list[Finding]:
+    """E-mail addresses; ``at_words``/``dot_words`` add spelled-out symbols (lexicons)."""
+    email, host_split = _patterns(at_words, dot_words)
     findings: list[Finding] = []
-    for found in _EMAIL.finditer(text):
-        if _acceptable(found["at"], found["host"]):
+    for found in email.finditer(text):
+        if _acceptable(found["at"], found["host"], host_split):
             findings.append(
                 finding(text, Category.EMAIL, found.start(), found.end(), "e-mail address")
             )

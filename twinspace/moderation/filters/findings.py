@@ -14,6 +14,7 @@ class Category(StrEnum):
     SOCIAL_HANDLE = "social_handle"
     EXTERNAL_LINK = "external_link"
     ADDRESS = "address"
+    SELF_HARM = "self_harm"
 
 
 @dataclass(frozen=True, slots=True)

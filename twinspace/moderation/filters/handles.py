@@ -6,7 +6,10 @@ invitations ("add me on snap", "dodaj mnie na insta", "seguimi su tiktok",
 "folg mir auf insta", "ajoute-moi sur snap", "sígueme en insta"), possessives
 ("my insta is ...", "mój snap to ...", "il mio nick su discord è ...") and questions
 ("do you have snap?", "masz snapa?", "hast du Discord?", "t'as snap ?", "¿tienes insta?").
-Merely naming a platform ("a video about TikTok") is not a finding.
+Merely naming a platform ("a video about TikTok") is not a finding, and neither is an
+@mention of a classmate by first name ("@Sophie can you ask for the school e-mail?"): a
+capitalised name of letters only is how pupils address each other in the project's own
+chat, while account names ("@emma_2010", "@lucas.bcn", "@nikos_gr") are still findings.
 """
 
 from __future__ import annotations
@@ -130,6 +133,8 @@ _AT_WORDS = frozenset(
     "home school work casa scuola lavoro szkole szkoła domu pracy schule hause arbeit "
     "école ecole maison trabajo colegio cole all everyone here channel".split()
 )
+# "@Sophie": a classmate addressed by first name inside the project.
+_FIRST_NAME = re.compile(r"[A-Z][a-z]{1,20}")
 _TIME = re.compile(r"\d{1,2}(?:[:.h]\d{2})?(?:am|pm|h|uhr)?", re.I)
 _KINDS = {
     "invite": "invitation",
@@ -158,6 +163,8 @@ def find_handles(text: str) -> list[Finding]:
         for found in _MENTION.finditer(text):
             name = found["name"]
             if name.lower() in _AT_WORDS or name.isdigit() or _TIME.fullmatch(name):
+                continue
+            if _FIRST_NAME.fullmatch(name):
                 continue
             rule = "social media handle (@mention)"
             findings.append(finding(text, Category.SOCIAL_HANDLE, found.start(), found.end(), rule))

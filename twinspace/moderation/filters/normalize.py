@@ -84,6 +84,12 @@ def _is_ascii_letter(char: str) -> bool:
 
 
 def normalize(text: str, *, fold_accents: bool = True) -> NormalizedText:
+    """Normalise once per text: the word lists, the lexicons and the token view share it."""
+    return _normalize(text, fold_accents)
+
+
+@lru_cache(maxsize=512)
+def _normalize(text: str, fold_accents: bool) -> NormalizedText:
     if text.isascii():
         offsets = tuple(range(len(text)))
         return NormalizedText(text, text.lower(), offsets, tuple(i + 1 for i in offsets))

@@ -22,7 +22,14 @@ from phonenumbers import (
     PhoneNumberMatcher,
 )
 
+from twinspace.moderation.filters.digits_view import digits_view
 from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.lexicon import Lexicons
+
+# Keep phonenumbers' compiled metadata patterns: with every participating region in use they
+# no longer fit the re module's own cache and were recompiled on every message.
+if hasattr(phonenumbers, "enable_pattern_cache"):
+    phonenumbers.enable_pattern_cache()
 
 _MIN_DIGITS = 6
 _MAX_DIGITS = 17
@@ -75,7 +82,15 @@ _UNIT_AFTER = re.compile(
 )
 
 
-def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bool:
+_TIME_AFTER = re.compile(r"[:h]\d\d(?!\d)")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _looks_numeric_not_phone(
+    text: str, start: int, end: int, digits: str, disguised: bool = False
+) -> bool:
+    """Dates, ranges, sums, prices, codes...; a typed run such as 123456789 is a placeholder
+    unless it was ``disguised`` (keycaps, words): hiding it shows it is meant."""
     raw = text[start:end].strip("() ")
     if _DATE.fullmatch(raw) or _YEARS.fullmatch(raw) or _DECIMAL.fullmatch(raw):
         return True
@@ -86,9 +101,13 @@ def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bo
         return True  # 2 800 000 (a quantity)
     if len(set(digits)) == 1:
         return True  # 000 000 000
-    if raw == digits and (
-        (digits.startswith(("012", "123")) and digits in _DIGITS_UP)
-        or (digits.startswith("987") and digits in _DIGITS_DOWN)
+    if (
+        raw == digits
+        and not disguised
+        and (
+            (digits.startswith(("012", "123")) and digits in _DIGITS_UP)
+            or (digits.startswith("987") and digits in _DIGITS_DOWN)
+        )
     ):
         return True  # 123456789: a typed placeholder
     if len(digits) == 13 and digits.startswith(("978", "979")):
@@ -96,7 +115,8 @@ def _looks_numeric_not_phone(text: str, start: int, end: int, digits: str) -> bo
     before = text[max(0, start - 12) : start]
     after = text[end : end + 24]
     return bool(
-        _MATH_BEFORE.search(before)
+        _TIME_AFTER.match(after)  # "04-12 19:00": a date and an hour
+        or _MATH_BEFORE.search(before)
         or _MATH_AFTER.match(after)
         or _MONEY_BEFORE.search(before)
         or _CODE_BEFORE.search(text[max(0, start - 40) : start])
@@ -163,13 +183,15 @@ def _national(candidate: str, digits: str, regions: Sequence[str]) -> list[tuple
     return []
 
 
-def _confirm(text: str, start: int, end: int, regions: Sequence[str]) -> list[tuple[int, int, str]]:
+def _confirm(
+    text: str, start: int, end: int, regions: Sequence[str], disguised: bool = False
+) -> list[tuple[int, int, str]]:
     """Phone numbers in ``text[start:end]``, offsets relative to the text."""
     candidate = text[start:end]
     digits = "".join(_DIGIT.findall(candidate))
     if not _MIN_DIGITS <= len(digits) <= _MAX_DIGITS:
         return []
-    if _looks_numeric_not_phone(text, start, end, digits):
+    if _looks_numeric_not_phone(text, start, end, digits, disguised):
         return []
     matches = []
     if candidate.lstrip("( ").startswith(("+", "00")):
@@ -214,8 +236,37 @@ def _split(
     return results
 
 
-def find_phones(text: str, regions: Sequence[str], region_hint: str | None = None) -> list[Finding]:
-    """Phone numbers in ``text``; ``region_hint`` (the author's country) is tried first."""
+def find_phones(
+    text: str,
+    regions: Sequence[str],
+    region_hint: str | None = None,
+    lexicons: Lexicons | None = None,
+) -> list[Finding]:
+    """Phone numbers in ``text``; ``region_hint`` (the author's country) is tried first.
+
+    With ``lexicons``, numbers written partly in words or disguised (keycaps, letters for
+    digits, zero-width characters, odd separators) are found through ``digits_view``.
+    """
+    findings = _find_phones(text, regions, region_hint)
+    if lexicons is None:
+        return findings
+    view = digits_view(text, lexicons)
+    if view is None:
+        return findings
+    for found in _find_phones(view.text, regions, region_hint, disguised=True):
+        start, end = view.span(found.start, found.end)
+        if _COMMA_THOUSANDS.fullmatch(text[start:end]):
+            continue  # 1,234,567: a quantity
+        if any(f.start < end and start < f.end for f in findings):
+            continue
+        rule = found.rule.replace("phone number", "phone number, disguised")
+        findings.append(finding(text, Category.PHONE, start, end, rule))
+    return sorted(findings, key=lambda f: f.start)
+
+
+def _find_phones(
+    text: str, regions: Sequence[str], region_hint: str | None, *, disguised: bool = False
+) -> list[Finding]:
     if sum(c.isdigit() for c in text) < _MIN_DIGITS:
         return []
     ordered = list(regions)
@@ -226,9 +277,10 @@ def find_phones(text: str, regions: Sequence[str], region_hint: str | None = Non
     budget = [_SPLIT_BUDGET]
     for found in _CANDIDATE.finditer(text):
         start, end = found.span()
-        if _looks_numeric_not_phone(text, start, end, "".join(_DIGIT.findall(found.group()))):
+        digits = "".join(_DIGIT.findall(found.group()))
+        if _looks_numeric_not_phone(text, start, end, digits, disguised):
             continue  # a date, a sum, a meeting ID...: its parts are not phones either
-        matches = _confirm(text, start, end, ordered)
+        matches = _confirm(text, start, end, ordered, disguised)
         if not matches and _GAP.search(text, start, end):
             matches = _split(text, start, end, ordered, budget)
         for m_start, m_end, region in matches:

@@ -9,9 +9,13 @@ from twinspace.moderation.filters.config import FilterConfig
 from twinspace.moderation.filters.emails import find_emails
 from twinspace.moderation.filters.findings import Category, Finding, resolve_overlaps
 from twinspace.moderation.filters.handles import find_handles
+from twinspace.moderation.filters.harm import find_harm
+from twinspace.moderation.filters.invitations import GENERIC, find_invitations
+from twinspace.moderation.filters.lexicon_hits import message_hits
 from twinspace.moderation.filters.links import find_links
 from twinspace.moderation.filters.offensive import find_offensive
 from twinspace.moderation.filters.phones import find_phones
+from twinspace.moderation.filters.street_addresses import find_street_addresses
 
 DEFAULT_CONFIG = FilterConfig()
 
@@ -28,21 +32,49 @@ def scan_text(
         return []
     wanted = config.categories
     findings: list[Finding] = []
-    emails = find_emails(text)
+    lexicons = config.lexicons
+    emails = find_emails(text, lexicons.words("at"), lexicons.words("dot"))
     if Category.EMAIL in wanted:
         findings.extend(emails)
     taken = [(f.start, f.end) for f in emails]
     if Category.OFFENSIVE in wanted:
-        findings.extend(find_offensive(text, config.wordlists))
+        findings.extend(_not_false_friends(text, find_offensive(text, config.wordlists), config))
+    if wanted & {Category.OFFENSIVE, Category.SELF_HARM}:
+        findings.extend(f for f in find_harm(text, config.lexicons) if f.category in wanted)
     if Category.PHONE in wanted:
-        findings.extend(_outside(find_phones(text, config.phone_regions, region_hint), taken))
+        findings.extend(
+            _outside(find_phones(text, config.phone_regions, region_hint, config.lexicons), taken)
+        )
     if Category.SOCIAL_HANDLE in wanted:
         findings.extend(_outside(find_handles(text), taken))
+        findings.extend(find_invitations(text, config.lexicons))
     if Category.EXTERNAL_LINK in wanted:
         findings.extend(find_links(text, config.allowed_domains, skip=taken))
     if Category.ADDRESS in wanted:
         findings.extend(_outside(find_addresses(text), taken))
+        findings.extend(_outside(find_street_addresses(text, lexicons), taken))
+    if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
+        findings = [f for f in findings if not f.rule.startswith(GENERIC)]
     return resolve_overlaps(findings)
+
+
+def _not_false_friends(text: str, findings: list[Finding], config: FilterConfig) -> list[Finding]:
+    """Drop word-list findings that are ordinary words of the message's own language."""
+    if not findings:
+        return findings
+    hits = message_hits(text, config.lexicons)
+    if not hits.safe:
+        return findings
+    kept = []
+    for item in findings:
+        inside = [
+            index
+            for index, token in enumerate(hits.view.tokens)
+            if item.start <= token.start and token.end <= item.end
+        ]
+        if not hits.ordinary(item.language, inside):
+            kept.append(item)
+    return kept
 
 
 def _outside(findings: Iterable[Finding], taken: list[tuple[int, int]]) -> list[Finding]:

@@ -13,8 +13,9 @@ export type PostKind = 'text' | 'image' | 'video' | 'audio' | 'file' | 'link'
 export type ItemStatus = 'published' | 'held' | 'blocked' | 'rejected' | 'hidden' | 'deleted'
 export type ChannelKind = 'project' | 'class' | 'staff'
 export type ModerationNotice =
-  HeldNotice | ReportNotice | PageNotice | ResolvedNotice | MutedNotice | UnmutedNotice
-export type Category = 'offensive' | 'phone' | 'email' | 'social_handle' | 'external_link' | 'address'
+  HeldNotice | UrgentNotice | ReportNotice | PageNotice | ResolvedNotice | MutedNotice | UnmutedNotice
+export type Category =
+  'offensive' | 'phone' | 'email' | 'social_handle' | 'external_link' | 'address' | 'self_harm'
 export type ItemKind = 'message' | 'post' | 'comment' | 'upload' | 'page'
 export type SpaceKind = 'channel' | 'board' | 'page'
 export type SessionState = 'scheduled' | 'live' | 'ended'
@@ -343,6 +344,23 @@ export interface HeldNotice {
 export interface UserName {
   display_name: string
   id: number
+}
+/**
+ * Self-harm: to the teachers of the pupil's own school only, at once (the item is held
+ * quietly; twinspace/moderation/care.py).
+ */
+export interface UrgentNotice {
+  advice: string
+  author: UserName
+  category: 'self_harm'
+  excerpt: string
+  item: ItemKind
+  item_id: number
+  kind: 'urgent'
+  queue_id: number | null
+  space: SpaceKind
+  space_id: number
+  urgent: true
 }
 export interface ReportNotice {
   excerpt: string

@@ -1,0 +1,105 @@
+"""Issue 16's targets on the 31-language evaluation set (tests/data/safety_eval).
+
+Thresholds: phone and e-mail recall >= 0.95, invitations (``social_handle``) and addresses
+>= 0.9, offensive (swearing, bullying, threats) >= 0.9, clean and hard negatives passed
+>= 0.95, flag precision >= 0.95. They are asserted overall on each split (dev and
+held-out) and per language on the dev split (17 messages per language). Per-language
+held-out figures (8 messages each, where one mistake is 0.12) are reported in
+docs/pupil-safety-evaluation.md, not asserted. The tables are printed
+even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from twinspace.moderation.evaluation import (
+    Evaluation,
+    Labelled,
+    Tally,
+    evaluate,
+    load_labelled,
+    markdown_table,
+)
+from twinspace.moderation.filters import scan_text
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "safety_eval"
+MIN_RECALL = {
+    "phone": 0.95,
+    "email": 0.95,
+    "social_handle": 0.9,
+    "address": 0.9,
+    "offensive": 0.9,
+    "self_harm": 0.9,
+}
+MIN_CLEAN_PASS = 0.95
+MIN_PRECISION = 0.95
+LANGUAGES = set(
+    "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv no is tr uk sr sq mk"
+    .split()
+)  # fmt: skip
+
+
+def flagged(text: str) -> set[str]:
+    return {finding.category.value for finding in scan_text(text)}
+
+
+def shortfalls(name: str, tally: Tally) -> list[str]:
+    missing = []
+    for category, minimum in MIN_RECALL.items():
+        recall = tally.recall(category)
+        if recall is not None and recall < minimum:
+            missing.append(f"{name} {category} recall {recall:.2f} < {minimum}")
+    if tally.clean_pass < MIN_CLEAN_PASS:
+        missing.append(f"{name} clean pass {tally.clean_pass:.2f}")
+    if tally.precision < MIN_PRECISION:
+        missing.append(f"{name} precision {tally.precision:.2f}")
+    return missing
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[Labelled]:
+    return load_labelled(EVAL_DIR)
+
+
+@pytest.fixture(scope="module")
+def results(messages: list[Labelled]) -> dict[str, Evaluation]:
+    return {
+        "dev": evaluate([m for m in messages if m.split == "dev"], flagged),
+        "heldout": evaluate([m for m in messages if m.split == "heldout"], flagged),
+        "all": evaluate(messages, flagged),
+    }
+
+
+def test_the_set_covers_every_language_and_category(messages: list[Labelled]) -> None:
+    assert {m.lang for m in messages} == LANGUAGES
+    assert len({(m.lang, m.text) for m in messages}) == len(messages), "duplicate messages"
+    for language in LANGUAGES:
+        mine = [m for m in messages if m.lang == language]
+        assert len(mine) >= 25, language
+        kinds = {m.kind for m in mine}
+        assert {"clean", "hard_negative", "swearing", "bullying", "threat", "self_harm"} <= kinds
+        assert {"phone", "email", "address", "invitation"} <= kinds
+        held = sum(m.split == "heldout" for m in mine) / len(mine)
+        assert 0.25 <= held <= 0.35, language
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_targets_overall_on_each_split(
+    split: str, results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = results[split]
+    with capsys.disabled():
+        print(f"\nsafety evaluation, {split}:\n{markdown_table(result)}")
+    assert shortfalls(split, result.total) == []
+
+
+def test_targets_per_language_on_dev(results: dict[str, Evaluation]) -> None:
+    missing = [
+        gap
+        for language, tally in sorted(results["dev"].by_language.items())
+        for gap in shortfalls(language, tally)
+    ]
+    assert missing == []

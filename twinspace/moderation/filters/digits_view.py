@@ -1,0 +1,218 @@
+"""A message with its disguised digits written as digits, mapped back to the original.
+
+Pupils hide phone numbers from filters; this view undoes the usual tricks so the phone
+filter can read the number:
+
+- number words of every lexicon, mixed with digits ("zero six, trente-neuf, 12 45 78",
+  "tre-tre-nove 123 45 67"), with tens and units joined ("treinta y cuatro" -> 34);
+- letters standing for digits inside a run of digits ("6o1", "0l76", a Cyrillic Ze for 3);
+- keycap emoji (0️⃣), full-width and other Unicode digits, zero-width characters;
+- separators phone filters do not expect between digits (``_ , * | ~ ·``).
+
+Only runs with at least two number words that give at least six digits are rewritten, so
+"one of the two" stays text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from twinspace.moderation.filters.lexicon import Lexicons, canonical_words
+from twinspace.moderation.filters.tokens import Token, token_view
+
+_DROP = frozenset("\ufe0f\ufe0e\u20e3")
+_ODD_SEPARATORS = frozenset("_,*|~·•")
+_LOOK_ALIKE_DIGITS = str.maketrans("oO\u043e\u041elI\u0417\u0437", "00001133")
+_MIN_RUN_DIGITS = 6
+# A single number word among digits is ordinary text ("2024-09-01 to 2025-06-30",
+# "Nací el 03/11/2010 en Bilbao": "to" and "en" are numbers in Danish and Swedish).
+_MIN_RUN_WORDS = 2
+# Punctuation allowed between the words of a spelled-out number.
+_RUN_GLUE = frozenset(" \t,.-\u2013/:;_")
+
+
+@dataclass(frozen=True, slots=True)
+class DigitsView:
+    text: str
+    starts: tuple[int, ...]  # view offset -> where its original text starts
+    ends: tuple[int, ...]  # ... and ends
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
+
+
+def _look_alike(word: str) -> str | None:
+    """ "6o1" -> "601": a token of digits with a few letters that look like digits."""
+    digits = sum(c.isdigit() for c in word)
+    if digits < 2 or digits == len(word) or len(word) < 3:
+        return None
+    converted = word.translate(_LOOK_ALIKE_DIGITS)
+    return converted if converted.isdigit() else None
+
+
+def _value(token: Token, original: str, numbers: dict[str, str]) -> str | None:
+    raw = original[token.start : token.end]
+    if raw.isdigit():
+        return "".join(str(unicodedata.digit(c)) for c in raw)
+    converted = _look_alike(raw)
+    if converted is not None:
+        return converted
+    return numbers.get(token.text)
+
+
+def _runs(
+    text: str, tokens: tuple[Token, ...], numbers: dict[str, str], joiners: frozenset[str]
+) -> list[tuple[int, int, str]]:
+    """Replacements (start, end, digits) for runs that contain a number word."""
+    replacements: list[tuple[int, int, str]] = []
+    index = 0
+    while index < len(tokens):
+        run: list[tuple[Token, str]] = []
+        words = disguised = 0
+        cursor = index
+        while cursor < len(tokens):
+            token = tokens[cursor]
+            if run and not all(c in _RUN_GLUE for c in text[run[-1][0].end : token.start]):
+                break
+            value = _value(token, text, numbers)
+            if value is None and run and token.text in joiners:
+                value = ""
+            if value is None:
+                break
+            raw = text[token.start : token.end]
+            if not raw.isdigit():
+                if _look_alike(raw) is None:
+                    words += 1
+                else:
+                    disguised += 1
+            run.append((token, value))
+            cursor += 1
+        spelled = words >= _MIN_RUN_WORDS or (disguised and not words)
+        if spelled and sum(len(v) for _t, v in run) >= _MIN_RUN_DIGITS:
+            replacements.extend(_composed(run))
+            for (before, _v), (after, _w) in pairwise(run):
+                if before.end < after.start:  # "six, trente-neuf": the glue is a space
+                    replacements.append((before.end, after.start, " "))
+        index = max(cursor, index + 1)
+    return replacements
+
+
+def _composed(run: list[tuple[Token, str]]) -> list[tuple[int, int, str]]:
+    """Tens followed by a unit are one number: "trente-neuf" -> 39."""
+    out: list[tuple[int, int, str]] = []
+    pending: tuple[int, str] | None = None  # (index in out, value) of the last tens
+    for token, value in run:
+        if value == "":
+            out.append((token.start, token.end, ""))
+            continue
+        if (
+            pending is not None
+            and len(value) == 1
+            and value != "0"
+            and len(pending[1]) == 2
+            and pending[1].endswith("0")
+        ):
+            at, tens = pending
+            start, end, _digits = out[at]
+            out[at] = (start, end, tens[0])
+            out.append((token.start, token.end, value))
+            pending = None
+            continue
+        pending = (len(out), value)
+        out.append((token.start, token.end, value))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _joiners(lexicons: Lexicons) -> frozenset[str]:
+    return frozenset(" ".join(canonical_words(w)) for w in lexicons.words("joiner"))
+
+
+# Characters that may hide a digit or split a number: keycap marks, invisible format
+# characters, non-ASCII digits (full-width and others) and odd separators.
+_SUSPECT = re.compile(
+    r"[\ufe0e\ufe0f\u20e3\u00ad\u200b-\u200f\u2060-\u2064\ufeff]|(?![0-9])\d"
+    r"|\d\s?[_,*|~\u00b7\u2022]+\s?\d"
+)
+
+
+def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
+    """The rewritten message, or None when nothing in it needed rewriting."""
+    view = token_view(text)
+    if _SUSPECT.search(text) is None and not _maybe_spelled(view.tokens, lexicons.numbers):
+        return None
+    joiners = _joiners(lexicons)
+    replacements = {
+        start: (end, digits)
+        for start, end, digits in _runs(text, view.tokens, lexicons.numbers, joiners)
+    }
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index = 0
+    changed = False
+    while index < len(text):
+        replaced = replacements.get(index)
+        if replaced is not None:
+            end, digits = replaced
+            changed = changed or digits != text[index:end]
+            if not digits and out and out[-1] != " ":
+                digits = " "
+            same = len(digits) == end - index  # digit for digit; else each spans the word
+            for position, digit in enumerate(digits):
+                out.append(digit)
+                starts.append(index + position if same else index)
+                ends.append(index + position + 1 if same else end)
+            index = end
+            continue
+        char = text[index]
+        if char in _DROP or unicodedata.category(char) == "Cf":
+            changed = True
+            if ends:
+                ends[-1] = index + 1  # a keycap's marks belong to its digit
+            index += 1
+            continue
+        if char.isdigit() and not char.isascii():
+            char = str(unicodedata.digit(char, 0))
+            changed = True
+        elif char in _ODD_SEPARATORS and out and out[-1].isdigit():
+            if _digit_follows(text, index, char):
+                char = " "
+                changed = True
+        out.append(char)
+        starts.append(index)
+        ends.append(index + 1)
+        index += 1
+    return DigitsView("".join(out), tuple(starts), tuple(ends)) if changed else None
+
+
+def _maybe_spelled(tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
+    """Two number words, or a token mixing digits and letters ("6o1")."""
+    words = 0
+    for token in tokens:
+        if token.text in numbers:
+            words += 1
+            if words >= _MIN_RUN_WORDS:
+                return True
+        elif not token.text.isalpha() and not token.text.isdigit():
+            return True
+    return False
+
+
+def _digit_follows(text: str, index: int, separator: str) -> bool:
+    """A digit comes next; after a comma at once ("070,123"), since "Straße 7, 79098" is not
+    one number."""
+    if separator == ",":
+        before = len(text[:index]) - len(text[:index].rstrip("0123456789"))
+        after = len(text[index + 1 :]) - len(text[index + 1 :].lstrip("0123456789"))
+        return 1 <= after <= 4 and before <= 4  # not a decimal such as 3,141592653
+    for char in text[index + 1 : index + 4]:
+        if char.isdigit():
+            return True
+        if char not in _ODD_SEPARATORS and char != " " and char not in _DROP:
+            return False
+    return False

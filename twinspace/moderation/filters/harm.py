@@ -1,0 +1,206 @@
+"""Harm between pupils in every language: swearing, bullying, threats, and self-harm.
+
+Built from the lexicon sections (see ``lexicon.py``) by structure, not by sentences:
+
+- offensive words and insults, exclusion phrases and threat phrases are findings alone;
+- a degrading word is bullying when aimed at a person: a second-person marker of the same
+  language up to four words before it ("you're so ugly", "du bist so hässlich", "eres tan
+  fea") or right after it (Hungarian "hülye vagy"), or a capitalised name and a
+  third-person copula before it ("Anna is so dumb");
+- "nobody" followed within four words by an object form of "you" is exclusion ("nobody
+  wants you", "nikt cię nie lubi", "personne ne t'aime", "kimse seni istemiyor");
+- a violent verb within three words of an object form of "you" is a threat
+  ("je vais te frapper", "cię pobiję", "seni döveceğim");
+- self-harm statements (phrases, or a first-person wish followed by a word for dying) are
+  their own category, so the pipeline can treat them with care.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.lexicon import Hit, Lexicons
+from twinspace.moderation.filters.lexicon_hits import MessageHits, message_hits
+
+_ALONE = {
+    "offensive": "offensive word",
+    "insult": "insult",
+    "exclusion": "exclusion",
+    "threat": "threat",
+}
+_AIM_BEFORE = 4
+_AIM_AFTER = 1
+_EXCLUSION_GAP = 5
+_THREAT_GAP = 3
+_CLAUSE_END = re.compile(r"[.!?\n]")
+
+
+def _span(text: str, hits: MessageHits, first: int, last: int) -> tuple[int, int]:
+    tokens = hits.view.tokens
+    return tokens[first].start, tokens[last].end
+
+
+def _make(
+    text: str, hits: MessageHits, first: int, last: int, category: Category, rule: str, lang: str
+) -> Finding:
+    start, end = _span(text, hits, first, last)
+    return finding(text, category, start, end, f"{rule} ({lang})", lang)
+
+
+def _near(
+    anchors: tuple[Hit, ...], target: Hit, before: int, after: int, same_language: bool = True
+) -> Hit | None:
+    for anchor in anchors:
+        if same_language and anchor.entry.language != target.entry.language:
+            continue
+        if target.first - before <= anchor.last < target.first:
+            return anchor
+        if target.last < anchor.first <= target.last + after:
+            return anchor
+    return None
+
+
+# Languages that capitalise every noun: a capitalised word after an article is no name.
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+# Languages whose present tense drops "is": "Dani csúnya", "Ayşe çok çirkin", "Марко тупий".
+_NO_COPULA = frozenset({"hu", "tr", "uk", "ru", "lt", "lv"})
+
+
+def _named(hits: MessageHits, target: Hit) -> Hit | None:
+    """A capitalised name, then a third-person copula, then (within 3 words) ``target``;
+    in languages without a present-tense copula the name itself, within 3 words.
+
+    In German a capitalised word after a common word is a noun, not a name ("Die Aufgabe
+    ist dumm"); elsewhere an article may stand before a name (Greek, Portuguese "a Joana").
+    """
+    language = target.entry.language
+    tokens = hits.view.tokens
+    common = {
+        index
+        for hit in hits.of("common")
+        if hit.entry.language == language
+        for index in range(hit.first, hit.last + 1)
+    }
+    if language in _NO_COPULA:
+        for name in range(max(0, target.first - 3), target.first):
+            if (
+                tokens[name].capitalised
+                and name not in common
+                and (name == 0 or name - 1 in common)
+            ):
+                return Hit(name, name, target.entry)
+    for copula in hits.of("third"):
+        if copula.entry.language != target.entry.language:
+            continue
+        if not target.first - 3 <= copula.last < target.first or copula.first == 0:
+            continue
+        name = copula.first - 1
+        noun = language in _NOUNS_CAPITALISED and name - 1 in common
+        if tokens[name].capitalised and not noun and name not in common:
+            return copula
+    return None
+
+
+def _wishes(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A first-person wish, then within three words a word for dying ("I just want to die",
+    "ich will einfach nur sterben"), unless a negation stands between them."""
+    negations = hits.of("negation")
+    for die in hits.of("die"):
+        for wish in hits.of("want_self"):
+            if wish.entry.language != die.entry.language:
+                continue
+            if not die.first - 4 <= wish.last < die.first:
+                continue
+            if any(wish.first - 2 <= n.first and n.last < die.first for n in negations):
+                continue
+            yield _make(
+                text,
+                hits,
+                wish.first,
+                die.last,
+                Category.SELF_HARM,
+                "self-harm",
+                die.entry.language,
+            )
+            break
+
+
+def _negated(hits: MessageHits, first: int, last: int, language: str) -> bool:
+    """A negation of the language between tokens ``first`` and ``last`` ("you are not
+    stupid")."""
+    return any(
+        n.entry.language == language and first <= n.first and n.last <= last
+        for n in hits.of("negation")
+    )
+
+
+def _question(text: str, hits: MessageHits, first: int) -> bool:
+    """The clause from token ``first`` on ends with a question mark ("nobody told you?")."""
+    tail = text[hits.view.tokens[first].start :]
+    clause = _CLAUSE_END.search(tail)
+    return clause is not None and clause.group() == "?"
+
+
+def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
+    markers = hits.of("you")
+    for word in hits.of("degrading"):
+        anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER) or _named(hits, word)
+        if anchor is None:
+            continue
+        if _negated(
+            hits, min(anchor.last, word.last), max(anchor.first, word.first), word.entry.language
+        ):
+            continue
+        first, last = min(anchor.first, word.first), max(anchor.last, word.last)
+        yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", word.entry.language)
+
+
+def _paired(
+    text: str, hits: MessageHits, heads: str, gap_before: int, gap_after: int, rule: str
+) -> Iterator[Finding]:
+    objects = hits.of("you_obj")
+    for head in hits.of(heads):
+        anchor = _near(objects, head, gap_before, gap_after)
+        if anchor is None:
+            continue
+        if heads == "nobody" and _question(text, hits, head.first):
+            continue  # "nobody told you? the call moved" asks, it does not exclude
+        first, last = min(anchor.first, head.first), max(anchor.last, head.last)
+        yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
+
+
+def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
+    hits = message_hits(text, lexicons)
+    if not hits.sections:
+        return []
+    findings: list[Finding] = []
+    for section, rule in _ALONE.items():
+        for hit in hits.of(section):
+            if not hits.false_friend(hit):
+                findings.append(
+                    _make(
+                        text,
+                        hits,
+                        hit.first,
+                        hit.last,
+                        Category.OFFENSIVE,
+                        rule,
+                        hit.entry.language,
+                    )
+                )
+    findings.extend(_aimed(text, hits))
+    findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
+    findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
+    negated = hits.of("not_self_harm")
+    findings.extend(_wishes(text, hits))
+    for hit in hits.of("self_harm"):
+        if any(n.first <= hit.first and hit.last <= n.last for n in negated):
+            continue  # "I don't want to die"
+        findings.append(
+            _make(
+                text, hits, hit.first, hit.last, Category.SELF_HARM, "self-harm", hit.entry.language
+            )
+        )
+    return findings

@@ -1,0 +1,287 @@
+"""Per-language lexicons: plain UTF-8 data files with sections, matched in one pass.
+
+Each ``lexicons/<lang>.txt`` has ``[section]`` headers followed by entries in the word-list
+syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment), except in
+``[numbers]``, whose lines are ``word = digits``. Sections (all optional):
+
+    offensive      swear words and slurs, flagged on their own
+    insult         words that insult a person on their own ("loser", Turkish "aptalsin")
+    degrading      adjectives and nouns that degrade a person when aimed at one ("ugly")
+    you            second-person markers a degrading word is aimed by ("you're", "du bist")
+    third          third-person copulas after a classmate's name ("is", "ist", "jest")
+    nobody         "nobody", "no one", "keiner", "personne" ... (exclusion with you_obj)
+    you_obj        object forms of "you" that differ from the subject ("dich", "te", "cię")
+    exclusion      exclusion phrases flagged on their own ("everyone hates you")
+    violent        violent verbs; a threat when next to you_obj ("te frapper", "dich schlagen")
+    threat         threat phrases flagged on their own ("I'll beat you up")
+    self_harm      a pupil saying they want to die or hurt themselves
+    want_self      a first-person wish ("I want", "ich will", "je veux", "chcę")
+    die            words for dying; after a want_self word within three words: self-harm
+    negation       words that cancel a wish between want_self and die ("not", "nicht")
+    not_self_harm  phrases that contain a self_harm entry but say the opposite
+                   ("I don't want to die"); an overlapping self_harm match is dropped
+    invite         invitations to talk elsewhere, flagged on their own ("DM me")
+    invite_app     verbs that invite elsewhere next to a platform name ("let's move to")
+    platform       messaging and social apps, with local spellings ("insta", "вайбер")
+    numbers        spelled-out numbers: ``word = digits`` ("neuf = 9", "trente = 30")
+    joiner         words between tens and units ("y" in "treinta y cuatro")
+    at, dot        words for "@" and "." in an e-mail address ("małpa", "kropka")
+    street         street words before the name ("via", "ul", "rue", "calle")
+    street_after   street words after the name ("utca", "iela", "cesta", "Road")
+    street_suffix  compound street endings ("straße", "gatan", "katu")
+    live           "I live" phrases before an address ("ich wohne", "bydlím")
+    safe           ordinary words of this language that are swear words elsewhere ("dick")
+    common         frequent words of this language, to tell which language a message is in
+
+A deployment's word-list directory (``TWINSPACE_WORDLIST_DIR``) may hold
+``lexicons/<lang>.txt`` in the same format: its entries are added, and ``!entry`` removes a
+built-in entry of the same section and language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+
+import ahocorasick
+
+from twinspace.moderation.filters.normalize import normalize
+from twinspace.moderation.filters.wordlists import WordListError
+
+SECTIONS = frozenset(
+    "offensive insult degrading you third nobody you_obj exclusion violent threat self_harm "
+    "not_self_harm want_self die negation "
+    "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
+    "safe common".split()
+)
+# Sections matched as tokens in the text; the others are used to build patterns.
+MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix"}
+_HEADER = re.compile(r"^\[([a-z_]+)\]$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_TOKEN = re.compile(r"[^\W_]+")
+_RUNS = re.compile(r"(.)\1{2,}")
+
+
+def canonical_words(text: str) -> list[str]:
+    """Lower-case, accent-folded tokens with stretched letters collapsed ("fuuuck")."""
+    folded = normalize(text).text
+    return [_RUNS.sub(r"\1", word) for word in _TOKEN.findall(folded)]
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconEntry:
+    language: str
+    section: str
+    words: tuple[str, ...]
+    prefix: bool
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.words) + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Lexicons:
+    """Every language's entries (compared by identity, so it can key caches)."""
+
+    languages: tuple[str, ...]
+    entries: tuple[LexiconEntry, ...]
+    numbers: dict[str, str]  # canonical word -> digits
+    raw: dict[tuple[str, str], tuple[str, ...]]  # (language, section) -> lines as written
+
+    def __repr__(self) -> str:
+        return f"Lexicons({len(self.entries)} entries, languages={self.languages})"
+
+    def section(self, section: str) -> tuple[LexiconEntry, ...]:
+        return tuple(e for e in self.entries if e.section == section)
+
+    def words(self, section: str) -> tuple[str, ...]:
+        """The lines of one section in every language, as written, longest first."""
+        return _section_words(self, section)
+
+
+@lru_cache(maxsize=128)
+def _section_words(lexicons: Lexicons, section: str) -> tuple[str, ...]:
+    found: set[str] = set()
+    for (_language, name), lines in lexicons.raw.items():
+        if name == section:
+            found.update(lines)
+    return tuple(sorted(found, key=lambda w: (-len(w), w)))
+
+
+def _entry(line: str, language: str, section: str, where: str) -> LexiconEntry:
+    prefix = line.endswith("*")
+    words = tuple(canonical_words(line.removesuffix("*")))
+    if not words:
+        raise WordListError(f"{where}: {line!r} has no word")
+    return LexiconEntry(language, section, words, prefix)
+
+
+def parse_lexicon(
+    text: str, language: str, source: str = "<text>"
+) -> tuple[list[LexiconEntry], list[LexiconEntry], dict[str, list[str]]]:
+    """(entries, removals, raw lines per section) of one lexicon file."""
+    entries: list[LexiconEntry] = []
+    removals: list[LexiconEntry] = []
+    raw: dict[str, list[str]] = {}
+    section: str | None = None
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        line = line_text.split("#", 1)[0].strip()
+        if not line:
+            continue
+        where = f"{source}:{number}"
+        header = _HEADER.match(line)
+        if header is not None:
+            section = header.group(1)
+            if section not in SECTIONS:
+                raise WordListError(f"{where}: unknown section [{section}]")
+            continue
+        if section is None:
+            raise WordListError(f"{where}: entry before any [section]")
+        removal = line.startswith("!")
+        body = line[1:].strip() if removal else line
+        raw.setdefault(section, []).append(body)
+        if section == "numbers":
+            word, _, digits = body.partition("=")
+            if not digits.strip().isdigit() or not word.strip():
+                raise WordListError(f"{where}: {line!r} is not 'word = digits'")
+            body = word.strip()
+        entry = _entry(body, language, section, where)
+        (removals if removal else entries).append(entry)
+    return entries, removals, raw
+
+
+def _folder() -> resources.abc.Traversable:
+    return resources.files("twinspace.moderation").joinpath("lexicons")
+
+
+def builtin_lexicon_languages() -> tuple[str, ...]:
+    names = (item.name for item in _folder().iterdir() if item.name.endswith(".txt"))
+    return tuple(sorted(name.removesuffix(".txt") for name in names))
+
+
+def load_lexicons(
+    override_dir: str | Path | None = None, *, languages: Iterable[str] | None = None
+) -> Lexicons:
+    """Built-in lexicons (all, or only ``languages``) plus ``<override_dir>/lexicons/``."""
+    chosen = sorted(set(languages) if languages is not None else builtin_lexicon_languages())
+    available = set(builtin_lexicon_languages())
+    entries: list[LexiconEntry] = []
+    raw: dict[tuple[str, str], list[str]] = {}
+    numbers: dict[str, str] = {}
+    for language in chosen:
+        if language not in available:
+            continue
+        text = _folder().joinpath(f"{language}.txt").read_text(encoding="utf-8")
+        found, _removals, lines = parse_lexicon(text, language, f"lexicons/{language}.txt")
+        entries.extend(found)
+        for section, section_lines in lines.items():
+            raw.setdefault((language, section), []).extend(section_lines)
+    if override_dir is not None:
+        _apply_overrides(Path(override_dir) / "lexicons", entries, raw)
+    for (_language, section), written in raw.items():
+        if section == "numbers":
+            for line in written:
+                word, _, digits = line.partition("=")
+                numbers.setdefault(" ".join(canonical_words(word)), digits.strip())
+    unique = list(dict.fromkeys(entries))
+    order = tuple(sorted({e.language for e in unique}))
+    frozen_raw = {key: tuple(value) for key, value in raw.items()}
+    return Lexicons(order, tuple(unique), numbers, frozen_raw)
+
+
+def _apply_overrides(
+    folder: Path, entries: list[LexiconEntry], raw: dict[tuple[str, str], list[str]]
+) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.txt")):
+        language = path.stem.lower()
+        if not _LANGUAGE.match(language):
+            continue
+        added, removals, lines = parse_lexicon(
+            path.read_text(encoding="utf-8"), language, str(path)
+        )
+        gone = {(e.section, e.words) for e in removals}
+        entries[:] = [
+            e for e in entries if e.language != language or (e.section, e.words) not in gone
+        ]
+        entries.extend(added)
+        for section, written in lines.items():
+            current = raw.setdefault((language, section), [])
+            current.extend(written)
+            current[:] = [
+                line
+                for line in current
+                if (section, tuple(canonical_words(line.partition("=")[0].removesuffix("*"))))
+                not in gone
+            ]
+
+
+@cache
+def default_lexicons() -> Lexicons:
+    """The built-in lexicons, loaded once per process."""
+    return load_lexicons()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Tokens ``first``..``last`` (inclusive) of a message match ``entry``."""
+
+    first: int
+    last: int
+    entry: LexiconEntry
+
+
+class LexiconMatcher:
+    """One Aho-Corasick automaton over every matched section of every language.
+
+    Keys carry their word boundaries: " word " for a whole word or phrase, " stem" for a
+    stem, so the automaton reports only matches that start at a token (one-letter words such
+    as "a" or "и" would otherwise match inside every word).
+    """
+
+    def __init__(self, lexicons: Lexicons) -> None:
+        self.automaton = ahocorasick.Automaton()
+        payloads: dict[str, list[LexiconEntry]] = {}
+        for entry in lexicons.entries:
+            if (
+                entry.section == "common"
+                and entry.words == (entry.words[0],)
+                and len(entry.words[0]) < 2
+            ):
+                continue  # one-letter words do not vote (lexicon_hits.py); "a a a ..." stays cheap
+            if entry.section in MATCHED:
+                key = " " + " ".join(entry.words) + ("" if entry.prefix else " ")
+                payloads.setdefault(key, []).append(entry)
+        for key, found in payloads.items():
+            self.automaton.add_word(key, (len(key), tuple(found)))
+        if payloads:
+            self.automaton.make_automaton()
+        self.empty = not payloads
+
+    def hits(self, line: str, token_at: dict[int, int], ends: frozenset[int]) -> list[Hit]:
+        """Matches in ``line`` (tokens joined by single spaces, with a space at each end).
+
+        ``token_at`` maps a token's start offset in ``line`` to its index; ``ends`` holds the
+        offsets right after each token.
+        """
+        if self.empty:
+            return []
+        found: list[Hit] = []
+        for end, (length, entries) in self.automaton.iter(line):
+            start = end - length + 2  # the key's leading space is not part of the token
+            first = token_at[start]
+            last = first + line.count(" ", start, end)  # a whole key's final space is at end
+            for entry in entries:
+                found.append(Hit(first, last, entry))
+        return found
+
+
+@cache
+def matcher_for(lexicons: Lexicons) -> LexiconMatcher:
+    return LexiconMatcher(lexicons)

@@ -1,0 +1,108 @@
+"""Home addresses in every language, from each lexicon's street words and national postcodes.
+
+Complements ``addresses.py`` (the hand-written forms of six languages) with generic shapes:
+
+- street word, name, house number: "via Garibaldi 12", "Strada Florilor nr. 12",
+  "вул. Шевченка, 12", "Οδός Ερμού 25", "Rruga e Durrësit nr. 15";
+- house number, street word, name: "12 rue Victor Hugo", "12 Bóthar na Trá",
+  "12, Triq il-Kbira";
+- name, street word, house number: "Kossuth Lajos utca 12", "Brīvības ielā 55-3",
+  "Atatürk Caddesi No: 12", "Pilies g. 5", "Pikk tn 7-5";
+- a compound street name and a number: "Storgatan 12", "Nørregade 12", "Hämeenkatu 12",
+  "Kerkstraat 12", "Hafnarstræti 25";
+- "I live" and a capitalised name with a number: "bydlím na Hlavnej 15";
+- a postcode and a town after a comma: "…, 602 00 Brno", "…, 0155 Oslo", "3511 AB Utrecht",
+  "1100-053 Lisboa", "LV-1010", "QRM 1234".
+
+A street needs a capitalised name and a house number; a bare number is never an address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.lexicon import Lexicons
+
+_RANGES = ((0x41, 0x250), (0x370, 0x400), (0x400, 0x530))
+_UP = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).isupper())
+_LOW = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).islower())
+_QUOTES = "\"'\u201e\u201c\u201d\u00ab\u00bb\u201a\u2018\u2019"  # straight, curly, guillemets
+_WORD = rf"[{_QUOTES}]?[{_UP}{_LOW}][{_LOW}{_UP}'\u2019\-]*[{_QUOTES}]?"
+_CAP = rf"[{_QUOTES}]?[{_UP}][{_LOW}{_UP}'\u2019\-]*"
+_NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
+_NUMBER_WORD = r"(?i:nr|no|n|nº|n°|\u0431\u0440|br|č|numri|num|numero)\.?:?\s*"
+_HOUSE = r"\d{1,4}[a-zA-Z]?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\d,.]\d)"
+_POSTCODES = re.compile(
+    rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,5}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"  # , 602 00 Brno
+    rf"|\b\d{{4}}-\d{{3}}\s+{_CAP}"  # 1100-053 Lisboa
+    r"|\b(?:LV|LT)-\d{4,5}\b"  # LV-1010
+    r"|\b[A-Z]{3}\s\d{4}\b",  # QRM 1234 (Malta)
+)
+_UNITS_AFTER = re.compile(
+    r"\s*(?:%|€|kg|km|cm|m\b|min|h\b|lat|let|years|jahre|ans|años|anni|anos|år|ár|vuotta|"
+    r"yaş|років|години)",
+    re.IGNORECASE,
+)
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    escaped = [r"\.?\s*".join(map(re.escape, w.rstrip(".").split())) for w in words]
+    return "(?:" + "|".join(escaped) + ")"
+
+
+@lru_cache(maxsize=8)
+def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
+    before = _alternatives(lexicons.words("street"))
+    after = _alternatives(lexicons.words("street_after"))
+    suffix = (
+        "(?:" + "|".join(re.escape(w.rstrip(".")) for w in lexicons.words("street_suffix")) + ")"
+    )
+    live = _alternatives(lexicons.words("live"))
+    patterns = [
+        re.compile(
+            rf"(?<!\w)(?i:{before})(?:\.\s*|\s+)(?P<name>{_NAME}),?\s+(?:{_NUMBER_WORD})?{_HOUSE}"
+        ),
+        re.compile(rf"(?<![\w.,])\d{{1,4}}[a-zA-Z]?,?\s+(?i:{before})\.?\s+(?P<name>{_NAME})"),
+        re.compile(rf"(?<!\w)(?P<name>{_NAME})\s+(?i:{after})\.?,?\s+(?:{_NUMBER_WORD})?{_HOUSE}"),
+        re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+{_HOUSE}(?!\w)"),
+        re.compile(
+            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}\s+){{0,2}}(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
+            rf"\s+{_HOUSE}"
+        ),
+    ]
+    return tuple(patterns)
+
+
+def _capitalised(word: str) -> bool:
+    """ "Garibaldi", "„Раковски“", "il-Kbira": a capital starts the word or a hyphenated part."""
+    return any(part.lstrip(_QUOTES)[:1].isupper() for part in word.split("-"))
+
+
+def _streets(text: str, lexicons: Lexicons) -> Iterator[tuple[int, int]]:
+    for pattern in _patterns(lexicons):
+        for found in pattern.finditer(text):
+            # The name word next to the street word is capitalised ("Kossuth Lajos utca",
+            # "ulici kralja Zvonimira"), so "Wir sind auf Platz 2" is no address.
+            words = found["name"].split()
+            before_street = found.start("name") == found.start()
+            if not (_capitalised(words[-1]) if before_street else any(map(_capitalised, words))):
+                continue
+            if _UNITS_AFTER.match(text, found.end()):
+                continue  # "Anna 12 years", "Seite 45 %"
+            yield found.span()
+
+
+def find_street_addresses(text: str, lexicons: Lexicons) -> list[Finding]:
+    if not any(c.isdigit() for c in text):
+        return []
+    findings = [
+        finding(text, Category.ADDRESS, start, end, "street address")
+        for start, end in _streets(text, lexicons)
+    ]
+    for found in _POSTCODES.finditer(text):
+        start = found.start() + (len(found.group()) - len(found.group().lstrip(", ")))
+        findings.append(finding(text, Category.ADDRESS, start, found.end(), "postal code"))
+    return findings
