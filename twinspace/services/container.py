@@ -60,9 +60,7 @@ class Services:
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        storage = Storage.sqlite(
-            settings.database_path, busy_timeout_ms=settings.db_busy_timeout_ms
-        )
+        storage = Storage.for_settings(settings)
         await storage.connect()
         events = DomainEventBus()
         accounts = AccountService(storage, settings, events)

@@ -120,9 +120,10 @@ class MediaRepo:
         """Bytes the project stores: each distinct blob (file or thumbnail) counted once."""
         row = await self._ex.fetch_one(
             "SELECT COALESCE((SELECT SUM(size) FROM (SELECT MAX(size) AS size FROM media"
-            "  WHERE project_id = ? GROUP BY sha256)), 0)"
+            "  WHERE project_id = ? GROUP BY sha256) AS files), 0)"
             " + COALESCE((SELECT SUM(size) FROM (SELECT MAX(thumb_size) AS size FROM media"
-            "  WHERE project_id = ? AND thumb_sha256 IS NOT NULL GROUP BY thumb_sha256)), 0)"
+            "  WHERE project_id = ? AND thumb_sha256 IS NOT NULL GROUP BY thumb_sha256)"
+            "  AS thumbs), 0)"
             " AS used",
             (project_id, project_id),
         )

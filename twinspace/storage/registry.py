@@ -75,7 +75,8 @@ class SchoolRepo:
         pattern = f"%{query}%" if query else None
         rows = await self._ex.fetch_all(
             "SELECT * FROM schools WHERE (? IS NULL OR country = ?)"
-            " AND (? IS NULL OR name LIKE ? OR city LIKE ?) ORDER BY name, id LIMIT ? OFFSET ?",
+            " AND (? IS NULL OR lower(name) LIKE lower(?) OR lower(city) LIKE lower(?))"
+            " ORDER BY name, id LIMIT ? OFFSET ?",
             (country, country, pattern, pattern, pattern, limit, offset),
         )
         return [SchoolRecord.from_row(r) for r in rows]
