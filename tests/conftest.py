@@ -15,16 +15,14 @@ def _database_of_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """On PostgreSQL (TWINSPACE_TEST_DATABASE=postgresql) every test gets databases of its own,
     emptied or dropped when it ends; it is skipped (failed under CI=true) when PostgreSQL is
     down."""
-    if not database.on_postgres():
-        yield
-        return
-    if request.node.get_closest_marker("sqlite_only"):
-        pytest.skip("checks SQLite itself; PostgreSQL has its own test of the same rule")
-    database.require_postgres()
+    if database.on_postgres():
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("checks SQLite itself; PostgreSQL has its own test of the same rule")
+        database.require_postgres()
     try:
         yield
     finally:
-        database.release_created()
+        database.release_created()  # also the PostgreSQL-only tests' databases
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -33,7 +31,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if database.on_postgres() and database.unreachable_reason() is None:
+    if database.anything_created():
         database.drop_run()
 
 

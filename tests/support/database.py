@@ -249,8 +249,14 @@ def discard(url: str) -> None:
     _discarded.add(urlsplit(url).path.lstrip("/"))
 
 
+def anything_created() -> bool:
+    return bool(_created or _free or _template_ready)
+
+
 def release_created() -> None:
     """The test is over: empty its databases for the next test, or drop them."""
+    if not _created:
+        return
     with _lock:
         names, _created[:] = list(_created), []
         for key in [k for k, v in _by_data_dir.items() if v in names]:

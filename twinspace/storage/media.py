@@ -100,6 +100,11 @@ class MediaRepo:
             ),
         )
 
+    async def lock_quota(self, project_id: int) -> None:
+        """First statement of a transaction that checks and spends the project's storage
+        quota: two uploads (in any processes) cannot both pass the check on the same bytes."""
+        await self._ex.lock("project_quota", project_id)
+
     async def get(self, media_id: int) -> MediaRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM media WHERE id = ?", (media_id,))
         return MediaRecord.from_row(row) if row else None

@@ -169,15 +169,19 @@ class PostgresDatabase:
     """
 
     def __init__(self, url: str, *, pool_size: int = 10, acquire_timeout_ms: int = 5000) -> None:
+        """`acquire_timeout_ms` bounds both the wait for a pooled connection and for a lock."""
         self.url = url
         self.pool_size = pool_size
         self._acquire_timeout = max(acquire_timeout_ms, 100) / 1000
+        self._lock_timeout_ms = max(acquire_timeout_ms, 1)
         self._pool: AsyncConnectionPool[Connection] | None = None
         self._identity_tables: frozenset[str] = frozenset()
         self.autocommit: Executor = _PgAutocommit(self)
 
     async def _configure(self, conn: Connection) -> None:
         conn.adapters.register_loader("numeric", _NumericLoader)
+        # As SQLite's busy timeout: a write waiting this long for a lock fails (503).
+        await conn.execute(f"SET lock_timeout = {int(self._lock_timeout_ms)}")
 
     async def connect(self) -> None:
         pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
@@ -247,6 +251,7 @@ class PostgresDatabase:
         schema before writing anything. Processes starting together migrate one at a time."""
         known = schema_version_known(POSTGRESQL)
         async with _errors(), self.pool.connection() as conn:
+            await conn.execute("SET lock_timeout = 0")  # wait for another process's migration
             await conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
             try:
                 current = await self._version(conn)
@@ -268,6 +273,7 @@ class PostgresDatabase:
                     log.info("applied PostgreSQL migration %s", name)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+                await conn.execute(f"SET lock_timeout = {int(self._lock_timeout_ms)}")
             cursor = await conn.execute(
                 "SELECT table_name FROM information_schema.columns"
                 " WHERE table_schema = current_schema() AND column_name = 'id'"

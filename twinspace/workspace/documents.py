@@ -214,26 +214,34 @@ class DocumentService:
 
     async def _write_auto_versions(self, *, force: bool) -> None:
         now = utcnow()
+        interval = timedelta(seconds=self._settings.version_interval_seconds)
         for name, info in list(self._edited_rooms.items()):
             latest = await self._storage.documents.latest_version_at(info.page_id)
-            due = latest is None or now - latest >= timedelta(
-                seconds=self._settings.version_interval_seconds
-            )
+            due = latest is None or now - latest >= interval
             if force or due:
                 self._edited_rooms.pop(name, None)
-                await self._auto_version(info)
+                await self._auto_version(info, unless_within=None if force else interval)
 
-    async def _auto_version(self, info: RoomInfo) -> None:
+    async def _auto_version(self, info: RoomInfo, unless_within: timedelta | None = None) -> None:
+        """Store an automatic version; with `unless_within`, not when one (written by any
+        process) is that recent: the check and the write hold the page's version lock."""
         try:
             durable = await self.persistence.durable_state(info.room)
-            await self._storage.documents.add_version(
-                page_id=info.page_id,
-                kind="auto",
-                name=None,
-                data=durable.state,
-                created_by=None,
-                now=utcnow(),
-            )
+            async with self._storage.transaction() as tx:
+                await tx.documents.lock_versions(info.page_id)
+                now = utcnow()
+                if unless_within is not None:
+                    latest = await tx.documents.latest_version_at(info.page_id)
+                    if latest is not None and now - latest < unless_within:
+                        return
+                await tx.documents.add_version(
+                    page_id=info.page_id,
+                    kind="auto",
+                    name=None,
+                    data=durable.state,
+                    created_by=None,
+                    now=now,
+                )
         except Exception:
             log.exception("automatic version of page %s failed", info.page_id)
 
