@@ -19,6 +19,7 @@ def _database_of_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
         if request.node.get_closest_marker("sqlite_only"):
             pytest.skip("checks SQLite itself; PostgreSQL has its own test of the same rule")
         database.require_postgres()
+    database.adopt_outer()
     try:
         yield
     finally:

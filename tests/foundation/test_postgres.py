@@ -18,6 +18,7 @@ from tests.support.server import live_server, make_settings
 from tests.support.world import World
 from tests.training.events import create_event, enrol, nso, participants
 from twinspace.clock import utcnow
+from twinspace.config import ConfigError, load_settings
 from twinspace.storage import SchemaTooNew, Storage, StorageError, ValueOutOfRange
 from twinspace.storage.db import migrations, schema_version_known
 from twinspace.storage.sql import POSTGRESQL, to_pyformat
@@ -233,3 +234,17 @@ async def test_waiting_list_holds_across_processes(tmp_path: Path) -> None:
     statuses = [r.json()["status"] for r in responses if r.status_code == 201]
     assert sorted(statuses) == ["confirmed"] * 2 + ["waiting"] * 3
     assert [row["waiting_rank"] for row in rows if row["status"] == "waiting"] == [1, 2, 3]
+
+
+def test_the_database_url_setting_chooses_the_backend(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="TWINSPACE_DATABASE_URL"):
+        load_settings(environ={"TWINSPACE_DATABASE_URL": "mysql://db/twinspace"})
+    sqlite = Storage.for_settings(load_settings(environ={}, data_dir=tmp_path))
+    assert sqlite.dialect.name == "sqlite"
+    url = "postgresql://twinspace@db.example/twinspace"
+    settings = load_settings(
+        environ={"TWINSPACE_DATABASE_URL": url, "TWINSPACE_DATABASE_POOL_SIZE": "3"}
+    )
+    postgres = Storage.for_settings(settings)
+    assert postgres.dialect.name == "postgresql"
+    assert (postgres.db.url, postgres.db.pool_size) == (url, 3)  # type: ignore[attr-defined]

@@ -41,6 +41,7 @@ _created: list[str] = []  # this test's databases
 _empty: set[str] = set()  # created unmigrated: never reused
 _discarded: set[str] = set()
 _free: list[str] = []  # emptied, ready for the next test
+_outer: list[str] = []  # of module- or session-scoped fixtures: dropped at the end of the run
 _counter = 0
 _template_ready = False
 _seeds: list[tuple[str, list[str], list[tuple[object, ...]]]] = []
@@ -250,7 +251,15 @@ def discard(url: str) -> None:
 
 
 def anything_created() -> bool:
-    return bool(_created or _free or _template_ready)
+    return bool(_created or _free or _outer or _template_ready)
+
+
+def adopt_outer() -> None:
+    """A test starts: what was created before it belongs to fixtures of a wider scope (set up
+    first), which keep their databases until the end of the run."""
+    with _lock:
+        _outer.extend(_created)
+        _created.clear()
 
 
 def release_created() -> None:
@@ -282,8 +291,9 @@ def drop_run() -> None:
     """Drop everything this run created, the template included."""
     global _template_ready
     release_created()
-    _drop(list(_free))
+    _drop(_free + _outer)
     _free.clear()
+    _outer.clear()
     if _template_ready:
         _drop([_TEMPLATE])
         _template_ready = False
