@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import AsyncClientCursor, AsyncConnection
 from psycopg.adapt import Buffer, Loader
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
@@ -201,8 +202,12 @@ class PostgresDatabase:
         )
         self._pool = pool
         try:
-            async with _errors():
+            try:
                 await pool.open(wait=True, timeout=max(self._acquire_timeout, 10.0))
+            except (PoolTimeout, psycopg.OperationalError) as exc:
+                raise StorageError(
+                    f"PostgreSQL at {self.where} does not answer or refuses the connection: {exc}"
+                ) from exc
             await self.migrate()
         except BaseException:
             await self.close()
@@ -212,6 +217,17 @@ class PostgresDatabase:
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
+
+    @property
+    def where(self) -> str:
+        """host:port/dbname of the URL, never its password (for messages and logs)."""
+        try:
+            parts = conninfo_to_dict(self.url)
+        except psycopg.ProgrammingError:
+            return "(an unreadable TWINSPACE_DATABASE_URL)"
+        return (
+            f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+        )
 
     @property
     def pool(self) -> AsyncConnectionPool[Connection]:
