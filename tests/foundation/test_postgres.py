@@ -248,3 +248,32 @@ def test_the_database_url_setting_chooses_the_backend(tmp_path: Path) -> None:
     postgres = Storage.for_settings(settings)
     assert postgres.dialect.name == "postgresql"
     assert (postgres.db.url, postgres.db.pool_size) == (url, 3)  # type: ignore[attr-defined]
+
+
+async def test_upload_quota_holds_across_processes(tmp_path: Path) -> None:
+    """Two servers on one database and one media folder, eight uploads at once spread over
+    both: the quota is checked and spent one upload at a time (the project's quota lock)."""
+    database.require_postgres()
+    url = database.new_database()
+    limits = {"database_url": url, "max_upload_bytes": 40_000, "project_quota_bytes": 70_000}
+    first = make_settings(tmp_path / "data", **limits)
+    second = make_settings(tmp_path / "data", **limits)
+    async with live_server(first) as one, live_server(second) as two:
+        world = World(one)
+        project, teacher, _ = await world.european_project()
+        board = await world.board(project, teacher, title="Photo wall")
+        files = [(f"{n}.txt", (f"file {n} " * 5_000).encode()[:30_000]) for n in range(8)]
+        async with one.client(teacher.token) as via_one, two.client(teacher.token) as via_two:
+            responses = await asyncio.gather(
+                *(
+                    (via_one if n % 2 else via_two).post(
+                        f"/api/v1/boards/{board.id}/media",
+                        files={"file": (name, data, "application/octet-stream")},
+                    )
+                    for n, (name, data) in enumerate(files)
+                )
+            )
+            usage = (await via_one.get(f"/api/v1/projects/{project.id}/storage")).json()
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] * 2 + [413] * 6, [r.text for r in responses]
+    assert usage["used_bytes"] == 60_000
