@@ -115,6 +115,11 @@ def _ensure_template() -> None:
                 " LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
             ).format(sql.Identifier(_TEMPLATE))
         )
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
+                sql.Identifier(_TEMPLATE)
+            )
+        )
 
     async def migrate() -> None:
         storage = Storage.postgresql(url_of(_TEMPLATE), pool_size=1)
@@ -212,6 +217,14 @@ def new_database(*, migrated: bool = True) -> str:
             ).format(sql.Identifier(name))
         with _admin() as conn:
             conn.execute(statement)
+            # Commits need not wait for the disk: a test kills TwinSpaces, never PostgreSQL,
+            # and a committed write survives that either way. (Settings are not copied from
+            # a template, so each database is told.)
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
+                    sql.Identifier(name)
+                )
+            )
         _created.append(name)
     return url_of(name)
 
