@@ -19,6 +19,7 @@ from tests.support.world import World
 from tests.training.events import create_event, enrol, nso, participants
 from twinspace.clock import utcnow
 from twinspace.config import ConfigError, load_settings
+from twinspace.services.container import storage_for
 from twinspace.storage import SchemaTooNew, Storage, StorageError, ValueOutOfRange
 from twinspace.storage.db import migrations, schema_version_known
 from twinspace.storage.sql import POSTGRESQL, to_pyformat
@@ -239,13 +240,13 @@ async def test_waiting_list_holds_across_processes(tmp_path: Path) -> None:
 def test_the_database_url_setting_chooses_the_backend(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="TWINSPACE_DATABASE_URL"):
         load_settings(environ={"TWINSPACE_DATABASE_URL": "mysql://db/twinspace"})
-    sqlite = Storage.for_settings(load_settings(environ={}, data_dir=tmp_path))
+    sqlite = storage_for(load_settings(environ={}, data_dir=tmp_path))
     assert sqlite.dialect.name == "sqlite"
     url = "postgresql://twinspace@db.example/twinspace"
     settings = load_settings(
         environ={"TWINSPACE_DATABASE_URL": url, "TWINSPACE_DATABASE_POOL_SIZE": "3"}
     )
-    postgres = Storage.for_settings(settings)
+    postgres = storage_for(settings)
     assert postgres.dialect.name == "postgresql"
     assert (postgres.db.url, postgres.db.pool_size) == (url, 3)  # type: ignore[attr-defined]
 

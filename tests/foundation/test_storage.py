@@ -10,7 +10,7 @@ import pytest
 from tests.support import database
 from twinspace.clock import utcnow
 from twinspace.storage import SchemaTooNew, Storage
-from twinspace.storage.db import schema_version_known
+from twinspace.storage.db import Database, schema_version_known
 from twinspace.types import Role, UserKind
 
 INTEGRITY_ERRORS = (sqlite3.IntegrityError, psycopg.IntegrityError)
@@ -33,6 +33,7 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
 
 @pytest.mark.sqlite_only
 async def test_connection_pragmas(storage: Storage) -> None:
+    assert isinstance(storage.db, Database)
     conn = storage.db.writer
     async with conn.execute("PRAGMA journal_mode") as cur:
         assert (await cur.fetchone())[0] == "wal"  # type: ignore[index]

@@ -22,7 +22,7 @@ from tests.support.poll import eventually
 from tests.support.server import LiveServer, live_server, make_settings
 from tests.support.world import Person, World
 from tests.support.yclient import YClient
-from twinspace.storage import SchemaTooNew, Storage
+from twinspace.storage import Database, SchemaTooNew, Storage
 from twinspace.storage.records import ChannelRecord, PageRecord
 
 
@@ -52,7 +52,9 @@ async def history(world: World, person: Person, channel: ChannelRecord) -> list[
 
 
 async def _pragma(server: LiveServer, sql: str) -> None:
-    await server.services.storage.db.writer.execute(sql)
+    db = server.services.storage.db
+    assert isinstance(db, Database)
+    await db.writer.execute(sql)
 
 
 def _pg_refuse_writes(server: LiveServer, sqlstate: str) -> None:

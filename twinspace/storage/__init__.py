@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
 from twinspace.storage.boards import BoardContentRepo
@@ -42,9 +41,6 @@ from twinspace.storage.search import SearchRepo
 from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
 from twinspace.storage.sql import Dialect
 from twinspace.storage.training import TrainingRepo
-
-if TYPE_CHECKING:
-    from twinspace.config import Settings
 
 __all__ = [
     "Backend",
@@ -111,17 +107,6 @@ class Storage(Repositories):
         return cls(
             PostgresDatabase(url, pool_size=pool_size, acquire_timeout_ms=acquire_timeout_ms)
         )
-
-    @classmethod
-    def for_settings(cls, settings: Settings) -> Storage:
-        """PostgreSQL when `database_url` is set, else SQLite in the data dir."""
-        if settings.database_url:
-            return cls.postgresql(
-                settings.database_url,
-                pool_size=settings.database_pool_size,
-                acquire_timeout_ms=settings.db_busy_timeout_ms,
-            )
-        return cls.sqlite(settings.database_path, busy_timeout_ms=settings.db_busy_timeout_ms)
 
     @property
     def dialect(self) -> Dialect:
