@@ -46,12 +46,12 @@ def test_placeholders_are_translated_outside_quotes_and_comments() -> None:
 
 def _sqlite_columns(path: Path) -> dict[str, dict[str, bool]]:
     with sqlite3.connect(path) as raw:
-        tables = [
-            r[0]
-            for r in raw.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
+        found = raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        virtual = [name for name, sql in found if sql.upper().startswith("CREATE VIRTUAL")]
+        # An FTS5 table keeps its index in shadow tables named after it.
+        tables = [name for name, _ in found if not any(name.startswith(v + "_") for v in virtual)]
         return {
             table: {
                 str(c[1]): bool(c[3]) or bool(c[5])  # NOT NULL, or part of the primary key
@@ -69,9 +69,11 @@ def _postgres_columns(url: str) -> dict[str, dict[str, bool]]:
             " WHERE table_schema = current_schema() AND table_name <> 'schema_version'"
         ):
             found.setdefault(str(table), {})[str(column)] = nullable == "NO"
-    # The reaction tables carry SQLite's implicit rowid as a real column.
-    for table in ("message_reactions", "post_reactions"):
+    # The reaction tables carry SQLite's implicit rowid as a real column; search_text (FTS5 on
+    # SQLite) has its rowid and its tsvector as columns.
+    for table in ("message_reactions", "post_reactions", "search_text"):
         found[table].pop("rowid")
+    found["search_text"].pop("words")
     return found
 
 
