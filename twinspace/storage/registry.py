@@ -101,8 +101,8 @@ class ClassRepo:
         """Make a teacher responsible for a class; False when they were already."""
         before = await self.is_teacher(class_id, user_id)
         await self._ex.execute(
-            "INSERT OR IGNORE INTO class_teachers (class_id, user_id, added_by, added_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO class_teachers (class_id, user_id, added_by, added_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (class_id, user_id, added_by, to_iso(now)),
         )
         return not before
