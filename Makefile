@@ -7,7 +7,7 @@ DATA ?= data
 PYPROJECT_HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 
-.PHONY: run test lint lint-web check bench install web node-deps browser clean
+.PHONY: run test test-postgres lint lint-web check bench install web node-deps browser clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: install web
 
 test: install node-deps browser web lint lint-web
 	CI=$${CI:-} $(PY) -m pytest -q
+
+# The whole suite again, every test on a PostgreSQL database of its own (tests/support/database.py).
+test-postgres: install node-deps browser web lint
+	@bash scripts/ensure-services.sh
+	CI=$${CI:-} TWINSPACE_TEST_DATABASE=postgresql $(PY) -m pytest -q
 
 # Every check CI enforces: lint errors fail `make test` too.
 lint: install

@@ -1,12 +1,39 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support import database
 from tests.support.server import LiveServer, live_server, make_settings
 from tests.support.world import World
+
+
+@pytest.fixture(autouse=True)
+def _database_of_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On PostgreSQL (TWINSPACE_TEST_DATABASE=postgresql) every test gets databases of its own,
+    emptied or dropped when it ends; it is skipped (failed under CI=true) when PostgreSQL is
+    down."""
+    if database.on_postgres():
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("checks SQLite itself; PostgreSQL has its own test of the same rule")
+        database.require_postgres()
+    database.adopt_outer()
+    try:
+        yield
+    finally:
+        database.release_created()  # also the PostgreSQL-only tests' databases
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if database.on_postgres() and database.unreachable_reason() is None:
+        database.drop_stale()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if database.anything_created():
+        database.drop_run()
 
 
 @pytest.fixture

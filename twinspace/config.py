@@ -67,6 +67,8 @@ class Settings(BaseModel):
     awareness_clients_per_connection: int = Field(4, ge=1, le=64)
 
     # storage
+    database_url: str | None = None
+    database_pool_size: int = Field(10, ge=1, le=1000)
     db_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
     persist_max_queued_bytes: int = Field(64 * 1024 * 1024, ge=1024)
 
@@ -97,6 +99,13 @@ class Settings(BaseModel):
 
     # privacy
     pupil_retention_days: int = Field(365, ge=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("is not a postgresql:// URL (leave it unset to use SQLite)")
+        return value or None
 
     @field_validator("public_origins")
     @classmethod

@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 import pytest
 
+from tests.support import database
 from tests.support.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,6 +159,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         "TWINSPACE_MAX_CONNECTIONS_PER_USER": "0",
         "TWINSPACE_ROOM_GRACE_SECONDS": "0.5",
         "TWINSPACE_LOG_LEVEL": "WARNING",
+        **database.env_for(data_dir),
     }
     env.pop("TWINSPACE_PUBLIC_ORIGINS", None)
     log = (data_dir / "server.log").open("wb")

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 
+from tests.support import database
 from tests.support.server import free_port
 
 TWINSPACE = [sys.executable, "-m", "twinspace"]
@@ -21,13 +23,23 @@ FAST = {
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    data = Path(args[args.index("--data") + 1])
     return subprocess.run(
         [*TWINSPACE, *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, **FAST, **(env or {})},
+        env={**os.environ, **FAST, **database.env_for(data), **(env or {})},
     )
+
+
+def _set_schema_version(data: Path, version: int) -> None:
+    if database.on_postgres():
+        with psycopg.connect(database.url_for_data_dir(data), autocommit=True) as raw:
+            raw.execute("INSERT INTO schema_version VALUES (%s, 'from-the-future', '')", (version,))
+        return
+    with sqlite3.connect(data / "twinspace.sqlite3") as raw:
+        raw.execute(f"PRAGMA user_version = {version}")
 
 
 def test_demo_prints_the_contract_shape(tmp_path: Path) -> None:
@@ -63,8 +75,7 @@ def test_bad_settings_are_refused_with_a_clear_message(tmp_path: Path) -> None:
 def test_newer_schema_refuses_to_start(tmp_path: Path) -> None:
     data = tmp_path / "d"
     assert run("demo", "--data", str(data)).returncode == 0
-    with sqlite3.connect(data / "twinspace.sqlite3") as raw:
-        raw.execute("PRAGMA user_version = 4242")
+    _set_schema_version(data, 4242)
     result = run("serve", "--data", str(data), "--port", str(free_port()))
     assert result.returncode != 0 and "newer" in result.stderr
 
@@ -88,7 +99,7 @@ def test_serve_demo_and_a_pupil_signs_in(tmp_path: Path) -> None:
     data, port = tmp_path / "d", free_port()
     proc = subprocess.Popen(
         [*TWINSPACE, "serve", "--demo", "--data", str(data), "--port", str(port)],
-        env={**os.environ, **FAST},
+        env={**os.environ, **FAST, **database.env_for(data)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -4,23 +4,36 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from tests.support import database
 from twinspace.clock import utcnow
 from twinspace.storage import SchemaTooNew, Storage
-from twinspace.storage.db import schema_version_known
+from twinspace.storage.db import Database, schema_version_known
 from twinspace.types import Role, UserKind
+
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+def _store(tmp_path: Path, *, fresh_url: str | None = None) -> Storage:
+    """A store on the backend the tests run on (an empty database on PostgreSQL)."""
+    if database.on_postgres():
+        return Storage.postgresql(fresh_url or database.new_database(migrated=False))
+    return Storage.sqlite(tmp_path / "db.sqlite3")
 
 
 @pytest.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    store = Storage.sqlite(tmp_path / "db.sqlite3")
+    store = _store(tmp_path)
     await store.connect()
     yield store
     await store.close()
 
 
+@pytest.mark.sqlite_only
 async def test_connection_pragmas(storage: Storage) -> None:
+    assert isinstance(storage.db, Database)
     conn = storage.db.writer
     async with conn.execute("PRAGMA journal_mode") as cur:
         assert (await cur.fetchone())[0] == "wal"  # type: ignore[index]
@@ -32,14 +45,16 @@ async def test_connection_pragmas(storage: Storage) -> None:
 
 
 async def test_migrations_are_idempotent(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+    url = database.new_database(migrated=False) if database.on_postgres() else None
     for _ in range(2):
-        store = Storage.sqlite(path)
+        store = _store(tmp_path, fresh_url=url)
         await store.connect()
         assert len(await store.countries.all()) == 44
+        assert await store.db.schema_version() == schema_version_known(store.dialect)
         await store.close()
 
 
+@pytest.mark.sqlite_only
 async def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     store = Storage.sqlite(path)
@@ -68,14 +83,14 @@ async def test_transaction_rolls_back_every_statement(storage: Storage) -> None:
 
 
 async def test_foreign_keys_are_enforced(storage: Storage) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await storage.memberships.add(
             project_id=12345, user_id=999, role=Role.PUPIL, added_by=None, now=utcnow()
         )
 
 
 async def test_pupils_cannot_hold_an_email(storage: Storage) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await storage.users.create(
             username="p",
             password_hash="x",

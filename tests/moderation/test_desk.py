@@ -7,6 +7,7 @@ import io
 import sqlite3
 from collections.abc import Sequence
 
+import psycopg
 import pytest
 from PIL import Image
 
@@ -129,11 +130,23 @@ async def test_audit_log_is_append_only_and_exports_csv(school: School) -> None:
     held = next(row for row in rows if row["action"] == "held")
     assert held["actor_name"] == "TwinSpaces (automatic)"
     assert "zosia@example.com" not in exported.text, "the audit keeps actions, not content"
-    path = school.world.services.settings.database_path
-    with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        raw.execute("UPDATE audit_log SET reason = 'x'")
-    with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
-        raw.execute("DELETE FROM audit_log")
+    settings = school.world.services.settings
+    if settings.database_url:  # PostgreSQL: the same triggers, written for it
+        for statement in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log"):
+            with (
+                psycopg.connect(settings.database_url, autocommit=True) as pg,
+                pytest.raises(psycopg.IntegrityError, match="append-only"),
+            ):
+                pg.execute(statement)
+    else:
+        path = settings.database_path
+        with (
+            sqlite3.connect(path) as raw,
+            pytest.raises(sqlite3.IntegrityError, match="append-only"),
+        ):
+            raw.execute("UPDATE audit_log SET reason = 'x'")
+        with sqlite3.connect(path) as raw, pytest.raises(sqlite3.IntegrityError):
+            raw.execute("DELETE FROM audit_log")
     async with school.client(school.partner) as http:  # founders read it
         assert (await http.get(f"/api/v1/projects/{school.project.id}/audit")).status_code == 200
     from twinspace.types import Role

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.pages.conftest import Classroom
+from tests.support import database
 from tests.support.node import Peer
 from tests.support.poll import eventually
 from tests.support.server import free_port
@@ -63,6 +64,7 @@ def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
         "TWINSPACE_ARGON2_MEMORY_KIB": "64",
         "TWINSPACE_ARGON2_PARALLELISM": "1",
         "TWINSPACE_PERSIST_BATCH_MS": "50",
+        **database.env_for(data),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "twinspace", "serve", "--data", str(data), "--port", str(port)],
@@ -89,6 +91,7 @@ def _demo(data: Path) -> dict[str, Any]:
         "TWINSPACE_ARGON2_TIME_COST": "1",
         "TWINSPACE_ARGON2_MEMORY_KIB": "64",
         "TWINSPACE_ARGON2_PARALLELISM": "1",
+        **database.env_for(data),
     }
     out = subprocess.run(
         [sys.executable, "-m", "twinspace", "demo", "--data", str(data)],

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support import database
 from tests.support.poll import eventually
 from tests.support.server import free_port
 
@@ -31,7 +32,7 @@ ENV = {
 def _serve(data: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "twinspace", "serve", "--data", str(data), "--port", str(port)],
-        env=ENV,
+        env={**ENV, **database.env_for(data)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -72,7 +73,7 @@ async def test_acknowledged_messages_survive(tmp_path: Path, how: signal.Signals
     seeded = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "twinspace", "demo", "--data", str(data)],
-        env=ENV,
+        env={**ENV, **database.env_for(data)},
         capture_output=True,
         check=True,
         timeout=60,

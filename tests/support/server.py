@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from tests.support import database
 from twinspace.app.server import uvicorn_config
 from twinspace.config import Settings, load_settings
 from twinspace.services.container import Services
@@ -34,6 +35,8 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         **FAST_HASHING,
     }
     values.update(overrides)
+    if database.on_postgres() and "database_url" not in overrides:
+        values["database_url"] = database.url_for_data_dir(data_dir)
     return load_settings(environ={}, **values)
 
 

@@ -252,6 +252,7 @@ class MediaService:
         )
         try:
             async with self._storage.transaction() as tx:
+                await tx.media.lock_quota(board.project_id)
                 used = await tx.media.usage(board.project_id)
                 media_id = await tx.media.create(
                     new, status=decision.status.value, reason=decision.reason, now=utcnow()

@@ -34,6 +34,17 @@ from twinspace.workspace.projects import ProjectService
 from twinspace.workspace.spaces import SpaceService
 
 
+def storage_for(settings: Settings) -> Storage:
+    """PostgreSQL when `TWINSPACE_DATABASE_URL` is set, else SQLite in the data dir."""
+    if settings.database_url:
+        return Storage.postgresql(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            acquire_timeout_ms=settings.db_busy_timeout_ms,
+        )
+    return Storage.sqlite(settings.database_path, busy_timeout_ms=settings.db_busy_timeout_ms)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -66,9 +77,7 @@ class Services:
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        storage = Storage.sqlite(
-            settings.database_path, busy_timeout_ms=settings.db_busy_timeout_ms
-        )
+        storage = storage_for(settings)
         await storage.connect()
         events = DomainEventBus()
         accounts = AccountService(storage, settings, events)

@@ -1,7 +1,8 @@
 """Storage: every SQL statement of TwinSpaces lives in this package.
 
 `Storage` is the seam the domain uses: repositories bound to autocommit reads/writes, and
-`transaction()` for writes that belong together. SQLite (aiosqlite) is the only backend today.
+`transaction()` for writes that belong together. The backend is SQLite (aiosqlite, the embedded
+default) or PostgreSQL (psycopg 3), chosen by `TWINSPACE_DATABASE_URL`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
 from twinspace.storage.competitions import CompetitionRepo
 from twinspace.storage.db import (
+    Backend,
     Database,
     Executor,
     SchemaTooNew,
@@ -39,9 +41,11 @@ from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRe
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
 from twinspace.storage.search import SearchRepo
 from twinspace.storage.spaces import BoardRepo, ChannelRepo, PageRepo
+from twinspace.storage.sql import Dialect
 from twinspace.storage.training import TrainingRepo
 
 __all__ = [
+    "Backend",
     "Database",
     "Repositories",
     "SchemaTooNew",
@@ -90,13 +94,27 @@ class Repositories:
 
 
 class Storage(Repositories):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         super().__init__(db.autocommit)
         self.db = db
 
     @classmethod
     def sqlite(cls, path: Path, *, busy_timeout_ms: int = 5000) -> Storage:
         return cls(Database(path, busy_timeout_ms=busy_timeout_ms))
+
+    @classmethod
+    def postgresql(
+        cls, url: str, *, pool_size: int = 10, acquire_timeout_ms: int = 5000
+    ) -> Storage:
+        from twinspace.storage.postgres import PostgresDatabase  # psycopg only when asked for
+
+        return cls(
+            PostgresDatabase(url, pool_size=pool_size, acquire_timeout_ms=acquire_timeout_ms)
+        )
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.executor.dialect
 
     async def connect(self) -> None:
         await self.db.connect()

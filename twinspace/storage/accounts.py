@@ -208,13 +208,14 @@ class TeacherRepo:
         limit: int,
         offset: int,
     ) -> list[tuple[UserRecord, TeacherRecord]]:
+        dialect = self._ex.dialect
         rows = await self._ex.fetch_all(
             "SELECT u.*, t.* FROM users u JOIN teachers t ON t.user_id = u.id"
             " WHERE t.status = 'validated' AND u.disabled = 0"
             " AND (? IS NULL OR u.country = ?)"
-            " AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(t.subjects)"
+            f" AND (? IS NULL OR EXISTS (SELECT 1 FROM {dialect.json_each('t.subjects')}"
             "      WHERE lower(value) = lower(?)))"
-            " AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(t.languages)"
+            f" AND (? IS NULL OR EXISTS (SELECT 1 FROM {dialect.json_each('t.languages')}"
             "      WHERE lower(value) = lower(?)))"
             " AND (? IS NULL OR (coalesce(t.age_min, 0) <= ? AND coalesce(t.age_max, 99) >= ?))"
             " AND (? IS NULL OR u.id <> ?)"

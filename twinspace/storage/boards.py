@@ -12,7 +12,7 @@ from twinspace.storage.db import Executor, Row
 
 # Same visibility rule as chat messages (see storage/chat.py); `{t}` is the table alias.
 _VISIBLE = (
-    "(? OR {t}.status = 'published'"
+    "(? = 1 OR {t}.status = 'published'"
     " OR ({t}.author_id = ? AND {t}.status IN ('held', 'blocked', 'deleted'))"
     " OR ({t}.status = 'deleted' AND {t}.published_at IS NOT NULL))"
 )
@@ -243,7 +243,8 @@ class BoardContentRepo:
     async def positions(self, board_id: int, section_id: int | None) -> list[tuple[int, float]]:
         """(post id, position) of every post in one section (any status), in order."""
         rows = await self._ex.fetch_all(
-            "SELECT id, position FROM board_posts WHERE board_id = ? AND section_id IS ?"
+            "SELECT id, position FROM board_posts WHERE board_id = ?"
+            " AND section_id IS NOT DISTINCT FROM ?"
             " ORDER BY position, id",
             (board_id, section_id),
         )

@@ -18,7 +18,7 @@ from twinspace.clock import from_iso, to_iso
 from twinspace.storage.db import Executor, Row
 
 _VISIBLE = (
-    "(? OR m.status = 'published'"
+    "(? = 1 OR m.status = 'published'"
     " OR (m.author_id = ? AND m.status IN ('held', 'blocked', 'deleted'))"
     " OR (m.status = 'deleted' AND m.published_at IS NOT NULL))"
 )
@@ -88,8 +88,8 @@ class ReactionRepo:
         if removed:
             return False
         await self._ex.execute(
-            f"INSERT OR IGNORE INTO {self._table} ({self._key}, user_id, emoji, created_at)"
-            " VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {self._table} ({self._key}, user_id, emoji, created_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (item_id, user_id, emoji, to_iso(now)),
         )
         return True
@@ -240,7 +240,9 @@ class ReadRepo:
         await self._ex.execute(
             "INSERT INTO channel_reads (channel_id, user_id, last_read_message_id, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (channel_id, user_id) DO UPDATE SET"
-            " last_read_message_id = MAX(last_read_message_id, excluded.last_read_message_id),"
+            " last_read_message_id = CASE WHEN excluded.last_read_message_id"
+            " > channel_reads.last_read_message_id THEN excluded.last_read_message_id"
+            " ELSE channel_reads.last_read_message_id END,"
             " updated_at = excluded.updated_at",
             (channel_id, user_id, message_id, to_iso(now)),
         )
@@ -259,7 +261,7 @@ class ReadRepo:
         rows = await self._ex.fetch_all(
             "SELECT c.id AS channel_id, COALESCE(r.last_read_message_id, 0) AS position,"
             " (SELECT COUNT(*) FROM messages m WHERE m.channel_id = c.id"
-            "  AND m.status = 'published' AND m.author_id IS NOT ?"
+            "  AND m.status = 'published' AND m.author_id IS DISTINCT FROM ?"
             "  AND m.id > COALESCE(r.last_read_message_id, 0)) AS unread"
             " FROM channels c LEFT JOIN channel_reads r"
             " ON r.channel_id = c.id AND r.user_id = ? WHERE c.project_id = ?",

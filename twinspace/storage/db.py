@@ -1,7 +1,7 @@
-"""The database seam: an `Executor` runs SQL; `Database` owns connections and transactions.
+"""The database seam: an `Executor` runs SQL; a backend owns connections and transactions.
 
-Repositories only see an `Executor`, so a PostgreSQL backend is a second `Database`
-implementation (plus its migrations), with no change to domain code.
+Repositories only see an `Executor`. `Database` here is the SQLite backend; the PostgreSQL one is
+`storage/postgres.py`. Both follow `Backend` (see docs/architecture.md, "Storage").
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
 import aiosqlite
+
+from twinspace.storage.sql import SQLITE, Dialect, has_returning
 
 # aiosqlite logs every statement with its parameters at DEBUG: they hold pupils' texts.
 logging.getLogger("aiosqlite").setLevel(logging.WARNING)
@@ -25,6 +27,7 @@ Row = dict[str, Any]
 Params = Mapping[str, Any] | Sequence[Any]
 
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_MIGRATIONS = "twinspace.storage.migrations"
 
 
 class SchemaTooNew(RuntimeError):
@@ -40,19 +43,43 @@ class StorageError(RuntimeError):
 
 
 class Executor(Protocol):
+    dialect: Dialect
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run a write; returns the last inserted row id (or the changed row count)."""
+        """Run a write; returns the first column of its RETURNING row, else for an INSERT the
+        inserted row's id (0 when nothing was inserted), else the changed row count."""
         ...
 
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None: ...
 
+    async def lock(self, scope: str, key: int) -> None:
+        """Serialise this transaction with every other one locking (scope, key), in every
+        process, until it ends. Only inside `transaction()`."""
+        ...
+
+
+class Backend(Protocol):
+    """A database engine: its connections, migrations and transactions."""
+
+    autocommit: Executor
+
+    async def connect(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def schema_version(self) -> int: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Executor]: ...
+
 
 class _ConnectionExecutor:
     """Runs statements on one connection, with no transaction handling of its own."""
+
+    dialect = SQLITE
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -73,8 +100,13 @@ class _ConnectionExecutor:
     async def execute(self, sql: str, params: Params = ()) -> int:
         try:
             async with self._conn.execute(sql, params) as cursor:
+                if has_returning(sql):
+                    row = await cursor.fetchone()
+                    return int(row[0]) if row is not None and row[0] is not None else 0
                 if sql.lstrip()[:6].upper() == "INSERT":
-                    return int(cursor.lastrowid or 0)
+                    # An INSERT ... ON CONFLICT DO NOTHING that inserted nothing would report
+                    # the connection's previous insert: say 0, as PostgreSQL does.
+                    return int(cursor.lastrowid or 0) if cursor.rowcount else 0
                 return int(cursor.rowcount)
         except OverflowError as exc:
             raise ValueOutOfRange(str(exc)) from None
@@ -85,9 +117,17 @@ class _ConnectionExecutor:
         except OverflowError as exc:
             raise ValueOutOfRange(str(exc)) from None
 
+    async def lock(self, scope: str, key: int) -> None:
+        """Nothing to do: a write transaction holds SQLite's database-wide write lock
+        (BEGIN IMMEDIATE), which already serialises it with every other writer process."""
+        if not self._conn.in_transaction:
+            raise RuntimeError("lock() only holds inside a transaction")
+
 
 class _AutocommitExecutor:
     """Reads on the reader connection; each write is its own short transaction."""
+
+    dialect = SQLITE
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -106,10 +146,17 @@ class _AutocommitExecutor:
         async with self._db.transaction() as tx:
             await tx.execute_many(sql, rows)
 
+    async def lock(self, scope: str, key: int) -> None:
+        raise RuntimeError("lock() only holds inside a transaction")
 
-def _migrations() -> list[tuple[int, str, str]]:
+
+def migrations(dialect: Dialect = SQLITE) -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) of the dialect's migrations, in order."""
+    folder = resources.files(_MIGRATIONS)
+    if dialect.name != "sqlite":
+        folder = folder.joinpath(dialect.name)
     found = []
-    for entry in resources.files("twinspace.storage.migrations").iterdir():
+    for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text("utf-8")))
@@ -120,9 +167,17 @@ def _migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def schema_version_known() -> int:
-    migrations = _migrations()
-    return migrations[-1][0] if migrations else 0
+def schema_version_known(dialect: Dialect = SQLITE) -> int:
+    known = migrations(dialect)
+    return known[-1][0] if known else 0
+
+
+def refuse_newer(current: int, known: int) -> None:
+    if current > known:
+        raise SchemaTooNew(
+            f"database schema version {current} is newer than this TwinSpaces "
+            f"knows ({known}); upgrade TwinSpaces instead of using this database"
+        )
 
 
 class Database:
@@ -179,27 +234,24 @@ class Database:
             raise RuntimeError("database is not connected")
         return _ConnectionExecutor(self._reader_conn)
 
+    async def schema_version(self) -> int:
+        return await self.user_version()
+
     async def user_version(self) -> int:
         async with self.writer.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
     async def _refuse_newer_schema(self) -> int:
-        known = schema_version_known()
         current = await self.user_version()
-        if current > known:
-            raise SchemaTooNew(
-                f"database schema version {current} is newer than this TwinSpaces "
-                f"knows ({known}); upgrade TwinSpaces instead of using this data dir"
-            )
+        refuse_newer(current, schema_version_known())
         return current
 
     async def migrate(self) -> int:
         """Apply numbered migrations above `PRAGMA user_version`; refuse a newer schema."""
-        migrations = _migrations()
         known = schema_version_known()
         current = await self._refuse_newer_schema()
-        for number, _name, sql in migrations:
+        for number, _name, sql in migrations():
             if number <= current:
                 continue
             async with self._write_lock:

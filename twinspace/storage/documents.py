@@ -119,6 +119,10 @@ class DocumentRepo:
         if leftover:
             await self.append([(room, data) for data in leftover], now)
 
+    async def lock_versions(self, page_id: int) -> None:
+        """Serialise writers of the page's automatic versions (across processes too)."""
+        await self._ex.lock("page_versions", page_id)
+
     async def add_version(
         self,
         *,

@@ -266,8 +266,11 @@ class AttendanceRepo:
 
     async def save_totals(self, session_id: int, totals: Sequence[SchoolTotals]) -> None:
         await self._ex.execute_many(
-            "INSERT OR REPLACE INTO live_session_totals (session_id, school_id, pupils_joined,"
-            " pupils_expected, teachers_joined) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO live_session_totals (session_id, school_id, pupils_joined,"
+            " pupils_expected, teachers_joined) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (session_id, school_id) DO UPDATE SET"
+            " pupils_joined = excluded.pupils_joined, pupils_expected = excluded.pupils_expected,"
+            " teachers_joined = excluded.teachers_joined",
             [
                 (session_id, t.school_id, t.pupils_joined, t.pupils_expected, t.teachers_joined)
                 for t in totals

@@ -100,6 +100,11 @@ class MediaRepo:
             ),
         )
 
+    async def lock_quota(self, project_id: int) -> None:
+        """First statement of a transaction that checks and spends the project's storage
+        quota: two uploads (in any processes) cannot both pass the check on the same bytes."""
+        await self._ex.lock("project_quota", project_id)
+
     async def get(self, media_id: int) -> MediaRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM media WHERE id = ?", (media_id,))
         return MediaRecord.from_row(row) if row else None
@@ -120,9 +125,10 @@ class MediaRepo:
         """Bytes the project stores: each distinct blob (file or thumbnail) counted once."""
         row = await self._ex.fetch_one(
             "SELECT COALESCE((SELECT SUM(size) FROM (SELECT MAX(size) AS size FROM media"
-            "  WHERE project_id = ? GROUP BY sha256)), 0)"
+            "  WHERE project_id = ? GROUP BY sha256) AS files), 0)"
             " + COALESCE((SELECT SUM(size) FROM (SELECT MAX(thumb_size) AS size FROM media"
-            "  WHERE project_id = ? AND thumb_sha256 IS NOT NULL GROUP BY thumb_sha256)), 0)"
+            "  WHERE project_id = ? AND thumb_sha256 IS NOT NULL GROUP BY thumb_sha256)"
+            "  AS thumbs), 0)"
             " AS used",
             (project_id, project_id),
         )

@@ -423,7 +423,7 @@ _ACTIVITY = """
 SELECT 'message' AS kind, id, project_id, channel_id AS space_id, text, status, created_at
   FROM messages WHERE author_id = :user AND (:project IS NULL OR project_id = :project)
 UNION ALL
-SELECT 'post', id, project_id, board_id, trim(title || char(10) || body), status, created_at
+SELECT 'post', id, project_id, board_id, trim(title || '\n' || body), status, created_at
   FROM board_posts WHERE author_id = :user AND (:project IS NULL OR project_id = :project)
 UNION ALL
 SELECT 'comment', id, project_id, board_id, text, status, created_at
@@ -444,7 +444,8 @@ class ActivityRepo:
         self, user_id: int, *, project_id: int | None, limit: int
     ) -> list[ActivityRecord]:
         rows = await self._ex.fetch_all(
-            f"SELECT * FROM ({_ACTIVITY}) ORDER BY created_at DESC, id DESC LIMIT :limit",
+            f"SELECT * FROM ({_ACTIVITY}) AS activity ORDER BY created_at DESC, id DESC"
+            " LIMIT :limit",
             {"user": user_id, "project": project_id, "limit": limit},
         )
         return [
@@ -484,7 +485,8 @@ class ActivityRepo:
         rows = await self._ex.fetch_all(
             "SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id"
             " JOIN projects p ON p.id = m.project_id WHERE u.kind = 'pupil'"
-            " GROUP BY m.user_id HAVING sum(p.state <> 'closed') = 0"
+            " GROUP BY m.user_id HAVING"
+            " sum(CASE WHEN p.state <> 'closed' THEN 1 ELSE 0 END) = 0"
             " AND max(p.state_changed_at) < ?",
             (to_iso(closed_before),),
         )

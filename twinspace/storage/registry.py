@@ -78,7 +78,8 @@ class SchoolRepo:
         pattern = f"%{query}%" if query else None
         rows = await self._ex.fetch_all(
             "SELECT * FROM schools WHERE (? IS NULL OR country = ?)"
-            " AND (? IS NULL OR name LIKE ? OR city LIKE ?) ORDER BY name, id LIMIT ? OFFSET ?",
+            " AND (? IS NULL OR lower(name) LIKE lower(?) OR lower(city) LIKE lower(?))"
+            " ORDER BY name, id LIMIT ? OFFSET ?",
             (country, country, pattern, pattern, pattern, limit, offset),
         )
         return [SchoolRecord.from_row(r) for r in rows]
@@ -103,8 +104,8 @@ class ClassRepo:
         """Make a teacher responsible for a class; False when they were already."""
         before = await self.is_teacher(class_id, user_id)
         await self._ex.execute(
-            "INSERT OR IGNORE INTO class_teachers (class_id, user_id, added_by, added_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO class_teachers (class_id, user_id, added_by, added_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (class_id, user_id, added_by, to_iso(now)),
         )
         return not before

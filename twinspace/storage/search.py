@@ -6,6 +6,7 @@ reads marks in batches, looks each item up where it lives and writes or removes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -161,14 +162,13 @@ class SearchRepo:
         Ranking reads every match's positions, so it looks at the newest RANK_WINDOW matches
         of the project: a word found in 20,000 messages ranks the latest 2,000 of them.
         """
-        scoped = f'scope:"p{project_id}" AND {{title body}}: ({match})'
+        matches, match_params, rank, rank_params = self._matching(project_id, match)
         cutoff = await self._ex.fetch_one(
-            "SELECT rowid FROM search_text WHERE search_text MATCH ?"
-            " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (scoped, RANK_WINDOW - 1),
+            f"SELECT rowid FROM search_text WHERE {matches} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (*match_params, RANK_WINDOW - 1),
         )
-        where = ["search_text MATCH ?", "e.project_id = ?", "e.status <> 'deleted'"]
-        params: list[Any] = [scoped, project_id]
+        where = [matches, "e.project_id = ?", "e.status <> 'deleted'"]
+        params: list[Any] = [*match_params, project_id]
         if cutoff is not None:
             where.append("search_text.rowid >= ?")
             params.append(cutoff["rowid"])
@@ -183,13 +183,14 @@ class SearchRepo:
             hidden = ",".join("?" * len(seen.hidden_channels))
             where.append(f"NOT (e.space_kind = 'channel' AND e.space_id IN ({hidden}))")
             params.extend(sorted(seen.hidden_channels))
+        params.extend(rank_params)  # ORDER BY comes after WHERE
         params.append(limit)
         rows = await self._ex.fetch_all(
             f"""SELECT e.kind, e.item_id, e.space_kind, e.space_id, e.parent_id, e.author_id,
                 e.status, e.updated_at, e.title, e.body
             FROM search_text JOIN search_entries e ON e.id = search_text.rowid
             WHERE {" AND ".join(where)}
-            ORDER BY search_text.rank, e.updated_at DESC
+            ORDER BY {rank}, e.updated_at DESC
             LIMIT ?""",
             tuple(params),
         )
@@ -209,6 +210,28 @@ class SearchRepo:
             for r in rows
         ]
 
+    def _matching(self, project_id: int, match: str) -> tuple[str, list[Any], str, list[Any]]:
+        """(condition, its parameters, rank expression, its parameters) selecting the
+        project's `search_text` rows that match `match` (`"word" "word"*`, search/query.py).
+
+        SQLite: FTS5 with bm25 (titles weigh 4, scope 0). PostgreSQL (migration
+        postgresql/014): a tsvector of title (weight A) and body (B), ts_rank with the same
+        4:1 weights; scope is a plain column there."""
+        if self._ex.dialect.name == "sqlite":
+            scoped = f'scope:"p{project_id}" AND {{title body}}: ({match})'
+            return "search_text MATCH ?", [scoped], "search_text.rank", []
+        terms = []
+        for word, prefix in _FTS_TERM.findall(match):
+            lexeme = "'" + word.replace("'", "''") + "'"
+            terms.append(lexeme + (":*" if prefix else ""))
+        tsquery = " & ".join(terms) or "''"
+        return (
+            "search_text.scope = ? AND search_text.words @@ to_tsquery('simple', ?)",
+            [f"p{project_id}", tsquery],
+            "ts_rank('{0, 0, 0.25, 1}', search_text.words, to_tsquery('simple', ?)) DESC",
+            [tsquery],
+        )
+
     async def pages(self, page_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """Title and room of these pages."""
         if not page_ids:
@@ -224,6 +247,9 @@ class SearchRepo:
             "SELECT COUNT(*) AS n FROM search_entries WHERE project_id = ?", (project_id,)
         )
         return int(row["n"]) if row else 0
+
+
+_FTS_TERM = re.compile(r'"([^"]*)"(\*?)')
 
 
 def _source_row(row: dict[str, Any]) -> dict[str, Any]:

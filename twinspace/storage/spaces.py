@@ -35,7 +35,7 @@ class PageRepo:
         self, project_id: int, *, include_deleted: bool = False
     ) -> list[PageRecord]:
         rows = await self._ex.fetch_all(
-            "SELECT * FROM pages WHERE project_id = ? AND (? OR deleted_at IS NULL)"
+            "SELECT * FROM pages WHERE project_id = ? AND (? = 1 OR deleted_at IS NULL)"
             " ORDER BY created_at, id",
             (project_id, int(include_deleted)),
         )

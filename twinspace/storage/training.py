@@ -287,6 +287,12 @@ class TrainingRepo:
 
     # -- enrolments ---------------------------------------------------------------------
 
+    async def lock_event(self, event_id: int) -> None:
+        """First statement of a transaction that changes an event's seats: transactions on
+        one event (enrol, cancel, promote from the waiting list, capacity changes) then run one
+        after the other in every process, so seats and positions are read and written as one."""
+        await self._ex.lock("training_event", event_id)
+
     async def enrolment(self, event_id: int, teacher_id: int) -> EnrolmentRecord | None:
         row = await self._ex.fetch_one(
             "SELECT * FROM training_enrolments WHERE event_id = ? AND teacher_id = ?",

@@ -248,6 +248,7 @@ class TrainingService:
         self._require_organiser(actor, await self.event(actor, event_id))
         now = utcnow()
         async with self._storage.transaction() as tx:
+            await tx.training.lock_event(event_id)
             event = await tx.training.get_event(event_id)
             if event is None:
                 raise NotFound("no such training event")
@@ -312,6 +313,7 @@ class TrainingService:
         if now >= event.enrol_closes_at:
             raise RuleViolation("enrolment has closed", rule="enrolment-closed")
         async with self._storage.transaction() as tx:
+            await tx.training.lock_event(event_id)
             current = await tx.training.get_event(event_id)
             existing = await tx.training.enrolment(event_id, teacher.id)
             assert current is not None
@@ -338,6 +340,7 @@ class TrainingService:
         if now >= event.ends_at:
             raise RuleViolation("the event is over", rule="event-over")
         async with self._storage.transaction() as tx:
+            await tx.training.lock_event(event_id)
             enrolment = await tx.training.enrolment(event_id, teacher.id)
             if enrolment is None or enrolment.status is EnrolmentStatus.CANCELLED:
                 raise NotFound("you are not enrolled in this event")
@@ -375,6 +378,7 @@ class TrainingService:
         if completed and not attended:
             raise RuleViolation("a teacher who did not attend cannot complete")
         async with self._storage.transaction() as tx:
+            await tx.training.lock_event(event_id)
             enrolment = await tx.training.enrolment(event_id, teacher_id)
             if enrolment is None:
                 raise NotFound("this teacher is not enrolled")

@@ -215,11 +215,10 @@ class DocumentService:
 
     async def _write_auto_versions(self, *, force: bool) -> None:
         now = utcnow()
+        interval = timedelta(seconds=self._settings.version_interval_seconds)
         for name, info in list(self._edited_rooms.items()):
             latest = await self._storage.documents.latest_version_at(info.page_id)
-            due = latest is None or now - latest >= timedelta(
-                seconds=self._settings.version_interval_seconds
-            )
+            due = latest is None or now - latest >= interval
             if force or due:
                 self._edited_rooms.pop(name, None)
                 self._versions_writing += 1
