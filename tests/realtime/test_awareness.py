@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from twinspace.realtime.awareness import RoomAwareness
+from twinspace.realtime.awareness import RoomAwareness, with_account_name
 from twinspace.realtime.protocol import AwarenessEntry, AwarenessMessage, decode_message
 
 
@@ -134,3 +136,14 @@ def test_nothing_leaks_once_every_connection_left(steps: list[tuple[str, object]
         room.disconnect(connection)
     assert room.is_empty()
     assert room.snapshot() is None
+
+
+def test_carets_carry_the_account_name() -> None:
+    posed = AwarenessEntry(7, 3, '{"user":{"name":"Teacher Anna 601 234 567","color":"#c00"}}')
+    right = AwarenessEntry(8, 1, '{"user":{"name":"Zosia"},"cursor":null}')
+    other = AwarenessEntry(9, 1, '{"n": 1}')
+    gone = AwarenessEntry(10, 2, "null")
+    stamped = with_account_name([posed, right, other, gone], "Zosia")
+    assert json.loads(stamped[0].state_json) == {"user": {"name": "Zosia", "color": "#c00"}}
+    assert (stamped[0].client_id, stamped[0].clock) == (7, 3)
+    assert stamped[1:] == [right, other, gone], "relayed byte for byte when nothing changes"

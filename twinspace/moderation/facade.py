@@ -17,6 +17,7 @@ from twinspace.moderation.page_scan import PageScanner
 from twinspace.moderation.pipeline import ModerationPipeline
 from twinspace.moderation.policy_book import PolicyBook
 from twinspace.moderation.privacy import PrivacyService
+from twinspace.moderation.profiles import ProfileScreen
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.workspace.access import AccessRules
@@ -47,6 +48,7 @@ class Moderation:
         self.pages = PageScanner(
             storage, documents, self.policies, hub, FilterConfig(wordlists=wordlists)
         )
+        self.profiles = ProfileScreen(wordlists)
         self.privacy = PrivacyService(
             storage, access, accounts, self.audit, events, settings.pupil_retention_days
         )

@@ -27,6 +27,7 @@ from twinspace.moderation.model import (
     ItemStatus,
     ModeratedContent,
     Outcome,
+    SpaceKind,
     Submission,
 )
 from twinspace.moderation.policy import FlagAction, Mode, Policy
@@ -37,6 +38,8 @@ from twinspace.storage.records import UserRecord
 from twinspace.types import Role
 from twinspace.workspace.access import AccessRules, SpaceRestricted
 
+UNCHECKED = "unchecked"  # an upload whose content could not be (fully) read: a teacher looks
+
 # What the author reads about a finding (kept simple: pupils are 3 to 19).
 PLAIN_WORDS: dict[str, str] = {
     Category.OFFENSIVE: "words that are not OK here",
@@ -45,6 +48,7 @@ PLAIN_WORDS: dict[str, str] = {
     Category.SOCIAL_HANDLE: "a social media name or invitation",
     Category.EXTERNAL_LINK: "a link to a site outside the project",
     Category.ADDRESS: "a street address",
+    UNCHECKED: "a part that could not be checked",
 }
 SLOW_MODE_KEYS = 50_000
 
@@ -89,6 +93,12 @@ class ModerationPipeline:
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None:
         self.handlers[kind] = handler
 
+    async def filters(self, project_id: int, role: Role, space: SpaceKind, space_id: int) -> bool:
+        policy = await self._policies.effective(project_id, space, space_id)
+        if policy.mode is Mode.OFF:
+            return False
+        return role is Role.PUPIL or policy.filter_teachers
+
     # -- submit -------------------------------------------------------------------------------
 
     async def submit(self, submission: Submission) -> Decision:
@@ -108,6 +118,8 @@ class ModerationPipeline:
             return Decision(Outcome.PUBLISHED)
         findings = await self._scan(submission, policy) if policy.mode is not Mode.OFF else []
         flags = flags_of(findings) + submission.findings
+        if submission.unchecked and policy.mode is not Mode.OFF:
+            flags += (Flag(UNCHECKED, submission.unchecked, 0, 0, ""),)
         if pupil and policy.mode is Mode.PRE:
             return Decision(
                 Outcome.HELD, "a teacher checks every post here first", flags, cause="pre"
@@ -122,6 +134,8 @@ class ModerationPipeline:
         if not flags:
             return Decision(Outcome.PUBLISHED)
         actions = {_action(policy, f.category) for f in flags}
+        if FlagAction.MASK in actions and not submission.maskable:
+            actions.add(FlagAction.HOLD)
         categories = {f.category for f in flags}
         if FlagAction.BLOCK in actions:
             return Decision(Outcome.BLOCKED, f"not sent: it contains {describe(categories)}", flags)

@@ -7,12 +7,38 @@ only tracks which connection controls which client IDs, and answers with ready-t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from twinspace.realtime.protocol import AwarenessEntry, AwarenessMessage, encode_message
 
 NULL_STATE = "null"
+
+
+def with_account_name(entries: Iterable[AwarenessEntry], name: str) -> list[AwarenessEntry]:
+    """Carets show the account's display name whatever the client wrote: a state's
+    ``user.name`` (what Tiptap's caret and the web client's "also editing" show) is replaced,
+    so a pupil can neither pose as someone else nor put contact details in it. States without
+    a ``user`` object, and states that already carry the right name, are relayed unchanged."""
+    out: list[AwarenessEntry] = []
+    for entry in entries:
+        if entry.state_json == NULL_STATE:
+            out.append(entry)
+            continue
+        try:
+            state = json.loads(entry.state_json)
+        except ValueError:
+            out.append(entry)
+            continue
+        user = state.get("user") if isinstance(state, dict) else None
+        if isinstance(user, dict) and user.get("name") != name:
+            user["name"] = name
+            stamped = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+            out.append(AwarenessEntry(entry.client_id, entry.clock, stamped))
+        else:
+            out.append(entry)
+    return out
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from twinspace.live_sessions.service import LiveSessionService
 from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
 from twinspace.moderation.facade import Moderation
+from twinspace.moderation.file_text.service import FileTextReader, ReadLimits
 from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.connections import ConnectionRegistry
 from twinspace.realtime.presence import Presence
@@ -81,11 +82,24 @@ class Services:
         presence = Presence(project_events)
         pages = PageService(storage, events)
         spaces = SpaceService(storage)
+        metrics = metrics or Metrics()
+        file_text = FileTextReader(
+            ReadLimits(
+                timeout_seconds=settings.upload_text_timeout_seconds,
+                max_chars=settings.upload_text_max_chars,
+                max_pages=settings.upload_text_max_pages,
+                memory_bytes=settings.upload_text_memory_mb * 1024 * 1024,
+                tesseract=settings.tesseract,
+                ocr_languages=settings.ocr_languages,
+            ),
+            metrics.registry,
+        )
+        await file_text.probe_ocr()
         services = cls(
             settings=settings,
             storage=storage,
             events=events,
-            metrics=metrics or Metrics(),
+            metrics=metrics,
             accounts=accounts,
             registry=registry,
             access=access,
@@ -111,6 +125,7 @@ class Services:
                 media_dir=settings.media_dir,
                 quota_bytes=settings.project_quota_bytes,
                 max_image_pixels=settings.max_image_pixels,
+                file_text=file_text,
             ),
             live_sessions=LiveSessionService(
                 storage, access, events, project_events, presence, documents, pages, spaces

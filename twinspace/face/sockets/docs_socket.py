@@ -17,6 +17,7 @@ from twinspace.face.auth import identify_websocket
 from twinspace.face.sockets.frame_writer import frame_writer_of
 from twinspace.face.sockets.socket_loop import Close, refuse, run_connection
 from twinspace.realtime import close_codes, crdt
+from twinspace.realtime.awareness import with_account_name
 from twinspace.realtime.connections import TooManyConnections
 from twinspace.realtime.limits import TokenBucket
 from twinspace.realtime.outbox import Outbox
@@ -54,9 +55,11 @@ class DocConnection:
         project_id: int,
         can_write: bool,
         queue_size: int,
+        display_name: str = "",
     ) -> None:
         self.websocket = websocket
         self.user_id = user_id
+        self.display_name = display_name
         self.project_id = project_id
         self.can_write = can_write
         self.state = ConnectionState.OPEN
@@ -121,6 +124,7 @@ async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
     connection = DocConnection(
         websocket,
         user_id=caller.auth.user.id,
+        display_name=caller.auth.user.display_name,
         project_id=page.project_id,
         can_write=await services.documents.write_rules.allowed(access, page),
         queue_size=settings.ws_send_queue_messages,
@@ -189,7 +193,8 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
                 if not services.documents.rooms.apply_client_update(room, connection, update):
                     connection.dropped_updates += 1
             case AwarenessMessage(entries=entries):
-                relay = room.awareness.apply(connection, entries)
+                named = with_account_name(entries, connection.display_name)
+                relay = room.awareness.apply(connection, named)
                 if relay is not None:
                     # Echoed to the sender too, as the y-websocket server does: a client alone
                     # on a page otherwise hears nothing and reconnects every 30 s.
