@@ -84,9 +84,10 @@ async def test_image_titles_alt_text_and_link_targets_and_titles_are_scanned(
     for link in links:
         assert link["location"] == {
             "line": 1,
-            "field": "link target",
+            "column": 1,
             "start": 0,
             "end": len(link["excerpt"]),
+            "field": "link target",
         }
     email = by_excerpt["zosia.nowak@example.com"]
     assert email["category"] == "email" and email["location"]["field"] == "link title"

@@ -59,9 +59,10 @@ class ScanText:
         offset, extra = placed[-1]
         return {
             "line": extra.line,
-            "field": extra.field,
+            "column": finding.start - offset + 1,
             "start": finding.start - offset,
             "end": finding.end - offset,
+            "field": extra.field,
         }
 
 

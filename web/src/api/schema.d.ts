@@ -2552,13 +2552,17 @@ export interface components {
         FlagAction: "hold" | "block" | "mask";
         /**
          * FlagLocation
-         * @description Where a page finding is: 1-based line (block) and column, and its offsets.
+         * @description Where a page finding is: 1-based line (block) and column, and its offsets; `field`
+         *     ("image title", "image source", "link target", "link title") when the finding is in
+         *     what the page carries besides its text, the column and offsets then within that field.
          */
         FlagLocation: {
             /** Column */
             column: number;
             /** End */
             end: number;
+            /** Field */
+            field?: string;
             /** Line */
             line: number;
             /** Start */
@@ -3999,8 +4003,7 @@ export interface components {
             space_kind: "page" | "channel" | "board";
             /** Space Name */
             space_name: string;
-            /** Status */
-            status: string;
+            status: components["schemas"]["ItemStatus"];
             /**
              * Title
              * @description the item's title with matched words marked
