@@ -96,6 +96,12 @@ class Settings(BaseModel):
     wordlist_dir: Path | None = None
     posts_per_minute: float = Field(30.0, gt=0)
     post_burst: int = Field(10, ge=1)
+    upload_text_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    upload_text_max_chars: int = Field(200_000, ge=1_000, le=10_000_000)
+    upload_text_max_pages: int = Field(500, ge=1, le=100_000)
+    upload_text_memory_mb: int = Field(1024, ge=256, le=65_536)
+    tesseract: str = "tesseract"
+    ocr_languages: tuple[str, ...] = ("eng",)
 
     # privacy
     pupil_retention_days: int = Field(365, ge=0)
@@ -137,7 +143,7 @@ class Settings(BaseModel):
         )
 
 
-_LIST_FIELDS = {"public_origins"}
+_LIST_FIELDS = {"public_origins", "ocr_languages"}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

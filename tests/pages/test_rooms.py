@@ -104,7 +104,9 @@ async def test_awareness_appears_and_disappears(classroom: Classroom) -> None:
     ):
         await a.wait_synced()
         await b.wait_synced()
-        await a.set_awareness({"user": {"name": "Zosia", "color": "#c00"}})
+        # the caret shows the account's name, whatever the client wrote (no posing as
+        # someone else, no phone number in a name); the rest of the state is the client's
+        await a.set_awareness({"user": {"name": "Pani Nowak +48 601 234 567", "color": "#c00"}})
         state = await b.wait_state(lambda s: str(a.client_id) in s["awareness"])
         # the server writes the account's own name whatever the client set
         user = state["awareness"][str(a.client_id)]["user"]

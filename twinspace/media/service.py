@@ -20,6 +20,7 @@ from twinspace.errors import NotFound, PayloadTooLarge, RuleViolation, Throttled
 from twinspace.media import mp4meta, sniff
 from twinspace.media.decoding import DecodeSlots, ImageLimits, sanitize_file
 from twinspace.media.store import MediaStore, hash_file, safe_name
+from twinspace.moderation.file_text.service import FileText, FileTextReader
 from twinspace.moderation.filters import (
     ImageRejected,
     ImageTooLarge,
@@ -42,6 +43,26 @@ from twinspace.storage.records import BoardRecord, UserRecord
 from twinspace.workspace.access import Access, AccessRules
 
 _ISO_MEDIA = frozenset({sniff.MP4, sniff.MOV, sniff.M4A})
+# Which reader gets each format's text for moderation (moderation/file_text/readers.py).
+TEXT_READERS: dict[sniff.FileType, str] = {
+    sniff.TEXT: "text",
+    sniff.PDF: "pdf",
+    sniff.DOCX: "docx",
+    sniff.PPTX: "pptx",
+    sniff.XLSX: "xlsx",
+    sniff.ODT: "odf",
+    sniff.ODS: "odf",
+    sniff.ODP: "odf",
+    sniff.MP3: "tags",
+    sniff.OGG: "tags",
+    sniff.WAV: "tags",
+    sniff.M4A: "tags",
+    sniff.MP4: "tags",
+    sniff.MOV: "tags",
+    sniff.WEBM: "matroska",
+    sniff.MKV: "matroska",
+    **dict.fromkeys(sniff.IMAGES, "image"),
+}
 _INLINE_KINDS = frozenset({"image", "audio", "video"})
 
 
@@ -103,6 +124,11 @@ async def reencode_image(
     )
 
 
+def upload_text(name: str, content: FileText) -> str:
+    """What moderation reads of an upload: its name, then the text inside it."""
+    return f"{name}\n\n{content.text}" if content.text else name
+
+
 def upload_ref(record: MediaRecord) -> ContentRef:
     return ContentRef(
         kind=ItemKind.UPLOAD,
@@ -136,6 +162,7 @@ class MediaService:
         image_limits: ImageLimits,
         decode_slots: DecodeSlots,
         upload_rate: KeyedBuckets,
+        file_text: FileTextReader,
     ) -> None:
         self._storage = storage
         self._hub = hub
@@ -147,6 +174,7 @@ class MediaService:
         self._image_limits = image_limits
         self.decode_slots = decode_slots
         self._upload_rate = upload_rate
+        self.file_text = file_text
         moderation.register(
             ItemKind.UPLOAD, ModeratedItems(self.record, upload_ref, self.change_status)
         )
@@ -238,18 +266,33 @@ class MediaService:
         new = replace(
             stored, project_id=board.project_id, board_id=board.id, uploader_id=access.user.id
         )
-        decision = await self._moderation.submit(
-            Submission(
-                project_id=board.project_id,
-                author=access.user,
-                role=access.role,
-                kind=ItemKind.UPLOAD,
-                space=SpaceKind.BOARD,
-                space_id=board.id,
-                text=new.original_name,
-                findings=flags,
+        try:
+            content = FileText()
+            if await self._moderation.filters(
+                board.project_id, access.role, SpaceKind.BOARD, board.id
+            ):
+                content = await self.file_text.read(
+                    self.store.path(new.sha256),
+                    TEXT_READERS.get(file_type),
+                    new.original_name,
+                    access.user.country,
+                )
+            decision = await self._moderation.submit(
+                Submission(
+                    project_id=board.project_id,
+                    author=access.user,
+                    role=access.role,
+                    kind=ItemKind.UPLOAD,
+                    space=SpaceKind.BOARD,
+                    space_id=board.id,
+                    text=upload_text(new.original_name, content),
+                    findings=flags,
+                    unchecked=content.unchecked,
+                )
             )
-        )
+        except Exception:
+            await self._drop_unused(new.sha256, new.thumb_sha256)
+            raise
         try:
             async with self._storage.transaction() as tx:
                 await tx.media.lock_quota(board.project_id)

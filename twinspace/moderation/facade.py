@@ -18,6 +18,7 @@ from twinspace.moderation.page_scan import PageScanner
 from twinspace.moderation.pipeline import ModerationPipeline
 from twinspace.moderation.policy_book import PolicyBook
 from twinspace.moderation.privacy import PrivacyService
+from twinspace.moderation.profiles import ProfileScreen
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.workspace.access import AccessRules
@@ -53,6 +54,7 @@ class Moderation:
             hub,
             FilterConfig(wordlists=wordlists, lexicons=lexicons),
         )
+        self.profiles = ProfileScreen(wordlists)
         self.privacy = PrivacyService(
             storage, access, accounts, self.audit, events, settings.pupil_retention_days
         )

@@ -68,6 +68,12 @@ class Submission:
     text: str
     board_requires_approval: bool = False
     findings: tuple[Flag, ...] = ()  # made before submitting (image classifiers)
+    unchecked: str | None = None  # why part of an upload's content could not be read
+
+    @property
+    def maskable(self) -> bool:
+        """Text can be published with a finding masked; a file's content cannot."""
+        return self.kind is not ItemKind.UPLOAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +137,11 @@ class ModerationHook(Protocol):
 
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None: ...
 
+    async def filters(self, project_id: int, role: Role, space: SpaceKind, space_id: int) -> bool:
+        """Whether this author's items in this space go through the filters (an upload's
+        content is read only when they do)."""
+        ...
+
 
 class PassThroughModeration:
     """Publishes everything; the moderation layer replaces it."""
@@ -150,3 +161,6 @@ class PassThroughModeration:
 
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None:
         self.handlers[kind] = handler
+
+    async def filters(self, project_id: int, role: Role, space: SpaceKind, space_id: int) -> bool:
+        return False

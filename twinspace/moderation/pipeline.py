@@ -30,6 +30,7 @@ from twinspace.moderation.model import (
     ItemStatus,
     ModeratedContent,
     Outcome,
+    SpaceKind,
     Submission,
 )
 from twinspace.moderation.policy import FlagAction, Mode, Policy
@@ -42,6 +43,8 @@ from twinspace.storage.records import UserRecord
 from twinspace.types import Role
 from twinspace.workspace.access import AccessRules, SpaceRestricted
 
+UNCHECKED = "unchecked"  # an upload whose content could not be (fully) read: a teacher looks
+
 # What the author reads about a finding (kept simple: pupils are 3 to 19).
 PLAIN_WORDS: dict[str, str] = {
     Category.OFFENSIVE: "words that are not OK here",
@@ -51,6 +54,7 @@ PLAIN_WORDS: dict[str, str] = {
     Category.EXTERNAL_LINK: "a link to a site outside the project",
     Category.ADDRESS: "a street address",
     Category.SELF_HARM: "something a teacher should read",
+    UNCHECKED: "a part that could not be checked",
 }
 # Contact data a pupil may split over consecutive messages.
 SPREAD_CATEGORIES = frozenset({Category.PHONE, Category.EMAIL, Category.ADDRESS})
@@ -103,6 +107,12 @@ class ModerationPipeline:
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None:
         self.handlers[kind] = handler
 
+    async def filters(self, project_id: int, role: Role, space: SpaceKind, space_id: int) -> bool:
+        policy = await self._policies.effective(project_id, space, space_id)
+        if policy.mode is Mode.OFF:
+            return False
+        return role is Role.PUPIL or policy.filter_teachers
+
     # -- submit -------------------------------------------------------------------------------
 
     async def submit(self, submission: Submission) -> Decision:
@@ -122,6 +132,8 @@ class ModerationPipeline:
             return Decision(Outcome.PUBLISHED)
         findings = await self._scan(submission, policy) if policy.mode is not Mode.OFF else []
         flags = flags_of(findings) + submission.findings
+        if submission.unchecked and policy.mode is not Mode.OFF:
+            flags += (Flag(UNCHECKED, submission.unchecked, 0, 0, ""),)
         if pupil and needs_care(flags):
             return care_decision(flags)  # held quietly, urgent notice on recording
         if pupil and policy.mode is Mode.PRE:
@@ -138,6 +150,8 @@ class ModerationPipeline:
         if not flags:
             return Decision(Outcome.PUBLISHED)
         actions = {_action(policy, f.category) for f in flags}
+        if FlagAction.MASK in actions and not submission.maskable:
+            actions.add(FlagAction.HOLD)
         categories = {f.category for f in flags}
         if FlagAction.BLOCK in actions:
             return Decision(Outcome.BLOCKED, f"not sent: it contains {describe(categories)}", flags)

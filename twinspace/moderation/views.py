@@ -14,12 +14,15 @@ from twinspace.storage.moderation import AuditRecord, MuteRecord
 
 
 class FlagLocation(TypedDict):
-    """Where a page finding is: 1-based line (block) and column, and its offsets."""
+    """Where a page finding is: 1-based line (block) and column, and its offsets; `field`
+    ("image title", "image source", "link target", "link title") when the finding is in
+    what the page carries besides its text, the column and offsets then within that field."""
 
     line: int
     column: int
     start: int
     end: int
+    field: NotRequired[str]
 
 
 class QueueFlag(TypedDict):

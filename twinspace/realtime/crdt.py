@@ -39,6 +39,7 @@ from twinspace.realtime.protocol import (
     decode_state_vector,
 )
 from twinspace.realtime.yjs.export import page_html, page_text
+from twinspace.realtime.yjs.extras import PageExtra, page_extras
 from twinspace.realtime.yjs.model import TEXT_ROOT, Page
 from twinspace.realtime.yjs.reader import read_page
 from twinspace.realtime.yjs.scan import (
@@ -57,6 +58,7 @@ __all__ = [
     "Engine",
     "MalformedUpdate",
     "MissingDependencies",
+    "PageExtra",
     "UpdateEvent",
     "available_engines",
     "compact",
@@ -65,6 +67,7 @@ __all__ = [
     "merge_updates",
     "plain_text",
     "restore",
+    "scan_view",
 ]
 
 _T = TypeVar("_T")
@@ -631,6 +634,13 @@ def merge_updates(updates: Iterable[bytes], engine: Engine | None = None) -> byt
 def plain_text(state: bytes) -> str:
     """The page's text, one line per block; raises ``MalformedUpdate``."""
     return page_text(read_page(state))
+
+
+def scan_view(state: bytes) -> tuple[str, list[PageExtra]]:
+    """The page's text and what it carries besides (image titles, link targets), for the
+    moderation filters; raises ``MalformedUpdate``."""
+    page = read_page(state)
+    return page_text(page), page_extras(page)
 
 
 def html(state: bytes) -> str:

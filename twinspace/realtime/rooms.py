@@ -243,6 +243,10 @@ class RoomManager:
             room._unsubscribe = None
             room.state = RoomState.CLOSED
             self._persistence.forget(room.name)
+            # closed means gone from the counters too, not one loop turn later
+            current = asyncio.current_task()
+            if current is not None and self._unloading.get(room.name) is current:
+                del self._unloading[room.name]
 
     # -- document traffic -------------------------------------------------------------------
 

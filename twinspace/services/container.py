@@ -16,6 +16,7 @@ from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
 from twinspace.moderation.facade import Moderation
+from twinspace.moderation.file_text.service import FileTextReader, ReadLimits
 from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.connections import ConnectionRegistry
 from twinspace.realtime.limits import KeyedBuckets
@@ -99,11 +100,24 @@ class Services:
         pages = PageService(storage, events)
         spaces = SpaceService(storage)
         connections = ConnectionRegistry(settings)
+        metrics = metrics or Metrics()
+        file_text = FileTextReader(
+            ReadLimits(
+                timeout_seconds=settings.upload_text_timeout_seconds,
+                max_chars=settings.upload_text_max_chars,
+                max_pages=settings.upload_text_max_pages,
+                memory_bytes=settings.upload_text_memory_mb * 1024 * 1024,
+                tesseract=settings.tesseract,
+                ocr_languages=settings.ocr_languages,
+            ),
+            metrics.registry,
+        )
+        await file_text.probe_ocr()
         services = cls(
             settings=settings,
             storage=storage,
             events=events,
-            metrics=metrics or Metrics(),
+            metrics=metrics,
             accounts=accounts,
             registry=registry,
             access=access,
@@ -136,6 +150,7 @@ class Services:
                 upload_rate=KeyedBuckets(
                     rate=settings.uploads_per_minute / 60, burst=settings.upload_burst
                 ),
+                file_text=file_text,
             ),
             live_sessions=LiveSessionService(
                 storage, access, events, project_events, presence, documents, pages, spaces

@@ -328,6 +328,14 @@ class FindingRepo:
         )
         return {str(r["fingerprint"]) for r in rows}
 
+    async def forget_absent(self, page_id: int, present: set[str]) -> None:
+        """Forget the page's findings whose text is no longer in it."""
+        await self._ex.execute(
+            "DELETE FROM page_findings WHERE page_id = ?"
+            " AND fingerprint NOT IN (SELECT value FROM json_each(?))",
+            (page_id, json.dumps(sorted(present))),
+        )
+
     async def add(self, *, page_id: int, fingerprint: str, queue_id: int, now: datetime) -> None:
         await self._ex.execute(
             "INSERT INTO page_findings (page_id, fingerprint, queue_id, created_at)"

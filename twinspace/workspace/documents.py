@@ -334,6 +334,11 @@ class DocumentService:
         text, _ = await asyncio.to_thread(_render, durable.state)
         return text
 
+    async def scan_view(self, room: str) -> tuple[str, list[crdt.PageExtra]]:
+        """The page's text plus its image titles and link targets, for moderation."""
+        durable = await self.persistence.durable_state(room)
+        return await asyncio.to_thread(crdt.scan_view, durable.state)
+
     # -- live permission changes ----------------------------------------------------------------
 
     async def on_event(self, event: DomainEvent) -> None:

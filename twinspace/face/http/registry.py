@@ -196,6 +196,7 @@ async def create_pupils(ctx: Ctx, body: NewPupils) -> list[PupilCredentialsView]
     """Create pupil accounts in a class the teacher teaches (no e-mail; generated easy
     passwords shown once)."""
     school_class = await ctx.services.access.responsible_class(ctx.user, ctx.path_id("class_id"))
+    ctx.services.moderation.profiles.check_names(body.names, ctx.user.country)
     created = await ctx.services.accounts.create_pupils(ctx.user, school_class, body.names)
     return [PupilCredentialsView(user=UserView.of(c.user), password=c.password) for c in created]
 
