@@ -21,7 +21,7 @@ from twinspace.storage.competitions import (
     ScoreRecord,
 )
 from twinspace.storage.labels import ApplicationRecord, LabelRecord
-from twinspace.storage.plan import SpaceCount
+from twinspace.storage.plan import SpaceCount, WorkSummary
 from twinspace.workspace.views import PlanActivityView, ResultView, SchoolRefView
 
 
@@ -90,6 +90,21 @@ class WorkView(BaseModel):
     comments: int
     page_versions: int
     media: int
+
+    @classmethod
+    def of(cls, w: WorkSummary) -> WorkView:
+        return cls(
+            pages=[SpaceCountView.of(p) for p in w.pages],
+            boards=[SpaceCountView.of(b) for b in w.boards],
+            channels=[SpaceCountView.of(c) for c in w.channels],
+            schools=[SchoolRefView.of(s) for s in w.schools],
+            members=w.members,
+            messages=w.messages,
+            board_posts=w.board_posts,
+            comments=w.comments,
+            page_versions=w.page_versions,
+            media=w.media,
+        )
 
 
 class ApplicationWorkView(BaseModel):

@@ -18,11 +18,10 @@ from twinspace.labels.views import (
     EntryWorkView,
     LabelView,
     PrizeView,
-    SpaceCountView,
     WorkView,
 )
 from twinspace.storage.labels import LabelLevel
-from twinspace.workspace.views import PlanActivityView, ResultView, SchoolRefView
+from twinspace.workspace.views import PlanActivityView, ResultView
 
 router = ApiRouter("competitions")
 
@@ -122,18 +121,7 @@ async def entry_work(ctx: Ctx) -> EntryWorkView:
     w = found.work
     return EntryWorkView(
         entry=EntryView.of(found.entry),
-        work=WorkView(
-            pages=[SpaceCountView.of(p) for p in w.pages],
-            boards=[SpaceCountView.of(b) for b in w.boards],
-            channels=[SpaceCountView.of(c) for c in w.channels],
-            schools=[SchoolRefView.of(s) for s in w.schools],
-            members=w.members,
-            messages=w.messages,
-            board_posts=w.board_posts,
-            comments=w.comments,
-            page_versions=w.page_versions,
-            media=w.media,
-        ),
+        work=WorkView.of(w),
         plan=[PlanActivityView.of(a) for a in found.plan],
         results=[ResultView.of(r) for r in found.results],
     )

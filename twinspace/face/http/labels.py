@@ -22,10 +22,9 @@ from twinspace.labels.views import (
     EntrantView,
     LabelView,
     RecipientView,
-    SpaceCountView,
     WorkView,
 )
-from twinspace.workspace.views import PlanActivityView, ResultView, SchoolRefView
+from twinspace.workspace.views import PlanActivityView, ResultView
 
 router = ApiRouter("labels")
 
@@ -71,18 +70,7 @@ async def application_work(ctx: Ctx) -> ApplicationWorkView:
     w = found.work
     return ApplicationWorkView(
         application=ApplicationView.of(found.application),
-        work=WorkView(
-            pages=[SpaceCountView.of(p) for p in w.pages],
-            boards=[SpaceCountView.of(b) for b in w.boards],
-            channels=[SpaceCountView.of(c) for c in w.channels],
-            schools=[SchoolRefView.of(s) for s in w.schools],
-            members=w.members,
-            messages=w.messages,
-            board_posts=w.board_posts,
-            comments=w.comments,
-            page_versions=w.page_versions,
-            media=w.media,
-        ),
+        work=WorkView.of(w),
         plan=[PlanActivityView.of(a) for a in found.plan],
         results=[ResultView.of(r) for r in found.results],
         policy=found.policy,
