@@ -81,6 +81,8 @@ class Settings(BaseModel):
     version_page_budget_bytes: int = Field(64 * 1024 * 1024, ge=1024)
     version_project_budget_bytes: int = Field(512 * 1024 * 1024, ge=1024)
     page_settle_seconds: float = Field(5.0, ge=0)
+    # how often pages' last-edited time and editor are written (one transaction for all pages)
+    page_edit_record_seconds: float = Field(2.0, gt=0)
 
     # project events socket, chat, boards and uploads
     events_replay_events: int = Field(1000, ge=0, le=100_000)

@@ -3732,6 +3732,15 @@ export interface components {
             created_at: string;
             /** Deleted */
             deleted: boolean;
+            /**
+             * Edited At
+             * Format: date-time
+             */
+            edited_at: string;
+            /** Edited By */
+            edited_by: number | null;
+            /** Edited By Name */
+            edited_by_name: string | null;
             /** Id */
             id: number;
             /** Locked */

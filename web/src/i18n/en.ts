@@ -138,6 +138,7 @@ export const en = {
   'pages.lockedNotice': 'A teacher has locked this page: you can read it but not change it.',
   'pages.readOnlyNotice': 'You can read this page but not change it.',
   'pages.updated': 'Changed {when}',
+  'pages.updatedBy': 'Changed {when} by {name}',
 
   'editor.toolbar': 'Formatting',
   'editor.paragraph': 'Normal text',
@@ -339,6 +340,7 @@ export const en = {
   'desk.what': 'What',
   'desk.state': 'State',
   'desk.updated': 'Last change',
+  'desk.editedBy': 'by {name}',
   'desk.actions': 'Actions',
   'desk.deleted': 'deleted',
   'desk.open': 'open',

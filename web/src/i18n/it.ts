@@ -139,6 +139,7 @@ export const it: Catalogue = {
   'pages.lockedNotice': 'Un docente ha bloccato questa pagina: puoi leggerla ma non modificarla.',
   'pages.readOnlyNotice': 'Puoi leggere questa pagina ma non modificarla.',
   'pages.updated': 'Modificata {when}',
+  'pages.updatedBy': 'Modificata {when} da {name}',
 
   'editor.toolbar': 'Formattazione',
   'editor.paragraph': 'Testo normale',
@@ -284,6 +285,7 @@ export const it: Catalogue = {
   'desk.what': 'Cosa',
   'desk.state': 'Stato',
   'desk.updated': 'Ultima modifica',
+  'desk.editedBy': 'da {name}',
   'desk.actions': 'Azioni',
   'desk.deleted': 'eliminata',
   'desk.open': 'aperta',

@@ -141,6 +141,7 @@ export const pl: Catalogue = {
   'pages.lockedNotice': 'Nauczyciel zablokował tę stronę: możesz ją czytać, ale nie zmieniać.',
   'pages.readOnlyNotice': 'Możesz czytać tę stronę, ale nie możesz jej zmieniać.',
   'pages.updated': 'Zmieniono {when}',
+  'pages.updatedBy': 'Zmieniono {when}, autor zmian: {name}',
 
   'editor.toolbar': 'Formatowanie',
   'editor.paragraph': 'Zwykły tekst',
@@ -292,6 +293,7 @@ export const pl: Catalogue = {
   'desk.what': 'Czego dotyczy',
   'desk.state': 'Stan',
   'desk.updated': 'Ostatnia zmiana',
+  'desk.editedBy': 'zmienił(a): {name}',
   'desk.actions': 'Działania',
   'desk.deleted': 'usunięta',
   'desk.open': 'otwarta',

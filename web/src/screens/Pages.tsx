@@ -364,7 +364,11 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
         <Toolbar editor={editor} disabled={readOnly} onImage={() => setDialog('image')} onLink={() => setDialog('link')} />
       )}
       <div ref={host} class="editor-host" key={generation} />
-      <p class="muted small">{t('pages.updated', { when: formatRelative(page.updated_at) })}</p>
+      <p class="muted small" data-testid="page-edited">
+        {page.edited_by_name
+          ? t('pages.updatedBy', { when: formatRelative(page.edited_at), name: page.edited_by_name })
+          : t('pages.updated', { when: formatRelative(page.edited_at) })}
+      </p>
       {dialog === 'image' && editor && (
         <ImagePicker
           project={project}
