@@ -99,6 +99,8 @@ class DemoServer:
     data_dir: Path
     demo: dict[str, Any]
     process: subprocess.Popen[bytes]
+    # a port the server trusts as a second origin: tests put a relay there (tests/support/blackhole.py)
+    relay_port: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -150,6 +152,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         _unavailable("web/dist is not built: run `make web`")
     data_dir = tmp_path_factory.mktemp("browser-demo")
     port = free_port()
+    relay_port = free_port()
     env = {
         **os.environ,
         "TWINSPACE_ARGON2_TIME_COST": "1",
@@ -161,7 +164,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         "TWINSPACE_LOG_LEVEL": "WARNING",
         **database.env_for(data_dir),
     }
-    env.pop("TWINSPACE_PUBLIC_ORIGINS", None)
+    env["TWINSPACE_PUBLIC_ORIGINS"] = ",".join(
+        f"http://{host}:{p}" for host in ("127.0.0.1", "localhost") for p in (port, relay_port)
+    )
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
         [
@@ -201,7 +206,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             process.kill()
             raise RuntimeError("the server did not start within 60 s")
         time.sleep(0.1)
-    server = DemoServer(base_url, data_dir, json.loads(demo_file.read_text("utf-8")), process)
+    demo = json.loads(demo_file.read_text("utf-8"))
+    server = DemoServer(base_url, data_dir, demo, process, relay_port)
     try:
         yield server
     finally:

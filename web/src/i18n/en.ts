@@ -165,6 +165,8 @@ export const en = {
   'editor.alsoHere': 'Also editing:',
   'editor.alone': 'Nobody else is editing right now.',
   'editor.saved': 'All changes saved',
+  'editor.saving': 'Saving…',
+  'editor.offlineKept': 'Offline — your edits are kept in this window and will be sent when the connection returns',
   'editor.closed': 'Disconnected',
   'editor.resynced': 'What you typed while the page was read-only was not saved. The page has been reloaded.',
 

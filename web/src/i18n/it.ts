@@ -166,6 +166,8 @@ export const it: Catalogue = {
   'editor.alsoHere': 'Stanno scrivendo anche:',
   'editor.alone': 'Nessun altro sta modificando ora.',
   'editor.saved': 'Tutte le modifiche salvate',
+  'editor.saving': 'Salvataggio…',
+  'editor.offlineKept': 'Offline — le tue modifiche restano in questa finestra e verranno inviate appena torna la connessione',
   'editor.closed': 'Disconnesso',
   'editor.resynced': 'Quello che hai scritto mentre la pagina era in sola lettura non è stato salvato. La pagina è stata ricaricata.',
 

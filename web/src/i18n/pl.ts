@@ -168,6 +168,8 @@ export const pl: Catalogue = {
   'editor.alsoHere': 'Edytują też:',
   'editor.alone': 'Nikt inny teraz nie edytuje.',
   'editor.saved': 'Wszystkie zmiany zapisane',
+  'editor.saving': 'Zapisywanie…',
+  'editor.offlineKept': 'Brak połączenia — twoje zmiany są zachowane w tym oknie i zostaną wysłane po jego powrocie',
   'editor.closed': 'Rozłączono',
   'editor.resynced': 'To, co wpisano, gdy strona była tylko do odczytu, nie zostało zapisane. Strona została wczytana ponownie.',
 
