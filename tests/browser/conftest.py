@@ -99,7 +99,7 @@ class DemoServer:
     data_dir: Path
     demo: dict[str, Any]
     process: subprocess.Popen[bytes]
-    # a port the server trusts as a second origin: tests put a relay there (tests/support/blackhole.py)
+    # a second origin the server trusts: tests put a relay there (tests/support/blackhole.py)
     relay_port: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
 
