@@ -44,6 +44,9 @@ class BlackholeRelay:
     def close(self) -> None:
         self._closed = True
         self._cut.clear()
+        # shutdown wakes the thread blocked in accept(); close alone would leave it listening
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         with self._lock:
             for sock in self._sockets:

@@ -3561,6 +3561,12 @@ export interface components {
         /** NewMessage */
         NewMessage: {
             /**
+             * Client Key
+             * @description the client's own name for this message: sending it again with the same key returns the first message instead of posting twice (an offline queue's retry)
+             * @default null
+             */
+            client_key?: string | null;
+            /**
              * Parent Id
              * @description reply to this top-level message
              * @default null
