@@ -202,12 +202,14 @@ export interface SectionView {
   title: string
 }
 /**
- * Per-board rules: who may post, whether comments and reactions are on, and whether
- * pupils' posts wait for a teacher's approval.
+ * Per-board rules: who may post, whether comments and reactions are on, whether pupils'
+ * posts wait for a teacher's approval, and how the board is laid out (its teachers choose:
+ * columns by section, a masonry wall, an even grid, or a timeline by date).
  */
 export interface BoardSettings {
   approval_required: boolean
   comments: boolean
+  layout: 'columns' | 'wall' | 'grid' | 'timeline'
   reactions: boolean
   who_may_post: 'everyone' | 'teachers'
 }

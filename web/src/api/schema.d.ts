@@ -2402,8 +2402,9 @@ export interface components {
         };
         /**
          * BoardSettings
-         * @description Per-board rules: who may post, whether comments and reactions are on, and whether
-         *     pupils' posts wait for a teacher's approval.
+         * @description Per-board rules: who may post, whether comments and reactions are on, whether pupils'
+         *     posts wait for a teacher's approval, and how the board is laid out (its teachers choose:
+         *     columns by section, a masonry wall, an even grid, or a timeline by date).
          */
         BoardSettings: {
             /**
@@ -2416,6 +2417,12 @@ export interface components {
              * @default true
              */
             comments: boolean;
+            /**
+             * Layout
+             * @default columns
+             * @enum {string}
+             */
+            layout: "columns" | "wall" | "grid" | "timeline";
             /**
              * Reactions
              * @default true
@@ -2440,6 +2447,11 @@ export interface components {
              * @default null
              */
             comments?: boolean | null;
+            /**
+             * Layout
+             * @default null
+             */
+            layout?: ("columns" | "wall" | "grid" | "timeline") | null;
             /**
              * Reactions
              * @default null
