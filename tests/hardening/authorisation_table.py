@@ -783,12 +783,18 @@ async def live_session_with_code(scene: Scene, actor: Actor) -> Extra:
 
 
 async def live_session_joined(scene: Scene, actor: Actor) -> Extra:
-    """A fresh live session the pupil has joined with the class's code."""
+    """A fresh live session the pupil has joined (recorded directly: the join route's own
+    throttle of a pupil's code attempts is not what this case is about)."""
     session_id = await scene.fresh_session(live=True)
-    pupil = scene.people[Actor.PUPIL]
-    service = scene.services.live_sessions
-    access, session = await service.find(pupil.user, session_id)
-    await service.join(access, session, await scene.join_code(session_id))
+    pupil = scene.people[Actor.PUPIL].user
+    await scene.services.storage.live_sessions.attendance.record_join(
+        session_id=session_id,
+        user_id=pupil.id,
+        role="pupil",
+        school_id=pupil.school_id,
+        class_id=scene.school_class.id,
+        now=utcnow(),
+    )
     return {"fresh_session": session_id}
 
 
