@@ -280,3 +280,70 @@ async def test_a_signal_flood_is_refused_with_retry_after(partners: Partners) ->
         refused = await anna.next("error")
         assert refused["data"]["code"] == "rate-limited"
         assert refused["data"]["retry_after"] > 0
+
+
+async def test_a_teacher_switches_off_her_classroom_device_and_everyone_sees_it(
+    partners: Partners,
+) -> None:
+    server, pid = partners.world.server, partners.project.id
+    sid = await live_session(partners)
+    async with (
+        events(server, pid, partners.polish_teacher.token) as classroom,
+        events(server, pid, partners.polish_teacher.token) as laptop,
+        events(server, pid, partners.finnish_teacher.token) as finnish,
+    ):
+        device = (await join(classroom, sid, kind="classroom"))["data"]["endpoint_id"]
+        await join(laptop, sid, kind="teacher")
+        await join(finnish, sid)
+        await classroom.send(
+            {"type": "call.media", "session_id": sid, "audio": True, "video": True}
+        )
+        await finnish.next(
+            "call.roster",
+            where=lambda e: any(
+                x["endpoint_id"] == device and x["video"] for x in e["data"]["endpoints"]
+            ),
+        )
+        await laptop.send(
+            {
+                "type": "call.control",
+                "session_id": sid,
+                "endpoint_id": device,
+                "audio": False,
+                "video": False,
+            }
+        )
+        command = (await classroom.next("call.control"))["data"]
+        assert (command["endpoint_id"], command["audio"], command["video"]) == (
+            device,
+            False,
+            False,
+        )
+        assert command["by"]["id"] == partners.polish_teacher.id
+        shown = await finnish.next(
+            "call.roster",
+            where=lambda e: any(
+                x["endpoint_id"] == device and not x["video"] for x in e["data"]["endpoints"]
+            ),
+        )
+        [entry] = [x for x in shown["data"]["endpoints"] if x["endpoint_id"] == device]
+        assert (entry["audio"], entry["video"], entry["kind"]) == (False, False, "classroom")
+        # switching on is the device's own business, never a remote control
+        turn_on = await error(
+            laptop,
+            {"type": "call.control", "session_id": sid, "endpoint_id": device, "audio": True},
+        )
+        assert turn_on["code"] == "invalid"
+
+
+async def test_ending_the_session_ends_its_call(partners: Partners) -> None:
+    server, pid = partners.world.server, partners.project.id
+    sid = await live_session(partners)
+    async with events(server, pid, partners.polish_teacher.token) as anna:
+        await join(anna, sid)
+        assert (await partners.call(partners.polish_teacher, "POST", sid, "end")).status_code == 200
+        ended = await anna.next("call.ended")
+        assert ended["data"] == {"session_id": sid}
+        await anna.next("call.roster", where=lambda e: e["data"]["endpoints"] == [])
+        refused = (await join(anna, sid))["data"]
+        assert refused["code"] == "session-not-live"
