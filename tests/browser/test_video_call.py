@@ -197,9 +197,11 @@ def open_session(
     return page
 
 
-def join_with_camera(page: Page) -> None:
+def join_with_camera(page: Page, *, classroom_device: bool = False) -> None:
     panel = page.get_by_test_id("call-panel")
     expect(panel).to_be_visible()
+    if classroom_device:
+        panel.get_by_role("checkbox").first.check()
     page.get_by_test_id("call-join").click()
     expect(panel).to_have_attribute("data-phase", "in-call")
 
@@ -235,9 +237,12 @@ def test_two_classrooms_see_and_hear_each_other_and_outsiders_are_refused(
         media_browser, call_server, call_server.first("teacher", "IT"), path, "it-IT"
     )
     try:
-        join_with_camera(anna)
+        join_with_camera(anna, classroom_device=True)  # the Kraków classroom's camera
         join_with_camera(marco)
         expect(anna.get_by_test_id("call-tile")).to_have_count(2)
+        expect(marco.locator('[data-testid=call-tile][data-mine="false"]')).to_contain_text(
+            "dispositivo di classe"
+        )
         expect(marco.get_by_test_id("call-tile")).to_have_count(2)
         classes = call_server.api(
             call_server.first("teacher", "PL"), "GET", f"/projects/{project_id}/classes"

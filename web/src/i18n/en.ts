@@ -439,6 +439,7 @@ export const en = {
   'video.liveCount_other': '{count} devices live',
   'video.nobody': 'Nobody is in the call yet.',
   'video.join': 'Join with camera and microphone',
+  'video.classroomDevice': 'This is the classroom’s device (camera on the class)',
   'video.watch': 'Watch and listen only',
   'video.leave': 'Leave the call',
   'video.mute': 'Mute microphone',

@@ -606,6 +606,7 @@ export const it: Catalogue = {
   'video.liveCount_other': '{count} dispositivi collegati',
   'video.nobody': 'Nessuno è ancora nella chiamata.',
   'video.join': 'Entra con videocamera e microfono',
+  'video.classroomDevice': 'Questo è il dispositivo della classe (videocamera rivolta alla classe)',
   'video.watch': 'Solo guarda e ascolta',
   'video.leave': 'Esci dalla chiamata',
   'video.mute': 'Disattiva microfono',

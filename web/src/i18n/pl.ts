@@ -618,6 +618,7 @@ export const pl: Catalogue = {
   'video.liveCount_other': 'Na żywo: {count} urządzenia',
   'video.nobody': 'Nikogo jeszcze nie ma w połączeniu.',
   'video.join': 'Dołącz z kamerą i mikrofonem',
+  'video.classroomDevice': 'To jest urządzenie klasy (kamera skierowana na klasę)',
   'video.watch': 'Tylko oglądaj i słuchaj',
   'video.leave': 'Opuść połączenie',
   'video.mute': 'Wycisz mikrofon',

@@ -3,7 +3,7 @@
 // controls, teachers' "switch off" for their class's devices and the permission for their
 // pupils' devices. The server decides who may do what (docs/events-protocol.md, "Calls").
 import type { JSX } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Key } from '../../../i18n'
 import { t, tn } from '../../../i18n'
 import { useSocket } from '../../../lib/events'
@@ -94,6 +94,7 @@ function Tile({
 export function CallPanel({ session, user, teacher }: { session: LiveSession; user: User; teacher: boolean }): JSX.Element {
   const socket = useSocket()
   const call = useCall(socket, session.id)
+  const [classroom, setClassroom] = useState(false)
   const endpoints = call.roster?.endpoints ?? []
   const myClasses = session.classes.filter((c) => c.school.id === user.school_id)
   const mayPublish = teacher || (call.roster?.pupils_may_publish ?? []).some((id) => myClasses.some((c) => c.class_id === id))
@@ -127,9 +128,15 @@ export function CallPanel({ session, user, teacher }: { session: LiveSession; us
         {call.phase === 'idle' ? (
           <>
             {mayPublish && (
-              <button type="button" class="btn btn-primary" data-testid="call-join" onClick={() => void call.join(true)}>
+              <button type="button" class="btn btn-primary" data-testid="call-join" onClick={() => void call.join(true, teacher ? (classroom ? 'classroom' : 'teacher') : undefined)}>
                 {t('video.join')}
               </button>
+            )}
+            {teacher && (
+              <label class="check">
+                <input type="checkbox" checked={classroom} onChange={(event) => setClassroom((event.target as HTMLInputElement).checked)} />{' '}
+                {t('video.classroomDevice')}
+              </label>
             )}
             <button type="button" class="btn" data-testid="call-watch" onClick={() => void call.join(false)}>
               {t('video.watch')}

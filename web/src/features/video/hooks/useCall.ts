@@ -24,7 +24,7 @@ export interface CallState {
   controlledBy: string | null
   mesh: Mesh | null
   version: number
-  join: (publish: boolean) => Promise<void>
+  join: (publish: boolean, kind?: 'teacher' | 'classroom') => Promise<void>
   leave: () => void
   toggleAudio: () => void
   toggleVideo: () => void
@@ -70,6 +70,7 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
   const config = useRef<RTCConfiguration>({})
   const pendingLocal = useRef<MediaStream | null>(null)
   const screenTrack = useRef<MediaStreamTrack | null>(null)
+  const joinedAs = useRef<'teacher' | 'classroom' | undefined>(undefined)
 
   useEffect(() => {
     let cancelled = false
@@ -133,6 +134,16 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
     setVideo(on.video)
     if (on.audio || on.video) report(on)
   })
+  // the socket reconnected: the server dropped this device's endpoint with the old socket, so
+  // join again with the same camera and microphone (the others reconnect to the new endpoint)
+  useEvent(socket, 'hello', () => {
+    if (phase !== 'in-call' || !socket) return
+    mesh.current?.close()
+    mesh.current = null
+    setPhase('joining')
+    const kind = joinedAs.current
+    socket.send({ type: 'call.join', session_id: sessionId, ref: `call-${sessionId}`, ...(kind ? { kind } : {}) })
+  })
   useEvent(socket, 'call.signal', (data) => {
     if (data.session_id === sessionId) mesh.current?.receive(data)
   })
@@ -172,7 +183,8 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
     }
   })
 
-  async function join(publish: boolean): Promise<void> {
+  async function join(publish: boolean, kind?: 'teacher' | 'classroom'): Promise<void> {
+    joinedAs.current = kind
     if (!socket || phase !== 'idle') return
     setPhase('joining')
     setRefusal(null)
@@ -191,7 +203,7 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
       setLocal(got.stream)
       setProblem(got.problem)
     }
-    socket.send({ type: 'call.join', session_id: sessionId, ref: `call-${sessionId}` })
+    socket.send({ type: 'call.join', session_id: sessionId, ref: `call-${sessionId}`, ...(kind ? { kind } : {}) })
   }
 
   const toggle = (kind: 'audio' | 'video'): void => {
