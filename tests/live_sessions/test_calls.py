@@ -189,6 +189,27 @@ async def test_non_members_and_other_sessions_members_are_refused(partners: Part
             assert refusal["code"] == "not-in-call"
         assert await anna.nothing_more("call.signal")
 
+        # the Finnish teacher in the call of another session (her own class's) still cannot
+        # reach an endpoint of this one, from either session
+        other = await partners.schedule(
+            class_ids=[partners.finnish_class.id], teacher=partners.finnish_teacher
+        )
+        opened = await partners.call(partners.finnish_teacher, "POST", other["id"], "open")
+        assert opened.status_code == 200
+        assert (await join(finnish, other["id"]))["data"]["endpoint_id"]
+        for session_id in (other["id"], sid):
+            crossing = await error(
+                finnish,
+                {
+                    "type": "call.signal",
+                    "session_id": session_id,
+                    "to": anna_endpoint,
+                    "candidate": {"candidate": "candidate:1 1 udp 2122 127.0.0.1 50000 typ host"},
+                },
+            )
+            assert crossing["code"] == "not-in-call"
+        assert await anna.nothing_more("call.signal")
+
         # the ICE configuration is for participants too
         async with partners.client(partners.finnish_teacher) as http:
             response = await http.get(f"/api/v1/live-sessions/{sid}/call/ice")
