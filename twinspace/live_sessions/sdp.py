@@ -3,7 +3,8 @@ publish no camera or microphone unless their teacher allows it" at the signallin
 
 Only the `m=` lines and the direction attributes are read (RFC 8866 §5.14 and §6.7: a media
 section without a direction inherits the session's, and the default is `sendrecv`); a media
-section with port 0 is rejected or stopped and sends nothing. Everything else in the SDP is
+section with port 0 is rejected or stopped and sends nothing, unless it is `a=bundle-only`
+(RFC 8843 §6: such a section is live on the bundle's transport). Everything else in the SDP is
 the browsers' business and is relayed untouched.
 """
 
@@ -25,6 +26,9 @@ def sends_media(sdp: str) -> bool:
             kind = parts[0] if parts else ""
             port = parts[1].split("/")[0] if len(parts) > 1 else "0"
             sections.append((kind, port != "0", None))
+        elif line == "a=bundle-only" and sections:
+            kind, _, direction = sections[-1]
+            sections[-1] = (kind, True, direction)
         elif line.startswith("a=") and line[2:] in DIRECTIONS:
             if sections:
                 kind, is_open, _ = sections[-1]
