@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 ENV_PREFIX = "TWINSPACE_"
 
@@ -105,6 +113,14 @@ class Settings(BaseModel):
     tesseract: str = "tesseract"
     ocr_languages: tuple[str, ...] = ("eng",)
 
+    # class-to-class video (docs/events-protocol.md, "Calls"): STUN/TURN URLs handed to browsers,
+    # and the secret coturn's `static-auth-secret` holds, from which short-lived TURN
+    # credentials are derived (live_sessions/ice.py)
+    ice_servers: tuple[str, ...] = ()
+    turn_secret: SecretStr | None = None
+    turn_ttl_seconds: int = Field(3600, ge=60, le=86_400)
+    ice_transport_policy: Literal["all", "relay"] = "all"
+
     # privacy
     pupil_retention_days: int = Field(365, ge=0)
 
@@ -122,6 +138,20 @@ class Settings(BaseModel):
             if not origin.startswith(("http://", "https://")) or origin.endswith("/"):
                 raise ValueError(f"{origin!r} is not an origin like https://school.example")
         return value
+
+    @field_validator("ice_servers")
+    @classmethod
+    def _ice_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if not url.startswith(("stun:", "stuns:", "turn:", "turns:")) or len(url) > 512:
+                raise ValueError(f"{url!r} is not a stun:, stuns:, turn: or turns: URL")
+        return value
+
+    @model_validator(mode="after")
+    def _turn_needs_secret(self) -> Settings:
+        if self.turn_secret is None and any(u.startswith("turn") for u in self.ice_servers):
+            raise ValueError("turn: URLs need TWINSPACE_TURN_SECRET (coturn's static-auth-secret)")
+        return self
 
     @property
     def database_path(self) -> Path:
@@ -145,7 +175,7 @@ class Settings(BaseModel):
         )
 
 
-_LIST_FIELDS = {"public_origins", "ocr_languages"}
+_LIST_FIELDS = {"public_origins", "ocr_languages", "ice_servers"}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -165,6 +195,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
+            if not error["loc"]:  # a rule between settings names them in its message
+                problems.append(error["msg"])
+                continue
+            field = str(error["loc"][0])
             problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None

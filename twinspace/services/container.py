@@ -11,6 +11,7 @@ from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus
 from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
+from twinspace.live_sessions.calls import CallService
 from twinspace.live_sessions.service import LiveSessionService
 from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
@@ -74,6 +75,7 @@ class Services:
     session_watch: SessionWatch
     plan: PlanService
     competitions: CompetitionService
+    calls: CallService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -113,6 +115,9 @@ class Services:
             metrics.registry,
         )
         await file_text.probe_ocr()
+        live_sessions = LiveSessionService(
+            storage, access, events, project_events, presence, documents, pages, spaces
+        )
         services = cls(
             settings=settings,
             storage=storage,
@@ -152,17 +157,26 @@ class Services:
                 ),
                 file_text=file_text,
             ),
-            live_sessions=LiveSessionService(
-                storage, access, events, project_events, presence, documents, pages, spaces
-            ),
+            live_sessions=live_sessions,
             search=SearchService(storage, access, documents),
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
             plan=PlanService(storage),
             competitions=CompetitionService(storage, access, registry),
+            calls=CallService(
+                storage,
+                access,
+                project_events,
+                live_sessions,
+                ice_servers=settings.ice_servers,
+                turn_secret=settings.turn_secret,
+                turn_ttl_seconds=settings.turn_ttl_seconds,
+                ice_transport_policy=settings.ice_transport_policy,
+            ),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
+        events.subscribe(services.calls.on_event)
         return services
 
     def start_background(self) -> None:

@@ -736,6 +736,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live-sessions/{session_id}/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is live in the session's call: each device, its class and its media. */
+        get: operations["get_call_roster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live-sessions/{session_id}/call/ice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ICE servers for the session's call, with TURN credentials valid for a short while (participants of a live session only; `Cache-Control: no-store`). */
+        get: operations["get_ice_servers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live-sessions/{session_id}/codes": {
         parameters: {
             query?: never;
@@ -2510,6 +2544,46 @@ export interface components {
             title: string;
         };
         /**
+         * CallEndpointView
+         * @description One device in a session's call: who signed it in, the class it stands for, its media.
+         */
+        CallEndpointView: {
+            /** Audio */
+            audio: boolean;
+            /** Class Id */
+            class_id: number;
+            /** Class Name */
+            class_name: string;
+            /** Endpoint Id */
+            endpoint_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "teacher" | "classroom" | "pupil";
+            /** May Publish */
+            may_publish: boolean;
+            /** School Name */
+            school_name: string;
+            /** Screen */
+            screen: boolean;
+            user: components["schemas"]["RosterUser"];
+            /** Video */
+            video: boolean;
+        };
+        /**
+         * CallRosterView
+         * @description Who is live in the session's call (`call.roster`, `GET /live-sessions/{id}/call`).
+         */
+        CallRosterView: {
+            /** Endpoints */
+            endpoints: components["schemas"]["CallEndpointView"][];
+            /** Pupils May Publish */
+            pupils_may_publish: number[];
+            /** Session Id */
+            session_id: number;
+        };
+        /**
          * Category
          * @enum {string}
          */
@@ -3045,6 +3119,37 @@ export interface components {
              * @default 50
              */
             limit?: number;
+        };
+        /**
+         * IceConfigView
+         * @description RTCPeerConnection's `iceServers` and `iceTransportPolicy` for one member; TURN
+         *     credentials stop working at `expires_at` (fetch again before a new call).
+         */
+        IceConfigView: {
+            /** Expires At */
+            expires_at: string | null;
+            /** Ice Servers */
+            ice_servers: components["schemas"]["IceServerView"][];
+            /**
+             * Ice Transport Policy
+             * @enum {string}
+             */
+            ice_transport_policy: "all" | "relay";
+        };
+        /** IceServerView */
+        IceServerView: {
+            /**
+             * Credential
+             * @default null
+             */
+            credential: string | null;
+            /** Urls */
+            urls: string[];
+            /**
+             * Username
+             * @default null
+             */
+            username: string | null;
         };
         /** Instant */
         Instant: {
@@ -11603,6 +11708,212 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionAttendance"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_roster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallRosterView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ice_servers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceConfigView"];
                 };
             };
             /** @description problem */
