@@ -6,6 +6,7 @@ import { moderation, projects as projectsApi } from '../api'
 import { Empty, Loading, notifyError, useLoad } from '../components/ui'
 import { formatDateTime, t, tOr } from '../i18n'
 import type { AuditEntry, Project } from '../types'
+import { ReflowTable } from '../components/ReflowTable'
 
 export function AuditLog({ project }: { project: Project }): JSX.Element {
   const first = useLoad(() => moderation.audit(project.id), [project.id])
@@ -38,7 +39,7 @@ export function AuditLog({ project }: { project: Project }): JSX.Element {
       <Loading data={first} />
       {first.data && entries.length === 0 && <Empty>{t('desk.auditEmpty')}</Empty>}
       {entries.length > 0 && (
-        <table class="table audit-table">
+        <ReflowTable class="audit-table">
           <caption class="sr-only">{t('desk.audit')}</caption>
           <thead>
             <tr>
@@ -70,7 +71,7 @@ export function AuditLog({ project }: { project: Project }): JSX.Element {
               </tr>
             ))}
           </tbody>
-        </table>
+        </ReflowTable>
       )}
       {first.data && first.data.length === 100 && !done && (
         <button type="button" class="btn" onClick={() => void more()}>

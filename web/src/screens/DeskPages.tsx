@@ -9,6 +9,7 @@ import { formatDateTime, formatRelative, t } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
 import { Link } from '../lib/router'
 import type { Page, Project, Version } from '../types'
+import { ReflowTable } from '../components/ReflowTable'
 
 export function PagesDesk({ project }: { project: Project }): JSX.Element {
   const socket = useSocket()
@@ -30,7 +31,7 @@ export function PagesDesk({ project }: { project: Project }): JSX.Element {
     <section aria-labelledby="desk-pages">
       <h2 id="desk-pages">{t('desk.pages')}</h2>
       <Loading data={list} />
-      <table class="table">
+      <ReflowTable>
         <caption class="sr-only">{t('desk.pages')}</caption>
         <thead>
           <tr>
@@ -78,7 +79,7 @@ export function PagesDesk({ project }: { project: Project }): JSX.Element {
             </tr>
           ))}
         </tbody>
-      </table>
+      </ReflowTable>
       {history && <HistoryDialog page={history} onClose={() => setHistory(null)} />}
     </section>
   )

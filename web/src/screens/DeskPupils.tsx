@@ -8,6 +8,7 @@ import { countryName, formatDateTime, formatRelative, formatWhen, t, tOr } from 
 import { useEvent, useSocket } from '../lib/events'
 import { Link } from '../lib/router'
 import type { Member, ModerationNotice, Project } from '../types'
+import { ReflowTable } from '../components/ReflowTable'
 
 export function DeskPupils({ project }: { project: Project }): JSX.Element {
   const socket = useSocket()
@@ -65,7 +66,7 @@ export function DeskPupils({ project }: { project: Project }): JSX.Element {
         <Loading data={members} />
         {members.data && pupils.length === 0 && <Empty>{t('desk.noPupils')}</Empty>}
         {pupils.length > 0 && (
-          <table class="table">
+          <ReflowTable>
             <caption class="sr-only">{t('desk.pupilsHeading')}</caption>
             <thead>
               <tr>
@@ -103,7 +104,7 @@ export function DeskPupils({ project }: { project: Project }): JSX.Element {
                 )
               })}
             </tbody>
-          </table>
+          </ReflowTable>
         )}
       </section>
       {muting && (

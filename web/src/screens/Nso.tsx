@@ -7,6 +7,7 @@ import { AreaField, Dialog, Empty, Field, Loading, SelectField, notify, notifyEr
 import { countryName, languageName, t } from '../i18n'
 import { CRITERIA, type Criterion, type LabelApplication, type TeacherOut, type User } from '../types'
 import { ApplicationSummary } from './Labels'
+import { ReflowTable } from '../components/ReflowTable'
 
 function staffOnly(user: User): JSX.Element | null {
   return user.kind === 'nso' || user.kind === 'admin' ? null : <p class="notice">{t('error.forbidden')}</p>
@@ -32,7 +33,7 @@ export function NsoRegistrations({ user }: { user: User }): JSX.Element {
       </div>
       <Loading data={list} />
       {list.data && list.data.length === 0 && <Empty>{t('nso.noRegistrations')}</Empty>}
-      <table class="table">
+      <ReflowTable>
         <caption class="sr-only">{t('nso.registrations')}</caption>
         <thead>
           <tr>
@@ -76,7 +77,7 @@ export function NsoRegistrations({ user }: { user: User }): JSX.Element {
             </tr>
           ))}
         </tbody>
-      </table>
+      </ReflowTable>
       {reviewing && (
         <ReviewDialog
           {...reviewing}
