@@ -9,11 +9,11 @@ from tests.browser.conftest import TIMEOUT_MS, DemoServer, screenshot
 from tests.browser.test_web_client import TEACHER, new_board, new_page, unique, wait_synced
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def phone(browser: Browser, server: DemoServer, username: str) -> tuple[BrowserContext, Page]:
