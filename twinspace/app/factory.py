@@ -29,6 +29,7 @@ from twinspace.config import Settings
 from twinspace.face.api import ApiRouter, Endpoint, openapi_document, starlette_routes
 from twinspace.face.http import (
     boards,
+    calendar,
     chat,
     competitions,
     labels,
@@ -71,6 +72,7 @@ ROUTERS: list[ApiRouter] = [
     media.router,
     moderation.router,
     live_sessions.router,
+    calendar.router,
     search.router,
     plan.router,
     competitions.router,

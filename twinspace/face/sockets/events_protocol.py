@@ -401,6 +401,31 @@ class SessionLog(LogEntry):
     session_id: int
 
 
+@with_config(_CLOSED)
+class InvitedBy(TypedDict):
+    id: int
+    display_name: str
+
+
+@with_config(_CLOSED)
+class SessionInvited(TypedDict):
+    """`session.invited`: classes the receiving teacher teaches were added to a session."""
+
+    session: SessionView
+    class_ids: list[int]
+    by: InvitedBy | None
+
+
+@with_config(_CLOSED)
+class SessionStartingSoon(TypedDict):
+    """`session.starting_soon`: to the session's teachers and its classes' pupils, once."""
+
+    session_id: int
+    title: str
+    starts_at: IsoTime
+    minutes: int
+
+
 # -- the protocol ------------------------------------------------------------------------
 
 
@@ -449,6 +474,8 @@ class ServerEvents(BaseModel):
     session_read_only: SessionReadOnly = Field(alias="session.read_only")
     session_roster: Roster = Field(alias="session.roster")
     session_log: SessionLog = Field(alias="session.log")
+    session_invited: SessionInvited = Field(alias="session.invited")
+    session_starting_soon: SessionStartingSoon = Field(alias="session.starting_soon")
 
 
 class Envelope(BaseModel):
