@@ -420,7 +420,8 @@ function SpaceLinks({ project, session }: { project: Project; session: LiveSessi
 }
 
 function JoinCodes({ session }: { session: LiveSession }): JSX.Element {
-  const codes = useLoad(() => liveSessions.codes(session.id), [session.id])
+  // reloaded when classes join or leave the session (their codes come and go)
+  const codes = useLoad(() => liveSessions.codes(session.id), [session.id, session.classes.map((c) => c.class_id).join(',')])
   async function regenerate(code: JoinCode): Promise<void> {
     if (!window.confirm(t('session.confirmNewCode', { name: code.class_name }))) return
     try {

@@ -23,8 +23,8 @@ export function useMonth(): MonthView {
   return {
     first,
     entries,
-    previous: () => setFirst(new Date(first.getFullYear(), first.getMonth() - 1, 1)),
-    next: () => setFirst(new Date(first.getFullYear(), first.getMonth() + 1, 1)),
+    previous: () => setFirst((f) => new Date(f.getFullYear(), f.getMonth() - 1, 1)),
+    next: () => setFirst((f) => new Date(f.getFullYear(), f.getMonth() + 1, 1)),
     today: () => setFirst(monthStart(new Date())),
   }
 }
