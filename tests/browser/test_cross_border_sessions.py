@@ -17,9 +17,10 @@ import pytest
 from icalendar import Calendar
 
 from tests.browser.conftest import DemoServer, SignedIn, screenshot
+from tests.browser.test_web_client import AXE, AXE_RUN
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +177,42 @@ def test_the_calendar_and_its_private_feed(demo_server: DemoServer, open_as: Sig
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url, timeout=15)
     assert refused.value.code == 404
+
+
+def test_calendar_and_session_classes_pass_axe(demo_server: DemoServer, browser: Browser) -> None:
+    """WCAG 2.1 A/AA rules on the new screens: the calendar (month and feed) and a session's
+    classes by school."""
+    if not AXE.is_file():
+        pytest.skip("web/node_modules/axe-core is missing: run `make web`")
+    project = demo_server.project["id"]
+    classes = demo_server.api(ANNA, "GET", f"/projects/{project}/live-sessions/classes")
+    session = demo_server.api(
+        ANNA,
+        "POST",
+        f"/projects/{project}/live-sessions",
+        {
+            "title": unique("Axe session"),
+            "starts_at": (datetime.now(ZoneInfo("UTC")) + timedelta(days=2)).isoformat(),
+            "ends_at": (datetime.now(ZoneInfo("UTC")) + timedelta(days=2, hours=1)).isoformat(),
+            "class_ids": [c["class_id"] for c in classes if c["class_name"] in ("6B", "5A", "6C")],
+        },
+    )
+    context = browser.new_context(
+        base_url=demo_server.base_url, locale="en-GB", bypass_csp=True, timezone_id="Europe/Warsaw"
+    )
+    try:
+        response = context.request.post(
+            "/api/v1/session",
+            data={"username": ANNA, "password": demo_server.account(ANNA)["password"]},
+        )
+        assert response.ok
+        page = context.new_page()
+        for path in ("/calendar", f"/projects/{project}/sessions/{session['id']}"):
+            page.goto(path)
+            expect(page.locator("main h1, main h2").first).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            expect(page.get_by_text("Loading…")).to_have_count(0)
+            page.add_script_tag(content=AXE.read_text("utf-8"))
+            assert page.evaluate(AXE_RUN) == [], path
+    finally:
+        context.close()

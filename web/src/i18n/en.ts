@@ -724,7 +724,7 @@ export const en = {
   'session.inviteClass': 'Invite a class',
   'session.addClass': 'Add',
   'session.removeClass': 'Take out',
-  'session.removeClassLabel': 'Take class {name} out of the session',
+  'session.removeClassLabel': 'Take out class {name}',
   'session.confirmRemoveClass': 'Take class {name} out of the session? Its join code stops working.',
   'session.classAdded': 'Class added: it has its own join code now.',
   'session.classRemoved': 'The class is no longer taking part.',

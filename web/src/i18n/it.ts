@@ -721,7 +721,7 @@ export const it: Catalogue = {
   'session.inviteClass': 'Invita una classe',
   'session.addClass': 'Aggiungi',
   'session.removeClass': 'Togli',
-  'session.removeClassLabel': 'Togli la classe {name} dalla sessione',
+  'session.removeClassLabel': 'Togli la classe {name}',
   'session.confirmRemoveClass': 'Togliere la classe {name} dalla sessione? Il suo codice smette di funzionare.',
   'session.classAdded': 'Classe aggiunta: ora ha il suo codice.',
   'session.classRemoved': 'La classe non partecipa più.',

@@ -731,7 +731,7 @@ export const pl: Catalogue = {
   'session.inviteClass': 'Zaproś klasę',
   'session.addClass': 'Dodaj',
   'session.removeClass': 'Wycofaj',
-  'session.removeClassLabel': 'Wycofaj klasę {name} z lekcji',
+  'session.removeClassLabel': 'Wycofaj klasę {name}',
   'session.confirmRemoveClass': 'Wycofać klasę {name} z lekcji? Jej kod przestanie działać.',
   'session.classAdded': 'Klasa dodana: ma już własny kod.',
   'session.classRemoved': 'Klasa już nie bierze udziału.',
