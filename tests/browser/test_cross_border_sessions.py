@@ -113,6 +113,13 @@ def test_a_session_across_three_schools(demo_server: DemoServer, open_as: Signed
     expect(roster.locator("section", has_text=ITALIAN_SCHOOL)).to_contain_text(
         re.compile(r"1 of 4 pupils joined")
     )
+    # Anna lets in a pupil of her own class who has no device of their own
+    waiting = anna.get_by_test_id("pupils-not-here")
+    expect(waiting).to_contain_text("Kuba")
+    expect(waiting).not_to_contain_text("Giulia")
+    waiting.get_by_role("button", name="Let in Kuba").click()
+    expect(roster.locator("section", has_text=POLISH_SCHOOL)).to_contain_text("Kuba")
+    expect(waiting).not_to_contain_text("Kuba")
     screenshot(anna, "30-cross-border-session", full_page=True)
 
     anna.once("dialog", lambda confirm: confirm.accept())
@@ -124,7 +131,8 @@ def test_a_session_across_three_schools(demo_server: DemoServer, open_as: Signed
     polish = attendance.locator("section", has_text=POLISH_SCHOOL)
     expect(polish).to_contain_text("Zosia")
     # only her own school's absent pupils are named to Anna
-    expect(polish.get_by_test_id("absent")).to_contain_text("Kuba")
+    expect(polish.get_by_test_id("absent")).to_contain_text("Maja")
+    expect(polish.get_by_test_id("absent")).not_to_contain_text("Kuba")
     italian = attendance.locator("section", has_text=ITALIAN_SCHOOL)
     expect(italian.get_by_test_id("absent")).to_have_count(0)
 

@@ -279,6 +279,15 @@ OWN_SCHOOL_CODE = rule(
     forbidden={Actor.FOUNDER, Actor.PUPIL, Actor.GUEST},
     hidden=NON_MEMBERS,
 )
+OWN_PUPIL_IN_SESSION = rule(
+    "own-pupil-in-session",
+    "letting a pupil into a live session: the teachers of the pupil's class; a partner "
+    "school's founder gets 404 (not their pupil); pupils and guests 403",
+    project_scoped=True,
+    ok={Actor.TEACHER},
+    forbidden={Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS | {Actor.FOUNDER},
+)
 PROJECT_ADMIN_REFUSED = rule(
     "project-admin-refused",
     "a member-management change a founder may make but a domain rule "
@@ -1723,6 +1732,13 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
             PROJECT_TEACHER,
             req(A + "/live-sessions/{fresh_session}/classes/{school_class}", two_class_session),
             "the teacher's own class",
+        ),
+    ),
+    ("POST", L + "/pupils/{user_id:id}/admit"): (
+        c(
+            OWN_PUPIL_IN_SESSION,
+            req(A + "/live-sessions/{fresh_session}/pupils/{pupil_id}/admit", live_session),
+            "the teacher's pupil",
         ),
     ),
     ("POST", L + "/cancel"): (

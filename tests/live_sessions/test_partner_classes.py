@@ -271,3 +271,41 @@ async def test_starting_soon_reaches_the_teachers_and_pupils_involved(
     # once only: a later change does not announce it again
     await partners.call(partners.polish_teacher, "PATCH", session["id"], json={"title": "New"})
     assert sum(isinstance(e, LiveSessionStartingSoon) for e in seen) == 1
+
+
+async def test_teachers_let_in_only_their_own_pupils(
+    partners: Partners, italians: Italians
+) -> None:
+    session = await partners.schedule(class_ids=[partners.polish_class.id, italians.first.id])
+    sid = session["id"]
+    luca = italians.pupils[1]
+    early = await partners.call(italians.teacher, "POST", sid, f"pupils/{luca.id}/admit")
+    assert early.status_code == 403 and early.json()["type"] == "/problems/session-not-live"
+    assert (await partners.call(partners.polish_teacher, "POST", sid, "open")).status_code == 200
+
+    # another school's teacher does not learn of the pupil; a pupil may not let anyone in
+    foreign = await partners.call(partners.polish_teacher, "POST", sid, f"pupils/{luca.id}/admit")
+    assert foreign.status_code == 404
+    by_pupil = await partners.call(italians.pupils[0], "POST", sid, f"pupils/{luca.id}/admit")
+    assert by_pupil.status_code == 403
+    not_taking_part = await partners.call(
+        italians.teacher, "POST", sid, f"pupils/{italians.second_pupil.id}/admit"
+    )
+    assert not_taking_part.status_code == 422
+    assert not_taking_part.json()["rule"] == "class-not-in-session"
+    let_in = await partners.call(italians.teacher, "POST", sid, f"pupils/{luca.id}/admit")
+    assert let_in.status_code == 200, let_in.text
+
+    attendance = (await partners.call(italians.teacher, "GET", sid, "attendance")).json()
+    [italy] = [s for s in attendance["schools"] if s["school"]["country"] == "IT"]
+    assert [p["id"] for p in italy["pupils"]] == [luca.id]
+    async with partners.client(luca) as http:  # the pupil may now write in the session
+        sent = await http.post(
+            f"/api/v1/channels/{session['channel_id']}/messages", json={"text": "ciao"}
+        )
+    assert sent.status_code == 201, sent.text
+    italian_log = (await partners.call(italians.teacher, "GET", sid, "log")).json()
+    admitted = [e for e in italian_log if e["action"] == "admitted"]
+    assert admitted[0]["user"]["id"] == luca.id
+    assert admitted[0]["actor"]["id"] == italians.teacher.id
+    assert "admitted" not in await partners.log_actions(sid), "not in the Polish log"

@@ -611,6 +611,48 @@ class LiveSessionService:
         self.activity.changed(session.id)
         return session
 
+    async def admit(
+        self, access: Access, session: LiveSessionRecord, pupil_id: int
+    ) -> LiveSessionRecord:
+        """Let a pupil in without a code (one without a device of their own, or who lost the
+        code): only the teachers of the pupil's own class (404 to other schools)."""
+        access.require(Action.MANAGE_PUPILS)
+        pupil = await self._access.responsible_for_pupil(access.user, pupil_id)
+        membership = await self._storage.memberships.get(session.project_id, pupil.id)
+        if membership is None or membership.role is not Role.PUPIL:
+            raise NotFound("no such pupil in this TwinSpace")
+        if state_at(session, utcnow()) is not SessionState.LIVE:
+            raise SessionNotLive(
+                "the session is not live: pupils join from its start until its end",
+                state=session.state,
+            )
+        record = await self._storage.pupils.get(pupil.id)
+        taking_part = await self._storage.live_sessions.classes.of_session(session.id)
+        if record is None or record.class_id not in {c.class_id for c in taking_part}:
+            raise RuleViolation(
+                "the pupil's class does not take part: add the class first",
+                rule="class-not-in-session",
+            )
+        first = await self._storage.live_sessions.attendance.record_join(
+            session_id=session.id,
+            user_id=pupil.id,
+            role=Role.PUPIL.value,
+            school_id=pupil.school_id,
+            class_id=record.class_id,
+            now=utcnow(),
+        )
+        await self._log(
+            session,
+            "admitted" if first else "rejoined",
+            access.user,
+            subject_id=pupil.id,
+            school_id=pupil.school_id,
+            details={"class_id": record.class_id},
+        )
+        await self._changed(session, announce=False)
+        self.activity.changed(session.id)
+        return session
+
     async def _code_class(
         self, access: Access, session: LiveSessionRecord, code: str | None
     ) -> int:

@@ -408,4 +408,7 @@ export const liveSessions = {
     request<LiveSession>('POST', withQuery(`/live-sessions/${id}/classes`, tz()), { class_ids: classIds }),
   removeClass: (id: number, classId: number) => request<LiveSession>('DELETE', withQuery(`/live-sessions/${id}/classes/${classId}`, tz())),
   cancel: (id: number) => request<LiveSession>('POST', withQuery(`/live-sessions/${id}/cancel`, tz()), {}),
+  /** Let a pupil of the caller's own class in without a code. */
+  admit: (id: number, pupilId: number) =>
+    request<LiveSession>('POST', withQuery(`/live-sessions/${id}/pupils/${pupilId}/admit`, tz()), {}),
 }

@@ -214,6 +214,18 @@ async def join_session(ctx: Ctx, body: JoinRequest, query: ZoneQuery) -> Session
     return await _view(ctx, session, query)
 
 
+@router.post(
+    "/live-sessions/{session_id:id}/pupils/{user_id:id}/admit",
+    query=ZoneQuery,
+    response=SessionView,
+)
+async def admit_pupil(ctx: Ctx, query: ZoneQuery) -> SessionView:
+    """Let a pupil of your own class in without a code (the class's teachers)."""
+    access, session = await _find(ctx)
+    session = await ctx.services.live_sessions.admit(access, session, ctx.path_id("user_id"))
+    return await _view(ctx, session, query)
+
+
 @router.get("/live-sessions/{session_id:id}/roster", response=Roster)
 async def roster(ctx: Ctx) -> Roster:
     """Who joined and who is online now, per school (teachers and participants)."""

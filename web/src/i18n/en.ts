@@ -768,6 +768,12 @@ export const en = {
   'calendar.feed.copy': 'Copy',
   'calendar.feed.copied': 'Link copied.',
   'calendar.feed.reminder': 'Calendar apps remind you {minutes} minutes before each session.',
+  'session.notHereTitle': 'Your pupils not here yet',
+  'session.notHereHint': 'A pupil without a device of their own, or who lost the code, can be let in from here.',
+  'session.letIn': 'Let in',
+  'session.letInLabel': 'Let in {name}',
+  'session.letInDone': '{name} is in the session.',
+  'session.log.admitted': '{who} was let in by a teacher',
 }
 
 // Simple words for pupils: only the messages that differ.

@@ -765,6 +765,12 @@ export const it: Catalogue = {
   'calendar.feed.copy': 'Copia',
   'calendar.feed.copied': 'Link copiato.',
   'calendar.feed.reminder': 'Le app di calendario ti avvisano {minutes} minuti prima di ogni sessione.',
+  'session.notHereTitle': 'I tuoi alunni non ancora entrati',
+  'session.notHereHint': 'Un alunno senza un dispositivo proprio, o che ha perso il codice, può entrare da qui.',
+  'session.letIn': 'Fai entrare',
+  'session.letInLabel': 'Fai entrare {name}',
+  'session.letInDone': '{name} è nella sessione.',
+  'session.log.admitted': '{who} è entrato grazie a un insegnante',
 }
 
 export const itPupil: Partial<Catalogue> = {

@@ -775,6 +775,12 @@ export const pl: Catalogue = {
   'calendar.feed.copy': 'Kopiuj',
   'calendar.feed.copied': 'Link skopiowany.',
   'calendar.feed.reminder': 'Aplikacje kalendarza przypomną ci {minutes} minut przed każdą lekcją.',
+  'session.notHereTitle': 'Twoi uczniowie, których jeszcze nie ma',
+  'session.notHereHint': 'Ucznia bez własnego urządzenia albo takiego, który zgubił kod, możesz wpuścić stąd.',
+  'session.letIn': 'Wpuść',
+  'session.letInLabel': 'Wpuść: {name}',
+  'session.letInDone': '{name} jest już na lekcji.',
+  'session.log.admitted': '{who}: wpuszczony przez nauczyciela',
 }
 
 export const plPupil: Partial<Catalogue> = {

@@ -1,14 +1,16 @@
 // The classes taking part in a live session, by school. Each partner teacher adds or takes out
 // their own classes; the session's organiser and the founders invite any class of the TwinSpace
 // (the server decides: twinspace/workspace/access.py `session_class`). The organiser or a
-// founder may call a scheduled session off.
+// founder may call a scheduled session off. While it is live, each teacher sees which of their
+// own school's pupils are not in yet and may let a pupil of their class in without a code.
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { liveSessions } from '../api'
 import { Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
 import { t } from '../i18n'
+import { useEvent, useSocket } from '../lib/events'
 import { useProjectLive } from '../lib/projectLive'
-import type { LiveSession, Project, ProjectClass, SessionState, User } from '../types'
+import type { LiveSession, Project, ProjectClass, Roster, SessionState, User } from '../types'
 
 /** "5A — Istituto Comprensivo Bologna 5 (Marco Rossi)"; the viewer's own: "6B — your school". */
 export function classChoiceLabel(c: ProjectClass): string {
@@ -114,6 +116,47 @@ export function SessionClasses({ user, project, session, state }: { user: User; 
           </button>
         </p>
       )}
+    </section>
+  )
+}
+
+export function PupilsNotHere({ session }: { session: LiveSession }): JSX.Element | null {
+  const socket = useSocket()
+  const attendance = useLoad(() => liveSessions.attendance(session.id), [session.id])
+  useEvent(socket, 'session.roster', (data: Roster) => {
+    if (data.session_id === session.id) attendance.reload()
+  })
+  const [busy, setBusy] = useState(false)
+  const waiting = (attendance.data?.schools ?? []).flatMap((s) => (s.yours ? (s.absent ?? []) : []))
+  if (waiting.length === 0) return null
+
+  async function letIn(pupil: { id: number; display_name: string }): Promise<void> {
+    setBusy(true)
+    try {
+      await liveSessions.admit(session.id, pupil.id)
+      notify(t('session.letInDone', { name: pupil.display_name }))
+      attendance.reload()
+    } catch (error) {
+      notifyError(error)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section aria-labelledby="not-here-heading" class="pupils-not-here" data-testid="pupils-not-here">
+      <h3 id="not-here-heading">{t('session.notHereTitle')}</h3>
+      <p class="hint">{t('session.notHereHint')}</p>
+      <ul class="inline-list">
+        {waiting.map((pupil) => (
+          <li key={pupil.id} class="chip" data-user-id={pupil.id}>
+            {pupil.display_name}{' '}
+            <button type="button" class="btn btn-small" disabled={busy} aria-label={t('session.letInLabel', { name: pupil.display_name })} onClick={() => void letIn(pupil)}>
+              {t('session.letIn')}
+            </button>
+          </li>
+        ))}
+      </ul>
     </section>
   )
 }

@@ -14,7 +14,7 @@ import type { Attendance, Channel, JoinCode, LiveSession, Project, Roster, Sessi
 import { BoardPane } from './Boards'
 import { ChannelPane } from './Chat'
 import { PageEditor } from './Pages'
-import { SessionClasses, classChoiceLabel } from './SessionClasses'
+import { PupilsNotHere, SessionClasses, classChoiceLabel } from './SessionClasses'
 import { isTeacherIn } from './Project'
 
 /** "30 Nov 2026, 10:00 – 11:00" in the viewer's zone (or the given one). */
@@ -402,6 +402,7 @@ function TeacherSession({ session, state, project }: { session: LiveSession; sta
       </section>
       {state !== 'ended' && state !== 'cancelled' && <JoinCodes session={session} />}
       {state !== 'ended' && state !== 'cancelled' && <RosterView session={session} />}
+      {state === 'live' && <PupilsNotHere session={session} />}
       {state === 'ended' && <AttendanceView session={session} />}
       <SessionLog session={session} />
     </>
