@@ -1,4 +1,5 @@
--- Live sessions across schools and the project calendar (docs/live-sessions.md):
+-- Live sessions across schools and the project calendar (docs/design.md, "Live sessions";
+-- docs/calendar.md):
 -- a scheduled session can be cancelled (it stays in calendars as cancelled), the clock
 -- remembers which sessions it has announced as starting soon, each class records who added
 -- it, and every user may have one private iCalendar feed whose token is stored hashed.

@@ -1,4 +1,4 @@
--- Live sessions across schools and the project calendar (docs/live-sessions.md).
+-- Live sessions across schools and the project calendar (docs/calendar.md).
 -- PostgreSQL twin of ../015_session_partners_calendar.sql.
 
 ALTER TABLE live_sessions ADD COLUMN cancelled_at TEXT;
