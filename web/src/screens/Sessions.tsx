@@ -46,8 +46,9 @@ function SessionList({ user, project }: { user: User; project: Project }): JSX.E
   const live = useProjectLive()
   const [scheduling, setScheduling] = useState(false)
   const teacher = isTeacherIn(project)
-  const upcoming = live.sessions.filter((s) => stateNow(s) !== 'ended').sort((a, b) => a.starts_at.utc.localeCompare(b.starts_at.utc))
-  const past = live.sessions.filter((s) => stateNow(s) === 'ended').sort((a, b) => b.starts_at.utc.localeCompare(a.starts_at.utc))
+  const over = (s: LiveSession): boolean => stateNow(s) === 'ended' || stateNow(s) === 'cancelled'
+  const upcoming = live.sessions.filter((s) => !over(s)).sort((a, b) => a.starts_at.utc.localeCompare(b.starts_at.utc))
+  const past = live.sessions.filter(over).sort((a, b) => b.starts_at.utc.localeCompare(a.starts_at.utc))
 
   const item = (s: LiveSession): JSX.Element => (
     <li key={s.id} class="session-row" data-session-id={s.id}>
