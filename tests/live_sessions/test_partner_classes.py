@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.live_sessions.conftest import Partners
+from tests.live_sessions.conftest import Partners, at
 from tests.support.events import events
 from tests.support.world import Person
 from twinspace.domain_events import (
@@ -268,9 +268,21 @@ async def test_starting_soon_reaches_the_teachers_and_pupils_involved(
         *(p.id for p in partners.polish_pupils),
         *(p.id for p in italians.pupils),
     }
-    # once only: a later change does not announce it again
+    # once only: a later change does not announce it again ...
     await partners.call(partners.polish_teacher, "PATCH", session["id"], json={"title": "New"})
     assert sum(isinstance(e, LiveSessionStartingSoon) for e in seen) == 1
+    # ... but a new start time does, when it comes near
+    async with events(server, pid, italians.pupils[0].token) as pupil_socket:
+        moved = await partners.call(
+            partners.polish_teacher,
+            "PATCH",
+            session["id"],
+            json={"starts_at": at(timedelta(minutes=5)), "ends_at": at(timedelta(hours=1))},
+        )
+        assert moved.status_code == 200, moved.text
+        again = await pupil_socket.next("session.starting_soon")
+    assert again["data"]["session_id"] == session["id"]
+    assert sum(isinstance(e, LiveSessionStartingSoon) for e in seen) == 2
 
 
 async def test_teachers_let_in_only_their_own_pupils(

@@ -468,6 +468,7 @@ class LiveSessionService:
             starts_at=starts_at,
             ends_at=ends_at,
             now=utcnow(),
+            reset_reminder=starts_at != session.starts_at,
         )
         await self._log(
             session, "updated", access.user, details={"fields": sorted(form.model_fields_set)}

@@ -501,16 +501,20 @@ class LiveSessionRepo:
         starts_at: datetime,
         ends_at: datetime,
         now: datetime,
+        reset_reminder: bool = False,
     ) -> None:
+        """New details; `reset_reminder` (the start moved) lets "starting soon" go out again."""
         await self._ex.execute(
             "UPDATE live_sessions SET title = ?, agenda = ?, starts_at = ?, ends_at = ?,"
-            " updated_at = ? WHERE id = ?",
+            " updated_at = ?, reminded_at = CASE WHEN ? = 1 THEN NULL ELSE reminded_at END"
+            " WHERE id = ?",
             (
                 title,
                 json.dumps(list(agenda)),
                 to_iso(starts_at),
                 to_iso(ends_at),
                 to_iso(now),
+                int(reset_reminder),
                 session_id,
             ),
         )
