@@ -6,6 +6,7 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from twinspace.types import ProjectState, Role
 
@@ -68,6 +69,37 @@ class LiveSessionChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveSessionInvolvement:
+    """Classes joined (were invited into) or left a live session, or the session was
+    scheduled, changed, started, cancelled or ended: what a notifications feature tells the
+    teachers involved. `teacher_ids` are the member teachers of the session's classes and its
+    organiser; `added_class_ids`/`removed_class_ids` the classes this change concerns."""
+
+    project_id: int
+    session_id: int
+    # scheduled | classes_added | classes_removed | updated | started | cancelled | ended
+    change: str
+    actor_id: int | None
+    teacher_ids: tuple[int, ...]
+    added_class_ids: tuple[int, ...] = ()
+    removed_class_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSessionStartingSoon:
+    """A live session starts within the reminder lead (docs/design.md, "Live sessions"):
+    published once per session by the session clock, for a "starting soon" notice to its
+    teachers (`teacher_ids`) and the pupil members of its classes (`pupil_ids`)."""
+
+    project_id: int
+    session_id: int
+    title: str
+    starts_at: datetime
+    teacher_ids: tuple[int, ...]
+    pupil_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SessionsRevoked:
     """Every session of a user ended (logout everywhere, password reset, account erased or
     deactivated), or every one but `keep_session` (the user changed their own password)."""
@@ -94,6 +126,8 @@ DomainEvent = (
     | SessionsRevoked
     | SessionEnded
     | LiveSessionChanged
+    | LiveSessionInvolvement
+    | LiveSessionStartingSoon
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

@@ -34,11 +34,13 @@ from tests.hardening.scene import (
     tiny_png,
 )
 from tests.support.world import PASSWORD
+from twinspace.calendar.feeds import new_token, token_hash
 from twinspace.clock import utcnow
 from twinspace.labels.competitions import NewCompetition, NewEntry
 from twinspace.labels.service import LabelApplicationForm, LabelReview
 from twinspace.registry.service import policy_of
 from twinspace.storage.competitions import CompetitionRecord
+from twinspace.types import UserKind
 from twinspace.workspace.plan import PlanActivityForm, ResultForm
 
 # -- outcomes and rules ----------------------------------------------------------------------
@@ -280,11 +282,20 @@ CALL_PARTICIPANT = rule(
 )
 OWN_SCHOOL_CODE = rule(
     "own-school-code",
-    "a class's join code: teachers of the class's own school; other members 403",
+    "a class's join code: the class's own teachers; other members 403",
     project_scoped=True,
     ok={Actor.TEACHER},
     forbidden={Actor.FOUNDER, Actor.PUPIL, Actor.GUEST},
     hidden=NON_MEMBERS,
+)
+OWN_PUPIL_IN_SESSION = rule(
+    "own-pupil-in-session",
+    "letting a pupil into a live session: the teachers of the pupil's class; a partner "
+    "school's founder gets 404 (not their pupil); pupils and guests 403",
+    project_scoped=True,
+    ok={Actor.TEACHER},
+    forbidden={Actor.PUPIL, Actor.GUEST},
+    hidden=NON_MEMBERS | {Actor.FOUNDER},
 )
 PROJECT_ADMIN_REFUSED = rule(
     "project-admin-refused",
@@ -544,6 +555,34 @@ async def scheduled_session(scene: Scene, actor: Actor) -> Extra:
 
 async def live_session(scene: Scene, actor: Actor) -> Extra:
     return {"fresh_session": await scene.fresh_session(live=True)}
+
+
+async def two_class_session(scene: Scene, actor: Actor) -> Extra:
+    """A scheduled session of A1 and A2 (the teacher's classes), so one can be taken out."""
+    session_id = await scene.fresh_session()
+    access = await scene.access(scene.people[Actor.TEACHER])
+    record = await scene.services.storage.live_sessions.get(session_id)
+    assert record is not None
+    session = await scene.services.live_sessions.add_classes(access, record, [scene.other_class.id])
+    return {"fresh_session": session.id}
+
+
+async def calendar_feed_of_actor(scene: Scene, actor: Actor) -> Extra:
+    """A calendar feed of the caller's own (when the caller may have one)."""
+    person = scene.person(actor)
+    if person is not None and person.user.kind is not UserKind.PUPIL:
+        await scene.services.storage.calendar_feeds.replace(
+            person.user.id, token_hash(new_token()), utcnow()
+        )
+    return {}
+
+
+async def calendar_feed_token(scene: Scene, actor: Actor) -> Extra:
+    token = new_token()
+    await scene.services.storage.calendar_feeds.replace(
+        scene.people[Actor.TEACHER].user.id, token_hash(token), utcnow()
+    )
+    return {"feed_token": token}
 
 
 async def paused_session(scene: Scene, actor: Actor) -> Extra:
@@ -916,6 +955,15 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ("GET", A + "/session"): (c(SIGNED_IN_RULE, req(A + "/session")),),
     ("DELETE", A + "/session"): (c(SIGNED_IN_RULE, _own_session),),
     ("GET", A + "/me"): (c(SIGNED_IN_RULE, req(A + "/me")),),
+    ("GET", A + "/calendar"): (c(SIGNED_IN_RULE, req(A + "/calendar")),),
+    ("GET", A + "/calendar/feed"): (c(NOT_PUPIL, req(A + "/calendar/feed")),),
+    ("POST", A + "/calendar/feed"): (c(NOT_PUPIL, req(A + "/calendar/feed")),),
+    ("DELETE", A + "/calendar/feed"): (
+        c(NOT_PUPIL, req(A + "/calendar/feed", calendar_feed_of_actor), "an existing feed"),
+    ),
+    ("GET", A + "/calendar/feeds/{token}.ics"): (
+        c(PUBLIC, req(A + "/calendar/feeds/{feed_token}.ics", calendar_feed_token)),
+    ),
     ("PATCH", A + "/me"): (c(SIGNED_IN_RULE, req(A + "/me", json={"locale": "en"})),),
     ("POST", A + "/me/password"): (
         c(SIGNED_IN_RULE, req(A + "/me/password", body=_same_password)),
@@ -1690,6 +1738,37 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(PROJECT_MEMBER, req(A + "/projects/{project}/live-sessions")),
     ),
     ("GET", L): (c(PROJECT_MEMBER, req(A + "/live-sessions/{live_session}")),),
+    ("GET", P + "/live-sessions/classes"): (
+        c(PROJECT_TEACHER, req(A + "/projects/{project}/live-sessions/classes")),
+    ),
+    ("POST", L + "/classes"): (
+        c(
+            PROJECT_TEACHER,
+            req(
+                A + "/live-sessions/{fresh_session}/classes",
+                scheduled_session,
+                body=lambda scene, actor, extra: {"class_ids": [scene.other_class.id]},
+            ),
+            "the teacher's other class",
+        ),
+    ),
+    ("DELETE", L + "/classes/{class_id:id}"): (
+        c(
+            PROJECT_TEACHER,
+            req(A + "/live-sessions/{fresh_session}/classes/{school_class}", two_class_session),
+            "the teacher's own class",
+        ),
+    ),
+    ("POST", L + "/pupils/{user_id:id}/admit"): (
+        c(
+            OWN_PUPIL_IN_SESSION,
+            req(A + "/live-sessions/{fresh_session}/pupils/{pupil_id}/admit", live_session),
+            "the teacher's pupil",
+        ),
+    ),
+    ("POST", L + "/cancel"): (
+        c(PROJECT_TEACHER, req(A + "/live-sessions/{fresh_session}/cancel", scheduled_session)),
+    ),
     ("PATCH", L): (
         c(
             PROJECT_TEACHER,

@@ -29,6 +29,7 @@ from twinspace.config import Settings
 from twinspace.face.api import ApiRouter, Endpoint, openapi_document, starlette_routes
 from twinspace.face.http import (
     boards,
+    calendar,
     calls,
     chat,
     competitions,
@@ -73,6 +74,7 @@ ROUTERS: list[ApiRouter] = [
     moderation.router,
     live_sessions.router,
     calls.router,
+    calendar.router,
     search.router,
     plan.router,
     competitions.router,

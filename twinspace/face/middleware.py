@@ -31,6 +31,15 @@ WEB_CSP = (
 PUBLIC_CATALOGUE = re.compile(r"^/api/v1/(countries|schools(/\d+)?|openapi\.json)$")
 
 
+SECRET_IN_PATH = re.compile(r"^(/api/v1/calendar/feeds/)[^/]+(\.ics)$")
+
+
+def loggable_path(path: str) -> str:
+    """The path as logs may keep it: a calendar feed's token (its only authentication) is
+    replaced by `***`."""
+    return SECRET_IN_PATH.sub(r"\1***\2", path)
+
+
 def api_cache_control(method: str, path: str) -> bytes | None:
     """The Cache-Control an API answer gets when its handler set none."""
     if not path.startswith("/api/"):
@@ -78,16 +87,17 @@ class ObservabilityMiddleware:
             route = state.get("route", "other")
             self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
             self.metrics.http_duration.labels(route).observe(elapsed)
+            path = loggable_path(scope["path"])
             log.info(
                 "%s %s %s %.1fms user=%s",
                 scope["method"],
-                scope["path"],
+                path,
                 status,
                 elapsed * 1000,
                 state.get("user_id", "-"),
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
                     "duration_ms": round(elapsed * 1000, 1),
                     "user_id": state.get("user_id"),

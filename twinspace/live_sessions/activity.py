@@ -105,12 +105,16 @@ class SessionActivity:
                 continue
             key = (session.id, user_id)
             if kind != "presence.moved" and await repo.attendance.has_joined([session.id], user_id):
+                user = await self._storage.users.get(user_id)
+                school_id = user.school_id if user else None
                 if kind == "presence.left":
                     self._away.add(key)
-                    await self.log(session, "left", None, subject_id=user_id)
+                    await self.log(session, "left", None, subject_id=user_id, school_id=school_id)
                 elif key in self._away:
                     self._away.discard(key)
-                    await self.log(session, "came_back", None, subject_id=user_id)
+                    await self.log(
+                        session, "came_back", None, subject_id=user_id, school_id=school_id
+                    )
             self.changed(session.id)
 
     # -- the roster -----------------------------------------------------------------------
@@ -208,12 +212,19 @@ class SessionActivity:
             details=details or {},
             now=utcnow(),
         )
+        audience = Audience.teachers()
+        if school_id is not None:  # a school's own entry: for that school's teachers only
+            audience = Audience.only(
+                user.id
+                for membership, user in await self._storage.memberships.members(session.project_id)
+                if membership.role in TEACHER_ROLES and user.school_id == school_id
+            )
         for entry in await repo.of_session(session.id, after=entry_id - 1, limit=1):
             self._hub.publish(
                 session.project_id,
                 "session.log",
                 {"session_id": session.id, **log_view(entry, "UTC").model_dump(mode="json")},
-                audience=Audience.teachers(),
+                audience=audience,
             )
 
     async def entries(

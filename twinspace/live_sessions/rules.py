@@ -29,6 +29,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 MAX_SESSION_HOURS = 12
 MAX_EXTEND_MINUTES = 240
+# "Starting soon": the clock tells the teachers and pupils involved this long before the
+# start (a domain event for notifications), and calendar feeds carry an alarm this early.
+REMINDER_MINUTES = 15
+MAX_SESSION_CLASSES = 50
 SPACES = ("page", "channel", "board")
 
 
@@ -36,6 +40,7 @@ class SessionState(StrEnum):
     SCHEDULED = "scheduled"
     LIVE = "live"
     ENDED = "ended"
+    CANCELLED = "cancelled"  # called off before it started (stored as ended + cancelled_at)
 
     def require(self, target: SessionState) -> None:
         """Raise unless the session may move from this state to `target`."""
@@ -46,9 +51,10 @@ class SessionState(StrEnum):
 
 
 TRANSITIONS: dict[SessionState, frozenset[SessionState]] = {
-    SessionState.SCHEDULED: frozenset({SessionState.LIVE}),
+    SessionState.SCHEDULED: frozenset({SessionState.LIVE, SessionState.CANCELLED}),
     SessionState.LIVE: frozenset({SessionState.ENDED}),
     SessionState.ENDED: frozenset(),
+    SessionState.CANCELLED: frozenset(),
 }
 
 
@@ -70,6 +76,8 @@ class WrongClass(Forbidden):
 
 def state_at(session: LiveSessionRecord, now: datetime) -> SessionState:
     """The state the clock and the teachers' actions put the session in at `now`."""
+    if session.cancelled_at is not None:
+        return SessionState.CANCELLED
     if session.ended_at is not None or now >= session.ends_at:
         return SessionState.ENDED
     if session.opened_at is not None or now >= session.starts_at:
@@ -186,7 +194,9 @@ class NewLiveSession(BaseModel):
     title: Title
     starts_at: AwareDatetime
     ends_at: AwareDatetime
-    class_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=50)
+    class_ids: list[Annotated[int, Field(ge=1)]] = Field(
+        min_length=1, max_length=MAX_SESSION_CLASSES
+    )
     agenda: list[AgendaItem] = Field(default_factory=list, max_length=50)
     page_id: int | None = Field(None, ge=1)
     channel_id: int | None = Field(None, ge=1)
@@ -210,6 +220,17 @@ class LiveSessionUpdate(BaseModel):
     def _window(self) -> LiveSessionUpdate:
         _check_window(self.starts_at, self.ends_at)
         return self
+
+
+class SessionClasses(BaseModel):
+    """Classes to add to a session: the caller's own, or (organiser, founders) invitations to
+    partner schools' classes of the TwinSpace."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    class_ids: list[Annotated[int, Field(ge=1)]] = Field(
+        min_length=1, max_length=MAX_SESSION_CLASSES
+    )
 
 
 class Extension(BaseModel):

@@ -14,15 +14,22 @@ import asyncio
 import contextlib
 import hmac
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from twinspace.clock import utcnow
-from twinspace.domain_events import DomainEventBus, LiveSessionChanged
+from twinspace.domain_events import (
+    DomainEventBus,
+    LiveSessionChanged,
+    LiveSessionInvolvement,
+    LiveSessionStartingSoon,
+)
 from twinspace.errors import Forbidden, NotFound, RuleViolation, Throttled
 from twinspace.live_sessions.activity import SessionActivity
 from twinspace.live_sessions.rules import (
     MAX_SESSION_HOURS,
+    REMINDER_MINUTES,
     InvalidJoinCode,
     LiveSessionUpdate,
     NewLiveSession,
@@ -36,7 +43,6 @@ from twinspace.live_sessions.rules import (
     state_at,
 )
 from twinspace.live_sessions.setup import (
-    partner_classes,
     save_session_page,
     session_spaces,
     viewer_zone,
@@ -52,9 +58,13 @@ from twinspace.live_sessions.views import (
 )
 from twinspace.realtime.limits import KeyedBuckets
 from twinspace.realtime.presence import Presence
-from twinspace.realtime.project_events import ProjectEventHub
+from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.storage import Storage
-from twinspace.storage.live_sessions import LiveSessionRecord, SessionClassRecord
+from twinspace.storage.live_sessions import (
+    LiveSessionRecord,
+    ProjectClassRecord,
+    SessionClassRecord,
+)
 from twinspace.storage.records import UserRecord
 from twinspace.types import Role
 from twinspace.workspace.access import Access, AccessRules, Action, WriteBlock
@@ -132,14 +142,52 @@ class LiveSessionService:
                 continue
             if session.state == SessionState.SCHEDULED:
                 due = min(due, session.starts_at)
+                if session.reminded_at is None:
+                    remind_at = session.starts_at - timedelta(minutes=REMINDER_MINUTES)
+                    if remind_at <= utcnow():
+                        await self._remind(session)
+                    else:
+                        due = min(due, remind_at)
             if session.state != SessionState.ENDED:
                 due = min(due, session.ends_at)
         return max(0.01, (due - utcnow()).total_seconds())
 
+    async def _remind(self, session: LiveSessionRecord) -> None:
+        """ "Starting soon", once per session: a domain event for notifications and a
+        `session.starting_soon` event to the teachers and pupils involved."""
+        if not await self._storage.live_sessions.mark_reminded(session.id, now=utcnow()):
+            return
+        teachers = await self.involved_teachers(session)
+        expected = await self._storage.live_sessions.classes.expected_pupils(
+            session.id, session.project_id
+        )
+        pupils = tuple(sorted({e.user_id for e in expected}))
+        await self._events.publish(
+            LiveSessionStartingSoon(
+                session.project_id,
+                session.id,
+                session.title,
+                session.starts_at,
+                teacher_ids=teachers,
+                pupil_ids=pupils,
+            )
+        )
+        self._hub.publish(
+            session.project_id,
+            "session.starting_soon",
+            {
+                "session_id": session.id,
+                "title": session.title,
+                "starts_at": session.starts_at.isoformat(),
+                "minutes": REMINDER_MINUTES,
+            },
+            audience=Audience.only({*teachers, *pupils}),
+        )
+
     async def settle(self, session: LiveSessionRecord) -> LiveSessionRecord:
         """Apply what the clock decided since the stored state was written."""
         due = state_at(session, utcnow())
-        if due.value == session.state:
+        if due.value == session.state or due is SessionState.CANCELLED:
             return session
         if session.state == SessionState.SCHEDULED:
             await self._go_live(session, None, opened_early=False)
@@ -202,7 +250,10 @@ class LiveSessionService:
         now = utcnow()
         if form.ends_at <= now:
             raise RuleViolation("the session would already be over: ends_at is in the past")
-        classes = await partner_classes(self._storage, access, form.class_ids)
+        classes = [
+            await self._access.session_class(access, class_id, organiser_id=access.user.id)
+            for class_id in dict.fromkeys(form.class_ids)
+        ]
         spaces = await session_spaces(self._storage, self._pages, self._spaces, access, form)
         codes: set[str] = set()
         while len(codes) < len(classes):
@@ -235,7 +286,159 @@ class LiveSessionService:
             session, "scheduled", access.user, details={"class_ids": [c.id for c in classes]}
         )
         await self._changed(session)
+        await self._involve(session, "scheduled", access.user, added=[c.id for c in classes])
         return await self.settle(session)
+
+    # -- classes across schools -----------------------------------------------------------
+
+    async def project_classes(self, access: Access) -> list[ProjectClassRecord]:
+        """The TwinSpace's classes a session can include (teachers)."""
+        access.require(Action.MANAGE_SPACES)
+        return await self._storage.live_sessions.classes.of_project(access.project.id)
+
+    async def add_classes(
+        self, access: Access, session: LiveSessionRecord, class_ids: list[int]
+    ) -> LiveSessionRecord:
+        """Add classes: a teacher their own, the organiser and founders any of the TwinSpace
+        (invitations to partner schools' classes); each gets its own join code."""
+        self._require_open(session)
+        wanted = [
+            await self._access.session_class(access, class_id, organiser_id=session.created_by)
+            for class_id in dict.fromkeys(class_ids)
+        ]
+        added = []
+        async with self._storage.transaction() as tx:
+            await tx.live_sessions.classes.lock(session.id)
+            present = await tx.live_sessions.classes.of_session(session.id)
+            taken = {c.code for c in present}
+            for school_class in wanted:
+                if any(c.class_id == school_class.id for c in present):
+                    continue
+                code = new_code()
+                while code in taken:
+                    code = new_code()
+                taken.add(code)
+                await tx.live_sessions.classes.add(
+                    session_id=session.id,
+                    class_id=school_class.id,
+                    school_id=school_class.school_id,
+                    code=code,
+                    set_by=access.user.id,
+                    now=utcnow(),
+                )
+                added.append(school_class.id)
+            if added:
+                await tx.live_sessions.touch(session.id, utcnow())
+        if added:
+            await self._log(session, "classes_added", access.user, details={"class_ids": added})
+            await self._changed(session)
+            await self._involve(session, "classes_added", access.user, added=added)
+            self.activity.changed(session.id)
+        return await self._reload(session.id)
+
+    async def remove_class(
+        self, access: Access, session: LiveSessionRecord, class_id: int
+    ) -> LiveSessionRecord:
+        """Take a class out: a teacher their own, the organiser and founders any. The class's
+        code stops working; who already joined stays in the attendance."""
+        self._require_open(session)
+        classes = await self._storage.live_sessions.classes.of_session(session.id)
+        if not any(c.class_id == class_id for c in classes):
+            raise NotFound("no such class in this session")
+        await self._access.session_class(access, class_id, organiser_id=session.created_by)
+        async with self._storage.transaction() as tx:
+            await tx.live_sessions.classes.lock(session.id)
+            if len(await tx.live_sessions.classes.of_session(session.id)) <= 1:
+                raise RuleViolation(
+                    "a session keeps at least one class: cancel it instead",
+                    rule="one-class",
+                )
+            await tx.live_sessions.classes.remove(session.id, class_id)
+            await tx.live_sessions.touch(session.id, utcnow())
+        await self._log(session, "class_removed", access.user, details={"class_id": class_id})
+        await self._changed(session)
+        await self._involve(session, "classes_removed", access.user, removed=[class_id])
+        self.activity.changed(session.id)
+        return await self._reload(session.id)
+
+    async def cancel(self, access: Access, session: LiveSessionRecord) -> LiveSessionRecord:
+        """Call off a scheduled session (its organiser or a founder); calendars keep it as
+        cancelled."""
+        self._access.require_session_organiser(access, session.created_by)
+        SessionState(state_at(session, utcnow())).require(SessionState.CANCELLED)
+        if not await self._storage.live_sessions.mark_cancelled(session.id, now=utcnow()):
+            raise SessionStateConflict("the session is no longer scheduled", state=session.state)
+        await self._log(session, "cancelled", access.user)
+        await self._changed(session)
+        await self._involve(session, "cancelled", access.user)
+        return await self._reload(session.id)
+
+    def _require_open(self, session: LiveSessionRecord) -> None:
+        state = state_at(session, utcnow())
+        if state in (SessionState.ENDED, SessionState.CANCELLED):
+            raise SessionStateConflict(f"the session is {state.value}", state=state.value)
+
+    async def involved_teachers(
+        self, session: LiveSessionRecord, extra_classes: Sequence[int] = ()
+    ) -> tuple[int, ...]:
+        """The organiser and the member teachers of the session's classes (and of
+        `extra_classes`, such as one just removed)."""
+        in_session = {
+            c.class_id for c in await self._storage.live_sessions.classes.of_session(session.id)
+        } | set(extra_classes)
+        teachers = {
+            teacher_id
+            for c in await self._storage.live_sessions.classes.of_project(session.project_id)
+            if c.class_id in in_session
+            for teacher_id in c.teacher_ids
+        }
+        if session.created_by is not None:
+            teachers.add(session.created_by)
+        return tuple(sorted(teachers))
+
+    async def _involve(
+        self,
+        session: LiveSessionRecord,
+        change: str,
+        actor: UserRecord | None,
+        *,
+        added: Sequence[int] = (),
+        removed: Sequence[int] = (),
+    ) -> None:
+        """Tell the teachers involved: a domain event (notifications hook onto it) and, when
+        classes were added, `session.invited` to their teachers over the events socket."""
+        teachers = await self.involved_teachers(session, removed)
+        await self._events.publish(
+            LiveSessionInvolvement(
+                session.project_id,
+                session.id,
+                change,
+                actor.id if actor else None,
+                teachers,
+                tuple(added),
+                tuple(removed),
+            )
+        )
+        if not added:
+            return
+        invited = {
+            teacher_id
+            for c in await self._storage.live_sessions.classes.of_project(session.project_id)
+            if c.class_id in added
+            for teacher_id in c.teacher_ids
+        } - ({actor.id} if actor else set())
+        if invited:
+            view = await self.view(await self._reload(session.id), "UTC", None)
+            self._hub.publish(
+                session.project_id,
+                "session.invited",
+                {
+                    "session": view.model_dump(mode="json"),
+                    "class_ids": list(added),
+                    "by": {"id": actor.id, "display_name": actor.display_name} if actor else None,
+                },
+                audience=Audience.only(invited),
+            )
 
     async def update(
         self, access: Access, session: LiveSessionRecord, form: LiveSessionUpdate
@@ -265,11 +468,13 @@ class LiveSessionService:
             starts_at=starts_at,
             ends_at=ends_at,
             now=utcnow(),
+            reset_reminder=starts_at != session.starts_at,
         )
         await self._log(
             session, "updated", access.user, details={"fields": sorted(form.model_fields_set)}
         )
         await self._changed(session)
+        await self._involve(session, "updated", access.user)
         return await self.settle(await self._reload(session.id))
 
     # -- teachers' controls ---------------------------------------------------------------
@@ -329,11 +534,11 @@ class LiveSessionService:
     # -- join codes and joining -----------------------------------------------------------
 
     async def codes(self, access: Access, session: LiveSessionRecord) -> list[SessionClassRecord]:
-        """The codes of the caller's own school's classes (teachers only)."""
+        """The codes of the caller's own classes in the session (their teachers only)."""
         if not access.is_teacher:
             raise Forbidden("join codes are for teachers")
         classes = await self._storage.live_sessions.classes.of_session(session.id)
-        return [c for c in classes if c.school_id == access.user.school_id]
+        return [c for c in classes if await self._access.may_see_join_code(access.user, c.class_id)]
 
     async def regenerate(
         self, access: Access, session: LiveSessionRecord, class_id: int
@@ -345,8 +550,8 @@ class LiveSessionService:
         entry = next((c for c in classes if c.class_id == class_id), None)
         if entry is None:
             raise NotFound("no such class in this session")
-        if entry.school_id != access.user.school_id:
-            raise Forbidden("only teachers of the class's own school manage its code")
+        if not await self._access.may_see_join_code(access.user, class_id):
+            raise Forbidden("only the class's own teachers manage its code", rule="own-classes")
         taken = {c.code for c in classes}
         code = new_code()
         while code in taken:
@@ -407,6 +612,48 @@ class LiveSessionService:
         self.activity.changed(session.id)
         return session
 
+    async def admit(
+        self, access: Access, session: LiveSessionRecord, pupil_id: int
+    ) -> LiveSessionRecord:
+        """Let a pupil in without a code (one without a device of their own, or who lost the
+        code): only the teachers of the pupil's own class (404 to other schools)."""
+        access.require(Action.MANAGE_PUPILS)
+        pupil = await self._access.responsible_for_pupil(access.user, pupil_id)
+        membership = await self._storage.memberships.get(session.project_id, pupil.id)
+        if membership is None or membership.role is not Role.PUPIL:
+            raise NotFound("no such pupil in this TwinSpace")
+        if state_at(session, utcnow()) is not SessionState.LIVE:
+            raise SessionNotLive(
+                "the session is not live: pupils join from its start until its end",
+                state=session.state,
+            )
+        record = await self._storage.pupils.get(pupil.id)
+        taking_part = await self._storage.live_sessions.classes.of_session(session.id)
+        if record is None or record.class_id not in {c.class_id for c in taking_part}:
+            raise RuleViolation(
+                "the pupil's class does not take part: add the class first",
+                rule="class-not-in-session",
+            )
+        first = await self._storage.live_sessions.attendance.record_join(
+            session_id=session.id,
+            user_id=pupil.id,
+            role=Role.PUPIL.value,
+            school_id=pupil.school_id,
+            class_id=record.class_id,
+            now=utcnow(),
+        )
+        await self._log(
+            session,
+            "admitted" if first else "rejoined",
+            access.user,
+            subject_id=pupil.id,
+            school_id=pupil.school_id,
+            details={"class_id": record.class_id},
+        )
+        await self._changed(session, announce=False)
+        self.activity.changed(session.id)
+        return session
+
     async def _code_class(
         self, access: Access, session: LiveSessionRecord, code: str | None
     ) -> int:
@@ -454,6 +701,10 @@ class LiveSessionService:
         records = await repo.attendance.of_session(session.id)
         expected = await repo.classes.expected_pupils(session.id, session.project_id)
         schools = await self.activity.schools(session.id, {a.school_id for a in records})
+        own = {school_id for school_id in schools if self._access.sees_pupils_of(access, school_id)}
+        names = await self._storage.users.get_many(
+            [e.user_id for e in expected if e.school_id in own]
+        )
         return attendance_view(
             session,
             schools,
@@ -462,6 +713,8 @@ class LiveSessionService:
             await repo.attendance.totals(session.id),
             zone_name,
             utcnow(),
+            own_schools=own,
+            names={uid: user.display_name for uid, user in names.items()},
         )
 
     async def log_entries(
@@ -469,7 +722,11 @@ class LiveSessionService:
     ) -> list[LogEntry]:
         if not access.is_teacher:
             raise Forbidden("the session log is for teachers")
-        return await self.activity.entries(session, zone_name, after=after)
+        return [
+            entry
+            for entry in await self.activity.entries(session, zone_name, after=after)
+            if entry.school_id is None or self._access.sees_pupils_of(access, entry.school_id)
+        ]
 
     # -- transitions ----------------------------------------------------------------------
 
@@ -483,6 +740,7 @@ class LiveSessionService:
         await self._log(session, "opened" if opened_early else "started", actor)
         self.activity.watch(session.project_id)
         await self._changed(session)
+        await self._involve(session, "started", actor)
 
     async def _finish(self, session: LiveSessionRecord, actor: Access | None) -> None:
         """End it: record per-school totals, save the page as a named version, log."""
@@ -514,6 +772,7 @@ class LiveSessionService:
             details={"automatic": actor is None, "version_id": version_id},
         )
         await self._changed(session)
+        await self._involve(session, "ended", actor.user if actor else None)
         self.activity.changed(session.id)
         await self.activity.unwatch_if_idle(session.project_id)
 

@@ -1,4 +1,4 @@
-"""Setting a live session up and closing it: its partner classes, its page, channel and board
+"""Setting a live session up and closing it: its page, channel and board
 (chosen or made for it), the zone each member reads its times in, and the page's version saved
 at the end."""
 
@@ -12,7 +12,7 @@ from twinspace.errors import NotFound, RuleViolation
 from twinspace.live_sessions.rules import NewLiveSession
 from twinspace.storage import Storage
 from twinspace.storage.live_sessions import LiveSessionRecord
-from twinspace.storage.records import ClassRecord, UserRecord
+from twinspace.storage.records import UserRecord
 from twinspace.types import TEACHER_ROLES, ChannelKind
 from twinspace.workspace.access import Access, AccessRules
 from twinspace.workspace.documents import DocumentService
@@ -28,26 +28,6 @@ class SessionSpaces:
     channel_id: int
     board_id: int
     created: frozenset[str]  # which of "page", "channel", "board" were made for the session
-
-
-async def partner_classes(
-    storage: Storage, access: Access, class_ids: list[int]
-) -> list[ClassRecord]:
-    """The classes, each of a school that has a teacher in the project."""
-    partner_schools = {
-        school_id
-        for school_id, _country in await storage.memberships.school_countries(access.project.id)
-    }
-    found = []
-    for class_id in dict.fromkeys(class_ids):
-        school_class = await storage.classes.get(class_id)
-        if school_class is None or school_class.school_id not in partner_schools:
-            raise RuleViolation(
-                f"class {class_id} is not a class of a partner school of this project",
-                class_id=class_id,
-            )
-        found.append(school_class)
-    return found
 
 
 async def session_spaces(

@@ -24,6 +24,7 @@ from twinspace.storage.live_sessions import (
     ExpectedPupil,
     LiveSessionRecord,
     LogRecord,
+    ProjectClassRecord,
     SchoolTotals,
     SessionClassRecord,
 )
@@ -67,6 +68,34 @@ class SessionClass(BaseModel):
     school: SchoolRef
     starts_at: datetime
     ends_at: datetime
+    added_by: int | None  # who added (invited) it
+
+
+class ProjectClassView(BaseModel):
+    """A class of the TwinSpace, as the scheduling form and a session's class list offer it."""
+
+    class_id: int
+    class_name: str
+    school: SchoolRef
+    teachers: list[str]  # its teachers who are members of the TwinSpace
+    pupils: int  # its pupils who are members
+    yours: bool  # the viewer teaches it
+
+    @classmethod
+    def of(cls, entry: ProjectClassRecord, viewer_id: int) -> ProjectClassView:
+        return cls(
+            class_id=entry.class_id,
+            class_name=entry.class_name,
+            school=SchoolRef(
+                id=entry.school_id,
+                name=entry.school_name,
+                country=entry.school_country,
+                timezone=entry.school_timezone,
+            ),
+            teachers=list(entry.teacher_names),
+            pupils=entry.pupils,
+            yours=viewer_id in entry.teacher_ids,
+        )
 
 
 class SessionView(BaseModel):
@@ -82,6 +111,7 @@ class SessionView(BaseModel):
     opened_early: bool
     started_at: Instant | None
     ended_at: Instant | None
+    cancelled_at: Instant | None
     page_id: int | None
     page_room: str | None
     channel_id: int | None
@@ -127,6 +157,7 @@ def session_view(
         opened_early=session.opened_at is not None,
         started_at=maybe(session.started_at),
         ended_at=maybe(session.ended_at),
+        cancelled_at=maybe(session.cancelled_at),
         page_id=session.page_id,
         page_room=page_room,
         channel_id=session.channel_id,
@@ -139,6 +170,7 @@ def session_view(
                 school=class_school(c),
                 starts_at=session.starts_at.astimezone(zone(c.school_timezone)),
                 ends_at=session.ends_at.astimezone(zone(c.school_timezone)),
+                added_by=c.added_by,
             )
             for c in classes
         ],
@@ -308,12 +340,17 @@ class Attendee(BaseModel):
 
 
 class SchoolAttendance(BaseModel):
+    """One school's attendance. Every teacher sees who joined from each school; only the
+    school's own teachers (`yours`) see which of their pupils did not (`absent`)."""
+
     school: SchoolRef
+    yours: bool
     pupils_joined: int
     pupils_expected: int
     teachers_joined: int
     pupils: list[Attendee]
     teachers: list[Attendee]
+    absent: list[PersonRef] | None  # expected pupils who did not join (own school only)
 
 
 class SessionAttendance(BaseModel):
@@ -331,17 +368,32 @@ def attendance_view(
     totals: Sequence[SchoolTotals],
     zone_name: str,
     now: datetime,
+    *,
+    own_schools: set[int],
+    names: Mapping[int, str],
 ) -> SessionAttendance:
     recorded = {t.school_id: t for t in totals}
+    joined = {a.user_id for a in attendance}
     out = []
     for school_id, school in schools.items():
         mine = [a for a in attendance if a.school_id == school_id]
         pupils = [a for a in mine if a.role == Role.PUPIL.value]
         teachers = [a for a in mine if Role(a.role) in TEACHER_ROLES]
         fixed = recorded.get(school_id)
+        yours = school_id in own_schools
+        absent = sorted(
+            (
+                PersonRef(id=e.user_id, display_name=names.get(e.user_id, ""))
+                for e in expected
+                if e.school_id == school_id and e.user_id not in joined
+            ),
+            key=lambda p: (p.display_name, p.id),
+        )
         out.append(
             SchoolAttendance(
                 school=school,
+                yours=yours,
+                absent=absent if yours else None,
                 pupils_joined=fixed.pupils_joined if fixed else len(pupils),
                 pupils_expected=fixed.pupils_expected
                 if fixed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from twinspace.accounts.service import AccountService
 from twinspace.boards.service import BoardService
+from twinspace.calendar.service import CalendarService
 from twinspace.chat.service import ChatService
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus
@@ -60,6 +61,7 @@ class Services:
     pages: PageService
     spaces: SpaceService
     training: TrainingService
+    calendar: CalendarService
     labels: LabelService
     connections: ConnectionRegistry
     documents: DocumentService
@@ -130,6 +132,7 @@ class Services:
             pages=pages,
             spaces=spaces,
             training=TrainingService(storage, registry),
+            calendar=CalendarService(storage),
             labels=LabelService(storage, access, registry),
             connections=connections,
             documents=documents,

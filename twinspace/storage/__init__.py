@@ -13,6 +13,7 @@ from pathlib import Path
 
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
 from twinspace.storage.boards import BoardContentRepo
+from twinspace.storage.calendar import CalendarFeedRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
 from twinspace.storage.competitions import CompetitionRepo
 from twinspace.storage.db import (
@@ -74,6 +75,7 @@ class Repositories:
         self.channels = ChannelRepo(ex)
         self.boards = BoardRepo(ex)
         self.training = TrainingRepo(ex)
+        self.calendar_feeds = CalendarFeedRepo(ex)
         self.labels = LabelRepo(ex)
         self.documents = DocumentRepo(ex)
         self.policies = PolicyRepo(ex)

@@ -41,6 +41,9 @@ class LiveSessionRecord:
     version_id: int | None
     created_by: int | None
     created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    reminded_at: datetime | None
 
     @classmethod
     def from_row(cls, row: Row) -> LiveSessionRecord:
@@ -65,6 +68,9 @@ class LiveSessionRecord:
             row["version_id"],
             row["created_by"],
             from_iso(row["created_at"]),
+            from_iso(row["updated_at"]),
+            _opt_dt(row["cancelled_at"]),
+            _opt_dt(row["reminded_at"]),
         )
 
 
@@ -79,6 +85,7 @@ class SessionClassRecord:
     school_timezone: str
     code: str
     code_set_at: datetime
+    added_by: int | None
 
     @classmethod
     def from_row(cls, row: Row) -> SessionClassRecord:
@@ -92,6 +99,7 @@ class SessionClassRecord:
             row["school_timezone"],
             row["code"],
             from_iso(row["code_set_at"]),
+            row["added_by"],
         )
 
 
@@ -164,6 +172,32 @@ class LogRecord:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectClassRecord:
+    """A class of a TwinSpace (of a school of one of its teacher members), with its school,
+    its teachers who are members and how many of its pupils are members."""
+
+    class_id: int
+    class_name: str
+    school_id: int
+    school_name: str
+    school_country: str
+    school_timezone: str
+    teacher_ids: tuple[int, ...]
+    teacher_names: tuple[str, ...]
+    pupils: int  # pupil members of the project in the class
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSessionRecord:
+    """A live session as a calendar lists it: with its project and its organiser's zone."""
+
+    session: LiveSessionRecord
+    project_title: str
+    organiser_name: str | None
+    organiser_timezone: str | None
+
+
 class SessionClassRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
@@ -180,15 +214,25 @@ class SessionClassRepo:
     ) -> None:
         await self._ex.execute(
             "INSERT INTO live_session_classes (session_id, class_id, school_id, code,"
-            " code_set_by, code_set_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, class_id, school_id, code, set_by, to_iso(now)),
+            " code_set_by, code_set_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, class_id, school_id, code, set_by, to_iso(now), set_by),
         )
+
+    async def remove(self, session_id: int, class_id: int) -> int:
+        return await self._ex.execute(
+            "DELETE FROM live_session_classes WHERE session_id = ? AND class_id = ?",
+            (session_id, class_id),
+        )
+
+    async def lock(self, session_id: int) -> None:
+        """Serialise changes to one session's classes (codes unique, at least one class)."""
+        await self._ex.lock("live_session_classes", session_id)
 
     async def of_session(self, session_id: int) -> list[SessionClassRecord]:
         rows = await self._ex.fetch_all(
             "SELECT lc.session_id, lc.class_id, c.name AS class_name, lc.school_id,"
             " s.name AS school_name, s.country AS school_country, s.timezone AS school_timezone,"
-            " lc.code, lc.code_set_at FROM live_session_classes lc"
+            " lc.code, lc.code_set_at, lc.added_by FROM live_session_classes lc"
             " JOIN classes c ON c.id = lc.class_id JOIN schools s ON s.id = lc.school_id"
             " WHERE lc.session_id = ? ORDER BY s.country, s.name, c.name, lc.class_id",
             (session_id,),
@@ -203,6 +247,50 @@ class SessionClassRepo:
             " WHERE session_id = ? AND class_id = ?",
             (code, set_by, to_iso(now), session_id, class_id),
         )
+
+    async def of_project(self, project_id: int) -> list[ProjectClassRecord]:
+        """The TwinSpace's classes: those of the schools of its teacher members, by country,
+        school and name, with their teachers who are members and their pupil members."""
+        rows = await self._ex.fetch_all(
+            "SELECT c.id, c.name, c.school_id, s.name AS school_name, s.country, s.timezone"
+            " FROM classes c JOIN schools s ON s.id = c.school_id WHERE c.school_id IN ("
+            "  SELECT u.school_id FROM memberships m JOIN users u ON u.id = m.user_id"
+            "  WHERE m.project_id = ? AND m.role IN ('founder', 'teacher_admin', 'teacher'))"
+            " ORDER BY s.country, s.name, c.name, c.id",
+            (project_id,),
+        )
+        teacher_rows = await self._ex.fetch_all(
+            "SELECT ct.class_id, u.id AS user_id, u.display_name FROM class_teachers ct"
+            " JOIN memberships m ON m.user_id = ct.user_id AND m.project_id = ?"
+            " JOIN users u ON u.id = ct.user_id"
+            " WHERE m.role IN ('founder', 'teacher_admin', 'teacher')"
+            " ORDER BY ct.added_at, u.id",
+            (project_id,),
+        )
+        pupil_rows = await self._ex.fetch_all(
+            "SELECT p.class_id, count(*) AS pupils FROM pupils p"
+            " JOIN memberships m ON m.user_id = p.user_id AND m.project_id = ?"
+            " WHERE m.role = 'pupil' AND p.class_id IS NOT NULL GROUP BY p.class_id",
+            (project_id,),
+        )
+        teachers: dict[int, list[tuple[int, str]]] = {}
+        for r in teacher_rows:
+            teachers.setdefault(r["class_id"], []).append((r["user_id"], r["display_name"]))
+        pupils = {int(r["class_id"]): int(r["pupils"]) for r in pupil_rows}
+        return [
+            ProjectClassRecord(
+                r["id"],
+                r["name"],
+                r["school_id"],
+                r["school_name"],
+                r["country"],
+                r["timezone"],
+                tuple(t[0] for t in teachers.get(r["id"], [])),
+                tuple(t[1] for t in teachers.get(r["id"], [])),
+                pupils.get(r["id"], 0),
+            )
+            for r in rows
+        ]
 
     async def expected_pupils(self, session_id: int, project_id: int) -> list[ExpectedPupil]:
         rows = await self._ex.fetch_all(
@@ -413,16 +501,20 @@ class LiveSessionRepo:
         starts_at: datetime,
         ends_at: datetime,
         now: datetime,
+        reset_reminder: bool = False,
     ) -> None:
+        """New details; `reset_reminder` (the start moved) lets "starting soon" go out again."""
         await self._ex.execute(
             "UPDATE live_sessions SET title = ?, agenda = ?, starts_at = ?, ends_at = ?,"
-            " updated_at = ? WHERE id = ?",
+            " updated_at = ?, reminded_at = CASE WHEN ? = 1 THEN NULL ELSE reminded_at END"
+            " WHERE id = ?",
             (
                 title,
                 json.dumps(list(agenda)),
                 to_iso(starts_at),
                 to_iso(ends_at),
                 to_iso(now),
+                int(reset_reminder),
                 session_id,
             ),
         )
@@ -455,6 +547,56 @@ class LiveSessionRepo:
             " AND state = 'live' AND read_only <> ?",
             (int(read_only), to_iso(now), session_id, int(read_only)),
         )
+
+    async def mark_cancelled(self, session_id: int, *, now: datetime) -> int:
+        """scheduled -> cancelled (stored as ended with `cancelled_at`); 0 when it was not
+        scheduled any more."""
+        return await self._ex.execute(
+            "UPDATE live_sessions SET state = 'ended', cancelled_at = ?, updated_at = ?"
+            " WHERE id = ? AND state = 'scheduled'",
+            (to_iso(now), to_iso(now), session_id),
+        )
+
+    async def mark_reminded(self, session_id: int, *, now: datetime) -> int:
+        """Note that "starting soon" went out; 0 when it already had."""
+        return await self._ex.execute(
+            "UPDATE live_sessions SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
+            (to_iso(now), session_id),
+        )
+
+    async def touch(self, session_id: int, now: datetime) -> None:
+        await self._ex.execute(
+            "UPDATE live_sessions SET updated_at = ? WHERE id = ?", (to_iso(now), session_id)
+        )
+
+    async def for_calendar(
+        self, user_id: int, *, since: datetime, until: datetime, pupil_class_only: bool
+    ) -> list[CalendarSessionRecord]:
+        """Sessions of the user's TwinSpaces overlapping [since, until), soonest first; for
+        a pupil (`pupil_class_only`) only those their class takes part in."""
+        rows = await self._ex.fetch_all(
+            "SELECT ls.*, p.title AS project_title, o.display_name AS organiser_name,"
+            " os.timezone AS organiser_timezone FROM live_sessions ls"
+            " JOIN memberships m ON m.project_id = ls.project_id AND m.user_id = ?"
+            " JOIN projects p ON p.id = ls.project_id"
+            " LEFT JOIN users o ON o.id = ls.created_by"
+            " LEFT JOIN schools os ON os.id = o.school_id"
+            " WHERE ls.ends_at > ? AND ls.starts_at < ?"
+            " AND (? = 0 OR EXISTS (SELECT 1 FROM pupils pu JOIN live_session_classes lc"
+            " ON lc.class_id = pu.class_id WHERE pu.user_id = m.user_id"
+            " AND lc.session_id = ls.id))"
+            " ORDER BY ls.starts_at, ls.id",
+            (user_id, to_iso(since), to_iso(until), int(pupil_class_only)),
+        )
+        return [
+            CalendarSessionRecord(
+                LiveSessionRecord.from_row(r),
+                r["project_title"],
+                r["organiser_name"],
+                r["organiser_timezone"],
+            )
+            for r in rows
+        ]
 
     async def set_version(self, session_id: int, version_id: int) -> None:
         await self._ex.execute(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from twinspace.errors import Forbidden, NotFound
+from twinspace.errors import Forbidden, NotFound, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import (
     BoardRecord,
@@ -344,6 +344,59 @@ class AccessRules:
                 rule="class-teacher",
             )
         return pupil
+
+    # -- live sessions across schools (docs/design.md, "Live sessions") ---------------------
+
+    async def session_class(
+        self, access: Access, class_id: int, *, organiser_id: int | None
+    ) -> ClassRecord:
+        """A class of the TwinSpace that this teacher may add to (invite into) or remove from a
+        live session organised by `organiser_id`: their own class (one they teach) always; any
+        class of the TwinSpace for the session's organiser (partner schools' classes are
+        invitations) and for founders. RuleViolation for a class outside the TwinSpace;
+        Forbidden for a partner teacher's class."""
+        access.require(Action.MANAGE_SPACES)
+        of_project = await self._storage.live_sessions.classes.of_project(access.project.id)
+        project_classes = {c.class_id for c in of_project}
+        found = await self._storage.classes.get(class_id)
+        if found is None or found.id not in project_classes:
+            raise RuleViolation(
+                f"class {class_id} is not a class of a partner school of this project",
+                class_id=class_id,
+            )
+        if await self._storage.classes.is_teacher(found.id, access.user.id):
+            return found
+        if access.role is Role.FOUNDER or (
+            organiser_id is not None and organiser_id == access.user.id
+        ):
+            return found
+        raise Forbidden(
+            "you add and remove only your own classes; the session's organiser invites the others",
+            rule="own-classes",
+            class_id=class_id,
+        )
+
+    @staticmethod
+    def require_session_organiser(access: Access, organiser_id: int | None) -> None:
+        """Calling a whole session off is for its organiser and the founders."""
+        access.require(Action.MANAGE_SPACES)
+        if access.role is not Role.FOUNDER and access.user.id != organiser_id:
+            raise Forbidden(
+                "only the session's organiser or a founder calls it off", rule="organiser"
+            )
+
+    async def may_see_join_code(self, user: UserRecord, class_id: int) -> bool:
+        """A class's join code is for the class's own teachers only."""
+        return user.kind is UserKind.TEACHER and await self._storage.classes.is_teacher(
+            class_id, user.id
+        )
+
+    @staticmethod
+    def sees_pupils_of(access: Access, school_id: int | None) -> bool:
+        """Whether a teacher sees a school's pupils in full in a live session (who is
+        expected and absent, when each joined, the log of their joins and leaves): only the
+        teachers of that school. Partner teachers see the names of the pupils who joined."""
+        return access.is_teacher and school_id is not None and access.user.school_id == school_id
 
     async def member_of_same_project(
         self, viewer: UserRecord, other_user_id: int, project_id: int

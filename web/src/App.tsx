@@ -18,6 +18,7 @@ import { PupilAccounts } from './screens/Pupils'
 import { Register } from './screens/Register'
 import { SignIn } from './screens/SignIn'
 import { TrainingScreen } from './screens/Training'
+import { CalendarScreen } from './features/calendar'
 import type { User } from './types'
 
 function MainNav({ user }: { user: User }): JSX.Element {
@@ -28,7 +29,7 @@ function MainNav({ user }: { user: User }): JSX.Element {
   if (user.kind === 'nso' || user.kind === 'admin') {
     links.push(['/nso/registrations', t('nav.registrations')], ['/nso/labels', t('nav.labelReviews')], ['/training', t('nav.training')])
   }
-  links.push(['/account', t('nav.account')])
+  links.push(['/calendar', t('nav.calendar')], ['/account', t('nav.account')])
   return (
     <nav class="main-nav" aria-label={t('nav.main')}>
       <ul>
@@ -86,6 +87,7 @@ function Routes({ user, path }: { user: User; path: string }): JSX.Element {
   if (match('/pupils', path)) return <PupilAccounts user={user} />
   if (match('/partners', path)) return <Partners user={user} />
   if (match('/training', path)) return <TrainingScreen user={user} />
+  if (match('/calendar', path)) return <CalendarScreen user={user} />
   if (match('/labels', path)) return <LabelsScreen user={user} />
   if (match('/nso/registrations', path)) return <NsoRegistrations user={user} />
   if (match('/nso/labels', path)) return <NsoLabels user={user} />

@@ -26,6 +26,7 @@ import type {
   Message,
   Mute,
   NewSession,
+  ProjectClass,
   Page,
   Person,
   Policy,
@@ -405,4 +406,13 @@ export const liveSessions = {
   roster: (id: number) => get<Roster>(`/live-sessions/${id}/roster`),
   attendance: (id: number) => get<Attendance>(`/live-sessions/${id}/attendance`, tz()),
   log: (id: number) => get<SessionLogEntry[]>(`/live-sessions/${id}/log`, tz()),
+  /** The TwinSpace's classes a session can include (teachers). */
+  projectClasses: (projectId: number) => get<ProjectClass[]>(`/projects/${projectId}/live-sessions/classes`),
+  addClasses: (id: number, classIds: number[]) =>
+    request<LiveSession>('POST', withQuery(`/live-sessions/${id}/classes`, tz()), { class_ids: classIds }),
+  removeClass: (id: number, classId: number) => request<LiveSession>('DELETE', withQuery(`/live-sessions/${id}/classes/${classId}`, tz())),
+  cancel: (id: number) => request<LiveSession>('POST', withQuery(`/live-sessions/${id}/cancel`, tz()), {}),
+  /** Let a pupil of the caller's own class in without a code. */
+  admit: (id: number, pupilId: number) =>
+    request<LiveSession>('POST', withQuery(`/live-sessions/${id}/pupils/${pupilId}/admit`, tz()), {}),
 }

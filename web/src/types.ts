@@ -148,3 +148,6 @@ export type Attendee = Schemas['Attendee']
 export type Attendance = Schemas['SessionAttendance']
 export type SessionLogEntry = Schemas['LogEntry']
 export type NewSession = Schemas['NewLiveSession']
+/** A class of the TwinSpace a session can include; `yours`: the viewer teaches it. */
+export type ProjectClass = Schemas['ProjectClassView']
+export type SchoolAttendance = Schemas['SchoolAttendance']

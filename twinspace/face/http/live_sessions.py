@@ -1,5 +1,6 @@
-"""Live cross-border sessions over HTTP: schedule, open, extend, end, "eyes on me", join codes,
-joining, roster, attendance and the session log. Times come back in UTC and in the viewer's
+"""Live cross-border sessions over HTTP: schedule, the classes of partner schools taking part,
+open, extend, end, cancel, "eyes on me", join codes, joining, roster, attendance and the
+session log. Times come back in UTC and in the viewer's
 zone (their school's, or `?tz=`)."""
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from twinspace.live_sessions.rules import (
     JoinRequest,
     LiveSessionUpdate,
     NewLiveSession,
+    SessionClasses,
     SessionState,
     ZoneQuery,
 )
 from twinspace.live_sessions.views import (
     JoinCode,
     LogEntry,
+    ProjectClassView,
     Roster,
     SessionAttendance,
     SessionList,
@@ -67,13 +70,56 @@ async def list_sessions(ctx: Ctx, query: ZoneQuery) -> SessionList:
     views = [await service.view(s, zone, ctx.user.id) for s in await service.sessions(access)]
     return SessionList(
         timezone=zone,
-        upcoming=[v for v in views if v.state is not SessionState.ENDED],
+        upcoming=[v for v in views if v.state in (SessionState.SCHEDULED, SessionState.LIVE)],
         past=sorted(
-            (v for v in views if v.state is SessionState.ENDED),
+            (v for v in views if v.state in (SessionState.ENDED, SessionState.CANCELLED)),
             key=lambda v: v.starts_at.utc,
             reverse=True,
         ),
     )
+
+
+@router.get("/projects/{project_id:id}/live-sessions/classes", response=list[ProjectClassView])
+async def project_classes(ctx: Ctx) -> list[ProjectClassView]:
+    """The TwinSpace's classes a session can include, `yours` marking the caller's (teachers)."""
+    access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
+    return [
+        ProjectClassView.of(entry, ctx.user.id)
+        for entry in await ctx.services.live_sessions.project_classes(access)
+    ]
+
+
+@router.post(
+    "/live-sessions/{session_id:id}/classes",
+    body=SessionClasses,
+    query=ZoneQuery,
+    response=SessionView,
+)
+async def add_classes(ctx: Ctx, body: SessionClasses, query: ZoneQuery) -> SessionView:
+    """Add classes: a teacher their own; the organiser and founders invite any class of the
+    TwinSpace. Each class gets its own join code."""
+    access, session = await _find(ctx)
+    session = await ctx.services.live_sessions.add_classes(access, session, body.class_ids)
+    return await _view(ctx, session, query)
+
+
+@router.delete(
+    "/live-sessions/{session_id:id}/classes/{class_id:id}", query=ZoneQuery, response=SessionView
+)
+async def remove_class(ctx: Ctx, query: ZoneQuery) -> SessionView:
+    """Take a class out: a teacher their own; the organiser and founders any."""
+    access, session = await _find(ctx)
+    session = await ctx.services.live_sessions.remove_class(
+        access, session, ctx.path_id("class_id")
+    )
+    return await _view(ctx, session, query)
+
+
+@router.post("/live-sessions/{session_id:id}/cancel", query=ZoneQuery, response=SessionView)
+async def cancel_session(ctx: Ctx, query: ZoneQuery) -> SessionView:
+    """Call off a scheduled session (its organiser or a founder)."""
+    access, session = await _find(ctx)
+    return await _view(ctx, await ctx.services.live_sessions.cancel(access, session), query)
 
 
 @router.get("/live-sessions/{session_id:id}", query=ZoneQuery, response=SessionView)
@@ -165,6 +211,18 @@ async def join_session(ctx: Ctx, body: JoinRequest, query: ZoneQuery) -> Session
     """Join a live session: pupils with their class's code, teachers without one."""
     access, session = await _find(ctx)
     session = await ctx.services.live_sessions.join(access, session, body.code)
+    return await _view(ctx, session, query)
+
+
+@router.post(
+    "/live-sessions/{session_id:id}/pupils/{user_id:id}/admit",
+    query=ZoneQuery,
+    response=SessionView,
+)
+async def admit_pupil(ctx: Ctx, query: ZoneQuery) -> SessionView:
+    """Let a pupil of your own class in without a code (the class's teachers)."""
+    access, session = await _find(ctx)
+    session = await ctx.services.live_sessions.admit(access, session, ctx.path_id("user_id"))
     return await _view(ctx, session, query)
 
 

@@ -478,6 +478,31 @@ class CallEnded(TypedDict):
     session_id: int
 
 
+@with_config(_CLOSED)
+class InvitedBy(TypedDict):
+    id: int
+    display_name: str
+
+
+@with_config(_CLOSED)
+class SessionInvited(TypedDict):
+    """`session.invited`: classes the receiving teacher teaches were added to a session."""
+
+    session: SessionView
+    class_ids: list[int]
+    by: InvitedBy | None
+
+
+@with_config(_CLOSED)
+class SessionStartingSoon(TypedDict):
+    """`session.starting_soon`: to the session's teachers and its classes' pupils, once."""
+
+    session_id: int
+    title: str
+    starts_at: IsoTime
+    minutes: int
+
+
 # -- the protocol ------------------------------------------------------------------------
 
 
@@ -532,6 +557,8 @@ class ServerEvents(BaseModel):
     call_signal: CallSignalled = Field(alias="call.signal")
     call_control: CallCommand = Field(alias="call.control")
     call_ended: CallEnded = Field(alias="call.ended")
+    session_invited: SessionInvited = Field(alias="session.invited")
+    session_starting_soon: SessionStartingSoon = Field(alias="session.starting_soon")
 
 
 class Envelope(BaseModel):

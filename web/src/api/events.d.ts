@@ -29,7 +29,7 @@ export type Category =
   'offensive' | 'phone' | 'email' | 'social_handle' | 'external_link' | 'address' | 'self_harm'
 export type ItemKind = 'message' | 'post' | 'comment' | 'upload' | 'page'
 export type SpaceKind = 'channel' | 'board' | 'page'
-export type SessionState = 'scheduled' | 'live' | 'ended'
+export type SessionState = 'scheduled' | 'live' | 'ended' | 'cancelled'
 
 /**
  * /ws/projects/{id}, protocol v1 (docs/events-protocol.md)
@@ -213,9 +213,11 @@ export interface ServerEvents {
   'section.created': SectionView
   'section.removed': SectionRemoved
   'section.updated': SectionView
+  'session.invited': SessionInvited
   'session.log': SessionLog
   'session.read_only': SessionReadOnly
   'session.roster': Roster
+  'session.starting_soon': SessionStartingSoon
   'session.updated': SessionView
   subscribed: Subscribed
   typing: SomeoneTyping
@@ -642,6 +644,68 @@ export interface SectionRemoved {
   id: number
 }
 /**
+ * `session.invited`: classes the receiving teacher teaches were added to a session.
+ */
+export interface SessionInvited {
+  by: InvitedBy | null
+  class_ids: number[]
+  session: SessionView
+}
+export interface InvitedBy {
+  display_name: string
+  id: number
+}
+export interface SessionView {
+  agenda: AgendaItem[]
+  board_id: number | null
+  cancelled_at: Instant | null
+  channel_id: number | null
+  classes: SessionClass[]
+  created_by: number | null
+  ended_at: Instant | null
+  ends_at: Instant
+  id: number
+  joined: boolean | null
+  made_for_session: string[]
+  opened_early: boolean
+  page_id: number | null
+  page_room: string | null
+  project_id: number
+  read_only: boolean
+  started_at: Instant | null
+  starts_at: Instant
+  state: SessionState
+  timezone: string
+  title: string
+  version_id: number | null
+}
+export interface AgendaItem {
+  minutes: number | null
+  title: string
+}
+export interface Instant {
+  local: string
+  timezone: string
+  utc: string
+}
+/**
+ * A participating class, with the session's times in its school's zone.
+ */
+export interface SessionClass {
+  added_by: number | null
+  class_id: number
+  class_name: string
+  ends_at: string
+  school: SchoolRef
+  starts_at: string
+}
+export interface SchoolRef {
+  country: string
+  id: number
+  name: string
+  timezone: string
+}
+/**
  * `session.log`: a log entry of the session `session_id`.
  */
 export interface SessionLog {
@@ -659,11 +723,6 @@ export interface SessionLog {
 export interface PersonRef {
   display_name: string
   id: number
-}
-export interface Instant {
-  local: string
-  timezone: string
-  utc: string
 }
 export interface SessionReadOnly {
   actor_id: number
@@ -694,48 +753,14 @@ export interface RosterPlace {
   id: number
   kind: 'channel' | 'board' | 'page'
 }
-export interface SchoolRef {
-  country: string
-  id: number
-  name: string
-  timezone: string
-}
-export interface SessionView {
-  agenda: AgendaItem[]
-  board_id: number | null
-  channel_id: number | null
-  classes: SessionClass[]
-  created_by: number | null
-  ended_at: Instant | null
-  ends_at: Instant
-  id: number
-  joined: boolean | null
-  made_for_session: string[]
-  opened_early: boolean
-  page_id: number | null
-  page_room: string | null
-  project_id: number
-  read_only: boolean
-  started_at: Instant | null
-  starts_at: Instant
-  state: SessionState
-  timezone: string
-  title: string
-  version_id: number | null
-}
-export interface AgendaItem {
-  minutes: number | null
-  title: string
-}
 /**
- * A participating class, with the session's times in its school's zone.
+ * `session.starting_soon`: to the session's teachers and its classes' pupils, once.
  */
-export interface SessionClass {
-  class_id: number
-  class_name: string
-  ends_at: string
-  school: SchoolRef
+export interface SessionStartingSoon {
+  minutes: number
+  session_id: number
   starts_at: string
+  title: string
 }
 export interface Subscribed {
   boards: number[]

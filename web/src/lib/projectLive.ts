@@ -4,6 +4,9 @@
 import { createContext } from 'preact'
 import { useContext, useEffect, useState } from 'preact/hooks'
 import { liveSessions } from '../api'
+import type { SessionInvited, SessionStartingSoon } from '../api/events'
+import { notify } from '../components/ui'
+import { t } from '../i18n'
 import type { LiveSession, Project, SessionList, SessionState } from '../types'
 import { useEvent, type ProjectSocket } from './events'
 
@@ -89,6 +92,14 @@ export function useProjectLiveState(project: Project | undefined, socket: Projec
   }, [sessions])
 
   useEvent(socket, 'session.updated', (session: LiveSession) => setSessions((list) => merge(list, session)))
+  // a partner teacher's class was invited (or they were told as the session's organiser)
+  useEvent(socket, 'session.invited', (data: SessionInvited) => {
+    setSessions((list) => merge(list, data.session))
+    notify(t('session.invitedNotice', { who: data.by?.display_name ?? '', title: data.session.title }))
+  })
+  useEvent(socket, 'session.starting_soon', (data: SessionStartingSoon) =>
+    notify(t('session.startingSoon', { title: data.title, minutes: data.minutes })),
+  )
   useEvent(socket, 'session.read_only', (data: { session_id: number; read_only: boolean }) =>
     setSessions((list) => list.map((s) => (s.id === data.session_id ? { ...s, read_only: data.read_only } : s))),
   )
@@ -108,6 +119,7 @@ export function useProjectLiveState(project: Project | undefined, socket: Projec
 
 /** The state the clock and the teachers' actions put a session in now. */
 export function stateNow(session: LiveSession, now = Date.now()): SessionState {
+  if (session.state === 'cancelled' || session.cancelled_at) return 'cancelled'
   if (session.state === 'ended' || session.ended_at || now >= new Date(session.ends_at.utc).getTime()) return 'ended'
   if (session.state === 'live' || now >= new Date(session.starts_at.utc).getTime()) return 'live'
   return 'scheduled'

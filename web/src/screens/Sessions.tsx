@@ -4,7 +4,7 @@
 // class code and then work in the session's spaces. Times are shown in the viewer's zone.
 import type { JSX } from 'preact'
 import { useEffect, useId, useState } from 'preact/hooks'
-import { ApiError, chat as chatApi, boards as boardsApi, liveSessions, pages as pagesApi, registry, type NewSession } from '../api'
+import { ApiError, chat as chatApi, boards as boardsApi, liveSessions, pages as pagesApi, type NewSession } from '../api'
 import { AreaField, Empty, Field, Loading, SelectField, errorText, notify, notifyError, useLoad } from '../components/ui'
 import { formatDateTime, formatLocale, formatTime, formatWhen, t, tOr, zoneName } from '../i18n'
 import { CallPanel } from '../features/video'
@@ -15,6 +15,7 @@ import type { Attendance, Channel, JoinCode, LiveSession, Project, Roster, Sessi
 import { BoardPane } from './Boards'
 import { ChannelPane } from './Chat'
 import { PageEditor } from './Pages'
+import { PupilsNotHere, SessionClasses, classChoiceLabel } from './SessionClasses'
 import { isTeacherIn } from './Project'
 
 /** "30 Nov 2026, 10:00 – 11:00" in the viewer's zone (or the given one). */
@@ -46,8 +47,9 @@ function SessionList({ user, project }: { user: User; project: Project }): JSX.E
   const live = useProjectLive()
   const [scheduling, setScheduling] = useState(false)
   const teacher = isTeacherIn(project)
-  const upcoming = live.sessions.filter((s) => stateNow(s) !== 'ended').sort((a, b) => a.starts_at.utc.localeCompare(b.starts_at.utc))
-  const past = live.sessions.filter((s) => stateNow(s) === 'ended').sort((a, b) => b.starts_at.utc.localeCompare(a.starts_at.utc))
+  const over = (s: LiveSession): boolean => stateNow(s) === 'ended' || stateNow(s) === 'cancelled'
+  const upcoming = live.sessions.filter((s) => !over(s)).sort((a, b) => a.starts_at.utc.localeCompare(b.starts_at.utc))
+  const past = live.sessions.filter(over).sort((a, b) => b.starts_at.utc.localeCompare(a.starts_at.utc))
 
   const item = (s: LiveSession): JSX.Element => (
     <li key={s.id} class="session-row" data-session-id={s.id}>
@@ -105,23 +107,22 @@ export function parseAgenda(text: string): NewSession['agenda'] {
 interface ClassChoice {
   id: number
   label: string
+  school: string
 }
 
-async function loadScheduleChoices(project: Project, known: LiveSession[]) {
-  const [mine, pageList, channels, boardList] = await Promise.all([
-    registry.classes().catch(() => []),
+async function loadScheduleChoices(project: Project) {
+  const [classList, pageList, channels, boardList] = await Promise.all([
+    liveSessions.projectClasses(project.id),
     pagesApi.list(project.id),
     chatApi.channels(project.id),
     boardsApi.list(project.id),
   ])
-  const classes = new Map<number, ClassChoice>()
-  for (const c of mine) classes.set(c.id, { id: c.id, label: t('session.classOfYours', { name: c.name }) })
-  // partner schools' classes: the ones earlier sessions of this TwinSpace used
-  known.flatMap((s) => s.classes).forEach((c) => {
-    if (!classes.has(c.class_id)) classes.set(c.class_id, { id: c.class_id, label: `${c.class_name} — ${c.school.name}` })
-  })
+  // the viewer's own classes first, then partner schools' classes (invitations)
+  const classes: ClassChoice[] = [...classList]
+    .sort((a, b) => Number(b.yours) - Number(a.yours))
+    .map((c) => ({ id: c.class_id, label: classChoiceLabel(c), school: c.school.name }))
   return {
-    classes: [...classes.values()],
+    classes,
     pages: pageList.filter((p) => !p.deleted),
     channels: channels.filter((c: Channel) => c.kind === 'project' && !c.archived),
     boards: boardList.filter((b) => !b.archived),
@@ -130,7 +131,7 @@ async function loadScheduleChoices(project: Project, known: LiveSession[]) {
 
 function ScheduleForm({ project, onCancel }: { project: Project; onCancel: () => void }): JSX.Element {
   const live = useProjectLive()
-  const choices = useLoad(() => loadScheduleChoices(project, live.sessions), [project.id])
+  const choices = useLoad(() => loadScheduleChoices(project), [project.id])
   const soon = new Date(Math.ceil((Date.now() + 5 * 60_000) / 300_000) * 300_000)
   const [title, setTitle] = useState('')
   const [date, setDate] = useState(localDate(soon))
@@ -282,6 +283,7 @@ function SessionDetail({ user, project, sessionId }: { user: User; project: Proj
       </p>
       <SessionHeader session={session} state={state} />
       {state === 'live' && (teacher || session.joined) && <CallPanel session={session} user={user} teacher={teacher} />}
+      {teacher && <SessionClasses user={user} project={project} session={session} state={state} />}
       {teacher ? (
         <TeacherSession session={session} state={state} project={project} />
       ) : (
@@ -401,8 +403,9 @@ function TeacherSession({ session, state, project }: { session: LiveSession; sta
         )}
         <SpaceLinks project={project} session={session} />
       </section>
-      {state !== 'ended' && <JoinCodes session={session} />}
-      {state !== 'ended' && <RosterView session={session} />}
+      {state !== 'ended' && state !== 'cancelled' && <JoinCodes session={session} />}
+      {state !== 'ended' && state !== 'cancelled' && <RosterView session={session} />}
+      {state === 'live' && <PupilsNotHere session={session} />}
       {state === 'ended' && <AttendanceView session={session} />}
       <SessionLog session={session} />
     </>
@@ -421,7 +424,8 @@ function SpaceLinks({ project, session }: { project: Project; session: LiveSessi
 }
 
 function JoinCodes({ session }: { session: LiveSession }): JSX.Element {
-  const codes = useLoad(() => liveSessions.codes(session.id), [session.id])
+  // reloaded when classes join or leave the session (their codes come and go)
+  const codes = useLoad(() => liveSessions.codes(session.id), [session.id, session.classes.map((c) => c.class_id).join(',')])
   async function regenerate(code: JoinCode): Promise<void> {
     if (!window.confirm(t('session.confirmNewCode', { name: code.class_name }))) return
     try {
@@ -511,9 +515,17 @@ function AttendanceView({ session }: { session: LiveSession }): JSX.Element {
       {attendance.data?.final && session.version_id !== null && <p class="hint">{t('session.versionSaved')}</p>}
       <div class="roster-schools">
         {attendance.data?.schools.map((group) => (
-          <section key={group.school.id} class="card" aria-label={group.school.name}>
-            <h4>{group.school.name}</h4>
+          <section key={group.school.id} class="card" aria-label={group.school.name} data-school-id={group.school.id}>
+            <h4>
+              {group.school.name}
+              {group.yours && <span class="chip">{t('session.yourSchool')}</span>}
+            </h4>
             <p>{t('session.attendanceCounts', { joined: group.pupils_joined, expected: group.pupils_expected, teachers: group.teachers_joined })}</p>
+            {group.absent && group.absent.length > 0 && (
+              <p class="muted small" data-testid="absent">
+                {t('session.absent', { names: group.absent.map((p) => p.display_name).join(', ') })}
+              </p>
+            )}
             <ul class="roster-people">
               {[...group.pupils, ...group.teachers].map((a) => (
                 <li key={a.id}>
@@ -567,6 +579,13 @@ function SessionLog({ session }: { session: LiveSession }): JSX.Element {
 // ---- pupils
 
 function PupilSession({ user, project, session, state }: { user: User; project: Project; session: LiveSession; state: SessionState }): JSX.Element {
+  if (state === 'cancelled') {
+    return (
+      <p class="notice big-notice" role="status">
+        {t('session.wasCancelled')}
+      </p>
+    )
+  }
   if (state === 'scheduled') {
     return (
       <p class="notice big-notice" role="status">
