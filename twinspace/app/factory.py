@@ -33,6 +33,7 @@ from twinspace.face.http import (
     competitions,
     labels,
     live_sessions,
+    mail,
     media,
     moderation,
     page_content,
@@ -74,6 +75,7 @@ ROUTERS: list[ApiRouter] = [
     search.router,
     plan.router,
     competitions.router,
+    mail.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0

@@ -12,6 +12,7 @@ from twinspace.domain_events import DomainEventBus
 from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
 from twinspace.live_sessions.service import LiveSessionService
+from twinspace.mail.service import MailService
 from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
@@ -29,6 +30,7 @@ from twinspace.storage import Storage
 from twinspace.training.service import TrainingService
 from twinspace.workspace.access import AccessRules
 from twinspace.workspace.documents import DocumentService
+from twinspace.workspace.email_invitations import EmailInvitations
 from twinspace.workspace.pages import PageService
 from twinspace.workspace.plan import PlanService
 from twinspace.workspace.projects import ProjectService
@@ -74,6 +76,8 @@ class Services:
     session_watch: SessionWatch
     plan: PlanService
     competitions: CompetitionService
+    mail: MailService
+    email_invitations: EmailInvitations
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -101,6 +105,12 @@ class Services:
         spaces = SpaceService(storage)
         connections = ConnectionRegistry(settings)
         metrics = metrics or Metrics()
+        mail = MailService(storage, settings)
+        projects = ProjectService(storage, access, registry, events)
+        email_invitations = EmailInvitations(
+            storage, projects, mail, link_days=settings.invitation_link_days
+        )
+        registry.on_reviewed(email_invitations.reviewed)
         file_text = FileTextReader(
             ReadLimits(
                 timeout_seconds=settings.upload_text_timeout_seconds,
@@ -121,7 +131,7 @@ class Services:
             accounts=accounts,
             registry=registry,
             access=access,
-            projects=ProjectService(storage, access, registry, events),
+            projects=projects,
             pages=pages,
             spaces=spaces,
             training=TrainingService(storage, registry),
@@ -159,6 +169,8 @@ class Services:
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
             plan=PlanService(storage),
             competitions=CompetitionService(storage, access, registry),
+            mail=mail,
+            email_invitations=email_invitations,
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
@@ -198,8 +210,10 @@ class Services:
             "twinspace_search_indexed", "Search marks applied", lambda: self.search.indexer.indexed
         )
         self.session_watch.start()
+        self.mail.start()
 
     async def stop(self) -> None:
+        await self.mail.stop()
         await self.session_watch.stop()
         await self.search.stop()
         await self.live_sessions.stop()

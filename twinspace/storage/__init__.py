@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from twinspace.storage.address_invitations import AddressInvitationRepo
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
+from twinspace.storage.address_invitations import AddressInvitationRepo
 from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
 from twinspace.storage.competitions import CompetitionRepo
