@@ -38,12 +38,12 @@ def message_of(record: OutboxRecord, sender: str) -> EmailMessage:
     message["Date"] = format_datetime(record.created_at)
     message["Message-ID"] = make_msgid(idstring=f"twinspace.{record.id}")
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = mail.language
     for name, value in mail.headers.items():
         message[name] = value
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
+    message["Content-Language"] = mail.language  # after set_content, which clears Content-*
     return message
 
 
