@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -140,15 +141,20 @@ class DemoServer:
         return api_call(self.base_url, method, path, self.token(username), body)
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+def require_browser_tools() -> None:
+    """Skip (fail under CI=true) without playwright, chromium or a built client."""
     if sync_playwright is None:
         _unavailable("playwright is not installed")
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: run `make browser`")
     if not (WEB_DIST / "index.html").is_file():
         _unavailable("web/dist is not built: run `make web`")
-    data_dir = tmp_path_factory.mktemp("browser-demo")
+
+
+@contextmanager
+def run_demo(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[DemoServer]:
+    """`twinspace serve --demo` on a free port serving the built client; `extra_env` adds
+    settings (the mail tests point TWINSPACE_SMTP_URL at their own SMTP server)."""
     port = free_port()
     env = {
         **os.environ,
@@ -160,6 +166,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         "TWINSPACE_ROOM_GRACE_SECONDS": "0.5",
         "TWINSPACE_LOG_LEVEL": "WARNING",
         **database.env_for(data_dir),
+        **(extra_env or {}),
     }
     env.pop("TWINSPACE_PUBLIC_ORIGINS", None)
     log = (data_dir / "server.log").open("wb")
@@ -212,6 +219,13 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             process.kill()
             process.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    require_browser_tools()
+    with run_demo(tmp_path_factory.mktemp("browser-demo")) as server:
+        yield server
 
 
 # Module scope: Playwright's sync API keeps an event loop running until it stops, which would

@@ -40,9 +40,7 @@ class _Collector:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         with self.lock:
-            self.received.append(
-                Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed)
-            )
+            self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
         return "250 OK"
 
 
