@@ -94,7 +94,7 @@ export function FoundProjectDialog({ user, onClose }: { user: User; onClose: () 
             options={[{ value: '', label: '—' }, ...(countries.data ?? []).map((c) => ({ value: c.code, label: countryName(c.code) || c.name }))]}
           />
           <Loading data={teachers} />
-          {searchCountry && teachers.data && candidates.length === 0 && <p class="hint">{t('found.noTeachers')}</p>}
+          {searchCountry && teachers.data && teachers.data.filter((c) => c.id !== user.id).length === 0 && <p class="hint">{t('found.noTeachers')}</p>}
           <ul class="plain-list">
             {candidates.map((c) => (
               <li key={c.id}>
