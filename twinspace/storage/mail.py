@@ -64,6 +64,11 @@ class OutboxRecord:
         )
 
 
+# A mail that left (or never will) keeps its envelope but not its body and headers: they hold
+# link tokens (unsubscribe, invitation) that must not outlive the message in the database.
+_SCRUB = " body_text = '', body_html = NULL, headers = '{}'"
+
+
 class OutboxRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
@@ -111,8 +116,9 @@ class OutboxRepo:
     async def mark_sent(self, mail_id: int, claim: str, now: datetime) -> int:
         return await self._ex.execute(
             "UPDATE mail_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
-            " claim = NULL, claimed_until = NULL, last_error = NULL"
-            " WHERE id = ? AND claim = ? AND status = 'queued'",
+            " claim = NULL, claimed_until = NULL, last_error = NULL,"
+            + _SCRUB
+            + " WHERE id = ? AND claim = ? AND status = 'queued'",
             (to_iso(now), mail_id, claim),
         )
 
@@ -129,8 +135,9 @@ class OutboxRepo:
     async def mark_failed(self, mail_id: int, claim: str, error: str) -> int:
         return await self._ex.execute(
             "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1,"
-            " claim = NULL, claimed_until = NULL, last_error = ?"
-            " WHERE id = ? AND claim = ? AND status = 'queued'",
+            " claim = NULL, claimed_until = NULL, last_error = ?,"
+            + _SCRUB
+            + " WHERE id = ? AND claim = ? AND status = 'queued'",
             (error[:500], mail_id, claim),
         )
 
