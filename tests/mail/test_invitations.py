@@ -9,6 +9,7 @@ from functools import partial
 from urllib.parse import unquote
 
 import httpx
+import pytest
 
 from tests.support.poll import eventually
 from tests.support.smtp import SmtpServer
@@ -182,3 +183,47 @@ async def test_only_project_managers_invite_and_outsiders_get_404(mail_world: Wo
             json={"email": "z@x.example", "role": "founder"},
         )
         assert cofounder.status_code == 422
+
+
+async def test_a_rejected_registration_does_not_join(mail_world: World, smtp: SmtpServer) -> None:
+    project, founder, _ = await mail_world.european_project()
+    address = "maybe@school.example"
+    async with mail_world.client(founder) as http:
+        await http.post(f"/api/v1/projects/{project.id}/invitations", json={"email": address})
+    [mail] = await eventually(partial(smtp.to, address))
+    found = LINK.search(mail.text)
+    assert found is not None
+    school = await mail_world.school("PL")
+    async with mail_world.client() as anonymous:
+        done = await anonymous.post(
+            "/api/v1/registrations",
+            json=registration("maybe", address, school.id, unquote(found.group(2))),
+        )
+    assert done.status_code == 201, done.text
+    user_id = done.json()["user"]["id"]
+    nso = await mail_world.staff(UserKind.NSO, "PL")
+    async with mail_world.client(nso) as http:
+        rejected = await http.post(
+            f"/api/v1/registrations/{user_id}/reject", json={"reason": "not a teacher"}
+        )
+        assert rejected.status_code == 200
+    assert await mail_world.storage.memberships.get(project.id, user_id) is None
+    async with mail_world.client(founder) as http:
+        listed = (await http.get(f"/api/v1/projects/{project.id}/address-invitations")).json()
+    assert [i["status"] for i in listed] == ["rejected"]
+
+
+async def test_the_service_api_refuses_unknown_kinds_and_missing_parameters(
+    mail_world: World,
+) -> None:
+    teacher = await mail_world.teacher("PL")
+    mail = mail_world.services.mail
+    with pytest.raises(ValueError, match="unknown kind"):
+        await mail.send_to_user(teacher.id, "newsletter", {})
+    with pytest.raises(ValueError, match="needs summary"):
+        await mail.send_to_user(teacher.id, "urgent_safety", {"project": "P", "url": "u"})
+    with pytest.raises(ValueError, match="send_to_user"):
+        await mail.send_to_address(
+            "a@b.example", "en", "digest", {"count": "1", "items": "", "url": ""}
+        )
+    assert await mail_world.storage.mail_outbox.counts() == {}
