@@ -127,6 +127,11 @@ def test_a_teacher_starts_a_twinspace_and_a_partner_joins_through_an_emailed_lin
         invite.get_by_role("button", name="Send invitation").click()
         expect(founder.get_by_text(f"Invitation sent to {address}.")).to_be_visible()
 
+        founder.goto(f"/projects/{project_id}/members")
+        sent = founder.locator("section", has_text="Invited by e-mail").get_by_role("listitem")
+        expect(sent).to_contain_text(address)
+        expect(sent).to_contain_text("link not used yet")
+
         mail = mail_to(smtp, address)
         assert mail.message["Subject"] == f"Anna Nowak zaprasza Cię do TwinSpace „{title}”"
         assert mail.message.get_content_type() == "text/plain"
@@ -182,6 +187,11 @@ def test_a_teacher_starts_a_twinspace_and_a_partner_joins_through_an_emailed_lin
         expect(partner.get_by_role("heading", name=title).first).to_be_visible()
         screenshot(partner, "31-partner-landed-from-email")
         assert len(smtp.to(address)) == 1
+
+        # the founder sees the invitation has landed
+        founder.reload()
+        expect(sent).to_contain_text("joined")
+        expect(founder.locator(".member-list", has_text="Ewa Kowalska")).to_be_visible()
     finally:
         for context in contexts:
             context.close()

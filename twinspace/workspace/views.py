@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, cast
 
 from pydantic import BaseModel
 
@@ -85,6 +86,9 @@ class InvitationView(BaseModel):
         )
 
 
+AddressInvitationStatus = Literal["pending", "claimed", "landed", "revoked", "rejected"]
+
+
 class AddressInvitationView(BaseModel):
     """An invitation sent to an e-mail address that had no account (docs/mail.md).
 
@@ -98,7 +102,7 @@ class AddressInvitationView(BaseModel):
     address: str
     role: Role
     message: str
-    status: str
+    status: AddressInvitationStatus
     claimed_by: int | None
     created_at: datetime
     expires_at: datetime
@@ -112,7 +116,7 @@ class AddressInvitationView(BaseModel):
             address=i.address,
             role=i.role,
             message=i.message,
-            status=i.status,
+            status=cast(AddressInvitationStatus, i.status),
             claimed_by=i.claimed_by,
             created_at=i.created_at,
             expires_at=i.expires_at,

@@ -239,6 +239,8 @@ export const projects = {
   inviteByEmail: (id: number, email: string, role: string, message: string, language: string) =>
     post<Invitation | AddressInvitation>(`/projects/${id}/invitations`, { email, role, message, language }),
   found: (body: NewProject) => post<Project>('/projects', body),
+  addressInvitations: (id: number) => get<AddressInvitation[]>(`/projects/${id}/address-invitations`),
+  withdrawAddressInvitation: (id: number, invitationId: number) => del<void>(`/projects/${id}/address-invitations/${invitationId}`),
   invitations: () => get<Invitation[]>('/invitations'),
   accept: (id: number) => post<Project>(`/invitations/${id}/accept`),
   decline: (id: number) => post<void>(`/invitations/${id}/decline`),

@@ -2355,8 +2355,11 @@ export interface components {
             /** Project Id */
             project_id: number;
             role: components["schemas"]["Role"];
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "claimed" | "landed" | "revoked" | "rejected";
         };
         /** AgendaItem */
         "AgendaItem-Input": {

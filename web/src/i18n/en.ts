@@ -759,6 +759,16 @@ export const en = {
   'mailPrefs.invitation': "Invitations to TwinSpaces",
   'mailPrefs.urgent_safety': "Urgent safety notices",
   'mailPrefs.digest': "Daily digest",
+  'members.addressInvitations': "Invited by e-mail",
+  'members.withdraw': "Withdraw",
+  'members.withdrawInvitation': "Withdraw the invitation to {address}",
+  'members.withdrawn': "Invitation withdrawn: its link no longer works.",
+  'members.expires': "link valid until {date}",
+  'addressInvitation.pending': "link not used yet",
+  'addressInvitation.claimed': "registered, waiting for validation",
+  'addressInvitation.landed': "joined",
+  'addressInvitation.revoked': "withdrawn",
+  'addressInvitation.rejected': "not admitted",
   'mailPrefs.saved': "E-mail preferences saved.",
 }
 

@@ -756,6 +756,16 @@ export const it: Catalogue = {
   'mailPrefs.invitation': "Inviti ai TwinSpace",
   'mailPrefs.urgent_safety': "Avvisi urgenti di sicurezza",
   'mailPrefs.digest': "Riepilogo quotidiano",
+  'members.addressInvitations': "Invitati via e-mail",
+  'members.withdraw': "Ritira",
+  'members.withdrawInvitation': "Ritira l’invito a {address}",
+  'members.withdrawn': "Invito ritirato: il link non funziona più.",
+  'members.expires': "link valido fino al {date}",
+  'addressInvitation.pending': "link non ancora usato",
+  'addressInvitation.claimed': "registrato, in attesa di convalida",
+  'addressInvitation.landed': "è entrato",
+  'addressInvitation.revoked': "ritirato",
+  'addressInvitation.rejected': "non ammesso",
   'mailPrefs.saved': "Preferenze e-mail salvate.",
 }
 

@@ -766,6 +766,16 @@ export const pl: Catalogue = {
   'mailPrefs.invitation': "Zaproszenia do TwinSpace",
   'mailPrefs.urgent_safety': "Pilne zgłoszenia dotyczące bezpieczeństwa",
   'mailPrefs.digest': "Codzienne podsumowanie",
+  'members.addressInvitations': "Zaproszeni e-mailem",
+  'members.withdraw': "Wycofaj",
+  'members.withdrawInvitation': "Wycofaj zaproszenie dla {address}",
+  'members.withdrawn': "Zaproszenie wycofane: link już nie działa.",
+  'members.expires': "link ważny do {date}",
+  'addressInvitation.pending': "link jeszcze nieużyty",
+  'addressInvitation.claimed': "zarejestrowany, czeka na weryfikację",
+  'addressInvitation.landed': "dołączył",
+  'addressInvitation.revoked': "wycofane",
+  'addressInvitation.rejected': "nie dopuszczony",
   'mailPrefs.saved': "Ustawienia wiadomości zapisane.",
 }
 
