@@ -3,6 +3,7 @@ preferences, and pupils who never get mail (docs/mail.md)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -10,6 +11,7 @@ import httpx
 from tests.support.poll import eventually
 from tests.support.smtp import SmtpServer
 from tests.support.world import World
+from twinspace.clock import to_iso, utcnow
 from twinspace.mail.templates import LANGUAGES, check_catalogues, language_of
 
 
@@ -99,3 +101,24 @@ async def test_pupils_never_receive_mail(mail_world: World, smtp: SmtpServer) ->
         refused = await http.put("/api/v1/mail/preferences", json={"kinds": {"digest": True}})
     assert refused.status_code == 422
     assert smtp.received == []
+
+
+async def test_finished_mail_is_forgotten_after_ninety_days(
+    mail_world: World, smtp: SmtpServer
+) -> None:
+    teacher = await mail_world.teacher("IT")
+    params = {"project": "P", "summary": "s", "url": "http://x/"}
+    for _ in range(2):
+        assert await mail_world.services.mail.send_to_user(teacher.id, "urgent_safety", params)
+
+    async def both_sent() -> bool:
+        return await mail_world.storage.mail_outbox.counts() == {"sent": 2}
+
+    await eventually(both_sent)
+    old = to_iso(utcnow() - timedelta(days=91))
+    await mail_world.storage.executor.execute(
+        "UPDATE mail_outbox SET created_at = ? WHERE id = (SELECT min(id) FROM mail_outbox)",
+        (old,),
+    )
+    assert await mail_world.services.mail.forget_finished() == 1
+    assert await mail_world.storage.mail_outbox.counts() == {"sent": 1}

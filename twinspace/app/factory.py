@@ -171,6 +171,7 @@ async def _maintenance(services: Services) -> None:
             if removed:
                 log.info("removed %d expired sessions", removed)
             await services.moderation.privacy.apply_retention()
+            await services.mail.forget_finished()
         except Exception:
             log.exception("maintenance failed")
         await asyncio.sleep(MAINTENANCE_EVERY)

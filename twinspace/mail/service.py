@@ -12,6 +12,7 @@ Without `TWINSPACE_SMTP_URL` and `TWINSPACE_MAIL_SENDER` mail is off and nothing
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import quote
 
 from twinspace.clock import utcnow
@@ -31,6 +32,7 @@ from twinspace.types import UserKind
 log = logging.getLogger(__name__)
 
 UNSUBSCRIBE = "unsubscribe"
+KEEP_FINISHED_DAYS = 90  # the envelope of a sent or failed mail, for questions about it
 
 
 class MailService:
@@ -124,6 +126,12 @@ class MailService:
         if self.sender is not None:
             self.sender.nudge()
         return True
+
+    async def forget_finished(self) -> int:
+        """Remove sent and failed mail older than `KEEP_FINISHED_DAYS` (hourly maintenance)."""
+        return await self._storage.mail_outbox.forget_finished(
+            utcnow() - timedelta(days=KEEP_FINISHED_DAYS)
+        )
 
     # -- preferences -----------------------------------------------------------------------
 

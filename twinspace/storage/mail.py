@@ -141,6 +141,13 @@ class OutboxRepo:
             (error[:500], mail_id, claim),
         )
 
+    async def forget_finished(self, before: datetime) -> int:
+        """Delete sent and failed rows created before `before`; returns how many."""
+        return await self._ex.execute(
+            "DELETE FROM mail_outbox WHERE status IN ('sent', 'failed') AND created_at < ?",
+            (to_iso(before),),
+        )
+
     async def get(self, mail_id: int) -> OutboxRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM mail_outbox WHERE id = ?", (mail_id,))
         return OutboxRecord.from_row(row) if row else None
