@@ -13,6 +13,7 @@ from tests.support.smtp import SmtpServer
 from tests.support.world import World
 from twinspace.clock import to_iso, utcnow
 from twinspace.mail.templates import LANGUAGES, check_catalogues, language_of
+from twinspace.storage.mail import OutgoingMail
 
 
 def test_every_language_has_every_kind_with_its_parameters() -> None:
@@ -122,3 +123,20 @@ async def test_finished_mail_is_forgotten_after_ninety_days(
     )
     assert await mail_world.services.mail.forget_finished() == 1
     assert await mail_world.storage.mail_outbox.counts() == {"sent": 1}
+
+
+async def test_a_mail_no_server_would_take_fails_alone(mail_world: World, smtp: SmtpServer) -> None:
+    good = await mail_world.teacher("PL")
+    bad_id = await mail_world.storage.mail_outbox.add(
+        OutgoingMail("digest", None, "not an@@address", "en", "s", "body", None, {}), utcnow()
+    )
+    params = {"project": "P", "summary": "s", "url": "http://x/"}
+    assert await mail_world.services.mail.send_to_user(good.id, "urgent_safety", params)
+    await eventually(lambda: smtp.to(good.user.email or "-"))
+
+    async def failed() -> bool:
+        record = await mail_world.storage.mail_outbox.get(bad_id)
+        return record is not None and record.status == "failed"
+
+    await eventually(failed)
+    assert len(smtp.received) == 1

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import secrets
 from datetime import timedelta
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -118,7 +119,15 @@ class MailSender:
                 while pending:
                     record = pending[0]
                     try:
-                        await self._client.send(smtp, message_of(record, self._sender))
+                        message = message_of(record, self._sender)
+                    except (ValueError, TypeError, IndexError, MessageError) as exc:
+                        pending.pop(0)  # an address or header no server would take
+                        self.failures += 1
+                        await self._storage.mail_outbox.mark_failed(record.id, claim, str(exc))
+                        log.warning("mail %s (%s) cannot be built", record.id, record.mail.kind)
+                        continue
+                    try:
+                        await self._client.send(smtp, message)
                     except PermanentFailure as exc:
                         pending.pop(0)
                         self.failures += 1

@@ -112,7 +112,7 @@ class MailService:
             raise ValueError(f"{kind} is sent to accounts: use send_to_user")
         if not self.enabled:
             return False
-        if any(not _may_receive(u) for u in await self._storage.users.with_email(address)):
+        if any(u.kind is UserKind.PUPIL for u in await self._storage.users.with_email(address)):
             return False  # a pupil's address (pupils have none today; this keeps it so)
         language = language_of(language)
         text = render(kind, language, params, {})

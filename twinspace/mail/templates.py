@@ -39,7 +39,7 @@ def render(kind: str, language: str, params: dict[str, str], footer: dict[str, s
     unsubscribe and preferences links for an account, nothing for a bare address)."""
     book = catalogue(language_of(language))
     template = book[kind]
-    subject = template["subject"].format_map(params).replace("\n", " ").strip()
+    subject = " ".join(template["subject"].format_map(params).split())  # one line, always
     body = template["body"].format_map(params)
     foot = book["footer"].format_map(footer) if footer else book["footer_address"]
     return Rendered(subject=subject[:300], body_text=f"{body}\n-- \n{foot}\n")
