@@ -20,7 +20,14 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from twinspace.clock import utcnow
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation, Unavailable
+from twinspace.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    Unavailable,
+)
 from twinspace.mail.service import MailService
 from twinspace.storage import Storage
 from twinspace.storage.address_invitations import AddressInvitationRecord
@@ -166,10 +173,14 @@ class EmailInvitations:
         """RegistryService.on_reviewed listener: a validated teacher lands in the TwinSpaces
         whose invitation they registered with; a rejected one does not."""
         for found in await self._storage.address_invitations.claimed_by(teacher_id):
-            if validated:
-                await self._land(found, teacher_id)
-            else:
+            if not validated:
                 await self._storage.address_invitations.finish(found.id, "rejected", utcnow())
+                continue
+            try:
+                await self._land(found, teacher_id)
+            except DomainError:
+                # the validation stands; this invitation stays claimed for the founders to see
+                log.warning("address invitation %s did not land", found.id, exc_info=True)
 
     async def _land(self, found: AddressInvitationRecord, teacher_id: int) -> None:
         user = await self._storage.users.get(teacher_id)
