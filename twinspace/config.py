@@ -124,11 +124,34 @@ class Settings(BaseModel):
     # privacy
     pupil_retention_days: int = Field(365, ge=0)
 
+    # e-mail (docs/mail.md)
+    smtp_url: str | None = None
+    mail_sender: str | None = None
+    mail_poll_seconds: float = Field(5.0, gt=0, le=3600)
+    mail_retry_base_seconds: float = Field(10.0, gt=0, le=3600)
+    mail_retry_cap_seconds: float = Field(900.0, gt=0, le=86_400)
+    mail_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    invitation_link_days: int = Field(14, ge=1, le=365)
+
     @field_validator("database_url")
     @classmethod
     def _postgres_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("is not a postgresql:// URL (leave it unset to use SQLite)")
+        return value or None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("is not an smtp:// or smtps:// URL (leave it unset to send no mail)")
+        return value or None
+
+    @field_validator("mail_sender")
+    @classmethod
+    def _sender(cls, value: str | None) -> str | None:
+        if value and "@" not in value:
+            raise ValueError("is not an e-mail address (Name <address@example.org> or address)")
         return value or None
 
     @field_validator("public_origins")
@@ -160,6 +183,13 @@ class Settings(BaseModel):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def link_origin(self) -> str:
+        """The origin links in e-mail point to: the first public origin, else host and port."""
+        if self.public_origins:
+            return self.public_origins[0]
+        return f"http://{self.host}:{self.port}"
 
     @property
     def allowed_origins(self) -> frozenset[str]:

@@ -13,6 +13,7 @@ Outcome classes: ok = any 2xx; unauth = 401; forbidden = 403; hidden = 404; refu
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,7 +41,7 @@ from twinspace.labels.competitions import NewCompetition, NewEntry
 from twinspace.labels.service import LabelApplicationForm, LabelReview
 from twinspace.registry.service import policy_of
 from twinspace.storage.competitions import CompetitionRecord
-from twinspace.types import UserKind
+from twinspace.types import Role, UserKind
 from twinspace.workspace.plan import PlanActivityForm, ResultForm
 
 # -- outcomes and rules ----------------------------------------------------------------------
@@ -305,6 +306,12 @@ PROJECT_ADMIN_REFUSED = rule(
     refused={Actor.FOUNDER},
     forbidden={Actor.TEACHER, Actor.PUPIL, Actor.GUEST},
     hidden=NON_MEMBERS,
+)
+NOT_PUPIL_REFUSED = rule(
+    "not-pupil-refused",
+    "signed-in staff; pupils are refused (422: pupils receive no e-mail)",
+    ok=SIGNED_IN - PUPILS,
+    refused=PUPILS,
 )
 PROJECT_ADMIN = rule(
     "project-admin",
@@ -636,6 +643,30 @@ async def pending_invitation(scene: Scene, actor: Actor) -> Extra:
     """An invitation of A to a new teacher (for the project's side: list, withdraw)."""
     invited = await scene.world.teacher("PL")
     return {"fresh_invitation": await scene.fresh_invitation(invited, scene.project)}
+
+
+async def address_invitation(scene: Scene, actor: Actor) -> Extra:
+    """An invitation of A to an address with no account, and its link's token."""
+    storage, mail = scene.server.services.storage, scene.server.services.mail
+    invitation_id = await storage.address_invitations.create(
+        project_id=scene.project.id,
+        inviter_id=scene.people[Actor.FOUNDER].id,
+        address=f"nobody{n()}@school.example",
+        role=Role.TEACHER,
+        message="",
+        nonce_hash=hashlib.sha256(b"nonce").hexdigest(),
+        now=utcnow(),
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    token = await mail.signer.sign("invitation", f"{invitation_id}.nonce")
+    return {"fresh_address_invitation": invitation_id, "link_token": token}
+
+
+async def unsubscribe_token(scene: Scene, actor: Actor) -> Extra:
+    token = await scene.server.services.mail.signer.sign(
+        "unsubscribe", f"{scene.people[Actor.FOUNDER].id}:digest"
+    )
+    return {"unsubscribe_token": token}
 
 
 async def invitation_for_outsider(scene: Scene, actor: Actor) -> Extra:
@@ -1126,6 +1157,28 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
             PROJECT_ADMIN,
             req(A + "/projects/{project}/invitations/{fresh_invitation}", pending_invitation),
         ),
+    ),
+    ("GET", P + "/address-invitations"): (
+        c(PROJECT_ADMIN, req(A + "/projects/{project}/address-invitations")),
+    ),
+    ("DELETE", P + "/address-invitations/{invitation_id:id}"): (
+        c(
+            PROJECT_ADMIN,
+            req(
+                A + "/projects/{project}/address-invitations/{fresh_address_invitation}",
+                address_invitation,
+            ),
+        ),
+    ),
+    ("GET", A + "/invitation-links"): (
+        c(PUBLIC, req(A + "/invitation-links?token={link_token}", address_invitation)),
+    ),
+    ("GET", A + "/mail/preferences"): (c(SIGNED_IN_RULE, req(A + "/mail/preferences")),),
+    ("PUT", A + "/mail/preferences"): (
+        c(NOT_PUPIL_REFUSED, req(A + "/mail/preferences", json={"kinds": {"digest": True}})),
+    ),
+    ("POST", A + "/mail/unsubscribe"): (
+        c(PUBLIC, req(A + "/mail/unsubscribe?token={unsubscribe_token}", unsubscribe_token)),
     ),
     ("GET", A + "/invitations"): (c(SIGNED_IN_RULE, req(A + "/invitations")),),
     ("POST", A + "/invitations/{invitation_id:id}/accept"): (

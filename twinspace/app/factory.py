@@ -35,6 +35,7 @@ from twinspace.face.http import (
     competitions,
     labels,
     live_sessions,
+    mail,
     media,
     moderation,
     page_content,
@@ -78,6 +79,7 @@ ROUTERS: list[ApiRouter] = [
     search.router,
     plan.router,
     competitions.router,
+    mail.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0
@@ -173,6 +175,7 @@ async def _maintenance(services: Services) -> None:
             if removed:
                 log.info("removed %d expired sessions", removed)
             await services.moderation.privacy.apply_retention()
+            await services.mail.forget_finished()
         except Exception:
             log.exception("maintenance failed")
         await asyncio.sleep(MAINTENANCE_EVERY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,6 +76,9 @@ class NewSchool(BaseModel):
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone {value!r}") from None
         return value
+
+
+ReviewListener = Callable[[int, bool], Awaitable[None]]
 
 
 class TeacherRegistration(BaseModel):
@@ -155,6 +159,12 @@ class RegistryService:
     def __init__(self, storage: Storage, accounts: AccountService) -> None:
         self._storage = storage
         self._accounts = accounts
+        self._reviewed: list[ReviewListener] = []
+
+    def on_reviewed(self, listener: ReviewListener) -> None:
+        """Call `listener(teacher_id, validated)` after each review (an invitation by e-mail
+        address lands its teacher in the TwinSpace on validation: docs/mail.md)."""
+        self._reviewed.append(listener)
 
     # -- countries ----------------------------------------------------------------------
 
@@ -331,6 +341,8 @@ class RegistryService:
             reason=reason,
             now=utcnow(),
         )
+        for listener in self._reviewed:
+            await listener(teacher_id, validate)
         reviewed = await self._storage.teachers.get(teacher_id)
         assert reviewed is not None
         return reviewed

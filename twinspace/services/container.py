@@ -14,6 +14,7 @@ from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
 from twinspace.live_sessions.calls import CallService
 from twinspace.live_sessions.service import LiveSessionService
+from twinspace.mail.service import MailService
 from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
@@ -31,6 +32,7 @@ from twinspace.storage import Storage
 from twinspace.training.service import TrainingService
 from twinspace.workspace.access import AccessRules
 from twinspace.workspace.documents import DocumentService
+from twinspace.workspace.email_invitations import EmailInvitations
 from twinspace.workspace.pages import PageService
 from twinspace.workspace.plan import PlanService
 from twinspace.workspace.projects import ProjectService
@@ -78,6 +80,8 @@ class Services:
     plan: PlanService
     competitions: CompetitionService
     calls: CallService
+    mail: MailService
+    email_invitations: EmailInvitations
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -105,6 +109,12 @@ class Services:
         spaces = SpaceService(storage)
         connections = ConnectionRegistry(settings)
         metrics = metrics or Metrics()
+        mail = MailService(storage, settings)
+        projects = ProjectService(storage, access, registry, events)
+        email_invitations = EmailInvitations(
+            storage, projects, mail, link_days=settings.invitation_link_days
+        )
+        registry.on_reviewed(email_invitations.reviewed)
         file_text = FileTextReader(
             ReadLimits(
                 timeout_seconds=settings.upload_text_timeout_seconds,
@@ -128,7 +138,7 @@ class Services:
             accounts=accounts,
             registry=registry,
             access=access,
-            projects=ProjectService(storage, access, registry, events),
+            projects=projects,
             pages=pages,
             spaces=spaces,
             training=TrainingService(storage, registry),
@@ -175,6 +185,8 @@ class Services:
                 turn_ttl_seconds=settings.turn_ttl_seconds,
                 ice_transport_policy=settings.ice_transport_policy,
             ),
+            mail=mail,
+            email_invitations=email_invitations,
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
@@ -215,8 +227,10 @@ class Services:
             "twinspace_search_indexed", "Search marks applied", lambda: self.search.indexer.indexed
         )
         self.session_watch.start()
+        self.mail.start()
 
     async def stop(self) -> None:
+        await self.mail.stop()
         await self.session_watch.stop()
         await self.search.stop()
         await self.live_sessions.stop()

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, UserRepo
+from twinspace.storage.address_invitations import AddressInvitationRepo
 from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.calendar import CalendarFeedRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
@@ -27,6 +28,7 @@ from twinspace.storage.db import (
 from twinspace.storage.documents import DocumentRepo
 from twinspace.storage.labels import LabelRepo
 from twinspace.storage.live_sessions import LiveSessionRepo
+from twinspace.storage.mail import MailKeyRepo, MailPreferenceRepo, OutboxRepo
 from twinspace.storage.media import MediaRepo
 from twinspace.storage.moderation import (
     ActivityRepo,
@@ -93,6 +95,10 @@ class Repositories:
         self.search = SearchRepo(ex)
         self.plan = PlanRepo(ex)
         self.competitions = CompetitionRepo(ex)
+        self.mail_outbox = OutboxRepo(ex)
+        self.mail_preferences = MailPreferenceRepo(ex)
+        self.mail_keys = MailKeyRepo(ex)
+        self.address_invitations = AddressInvitationRepo(ex)
 
 
 class Storage(Repositories):

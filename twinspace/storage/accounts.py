@@ -51,6 +51,14 @@ class UserRepo:
         row = await self._ex.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
         return UserRecord.from_row(row) if row else None
 
+    async def with_email(self, address: str) -> list[UserRecord]:
+        """Accounts whose e-mail address is `address`, ignoring case."""
+        rows = await self._ex.fetch_all(
+            "SELECT * FROM users WHERE lower(email) = lower(?) ORDER BY id",
+            (address,),
+        )
+        return [UserRecord.from_row(r) for r in rows]
+
     async def get_many(self, user_ids: Sequence[int]) -> dict[int, UserRecord]:
         if not user_ids:
             return {}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, cast
 
 from pydantic import BaseModel
 
 from twinspace.registry.views import PersonView
+from twinspace.storage.address_invitations import AddressInvitationRecord
 from twinspace.storage.documents import VersionRecord
 from twinspace.storage.plan import PlanActivityRecord, ResultRecord, SchoolRef
 from twinspace.storage.records import (
@@ -82,6 +84,52 @@ class InvitationView(BaseModel):
             status=i.status,
             created_at=i.created_at,
         )
+
+
+AddressInvitationStatus = Literal["pending", "claimed", "landed", "revoked", "rejected"]
+
+
+class AddressInvitationView(BaseModel):
+    """An invitation sent to an e-mail address that had no account (docs/mail.md).
+
+    `status`: `pending` (link not used yet), `claimed` (a registration used it; waiting for
+    the NSO), `landed` (the teacher joined), `revoked`, `rejected` (the NSO rejected the
+    registration, or the teacher may not join this project)."""
+
+    id: int
+    project_id: int
+    inviter_id: int | None
+    address: str
+    role: Role
+    message: str
+    status: AddressInvitationStatus
+    claimed_by: int | None
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, i: AddressInvitationRecord) -> AddressInvitationView:
+        return cls(
+            id=i.id,
+            project_id=i.project_id,
+            inviter_id=i.inviter_id,
+            address=i.address,
+            role=i.role,
+            message=i.message,
+            status=cast(AddressInvitationStatus, i.status),
+            claimed_by=i.claimed_by,
+            created_at=i.created_at,
+            expires_at=i.expires_at,
+        )
+
+
+class InvitationLinkView(BaseModel):
+    """What a registration page shows about the invitation its link carries."""
+
+    project_title: str
+    inviter_name: str
+    address: str
+    expires_at: datetime
 
 
 class PageView(BaseModel):

@@ -19,6 +19,7 @@ import { Register } from './screens/Register'
 import { SignIn } from './screens/SignIn'
 import { TrainingScreen } from './screens/Training'
 import { CalendarScreen } from './features/calendar'
+import { Unsubscribe } from './screens/Unsubscribe'
 import type { User } from './types'
 
 function MainNav({ user }: { user: User }): JSX.Element {
@@ -122,10 +123,14 @@ export function App(): JSX.Element {
   useEffect(() => {
     // read the live location: a render's `path` may already be stale here
     const here = location.pathname
+    if (here === '/unsubscribe') return
     if (user === null && here !== '/signin' && here !== '/register') navigate(`/signin?next=${encodeURIComponent(here + location.search)}`, true)
     if (user && (here === '/signin' || here === '/register')) navigate(nextAfterSignIn(), true)
   }, [user, path])
 
+  if (path === '/unsubscribe') {
+    return <Unsubscribe />
+  }
   if (user === undefined) {
     return (
       <p class="boot muted" aria-busy="true">

@@ -3,6 +3,10 @@
 
 import type {
   Activity,
+  AddressInvitation,
+  InvitationLink,
+  MailPreferences,
+  NewProject,
   Attendance,
   AuditEntry,
   Board,
@@ -233,11 +237,23 @@ export const projects = {
   addPupils: (id: number, userIds: number[]) => post<Person[]>(`/projects/${id}/pupils`, { user_ids: userIds }),
   invite: (id: number, userId: number, role: string, message: string) =>
     post<Invitation>(`/projects/${id}/invitations`, { user_id: userId, role, message }),
+  inviteByEmail: (id: number, email: string, role: string, message: string, language: string) =>
+    post<Invitation | AddressInvitation>(`/projects/${id}/invitations`, { email, role, message, language }),
+  found: (body: NewProject) => post<Project>('/projects', body),
+  addressInvitations: (id: number) => get<AddressInvitation[]>(`/projects/${id}/address-invitations`),
+  withdrawAddressInvitation: (id: number, invitationId: number) => del<void>(`/projects/${id}/address-invitations/${invitationId}`),
   invitations: () => get<Invitation[]>('/invitations'),
   accept: (id: number) => post<Project>(`/invitations/${id}/accept`),
   decline: (id: number) => post<void>(`/invitations/${id}/decline`),
   unread: (id: number) => get<UnreadSummary>(`/projects/${id}/unread`),
   labels: (id: number) => get<Label[]>(`/projects/${id}/labels`),
+}
+
+export const mail = {
+  preferences: () => get<MailPreferences>('/mail/preferences'),
+  setPreferences: (kinds: Record<string, boolean>) => request<MailPreferences>('PUT', '/mail/preferences', { kinds }),
+  unsubscribe: (token: string) => request<{ kind: string; unsubscribed: boolean }>('POST', '/mail/unsubscribe', undefined, { token }),
+  invitationLink: (token: string) => get<InvitationLink>('/invitation-links', { token }),
 }
 
 export const pages = {

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from twinspace.clock import utcnow
-from twinspace.face.api import ApiRouter, Ctx
+from twinspace.face.api import ApiRouter, AuthMode, Ctx
 from twinspace.registry.views import PersonView
+from twinspace.storage.records import InvitationRecord
 from twinspace.types import ProjectState, Role
 from twinspace.workspace.access import Action
 from twinspace.workspace.projects import NewProject, ProjectUpdate
-from twinspace.workspace.views import InvitationView, MemberView, PartnerClassView, ProjectView
+from twinspace.workspace.views import (
+    AddressInvitationView,
+    InvitationLinkView,
+    InvitationView,
+    MemberView,
+    PartnerClassView,
+    ProjectView,
+)
 
 router = ApiRouter("projects")
 
@@ -24,11 +32,26 @@ class StateChange(BaseModel):
 
 
 class NewInvitation(BaseModel):
+    """Whom to invite: `user_id`, or `email` (an account with that address gets the normal
+    invitation; an unknown address an e-mail with a link to register, in `language`)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int = Field(ge=1)
+    user_id: int | None = Field(None, ge=1, le=10**18)
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    language: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+        description="the e-mail's language for an unknown address (default: the inviter's)",
+    )
     role: Role = Role.TEACHER
     message: str = Field("", max_length=2000)
+
+    @model_validator(mode="after")
+    def _one_invitee(self) -> NewInvitation:
+        if (self.user_id is None) == (self.email is None):
+            raise ValueError("send either user_id or email")
+        return self
 
 
 class RoleChange(BaseModel):
@@ -162,13 +185,69 @@ async def add_pupils(ctx: Ctx, body: PupilIds) -> list[PersonView]:
 
 
 @router.post(
-    "/projects/{project_id:id}/invitations", body=NewInvitation, response=InvitationView, status=201
+    "/projects/{project_id:id}/invitations",
+    body=NewInvitation,
+    response=InvitationView | AddressInvitationView,
+    status=201,
 )
-async def invite(ctx: Ctx, body: NewInvitation) -> InvitationView:
-    """Invite a partner teacher (or a guest observer)."""
+async def invite(ctx: Ctx, body: NewInvitation) -> InvitationView | AddressInvitationView:
+    """Invite a partner teacher (or a guest observer) by user id or e-mail address.
+
+    The invitee is told by e-mail. An address with no account gets a link to register that
+    carries the invitation (an `AddressInvitationView` is returned): once their NSO validates
+    them they are a member (docs/mail.md).
+    """
     access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
-    return InvitationView.of(
-        await ctx.services.projects.invite(access, body.user_id, body.role, body.message)
+    invitations = ctx.services.email_invitations
+    if body.user_id is not None:
+        return InvitationView.of(
+            await invitations.invite_user(access, body.user_id, body.role, body.message)
+        )
+    assert body.email is not None
+    sent = await invitations.invite_address(
+        access, body.email, body.role, body.message, body.language or ctx.user.locale or "en"
+    )
+    if isinstance(sent, InvitationRecord):
+        return InvitationView.of(sent)
+    return AddressInvitationView.of(sent)
+
+
+@router.get("/projects/{project_id:id}/address-invitations", response=list[AddressInvitationView])
+async def address_invitations(ctx: Ctx) -> list[AddressInvitationView]:
+    """Invitations sent to e-mail addresses with no account (founders and teacher admins)."""
+    access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
+    found = await ctx.services.email_invitations.of_project(access)
+    return [AddressInvitationView.of(i) for i in found]
+
+
+@router.delete("/projects/{project_id:id}/address-invitations/{invitation_id:id}", status=204)
+async def revoke_address_invitation(ctx: Ctx) -> None:
+    """Withdraw an invitation sent to an address: its link stops working."""
+    access = await ctx.services.access.project(ctx.user, ctx.path_id("project_id"))
+    await ctx.services.email_invitations.revoke(access, ctx.path_id("invitation_id"))
+
+
+class LinkQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    token: str = Field(min_length=1, max_length=512)
+
+
+@router.get("/invitation-links", auth=AuthMode.PUBLIC, query=LinkQuery, response=InvitationLinkView)
+async def invitation_link(ctx: Ctx, query: LinkQuery) -> InvitationLinkView:
+    """What an invitation link from an e-mail stands for (shown on the registration page).
+
+    404 for a link that is forged, used or withdrawn; 409 (`rule: expired`) once it expired.
+    """
+    found = await ctx.services.email_invitations.open_link(query.token)
+    project = await ctx.services.storage.projects.get(found.project_id)
+    inviter = await ctx.services.storage.users.get(found.inviter_id) if found.inviter_id else None
+    assert project is not None
+    return InvitationLinkView(
+        project_title=project.title,
+        inviter_name=inviter.display_name if inviter else "",
+        address=found.address,
+        expires_at=found.expires_at,
     )
 
 

@@ -101,16 +101,35 @@ async def school(ctx: Ctx) -> SchoolView:
     return SchoolView.of(await ctx.services.registry.school(ctx.path_id("school_id")))
 
 
+class Registration(TeacherRegistration):
+    invitation_token: str | None = Field(
+        None,
+        max_length=512,
+        description="the token of an invitation link from an e-mail: once the NSO validates "
+        "the registration, the teacher joins that TwinSpace (docs/mail.md)",
+    )
+
+
 @router.post(
     "/registrations",
     auth=AuthMode.PUBLIC,
-    body=TeacherRegistration,
+    body=Registration,
     response=RegistrationView,
     status=201,
 )
-async def register(ctx: Ctx, body: TeacherRegistration) -> RegistrationView:
-    """Register as a teacher (free, any time); the country's NSO validates."""
-    user, teacher = await ctx.services.registry.register_teacher(body)
+async def register(ctx: Ctx, body: Registration) -> RegistrationView:
+    """Register as a teacher (free, any time); the country's NSO validates.
+
+    With `invitation_token` the link is checked first (404 when not valid, 409 when expired),
+    so a registration never silently loses its invitation.
+    """
+    invitations = ctx.services.email_invitations
+    if body.invitation_token is not None:
+        await invitations.open_link(body.invitation_token)
+    details = TeacherRegistration.model_validate(body.model_dump(exclude={"invitation_token"}))
+    user, teacher = await ctx.services.registry.register_teacher(details)
+    if body.invitation_token is not None:
+        await invitations.claim(user, body.invitation_token)
     return RegistrationView(user=UserView.of(user, teacher))
 
 

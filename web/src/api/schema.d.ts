@@ -581,6 +581,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitation-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invitation link from an e-mail stands for (shown on the registration page). */
+        get: operations["get_invitation_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -1045,6 +1062,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mail/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds of e-mail the signed-in user receives. */
+        get: operations["get_mail_preferences"];
+        /** Turn kinds of e-mail on or off (`invitation`, `urgent_safety`, `digest`). */
+        put: operations["put_set_mail_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mail/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One-click unsubscribe (RFC 8058): the `List-Unsubscribe` link of an e-mail. */
+        post: operations["post_unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1415,6 +1467,40 @@ export interface paths {
         patch: operations["patch_update_project"];
         trace?: never;
     };
+    "/api/v1/projects/{project_id}/address-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations sent to e-mail addresses with no account (founders and teacher admins). */
+        get: operations["get_address_invitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}/address-invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw an invitation sent to an address: its link stops working. */
+        delete: operations["delete_revoke_address_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project_id}/audit": {
         parameters: {
             query?: never;
@@ -1512,7 +1598,7 @@ export interface paths {
         /** Invitations sent for a TwinSpace (founders and teacher admins). */
         get: operations["get_project_invitations"];
         put?: never;
-        /** Invite a partner teacher (or a guest observer). */
+        /** Invite a partner teacher (or a guest observer) by user id or e-mail address. */
         post: operations["post_invite"];
         delete?: never;
         options?: never;
@@ -2408,6 +2494,44 @@ export interface components {
             muted_until: string | null;
             /** User Id */
             user_id: number;
+        };
+        /**
+         * AddressInvitationView
+         * @description An invitation sent to an e-mail address that had no account (docs/mail.md).
+         *
+         *     `status`: `pending` (link not used yet), `claimed` (a registration used it; waiting for
+         *     the NSO), `landed` (the teacher joined), `revoked`, `rejected` (the NSO rejected the
+         *     registration, or the teacher may not join this project).
+         */
+        AddressInvitationView: {
+            /** Address */
+            address: string;
+            /** Claimed By */
+            claimed_by: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            /** Inviter Id */
+            inviter_id: number | null;
+            /** Message */
+            message: string;
+            /** Project Id */
+            project_id: number;
+            role: components["schemas"]["Role"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "claimed" | "landed" | "revoked" | "rejected";
         };
         /** AgendaItem */
         "AgendaItem-Input": {
@@ -3392,6 +3516,23 @@ export interface components {
             utc: string;
         };
         /**
+         * InvitationLinkView
+         * @description What a registration page shows about the invitation its link carries.
+         */
+        InvitationLinkView: {
+            /** Address */
+            address: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Inviter Name */
+            inviter_name: string;
+            /** Project Title */
+            project_title: string;
+        };
+        /**
          * InvitationStatus
          * @enum {string}
          */
@@ -3570,6 +3711,11 @@ export interface components {
             /** Teacher Name */
             teacher_name: string;
         };
+        /** LinkQuery */
+        LinkQuery: {
+            /** Token */
+            token: string;
+        };
         /** LiveSessionUpdate */
         LiveSessionUpdate: {
             /**
@@ -3656,6 +3802,30 @@ export interface components {
              * @default false
              */
             all?: boolean;
+        };
+        /** MailPreferencesUpdate */
+        MailPreferencesUpdate: {
+            /**
+             * Kinds
+             * @description kinds to turn on (true) or off (false); others unchanged
+             */
+            kinds: {
+                [key: string]: boolean;
+            };
+        };
+        /**
+         * MailPreferencesView
+         * @description Which kinds of e-mail the user receives (every kind is on until turned off).
+         */
+        MailPreferencesView: {
+            /** Email */
+            email: string | null;
+            /** Kinds */
+            kinds: {
+                [key: string]: boolean;
+            };
+            /** Language */
+            language: string;
         };
         /** MediaRef */
         MediaRef: {
@@ -3862,8 +4032,23 @@ export interface components {
              */
             statement?: string;
         };
-        /** NewInvitation */
+        /**
+         * NewInvitation
+         * @description Whom to invite: `user_id`, or `email` (an account with that address gets the normal
+         *     invitation; an unknown address an e-mail with a link to register, in `language`).
+         */
         NewInvitation: {
+            /**
+             * Email
+             * @default null
+             */
+            email?: string | null;
+            /**
+             * Language
+             * @description the e-mail's language for an unknown address (default: the inviter's)
+             * @default null
+             */
+            language?: string | null;
             /**
              * Message
              * @default
@@ -3871,8 +4056,11 @@ export interface components {
             message?: string;
             /** @default teacher */
             role?: components["schemas"]["Role"];
-            /** User Id */
-            user_id: number;
+            /**
+             * User Id
+             * @default null
+             */
+            user_id?: number | null;
         };
         /**
          * NewLiveSession
@@ -4763,6 +4951,50 @@ export interface components {
             /** Teacher Name */
             teacher_name: string;
         };
+        /** Registration */
+        Registration: {
+            /**
+             * Age Max
+             * @default null
+             */
+            age_max?: number | null;
+            /**
+             * Age Min
+             * @default null
+             */
+            age_min?: number | null;
+            /**
+             * Bio
+             * @default
+             */
+            bio?: string;
+            /** Display Name */
+            display_name: string;
+            /** Email */
+            email: string;
+            /**
+             * Invitation Token
+             * @description the token of an invitation link from an e-mail: once the NSO validates the registration, the teacher joins that TwinSpace (docs/mail.md)
+             * @default null
+             */
+            invitation_token?: string | null;
+            /** Languages */
+            languages?: string[];
+            /** @default null */
+            new_school?: components["schemas"]["NewSchool"] | null;
+            /** Password */
+            password: string;
+            /**
+             * School Id
+             * @default null
+             */
+            school_id?: number | null;
+            staff_role: components["schemas"]["StaffRole"];
+            /** Subjects */
+            subjects?: string[];
+            /** Username */
+            username: string;
+        };
         /** RegistrationQuery */
         RegistrationQuery: {
             /**
@@ -5359,44 +5591,6 @@ export interface components {
             /** Subjects */
             subjects: string[];
         };
-        /** TeacherRegistration */
-        TeacherRegistration: {
-            /**
-             * Age Max
-             * @default null
-             */
-            age_max?: number | null;
-            /**
-             * Age Min
-             * @default null
-             */
-            age_min?: number | null;
-            /**
-             * Bio
-             * @default
-             */
-            bio?: string;
-            /** Display Name */
-            display_name: string;
-            /** Email */
-            email: string;
-            /** Languages */
-            languages?: string[];
-            /** @default null */
-            new_school?: components["schemas"]["NewSchool"] | null;
-            /** Password */
-            password: string;
-            /**
-             * School Id
-             * @default null
-             */
-            school_id?: number | null;
-            staff_role: components["schemas"]["StaffRole"];
-            /** Subjects */
-            subjects?: string[];
-            /** Username */
-            username: string;
-        };
         /**
          * TeacherStatus
          * @enum {string}
@@ -5623,6 +5817,18 @@ export interface components {
             channels: components["schemas"]["ReadState"][];
             /** Total */
             total: number;
+        };
+        /** UnsubscribeQuery */
+        UnsubscribeQuery: {
+            /** Token */
+            token: string;
+        };
+        /** UnsubscribedView */
+        UnsubscribedView: {
+            /** Kind */
+            kind: string;
+            /** Unsubscribed */
+            unsubscribed: boolean;
         };
         /**
          * UserKind
@@ -10908,6 +11114,109 @@ export interface operations {
             };
         };
     };
+    get_invitation_link: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationLinkView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_my_invitations: {
         parameters: {
             query?: never;
@@ -14180,6 +14489,315 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Roster"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_mail_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPreferencesView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_set_mail_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailPreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPreferencesView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_unsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribedView"];
                 };
             };
             /** @description problem */
@@ -17806,6 +18424,211 @@ export interface operations {
             };
         };
     };
+    get_address_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressInvitationView"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_revoke_address_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: number;
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_audit: {
         parameters: {
             query?: {
@@ -18662,7 +19485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationView"];
+                    "application/json": components["schemas"]["InvitationView"] | components["schemas"]["AddressInvitationView"];
                 };
             };
             /** @description problem */
@@ -23182,7 +24005,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TeacherRegistration"];
+                "application/json": components["schemas"]["Registration"];
             };
         };
         responses: {

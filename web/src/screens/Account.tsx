@@ -1,7 +1,7 @@
 import type { JSX } from 'preact'
 import { Icon } from '../components/Icon'
 import { useState } from 'preact/hooks'
-import { ApiError, labels as labelsApi, registry, session as sessionApi } from '../api'
+import { ApiError, labels as labelsApi, mail, registry, session as sessionApi } from '../api'
 import { LanguageSwitcher } from '../components/LanguageSwitcher'
 import { AreaField, Field, Loading, errorText, notify, notifyError, useLoad } from '../components/ui'
 import { countryName, formatDate, t } from '../i18n'
@@ -110,6 +110,40 @@ function ProfileForm({ user }: { user: User }): JSX.Element {
   )
 }
 
+const MAIL_KINDS = ['invitation', 'urgent_safety', 'digest'] as const
+
+function MailPreferencesForm(): JSX.Element {
+  const prefs = useLoad(() => mail.preferences(), [])
+
+  async function toggle(kind: string, on: boolean): Promise<void> {
+    try {
+      prefs.set(await mail.setPreferences({ [kind]: on }))
+      notify(t('mailPrefs.saved'))
+    } catch (error) {
+      notifyError(error)
+    }
+  }
+
+  return (
+    <section aria-labelledby="mail-heading">
+      <h2 id="mail-heading">{t('mailPrefs.heading')}</h2>
+      <p class="hint">{t('mailPrefs.intro')}</p>
+      <Loading data={prefs} />
+      {prefs.data && (
+        <ul class="plain-list">
+          {MAIL_KINDS.map((kind) => (
+            <li key={kind}>
+              <label>
+                <input type="checkbox" checked={prefs.data?.kinds[kind] ?? true} onChange={(e) => void toggle(kind, e.currentTarget.checked)} /> {t(`mailPrefs.${kind}`)}
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
 export function Account({ user }: { user: User }): JSX.Element {
   const school = useLoad(() => (user.school_id ? registry.school(user.school_id) : Promise.resolve(null)), [user.school_id])
   const myLabels = useLoad(() => (user.kind === 'teacher' ? labelsApi.ofTeacher(user.id) : Promise.resolve([])), [user.id])
@@ -147,6 +181,7 @@ export function Account({ user }: { user: User }): JSX.Element {
         <h2 id="language-heading">{t('nav.language')}</h2>
         <LanguageSwitcher />
       </section>
+      {user.kind !== 'pupil' && <MailPreferencesForm />}
       <div class="grid-2">
         {user.kind === 'teacher' && <ProfileForm user={user} />}
         <PasswordForm />

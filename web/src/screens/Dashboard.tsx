@@ -1,6 +1,8 @@
 import type { JSX } from 'preact'
+import { useState } from 'preact/hooks'
 import { labels as labelsApi, liveSessions, projects as projectsApi, registry, training as trainingApi } from '../api'
 import { Empty, Loading, notifyError, useLoad } from '../components/ui'
+import { FoundProjectDialog } from '../features/projects/FoundProject'
 import { formatDateTime, formatRelative, t, tn } from '../i18n'
 import { stateNow } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
@@ -54,6 +56,8 @@ export function Dashboard({ user }: { user: User }): JSX.Element {
   const mine = useLoad(() => (user.kind === 'teacher' ? trainingApi.mine() : Promise.resolve([])), [user.id])
   const live = useLoad(() => (cards.data ? loadLive(cards.data.map((c) => c.project)) : Promise.resolve([])), [cards.data])
   const pupil = user.kind === 'pupil'
+  const [founding, setFounding] = useState(false)
+  const mayFound = user.kind === 'teacher' && user.teacher?.status === 'validated'
   const staff = user.kind === 'nso' || user.kind === 'admin'
   const work = useLoad(
     async () =>
@@ -110,6 +114,12 @@ export function Dashboard({ user }: { user: User }): JSX.Element {
       {!staff && (
       <section aria-labelledby="my-projects">
         <h2 id="my-projects">{pupil ? t('nav.myProjects') : t('dashboard.myProjects')}</h2>
+        {mayFound && (
+          <button type="button" class="btn btn-primary" onClick={() => setFounding(true)}>
+            {t('found.start')}
+          </button>
+        )}
+        {founding && <FoundProjectDialog user={user} onClose={() => setFounding(false)} />}
         <Loading data={cards} />
         {cards.data && cards.data.length === 0 && <Empty>{t('dashboard.noProjects')}</Empty>}
         <ul class="cards">

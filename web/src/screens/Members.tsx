@@ -2,7 +2,7 @@ import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { projects as projectsApi, registry } from '../api'
 import { Avatar, Dialog, Empty, Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
-import { countryName, t } from '../i18n'
+import { countryName, formatDate, t } from '../i18n'
 import { usePresence, useSocket } from '../lib/events'
 import { Link } from '../lib/router'
 import type { Member, Project, Role, User } from '../types'
@@ -60,8 +60,48 @@ export function Members({ user, project }: { user: User; project: Project }): JS
           </ul>
         </section>
       ))}
+      {(project.my_role === 'founder' || project.my_role === 'teacher_admin') && <AddressInvitations project={project} />}
       {adding && <AddPupils project={project} members={members.data ?? []} onClose={() => setAdding(false)} onAdded={members.reload} />}
     </div>
+  )
+}
+
+function AddressInvitations({ project }: { project: Project }): JSX.Element | null {
+  const sent = useLoad(() => projectsApi.addressInvitations(project.id), [project.id])
+  if (!sent.data || sent.data.length === 0) return null
+
+  async function withdraw(id: number): Promise<void> {
+    try {
+      await projectsApi.withdrawAddressInvitation(project.id, id)
+      notify(t('members.withdrawn'))
+      sent.reload()
+    } catch (error) {
+      notifyError(error)
+    }
+  }
+
+  return (
+    <section aria-labelledby="address-invitations">
+      <h3 id="address-invitations">{t('members.addressInvitations')}</h3>
+      <ul class="member-list">
+        {sent.data.map((i) => (
+          <li key={i.id} class="member">
+            <span>
+              {i.address} <span class="muted">· {t(`role.${i.role}`)}</span>
+            </span>
+            <span class="muted">
+              {t(`addressInvitation.${i.status}`)}
+              {i.status === 'pending' && ` · ${t('members.expires', { date: formatDate(i.expires_at) })}`}
+            </span>
+            {(i.status === 'pending' || i.status === 'claimed') && (
+              <button type="button" class="btn btn-small" aria-label={t('members.withdrawInvitation', { address: i.address })} onClick={() => void withdraw(i.id)}>
+                {t('members.withdraw')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }
 

@@ -2,6 +2,7 @@ import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { projects as projectsApi, registry } from '../api'
 import { AreaField, Dialog, Empty, Field, Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
+import { InviteByEmail } from '../features/projects/InviteByEmail'
 import { countryName, languageName, t } from '../i18n'
 import type { TeacherOut, User } from '../types'
 
@@ -32,6 +33,8 @@ export function Partners({ user }: { user: User }): JSX.Element {
   return (
     <div class="page partners">
       <h1>{t('partners.heading')}</h1>
+      <InviteByEmail />
+      <h2 class="h3">{t('invite.byId')}</h2>
       <form
         class="filters"
         role="search"

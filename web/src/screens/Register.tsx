@@ -1,7 +1,7 @@
 // Teacher registration (public): free, at any time; the country's NSO validates it.
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
-import { registry, request } from '../api'
+import { mail, registry, request } from '../api'
 import { Icon } from '../components/Icon'
 import { LanguageSwitcher } from '../components/LanguageSwitcher'
 import { AreaField, Field, Loading, SelectField, errorText, useLoad } from '../components/ui'
@@ -15,8 +15,15 @@ const list = (value: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean)
 
+/** The invitation token of an e-mail's link (`/register?invitation=`), if any. */
+function invitationToken(): string | null {
+  return new URLSearchParams(location.search).get('invitation')
+}
+
 export function Register(): JSX.Element {
   const countries = useLoad(() => registry.countries(), [])
+  const [token] = useState(invitationToken)
+  const invitation = useLoad(() => (token ? mail.invitationLink(token).catch(() => null) : Promise.resolve(null)), [token])
   const [country, setCountry] = useState('')
   const [query, setQuery] = useState('')
   const schools = useLoad(
@@ -25,6 +32,8 @@ export function Register(): JSX.Element {
   )
   const [schoolId, setSchoolId] = useState('')
   const [form, setForm] = useState({ username: '', password: '', display_name: '', email: '', staff_role: 'teacher', subjects: '', languages: '', bio: '' })
+  const invited = invitation.data ?? null
+  const email = form.email || (invited?.address ?? '')
   const [error, setError] = useState<string | null>(null)
   const [done, setDone] = useState(false)
   const set = (key: keyof typeof form) => (value: string) => setForm({ ...form, [key]: value })
@@ -38,12 +47,13 @@ export function Register(): JSX.Element {
         username: form.username.trim(),
         password: form.password,
         display_name: form.display_name.trim(),
-        email: form.email.trim(),
+        email: email.trim(),
         staff_role: form.staff_role,
         school_id: chosenSchool ? Number(chosenSchool) : null,
         subjects: list(form.subjects),
         languages: list(form.languages),
         bio: form.bio,
+        invitation_token: invited ? token : null,
       })
       setDone(true)
     } catch (failure) {
@@ -59,13 +69,23 @@ export function Register(): JSX.Element {
         </h1>
         {done ? (
           <div role="status">
-            <p class="lead">{t('register.done')}</p>
+            <p class="lead">{invited ? t('register.doneInvited', { project: invited.project_title }) : t('register.done')}</p>
             <Link href="/signin" class="btn btn-primary">
               {t('signin.submit')}
             </Link>
           </div>
         ) : (
           <form onSubmit={(e) => void submit(e)}>
+            {invited && (
+              <p class="notice" role="status">
+                {t('register.invitedTo', { name: invited.inviter_name, project: invited.project_title })}
+              </p>
+            )}
+            {token && invitation.data === null && !invitation.loading && (
+              <p class="notice" role="status">
+                {t('register.invitationInvalid')}
+              </p>
+            )}
             <p class="hint">{t('register.intro')}</p>
             <Loading data={countries} />
             <SelectField
@@ -98,7 +118,7 @@ export function Register(): JSX.Element {
               options={STAFF_ROLES.map((r) => ({ value: r, label: t(`staffRole.${r}`) }))}
             />
             <Field label={t('account.displayName')} value={form.display_name} onValue={set('display_name')} required maxLength={200} />
-            <Field label={t('account.email')} type="email" value={form.email} onValue={set('email')} required autocomplete="email" />
+            <Field label={t('account.email')} type="email" value={email} onValue={set('email')} required autocomplete="email" />
             <Field label={t('signin.username')} value={form.username} onValue={set('username')} required minLength={3} maxLength={64} autocomplete="username" hint={t('register.usernameHint')} />
             <Field label={t('signin.password')} type="password" value={form.password} onValue={set('password')} required minLength={8} autocomplete="new-password" hint={t('account.passwordHint')} />
             <Field label={t('account.subjects')} value={form.subjects} onValue={set('subjects')} hint={t('account.commaHint')} />
