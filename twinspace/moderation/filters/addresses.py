@@ -14,6 +14,7 @@ import re
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
 
+_ANY_DIGIT = re.compile(r"\d")  # a house number or postcode needs a digit
 _UP = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
 _LOW = "".join(chr(c) for c in range(0x61, 0x250) if chr(c).islower())
 _CAP = rf"[{_UP}][{_LOW}]+"  # a capitalised word
@@ -89,7 +90,7 @@ _QUANTITY_WORDS = frozenset(
 
 
 def find_addresses(text: str) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text) is None:
         return []
     findings: list[Finding] = []
     for regex in _STREETS:

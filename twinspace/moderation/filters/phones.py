@@ -163,9 +163,42 @@ def _may_fit(digits: str, region: str) -> bool:
     return prefix is not None and digits.startswith(prefix) and len(digits) - len(prefix) in lengths
 
 
+@lru_cache(maxsize=512)
+def _general_shape(region: str) -> tuple[tuple[int, ...], re.Pattern[str] | None]:
+    """The lengths and the pattern every valid national number of a region matches, or no
+    pattern where the region rewrites its numbers while parsing (then nothing is ruled out)."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if (
+        metadata is None
+        or metadata.general_desc is None
+        or metadata.national_prefix_transform_rule
+        or not metadata.general_desc.national_number_pattern
+        or not metadata.general_desc.possible_length
+    ):
+        return (), None
+    general = metadata.general_desc
+    return tuple(general.possible_length), re.compile(general.national_number_pattern)
+
+
+def _may_be_valid(digits: str, region: str) -> bool:
+    """Whether some tail of ``digits`` has the region's general shape.
+
+    ``is_valid_number_for_region`` needs the national significant number (what is left of
+    the digits once a prefix, a country code or a trunk prefix is stripped) to have one of
+    the region's lengths and to match its general pattern, so a candidate none of whose
+    tails does can skip ``phonenumbers.parse``, the largest cost of this filter
+    (docs/pupil-safety-evaluation.md, "Speed").
+    """
+    lengths, pattern = _general_shape(region)
+    if pattern is None or not digits.isascii():
+        return True
+    size = len(digits)
+    return any(n <= size and pattern.fullmatch(digits, size - n) for n in lengths)
+
+
 def _national(candidate: str, digits: str, regions: Sequence[str]) -> list[tuple[int, int, str]]:
     for region in regions:
-        if not _may_fit(digits, region):
+        if not _may_fit(digits, region) or not _may_be_valid(digits, region):
             continue
         try:
             number = phonenumbers.parse(candidate, region)
@@ -267,7 +300,7 @@ def find_phones(
 def _find_phones(
     text: str, regions: Sequence[str], region_hint: str | None, *, disguised: bool = False
 ) -> list[Finding]:
-    if sum(c.isdigit() for c in text) < _MIN_DIGITS:
+    if len(_DIGIT.findall(text)) < _MIN_DIGITS:
         return []
     ordered = list(regions)
     if region_hint and region_hint.upper() in phonenumbers.SUPPORTED_REGIONS:

@@ -26,6 +26,7 @@ from functools import lru_cache
 from twinspace.moderation.filters.findings import Category, Finding, finding
 from twinspace.moderation.filters.lexicon import Lexicons
 
+_ANY_DIGIT = re.compile(r"\d")  # a house number or postcode needs a digit
 _RANGES = ((0x41, 0x250), (0x370, 0x400), (0x400, 0x530))
 _UP = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).isupper())
 _LOW = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).islower())
@@ -96,7 +97,7 @@ def _streets(text: str, lexicons: Lexicons) -> Iterator[tuple[int, int]]:
 
 
 def find_street_addresses(text: str, lexicons: Lexicons) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text) is None:
         return []
     findings = [
         finding(text, Category.ADDRESS, start, end, "street address")
