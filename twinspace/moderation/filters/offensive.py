@@ -41,6 +41,7 @@ _LETTER_GAP = re.compile(r"[\s.\-_*~·•/\\|:+]{1,3}")
 _MAX_TOKEN = 40
 _MAX_STRETCH = 24  # "fuuuuuck": a letter may repeat up to this many times
 _STRETCHED = re.compile(r"(.)\1\1")  # a letter three times: the regexes decide
+_STRETCHED_LETTERS = re.compile(r"([^\W\d_])\1\1")
 
 
 def _letter_class(char: str) -> str:
@@ -210,7 +211,25 @@ class _Matcher:
         self.exception_words = _WordIndex([e for e in exceptions if len(e.words) == 1])
         self.exception_phrases = _PhraseIndex([e for e in exceptions if len(e.words) > 1])
 
+    def _nothing_listed(self, text: str) -> bool:
+        """A cheap screen: every word is plain (letters only, none three times in a row; a
+        number alone is never a word), at most two one-letter words, and no listed word,
+        stem or phrase head among them, so only words split by separators can match."""
+        words = _TOKEN.findall(text)
+        others = [word for word in words if not word.isalpha()]
+        if others and not all(map(str.isdecimal, others)):
+            return False
+        if _STRETCHED_LETTERS.search(text) is not None or list(map(len, words)).count(1) > 2:
+            return False
+        line = " " + " ".join(word for word in words if not word.isdecimal()) + " "
+        return not any(
+            index.entries and next(index.automaton.iter(line), None) is not None
+            for index in (self.words, self.phrases.heads)
+        )
+
     def scan(self, norm: NormalizedText) -> list[_Hit]:
+        if self._nothing_listed(norm.text):
+            return list(self._joined_chunks(norm.text))
         tokens, line = _tokens(norm.text)
         allowed = self._excepted(tokens, line)
         hits: list[_Hit] = []
@@ -238,13 +257,16 @@ class _Matcher:
 
     def _joined(self, text: str, tokens: list[_Token], allowed: set[int]) -> Iterator[_Hit]:
         """Words broken up by separators: "k.u.r.w.a", "sh-it", "f u c k"."""
+        yield from self._joined_chunks(text)
+        yield from self._letter_runs(text, tokens, allowed)
+
+    def _joined_chunks(self, text: str) -> Iterator[_Hit]:
         for chunk in _CHUNK.finditer(text):
             if _INNER_SEPARATORS.isdisjoint(chunk.group()):
                 continue  # nothing to join
             hit = self._joined_chunk(chunk.group(), chunk.start())
             if hit is not None:
                 yield hit
-        yield from self._letter_runs(text, tokens, allowed)
 
     def _joined_chunk(self, chunk: str, offset: int) -> _Hit | None:
         kept = [(i, c) for i, c in enumerate(chunk) if c not in _INNER_SEPARATORS]

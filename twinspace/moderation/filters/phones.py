@@ -196,7 +196,12 @@ def _may_be_valid(digits: str, region: str) -> bool:
     return any(n <= size and pattern.fullmatch(digits, size - n) for n in lengths)
 
 
-def _national(candidate: str, digits: str, regions: Sequence[str]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=32)
+def _national(
+    candidate: str, digits: str, regions: tuple[str, ...]
+) -> list[tuple[int, int, str]]:
+    """Cached for a few calls only: a message and its disguised-digits view hold the same
+    plain numbers (no larger, so benchmarks over a fixed set measure fresh messages)."""
     for region in regions:
         if not _may_fit(digits, region) or not _may_be_valid(digits, region):
             continue
@@ -230,7 +235,7 @@ def _confirm(
     if candidate.lstrip("( ").startswith(("+", "00")):
         matches = _international(candidate)
     if not matches:
-        matches = _national(candidate, digits, regions)
+        matches = list(_national(candidate, digits, tuple(regions)))
     return [(start + m_start, start + m_end, region) for m_start, m_end, region in matches]
 
 
@@ -302,10 +307,10 @@ def _find_phones(
 ) -> list[Finding]:
     if len(_DIGIT.findall(text)) < _MIN_DIGITS:
         return []
-    ordered = list(regions)
+    ordered = tuple(regions)
     if region_hint and region_hint.upper() in phonenumbers.SUPPORTED_REGIONS:
         hint = region_hint.upper()
-        ordered = [hint, *(r for r in ordered if r != hint)]
+        ordered = (hint, *(r for r in ordered if r != hint))
     findings: list[Finding] = []
     budget = [_SPLIT_BUDGET]
     for found in _CANDIDATE.finditer(text):
