@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.street_addresses import UNITS_AFTER
 
 _ANY_DIGIT = re.compile(r"\d")  # a house number or postcode needs a digit
 _UP = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
@@ -96,6 +97,8 @@ def find_addresses(text: str) -> list[Finding]:
     for regex in _STREETS:
         for found in regex.finditer(text):
             start, end = found.span()
+            if UNITS_AFTER.match(text, end):
+                continue  # "Ulice je dlouhá 500 metrů": a quantity, not a house number
             findings.append(finding(text, Category.ADDRESS, start, end, "street address"))
     for regex in _POSTAL:
         for found in regex.finditer(text):

@@ -10,6 +10,7 @@ arobase/point, arroba/punto) and every lexicon's ``[at]`` and ``[dot]`` words
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from twinspace.moderation.filters.domains import KNOWN_TLDS, MAIL_PROVIDERS
@@ -23,8 +24,16 @@ _ATOM = r"[\w!#$%&'*+=?^`{|}~-]{1,64}"
 _LABEL = r"[^\W_](?:[\w-]{0,62}[^\W_])?"
 
 
+def _without_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _alternatives(words: tuple[str, ...]) -> str:
-    spelled = sorted(set(words), key=lambda w: (-len(w), w))
+    """Every word as written and without its accents ("zavináč" and "zavinac", "tečka" and
+    "tecka"): pupils often type without diacritics."""
+    variants = {*words, *(_without_accents(w) for w in words)}
+    spelled = sorted(variants, key=lambda w: (-len(w), w))
     return "(?:" + "|".join(r"[\s-]+".join(map(re.escape, w.split())) for w in spelled) + ")"
 
 

@@ -145,6 +145,10 @@ class _WordIndex:
     def match(self, word: str) -> Entry | None:
         if word.isalpha() and _STRETCHED.search(word) is None:
             return self._plain(word)
+        return self.match_by_patterns(word)
+
+    def match_by_patterns(self, word: str) -> Entry | None:
+        """The regexes alone (the reference the tables must agree with)."""
         for letter in self._letters(word[0]):
             regex = self.buckets.get(letter)
             if regex is None:
