@@ -219,7 +219,8 @@ class _Matcher:
         """A cheap screen: every word is plain (letters only, none three times in a row; a
         number alone is never a word), at most two one-letter words, and no listed word,
         stem or phrase head among them, so only words split by separators can match."""
-        words = _TOKEN.findall(text)
+        words = [word.strip(_LEAD_TRIM + _TRAIL_TRIM) for word in _TOKEN.findall(text)]
+        words = [word for word in words if word]  # "friday!" is looked up as "friday"
         others = [word for word in words if not word.isalpha()]
         if others and not all(map(str.isdecimal, others)):
             return False
@@ -234,6 +235,10 @@ class _Matcher:
     def scan(self, norm: NormalizedText) -> list[_Hit]:
         if self._nothing_listed(norm.text):
             return list(self._joined_chunks(norm.text))
+        return self.scan_tokens(norm)
+
+    def scan_tokens(self, norm: NormalizedText) -> list[_Hit]:
+        """``scan`` without the screen: every token looked up."""
         tokens, line = _tokens(norm.text)
         allowed = self._excepted(tokens, line)
         hits: list[_Hit] = []

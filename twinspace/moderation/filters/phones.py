@@ -177,7 +177,7 @@ def _general_shape(region: str) -> tuple[tuple[int, ...], re.Pattern[str] | None
     ):
         return (), None
     general = metadata.general_desc
-    return tuple(general.possible_length), re.compile(general.national_number_pattern)
+    return tuple(general.possible_length), re.compile(str(general.national_number_pattern))
 
 
 def _may_be_valid(digits: str, region: str) -> bool:
@@ -197,9 +197,7 @@ def _may_be_valid(digits: str, region: str) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _national(
-    candidate: str, digits: str, regions: tuple[str, ...]
-) -> list[tuple[int, int, str]]:
+def _national(candidate: str, digits: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """Cached for a few calls only: a message and its disguised-digits view hold the same
     plain numbers (no larger, so benchmarks over a fixed set measure fresh messages)."""
     for region in regions:

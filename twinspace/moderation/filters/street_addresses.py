@@ -70,7 +70,9 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
             rf"(?<!\w)(?i:{before})(?:\.\s*|\s+)(?P<name>{_NAME}),?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"
         ),
         re.compile(rf"(?<![\w.,])\d{{1,4}}[a-zA-Z]?,?\s+(?i:{before})\.?\s+(?P<name>{_NAME})"),
-        re.compile(rf"(?<!\w)(?P<name>{_NAME})\s+(?i:{after})\.?,?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"),
+        re.compile(
+            rf"(?<!\w)(?P<name>{_NAME})\s+(?i:{after})\.?,?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"
+        ),
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
             rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}\s+){{0,2}}(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
@@ -86,8 +88,9 @@ def _capitalised(word: str) -> bool:
 
 
 # Words for "at (an hour)" right before a number.
-_TIME_BEFORE = re.compile(
-    r"(?<!\w)(?i:a las|a la|alle|all'|at|um|à|om|kell|klo|kl\.|às|ás|στις|saat|в|у|u|o|v)\s+$"
+_TIME_BEFORE = re.compile(  # \u0443 is the Cyrillic preposition (Serbian, Ukrainian)
+    r"(?<!\w)(?i:a las|a la|alle|all'|at|um|à|om|kell|klo|kl\.|às|ás|στις|saat|в|\u0443|u|o|v)"
+    r"\s+$"
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 
