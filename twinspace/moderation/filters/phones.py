@@ -165,8 +165,12 @@ def _may_fit(digits: str, region: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _general_shape(region: str) -> tuple[tuple[int, ...], re.Pattern[str] | None]:
-    """The lengths and the pattern every valid national number of a region matches, or no
-    pattern where the region rewrites its numbers while parsing (then nothing is ruled out)."""
+    """The lengths and a pattern every valid national number of a region matches, or no
+    pattern where the region rewrites its numbers while parsing (then nothing is ruled out).
+
+    ``is_valid_number_for_region`` accepts a national significant number that matches the
+    general description and the description of one number type (phonenumberutil's
+    ``_number_type_helper``); both are required here, the types as one alternation."""
     metadata = PhoneMetadata.metadata_for_region(region)
     if (
         metadata is None
@@ -177,7 +181,32 @@ def _general_shape(region: str) -> tuple[tuple[int, ...], re.Pattern[str] | None
     ):
         return (), None
     general = metadata.general_desc
-    return tuple(general.possible_length), re.compile(str(general.national_number_pattern))
+    # A valid number also matches the pattern of one number type (fixed line, mobile, toll
+    # free ...): the general pattern and the union of the types' patterns must both match.
+    kinds = [
+        desc.national_number_pattern
+        for desc in (
+            metadata.premium_rate,
+            metadata.toll_free,
+            metadata.shared_cost,
+            metadata.voip,
+            metadata.personal_number,
+            metadata.pager,
+            metadata.uan,
+            metadata.voicemail,
+            metadata.fixed_line,
+            metadata.mobile,
+        )
+        if desc is not None and desc.national_number_pattern
+    ]
+    if not kinds:
+        return (), None
+    pattern = (
+        rf"(?=(?:{general.national_number_pattern})$)(?:"
+        + "|".join(f"(?:{kind})" for kind in kinds)
+        + ")"
+    )
+    return tuple(general.possible_length), re.compile(pattern)
 
 
 def _may_be_valid(digits: str, region: str) -> bool:
