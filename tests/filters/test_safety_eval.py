@@ -3,7 +3,8 @@
 Thresholds: phone and e-mail recall >= 0.95, invitations (``social_handle``) and addresses
 >= 0.9, offensive (swearing, bullying, threats) >= 0.9, clean and hard negatives passed
 >= 0.95, flag precision >= 0.95. They are asserted overall on each split (dev and
-held-out) and per language on the dev split (17 messages per language). Per-language
+held-out) and per language on the dev split (17 messages per language, 24 in cs, es, et
+and sr). Per-language
 held-out figures (8 messages each, where one mistake is 0.12) are reported in
 docs/pupil-safety-evaluation.md, not asserted. The tables are printed
 even without ``-s``. Speed is measured in bench/safety_eval.py, not here.

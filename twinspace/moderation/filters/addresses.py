@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.street_addresses import UNITS_AFTER
 
+_ANY_DIGIT = re.compile(r"\d")  # a house number or postcode needs a digit
 _UP = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
 _LOW = "".join(chr(c) for c in range(0x61, 0x250) if chr(c).islower())
 _CAP = rf"[{_UP}][{_LOW}]+"  # a capitalised word
@@ -89,12 +91,14 @@ _QUANTITY_WORDS = frozenset(
 
 
 def find_addresses(text: str) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text) is None:
         return []
     findings: list[Finding] = []
     for regex in _STREETS:
         for found in regex.finditer(text):
             start, end = found.span()
+            if UNITS_AFTER.match(text, end):
+                continue  # "Ulice je dlouhá 500 metrů": a quantity, not a house number
             findings.append(finding(text, Category.ADDRESS, start, end, "street address"))
     for regex in _POSTAL:
         for found in regex.finditer(text):

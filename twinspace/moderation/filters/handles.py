@@ -47,6 +47,9 @@ _PLATFORMS: dict[str, str] = {
 }
 _PLATFORM_REGEXES = {name: re.compile(rf"(?:{p})", re.I) for name, p in _PLATFORMS.items()}
 _PLATFORM = r"(?:" + "|".join(_PLATFORMS.values()) + r")(?![\w'])"
+# Every phrase below names a platform after a non-word character: messages without one
+# skip the phrase pattern (docs/pupil-safety-evaluation.md, "Speed").
+_ANY_PLATFORM = re.compile(rf"(?<!\w){_PLATFORM}", re.IGNORECASE)
 
 _INVITE_VERBS = (
     # en
@@ -154,7 +157,8 @@ def _platform_name(word: str) -> str:
 
 def find_handles(text: str) -> list[Finding]:
     findings: list[Finding] = []
-    for found in _PHRASES.finditer(text):
+    phrases = _PHRASES.finditer(text) if _ANY_PLATFORM.search(text) is not None else ()
+    for found in phrases:
         kind = next(k for k in _KINDS if found[k] is not None)
         platform = next(found[g] for g in ("p1", "p2", "p3", "p4", "p5") if found[g])
         rule = f"social media {_KINDS[kind]} ({_platform_name(platform)})"

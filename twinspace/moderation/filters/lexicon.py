@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -228,8 +229,7 @@ def default_lexicons() -> Lexicons:
     return load_lexicons()
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """Tokens ``first``..``last`` (inclusive) of a message match ``entry``."""
 
     first: int
@@ -259,7 +259,8 @@ class LexiconMatcher:
                 key = " " + " ".join(entry.words) + ("" if entry.prefix else " ")
                 payloads.setdefault(key, []).append(entry)
         for key, found in payloads.items():
-            self.automaton.add_word(key, (len(key), tuple(found)))
+            # Payload: key length, how many tokens after the first the key spans, entries.
+            self.automaton.add_word(key, (len(key), key.count(" ", 1, len(key) - 1), tuple(found)))
         if payloads:
             self.automaton.make_automaton()
         self.empty = not payloads
@@ -273,12 +274,10 @@ class LexiconMatcher:
         if self.empty:
             return []
         found: list[Hit] = []
-        for end, (length, entries) in self.automaton.iter(line):
-            start = end - length + 2  # the key's leading space is not part of the token
-            first = token_at[start]
-            last = first + line.count(" ", start, end)  # a whole key's final space is at end
-            for entry in entries:
-                found.append(Hit(first, last, entry))
+        for end, (length, more, entries) in self.automaton.iter(line):
+            first = token_at[end - length + 2]  # the key's leading space is not in the token
+            last = first + more
+            found.extend(Hit(first, last, entry) for entry in entries)
         return found
 
 

@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
+from typing import NamedTuple
+
+import ahocorasick
 
 from twinspace.moderation.filters.findings import Category, Finding, finding, resolve_overlaps
 from twinspace.moderation.filters.normalize import NormalizedText, normalize
@@ -37,6 +40,8 @@ _INNER_SEPARATORS = frozenset(".-_*~·•/\\'")
 _LETTER_GAP = re.compile(r"[\s.\-_*~·•/\\|:+]{1,3}")
 _MAX_TOKEN = 40
 _MAX_STRETCH = 24  # "fuuuuuck": a letter may repeat up to this many times
+_STRETCHED = re.compile(r"(.)\1\1")  # a letter three times: the regexes decide
+_STRETCHED_LETTERS = re.compile(r"([^\W\d_])\1\1")
 
 
 def _letter_class(char: str) -> str:
@@ -56,8 +61,7 @@ def _word_pattern(word: str, prefix: bool) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     start: int  # offsets in the normalised text
     end: int
     text: str
@@ -71,18 +75,80 @@ class _Hit:
 
 
 class _WordIndex:
-    """Single-word patterns bucketed by first letter; one alternation regex per bucket."""
+    """Single-word patterns bucketed by first letter; one alternation regex per bucket.
+
+    Most tokens are plain letters with no letter written three times or more; for them the
+    patterns reduce to "equals a word" or "starts with a stem", answered from hash tables
+    (whole words, then stems by length) with the same entry the regex would pick: the
+    first in ``entries``. Only disguised tokens (leetspeak, stars, stretched letters) run
+    the regexes (docs/pupil-safety-evaluation.md, "Speed").
+    """
 
     def __init__(self, entries: list[Entry]) -> None:
         # Whole words before stems, so "merde" is reported as French, not as Italian "merd*".
         self.entries = sorted(entries, key=lambda e: e.prefix)
         buckets: dict[str, list[str]] = {}
+        self.whole: dict[str, Entry] = {}
+        self.stems: dict[str, tuple[int, Entry]] = {}
         for index, entry in enumerate(self.entries):
             pattern = _word_pattern(entry.words[0], entry.prefix)
             buckets.setdefault(entry.words[0][0], []).append(f"(?P<e{index}>{pattern})")
+            if entry.prefix:
+                self.stems.setdefault(entry.words[0], (index, entry))
+            else:
+                self.whole.setdefault(entry.words[0], entry)
         self.buckets = {k: re.compile("|".join(v)) for k, v in buckets.items()}
+        self.stem_lengths = sorted({len(stem) for stem in self.stems})
+        # The same tables as one automaton over a message's tokens joined by spaces:
+        # " word " for a whole word, " stem" for a stem (payload: key length, entry index).
+        self.automaton = ahocorasick.Automaton()
+        for word, entry in self.whole.items():
+            self.automaton.add_word(f" {word} ", (len(word) + 2, self.entries.index(entry)))
+        for stem, (index, _entry) in self.stems.items():
+            self.automaton.add_word(f" {stem}", (len(stem) + 1, index))
+        if self.entries:
+            self.automaton.make_automaton()
+
+    def match_all(self, tokens: list[_Token], line: _Line) -> dict[int, Entry]:
+        """``match`` of every token, by token index (only the tokens with an entry).
+
+        Plain tokens are answered by one automaton pass over ``line``; the others (leetspeak,
+        stars, stretched letters) by the regexes.
+        """
+        found: dict[int, int] = {}
+        if self.entries:
+            for end, (length, index) in self.automaton.iter(line.text):
+                token = line.token_at[end - length + 2]
+                if line.plain[token] and (token not in found or index < found[token]):
+                    found[token] = index
+        result = {token: self.entries[index] for token, index in found.items()}
+        for token in line.disguised:
+            entry = self.match(tokens[token].text)
+            if entry is not None:
+                result[token] = entry
+        return dict(sorted(result.items()))
+
+    def _plain(self, word: str) -> Entry | None:
+        """``match`` for a word of letters only with no letter run longer than two."""
+        entry = self.whole.get(word)
+        if entry is not None:
+            return entry
+        best: tuple[int, Entry] | None = None
+        for length in self.stem_lengths:
+            if length > len(word):
+                break
+            found = self.stems.get(word[:length])
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        return None if best is None else best[1]
 
     def match(self, word: str) -> Entry | None:
+        if word.isalpha() and _STRETCHED.search(word) is None:
+            return self._plain(word)
+        return self.match_by_patterns(word)
+
+    def match_by_patterns(self, word: str) -> Entry | None:
+        """The regexes alone (the reference the tables must agree with)."""
         for letter in self._letters(word[0]):
             regex = self.buckets.get(letter)
             if regex is None:
@@ -127,13 +193,10 @@ class _PhraseIndex:
             )
         self.heads = _WordIndex(list(heads.values()))
 
-    def matches(self, tokens: list[_Token]) -> Iterator[tuple[_Phrase, int, int]]:
+    def matches(self, tokens: list[_Token], line: _Line) -> Iterator[tuple[_Phrase, int, int]]:
         if not self.groups:
             return
-        for index, token in enumerate(tokens):
-            head = self.heads.match(token.text)
-            if head is None:
-                continue
+        for index, head in self.heads.match_all(tokens, line).items():
             for phrase in self.groups[head.words[0]]:
                 last = index + len(phrase.words) - 1
                 if last < len(tokens) and all(
@@ -152,28 +215,46 @@ class _Matcher:
         self.exception_words = _WordIndex([e for e in exceptions if len(e.words) == 1])
         self.exception_phrases = _PhraseIndex([e for e in exceptions if len(e.words) > 1])
 
+    def _nothing_listed(self, text: str) -> bool:
+        """A cheap screen: every word is plain (letters only, none three times in a row; a
+        number alone is never a word), at most two one-letter words, and no listed word,
+        stem or phrase head among them, so only words split by separators can match."""
+        words = [word.strip(_LEAD_TRIM + _TRAIL_TRIM) for word in _TOKEN.findall(text)]
+        words = [word for word in words if word]  # "friday!" is looked up as "friday"
+        others = [word for word in words if not word.isalpha()]
+        if others and not all(map(str.isdecimal, others)):
+            return False
+        if _STRETCHED_LETTERS.search(text) is not None or list(map(len, words)).count(1) > 2:
+            return False
+        line = " " + " ".join(word for word in words if not word.isdecimal()) + " "
+        return not any(
+            index.entries and next(index.automaton.iter(line), None) is not None
+            for index in (self.words, self.phrases.heads)
+        )
+
     def scan(self, norm: NormalizedText) -> list[_Hit]:
-        tokens = _tokens(norm.text)
-        allowed = self._excepted(tokens)
+        if self._nothing_listed(norm.text):
+            return list(self._joined_chunks(norm.text))
+        return self.scan_tokens(norm)
+
+    def scan_tokens(self, norm: NormalizedText) -> list[_Hit]:
+        """``scan`` without the screen: every token looked up."""
+        tokens, line = _tokens(norm.text)
+        allowed = self._excepted(tokens, line)
         hits: list[_Hit] = []
-        for index, token in enumerate(tokens):
-            if index in allowed:
-                continue
-            entry = self.words.match(token.text)
-            if entry is not None:
+        for index, entry in self.words.match_all(tokens, line).items():
+            if index not in allowed:
+                token = tokens[index]
                 hits.append(_Hit(token.start, token.end, entry))
-        for phrase, first, last in self.phrases.matches(tokens):
+        for phrase, first, last in self.phrases.matches(tokens, line):
             if not allowed.issuperset(range(first, last + 1)):
                 hits.append(_Hit(tokens[first].start, tokens[last].end, phrase.entry))
         hits.extend(self._joined(norm.text, tokens, allowed))
         return hits
 
-    def _excepted(self, tokens: list[_Token]) -> set[int]:
-        allowed: set[int] = set()
-        for index, token in enumerate(tokens):
-            if self.exception_words.match(token.text) is not None:
-                allowed.add(index)
-        for _phrase, first, last in self.exception_phrases.matches(tokens):
+    def _excepted(self, tokens: list[_Token], line: _Line) -> set[int]:
+        allowed = set(self.exception_words.match_all(tokens, line))
+        for _phrase, first, last in self.exception_phrases.matches(tokens, line):
             allowed.update(range(first, last + 1))
         return allowed
 
@@ -185,11 +266,16 @@ class _Matcher:
 
     def _joined(self, text: str, tokens: list[_Token], allowed: set[int]) -> Iterator[_Hit]:
         """Words broken up by separators: "k.u.r.w.a", "sh-it", "f u c k"."""
+        yield from self._joined_chunks(text)
+        yield from self._letter_runs(text, tokens, allowed)
+
+    def _joined_chunks(self, text: str) -> Iterator[_Hit]:
         for chunk in _CHUNK.finditer(text):
+            if _INNER_SEPARATORS.isdisjoint(chunk.group()):
+                continue  # nothing to join
             hit = self._joined_chunk(chunk.group(), chunk.start())
             if hit is not None:
                 yield hit
-        yield from self._letter_runs(text, tokens, allowed)
 
     def _joined_chunk(self, chunk: str, offset: int) -> _Hit | None:
         kept = [(i, c) for i, c in enumerate(chunk) if c not in _INNER_SEPARATORS]
@@ -209,6 +295,8 @@ class _Matcher:
         return self._check_joined(core, start, end)
 
     def _letter_runs(self, text: str, tokens: list[_Token], allowed: set[int]) -> Iterator[_Hit]:
+        if sum(len(token.text) == 1 for token in tokens) < 3:
+            return  # a listed word needs a run of three single letters or more
         run: list[int] = []
         for index, token in enumerate(tokens):
             single = len(token.text) == 1 and index not in allowed
@@ -252,28 +340,73 @@ def _compile_phrase(entry: Entry) -> _Phrase:
 
 def _plausible(word: str) -> bool:
     """At least one letter, and stars only where letters are around them ("k***a")."""
+    if word.isalpha():
+        return True
     letters = sum(c.isalpha() for c in word)
     stars = word.count(_STAR)
     return letters >= 1 and (stars == 0 or (letters >= 2 and stars <= letters + 1))
 
 
-def _tokens(text: str) -> list[_Token]:
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A message's tokens joined by single spaces (a space at each end) for the automata."""
+
+    text: str
+    token_at: dict[int, int]  # offset of a token in ``text`` -> its index
+    plain: list[bool]  # letters only, no letter three times in a row
+    disguised: list[int]  # indices of the other tokens
+
+
+def _tokens(text: str) -> tuple[list[_Token], _Line]:
+    """The word tokens of a normalised text, and their line for the automata."""
     tokens: list[_Token] = []
+    token_at: dict[int, int] = {}
+    plain: list[bool] = []
+    disguised: list[int] = []
+    pieces: list[str] = [""]
+    position = 1
     for found in _TOKEN.finditer(text):
-        raw = found.group()
-        lead = len(raw) - len(raw.lstrip(_LEAD_TRIM))
-        core = raw[lead:].rstrip(_TRAIL_TRIM)
-        if not core or len(core) > _MAX_TOKEN or not _plausible(core):
-            continue
-        start = found.start() + lead
+        core = found.group()
+        start = found.start()
+        if core.isalpha():
+            if len(core) > _MAX_TOKEN:
+                continue
+            simple = _STRETCHED.search(core) is None
+        else:
+            lead = len(core) - len(core.lstrip(_LEAD_TRIM))
+            core = core[lead:].rstrip(_TRAIL_TRIM)
+            if not core or len(core) > _MAX_TOKEN or not _plausible(core):
+                continue
+            start += lead
+            simple = False
+        if not simple:
+            disguised.append(len(tokens))
+        token_at[position] = len(tokens)
+        position += len(core) + 1
+        plain.append(simple)
+        pieces.append(core)
         tokens.append(_Token(start, start + len(core), core))
-    return tokens
+    pieces.append("")
+    return tokens, _Line(" ".join(pieces), token_at, plain, disguised)
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     folded: _Matcher
     exact: _Matcher | None
+    # Non-ASCII letters of the accent-exact entries ("ñ" of "=coño"): a letter pattern accepts
+    # only itself or a star, so a text with neither cannot match them. None: always scan.
+    exact_letters: frozenset[str] | None
+
+
+def _exact_letters(entries: list[Entry]) -> frozenset[str] | None:
+    letters: set[str] = set()
+    for entry in entries:
+        mine = {c for word in entry.words for c in word if not c.isascii()}
+        if not mine:
+            return None
+        letters |= mine
+    return frozenset(letters | {_STAR})
 
 
 @lru_cache(maxsize=32)
@@ -284,6 +417,7 @@ def _compile(wordlists: WordLists) -> _Compiled:
     return _Compiled(
         _Matcher(folded, exceptions),
         _Matcher(exact, exceptions) if exact else None,
+        _exact_letters(exact),
     )
 
 
@@ -292,7 +426,10 @@ def find_offensive(text: str, wordlists: WordLists) -> list[Finding]:
     findings: list[Finding] = []
     passes: list[tuple[_Matcher, NormalizedText]] = [(compiled.folded, normalize(text))]
     if compiled.exact is not None and not text.isascii():
-        passes.append((compiled.exact, normalize(text, fold_accents=False)))
+        exact = normalize(text, fold_accents=False)
+        letters = compiled.exact_letters
+        if letters is None or not letters.isdisjoint(exact.text):
+            passes.append((compiled.exact, exact))
     for matcher, norm in passes:
         for hit in matcher.scan(norm):
             start, end = norm.span(hit.start, hit.end)

@@ -163,9 +163,74 @@ def _may_fit(digits: str, region: str) -> bool:
     return prefix is not None and digits.startswith(prefix) and len(digits) - len(prefix) in lengths
 
 
-def _national(candidate: str, digits: str, regions: Sequence[str]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=512)
+def _general_shape(region: str) -> tuple[tuple[int, ...], re.Pattern[str] | None]:
+    """The lengths and a pattern every valid national number of a region matches, or no
+    pattern where the region rewrites its numbers while parsing (then nothing is ruled out).
+
+    ``is_valid_number_for_region`` accepts a national significant number that matches the
+    general description and the description of one number type (phonenumberutil's
+    ``_number_type_helper``); both are required here, the types as one alternation."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    if (
+        metadata is None
+        or metadata.general_desc is None
+        or metadata.national_prefix_transform_rule
+        or not metadata.general_desc.national_number_pattern
+        or not metadata.general_desc.possible_length
+    ):
+        return (), None
+    general = metadata.general_desc
+    # A valid number also matches the pattern of one number type (fixed line, mobile, toll
+    # free ...): the general pattern and the union of the types' patterns must both match.
+    kinds = [
+        desc.national_number_pattern
+        for desc in (
+            metadata.premium_rate,
+            metadata.toll_free,
+            metadata.shared_cost,
+            metadata.voip,
+            metadata.personal_number,
+            metadata.pager,
+            metadata.uan,
+            metadata.voicemail,
+            metadata.fixed_line,
+            metadata.mobile,
+        )
+        if desc is not None and desc.national_number_pattern
+    ]
+    if not kinds:
+        return (), None
+    pattern = (
+        rf"(?=(?:{general.national_number_pattern})$)(?:"
+        + "|".join(f"(?:{kind})" for kind in kinds)
+        + ")"
+    )
+    return tuple(general.possible_length), re.compile(pattern)
+
+
+def _may_be_valid(digits: str, region: str) -> bool:
+    """Whether some tail of ``digits`` has the region's general shape.
+
+    ``is_valid_number_for_region`` needs the national significant number (what is left of
+    the digits once a prefix, a country code or a trunk prefix is stripped) to have one of
+    the region's lengths and to match its general pattern, so a candidate none of whose
+    tails does can skip ``phonenumbers.parse``, the largest cost of this filter
+    (docs/pupil-safety-evaluation.md, "Speed").
+    """
+    lengths, pattern = _general_shape(region)
+    if pattern is None or not digits.isascii():
+        return True
+    size = len(digits)
+    return any(n <= size and pattern.fullmatch(digits, size - n) for n in lengths)
+
+
+@lru_cache(maxsize=32)
+def _national(candidate: str, digits: str, regions: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Cached for a few calls only: a message and its disguised-digits view hold the same
+    plain numbers (no larger, so benchmarks over a fixed set measure fresh messages)."""
     for region in regions:
-        if not _may_fit(digits, region):
+        if not _may_fit(digits, region) or not _may_be_valid(digits, region):
             continue
         try:
             number = phonenumbers.parse(candidate, region)
@@ -197,7 +262,7 @@ def _confirm(
     if candidate.lstrip("( ").startswith(("+", "00")):
         matches = _international(candidate)
     if not matches:
-        matches = _national(candidate, digits, regions)
+        matches = list(_national(candidate, digits, tuple(regions)))
     return [(start + m_start, start + m_end, region) for m_start, m_end, region in matches]
 
 
@@ -267,12 +332,12 @@ def find_phones(
 def _find_phones(
     text: str, regions: Sequence[str], region_hint: str | None, *, disguised: bool = False
 ) -> list[Finding]:
-    if sum(c.isdigit() for c in text) < _MIN_DIGITS:
+    if len(_DIGIT.findall(text)) < _MIN_DIGITS:
         return []
-    ordered = list(regions)
+    ordered = tuple(regions)
     if region_hint and region_hint.upper() in phonenumbers.SUPPORTED_REGIONS:
         hint = region_hint.upper()
-        ordered = [hint, *(r for r in ordered if r != hint)]
+        ordered = (hint, *(r for r in ordered if r != hint))
     findings: list[Finding] = []
     budget = [_SPLIT_BUDGET]
     for found in _CANDIDATE.finditer(text):

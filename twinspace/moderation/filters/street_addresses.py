@@ -26,6 +26,7 @@ from functools import lru_cache
 from twinspace.moderation.filters.findings import Category, Finding, finding
 from twinspace.moderation.filters.lexicon import Lexicons
 
+_ANY_DIGIT = re.compile(r"\d")  # a house number or postcode needs a digit
 _RANGES = ((0x41, 0x250), (0x370, 0x400), (0x400, 0x530))
 _UP = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).isupper())
 _LOW = "".join(chr(c) for a, b in _RANGES for c in range(a, b) if chr(c).islower())
@@ -41,9 +42,12 @@ _POSTCODES = re.compile(
     r"|\b(?:LV|LT)-\d{4,5}\b"  # LV-1010
     r"|\b[A-Z]{3}\s\d{4}\b",  # QRM 1234 (Malta)
 )
-_UNITS_AFTER = re.compile(
+UNITS_AFTER = re.compile(
     r"\s*(?:%|€|kg|km|cm|m\b|min|h\b|lat|let|years|jahre|ans|años|anni|anos|år|ár|vuotta|"
-    r"yaş|років|години)",
+    r"yaş|років|години|"
+    # quantities after a number: metres, people, hours, money ("Ulice je dlouhá 500 metrů")
+    r"met(?:er|re|r|ro|ri|ar)\w*|метар\w*|метр\w*|kč|dinar\w*|динар\w*|ljudi|људи|lidí|"
+    r"personas|habitantes|hodin\w*|sati\b|сати|часов\w*|eur\w*|евр\w*)",
     re.IGNORECASE,
 )
 
@@ -63,14 +67,16 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
     live = _alternatives(lexicons.words("live"))
     patterns = [
         re.compile(
-            rf"(?<!\w)(?i:{before})(?:\.\s*|\s+)(?P<name>{_NAME}),?\s+(?:{_NUMBER_WORD})?{_HOUSE}"
+            rf"(?<!\w)(?i:{before})(?:\.\s*|\s+)(?P<name>{_NAME}),?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"
         ),
         re.compile(rf"(?<![\w.,])\d{{1,4}}[a-zA-Z]?,?\s+(?i:{before})\.?\s+(?P<name>{_NAME})"),
-        re.compile(rf"(?<!\w)(?P<name>{_NAME})\s+(?i:{after})\.?,?\s+(?:{_NUMBER_WORD})?{_HOUSE}"),
-        re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+{_HOUSE}(?!\w)"),
+        re.compile(
+            rf"(?<!\w)(?P<name>{_NAME})\s+(?i:{after})\.?,?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"
+        ),
+        re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
             rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}\s+){{0,2}}(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
-            rf"\s+{_HOUSE}"
+            rf"\s+(?P<house>{_HOUSE})"
         ),
     ]
     return tuple(patterns)
@@ -81,6 +87,24 @@ def _capitalised(word: str) -> bool:
     return any(part.lstrip(_QUOTES)[:1].isupper() for part in word.split("-"))
 
 
+# Words for "at (an hour)" right before a number.
+_TIME_BEFORE = re.compile(  # \u0443 is the Cyrillic preposition (Serbian, Ukrainian)
+    r"(?<!\w)(?i:a las|a la|alle|all'|at|um|à|om|kell|klo|kl\.|às|ás|στις|saat|в|\u0443|u|o|v)"
+    r"\s+$"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
+
+
+def _capitalised_street_word(text: str, start: int, before_street: bool) -> bool:
+    """A street word written with a capital inside a sentence is part of the name:
+    "Булевар ослобођења 45", "Bulevar oslobođenja 12", "Ulica kralja Tomislava 3" (the rest
+    of the name is lower-case in these languages). At the start of a sentence it says nothing.
+    """
+    if before_street or not text[start : start + 1].isupper():
+        return False
+    return _SENTENCE_START.search(text, 0, start) is None
+
+
 def _streets(text: str, lexicons: Lexicons) -> Iterator[tuple[int, int]]:
     for pattern in _patterns(lexicons):
         for found in pattern.finditer(text):
@@ -88,15 +112,19 @@ def _streets(text: str, lexicons: Lexicons) -> Iterator[tuple[int, int]]:
             # "ulici kralja Zvonimira"), so "Wir sind auf Platz 2" is no address.
             words = found["name"].split()
             before_street = found.start("name") == found.start()
-            if not (_capitalised(words[-1]) if before_street else any(map(_capitalised, words))):
+            named = _capitalised(words[-1]) if before_street else any(map(_capitalised, words))
+            if not named and not _capitalised_street_word(text, found.start(), before_street):
                 continue
-            if _UNITS_AFTER.match(text, found.end()):
+            if UNITS_AFTER.match(text, found.end()):
                 continue  # "Anna 12 years", "Seite 45 %"
+            house = found.start("house") if "house" in found.re.groupindex else -1
+            if house > 0 and _TIME_BEFORE.search(text, 0, house) is not None:
+                continue  # "en la Plaza de España a las 5": an hour, not a house number
             yield found.span()
 
 
 def find_street_addresses(text: str, lexicons: Lexicons) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text) is None:
         return []
     findings = [
         finding(text, Category.ADDRESS, start, end, "street address")

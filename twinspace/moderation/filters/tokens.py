@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from twinspace.moderation.filters.normalize import normalize
 
@@ -19,8 +20,7 @@ _RUNS = re.compile(r"(.)\1{2,}")
 _LEET = str.maketrans("013457@$", "oleastas")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str  # canonical form
     start: int  # span in the original message
     end: int
