@@ -35,6 +35,7 @@ from twinspace.face.http import (
     live_sessions,
     media,
     moderation,
+    notifications,
     page_content,
     plan,
     projects,
@@ -52,6 +53,7 @@ from twinspace.face.middleware import (
 from twinspace.face.problems import EXCEPTION_HANDLERS, problem
 from twinspace.face.sockets.docs_socket import DocsSocket
 from twinspace.face.sockets.project_socket import project_events_endpoint
+from twinspace.face.sockets.user_socket import user_events_endpoint
 from twinspace.metrics import Metrics
 from twinspace.services.container import Services
 from twinspace.types import API_PREFIX
@@ -72,6 +74,7 @@ ROUTERS: list[ApiRouter] = [
     moderation.router,
     live_sessions.router,
     search.router,
+    notifications.router,
     plan.router,
     competitions.router,
 ]
@@ -192,6 +195,7 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         Route("/api/{rest:path}", _api_fallback(api_routes), methods=all_methods),
         WebSocketRoute("/ws/docs/{room}", DocsSocket()),
         WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
+        WebSocketRoute("/ws/me", user_events_endpoint),
         *media.routes,
     ]
     web_dir = settings.web_dir or _default_web_dir()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from twinspace.accounts.service import AccountService, check_password_strength
 from twinspace.clock import utcnow
+from twinspace.domain_events import DomainEventBus, RegistrationReviewed
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import (
@@ -152,9 +153,12 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
 
 
 class RegistryService:
-    def __init__(self, storage: Storage, accounts: AccountService) -> None:
+    def __init__(
+        self, storage: Storage, accounts: AccountService, events: DomainEventBus | None = None
+    ) -> None:
         self._storage = storage
         self._accounts = accounts
+        self._events = events or DomainEventBus()
 
     # -- countries ----------------------------------------------------------------------
 
@@ -333,6 +337,7 @@ class RegistryService:
         )
         reviewed = await self._storage.teachers.get(teacher_id)
         assert reviewed is not None
+        await self._events.publish(RegistrationReviewed(teacher_id=teacher_id, validated=validate))
         return reviewed
 
     async def teacher(self, user_id: int) -> tuple[UserRecord, TeacherRecord]:

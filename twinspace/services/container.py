@@ -17,6 +17,10 @@ from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
 from twinspace.moderation.facade import Moderation
 from twinspace.moderation.file_text.service import FileTextReader, ReadLimits
+from twinspace.notifications.from_events import NotificationWriter
+from twinspace.notifications.mail_sink import MailNotConfigured, MailSink
+from twinspace.notifications.scheduler import NotificationScheduler
+from twinspace.notifications.service import NotificationService
 from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.connections import ConnectionRegistry
 from twinspace.realtime.limits import KeyedBuckets
@@ -74,6 +78,9 @@ class Services:
     session_watch: SessionWatch
     plan: PlanService
     competitions: CompetitionService
+    notifications: NotificationService
+    notification_writer: NotificationWriter
+    notification_scheduler: NotificationScheduler
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -82,7 +89,7 @@ class Services:
         await storage.connect()
         events = DomainEventBus()
         accounts = AccountService(storage, settings, events)
-        registry = RegistryService(storage, accounts)
+        registry = RegistryService(storage, accounts, events)
         access = AccessRules(storage)
         bus = LocalBus()
         project_events = ProjectEventHub(
@@ -113,6 +120,12 @@ class Services:
             metrics.registry,
         )
         await file_text.probe_ocr()
+        # MERGE: until twinspace/mail/ lands this records "mail not configured"; the
+        # integrator passes services.mail (it has `send_to_user`) here instead.
+        mail: MailSink = MailNotConfigured()
+        notifications = NotificationService(
+            storage, bus, mail, settings.public_origins[0] if settings.public_origins else ""
+        )
         services = cls(
             settings=settings,
             storage=storage,
@@ -124,8 +137,8 @@ class Services:
             projects=ProjectService(storage, access, registry, events),
             pages=pages,
             spaces=spaces,
-            training=TrainingService(storage, registry),
-            labels=LabelService(storage, access, registry),
+            training=TrainingService(storage, registry, events),
+            labels=LabelService(storage, access, registry, events),
             connections=connections,
             documents=documents,
             bus=bus,
@@ -159,10 +172,14 @@ class Services:
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
             plan=PlanService(storage),
             competitions=CompetitionService(storage, access, registry),
+            notifications=notifications,
+            notification_writer=NotificationWriter(storage, access, notifications),
+            notification_scheduler=NotificationScheduler(storage, notifications, settings),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
+        events.subscribe(services.notification_writer.on_event)
         return services
 
     def start_background(self) -> None:
@@ -198,8 +215,11 @@ class Services:
             "twinspace_search_indexed", "Search marks applied", lambda: self.search.indexer.indexed
         )
         self.session_watch.start()
+        self.notification_scheduler.start()
 
     async def stop(self) -> None:
+        await self.notification_scheduler.stop()
+        await self.notification_writer.idle()
         await self.session_watch.stop()
         await self.search.stop()
         await self.live_sessions.stop()

@@ -36,6 +36,7 @@ from twinspace.storage.moderation import (
     QueueRepo,
     ReportRepo,
 )
+from twinspace.storage.notifications import NotificationRepo
 from twinspace.storage.plan import PlanRepo
 from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
@@ -91,6 +92,7 @@ class Repositories:
         self.search = SearchRepo(ex)
         self.plan = PlanRepo(ex)
         self.competitions = CompetitionRepo(ex)
+        self.notifications = NotificationRepo(ex)
 
 
 class Storage(Repositories):
