@@ -75,9 +75,7 @@ async def test_an_urgent_safety_notice_is_mailed_at_once_to_the_pupils_own_teach
     await settle(world)
     teacher_kinds = await kinds(world, school.teacher)
     assert sorted(teacher_kinds) == ["held", "urgent_safety"]
-    urgent = next(
-        n for n in (await notifications(world, school.teacher))["items"] if n["urgent"]
-    )
+    urgent = next(n for n in (await notifications(world, school.teacher))["items"] if n["urgent"])
     assert urgent["kind"] == "urgent_safety"
     assert urgent["link"] == f"/projects/{school.project.id}/desk"
     # the Finnish partner is not the pupil's teacher: the held item only, no e-mail
@@ -110,8 +108,7 @@ async def test_replies_and_mentions_reach_members_who_can_see_them(school: Schoo
 
     classmate, finn = school.classmate.user.username, school.finn.user.username
     text = (
-        f"@{classmate.upper()}, look! cc @{finn}. @{outsider.user.username} "
-        f"and @{classmate} again"
+        f"@{classmate.upper()}, look! cc @{finn}. @{outsider.user.username} and @{classmate} again"
     )
     # a teacher's mentions publish at once (a pupil's `@name` is held as a possible social
     # handle: see test_a_mention_in_a_held_message_waits_for_approval)
