@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.moderation.conftest import School, school, server, settings_overrides
-from tests.support.poll import eventually
 from tests.support.world import Person, World
 
 __all__ = ["school", "server", "settings_overrides"]
@@ -63,17 +61,4 @@ async def read_all(world: World, *people: Person) -> None:
             assert (await http.post("/api/v1/me/notifications/read")).json() == {"unread": 0}
 
 
-async def wait_for_kind(world: World, person: Person, kind: str) -> dict[str, Any]:
-    async def found() -> dict[str, Any] | None:
-        items = (await notifications(world, person))["items"]
-        return next((n for n in items if n["kind"] == kind), None)
-
-    result: dict[str, Any] = await eventually(found)
-    return result
-
-
-def client(world: World, person: Person) -> httpx.AsyncClient:
-    return world.client(person)
-
-
-__all__ += ["RecordingMail", "School", "client", "kinds", "notifications", "read_all", "settle"]
+__all__ += ["RecordingMail", "School", "kinds", "notifications", "read_all", "settle"]
