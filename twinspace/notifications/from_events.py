@@ -80,6 +80,9 @@ class NotificationWriter:
             case UrgentCareNotice():
                 return self._urgent(event)
             case ItemPublished():
+                # most messages answer nobody and name nobody: no work at all for them
+                if event.parent_id is None and "@" not in event.text:
+                    return None
                 return self._published(event)
             case InvitationCreated():
                 return self._invited(event)
