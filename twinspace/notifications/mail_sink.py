@@ -14,7 +14,9 @@ DIGEST = "digest"  # params: count, items (one line each), url
 
 
 class MailSink(Protocol):
-    async def send_to_user(self, user_id: int, kind: str, params: dict[str, str]) -> None: ...
+    """Hand a mail over (queued in the mail service's outbox); what it returns is not used."""
+
+    async def send_to_user(self, user_id: int, kind: str, params: dict[str, str]) -> object: ...
 
 
 class MailNotConfigured:
