@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 ENV_PREFIX = "TWINSPACE_"
 
@@ -81,6 +89,8 @@ class Settings(BaseModel):
     version_page_budget_bytes: int = Field(64 * 1024 * 1024, ge=1024)
     version_project_budget_bytes: int = Field(512 * 1024 * 1024, ge=1024)
     page_settle_seconds: float = Field(5.0, ge=0)
+    # how often pages' last-edited time and editor are written (one transaction for all pages)
+    page_edit_record_seconds: float = Field(2.0, gt=0)
 
     # project events socket, chat, boards and uploads
     events_replay_events: int = Field(1000, ge=0, le=100_000)
@@ -102,6 +112,14 @@ class Settings(BaseModel):
     upload_text_memory_mb: int = Field(1024, ge=256, le=65_536)
     tesseract: str = "tesseract"
     ocr_languages: tuple[str, ...] = ("eng",)
+
+    # class-to-class video (docs/events-protocol.md, "Calls"): STUN/TURN URLs handed to browsers,
+    # and the secret coturn's `static-auth-secret` holds, from which short-lived TURN
+    # credentials are derived (live_sessions/ice.py)
+    ice_servers: tuple[str, ...] = ()
+    turn_secret: SecretStr | None = None
+    turn_ttl_seconds: int = Field(3600, ge=60, le=86_400)
+    ice_transport_policy: Literal["all", "relay"] = "all"
 
     # privacy
     pupil_retention_days: int = Field(365, ge=0)
@@ -126,6 +144,20 @@ class Settings(BaseModel):
                 raise ValueError(f"{origin!r} is not an origin like https://school.example")
         return value
 
+    @field_validator("ice_servers")
+    @classmethod
+    def _ice_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for url in value:
+            if not url.startswith(("stun:", "stuns:", "turn:", "turns:")) or len(url) > 512:
+                raise ValueError(f"{url!r} is not a stun:, stuns:, turn: or turns: URL")
+        return value
+
+    @model_validator(mode="after")
+    def _turn_needs_secret(self) -> Settings:
+        if self.turn_secret is None and any(u.startswith("turn") for u in self.ice_servers):
+            raise ValueError("turn: URLs need TWINSPACE_TURN_SECRET (coturn's static-auth-secret)")
+        return self
+
     @property
     def database_path(self) -> Path:
         return self.data_dir / "twinspace.sqlite3"
@@ -148,7 +180,7 @@ class Settings(BaseModel):
         )
 
 
-_LIST_FIELDS = {"public_origins", "ocr_languages"}
+_LIST_FIELDS = {"public_origins", "ocr_languages", "ice_servers"}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -168,6 +200,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "?"
+            if not error["loc"]:  # a rule between settings names them in its message
+                problems.append(error["msg"])
+                continue
+            field = str(error["loc"][0])
             problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None

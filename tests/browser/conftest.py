@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -99,6 +100,8 @@ class DemoServer:
     data_dir: Path
     demo: dict[str, Any]
     process: subprocess.Popen[bytes]
+    # a second origin the server trusts: tests put a relay there (tests/support/blackhole.py)
+    relay_port: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -140,16 +143,21 @@ class DemoServer:
         return api_call(self.base_url, method, path, self.token(username), body)
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+def require_browser() -> None:
+    """Skip (fail under CI=true) without playwright, chromium or a built client."""
     if sync_playwright is None:
         _unavailable("playwright is not installed")
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: run `make browser`")
     if not (WEB_DIST / "index.html").is_file():
         _unavailable("web/dist is not built: run `make web`")
-    data_dir = tmp_path_factory.mktemp("browser-demo")
+
+
+@contextmanager
+def running_demo(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[DemoServer]:
+    """A `twinspace serve --demo` on a free port with `extra_env` (settings), until exit."""
     port = free_port()
+    relay_port = free_port()
     env = {
         **os.environ,
         "TWINSPACE_ARGON2_TIME_COST": "1",
@@ -160,8 +168,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         "TWINSPACE_ROOM_GRACE_SECONDS": "0.5",
         "TWINSPACE_LOG_LEVEL": "WARNING",
         **database.env_for(data_dir),
+        **(extra_env or {}),
     }
-    env.pop("TWINSPACE_PUBLIC_ORIGINS", None)
+    env["TWINSPACE_PUBLIC_ORIGINS"] = ",".join(
+        f"http://{host}:{p}" for host in ("127.0.0.1", "localhost") for p in (port, relay_port)
+    )
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
         [
@@ -201,7 +212,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             process.kill()
             raise RuntimeError("the server did not start within 60 s")
         time.sleep(0.1)
-    server = DemoServer(base_url, data_dir, json.loads(demo_file.read_text("utf-8")), process)
+    demo = json.loads(demo_file.read_text("utf-8"))
+    server = DemoServer(base_url, data_dir, demo, process, relay_port)
     try:
         yield server
     finally:
@@ -212,6 +224,13 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             process.kill()
             process.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    require_browser()
+    with running_demo(tmp_path_factory.mktemp("browser-demo")) as server:
+        yield server
 
 
 # Module scope: Playwright's sync API keeps an event loop running until it stops, which would

@@ -269,6 +269,15 @@ SESSION_PARTICIPANT = rule(
     forbidden={Actor.GUEST},
     hidden=NON_MEMBERS,
 )
+CALL_PARTICIPANT = rule(
+    "call-participant",
+    "a live session's call: teachers of a participating class and its pupils who joined; "
+    "the founder, who teaches none of its classes, and guests 403",
+    project_scoped=True,
+    ok={Actor.TEACHER, Actor.PUPIL},
+    forbidden={Actor.FOUNDER, Actor.GUEST},
+    hidden=NON_MEMBERS,
+)
 OWN_SCHOOL_CODE = rule(
     "own-school-code",
     "a class's join code: teachers of the class's own school; other members 403",
@@ -807,6 +816,22 @@ def _join(scene: Scene, actor: Actor, extra: Extra) -> Any:
 async def live_session_with_code(scene: Scene, actor: Actor) -> Extra:
     session_id = await scene.fresh_session(live=True)
     return {"fresh_session": session_id, "code": await scene.join_code(session_id)}
+
+
+async def live_session_joined(scene: Scene, actor: Actor) -> Extra:
+    """A fresh live session the pupil has joined (recorded directly: the join route's own
+    throttle of a pupil's code attempts is not what this case is about)."""
+    session_id = await scene.fresh_session(live=True)
+    pupil = scene.people[Actor.PUPIL].user
+    await scene.services.storage.live_sessions.attendance.record_join(
+        session_id=session_id,
+        user_id=pupil.id,
+        role="pupil",
+        school_id=pupil.school_id,
+        class_id=scene.school_class.id,
+        now=utcnow(),
+    )
+    return {"fresh_session": session_id}
 
 
 def _add_pupil(scene: Scene, actor: Actor, extra: Extra) -> Any:
@@ -1763,6 +1788,13 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     ),
     ("GET", L + "/roster"): (
         c(SESSION_PARTICIPANT, req(A + "/live-sessions/{live_session}/roster")),
+    ),
+    ("GET", L + "/call"): (c(SESSION_PARTICIPANT, req(A + "/live-sessions/{live_session}/call")),),
+    ("GET", L + "/call/ice"): (
+        c(
+            CALL_PARTICIPANT,
+            req(A + "/live-sessions/{fresh_session}/call/ice", live_session_joined),
+        ),
     ),
     ("GET", L + "/attendance"): (
         c(PROJECT_TEACHER, req(A + "/live-sessions/{live_session}/attendance")),

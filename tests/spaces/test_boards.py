@@ -121,6 +121,7 @@ async def test_board_settings_decide_who_posts_comments_and_reacts(
             "comments": False,
             "reactions": False,
             "approval_required": False,
+            "layout": "columns",
         }
         assert (await ana.next("board.updated"))["data"]["settings"]["comments"] is False
     async with room.world.client(room.ben) as http:
@@ -150,3 +151,26 @@ async def test_deleting_posts_and_comments(server: LiveServer, room: Room) -> No
     async with room.world.client(room.ben) as http:
         board = (await http.get(f"/api/v1/boards/{room.board.id}")).json()
     assert board["posts"][0]["removed"] is True and board["posts"][0]["body"] is None
+
+
+async def test_teachers_choose_the_layout_and_members_hear_it(
+    server: LiveServer, room: Room
+) -> None:
+    board_path = f"/api/v1/boards/{room.board.id}"
+    async with events(server, room.project.id, room.ana.token, boards=[room.board.id]) as ana:
+        async with room.world.client(room.ana) as http:
+            refused = await http.patch(board_path, json={"settings": {"layout": "wall"}})
+        assert refused.status_code == 403
+        async with room.world.client(room.teacher) as http:
+            for layout in ("wall", "grid", "timeline", "columns"):
+                changed = await http.patch(board_path, json={"settings": {"layout": layout}})
+                assert changed.status_code == 200, changed.text
+                assert changed.json()["settings"]["layout"] == layout
+                heard = await ana.next("board.updated")
+                assert heard["data"]["settings"]["layout"] == layout
+            unknown = await http.patch(board_path, json={"settings": {"layout": "carousel"}})
+        assert unknown.status_code == 422
+        assert unknown.headers["content-type"].startswith("application/problem+json")
+    async with room.world.client(room.ben) as http:
+        board = (await http.get(board_path)).json()
+    assert board["settings"]["layout"] == "columns"

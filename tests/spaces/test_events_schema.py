@@ -49,7 +49,19 @@ def test_the_schema_names_exactly_the_documented_event_types() -> None:
 def test_the_client_messages_in_the_schema_are_the_documented_ones() -> None:
     union = events_json_schema()["$defs"]["ClientMessage"]
     names = {ref["$ref"].rsplit("/", 1)[-1] for ref in union["oneOf"]}
-    assert names == {"Subscribe", "Unsubscribe", "Typing", "PresenceReport", "Ping"}
+    assert names == {
+        "Subscribe",
+        "Unsubscribe",
+        "Typing",
+        "PresenceReport",
+        "Ping",
+        "CallJoin",
+        "CallLeave",
+        "CallSignal",
+        "CallMedia",
+        "CallControl",
+        "CallPermit",
+    }
 
 
 def test_a_described_frame_passes() -> None:

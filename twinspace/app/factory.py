@@ -29,6 +29,7 @@ from twinspace.config import Settings
 from twinspace.face.api import ApiRouter, Endpoint, openapi_document, starlette_routes
 from twinspace.face.http import (
     boards,
+    calls,
     chat,
     competitions,
     labels,
@@ -73,6 +74,7 @@ ROUTERS: list[ApiRouter] = [
     media.router,
     moderation.router,
     live_sessions.router,
+    calls.router,
     search.router,
     notifications.router,
     plan.router,

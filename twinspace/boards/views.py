@@ -35,9 +35,13 @@ class PostKind(StrEnum):
 MEDIA_POST_KINDS = frozenset({PostKind.IMAGE, PostKind.VIDEO, PostKind.AUDIO, PostKind.FILE})
 
 
+BoardLayout = Literal["columns", "wall", "grid", "timeline"]
+
+
 class BoardSettings(BaseModel):
-    """Per-board rules: who may post, whether comments and reactions are on, and whether
-    pupils' posts wait for a teacher's approval."""
+    """Per-board rules: who may post, whether comments and reactions are on, whether pupils'
+    posts wait for a teacher's approval, and how the board is laid out (its teachers choose:
+    columns by section, a masonry wall, an even grid, or a timeline by date)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -45,6 +49,7 @@ class BoardSettings(BaseModel):
     comments: bool = True
     reactions: bool = True
     approval_required: bool = False
+    layout: BoardLayout = "columns"
 
     @classmethod
     def parse(cls, raw: str) -> BoardSettings:
@@ -61,6 +66,7 @@ class BoardSettingsPatch(BaseModel):
     comments: bool | None = None
     reactions: bool | None = None
     approval_required: bool | None = None
+    layout: BoardLayout | None = None
 
 
 class BoardUpdate(BaseModel):

@@ -224,6 +224,10 @@ class ChatService:
 
     async def post(self, access: Access, channel: ChannelRecord, form: NewMessage) -> MessageView:
         self._require_post(access, channel)
+        if form.client_key is not None:
+            sent = await self._storage.messages.by_client_key(access.user.id, form.client_key)
+            if sent is not None:
+                return await self._resent(access, channel, sent)
         text = clean_text(form.text, max_chars=MESSAGE_MAX_CHARS)
         if form.parent_id is not None:
             parent = await self.find(access, channel, form.parent_id)
@@ -236,6 +240,12 @@ class ChatService:
                 raise RuleViolation("only published messages take replies")
         decision = await self._moderate(access, channel, text)
         async with self._storage.transaction() as tx:
+            if form.client_key is not None:
+                # two sends of one key at once: the second waits, then finds the first
+                await tx.messages.lock_client_keys(access.user.id)
+                sent = await tx.messages.by_client_key(access.user.id, form.client_key)
+                if sent is not None:
+                    return await self._resent(access, channel, sent)
             message_id = await tx.messages.create(
                 channel_id=channel.id,
                 project_id=channel.project_id,
@@ -246,6 +256,7 @@ class ChatService:
                 reason=decision.reason,
                 reason_code=decision.code,
                 now=utcnow(),
+                client_key=form.client_key,
             )
             record = await written(tx.messages.get(message_id))
         ref = content_ref(record)
@@ -256,6 +267,14 @@ class ChatService:
         )
         notify_teachers(self._hub, ref, decision, record.author_name, queue_id)
         return view
+
+    async def _resent(
+        self, access: Access, channel: ChannelRecord, sent: MessageRecord
+    ) -> MessageView:
+        """A send repeated with its client key: the first message, never a second one."""
+        if sent.channel_id != channel.id:
+            raise Conflict("this client_key named a message of another channel")
+        return (await self.views([sent], access))[0]
 
     @staticmethod
     def _require_author(access: Access, record: MessageRecord) -> None:

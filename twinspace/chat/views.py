@@ -19,6 +19,14 @@ class NewMessage(BaseModel):
 
     text: str = Field(max_length=MESSAGE_MAX_CHARS * 2)
     parent_id: int | None = Field(None, ge=1, description="reply to this top-level message")
+    client_key: str | None = Field(
+        None,
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the client's own name for this message: sending it again with the same key"
+        " returns the first message instead of posting twice (an offline queue's retry)",
+    )
 
 
 class MessageEdit(BaseModel):

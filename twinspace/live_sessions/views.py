@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from twinspace.live_sessions.ice import IceConfig
 from twinspace.live_sessions.rules import (
     SPACES,
     AgendaItem,
@@ -408,3 +409,61 @@ def log_view(entry: LogRecord, zone_name: str) -> LogEntry:
         school_id=entry.school_id,
         details=entry.details,
     )
+
+
+# -- class-to-class video (live_sessions/calls.py, docs/events-protocol.md "Calls") ----------
+
+EndpointKind = Literal["teacher", "classroom", "pupil"]
+
+
+class CallEndpointView(BaseModel):
+    """One device in a session's call: who signed it in, the class it stands for, its media."""
+
+    endpoint_id: str
+    user: RosterUser
+    kind: EndpointKind
+    class_id: int
+    class_name: str
+    school_name: str
+    may_publish: bool  # teachers and classroom devices; pupils only when their teacher allows
+    audio: bool
+    video: bool
+    screen: bool
+
+
+class CallRosterView(BaseModel):
+    """Who is live in the session's call (`call.roster`, `GET /live-sessions/{id}/call`)."""
+
+    session_id: int
+    endpoints: list[CallEndpointView]
+    pupils_may_publish: list[int]  # class ids whose pupils' devices may send camera/microphone
+
+
+class IceServerView(BaseModel):
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class IceConfigView(BaseModel):
+    """RTCPeerConnection's `iceServers` and `iceTransportPolicy` for one member; TURN
+    credentials stop working at `expires_at` (fetch again before a new call)."""
+
+    ice_servers: list[IceServerView]
+    ice_transport_policy: Literal["all", "relay"]
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, config: IceConfig) -> IceConfigView:
+        return cls(
+            ice_servers=[
+                IceServerView(urls=list(s.urls), username=s.username, credential=s.credential)
+                for s in config.servers
+            ],
+            ice_transport_policy="relay" if config.transport_policy == "relay" else "all",
+            expires_at=(
+                None
+                if config.expires_at is None
+                else datetime.fromtimestamp(config.expires_at, UTC)
+            ),
+        )

@@ -78,6 +78,7 @@ class Room:
     pins: int = 0
     edited: bool = False  # changed since the last automatic version
     origin: RoomClient | None = None
+    last_editor: int | None = None  # the user whose update was integrated last (None: server)
     unload_timer: asyncio.TimerHandle | None = None
     _unsubscribe: Callable[[], None] | None = None
 
@@ -284,6 +285,7 @@ class RoomManager:
     def _integrated(self, room: Room, event: crdt.UpdateEvent) -> None:
         room.size += len(event.update)
         room.edited = True
+        room.last_editor = room.origin.user_id if room.origin is not None else None
         self._persistence.append(room.name, event.update)
         # Only the first update of an apply is the origin's own; later ones (updates that
         # waited for this one) are new to the origin too.

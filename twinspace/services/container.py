@@ -11,6 +11,7 @@ from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus
 from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
+from twinspace.live_sessions.calls import CallService
 from twinspace.live_sessions.service import LiveSessionService
 from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
@@ -81,6 +82,7 @@ class Services:
     notifications: NotificationService
     notification_writer: NotificationWriter
     notification_scheduler: NotificationScheduler
+    calls: CallService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -126,6 +128,9 @@ class Services:
         notifications = NotificationService(
             storage, bus, mail, settings.public_origins[0] if settings.public_origins else ""
         )
+        live_sessions = LiveSessionService(
+            storage, access, events, project_events, presence, documents, pages, spaces
+        )
         services = cls(
             settings=settings,
             storage=storage,
@@ -165,9 +170,7 @@ class Services:
                 ),
                 file_text=file_text,
             ),
-            live_sessions=LiveSessionService(
-                storage, access, events, project_events, presence, documents, pages, spaces
-            ),
+            live_sessions=live_sessions,
             search=SearchService(storage, access, documents),
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
             plan=PlanService(storage),
@@ -175,11 +178,22 @@ class Services:
             notifications=notifications,
             notification_writer=NotificationWriter(storage, access, notifications),
             notification_scheduler=NotificationScheduler(storage, notifications, settings),
+            calls=CallService(
+                storage,
+                access,
+                project_events,
+                live_sessions,
+                ice_servers=settings.ice_servers,
+                turn_secret=settings.turn_secret,
+                turn_ttl_seconds=settings.turn_ttl_seconds,
+                ice_transport_policy=settings.ice_transport_policy,
+            ),
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
         events.subscribe(services.notification_writer.on_event)
+        events.subscribe(services.calls.on_event)
         return services
 
     def start_background(self) -> None:

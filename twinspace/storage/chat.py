@@ -127,12 +127,13 @@ class MessageRepo:
         reason: str | None,
         reason_code: str | None,
         now: datetime,
+        client_key: str | None = None,
     ) -> int:
         published = to_iso(now) if status == "published" else None
         return await self._ex.execute(
             "INSERT INTO messages (channel_id, project_id, author_id, parent_id, text, status,"
-            " reason, reason_code, created_at, published_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " reason, reason_code, created_at, published_at, client_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 channel_id,
                 project_id,
@@ -144,8 +145,19 @@ class MessageRepo:
                 reason_code,
                 to_iso(now),
                 published,
+                client_key,
             ),
         )
+
+    async def lock_client_keys(self, author_id: int) -> None:
+        """Serialise an author's keyed sends (in a transaction, across processes)."""
+        await self._ex.lock("message_client_key", author_id)
+
+    async def by_client_key(self, author_id: int, client_key: str) -> MessageRecord | None:
+        row = await self._ex.fetch_one(
+            _SELECT + " WHERE m.author_id = ? AND m.client_key = ?", (author_id, client_key)
+        )
+        return MessageRecord.from_row(row) if row else None
 
     async def get(self, message_id: int) -> MessageRecord | None:
         row = await self._ex.fetch_one(_SELECT + " WHERE m.id = ?", (message_id,))

@@ -288,6 +288,10 @@ class PageRecord:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+    # the last change of content or title, and who made it (None: a server-side change)
+    edited_at: datetime
+    edited_by: int | None
+    edited_by_name: str | None
 
     @classmethod
     def from_row(cls, row: Row) -> PageRecord:
@@ -301,6 +305,9 @@ class PageRecord:
             from_iso(row["created_at"]),
             from_iso(row["updated_at"]),
             _opt_dt(row["deleted_at"]),
+            from_iso(row["edited_at"] or row["created_at"]),
+            row["edited_by"],
+            row["edited_by_name"],
         )
 
 

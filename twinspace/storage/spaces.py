@@ -18,32 +18,33 @@ class PageRepo:
         self, *, project_id: int, title: str, room: str, created_by: int, now: datetime
     ) -> int:
         return await self._ex.execute(
-            "INSERT INTO pages (project_id, title, room, created_by, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (project_id, title, room, created_by, to_iso(now), to_iso(now)),
+            "INSERT INTO pages (project_id, title, room, created_by, created_at, updated_at,"
+            " edited_at, edited_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (project_id, title, room, created_by, *[to_iso(now)] * 3, created_by),
         )
 
     async def get(self, page_id: int) -> PageRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM pages WHERE id = ?", (page_id,))
+        row = await self._ex.fetch_one(f"{_PAGES} WHERE pages.id = ?", (page_id,))
         return PageRecord.from_row(row) if row else None
 
     async def by_room(self, room: str) -> PageRecord | None:
-        row = await self._ex.fetch_one("SELECT * FROM pages WHERE room = ?", (room,))
+        row = await self._ex.fetch_one(f"{_PAGES} WHERE pages.room = ?", (room,))
         return PageRecord.from_row(row) if row else None
 
     async def of_project(
         self, project_id: int, *, include_deleted: bool = False
     ) -> list[PageRecord]:
         rows = await self._ex.fetch_all(
-            "SELECT * FROM pages WHERE project_id = ? AND (? = 1 OR deleted_at IS NULL)"
-            " ORDER BY created_at, id",
+            f"{_PAGES} WHERE pages.project_id = ? AND (? = 1 OR pages.deleted_at IS NULL)"
+            " ORDER BY pages.created_at, pages.id",
             (project_id, int(include_deleted)),
         )
         return [PageRecord.from_row(r) for r in rows]
 
-    async def rename(self, page_id: int, title: str, now: datetime) -> None:
+    async def rename(self, page_id: int, title: str, now: datetime, by: int) -> None:
         await self._ex.execute(
-            "UPDATE pages SET title = ?, updated_at = ? WHERE id = ?", (title, to_iso(now), page_id)
+            "UPDATE pages SET title = ?, updated_at = ?, edited_at = ?, edited_by = ? WHERE id = ?",
+            (title, to_iso(now), to_iso(now), by, page_id),
         )
 
     async def set_locked(self, page_id: int, locked: bool, now: datetime) -> None:
@@ -57,10 +58,20 @@ class PageRepo:
             "UPDATE pages SET deleted_at = ? WHERE id = ?", (to_iso(now) if now else None, page_id)
         )
 
-    async def touch(self, page_id: int, now: datetime) -> None:
+    async def record_edit(self, page_id: int, at: datetime, by: int | None) -> None:
+        """A content edit: the page's last-edited time and editor (never moves backwards)."""
         await self._ex.execute(
-            "UPDATE pages SET updated_at = ? WHERE id = ?", (to_iso(now), page_id)
+            "UPDATE pages SET updated_at = ?, edited_at = ?, edited_by = ?"
+            " WHERE id = ? AND (edited_at IS NULL OR edited_at <= ?)",
+            (to_iso(at), to_iso(at), by, page_id, to_iso(at)),
         )
+
+
+# A page with the name of its last editor (PageRecord.from_row reads `edited_by_name`).
+_PAGES = (
+    "SELECT pages.*, editor.display_name AS edited_by_name FROM pages"
+    " LEFT JOIN users editor ON editor.id = pages.edited_by"
+)
 
 
 class ChannelRepo:

@@ -31,6 +31,7 @@ from twinspace.storage import Storage
 from twinspace.storage.documents import VersionRecord
 from twinspace.storage.records import PageRecord
 from twinspace.workspace.access import Access, AccessRules, Action
+from twinspace.workspace.page_edits import PageEditRecorder
 from twinspace.workspace.version_history import VersionBudgets, VersionHistory
 
 log = logging.getLogger("twinspace.workspace.documents")
@@ -148,6 +149,7 @@ class DocumentService:
                 project_bytes=settings.version_project_budget_bytes,
             ),
         )
+        self.edits = PageEditRecorder(storage, settings.page_edit_record_seconds)
         self._versioner: asyncio.Task[None] | None = None
         self._edited_rooms: dict[str, RoomInfo] = {}
         self._settle_timers: dict[str, asyncio.TimerHandle] = {}
@@ -160,6 +162,7 @@ class DocumentService:
 
     def start(self) -> None:
         self.persistence.start()
+        self.edits.start()
         self._versioner = asyncio.create_task(self._auto_versions(), name="auto-versions")
 
     async def stop(self) -> None:
@@ -174,6 +177,7 @@ class DocumentService:
             await asyncio.gather(self._versioner, return_exceptions=True)
         await self._write_auto_versions(force=True)
         await self.persistence.stop()
+        await self.edits.stop()
 
     # -- edits settle (moderation scans) and automatic versions -----------------------------------
 
@@ -184,6 +188,7 @@ class DocumentService:
     def _on_edit(self, room: Room) -> None:
         # One timer per quiet period, not one per edit: when it fires early it re-arms.
         self._edited_rooms[room.name] = room.info
+        self.edits.mark(room.info.page_id, room.last_editor)
         loop = asyncio.get_running_loop()
         self._last_edit[room.name] = loop.time()
         if room.name not in self._settle_timers:

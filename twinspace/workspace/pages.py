@@ -63,7 +63,7 @@ class PageService:
 
     async def rename(self, access: Access, page: PageRecord, title: str) -> PageRecord:
         access.require(Action.MANAGE_SPACES)
-        await self._storage.pages.rename(page.id, title, utcnow())
+        await self._storage.pages.rename(page.id, title, utcnow(), access.user.id)
         return await self._reload(page.id)
 
     async def delete(self, access: Access, page: PageRecord) -> None:

@@ -92,6 +92,10 @@ class PageView(BaseModel):
     locked: bool
     created_at: datetime
     updated_at: datetime
+    # the last change of the page's content or title, and who made it (None: the server)
+    edited_at: datetime
+    edited_by: int | None
+    edited_by_name: str | None
     deleted: bool
     can_edit: bool | None = None
 
@@ -105,6 +109,9 @@ class PageView(BaseModel):
             locked=p.locked,
             created_at=p.created_at,
             updated_at=p.updated_at,
+            edited_at=p.edited_at,
+            edited_by=p.edited_by,
+            edited_by_name=p.edited_by_name,
             deleted=p.deleted_at is not None,
             can_edit=can_edit,
         )

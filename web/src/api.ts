@@ -274,8 +274,12 @@ export const chat = {
   async replies(messageId: number): Promise<Message[]> {
     return get<Message[]>(`/messages/${messageId}/replies`, { limit: 200 })
   },
-  send: (channelId: number, text: string, parentId?: number | null) =>
-    post<Message>(`/channels/${channelId}/messages`, { text, parent_id: parentId ?? null }),
+  send: (channelId: number, text: string, parentId?: number | null, clientKey?: string) =>
+    post<Message>(`/channels/${channelId}/messages`, {
+      text,
+      parent_id: parentId ?? null,
+      ...(clientKey ? { client_key: clientKey } : {}),
+    }),
   react: (messageId: number, emoji: string) => post<Reaction[]>(`/messages/${messageId}/reactions`, { emoji }),
   remove: (messageId: number) => del<void>(`/messages/${messageId}`),
   markRead: (channelId: number, messageId?: number) =>

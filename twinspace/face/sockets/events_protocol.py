@@ -26,7 +26,13 @@ from twinspace.chat.views import MessageView, ReadState
 from twinspace.content.items import ReactionView
 from twinspace.face.api import ResponseSchema
 from twinspace.face.sockets.project_connection import ClientMessage
-from twinspace.live_sessions.views import LogEntry, Roster, SessionView
+from twinspace.live_sessions.views import (
+    CallEndpointView,
+    CallRosterView,
+    LogEntry,
+    Roster,
+    SessionView,
+)
 from twinspace.moderation.filters.findings import Category
 from twinspace.moderation.model import ItemKind, ItemStatus, SpaceKind
 from twinspace.notifications.views import NotificationView
@@ -143,7 +149,19 @@ class FieldError(TypedDict):
 @with_config(_CLOSED)
 class ErrorReply(TypedDict):
     code: Literal[
-        "invalid", "unknown-type", "rate-limited", "not-found", "forbidden", "rule-violation"
+        "invalid",
+        "unknown-type",
+        "rate-limited",
+        "not-found",
+        "forbidden",
+        "rule-violation",
+        # calls (docs/events-protocol.md, "Calls")
+        "session-not-live",
+        "call-refused",
+        "not-in-call",
+        "media-not-allowed",
+        "signal-too-large",
+        "call-full",
     ]
     detail: str
     ref: str | None
@@ -402,6 +420,65 @@ class SessionLog(LogEntry):
     session_id: int
 
 
+# -- calls (class-to-class video) ---------------------------------------------------------
+
+
+@with_config(_CLOSED)
+class CallJoined(TypedDict):
+    """The reply to `call.join`: this device's endpoint id and who is in the call."""
+
+    session_id: int
+    endpoint_id: str
+    endpoints: list[CallEndpointView]
+    pupils_may_publish: list[int]
+
+
+@with_config(_CLOSED)
+class CallLeft(TypedDict):
+    session_id: int
+    ref: str | None
+
+
+@with_config(_CLOSED)
+class SignalDescription(TypedDict):
+    type: Literal["offer", "answer", "rollback"]
+    sdp: str
+
+
+@with_config(_CLOSED)
+class SignalCandidate(TypedDict):
+    candidate: str
+    sdpMid: NotRequired[str]
+    sdpMLineIndex: NotRequired[int]
+    usernameFragment: NotRequired[str]
+
+
+@with_config(_CLOSED)
+class CallSignalled(TypedDict):
+    """An offer/answer or ICE candidate from endpoint `from` (named by the server)."""
+
+    session_id: int
+    from_: Annotated[str, Field(alias="from")]
+    description: NotRequired[SignalDescription]
+    candidate: NotRequired[SignalCandidate]
+
+
+@with_config(_CLOSED)
+class CallCommand(TypedDict):
+    """To one endpoint: a teacher of its class switched its microphone/camera off."""
+
+    session_id: int
+    endpoint_id: str
+    audio: Literal[False] | None
+    video: Literal[False] | None
+    by: UserName
+
+
+@with_config(_CLOSED)
+class CallEnded(TypedDict):
+    session_id: int
+
+
 # -- the user channel (/ws/me) -------------------------------------------------------------
 
 
@@ -471,6 +548,12 @@ class ServerEvents(BaseModel):
     session_log: SessionLog = Field(alias="session.log")
     notification: NotificationPushed
     notifications_unread: UnreadCount = Field(alias="notifications.unread")
+    call_joined: CallJoined = Field(alias="call.joined")
+    call_left: CallLeft = Field(alias="call.left")
+    call_roster: CallRosterView = Field(alias="call.roster")
+    call_signal: CallSignalled = Field(alias="call.signal")
+    call_control: CallCommand = Field(alias="call.control")
+    call_ended: CallEnded = Field(alias="call.ended")
 
 
 class Envelope(BaseModel):

@@ -12,6 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket
 
 from twinspace.errors import DomainError, Forbidden, NotFound, RuleViolation
+from twinspace.face.sockets.call_frames import (
+    CALL_TYPES,
+    CallControl,
+    CallJoin,
+    CallLeave,
+    CallMedia,
+    CallPermit,
+    CallSignal,
+    handle_call,
+)
 from twinspace.face.sockets.socket_loop import Close
 from twinspace.realtime import close_codes
 from twinspace.realtime.limits import KeyedBuckets
@@ -68,10 +78,21 @@ class Ping(_Message):
 
 
 ClientMessage = Annotated[
-    Subscribe | Unsubscribe | Typing | PresenceReport | Ping, Field(discriminator="type")
+    Subscribe
+    | Unsubscribe
+    | Typing
+    | PresenceReport
+    | Ping
+    | CallJoin
+    | CallLeave
+    | CallSignal
+    | CallMedia
+    | CallControl
+    | CallPermit,
+    Field(discriminator="type"),
 ]
 _CLIENT_MESSAGE: TypeAdapter[Any] = TypeAdapter(ClientMessage)
-CLIENT_TYPES = ("subscribe", "unsubscribe", "typing", "presence", "ping")
+CLIENT_TYPES = ("subscribe", "unsubscribe", "typing", "presence", "ping", *CALL_TYPES)
 
 
 class ProjectConnection:
@@ -254,7 +275,8 @@ class ProjectConnection:
         try:
             await self._dispatch(message)
         except DomainError as exc:
-            self.error(exc.code, exc.detail, ref)
+            retry = {"retry_after": exc.extra["retry_after"]} if "retry_after" in exc.extra else {}
+            self.error(exc.code, exc.detail, ref, **retry)
 
     async def _dispatch(self, message: Any) -> None:
         match message:
@@ -274,6 +296,10 @@ class ProjectConnection:
                 self.services.presence.move(self.project_id, self.user_id, place)
             case Ping(ref=ref):
                 self.local("pong", {"ref": ref})
+            case (
+                CallJoin() | CallLeave() | CallSignal() | CallMedia() | CallControl() | CallPermit()
+            ):
+                await handle_call(self.services.calls, self.access, self, message)
 
     def _typing(self, channel_id: int) -> None:
         channel = self.channels.get(channel_id)

@@ -109,6 +109,7 @@ async def _serve(
         await run_connection(connection, _receive_loop(connection), connection.websocket.send_text)
     finally:
         unsubscribe()
+        services.calls.leave_all(connection)
         services.presence.leave(connection.project_id, connection.user_id)
 
 

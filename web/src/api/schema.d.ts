@@ -736,6 +736,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live-sessions/{session_id}/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is live in the session's call: each device, its class and its media. */
+        get: operations["get_call_roster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live-sessions/{session_id}/call/ice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ICE servers for the session's call, with TURN credentials valid for a short while (participants of a live session only; `Cache-Control: no-store`). */
+        get: operations["get_ice_servers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live-sessions/{session_id}/codes": {
         parameters: {
             query?: never;
@@ -2470,8 +2504,9 @@ export interface components {
         };
         /**
          * BoardSettings
-         * @description Per-board rules: who may post, whether comments and reactions are on, and whether
-         *     pupils' posts wait for a teacher's approval.
+         * @description Per-board rules: who may post, whether comments and reactions are on, whether pupils'
+         *     posts wait for a teacher's approval, and how the board is laid out (its teachers choose:
+         *     columns by section, a masonry wall, an even grid, or a timeline by date).
          */
         BoardSettings: {
             /**
@@ -2484,6 +2519,12 @@ export interface components {
              * @default true
              */
             comments: boolean;
+            /**
+             * Layout
+             * @default columns
+             * @enum {string}
+             */
+            layout: "columns" | "wall" | "grid" | "timeline";
             /**
              * Reactions
              * @default true
@@ -2508,6 +2549,11 @@ export interface components {
              * @default null
              */
             comments?: boolean | null;
+            /**
+             * Layout
+             * @default null
+             */
+            layout?: ("columns" | "wall" | "grid" | "timeline") | null;
             /**
              * Reactions
              * @default null
@@ -2564,6 +2610,46 @@ export interface components {
             settings: components["schemas"]["BoardSettings"];
             /** Title */
             title: string;
+        };
+        /**
+         * CallEndpointView
+         * @description One device in a session's call: who signed it in, the class it stands for, its media.
+         */
+        CallEndpointView: {
+            /** Audio */
+            audio: boolean;
+            /** Class Id */
+            class_id: number;
+            /** Class Name */
+            class_name: string;
+            /** Endpoint Id */
+            endpoint_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "teacher" | "classroom" | "pupil";
+            /** May Publish */
+            may_publish: boolean;
+            /** School Name */
+            school_name: string;
+            /** Screen */
+            screen: boolean;
+            user: components["schemas"]["RosterUser"];
+            /** Video */
+            video: boolean;
+        };
+        /**
+         * CallRosterView
+         * @description Who is live in the session's call (`call.roster`, `GET /live-sessions/{id}/call`).
+         */
+        CallRosterView: {
+            /** Endpoints */
+            endpoints: components["schemas"]["CallEndpointView"][];
+            /** Pupils May Publish */
+            pupils_may_publish: number[];
+            /** Session Id */
+            session_id: number;
         };
         /**
          * Category
@@ -3102,6 +3188,37 @@ export interface components {
              */
             limit?: number;
         };
+        /**
+         * IceConfigView
+         * @description RTCPeerConnection's `iceServers` and `iceTransportPolicy` for one member; TURN
+         *     credentials stop working at `expires_at` (fetch again before a new call).
+         */
+        IceConfigView: {
+            /** Expires At */
+            expires_at: string | null;
+            /** Ice Servers */
+            ice_servers: components["schemas"]["IceServerView"][];
+            /**
+             * Ice Transport Policy
+             * @enum {string}
+             */
+            ice_transport_policy: "all" | "relay";
+        };
+        /** IceServerView */
+        IceServerView: {
+            /**
+             * Credential
+             * @default null
+             */
+            credential: string | null;
+            /** Urls */
+            urls: string[];
+            /**
+             * Username
+             * @default null
+             */
+            username: string | null;
+        };
         /** Instant */
         Instant: {
             /**
@@ -3629,6 +3746,12 @@ export interface components {
         /** NewMessage */
         NewMessage: {
             /**
+             * Client Key
+             * @description the client's own name for this message: sending it again with the same key returns the first message instead of posting twice (an offline queue's retry)
+             * @default null
+             */
+            client_key?: string | null;
+            /**
              * Parent Id
              * @description reply to this top-level message
              * @default null
@@ -3870,6 +3993,15 @@ export interface components {
             created_at: string;
             /** Deleted */
             deleted: boolean;
+            /**
+             * Edited At
+             * Format: date-time
+             */
+            edited_at: string;
+            /** Edited By */
+            edited_by: number | null;
+            /** Edited By Name */
+            edited_by_name: string | null;
             /** Id */
             id: number;
             /** Locked */
@@ -11719,6 +11851,212 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionAttendance"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call_roster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallRosterView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_ice_servers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceConfigView"];
                 };
             };
             /** @description problem */

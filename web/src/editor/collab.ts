@@ -8,6 +8,7 @@ import { TableKit } from '@tiptap/extension-table'
 import StarterKit from '@tiptap/starter-kit'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { type SaveState, SaveTracker } from './saveState'
 
 export interface Peer {
   clientId: number
@@ -16,6 +17,7 @@ export interface Peer {
 }
 
 export type DocStatus = 'connecting' | 'connected' | 'disconnected' | 'closed'
+export type { SaveState }
 
 /** Close codes of /ws/docs the editor acts on (README "Close codes"). */
 export const CLOSE_NOT_AUTHENTICATED = 4401
@@ -31,6 +33,8 @@ export interface CollabOptions {
   label: string
   onStatus: (status: DocStatus, code?: number) => void
   onSynced: (synced: boolean) => void
+  /** What the save indicator says: from the server's acknowledgement (editor/saveState.ts). */
+  onSave: (state: SaveState) => void
   onPeers: (peers: Peer[]) => void
   onChange: () => void
 }
@@ -72,6 +76,7 @@ export function createCollab(options: CollabOptions): CollabSession {
   provider.on('status', ({ status }) => options.onStatus(status))
   provider.on('sync', (synced: boolean) => options.onSynced(synced))
   provider.on('closed', (event: { code: number }) => options.onStatus('closed', event.code))
+  const saves = new SaveTracker(provider, doc, options.onSave)
 
   const editor = new Editor({
     element: options.element,
@@ -128,6 +133,7 @@ export function createCollab(options: CollabOptions): CollabSession {
     },
     destroy() {
       provider.awareness.off('change', reportPeers)
+      saves.destroy()
       editor.destroy()
       provider.destroy()
       doc.destroy()

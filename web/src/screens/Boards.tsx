@@ -7,6 +7,7 @@ import { SpaceBlockNotice } from '../components/live'
 import { Reactions } from '../components/Reactions'
 import { AreaField, Dialog, Empty, Field, Loading, StatusBadge, errorText, notify, notifyError, safeHref, useLoad } from '../components/ui'
 import { formatBytes, formatDateTime, reasonText, t, tn } from '../i18n'
+import { FileDrop, LAYOUTS, MediaViewer, flowOrder, movableIn, timelineOrder } from '../features/boards'
 import { useEvent, useSocket } from '../lib/events'
 import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
@@ -93,6 +94,7 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
   const [newSection, setNewSection] = useState(false)
   const [sectionTitle, setSectionTitle] = useState('')
   const [settingsOpen, setSettingsOpen] = useState(false)
+  const [viewing, setViewing] = useState<Post | null>(null)
   const update = loaded.patch
   const block = useSpaceBlock(project, 'board', boardId)
 
@@ -140,7 +142,8 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
   if (unsorted.length > 0 || columns.length === 0) columns.unshift({ id: UNSORTED, title: columns.length ? t('boards.unsorted') : t('boards.posts') })
   const postsIn = (column: number): Post[] => board.posts.filter((p) => (p.section_id ?? UNSORTED) === column).sort(byPosition)
   const canPost = !block && !board.archived && project.state === 'active' && project.my_role !== 'guest' && (board.settings.who_may_post === 'everyone' || teacher)
-  const canMove = (post: Post): boolean => !board.archived && (teacher || post.author?.id === user.id)
+  const layout = board.settings.layout
+  const canMove = (post: Post): boolean => movableIn(layout) && !board.archived && (teacher || post.author?.id === user.id)
 
   async function move(postId: number, column: number, afterId: number | null): Promise<void> {
     const sectionId = column === UNSORTED ? null : column
@@ -177,6 +180,65 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
     void move(post.id, column, afterId)
   }
 
+  const shown: Board = board
+  function postItemCard(post: Post, index = 0, count = 1): JSX.Element {
+    return (
+      <PostCard
+        post={post}
+        project={project}
+        blocked={!!block}
+        board={shown}
+        user={user}
+        teacher={teacher}
+        columns={columns}
+        movable={canMove(post)}
+        first={index === 0}
+        last={index === count - 1}
+        onStep={(delta) => step(post, delta)}
+        onMoveTo={(col) => void move(post.id, col, postsIn(col).filter((p) => p.id !== post.id).at(-1)?.id ?? null)}
+        onChange={(next) => update((b) => upsertPost(b, next))}
+        onView={() => setViewing(post)}
+        onRemoved={() => update((b) => ({ ...b, posts: b.posts.filter((p) => p.id !== post.id) }))}
+      />
+    )
+  }
+
+  function postItem(post: Post, columnId: number, index: number, count: number): JSX.Element {
+    return (
+      <li
+        key={post.id}
+        data-post-id={post.id}
+        draggable={canMove(post)}
+        onDragStart={(e) => {
+          setDragging(post.id)
+          e.dataTransfer?.setData('text/plain', String(post.id))
+          if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move'
+        }}
+        onDragEnd={() => setDragging(null)}
+        onDragOver={(e) => {
+          if (dragging !== null) e.preventDefault()
+        }}
+        onDrop={(e) => {
+          e.preventDefault()
+          e.stopPropagation()
+          dropAt(columnId, post.id)
+        }}
+      >
+        {postItemCard(post, index, count)}
+      </li>
+    )
+  }
+
+  /** Where a post sits in its own column (walls and grids show columns one after another). */
+  function placeOf(post: Post): { column: number; index: number; count: number } {
+    const column = post.section_id ?? UNSORTED
+    const list = postsIn(column)
+    return { column, index: list.findIndex((p) => p.id === post.id), count: list.length }
+  }
+
+  const firstColumn = columns[0]?.id ?? UNSORTED
+  const flowing = layout === 'wall' || layout === 'grid'
+
   async function addSection(event: Event): Promise<void> {
     event.preventDefault()
     try {
@@ -211,13 +273,49 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
             <button type="button" class="btn" onClick={() => setSettingsOpen(true)}>
               {t('boards.settings')}
             </button>
+            <label class="layout-pick">
+              {t('boards.layout')}{' '}
+              <select value={layout} data-testid="board-layout" onChange={(e) => void saveSettings({ layout: e.currentTarget.value as BoardSettings['layout'] })}>
+                {LAYOUTS.map((choice) => (
+                  <option key={choice} value={choice}>
+                    {t(`boards.layout.${choice}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
           </span>
         )}
       </div>
       {board.description && <p class="muted">{board.description}</p>}
       {block && <SpaceBlockNotice block={block} />}
-      <p class="hint">{t('boards.dragHint')}</p>
-      <div class="columns">
+      {movableIn(layout) && <p class="hint">{t('boards.dragHint')}</p>}
+      {canPost && <p class="hint">{t('boards.dropHint')}</p>}
+      <FileDrop boardId={boardId} sectionId={firstColumn === UNSORTED ? null : firstColumn} enabled={canPost} onPosted={(post) => update((b) => upsertPost(b, post))}>
+      {layout === 'timeline' ? (
+        <ol class="timeline" data-layout="timeline" data-testid="board-posts">
+          {timelineOrder(board.posts).map((post) => (
+            <li key={post.id} data-post-id={post.id}>
+              <time class="timeline-date" dateTime={post.created_at}>{formatDateTime(post.created_at)}</time>
+              {postItemCard(post)}
+            </li>
+          ))}
+        </ol>
+      ) : flowing ? (
+        <>
+          <ul class={`posts posts-${layout}`} data-layout={layout} data-testid="board-posts">
+            {flowOrder(board.posts, columns.map((c) => c.id), UNSORTED).map((post) => {
+              const place = placeOf(post)
+              return postItem(post, place.column, place.index, place.count)
+            })}
+          </ul>
+          {canPost && (
+            <button type="button" class="btn btn-add" onClick={() => setComposeIn(firstColumn)}>
+              + {t('boards.addPost')}
+            </button>
+          )}
+        </>
+      ) : (
+      <div class="columns" data-layout="columns" data-testid="board-posts">
         {columns.map((column) => {
           const posts = postsIn(column.id)
           return (
@@ -235,43 +333,7 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
             >
               <h3 class="column-title">{column.title}</h3>
               <ul class="posts">
-                {posts.map((post, index) => (
-                  <li
-                    key={post.id}
-                    draggable={canMove(post)}
-                    onDragStart={(e) => {
-                      setDragging(post.id)
-                      e.dataTransfer?.setData('text/plain', String(post.id))
-                      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move'
-                    }}
-                    onDragEnd={() => setDragging(null)}
-                    onDragOver={(e) => {
-                      if (dragging !== null) e.preventDefault()
-                    }}
-                    onDrop={(e) => {
-                      e.preventDefault()
-                      e.stopPropagation()
-                      dropAt(column.id, post.id)
-                    }}
-                  >
-                    <PostCard
-                      post={post}
-                      project={project}
-                      blocked={!!block}
-                      board={board}
-                      user={user}
-                      teacher={teacher}
-                      columns={columns}
-                      movable={canMove(post)}
-                      first={index === 0}
-                      last={index === posts.length - 1}
-                      onStep={(delta) => step(post, delta)}
-                      onMoveTo={(col) => void move(post.id, col, postsIn(col).filter((p) => p.id !== post.id).at(-1)?.id ?? null)}
-                      onChange={(next) => update((b) => upsertPost(b, next))}
-                      onRemoved={() => update((b) => ({ ...b, posts: b.posts.filter((p) => p.id !== post.id) }))}
-                    />
-                  </li>
-                ))}
+                {posts.map((post, index) => postItem(post, column.id, index, posts.length))}
               </ul>
               {canPost && (
                 <button type="button" class="btn btn-add" onClick={() => setComposeIn(column.id)}>
@@ -282,6 +344,9 @@ export function BoardPane({ user, project, boardId }: { user: User; project: Pro
           )
         })}
       </div>
+      )}
+      </FileDrop>
+      <MediaViewer post={viewing} onClose={() => setViewing(null)} />
       {composeIn !== null && (
         <NewPostDialog
           board={board}
@@ -344,21 +409,31 @@ interface CardProps {
   onStep: (delta: -1 | 1) => void
   onMoveTo: (column: number) => void
   onChange: (post: Post) => void
+  onView: () => void
   onRemoved: () => void
 }
 
-function PostMedia({ post }: { post: Post }): JSX.Element | null {
+function PostMedia({ post, onView }: { post: Post; onView: () => void }): JSX.Element | null {
   const media = post.media
   if (!media) return null
   const alt = post.title || media.name
   if (media.kind === 'image') {
     return (
-      <a href={media.url} target="_blank" rel="noopener noreferrer" class="post-image-link">
+      <button type="button" class="post-image-link" onClick={onView} aria-label={t('boards.viewImage', { name: alt })}>
         <img class="post-image" src={media.thumb_url ?? media.url} alt={alt} loading="lazy" width={media.width ?? undefined} height={media.height ?? undefined} />
-      </a>
+      </button>
     )
   }
-  if (media.kind === 'video') return <video class="post-video" controls preload="metadata" src={media.url} aria-label={alt} />
+  if (media.kind === 'video') {
+    return (
+      <>
+        <video class="post-video" controls preload="metadata" src={media.url} aria-label={alt} />
+        <button type="button" class="btn btn-quiet btn-small" onClick={onView}>
+          {t('boards.viewLarge')}
+        </button>
+      </>
+    )
+  }
   if (media.kind === 'audio') return <audio controls preload="metadata" src={media.url} aria-label={alt} />
   return (
     <a class="file-link" href={media.url} download={media.name}>
@@ -367,7 +442,7 @@ function PostMedia({ post }: { post: Post }): JSX.Element | null {
   )
 }
 
-function PostCard({ post, project, blocked, board, user, teacher, columns, movable, first, last, onStep, onMoveTo, onChange, onRemoved }: CardProps): JSX.Element {
+function PostCard({ post, project, blocked, board, user, teacher, columns, movable, first, last, onStep, onMoveTo, onChange, onView, onRemoved }: CardProps): JSX.Element {
   const [showComments, setShowComments] = useState(false)
   const own = post.author?.id === user.id
   const status = post.pending ? 'held' : post.status
@@ -381,7 +456,7 @@ function PostCard({ post, project, blocked, board, user, teacher, columns, movab
         <StatusBadge status={post.status} pending={post.pending} reason={own || teacher ? reasonText(post) : null} />
       </p>
       {post.removed ? <p class="muted">{t('chat.removed')}</p> : null}
-      <PostMedia post={post} />
+      <PostMedia post={post} onView={onView} />
       {post.body && <p class="post-body">{post.body}</p>}
       {post.kind === 'link' && safeHref(post.url) && (
         <p>

@@ -1,13 +1,14 @@
 import type { JSX, TargetedEvent } from 'preact'
 import { Icon } from '../components/Icon'
 import { useEffect, useId, useRef, useState } from 'preact/hooks'
-import { chat as chatApi, projects as projectsApi } from '../api'
+import { ApiError, chat as chatApi, projects as projectsApi } from '../api'
 import { ItemActions } from '../components/ItemActions'
+import { QueuedMessages, enqueue, newClientKey, settle, useChatQueue } from '../features/chat-queue'
 import { SpaceBlockNotice } from '../components/live'
 import { Reactions } from '../components/Reactions'
 import { Avatar, Empty, Loading, StatusBadge, errorText, notify, notifyError, useLoad } from '../components/ui'
 import { formatDateTime, formatTime, reasonText, t, tn } from '../i18n'
-import { useEvent, useSocket } from '../lib/events'
+import { useEvent, useSocket, useSocketStatus } from '../lib/events'
 import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
 import type { Channel, ItemStatus, Message, Project, ReadState, User } from '../types'
@@ -359,6 +360,13 @@ function MessageItem({ message, me, teacher, projectId, canPost, onReact, onRepl
   )
 }
 
+/** How long a send may take before the message is shown as waiting in the queue. */
+const SEND_PATIENCE_MS = 6000
+
+function patience(ms: number): Promise<'slow'> {
+  return new Promise((resolve) => window.setTimeout(() => resolve('slow'), ms))
+}
+
 interface ComposerProps {
   channel: Channel
   parentId?: number
@@ -374,21 +382,49 @@ function Composer({ channel, parentId, label, onTyping, onSent }: ComposerProps)
   const lastTyping = useRef(0)
   const id = useId()
   const live = useProjectLive()
+  const socketStatus = useSocketStatus(useSocket())
+  const queued = useChatQueue(channel.id, parentId ?? null, socketStatus, (message) => onSent(message))
 
   async function send(event?: Event): Promise<void> {
     event?.preventDefault()
     const value = text.trim()
     if (!value || busy) return
+    const key = newClientKey()
+    if (socketStatus !== 'online') {
+      // offline: it waits, visibly, and goes when the connection is back
+      enqueue(channel.id, parentId ?? null, value, key)
+      setText('')
+      return
+    }
     setBusy(true)
     setProblem(null)
     try {
-      const message = await chatApi.send(channel.id, value, parentId)
+      const request = chatApi.send(channel.id, value, parentId, key)
+      const answer = await Promise.race([request, patience(SEND_PATIENCE_MS)])
+      if (answer === 'slow') {
+        // no answer yet: it waits visibly; a late answer takes it out of the queue, and a
+        // resend with the same key returns the same message (never a second one)
+        enqueue(channel.id, parentId ?? null, value, key)
+        setText('')
+        void request.then((late) => {
+          settle(key)
+          onSent(late)
+        }, () => undefined)
+        return
+      }
+      const message = answer
       setText('')
       onSent(message)
       const why = reasonText(message)
       if (message.status === 'held' || message.pending) notify(why ? `${t('chat.heldNotice')} (${why})` : t('chat.heldNotice'))
       else if (message.status === 'blocked') setProblem(t('chat.blockedNotice', { reason: why ?? '' }))
     } catch (failure) {
+      if (!(failure instanceof ApiError) || failure.status >= 500) {
+        // the network lost it (or the server is down): queue it under the same key
+        enqueue(channel.id, parentId ?? null, value, key)
+        setText('')
+        return
+      }
       noteMute(live, failure)
       setProblem(errorText(failure))
     } finally {
@@ -397,6 +433,8 @@ function Composer({ channel, parentId, label, onTyping, onSent }: ComposerProps)
   }
 
   return (
+    <>
+    <QueuedMessages items={queued} />
     <form class="composer" onSubmit={(e) => void send(e)}>
       <label for={`composer-${id}`} class="sr-only">
         {label}
@@ -432,6 +470,7 @@ function Composer({ channel, parentId, label, onTyping, onSent }: ComposerProps)
         </p>
       )}
     </form>
+    </>
   )
 }
 

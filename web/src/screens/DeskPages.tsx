@@ -56,7 +56,8 @@ export function PagesDesk({ project }: { project: Project }): JSX.Element {
                   t('desk.open')
                 )}</td>
               <td>
-                <time dateTime={page.updated_at}>{formatRelative(page.updated_at)}</time>
+                <time dateTime={page.edited_at}>{formatRelative(page.edited_at)}</time>
+                {page.edited_by_name && <span class="muted small"> {t('desk.editedBy', { name: page.edited_by_name })}</span>}
               </td>
               <td class="actions">
                 {page.deleted ? (

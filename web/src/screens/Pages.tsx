@@ -3,7 +3,7 @@ import { Icon } from '../components/Icon'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { boards as boardsApi, pages as pagesApi } from '../api'
 import { Dialog, Empty, Field, Loading, colourFor, notify, notifyError, useLoad } from '../components/ui'
-import type { CollabSession, DocStatus, Editor, Peer } from '../editor/collab'
+import type { CollabSession, DocStatus, Editor, Peer, SaveState } from '../editor/collab'
 import { formatRelative, t } from '../i18n'
 import { useEvent, useSocket, useSocketStatus } from '../lib/events'
 import { SpaceBlockNotice } from '../components/live'
@@ -231,6 +231,7 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
   const [editable, setEditable] = useState<boolean | null>(null)
   const wasEditable = useRef<boolean | null>(null)
   const [status, setStatus] = useState<DocStatus>('connecting')
+  const [save, setSave] = useState<SaveState>('connecting')
   // which editor generation has synced: a rebuilt editor never shows the old one's state
   const [syncedGeneration, setSyncedGeneration] = useState<number | null>(null)
   const [peers, setPeers] = useState<Peer[]>([])
@@ -289,6 +290,7 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
           }
         },
         onSynced: (ok) => setSyncedGeneration(ok ? mine : null),
+        onSave: setSave,
         onPeers: setPeers,
         onChange: () => setTick((n) => n + 1),
       })
@@ -301,6 +303,7 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
       if (session.current === created) session.current = null
       setPeers([])
       setSyncedGeneration(null)
+      setSave('connecting')
     }
     // the editor is rebuilt only for a new page room or a new generation
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -310,6 +313,21 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
   const readOnly = !canEdit
   const connected = status === 'connected'
   const synced = syncedGeneration === generation
+  // The indicator follows the server's acknowledgement (editor/saveState.ts), not the socket alone.
+  const docState = status === 'closed' ? 'closed' : connected && synced && save === 'saved' ? 'synced' : save
+  const offline = docState === 'closed' || docState === 'offline'
+  const docLabel =
+    docState === 'closed'
+      ? t('editor.closed')
+      : docState === 'synced'
+        ? t('editor.saved')
+        : docState === 'saving'
+          ? t('editor.saving')
+          : docState === 'offline'
+            ? canEdit
+              ? t('editor.offlineKept')
+              : t('status.offline')
+            : t('status.connecting')
 
   async function toggleLock(): Promise<void> {
     if (!page) return
@@ -325,9 +343,9 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
     <article class="page-editor" aria-labelledby="page-title" data-testid="page-editor" data-editable={canEdit ? 'true' : 'false'}>
       <header class="page-editor-head">
         <h2 id="page-title">{page.title}</h2>
-        <span class={`conn ${connected || status === 'connecting' ? 'conn-online' : 'conn-offline'}`} role="status" data-testid="doc-status" data-state={connected && synced ? 'synced' : status}>
+        <span class={`conn ${offline ? 'conn-offline' : 'conn-online'}`} role="status" data-testid="doc-status" data-state={docState}>
           <span class="dot" aria-hidden="true" />
-          {connected ? (synced ? t('editor.saved') : t('status.connecting')) : status === 'closed' ? t('editor.closed') : status === 'connecting' ? t('status.connecting') : t('status.offline')}
+          {docLabel}
         </span>
         {isTeacherIn(project) && (
           <button type="button" class="btn" onClick={() => void toggleLock()} data-testid="lock-toggle">
@@ -364,7 +382,11 @@ export function PageEditor({ user, project, pageId }: { user: User; project: Pro
         <Toolbar editor={editor} disabled={readOnly} onImage={() => setDialog('image')} onLink={() => setDialog('link')} />
       )}
       <div ref={host} class="editor-host" key={generation} />
-      <p class="muted small">{t('pages.updated', { when: formatRelative(page.updated_at) })}</p>
+      <p class="muted small" data-testid="page-edited">
+        {page.edited_by_name
+          ? t('pages.updatedBy', { when: formatRelative(page.edited_at), name: page.edited_by_name })
+          : t('pages.updated', { when: formatRelative(page.edited_at) })}
+      </p>
       {dialog === 'image' && editor && (
         <ImagePicker
           project={project}

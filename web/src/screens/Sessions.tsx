@@ -7,6 +7,7 @@ import { useEffect, useId, useState } from 'preact/hooks'
 import { ApiError, chat as chatApi, boards as boardsApi, liveSessions, pages as pagesApi, registry, type NewSession } from '../api'
 import { AreaField, Empty, Field, Loading, SelectField, errorText, notify, notifyError, useLoad } from '../components/ui'
 import { formatDateTime, formatLocale, formatTime, formatWhen, t, tOr, zoneName } from '../i18n'
+import { CallPanel } from '../features/video'
 import { useEvent, useSocket } from '../lib/events'
 import { stateNow, useProjectLive } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
@@ -280,6 +281,7 @@ function SessionDetail({ user, project, sessionId }: { user: User; project: Proj
         <Link href={`/projects/${project.id}/sessions`}>← {t('session.all')}</Link>
       </p>
       <SessionHeader session={session} state={state} />
+      {state === 'live' && (teacher || session.joined) && <CallPanel session={session} user={user} teacher={teacher} />}
       {teacher ? (
         <TeacherSession session={session} state={state} project={project} />
       ) : (

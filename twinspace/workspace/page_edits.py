@@ -1,0 +1,72 @@
+"""Pages' last-edited time and editor, from real edits (docs/design.md, "Realtime": "Pages").
+
+Every integrated client update marks its page; one task writes the marks of every edited page
+in one transaction at most every `page_edit_record_seconds`, so typing never waits for the
+database and a busy page costs one row update per period, not one per keystroke.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from twinspace.clock import utcnow
+from twinspace.storage import Storage
+
+log = logging.getLogger("twinspace.workspace.page_edits")
+
+
+@dataclass(frozen=True, slots=True)
+class EditMark:
+    at: datetime
+    by: int | None  # None: a server-side change (restore)
+
+
+class PageEditRecorder:
+    def __init__(self, storage: Storage, period_seconds: float) -> None:
+        self._storage = storage
+        self._period = period_seconds
+        self._marks: dict[int, EditMark] = {}
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="page-edit-recorder")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self.write()
+
+    def mark(self, page_id: int, by: int | None) -> None:
+        self._marks[page_id] = EditMark(utcnow(), by)
+        self._wakeup.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._marks)
+
+    async def write(self) -> None:
+        """Write every mark taken so far (a failed write keeps them for the next period)."""
+        if not self._marks:
+            return
+        marks, self._marks = self._marks, {}
+        try:
+            async with self._storage.transaction() as tx:
+                for page_id, mark in marks.items():
+                    await tx.pages.record_edit(page_id, mark.at, mark.by)
+        except Exception:
+            log.exception("recording the last edit of %d pages failed; retrying", len(marks))
+            for page_id, mark in marks.items():
+                self._marks.setdefault(page_id, mark)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            await asyncio.sleep(self._period)
+            await self.write()
