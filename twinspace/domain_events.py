@@ -116,6 +116,93 @@ class SessionEnded:
     session_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ItemHeld:
+    """A pupil-visible item was kept back for a teacher's decision (queue entry `queue_id`).
+    `space` is "channel", "board" or "page"; `extra` carries the item's place ids
+    (channel_id, board_id, post_id) as strings."""
+
+    project_id: int
+    queue_id: int | None
+    item_kind: str
+    item_id: int
+    author_id: int | None
+    space: str
+    space_id: int
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemReported:
+    project_id: int
+    queue_id: int
+    item_kind: str
+    item_id: int
+    reporter_id: int
+    author_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrgentCareNotice:
+    """Self-harm: `recipients` (the pupil's own teachers) must hear of it at once
+    (twinspace/moderation/care.py)."""
+
+    project_id: int
+    queue_id: int | None
+    item_kind: str
+    item_id: int
+    author_id: int
+    recipients: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPublished:
+    """A chat message, board post or comment became visible to the members who may see its
+    space: on posting, after an edit, or when a teacher approved it. `parent_kind`/`parent_id`
+    name what it answers (a message's thread parent, a comment's post)."""
+
+    project_id: int
+    item_kind: str
+    item_id: int
+    author_id: int | None
+    text: str
+    space: str
+    space_id: int
+    parent_kind: str | None = None
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationCreated:
+    project_id: int
+    invitation_id: int
+    inviter_id: int
+    invitee_id: int
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationReviewed:
+    teacher_id: int
+    validated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LabelDecided:
+    application_id: int
+    project_id: int
+    teacher_id: int
+    awarded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SeatPromoted:
+    """A teacher waiting for a training event got a seat that was freed."""
+
+    event_id: int
+    teacher_id: int
+
+
 DomainEvent = (
     PageLockChanged
     | PageDeleted
@@ -128,6 +215,14 @@ DomainEvent = (
     | LiveSessionChanged
     | LiveSessionInvolvement
     | LiveSessionStartingSoon
+    | ItemHeld
+    | ItemReported
+    | UrgentCareNotice
+    | ItemPublished
+    | InvitationCreated
+    | RegistrationReviewed
+    | LabelDecided
+    | SeatPromoted
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

@@ -34,7 +34,7 @@ from tests.hardening.scene import (
     n,
     tiny_png,
 )
-from tests.support.world import PASSWORD
+from tests.support.world import PASSWORD, Person
 from twinspace.calendar.feeds import new_token, token_hash
 from twinspace.clock import utcnow
 from twinspace.labels.competitions import NewCompetition, NewEntry
@@ -404,6 +404,20 @@ GONE_SOCKET = rule(
     close_4404=SIGNED_IN,
     close_4401={Actor.ANONYMOUS},
 )
+USER_SOCKET = rule(
+    "user-socket",
+    "the user channel /ws/me: any signed-in user; anonymous 4401",
+    accept=SIGNED_IN,
+    close_4401={Actor.ANONYMOUS},
+)
+OWN_NOTIFICATION = rule(
+    "own-notification", "the recipient marks their own notification read", ok=SIGNED_IN
+)
+SOMEONE_ELSES_NOTIFICATION = rule(
+    "someone-elses-notification",
+    "another user's notification does not exist for anyone else (404)",
+    hidden=SIGNED_IN,
+)
 
 # -- requests --------------------------------------------------------------------------------
 
@@ -675,6 +689,28 @@ async def invitation_for_outsider(scene: Scene, actor: Actor) -> Extra:
     project = await scene.fresh_project()
     invited = scene.people[Actor.OUTSIDE_TEACHER]
     return {"fresh_invitation": await scene.fresh_invitation(invited, project)}
+
+
+async def _notification_for(scene: Scene, person: Person) -> int:
+    return await scene.services.storage.notifications.add(
+        recipient_id=person.id,
+        kind="mention",
+        project_id=scene.project.id,
+        params={},
+        link="/",
+        urgent=False,
+        dedupe_key=f"authorisation:{n()}",
+        now=utcnow(),
+    )
+
+
+async def own_notification(scene: Scene, actor: Actor) -> Extra:
+    person = scene.person(actor) or scene.classmate
+    return {"fresh_notification": await _notification_for(scene, person)}
+
+
+async def classmates_notification(scene: Scene, actor: Actor) -> Extra:
+    return {"fresh_notification": await _notification_for(scene, scene.classmate)}
 
 
 async def pending_registration(scene: Scene, actor: Actor) -> Extra:
@@ -981,6 +1017,23 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
         c(GONE_SOCKET, req("/ws/docs/{deleted_room}"), "deleted page"),
     ),
     ("WS", "/ws/projects/{project_id:id}"): (c(PROJECT_SOCKET, req("/ws/projects/{project}")),),
+    ("WS", "/ws/me"): (c(USER_SOCKET, req("/ws/me")),),
+    ("GET", A + "/me/notifications"): (c(SIGNED_IN_RULE, req(A + "/me/notifications")),),
+    ("GET", A + "/me/notifications/unread"): (
+        c(SIGNED_IN_RULE, req(A + "/me/notifications/unread")),
+    ),
+    ("POST", A + "/me/notifications/read"): (c(SIGNED_IN_RULE, req(A + "/me/notifications/read")),),
+    ("POST", A + "/me/notifications/{notification_id:id}/read"): (
+        c(
+            OWN_NOTIFICATION,
+            req(A + "/me/notifications/{fresh_notification}/read", own_notification),
+        ),
+        c(
+            SOMEONE_ELSES_NOTIFICATION,
+            req(A + "/me/notifications/{fresh_notification}/read", classmates_notification),
+            "another user's",
+        ),
+    ),
     # session
     ("POST", A + "/session"): (c(PUBLIC, req(A + "/session", body=_login)),),
     ("GET", A + "/session"): (c(SIGNED_IN_RULE, req(A + "/session")),),

@@ -38,6 +38,7 @@ from twinspace.face.http import (
     mail,
     media,
     moderation,
+    notifications,
     page_content,
     plan,
     projects,
@@ -55,6 +56,7 @@ from twinspace.face.middleware import (
 from twinspace.face.problems import EXCEPTION_HANDLERS, problem
 from twinspace.face.sockets.docs_socket import DocsSocket
 from twinspace.face.sockets.project_socket import project_events_endpoint
+from twinspace.face.sockets.user_socket import user_events_endpoint
 from twinspace.metrics import Metrics
 from twinspace.services.container import Services
 from twinspace.types import API_PREFIX
@@ -77,6 +79,7 @@ ROUTERS: list[ApiRouter] = [
     calls.router,
     calendar.router,
     search.router,
+    notifications.router,
     plan.router,
     competitions.router,
     mail.router,
@@ -199,6 +202,7 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         Route("/api/{rest:path}", _api_fallback(api_routes), methods=all_methods),
         WebSocketRoute("/ws/docs/{room}", DocsSocket()),
         WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
+        WebSocketRoute("/ws/me", user_events_endpoint),
         *media.routes,
     ]
     web_dir = settings.web_dir or _default_web_dir()

@@ -30,6 +30,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from twinspace.clock import utcnow
+from twinspace.domain_events import DomainEventBus, LabelDecided
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
@@ -178,8 +179,15 @@ def qualifies_for_eql(national_labels: Sequence[LabelRecord]) -> bool:
 
 
 class LabelService:
-    def __init__(self, storage: Storage, access: AccessRules, registry: RegistryService) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        access: AccessRules,
+        registry: RegistryService,
+        events: DomainEventBus | None = None,
+    ) -> None:
         self._storage = storage
+        self._events = events or DomainEventBus()
         self._access = access
         self._registry = registry
 
@@ -346,6 +354,14 @@ class LabelService:
                 )
             reviewed = await tx.labels.application(application.id)
         assert reviewed is not None
+        await self._events.publish(
+            LabelDecided(
+                application_id=reviewed.id,
+                project_id=reviewed.project_id,
+                teacher_id=reviewed.teacher_id,
+                awarded=award,
+            )
+        )
         return reviewed
 
     # -- European Quality Label editions --------------------------------------------------

@@ -39,10 +39,22 @@ def render(kind: str, language: str, params: dict[str, str], footer: dict[str, s
     unsubscribe and preferences links for an account, nothing for a bare address)."""
     book = catalogue(language_of(language))
     template = book[kind]
+    if kind == "digest":
+        params = {**params, "items": _worded(params.get("items", ""), book["notification_kinds"])}
     subject = " ".join(template["subject"].format_map(params).split())  # one line, always
     body = template["body"].format_map(params)
     foot = book["footer"].format_map(footer) if footer else book["footer_address"]
     return Rendered(subject=subject[:300], body_text=f"{body}\n-- \n{foot}\n")
+
+
+def _worded(items: str, kinds: dict[str, str]) -> str:
+    """Digest lines arrive as `<kind code> · <about>` (notifications/scheduler.py): the code is
+    worded in the recipient's language."""
+    lines = []
+    for line in items.splitlines():
+        code, sep, rest = line.partition(" · ")
+        lines.append(f"- {kinds.get(code, code)}{sep}{rest}")
+    return "\n".join(lines)
 
 
 def check_catalogues() -> None:

@@ -44,9 +44,12 @@ class UrgentNotices:
         own = [u.id for _m, u in teachers if pupil is not None and u.school_id == pupil.school_id]
         return own or [u.id for _m, u in teachers]
 
-    async def self_harm(self, ref: ContentRef, decision: Decision, queue_id: int | None) -> None:
+    async def self_harm(
+        self, ref: ContentRef, decision: Decision, queue_id: int | None
+    ) -> list[int]:
+        """Tell the pupil's teachers live; returns who was told."""
         if ref.author_id is None:
-            return
+            return []
         recipients = await self.pupils_teachers(ref.project_id, ref.author_id)
         author = await self._storage.users.get(ref.author_id)
         self._hub.publish(
@@ -70,3 +73,4 @@ class UrgentNotices:
             },
             audience=Audience.only(recipients),
         )
+        return recipients

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from twinspace.clock import to_iso, utcnow
+from twinspace.domain_events import DomainEventBus, ItemReported
 from twinspace.errors import Conflict, NotFound, RuleViolation
 from twinspace.moderation.audit import AuditTrail
+from twinspace.moderation.item_events import published_event
 from twinspace.moderation.model import (
     ContentRef,
     ItemKind,
@@ -52,8 +54,10 @@ class ModerationDesk:
         audit: AuditTrail,
         handlers: dict[ItemKind, ModeratedContent],
         policies: PolicyBook,
+        events: DomainEventBus | None = None,
     ) -> None:
         self._storage = storage
+        self._events = events or DomainEventBus()
         self._access = access
         self._hub = hub
         self._audit = audit
@@ -117,6 +121,8 @@ class ModerationDesk:
         if ref.status is ItemStatus.DELETED:
             raise Conflict("the author deleted this item")
         await self._handlers[kind].set_status(item_id, status, access.user.id)
+        if status is ItemStatus.PUBLISHED and ref.status is not ItemStatus.PUBLISHED:
+            await self._events.publish(published_event(ref))
         await self._storage.queue.resolve_item(
             kind.value, item_id, resolution=action, actor_id=access.user.id, now=utcnow()
         )
@@ -250,6 +256,16 @@ class ModerationDesk:
                 "reporter": {"id": access.user.id, "display_name": access.user.display_name},
                 "excerpt": ref.text[:200],
             },
+        )
+        await self._events.publish(
+            ItemReported(
+                project_id=access.project.id,
+                queue_id=queue_id,
+                item_kind=kind.value,
+                item_id=item_id,
+                reporter_id=access.user.id,
+                author_id=ref.author_id,
+            )
         )
         entry = await self._storage.queue.get(queue_id)
         assert entry is not None

@@ -42,10 +42,10 @@ class Moderation:
         self.audit = AuditTrail(storage)
         self.policies = PolicyBook(storage, self.audit)
         self.pipeline = ModerationPipeline(
-            storage, settings, access, self.policies, self.audit, wordlists, hub, lexicons
+            storage, settings, access, self.policies, self.audit, wordlists, hub, lexicons, events
         )
         self.desk = ModerationDesk(
-            storage, access, hub, self.audit, self.pipeline.handlers, self.policies
+            storage, access, hub, self.audit, self.pipeline.handlers, self.policies, events
         )
         self.pages = PageScanner(
             storage,

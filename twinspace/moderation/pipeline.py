@@ -14,6 +14,7 @@ from collections import OrderedDict
 
 from twinspace.clock import to_iso, utcnow
 from twinspace.config import Settings
+from twinspace.domain_events import DomainEventBus, UrgentCareNotice
 from twinspace.errors import Forbidden, Throttled
 from twinspace.moderation.audit import AuditTrail
 from twinspace.moderation.care import CARE_CAUSE, UrgentNotices, care_decision, needs_care
@@ -22,6 +23,7 @@ from twinspace.moderation.filters.config import DEFAULT_ALLOWED_DOMAINS
 from twinspace.moderation.filters.findings import finding
 from twinspace.moderation.filters.lexicon import Lexicons, default_lexicons
 from twinspace.moderation.filters.wordlists import WordLists
+from twinspace.moderation.item_events import held_event, published_event
 from twinspace.moderation.model import (
     ContentRef,
     Decision,
@@ -89,8 +91,10 @@ class ModerationPipeline:
         wordlists: WordLists,
         hub: ProjectEventHub,
         lexicons: Lexicons | None = None,
+        events: DomainEventBus | None = None,
     ) -> None:
         self._storage = storage
+        self._events = events or DomainEventBus()
         self._access = access  # space restrictions (live sessions) gate pupils too
         self._policies = policies
         self._audit = audit
@@ -304,9 +308,21 @@ class ModerationPipeline:
                     now=now,
                 )
             await self._audit.system(ref.project_id, "held", ref, decision.reason or "")
+            await self._events.publish(held_event(ref, queue_id))
             if decision.cause == CARE_CAUSE:
-                await self._urgent.self_harm(ref, decision, queue_id)
+                recipients = await self._urgent.self_harm(ref, decision, queue_id)
                 await self._audit.system(ref.project_id, "urgent_notice", ref, "self-harm")
+                if ref.author_id is not None:
+                    await self._events.publish(
+                        UrgentCareNotice(
+                            project_id=ref.project_id,
+                            queue_id=queue_id,
+                            item_kind=ref.kind.value,
+                            item_id=ref.item_id,
+                            author_id=ref.author_id,
+                            recipients=tuple(recipients),
+                        )
+                    )
         elif decision.status is ItemStatus.BLOCKED:
             await self._audit.system(
                 ref.project_id,
@@ -327,6 +343,7 @@ class ModerationPipeline:
             await self._storage.queue.resolve_item(
                 ref.kind.value, ref.item_id, resolution="superseded", actor_id=None, now=now
             )
+            await self._events.publish(published_event(ref))
         return queue_id
 
     def _remember_post(self, ref: ContentRef) -> None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from twinspace.accounts.service import AccountService, check_password_strength
 from twinspace.clock import utcnow
+from twinspace.domain_events import DomainEventBus, RegistrationReviewed
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import (
@@ -156,10 +157,13 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
 
 
 class RegistryService:
-    def __init__(self, storage: Storage, accounts: AccountService) -> None:
+    def __init__(
+        self, storage: Storage, accounts: AccountService, events: DomainEventBus | None = None
+    ) -> None:
         self._storage = storage
         self._accounts = accounts
         self._reviewed: list[ReviewListener] = []
+        self._events = events or DomainEventBus()
 
     def on_reviewed(self, listener: ReviewListener) -> None:
         """Call `listener(teacher_id, validated)` after each review (an invitation by e-mail
@@ -345,6 +349,7 @@ class RegistryService:
             await listener(teacher_id, validate)
         reviewed = await self._storage.teachers.get(teacher_id)
         assert reviewed is not None
+        await self._events.publish(RegistrationReviewed(teacher_id=teacher_id, validated=validate))
         return reviewed
 
     async def teacher(self, user_id: int) -> tuple[UserRecord, TeacherRecord]:

@@ -20,6 +20,9 @@ from twinspace.media.service import MediaService
 from twinspace.metrics import Metrics
 from twinspace.moderation.facade import Moderation
 from twinspace.moderation.file_text.service import FileTextReader, ReadLimits
+from twinspace.notifications.from_events import NotificationWriter
+from twinspace.notifications.scheduler import NotificationScheduler
+from twinspace.notifications.service import NotificationService
 from twinspace.realtime.bus import LocalBus
 from twinspace.realtime.connections import ConnectionRegistry
 from twinspace.realtime.limits import KeyedBuckets
@@ -79,6 +82,9 @@ class Services:
     session_watch: SessionWatch
     plan: PlanService
     competitions: CompetitionService
+    notifications: NotificationService
+    notification_writer: NotificationWriter
+    notification_scheduler: NotificationScheduler
     calls: CallService
     mail: MailService
     email_invitations: EmailInvitations
@@ -90,7 +96,7 @@ class Services:
         await storage.connect()
         events = DomainEventBus()
         accounts = AccountService(storage, settings, events)
-        registry = RegistryService(storage, accounts)
+        registry = RegistryService(storage, accounts, events)
         access = AccessRules(storage)
         bus = LocalBus()
         project_events = ProjectEventHub(
@@ -127,6 +133,9 @@ class Services:
             metrics.registry,
         )
         await file_text.probe_ocr()
+        notifications = NotificationService(
+            storage, bus, mail, settings.public_origins[0] if settings.public_origins else ""
+        )
         live_sessions = LiveSessionService(
             storage, access, events, project_events, presence, documents, pages, spaces
         )
@@ -141,9 +150,9 @@ class Services:
             projects=projects,
             pages=pages,
             spaces=spaces,
-            training=TrainingService(storage, registry),
+            training=TrainingService(storage, registry, events),
             calendar=CalendarService(storage),
-            labels=LabelService(storage, access, registry),
+            labels=LabelService(storage, access, registry, events),
             connections=connections,
             documents=documents,
             bus=bus,
@@ -175,6 +184,9 @@ class Services:
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
             plan=PlanService(storage),
             competitions=CompetitionService(storage, access, registry),
+            notifications=notifications,
+            notification_writer=NotificationWriter(storage, access, notifications),
+            notification_scheduler=NotificationScheduler(storage, notifications, settings),
             calls=CallService(
                 storage,
                 access,
@@ -191,6 +203,7 @@ class Services:
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
+        events.subscribe(services.notification_writer.on_event)
         events.subscribe(services.calls.on_event)
         return services
 
@@ -228,8 +241,11 @@ class Services:
         )
         self.session_watch.start()
         self.mail.start()
+        self.notification_scheduler.start()
 
     async def stop(self) -> None:
+        await self.notification_scheduler.stop()
+        await self.notification_writer.idle()
         await self.mail.stop()
         await self.session_watch.stop()
         await self.search.stop()

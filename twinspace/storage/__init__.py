@@ -39,6 +39,7 @@ from twinspace.storage.moderation import (
     QueueRepo,
     ReportRepo,
 )
+from twinspace.storage.notifications import NotificationRepo
 from twinspace.storage.plan import PlanRepo
 from twinspace.storage.projects import InvitationRepo, MembershipRepo, ProjectRepo
 from twinspace.storage.registry import ClassRepo, CountryRepo, SchoolRepo
@@ -99,6 +100,7 @@ class Repositories:
         self.mail_preferences = MailPreferenceRepo(ex)
         self.mail_keys = MailKeyRepo(ex)
         self.address_invitations = AddressInvitationRepo(ex)
+        self.notifications = NotificationRepo(ex)
 
 
 class Storage(Repositories):

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from twinspace.clock import utcnow
+from twinspace.domain_events import DomainEventBus, SeatPromoted
 from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Repositories, Storage
@@ -142,9 +143,12 @@ def new_certificate_code() -> str:
 
 
 class TrainingService:
-    def __init__(self, storage: Storage, registry: RegistryService) -> None:
+    def __init__(
+        self, storage: Storage, registry: RegistryService, events: DomainEventBus | None = None
+    ) -> None:
         self._storage = storage
         self._registry = registry
+        self._events = events or DomainEventBus()
 
     # -- viewing ------------------------------------------------------------------------
 
@@ -268,20 +272,30 @@ class TrainingService:
                     rule="capacity-below-confirmed",
                 )
             await tx.training.update_event(event_id, fields=details.model_dump(), now=now)
-            await self._fill_seats(tx, event_id, now)
+            promoted = await self._fill_seats(tx, event_id, now)
+        await self._promoted(event_id, promoted)
         return await self.event(actor, event_id)
 
     # -- enrolment ----------------------------------------------------------------------
 
-    async def _fill_seats(self, tx: Repositories, event_id: int, now: datetime) -> None:
-        """Promote the earliest waiting teachers into free seats (inside the caller's tx)."""
+    async def _fill_seats(self, tx: Repositories, event_id: int, now: datetime) -> list[int]:
+        """Promote the earliest waiting teachers into free seats (inside the caller's tx);
+        returns the promoted teachers' ids."""
         event = await tx.training.get_event(event_id)
         assert event is not None
+        promoted: list[int] = []
         for _ in range(event.capacity - event.confirmed_count):
             head = await tx.training.first_waiting(event_id)
             if head is None:
-                return
+                break
             await tx.training.confirm(head.id, now)
+            promoted.append(head.teacher_id)
+        return promoted
+
+    async def _promoted(self, event_id: int, teacher_ids: list[int]) -> None:
+        """After the transaction committed: tell the promoted teachers."""
+        for teacher_id in teacher_ids:
+            await self._events.publish(SeatPromoted(event_id=event_id, teacher_id=teacher_id))
 
     async def _seat(self, tx: Repositories, event_id: int, teacher_id: int) -> Seat:
         event = await tx.training.get_event(event_id)
@@ -347,9 +361,12 @@ class TrainingService:
             if enrolment.completed_at is not None:
                 raise Conflict("a completed training cannot be cancelled")
             await tx.training.cancel(enrolment.id, now)
+            promoted: list[int] = []
             if enrolment.status is EnrolmentStatus.CONFIRMED:
-                await self._fill_seats(tx, event_id, now)
-            return await self._seat(tx, event_id, teacher.id)
+                promoted = await self._fill_seats(tx, event_id, now)
+            seat = await self._seat(tx, event_id, teacher.id)
+        await self._promoted(event_id, promoted)
+        return seat
 
     # -- attendance and certificates ----------------------------------------------------
 

@@ -276,6 +276,48 @@ class AccessRules:
             raise NotFound("no such board") from None
         return access, board
 
+    # -- who hears of what (twinspace/notifications/) -------------------------------------
+
+    async def moderators(self, project_id: int) -> list[int]:
+        """The members who may moderate the project now: they hear of held and reported
+        items."""
+        project = await self._storage.projects.get(project_id)
+        if project is None:
+            return []
+        return [
+            user.id
+            for membership, user in await self._storage.memberships.members(project_id)
+            if Access(user, project, membership.role).can(Action.MODERATE)
+        ]
+
+    async def may_see_space(self, user_id: int, project_id: int, space: str, space_id: int) -> bool:
+        """Whether a member sees a published item in this channel, board or page (a
+        notification about it goes to nobody who could not open it)."""
+        user = await self._storage.users.get(user_id)
+        if user is None or user.disabled:
+            return False
+        try:
+            access = await self.project(user, project_id)
+        except NotFound:
+            return False
+        if space == "channel":
+            channel = await self._storage.channels.get(space_id)
+            return (
+                channel is not None
+                and channel.project_id == project_id
+                and access.can_see_channel(channel, await self.pupil_class(access))
+            )
+        if space == "board":
+            board = await self._storage.boards.get(space_id)
+            return board is not None and board.project_id == project_id and access.can(Action.READ)
+        page = await self._storage.pages.get(space_id)
+        return (
+            page is not None
+            and page.project_id == project_id
+            and page.deleted_at is None
+            and access.can(Action.READ)
+        )
+
     # -- pupil accounts and classes (docs/design.md, "Pupil accounts") --------------------
 
     async def _validated_teacher_of(self, user: UserRecord, school_id: int | None) -> bool:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from twinspace.clock import utcnow
 from twinspace.domain_events import (
     DomainEventBus,
+    InvitationCreated,
     MemberRemoved,
     MemberRoleChanged,
     ProjectStateChanged,
@@ -158,8 +159,9 @@ class ProjectService:
                 now=now,
             )
             # Named co-founders are asked, not enrolled: they become founders on accepting.
+            invited: list[tuple[int, int]] = []
             for cofounder in founders[1:]:
-                await tx.invitations.create(
+                invitation_id = await tx.invitations.create(
                     project_id=project_id,
                     inviter_id=actor.id,
                     invitee_id=cofounder.id,
@@ -167,8 +169,13 @@ class ProjectService:
                     message=f"Co-found {form.title!r}",
                     now=now,
                 )
+                invited.append((invitation_id, cofounder.id))
             project = await tx.projects.get(project_id)
         assert project is not None
+        for invitation_id, invitee_id in invited:
+            await self._events.publish(
+                InvitationCreated(project_id, invitation_id, actor.id, invitee_id, Role.FOUNDER)
+            )
         return project
 
     async def _founders_countries(self, project_id: int) -> list[tuple[str, CountryStatus]]:
@@ -409,6 +416,9 @@ class ProjectService:
         )
         invitation = await self._storage.invitations.get(invitation_id)
         assert invitation is not None
+        await self._events.publish(
+            InvitationCreated(access.project.id, invitation_id, access.user.id, invitee_id, role)
+        )
         return invitation
 
     async def invitations_of_project(self, access: Access) -> list[InvitationRecord]:

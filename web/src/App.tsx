@@ -6,6 +6,7 @@ import { Toasts } from './components/ui'
 import { LanguageSwitcher } from './components/LanguageSwitcher'
 import { language, onLanguageChange, t } from './i18n'
 import { Link, match, navigate, usePath } from './lib/router'
+import { Bell, NotificationsScreen } from './features/notifications'
 import { currentUser, loadSession, sessionExpired, signOut } from './lib/session'
 import { useStore } from './lib/store'
 import { Account } from './screens/Account'
@@ -56,6 +57,7 @@ function Shell({ user, children }: { user: User; children: JSX.Element }): JSX.E
         </Link>
         <MainNav user={user} />
         <div class="topbar-end">
+          <Bell userId={user.id} />
           <LanguageSwitcher compact />
           <span class="whoami" data-testid="whoami">
             {user.display_name}
@@ -85,6 +87,7 @@ function Routes({ user, path }: { user: User; path: string }): JSX.Element {
     return <ProjectView user={user} projectId={Number(params.id)} section={params.section ?? 'pages'} item={params.item} />
   }
   if (match('/account', path)) return <Account user={user} />
+  if (match('/notifications', path)) return <NotificationsScreen />
   if (match('/pupils', path)) return <PupilAccounts user={user} />
   if (match('/partners', path)) return <Partners user={user} />
   if (match('/training', path)) return <TrainingScreen user={user} />

@@ -35,6 +35,7 @@ from twinspace.live_sessions.views import (
 )
 from twinspace.moderation.filters.findings import Category
 from twinspace.moderation.model import ItemKind, ItemStatus, SpaceKind
+from twinspace.notifications.views import NotificationView
 from twinspace.realtime.project_events import PROTOCOL_VERSION
 from twinspace.types import ChannelKind, ProjectState, Role
 
@@ -503,6 +504,25 @@ class SessionStartingSoon(TypedDict):
     minutes: int
 
 
+# -- the user channel (/ws/me) -------------------------------------------------------------
+
+
+@with_config(_CLOSED)
+class NotificationPushed(TypedDict):
+    """`notification` (only on /ws/me): a new notification and the user's unread count."""
+
+    notification: NotificationView
+    unread: int
+
+
+@with_config(_CLOSED)
+class UnreadCount(TypedDict):
+    """`notifications.unread` (only on /ws/me): the first frame, and whenever the count
+    changes without a new notification (read here or on another device)."""
+
+    unread: int
+
+
 # -- the protocol ------------------------------------------------------------------------
 
 
@@ -551,6 +571,8 @@ class ServerEvents(BaseModel):
     session_read_only: SessionReadOnly = Field(alias="session.read_only")
     session_roster: Roster = Field(alias="session.roster")
     session_log: SessionLog = Field(alias="session.log")
+    notification: NotificationPushed
+    notifications_unread: UnreadCount = Field(alias="notifications.unread")
     call_joined: CallJoined = Field(alias="call.joined")
     call_left: CallLeft = Field(alias="call.left")
     call_roster: CallRosterView = Field(alias="call.roster")
@@ -610,7 +632,9 @@ def events_json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "events-protocol-v1.json",
         "title": "EventsProtocol",
-        "description": "/ws/projects/{id}, protocol v1 (docs/events-protocol.md)",
+        "description": (
+            "/ws/projects/{id} and the user channel /ws/me, protocol v1 (docs/events-protocol.md)"
+        ),
         "type": "object",
         "properties": {
             "envelope": keyed[("envelope", "serialization")],

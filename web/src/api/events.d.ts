@@ -29,10 +29,23 @@ export type Category =
   'offensive' | 'phone' | 'email' | 'social_handle' | 'external_link' | 'address' | 'self_harm'
 export type ItemKind = 'message' | 'post' | 'comment' | 'upload' | 'page'
 export type SpaceKind = 'channel' | 'board' | 'page'
+export type NotificationKind =
+  | 'held'
+  | 'reported'
+  | 'urgent_safety'
+  | 'invitation'
+  | 'reply'
+  | 'mention'
+  | 'registration_validated'
+  | 'registration_rejected'
+  | 'label_awarded'
+  | 'label_rejected'
+  | 'training_seat'
+  | 'session_soon'
 export type SessionState = 'scheduled' | 'live' | 'ended' | 'cancelled'
 
 /**
- * /ws/projects/{id}, protocol v1 (docs/events-protocol.md)
+ * /ws/projects/{id} and the user channel /ws/me, protocol v1 (docs/events-protocol.md)
  */
 export interface EventsProtocol {
   client: ClientMessage
@@ -197,6 +210,8 @@ export interface ServerEvents {
   'moderation.muted': Muted
   'moderation.notice': ModerationNotice
   'moderation.unmuted': Unmuted
+  notification: NotificationPushed
+  'notifications.unread': UnreadCount
   'page.deleted': PageDeleted
   'page.lock': PageLock
   pong: Pong
@@ -598,6 +613,38 @@ export interface UnmutedNotice {
 }
 export interface Unmuted {
   user_id: number
+}
+/**
+ * `notification` (only on /ws/me): a new notification and the user's unread count.
+ */
+export interface NotificationPushed {
+  notification: NotificationView
+  unread: number
+}
+export interface NotificationView {
+  created_at: string
+  id: number
+  kind: NotificationKind
+  /**
+   * the client route of what it is about, e.g. /projects/3/desk
+   */
+  link: string
+  /**
+   * what the client needs to word it: project, actor, item, title, ...
+   */
+  params: {
+    [k: string]: string
+  }
+  project_id: number | null
+  read: boolean
+  urgent: boolean
+}
+/**
+ * `notifications.unread` (only on /ws/me): the first frame, and whenever the count
+ * changes without a new notification (read here or on another device).
+ */
+export interface UnreadCount {
+  unread: number
 }
 export interface PageDeleted {
   page_id: number

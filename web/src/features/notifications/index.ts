@@ -1,0 +1,3 @@
+// The notifications feature's public face: other parts import only from here.
+export { Bell } from './Bell'
+export { NotificationsScreen } from './NotificationsScreen'
