@@ -84,6 +84,14 @@ class SessionEnded:
     session_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class PupilConsentChanged:
+    """A pupil's guardian consent or recorded age changed: whether they may write changes with
+    it, in every open page (docs/consent.md)."""
+
+    user_id: int
+
+
 DomainEvent = (
     PageLockChanged
     | PageDeleted
@@ -94,6 +102,7 @@ DomainEvent = (
     | SessionsRevoked
     | SessionEnded
     | LiveSessionChanged
+    | PupilConsentChanged
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

@@ -31,6 +31,7 @@ from twinspace.face.http import (
     boards,
     chat,
     competitions,
+    consent,
     labels,
     live_sessions,
     media,
@@ -74,6 +75,7 @@ ROUTERS: list[ApiRouter] = [
     search.router,
     plan.router,
     competitions.router,
+    consent.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0

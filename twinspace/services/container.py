@@ -8,6 +8,7 @@ from twinspace.accounts.service import AccountService
 from twinspace.boards.service import BoardService
 from twinspace.chat.service import ChatService
 from twinspace.config import Settings
+from twinspace.consent.service import ConsentService
 from twinspace.domain_events import DomainEventBus
 from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
@@ -74,6 +75,7 @@ class Services:
     session_watch: SessionWatch
     plan: PlanService
     competitions: CompetitionService
+    consent: ConsentService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -95,6 +97,8 @@ class Services:
             storage, settings, access, accounts, project_events, documents, events
         )
         hook = moderation.pipeline
+        # before live sessions: a pupil without consent hears about consent first
+        consent = ConsentService(storage, access, events, moderation.privacy)
         boards = BoardService(storage, project_events, hook, access)
         presence = Presence(project_events)
         pages = PageService(storage, events)
@@ -159,6 +163,7 @@ class Services:
             session_watch=SessionWatch(connections, storage, settings.session_check_seconds),
             plan=PlanService(storage),
             competitions=CompetitionService(storage, access, registry),
+            consent=consent,
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)

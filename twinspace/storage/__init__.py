@@ -15,6 +15,7 @@ from twinspace.storage.accounts import PupilRepo, SessionRepo, TeacherRepo, User
 from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
 from twinspace.storage.competitions import CompetitionRepo
+from twinspace.storage.consent import ConsentRepo
 from twinspace.storage.db import (
     Backend,
     Database,
@@ -91,6 +92,7 @@ class Repositories:
         self.search = SearchRepo(ex)
         self.plan = PlanRepo(ex)
         self.competitions = CompetitionRepo(ex)
+        self.consent = ConsentRepo(ex)
 
 
 class Storage(Repositories):
