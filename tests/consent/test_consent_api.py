@@ -99,7 +99,9 @@ async def test_only_the_class_teachers_manage_consent(room: Classroom) -> None:
         async with room.client(outsider) as http:
             seen = await http.get(f"/api/v1/pupils/{room.pupil.id}/consent")
             listed = await http.get(f"/api/v1/classes/{room.school_class.id}/consents")
-            birth = await http.put(f"/api/v1/pupils/{room.pupil.id}/birth-date", json={"year": 2015})
+            birth = await http.put(
+                f"/api/v1/pupils/{room.pupil.id}/birth-date", json={"year": 2015}
+            )
         assert (seen.status_code, listed.status_code, birth.status_code) == (404, 404, 404)
     colleague = await room.decide(room.colleague, room.pupil, "given")
     assert colleague.status_code == 403 and colleague.json()["rule"] == "class-teacher"
