@@ -8,7 +8,7 @@ import { Reactions } from '../components/Reactions'
 import { Avatar, Empty, Loading, StatusBadge, errorText, notify, notifyError, useLoad } from '../components/ui'
 import { formatDateTime, formatTime, reasonText, t, tn } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
-import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
+import { noteConsent, noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
 import type { Channel, ItemStatus, Message, Project, ReadState, User } from '../types'
 import { isTeacherIn } from './Project'
@@ -390,6 +390,7 @@ function Composer({ channel, parentId, label, onTyping, onSent }: ComposerProps)
       else if (message.status === 'blocked') setProblem(t('chat.blockedNotice', { reason: why ?? '' }))
     } catch (failure) {
       noteMute(live, failure)
+      noteConsent(live, failure)
       setProblem(errorText(failure))
     } finally {
       setBusy(false)
