@@ -142,3 +142,11 @@ async def test_the_me_endpoint_says_who_must_wait(room: Classroom) -> None:
     async with room.client(room.pupil) as http:
         mine = (await http.get("/api/v1/me/consent")).json()
     assert mine == {"required": True, "state": "pending", "may_post": False, "consent_age": 16}
+
+
+async def test_a_pupils_data_export_includes_their_consent_history(room: Classroom) -> None:
+    assert (await room.decide(room.teacher, room.pupil, "given")).status_code == 200
+    async with room.client(room.teacher) as http:
+        exported = await http.get(f"/api/v1/pupils/{room.pupil.id}/export")
+    assert exported.status_code == 200
+    assert [c["state"] for c in exported.json()["guardian_consent"]] == ["given"]
