@@ -9,7 +9,7 @@ import pytest
 from tests.browser.conftest import DemoServer, SignedIn, screenshot
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, expect  # noqa: E402
+from playwright.sync_api import Browser, expect
 
 pytestmark = pytest.mark.browser
 
