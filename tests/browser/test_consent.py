@@ -1,6 +1,6 @@
 """Guardian consent in the browser: a pupil whose consent is not recorded sees a kind banner
 and no writing controls; their teacher records the consent on the Pupils screen and the pupil
-can write (docs/consent.md)."""
+can write at once, without reloading (docs/consent.md)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_a_teacher_records_consent_and_the_pupil_may_write(
         expect(row.get_by_test_id("consent-state")).to_have_attribute("data-state", "given")
         screenshot(teacher, "consent-teacher-records")
 
-        pupil.reload()
+        # live: the pupil's project socket hears their access changed; no reload needed
         expect(pupil.get_by_label("Message #general")).to_be_visible()
         expect(pupil.get_by_test_id("consent-banner")).to_have_count(0)
         pupil.get_by_label("Message #general").fill("Hello from Zuzia")

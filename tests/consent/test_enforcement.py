@@ -9,6 +9,7 @@ from datetime import date
 import httpx
 
 from tests.consent.conftest import Classroom
+from tests.support.events import events
 from tests.support.world import Person
 from tests.support.yclient import YClient
 from twinspace.realtime.protocol import SyncStep1, SyncStep2
@@ -147,3 +148,15 @@ async def test_a_pupil_at_or_above_the_age_of_consent_writes_without_it(room: Cl
     assert (await room.message(room.pupil)).status_code == 201
     await room.birth(room.pupil, date.today().year - 16)  # possibly still 15: needs consent
     assert _refused(await room.message(room.pupil))
+
+
+async def test_the_pupils_project_socket_hears_that_their_access_changed(room: Classroom) -> None:
+    server = room.world.server
+    async with events(server, room.project.id, room.pupil.token) as socket:
+        assert (await room.decide(room.teacher, room.pupil, "given")).status_code == 200
+        changed = await socket.next("access.changed")
+        assert changed["data"]["role"] == "pupil"
+        assert await room.may_post(room.pupil) is True
+        assert (await room.decide(room.teacher, room.pupil, "withdrawn")).status_code == 200
+        await socket.next("access.changed")
+        assert await room.may_post(room.pupil) is False

@@ -20,6 +20,7 @@ from twinspace.consent.states import check_transition
 from twinspace.domain_events import DomainEventBus, PupilConsentChanged
 from twinspace.errors import RuleViolation
 from twinspace.moderation.privacy import PrivacyService
+from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.consent import BirthDate, ConsentRecord
 from twinspace.storage.records import UserRecord
@@ -87,10 +88,12 @@ class ConsentService:
         access: AccessRules,
         events: DomainEventBus,
         privacy: PrivacyService,
+        project_events: ProjectEventHub,
     ) -> None:
         self._storage = storage
         self._access = access
         self._events = events
+        self._project_events = project_events
         self.prints = ClassPrints(storage, access, privacy)
         access.add_restrictions(self)
 
@@ -201,7 +204,7 @@ class ConsentService:
                     "decided_on": change.decided_on.isoformat(),
                 },
             )
-        await self._events.publish(PupilConsentChanged(pupil.id))
+        await self._changed(pupil)
 
     async def set_birth_date(
         self, teacher: UserRecord, pupil_id: int, year: int | None, month: int | None
@@ -209,7 +212,14 @@ class ConsentService:
         pupil = await self._access.responsible_for_pupil(teacher, pupil_id)
         check_birth_date(year, month, utcnow().date())
         await self._storage.consent.set_birth_date(pupil.id, year, month)
+        await self._changed(pupil)
+
+    async def _changed(self, pupil: UserRecord) -> None:
+        """Open page sockets recompute the pupil's right to write (domain event); the pupil's
+        project sockets get `access.changed`, so their client asks `/me/consent` again."""
         await self._events.publish(PupilConsentChanged(pupil.id))
+        for project, _role in await self._storage.projects.of_user(pupil.id):
+            self._project_events.refresh(project.id, pupil.id)
 
     # -- enforcement (a SpaceRestrictions provider) ------------------------------------
 

@@ -98,7 +98,7 @@ class Services:
         )
         hook = moderation.pipeline
         # before live sessions: a pupil without consent hears about consent first
-        consent = ConsentService(storage, access, events, moderation.privacy)
+        consent = ConsentService(storage, access, events, moderation.privacy, project_events)
         boards = BoardService(storage, project_events, hook, access)
         presence = Presence(project_events)
         pages = PageService(storage, events)

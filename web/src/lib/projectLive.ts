@@ -127,6 +127,8 @@ export function useProjectLiveState(project: Project | undefined, socket: Projec
     setTick((n) => n + 1)
     setConsentTick((n) => n + 1)
   })
+  // the server refreshes a pupil's access when their guardian's consent changes
+  useEvent(socket, 'access.changed', () => setConsentTick((n) => n + 1))
   useEvent(socket, 'moderation.muted', (data: { until: string; reason: string }) => setMute({ until: data.until, reason: data.reason }))
   useEvent(socket, 'moderation.unmuted', () => setMute(null))
 
