@@ -203,6 +203,14 @@ class SeatPromoted:
     teacher_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class PupilConsentChanged:
+    """A pupil's guardian consent or recorded age changed: whether they may write changes with
+    it, in every open page (docs/consent.md)."""
+
+    user_id: int
+
+
 DomainEvent = (
     PageLockChanged
     | PageDeleted
@@ -223,6 +231,7 @@ DomainEvent = (
     | RegistrationReviewed
     | LabelDecided
     | SeatPromoted
+    | PupilConsentChanged
 )
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 

@@ -93,3 +93,21 @@ ADMIN_ROLES = frozenset({Role.FOUNDER, Role.TEACHER_ADMIN})
 
 API_PREFIX: Final = "/api/v1"
 """Where the JSON API lives; views build links under it (docs/design.md, "External contract")."""
+
+
+class ConsentState(StrEnum):
+    """A guardian's consent to a pupil's account (docs/consent.md); transitions are checked
+    in `consent/states.py`."""
+
+    PENDING = "pending"
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentMethod(StrEnum):
+    """How a guardian's decision reached the school."""
+
+    PAPER_FORM = "paper_form"
+    GUARDIAN_EMAIL = "guardian_email"
+    SCHOOL_EXISTING = "school_existing"  # the school's own, existing consent records
+    OTHER = "other"  # with a note saying what

@@ -975,6 +975,14 @@ class Case:
     variant: str = ""
 
 
+_withdrawal = {
+    "state": "withdrawn",
+    "decided_on": "2025-09-01",
+    "method": "guardian_email",
+    "note": "",
+}
+
+
 def c(rule_: Rule, build: Builder, variant: str = "") -> Case:
     return Case(rule_, build, variant)
 
@@ -1938,6 +1946,45 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
             COLLEAGUES_CLASS,
             req(A + "/pupils/{fresh_pupil}/export", colleagues_pupil),
             "a pupil of a colleague's class",
+        ),
+    ),
+    # guardian consent (docs/consent.md)
+    ("GET", A + "/pupils/{user_id:id}/consent"): (
+        c(CLASS_TEACHER, req(A + "/pupils/{pupil_id}/consent")),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/pupils/{fresh_pupil}/consent", colleagues_pupil),
+            "a pupil of a colleague's class",
+        ),
+    ),
+    ("PUT", A + "/pupils/{user_id:id}/consent"): (
+        c(
+            CLASS_TEACHER,
+            req(A + "/pupils/{fresh_pupil}/consent", pupil_in_project, json=_withdrawal),
+        ),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/pupils/{fresh_pupil}/consent", colleagues_pupil, json=_withdrawal),
+            "a pupil of a colleague's class",
+        ),
+    ),
+    ("PUT", A + "/pupils/{user_id:id}/birth-date"): (
+        c(CLASS_TEACHER, req(A + "/pupils/{pupil_id}/birth-date", json={"year": 2014})),
+    ),
+    ("GET", A + "/me/consent"): (c(SIGNED_IN_RULE, req(A + "/me/consent")),),
+    ("GET", A + "/classes/{class_id:id}/consents"): (
+        c(CLASS_TEACHER, req(A + "/classes/{school_class}/consents")),
+        c(COLLEAGUES_CLASS, req(A + "/classes/{colleague_class}/consents"), "a colleague's class"),
+    ),
+    ("GET", A + "/classes/{class_id:id}/consent-letters"): (
+        c(CLASS_TEACHER, req(A + "/classes/{school_class}/consent-letters")),
+    ),
+    ("POST", A + "/classes/{class_id:id}/sign-in-cards"): (
+        c(CLASS_TEACHER, req(A + "/classes/{school_class}/sign-in-cards", json={})),
+        c(
+            COLLEAGUES_CLASS,
+            req(A + "/classes/{colleague_class}/sign-in-cards", json={}),
+            "a colleague's class",
         ),
     ),
     ("DELETE", A + "/pupils/{user_id:id}"): (

@@ -9,6 +9,7 @@ import httpx
 
 from tests.support.server import LiveServer
 from twinspace.clock import utcnow
+from twinspace.storage.consent import ConsentRecord
 from twinspace.storage.records import (
     BoardRecord,
     ChannelRecord,
@@ -19,6 +20,8 @@ from twinspace.storage.records import (
 )
 from twinspace.types import (
     ChannelKind,
+    ConsentMethod,
+    ConsentState,
     Ownership,
     ProjectKind,
     Role,
@@ -141,14 +144,33 @@ class World:
         )
 
     async def pupils(
-        self, teacher: Person, count: int = 2, school_class: ClassRecord | None = None
+        self,
+        teacher: Person,
+        count: int = 2,
+        school_class: ClassRecord | None = None,
+        *,
+        consent: bool = True,
     ) -> list[Person]:
+        """Pupils of a class; with `consent` their guardians' consent is recorded as given
+        (the school's existing consent), so they may write whatever their age."""
         school_class = school_class or await self.school_class(teacher)
         created = await self.services.accounts.create_pupils(
             teacher.user, school_class, [f"Pupil {next(_counter)}" for _ in range(count)]
         )
         people = []
         for credentials in created:
+            if consent:
+                await self.storage.consent.record(
+                    ConsentRecord(
+                        pupil_id=credentials.user.id,
+                        state=ConsentState.GIVEN,
+                        decided_on=utcnow().date(),
+                        method=ConsentMethod.SCHOOL_EXISTING,
+                        note="",
+                        recorded_by=teacher.id,
+                        recorded_at=utcnow(),
+                    )
+                )
             person = await self._person(credentials.user.id)
             person.password = credentials.password
             people.append(person)

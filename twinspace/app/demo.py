@@ -12,8 +12,11 @@ from typing import Any
 from twinspace.accounts.passwords import generate_pupil_password
 from twinspace.clock import utcnow
 from twinspace.services.container import Services
+from twinspace.storage.consent import ConsentRecord
 from twinspace.types import (
     ChannelKind,
+    ConsentMethod,
+    ConsentState,
     Ownership,
     ProjectKind,
     Role,
@@ -156,6 +159,18 @@ async def seed_demo(services: Services) -> dict[str, Any]:
                     school_id=school_id,
                 )
                 await tx.pupils.create(pupil_id, class_id=class_id, created_by=teacher_id)
+                # the demo's guardians have consented (docs/consent.md)
+                await tx.consent.record(
+                    ConsentRecord(
+                        pupil_id=pupil_id,
+                        state=ConsentState.GIVEN,
+                        decided_on=now.date(),
+                        method=ConsentMethod.PAPER_FORM,
+                        note="",
+                        recorded_by=teacher_id,
+                        recorded_at=now,
+                    )
+                )
             pupil_ids.append(pupil_id)
             accounts.append(
                 {

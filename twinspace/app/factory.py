@@ -33,6 +33,7 @@ from twinspace.face.http import (
     calls,
     chat,
     competitions,
+    consent,
     labels,
     live_sessions,
     mail,
@@ -83,6 +84,7 @@ ROUTERS: list[ApiRouter] = [
     plan.router,
     competitions.router,
     mail.router,
+    consent.router,
 ]
 UPLOAD_PATH = re.compile(r"^/api/v1/.*/(uploads|media)$")
 MAINTENANCE_EVERY = 3600.0

@@ -40,7 +40,7 @@ from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.media import MediaRecord, NewMedia
 from twinspace.storage.records import BoardRecord, UserRecord
-from twinspace.workspace.access import Access, AccessRules
+from twinspace.workspace.access import Access, AccessRules, SpaceRestricted
 
 _ISO_MEDIA = frozenset({sniff.MP4, sniff.MOV, sniff.M4A})
 # Which reader gets each format's text for moderation (moderation/file_text/readers.py).
@@ -256,6 +256,15 @@ class MediaService:
         """Check, clean, moderate and store a streamed upload (the caller removes the
         temporary file if it is still there)."""
         await self._boards.require_post(access, board)
+        block = await self._access.pupil_write_block(
+            project_id=board.project_id,
+            user_id=access.user.id,
+            role=access.role,
+            space="board",
+            space_id=board.id,
+        )
+        if block is not None:  # refused before any work on the file (consent, live sessions)
+            raise SpaceRestricted(block)
         file_type = await asyncio.to_thread(sniff.detect, incoming.path)
         if file_type is None:
             raise UnsupportedMedia(

@@ -87,6 +87,7 @@ class PrivacyService:
         items = await self._storage.activity.of_user(pupil.id, project_id=None, limit=100_000)
         reports = await self._storage.reports.by_reporter(pupil.id)
         actions = await self._storage.audit.about_user(pupil.id)
+        consent = await self._storage.consent.history(pupil.id)
         await self._record(teacher, pupil, "pupil_exported", [p.id for p, _role in projects])
         return {
             "exported_at": to_iso(utcnow()),
@@ -116,6 +117,16 @@ class PrivacyService:
                     "created_at": to_iso(i.created_at),
                 }
                 for i in items
+            ],
+            "guardian_consent": [
+                {
+                    "state": c.state.value,
+                    "decided_on": c.decided_on.isoformat() if c.decided_on else None,
+                    "method": c.method.value if c.method else None,
+                    "note": c.note,
+                    "recorded_at": to_iso(c.recorded_at),
+                }
+                for c in consent
             ],
             "reports_made": [dict(r) for r in reports],
             "moderation_actions": [

@@ -9,6 +9,7 @@ from twinspace.boards.service import BoardService
 from twinspace.calendar.service import CalendarService
 from twinspace.chat.service import ChatService
 from twinspace.config import Settings
+from twinspace.consent.service import ConsentService
 from twinspace.domain_events import DomainEventBus
 from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
@@ -88,6 +89,7 @@ class Services:
     calls: CallService
     mail: MailService
     email_invitations: EmailInvitations
+    consent: ConsentService
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -109,6 +111,8 @@ class Services:
             storage, settings, access, accounts, project_events, documents, events
         )
         hook = moderation.pipeline
+        # before live sessions: a pupil without consent hears about consent first
+        consent = ConsentService(storage, access, events, moderation.privacy, project_events)
         boards = BoardService(storage, project_events, hook, access)
         presence = Presence(project_events)
         pages = PageService(storage, events)
@@ -199,6 +203,7 @@ class Services:
             ),
             mail=mail,
             email_invitations=email_invitations,
+            consent=consent,
         )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)

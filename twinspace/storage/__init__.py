@@ -17,6 +17,7 @@ from twinspace.storage.boards import BoardContentRepo
 from twinspace.storage.calendar import CalendarFeedRepo
 from twinspace.storage.chat import MessageRepo, ReadRepo
 from twinspace.storage.competitions import CompetitionRepo
+from twinspace.storage.consent import ConsentRepo
 from twinspace.storage.db import (
     Backend,
     Database,
@@ -101,6 +102,7 @@ class Repositories:
         self.mail_keys = MailKeyRepo(ex)
         self.address_invitations = AddressInvitationRepo(ex)
         self.notifications = NotificationRepo(ex)
+        self.consent = ConsentRepo(ex)
 
 
 class Storage(Repositories):

@@ -22,6 +22,7 @@ from twinspace.domain_events import (
     PageLockChanged,
     PageVersionRestored,
     ProjectStateChanged,
+    PupilConsentChanged,
 )
 from twinspace.errors import NotFound, Unavailable
 from twinspace.realtime import close_codes, crdt
@@ -353,6 +354,9 @@ class DocumentService:
             await self._recheck_rooms(lambda room: room.info.project_id == event.project_id)
         elif isinstance(event, LiveSessionChanged):
             await self._recheck_rooms(lambda room: room.info.page_id == event.page_id)
+        elif isinstance(event, PupilConsentChanged):
+            user_id = event.user_id
+            await self._recheck_rooms(lambda room: any(c.user_id == user_id for c in room.clients))
         elif isinstance(event, PageDeleted):
             room = self.rooms.rooms.get(event.room)
             if room is not None:

@@ -15,6 +15,7 @@ import type {
   Channel,
   ClassOut,
   Comment,
+  ConsentMethod,
   Country,
   Criterion,
   CurrentSession,
@@ -29,6 +30,7 @@ import type {
   Member,
   Message,
   Mute,
+  MyConsent,
   NewSession,
   ProjectClass,
   Page,
@@ -38,6 +40,8 @@ import type {
   Post,
   PostKind,
   Project,
+  PupilConsent,
+  PupilConsentSummary,
   PupilCredentials,
   ClassPupil,
   QueueDecision,
@@ -339,6 +343,25 @@ export const registry = {
   createPupils: (classId: number, names: string[]) =>
     post<PupilCredentials[]>(`/classes/${classId}/pupils`, { names }),
   resetPupil: (userId: number) => post<PupilCredentials>(`/pupils/${userId}/password`),
+}
+
+export interface ConsentDecision {
+  state: 'given' | 'withdrawn'
+  decided_on: string
+  method: ConsentMethod
+  note: string
+}
+
+export const consent = {
+  mine: () => get<MyConsent>('/me/consent'),
+  ofClass: (classId: number) => get<PupilConsentSummary[]>(`/classes/${classId}/consents`),
+  ofPupil: (pupilId: number) => get<PupilConsent>(`/pupils/${pupilId}/consent`),
+  record: (pupilId: number, decision: ConsentDecision) => request<PupilConsent>('PUT', `/pupils/${pupilId}/consent`, decision),
+  birthDate: (pupilId: number, year: number | null, month: number | null) =>
+    request<PupilConsent>('PUT', `/pupils/${pupilId}/birth-date`, { year, month }),
+  lettersUrl: (classId: number, pupilId?: number) => withQuery(`${API}/classes/${classId}/consent-letters`, { pupil_id: pupilId }),
+  /** Print-ready HTML; with `newPasswords` every pupil of the class gets a new password. */
+  cards: (classId: number, newPasswords: boolean) => post<string>(`/classes/${classId}/sign-in-cards`, { new_passwords: newPasswords }),
 }
 
 export const training = {

@@ -66,6 +66,12 @@ export type ClassOut = Schemas['ClassView']
 export type ClassPupil = Schemas['ClassPupilView']
 export type PupilCredentials = Schemas['PupilCredentialsView']
 export type LocalTimes = Schemas['LocalTimes']
+export type ConsentState = Schemas['ConsentState']
+export type ConsentMethod = Schemas['ConsentMethod']
+/** A pupil's guardian consent as their class teachers see it. */
+export type PupilConsentSummary = Schemas['ConsentView']
+export type PupilConsent = Schemas['PupilConsentView']
+export type MyConsent = Schemas['MyConsentView']
 
 export const TRAINING_KINDS = [
   'national_conference',

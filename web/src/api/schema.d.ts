@@ -322,6 +322,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/classes/{class_id}/consent-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Print-ready consent letters for a class's guardians (or one pupil's), in the school's language unless `lang` says otherwise (the class's teachers only). */
+        get: operations["get_consent_letters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The consent of every pupil of a class (its teachers only). */
+        get: operations["get_class_consents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/classes/{class_id}/pupils": {
         parameters: {
             query?: never;
@@ -334,6 +368,23 @@ export interface paths {
         put?: never;
         /** Create pupil accounts in a class the teacher teaches (no e-mail; generated easy passwords shown once). */
         post: operations["post_create_pupils"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/sign-in-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Print-ready sign-in cards for a class's pupils (the class's teachers only); with `new_passwords` each pupil gets a new generated password, printed once. */
+        post: operations["post_sign_in_cards"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1113,6 +1164,23 @@ export interface paths {
         head?: never;
         /** Update one's own profile (pupils may only change their interface language). */
         patch: operations["patch_update_me"];
+        trace?: never;
+    };
+    "/api/v1/me/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the signed-in user may write: pupils below their school country's age of digital consent wait for their guardian's consent. */
+        get: operations["get_my_consent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/notifications": {
@@ -2193,6 +2261,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pupils/{user_id}/birth-date": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Record a pupil's birth year (and month): it decides whether the age of digital consent applies (a pupil of unknown age counts as below it). */
+        put: operations["put_set_birth_date"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pupils/{user_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pupil's guardian consent, age and history (the teachers of the pupil's class). */
+        get: operations["get_pupil_consent"];
+        /** Record a guardian's decision: give or withdraw consent (the teachers of the pupil's class; 409 `consent-transition` for an impossible change). A withdrawal applies at once, open page sockets included. */
+        put: operations["put_record_consent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pupils/{user_id}/export": {
         parameters: {
             query?: never;
@@ -2764,6 +2867,19 @@ export interface components {
             /** Id */
             id: number;
         };
+        /** BirthDateUpdate */
+        BirthDateUpdate: {
+            /**
+             * Month
+             * @default null
+             */
+            month?: number | null;
+            /**
+             * Year
+             * @default null
+             */
+            year?: number | null;
+        };
         /**
          * BoardSettings
          * @description Per-board rules: who may post, whether comments and reactions are on, whether pupils'
@@ -2995,6 +3111,26 @@ export interface components {
             /** Session Id */
             session_id: number;
         };
+        /** CardRequest */
+        CardRequest: {
+            /**
+             * Lang
+             * @default null
+             */
+            lang?: string | null;
+            /**
+             * New Passwords
+             * @description give each pupil a new generated password printed on their card (their sessions end); without it the card leaves the password for the teacher to give
+             * @default false
+             */
+            new_passwords?: boolean;
+            /**
+             * Pupil Ids
+             * @description default: all
+             * @default null
+             */
+            pupil_ids?: number[] | null;
+        };
         /**
          * Category
          * @enum {string}
@@ -3169,6 +3305,93 @@ export interface components {
             prizes_per_category: number;
             /** Title */
             title: string;
+        };
+        /** ConsentDecision */
+        ConsentDecision: {
+            /**
+             * Decided On
+             * Format: date
+             * @description when the guardian decided (not in the future)
+             */
+            decided_on: string;
+            method: components["schemas"]["ConsentMethod"];
+            /**
+             * Note
+             * @description required when method is 'other'
+             * @default
+             */
+            note?: string;
+            /** @description given or withdrawn (a decision is never 'pending') */
+            state: components["schemas"]["ConsentState"];
+        };
+        /**
+         * ConsentEntryView
+         * @description One recorded decision (the history keeps every one).
+         */
+        ConsentEntryView: {
+            /** Decided On */
+            decided_on: string | null;
+            method: components["schemas"]["ConsentMethod"] | null;
+            /** Note */
+            note: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /**
+             * Recorded By
+             * @description the teacher's name; null: before records
+             */
+            recorded_by: string | null;
+            state: components["schemas"]["ConsentState"];
+        };
+        /**
+         * ConsentMethod
+         * @description How a guardian's decision reached the school.
+         * @enum {string}
+         */
+        ConsentMethod: "paper_form" | "guardian_email" | "school_existing" | "other";
+        /**
+         * ConsentState
+         * @description A guardian's consent to a pupil's account (docs/consent.md); transitions are checked
+         *     in `consent/states.py`.
+         * @enum {string}
+         */
+        ConsentState: "pending" | "given" | "withdrawn";
+        /**
+         * ConsentView
+         * @description A pupil's guardian consent as their class teachers see it.
+         */
+        ConsentView: {
+            /**
+             * Age
+             * @description the youngest age the birth date allows; null: unknown
+             */
+            age: number | null;
+            /** Birth Month */
+            birth_month: number | null;
+            /** Birth Year */
+            birth_year: number | null;
+            /**
+             * Consent Age
+             * @description the age of digital consent of the school's country
+             */
+            consent_age: number;
+            /** Country */
+            country: string;
+            /** @description null: nothing recorded yet (pending) */
+            current: components["schemas"]["ConsentEntryView"] | null;
+            /** May Post */
+            may_post: boolean;
+            /** Pupil Id */
+            pupil_id: number;
+            /**
+             * Required
+             * @description below the age of consent, or of unknown age
+             */
+            required: boolean;
+            state: components["schemas"]["ConsentState"];
         };
         /**
          * ContentChoice
@@ -3779,6 +4002,20 @@ export interface components {
             /** Teacher Name */
             teacher_name: string;
         };
+        /** LetterQuery */
+        LetterQuery: {
+            /**
+             * Lang
+             * @default null
+             */
+            lang?: string | null;
+            /**
+             * Pupil Id
+             * @description one pupil's letter; default: all
+             * @default null
+             */
+            pupil_id?: number | null;
+        };
         /** LinkQuery */
         LinkQuery: {
             /** Token */
@@ -4008,6 +4245,20 @@ export interface components {
             until: string;
             /** User Id */
             user_id: number;
+        };
+        /**
+         * MyConsentView
+         * @description The signed-in user's own standing: whether they may write (pupils only ever wait).
+         */
+        MyConsentView: {
+            /** Consent Age */
+            consent_age: number | null;
+            /** May Post */
+            may_post: boolean;
+            /** Required */
+            required: boolean;
+            /** @description null: not a pupil */
+            state: components["schemas"]["ConsentState"] | null;
         };
         /** NewBoard */
         NewBoard: {
@@ -4926,6 +5177,39 @@ export interface components {
             subjects: string[];
             /** Title */
             title: string;
+        };
+        /** PupilConsentView */
+        PupilConsentView: {
+            /**
+             * Age
+             * @description the youngest age the birth date allows; null: unknown
+             */
+            age: number | null;
+            /** Birth Month */
+            birth_month: number | null;
+            /** Birth Year */
+            birth_year: number | null;
+            /**
+             * Consent Age
+             * @description the age of digital consent of the school's country
+             */
+            consent_age: number;
+            /** Country */
+            country: string;
+            /** @description null: nothing recorded yet (pending) */
+            current: components["schemas"]["ConsentEntryView"] | null;
+            /** History */
+            history: components["schemas"]["ConsentEntryView"][];
+            /** May Post */
+            may_post: boolean;
+            /** Pupil Id */
+            pupil_id: number;
+            /**
+             * Required
+             * @description below the age of consent, or of unknown age
+             */
+            required: boolean;
+            state: components["schemas"]["ConsentState"];
         };
         /**
          * PupilCredentialsView
@@ -9275,6 +9559,215 @@ export interface operations {
             };
         };
     };
+    get_consent_letters: {
+        parameters: {
+            query?: {
+                pupil_id?: number | null;
+                lang?: string | null;
+            };
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_class_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentView"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_class_pupils: {
         parameters: {
             query?: never;
@@ -9400,6 +9893,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PupilCredentialsView"][];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_sign_in_cards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardRequest"];
+            };
+        };
+        responses: {
+            /** @description a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description problem */
@@ -15147,6 +15747,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_my_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyConsentView"];
                 };
             };
             /** @description problem */
@@ -24154,6 +24855,323 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_set_birth_date: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BirthDateUpdate"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PupilConsentView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_pupil_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PupilConsentView"];
+                };
+            };
+            /** @description problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description problem */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_record_consent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentDecision"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PupilConsentView"];
+                };
             };
             /** @description problem */
             400: {

@@ -6,6 +6,7 @@ import { useProjectLive } from '../lib/projectLive'
 import { Link } from '../lib/router'
 
 export function spaceBlockText(block: SpaceBlock): string {
+  if (block.code === 'consent-required') return t('consent.block')
   const title = block.session.title
   switch (block.code) {
     case 'session-not-joined':
@@ -23,7 +24,7 @@ export function SpaceBlockNotice({ block }: { block: SpaceBlock }): JSX.Element 
   return (
     <p class={`notice space-block block-${block.code}`} role="status" data-testid="space-block" data-code={block.code}>
       {spaceBlockText(block)}
-      {block.code === 'session-not-joined' && (
+      {block.code === 'session-not-joined' && 'session' in block && (
         <>
           {' '}
           <Link href={`/projects/${block.session.project_id}/sessions/${block.session.id}`}>{t('session.goJoin')}</Link>
@@ -42,5 +43,17 @@ export function MuteBanner(): JSX.Element | null {
       {t('problem.muted', { when: formatWhen(mute.until) })}
       {mute.reason ? ` ${t('problem.reasonWas', { reason: mute.reason })}` : ''}
     </p>
+  )
+}
+
+/** A pupil whose guardian's consent is not recorded yet: a kind word at the top of the
+ * TwinSpace (reading stays open; every writing control says why it waits). */
+export function ConsentBanner(): JSX.Element | null {
+  const { consent } = useProjectLive()
+  if (!consent || consent.may_post) return null
+  return (
+    <div class="notice consent-banner" role="status" data-testid="consent-banner">
+      <strong>{t('consent.bannerTitle')}</strong> {t('consent.bannerText')}
+    </div>
   )
 }

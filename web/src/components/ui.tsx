@@ -48,6 +48,8 @@ function refusalText(error: ApiError): string | null {
       return t('problem.sessionNotJoined')
     case 'session-read-only':
       return t('problem.sessionReadOnly')
+    case 'consent-required':
+      return t('consent.block')
     case 'invalid-code':
       return t('problem.invalidCode')
     case 'wrong-class':
@@ -162,13 +164,13 @@ interface InputProps {
   value?: string | number
   onValue?: (value: string) => void
   id?: string
-  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'search' | 'tel'
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'search' | 'tel' | 'date'
+  max?: number | string
   required?: boolean
   disabled?: boolean
   maxLength?: number
   minLength?: number
   min?: number
-  max?: number
   placeholder?: string
   autocomplete?: string
   inputMode?: 'text' | 'url' | 'email' | 'numeric' | 'search' | 'tel' | 'decimal' | 'none'

@@ -3,11 +3,11 @@
 // are computed here as the server computes them, so the screens can explain them up front.
 import { createContext } from 'preact'
 import { useContext, useEffect, useState } from 'preact/hooks'
-import { liveSessions } from '../api'
+import { consent as consentApi, liveSessions } from '../api'
 import type { SessionInvited, SessionStartingSoon } from '../api/events'
 import { notify } from '../components/ui'
 import { t } from '../i18n'
-import type { LiveSession, Project, SessionList, SessionState } from '../types'
+import type { LiveSession, MyConsent, Project, SessionList, SessionState } from '../types'
 import { useEvent, type ProjectSocket } from './events'
 
 export interface MyMute {
@@ -22,6 +22,9 @@ export interface ProjectLive {
   upsert: (session: LiveSession) => void
   mute: MyMute | null
   setMute: (mute: MyMute | null) => void
+  /** A pupil's own guardian consent (null: not a pupil, or not loaded yet). */
+  consent: MyConsent | null
+  reloadConsent: () => void
 }
 
 const EMPTY: ProjectLive = {
@@ -31,6 +34,8 @@ const EMPTY: ProjectLive = {
   upsert: () => undefined,
   mute: null,
   setMute: () => undefined,
+  consent: null,
+  reloadConsent: () => undefined,
 }
 
 export const ProjectLiveContext = createContext<ProjectLive>(EMPTY)
@@ -52,7 +57,33 @@ export function useProjectLiveState(project: Project | undefined, socket: Projec
   const [loaded, setLoaded] = useState(false)
   const [tick, setTick] = useState(0)
   const [mute, setMute] = useState<MyMute | null>(null)
+  const [consent, setConsent] = useState<MyConsent | null>(null)
+  const [consentTick, setConsentTick] = useState(0)
   const projectId = project?.id
+  const pupil = project?.my_role === 'pupil'
+
+  // A pupil's guardian consent: asked again when they come back to the tab, when the project
+  // reloads, and when a write is refused with `consent-required`.
+  useEffect(() => {
+    if (!pupil) {
+      setConsent(null)
+      return undefined
+    }
+    let cancelled = false
+    consentApi.mine().then(
+      (mine) => !cancelled && setConsent(mine),
+      () => undefined,
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [pupil, consentTick])
+  useEffect(() => {
+    if (!pupil) return undefined
+    const again = (): void => setConsentTick((n) => n + 1)
+    window.addEventListener('focus', again)
+    return () => window.removeEventListener('focus', again)
+  }, [pupil])
 
   useEffect(() => {
     if (projectId === undefined) return undefined
@@ -103,7 +134,12 @@ export function useProjectLiveState(project: Project | undefined, socket: Projec
   useEvent(socket, 'session.read_only', (data: { session_id: number; read_only: boolean }) =>
     setSessions((list) => list.map((s) => (s.id === data.session_id ? { ...s, read_only: data.read_only } : s))),
   )
-  useEvent(socket, 'reload', () => setTick((n) => n + 1))
+  useEvent(socket, 'reload', () => {
+    setTick((n) => n + 1)
+    setConsentTick((n) => n + 1)
+  })
+  // the server refreshes a pupil's access when their guardian's consent changes
+  useEvent(socket, 'access.changed', () => setConsentTick((n) => n + 1))
   useEvent(socket, 'moderation.muted', (data: { until: string; reason: string }) => setMute({ until: data.until, reason: data.reason }))
   useEvent(socket, 'moderation.unmuted', () => setMute(null))
 
@@ -114,6 +150,8 @@ export function useProjectLiveState(project: Project | undefined, socket: Projec
     upsert: (session) => setSessions((list) => merge(list, session)),
     mute,
     setMute,
+    consent,
+    reloadConsent: () => setConsentTick((n) => n + 1),
   }
 }
 
@@ -127,17 +165,24 @@ export function stateNow(session: LiveSession, now = Date.now()): SessionState {
 
 export type SpaceKind = 'page' | 'channel' | 'board'
 
-export interface SpaceBlock {
+export interface SessionBlock {
   code: 'session-not-joined' | 'session-read-only' | 'session-not-live' | 'session-ended'
   session: LiveSession
 }
+
+/** A pupil below the age of digital consent whose guardian's consent is not recorded. */
+export interface ConsentBlock {
+  code: 'consent-required'
+}
+
+export type SpaceBlock = SessionBlock | ConsentBlock
 
 function uses(session: LiveSession, space: SpaceKind, id: number): boolean {
   return (space === 'page' ? session.page_id : space === 'channel' ? session.channel_id : session.board_id) === id
 }
 
 /** Why a pupil may not write in a space now (null: they may), as the server decides it. */
-export function spaceBlock(sessions: LiveSession[], space: SpaceKind, id: number, now = Date.now()): SpaceBlock | null {
+export function spaceBlock(sessions: LiveSession[], space: SpaceKind, id: number, now = Date.now()): SessionBlock | null {
   const mine = sessions.filter((s) => uses(s, space, id))
   const live = mine.filter((s) => stateNow(s, now) === 'live')
   if (live.length) {
@@ -154,11 +199,19 @@ export function spaceBlock(sessions: LiveSession[], space: SpaceKind, id: number
   return null
 }
 
-/** For pupils only: the live-session rule that stops them writing in this space, if any. */
+/** For pupils only: what stops them writing in this space, if anything — their guardian's
+ * consent first, then a live session's rules (the server's order). */
 export function useSpaceBlock(project: Project, space: SpaceKind, id: number | undefined): SpaceBlock | null {
-  const { sessions } = useProjectLive()
+  const { sessions, consent } = useProjectLive()
   if (project.my_role !== 'pupil' || id === undefined) return null
+  if (consent && !consent.may_post) return { code: 'consent-required' }
   return spaceBlock(sessions, space, id)
+}
+
+/** A `/problems/consent-required` refusal: the pupil's consent changed, ask again. */
+export function noteConsent(live: ProjectLive, error: unknown): void {
+  const problem = (error as { problem?: { type?: unknown } } | null)?.problem
+  if (problem && typeof problem.type === 'string' && problem.type.endsWith('/consent-required')) live.reloadConsent()
 }
 
 /** A `/problems/muted` refusal tells a pupil about their mute: show it at once. */

@@ -9,7 +9,7 @@ import { AreaField, Dialog, Empty, Field, Loading, StatusBadge, errorText, notif
 import { formatBytes, formatDateTime, reasonText, t, tn } from '../i18n'
 import { FileDrop, LAYOUTS, MediaViewer, flowOrder, movableIn, timelineOrder } from '../features/boards'
 import { useEvent, useSocket } from '../lib/events'
-import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
+import { noteConsent, noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
 import type { Board, BoardSettings, Comment, ItemStatus, Post, PostKind, Project, Section, User } from '../types'
 import { isTeacherIn } from './Project'
@@ -558,6 +558,7 @@ function Comments({ post, project, blocked, user, teacher }: { post: Post; proje
       else if (comment.status === 'blocked') notify(t('chat.blockedNotice', { reason: reasonText(comment) ?? '' }), 'error')
     } catch (error) {
       noteMute(live, error)
+      noteConsent(live, error)
       notifyError(error)
     } finally {
       setBusy(false)
@@ -645,6 +646,7 @@ function NewPostDialog({ board, sectionId, onClose, onPosted }: { board: Board; 
       onPosted(post)
     } catch (failure) {
       noteMute(live, failure)
+      noteConsent(live, failure)
       setError(errorText(failure))
       setProgress(null)
     }

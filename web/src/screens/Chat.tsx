@@ -9,7 +9,7 @@ import { Reactions } from '../components/Reactions'
 import { Avatar, Empty, Loading, StatusBadge, errorText, notify, notifyError, useLoad } from '../components/ui'
 import { formatDateTime, formatTime, reasonText, t, tn } from '../i18n'
 import { useEvent, useSocket, useSocketStatus } from '../lib/events'
-import { noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
+import { noteConsent, noteMute, useProjectLive, useSpaceBlock } from '../lib/projectLive'
 import { Link, navigate } from '../lib/router'
 import type { Channel, ItemStatus, Message, Project, ReadState, User } from '../types'
 import { isTeacherIn } from './Project'
@@ -426,6 +426,7 @@ function Composer({ channel, parentId, label, onTyping, onSent }: ComposerProps)
         return
       }
       noteMute(live, failure)
+      noteConsent(live, failure)
       setProblem(errorText(failure))
     } finally {
       setBusy(false)

@@ -7,7 +7,7 @@ import { ProjectSocket, SocketContext, useEvent, useSocketStatus } from '../lib/
 import { Link } from '../lib/router'
 import { ProjectLiveContext, useProjectLiveState } from '../lib/projectLive'
 import { sessionExpired } from '../lib/session'
-import { MuteBanner } from '../components/live'
+import { ConsentBanner, MuteBanner } from '../components/live'
 import type { Project, User } from '../types'
 import { BoardsView } from './Boards'
 import { ChatView } from './Chat'
@@ -109,6 +109,7 @@ export function ProjectView({ user, projectId, section, item }: Props): JSX.Elem
             ))}
           </ul>
         </nav>
+        <ConsentBanner />
         <MuteBanner />
         <div class="project-body">
           {section === 'pages' && <PagesView user={user} project={p} pageId={itemId} />}

@@ -5,10 +5,11 @@
 import type { JSX } from 'preact'
 import { Icon } from '../components/Icon'
 import { useState } from 'preact/hooks'
-import { privacy, registry } from '../api'
+import { consent as consentApi, privacy, registry } from '../api'
 import { AreaField, Dialog, Empty, Field, Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
 import { t, tn } from '../i18n'
 import type { Person, PupilCredentials, User } from '../types'
+import { ClassPrintables, ConsentBadge, ConsentDialog } from './PupilConsent'
 
 export function PupilAccounts({ user }: { user: User }): JSX.Element {
   const classes = useLoad(() => registry.classes(), [])
@@ -20,9 +21,12 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
   const [newClass, setNewClass] = useState('')
   const [cards, setCards] = useState<PupilCredentials[]>([])
   const [erasing, setErasing] = useState<Person | null>(null)
+  const [consenting, setConsenting] = useState<Person | null>(null)
   const chosenClass = classes.data?.find((c) => String(c.id) === chosen)
   const className = chosenClass?.name ?? ''
   const manages = chosenClass?.can_manage ?? false
+  const consents = useLoad(() => (chosen && manages ? consentApi.ofClass(Number(chosen)) : Promise.resolve([])), [chosen, manages])
+  const consentOf = new Map((consents.data ?? []).map((c) => [c.pupil_id, c]))
 
   if (user.kind !== 'teacher') return <p class="notice">{t('error.forbidden')}</p>
 
@@ -50,6 +54,7 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
       setCards(created)
       setNames('')
       pupils.reload()
+      consents.reload()
     } catch (error) {
       notifyError(error)
     }
@@ -92,13 +97,19 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
               )}
               {!manages && <p class="notice">{t('pupils.notYourClass')}</p>}
               {manages && <AddColleague classId={Number(chosen)} onAdded={() => teachers.reload()} />}
+              {manages && <ClassPrintables classId={Number(chosen)} />}
               <Loading data={pupils} />
               <ul class="list">
                 {pupils.data?.map((p) => (
                   <li key={p.id} class="row" data-user-id={p.id}>
-                    <span>{p.display_name}</span>
+                    <span>
+                      {p.display_name} {p.can_manage && <ConsentBadge summary={consentOf.get(p.id)} />}
+                    </span>
                     {p.can_manage && (
                     <span class="actions">
+                      <button type="button" class="btn btn-small" onClick={() => setConsenting(p)} aria-label={`${t('consent.manage')}: ${p.display_name}`}>
+                        {t('consent.manage')}
+                      </button>
                       <button type="button" class="btn btn-small" onClick={() => void reset(p.id)} aria-label={`${t('pupils.reset')}: ${p.display_name}`}>
                         {t('pupils.reset')}
                       </button>
@@ -127,6 +138,9 @@ export function PupilAccounts({ user }: { user: User }): JSX.Element {
           </form>
         </section>
       </div>
+      {consenting && (
+        <ConsentDialog pupil={consenting} classId={Number(chosen)} onClose={() => setConsenting(null)} onChanged={() => consents.reload()} />
+      )}
       {erasing && (
         <EraseDialog
           pupil={erasing}

@@ -1,0 +1,1 @@
+"""Guardian consent for pupil accounts: states, ages of digital consent, printables."""
