@@ -134,7 +134,6 @@ class Settings(BaseModel):
     invitation_link_days: int = Field(14, ge=1, le=365)
     # notifications (docs/notifications.md)
     notification_tick_seconds: float = Field(30.0, gt=0, le=3600)
-    session_reminder_minutes: int = Field(15, ge=1, le=24 * 60)
     digest_hour_utc: int = Field(16, ge=0, le=23)
 
     @field_validator("database_url")

@@ -1,7 +1,7 @@
-"""Time-driven notifications (twinspace/notifications/scheduler.py): a live session starting
-soon is announced once, even across a restart; the daily digest goes once per user per day,
-lists what is unread since the last one, leaves urgent notices (already mailed) out, and is
-retried when the mail could not be handed over."""
+"""Time-driven notifications: a live session starting soon is announced once (the live
+sessions' clock) and an added class's teachers are invited; the daily digest goes once per
+user per day, lists what is unread since the last one, leaves urgent notices (already
+mailed) out, and is retried when the mail could not be handed over."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from tests.moderation.test_care_and_spread import SELF_HARM
 from tests.moderation.test_pipeline import PHONE
 from tests.notifications.conftest import RecordingMail, School, kinds, read_all, settle
+from tests.support.poll import eventually
 from tests.support.world import World
 from twinspace.clock import utcnow
 from twinspace.notifications.scheduler import NotificationScheduler
@@ -30,51 +31,80 @@ def restarted(world: World) -> NotificationScheduler:
     return NotificationScheduler(services.storage, services.notifications, services.settings)
 
 
-async def test_a_session_starting_soon_is_announced_once_to_its_members(school: School) -> None:
+async def _schedule(school: School, title: str, starts_in: timedelta, class_id: int) -> int:
+    now = utcnow()
+    async with school.world.client(school.teacher) as http:
+        created = await http.post(
+            f"/api/v1/projects/{school.project.id}/live-sessions",
+            json={
+                "title": title,
+                "starts_at": (now + starts_in).isoformat(),
+                "ends_at": (now + starts_in + timedelta(hours=1)).isoformat(),
+                "class_ids": [class_id],
+            },
+        )
+    assert created.status_code == 201, created.text
+    session_id: int = created.json()["id"]
+    return session_id
+
+
+async def test_a_session_starting_soon_is_announced_once_to_its_people(school: School) -> None:
+    """The live sessions' clock publishes "starting soon" once per session (it claims
+    `reminded_at`); its teachers and its classes' pupils are told, nobody else."""
     world = school.world
     await read_all(world, school.teacher, school.partner)
     pupil = await world.storage.pupils.get(school.pupil.id)
     assert pupil is not None and pupil.class_id is not None
-    now = utcnow()
-    async with world.client(school.teacher) as http:
-        soon = await http.post(
-            f"/api/v1/projects/{school.project.id}/live-sessions",
-            json={
-                "title": "River day",
-                "starts_at": (now + timedelta(minutes=10)).isoformat(),
-                "ends_at": (now + timedelta(minutes=70)).isoformat(),
-                "class_ids": [pupil.class_id],
-            },
-        )
-        later = await http.post(
-            f"/api/v1/projects/{school.project.id}/live-sessions",
-            json={
-                "title": "Bridges",
-                "starts_at": (now + timedelta(hours=3)).isoformat(),
-                "ends_at": (now + timedelta(hours=4)).isoformat(),
-                "class_ids": [pupil.class_id],
-            },
-        )
-    assert soon.status_code == 201, soon.text
-    assert later.status_code == 201, later.text
-    scheduler = world.services.notification_scheduler
-    assert await scheduler.remind_sessions(utcnow()) == 1
-    await settle(world)
-    for member in (school.teacher, school.partner, school.pupil, school.classmate):
-        assert await kinds(world, member) == ["session_soon"], member.user.username
+    soon = await _schedule(school, "River day", timedelta(minutes=10), pupil.class_id)
+    await _schedule(school, "Bridges", timedelta(hours=3), pupil.class_id)
+
+    async def told() -> bool:
+        await settle(world)
+        return await kinds(world, school.pupil) == ["session_soon"]
+
+    await eventually(told, within=15)
+    for person in (school.teacher, school.classmate):
+        assert await kinds(world, person) == ["session_soon"], person.user.username
     assert await kinds(world, school.finn) == [], "the Finnish class is not in the session"
+    assert await kinds(world, school.partner) == [], "no class of the partner takes part"
     async with world.client(school.pupil) as http:
         [reminder] = (await http.get("/api/v1/me/notifications")).json()["items"]
     assert reminder["params"]["title"] == "River day"
     assert reminder["params"]["minutes"] in {"9", "10"}
-    assert reminder["link"] == f"/projects/{school.project.id}/sessions/{soon.json()['id']}"
-    # again, and after a restart: nobody is told twice
-    assert await scheduler.remind_sessions(utcnow()) == 0
-    assert await restarted(world).remind_sessions(utcnow()) == 0
+    assert reminder["link"] == f"/projects/{school.project.id}/sessions/{soon}"
+    # the clock claims each session once: a later session is not told yet, nothing twice
+    session = await world.storage.live_sessions.get(soon)
+    assert session is not None and session.reminded_at is not None
     await settle(world)
     assert await kinds(world, school.pupil) == ["session_soon"]
-    # the later session's turn comes when it is near
-    assert await restarted(world).remind_sessions(utcnow() + timedelta(hours=2, minutes=50)) == 1
+
+
+async def test_teachers_of_an_added_class_are_invited(school: School) -> None:
+    world = school.world
+    await read_all(world, school.teacher, school.partner)
+    pupil = await world.storage.pupils.get(school.pupil.id)
+    finn = await world.storage.pupils.get(school.finn.id)
+    assert pupil is not None and pupil.class_id is not None
+    assert finn is not None and finn.class_id is not None
+    session_id = await _schedule(school, "Lakes", timedelta(days=2), pupil.class_id)
+    async with world.client(school.teacher) as http:
+        added = await http.post(
+            f"/api/v1/live-sessions/{session_id}/classes", json={"class_ids": [finn.class_id]}
+        )
+    assert added.status_code == 200, added.text
+
+    async def invited() -> bool:
+        await settle(world)
+        return await kinds(world, school.partner) == ["session_invited"]
+
+    await eventually(invited, within=10)
+    async with world.client(school.partner) as http:
+        listed = await http.get("/api/v1/me/notifications", params={"unread": "true"})
+    [notice] = listed.json()["items"]
+    assert notice["params"]["title"] == "Lakes"
+    assert notice["link"] == f"/projects/{school.project.id}/sessions/{session_id}"
+    assert await kinds(world, school.teacher) == [], "not the one who added the class"
+    assert await kinds(world, school.finn) == [], "pupils are not invited, their teacher is"
 
 
 async def test_the_digest_goes_once_a_day_with_what_is_unread(

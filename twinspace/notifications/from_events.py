@@ -20,6 +20,8 @@ from twinspace.domain_events import (
     ItemPublished,
     ItemReported,
     LabelDecided,
+    LiveSessionInvolvement,
+    LiveSessionStartingSoon,
     RegistrationReviewed,
     SeatPromoted,
     UrgentCareNotice,
@@ -92,6 +94,10 @@ class NotificationWriter:
                 return self._label(event)
             case SeatPromoted():
                 return self._seat(event)
+            case LiveSessionStartingSoon():
+                return self._session_soon(event)
+            case LiveSessionInvolvement() if event.added_class_ids:
+                return self._session_invited(event)
         return None
 
     # -- helpers -----------------------------------------------------------------------------
@@ -286,5 +292,56 @@ class NotificationWriter:
                 {"event": training.title if training else "", "event_id": str(event.event_id)},
                 "/training",
                 key=f"seat:{event.event_id}",
+            ),
+        )
+
+    # -- live sessions ---------------------------------------------------------------------------
+
+    async def _session_soon(self, event: LiveSessionStartingSoon) -> None:
+        """Once per session (the live sessions' clock claims it): its teachers and the pupils of
+        its classes."""
+        minutes = max(1, round((event.starts_at - utcnow()).total_seconds() / 60))
+        await self._notifications.notify(
+            sorted({*event.teacher_ids, *event.pupil_ids}),
+            Notice(
+                Kind.SESSION_SOON,
+                event.project_id,
+                {
+                    "project": await self._project_title(event.project_id),
+                    "title": event.title,
+                    "minutes": str(minutes),
+                    "starts_at": event.starts_at.isoformat(),
+                },
+                f"/projects/{event.project_id}/sessions/{event.session_id}",
+                key=f"session_soon:{event.session_id}",
+            ),
+        )
+
+    async def _session_invited(self, event: LiveSessionInvolvement) -> None:
+        """Classes were added to a session: their teachers (not the one who added them)."""
+        classes = await self._storage.live_sessions.classes.of_project(event.project_id)
+        invited = {
+            teacher_id
+            for c in classes
+            if c.class_id in event.added_class_ids
+            for teacher_id in c.teacher_ids
+        } - ({event.actor_id} if event.actor_id is not None else set())
+        session = await self._storage.live_sessions.get(event.session_id)
+        if not invited or session is None:
+            return
+        added = "-".join(str(c) for c in sorted(event.added_class_ids))
+        await self._notifications.notify(
+            sorted(invited),
+            Notice(
+                Kind.SESSION_INVITED,
+                event.project_id,
+                {
+                    "project": await self._project_title(event.project_id),
+                    "title": session.title,
+                    "author": await self._name(event.actor_id),
+                    "starts_at": session.starts_at.isoformat(),
+                },
+                f"/projects/{event.project_id}/sessions/{event.session_id}",
+                key=f"session_invited:{event.session_id}:{added}",
             ),
         )

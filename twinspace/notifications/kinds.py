@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     LABEL_REJECTED = "label_rejected"
     TRAINING_SEAT = "training_seat"  # a seat freed up and is yours (from the waiting list)
     SESSION_SOON = "session_soon"  # a live session starts in a few minutes
+    SESSION_INVITED = "session_invited"  # your class was added to a partner's live session
 
 
 # Kinds only the adults who may moderate ever receive.

@@ -1,11 +1,9 @@
-"""Time-driven notifications (docs/notifications.md, "Scheduled"):
-
-- a live session starting within `session_reminder_minutes`: its members are told once; the
-  reminder is claimed in `live_session_reminders` before anyone is told, so a restart or a
-  second server never repeats it;
-- from `digest_hour_utc` on, each user with unread notifications since their last digest gets
-  one digest e-mail per UTC day: the day is claimed in `notification_digests` first and
-  released again only if the mail could not be handed over.
+"""Time-driven notifications (docs/notifications.md, "Scheduled"): from `digest_hour_utc` on,
+each user with unread notifications since their last digest gets one digest e-mail per UTC
+day; the day is claimed in `notification_digests` first and released again only if the mail
+could not be handed over. (A live session starting soon is not scheduled here: the live
+sessions' clock publishes `LiveSessionStartingSoon` once per session, and
+notifications/from_events.py turns it into notices.)
 """
 
 from __future__ import annotations
@@ -16,9 +14,8 @@ from datetime import datetime, timedelta
 
 from twinspace.clock import utcnow
 from twinspace.config import Settings
-from twinspace.notifications.kinds import NotificationKind
 from twinspace.notifications.mail_sink import DIGEST
-from twinspace.notifications.service import Notice, NotificationService
+from twinspace.notifications.service import NotificationService
 from twinspace.storage import Storage
 from twinspace.storage.notifications import NotificationRecord
 
@@ -62,40 +59,7 @@ class NotificationScheduler:
             await asyncio.sleep(self._settings.notification_tick_seconds)
 
     async def run_once(self, now: datetime) -> None:
-        await self.remind_sessions(now)
         await self.send_digests(now)
-
-    # -- live sessions starting soon ------------------------------------------------------------
-
-    async def remind_sessions(self, now: datetime) -> int:
-        """Tell the members of each session starting soon, once; returns the sessions."""
-        until = now + timedelta(minutes=self._settings.session_reminder_minutes)
-        reminded = 0
-        for session in await self._storage.notifications.sessions_starting(now, until):
-            if not await self._storage.notifications.claim_reminder(session.id, now):
-                continue  # another run (or server) got there first
-            project = await self._storage.projects.get(session.project_id)
-            audience = await self._storage.notifications.session_audience(
-                session.id, session.project_id
-            )
-            minutes = max(1, round((session.starts_at - now).total_seconds() / 60))
-            await self._notifications.notify(
-                audience,
-                Notice(
-                    NotificationKind.SESSION_SOON,
-                    session.project_id,
-                    {
-                        "project": project.title if project else "",
-                        "title": session.title,
-                        "minutes": str(minutes),
-                        "starts_at": session.starts_at.isoformat(),
-                    },
-                    f"/projects/{session.project_id}/sessions/{session.id}",
-                    key=f"session_soon:{session.id}",
-                ),
-            )
-            reminded += 1
-        return reminded
 
     # -- the daily digest -----------------------------------------------------------------------
 

@@ -39,16 +39,6 @@ class NotificationRecord:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class SessionDue:
-    """A scheduled live session starting soon, with the members it is for."""
-
-    id: int
-    project_id: int
-    title: str
-    starts_at: datetime
-
-
 _COLUMNS = "id, recipient_id, kind, project_id, params, link, urgent, created_at, read_at"
 
 
@@ -174,38 +164,3 @@ class NotificationRepo:
             "SELECT day FROM notification_digests WHERE user_id = ? ORDER BY day", (user_id,)
         )
         return [str(r["day"]) for r in rows]
-
-    # -- live sessions starting soon ----------------------------------------------------------
-
-    async def sessions_starting(self, now: datetime, until: datetime) -> list[SessionDue]:
-        """Scheduled sessions starting in (now, until] whose reminder has not gone out."""
-        rows = await self._ex.fetch_all(
-            "SELECT s.id, s.project_id, s.title, s.starts_at FROM live_sessions s"
-            " WHERE s.state = 'scheduled' AND s.starts_at > ? AND s.starts_at <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM live_session_reminders r WHERE r.session_id = s.id)"
-            " ORDER BY s.starts_at",
-            (to_iso(now), to_iso(until)),
-        )
-        return [
-            SessionDue(r["id"], r["project_id"], r["title"], from_iso(r["starts_at"])) for r in rows
-        ]
-
-    async def session_audience(self, session_id: int, project_id: int) -> list[int]:
-        """The project's adult members and the pupils of the session's classes."""
-        rows = await self._ex.fetch_all(
-            "SELECT m.user_id FROM memberships m WHERE m.project_id = ? AND m.role <> 'pupil'"
-            " UNION SELECT m.user_id FROM memberships m JOIN pupils p ON p.user_id = m.user_id"
-            " JOIN live_session_classes c ON c.class_id = p.class_id AND c.session_id = ?"
-            " WHERE m.project_id = ? AND m.role = 'pupil'",
-            (project_id, session_id, project_id),
-        )
-        return sorted(int(r["user_id"]) for r in rows)
-
-    async def claim_reminder(self, session_id: int, now: datetime) -> bool:
-        """Mark the session's reminder as sent; False when it was already."""
-        claimed = await self._ex.execute(
-            "INSERT INTO live_session_reminders (session_id, sent_at) VALUES (?, ?)"
-            " ON CONFLICT (session_id) DO NOTHING RETURNING session_id",
-            (session_id, to_iso(now)),
-        )
-        return claimed != 0

@@ -28,8 +28,3 @@ CREATE TABLE notification_digests (
     PRIMARY KEY (user_id, day)
 );
 
--- Live sessions whose "starting soon" reminder went out (once, across restarts).
-CREATE TABLE live_session_reminders (
-    session_id INTEGER PRIMARY KEY REFERENCES live_sessions(id) ON DELETE CASCADE,
-    sent_at TEXT NOT NULL
-);

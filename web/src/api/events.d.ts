@@ -42,6 +42,7 @@ export type NotificationKind =
   | 'label_rejected'
   | 'training_seat'
   | 'session_soon'
+  | 'session_invited'
 export type SessionState = 'scheduled' | 'live' | 'ended' | 'cancelled'
 
 /**

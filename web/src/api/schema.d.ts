@@ -4570,7 +4570,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "held" | "reported" | "urgent_safety" | "invitation" | "reply" | "mention" | "registration_validated" | "registration_rejected" | "label_awarded" | "label_rejected" | "training_seat" | "session_soon";
+        NotificationKind: "held" | "reported" | "urgent_safety" | "invitation" | "reply" | "mention" | "registration_validated" | "registration_rejected" | "label_awarded" | "label_rejected" | "training_seat" | "session_soon" | "session_invited";
         /** NotificationPageView */
         NotificationPageView: {
             /**

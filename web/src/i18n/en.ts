@@ -945,6 +945,7 @@ export const en = {
   'notify.label_rejected': 'Your National Quality Label application for {project} was not successful this time',
   'notify.training_seat': 'A place became free: you are now enrolled in “{event}”',
   'notify.session_soon': '“{title}” in {project} starts in {minutes} min',
+  'notify.session_invited': '{author} invited your class to “{title}” in {project}',
 }
 
 // Simple words for pupils: only the messages that differ.

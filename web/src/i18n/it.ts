@@ -942,6 +942,7 @@ export const it: Catalogue = {
   'notify.label_rejected': 'Questa volta la candidatura di {project} al Certificato di Qualità Nazionale non è stata accolta',
   'notify.training_seat': 'Si è liberato un posto: ora sei iscritto a «{event}»',
   'notify.session_soon': '«{title}» in {project} inizia tra {minutes} min',
+  'notify.session_invited': '{author} ha invitato la tua classe a «{title}» in {project}',
 }
 
 export const itPupil: Partial<Catalogue> = {

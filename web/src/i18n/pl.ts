@@ -954,6 +954,7 @@ export const pl: Catalogue = {
   'notify.label_rejected': 'Tym razem wniosek o Krajową Odznakę Jakości dla projektu {project} nie został przyjęty',
   'notify.training_seat': 'Zwolniło się miejsce: jesteś zapisany(-a) na szkolenie „{event}”',
   'notify.session_soon': '„{title}” w projekcie {project} zaczyna się za {minutes} min',
+  'notify.session_invited': '{author} zaprasza Twoją klasę na „{title}” w projekcie {project}',
 }
 
 export const plPupil: Partial<Catalogue> = {

@@ -24,7 +24,3 @@ CREATE TABLE notification_digests (
     PRIMARY KEY (user_id, day)
 );
 
-CREATE TABLE live_session_reminders (
-    session_id BIGINT PRIMARY KEY REFERENCES live_sessions(id) ON DELETE CASCADE,
-    sent_at TEXT NOT NULL
-);
