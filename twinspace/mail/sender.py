@@ -24,6 +24,7 @@ from twinspace.clock import utcnow
 from twinspace.mail.smtp import PermanentFailure, SmtpClient
 from twinspace.storage import Storage
 from twinspace.storage.mail import OutboxRecord
+from twinspace.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,9 @@ def message_of(record: OutboxRecord, sender: str) -> EmailMessage:
     return message
 
 
-class MailSender:
+class MailSender(Worker):
+    task_name = "mail-sender"
+
     def __init__(
         self,
         storage: Storage,
@@ -60,6 +63,7 @@ class MailSender:
         retry_cap: float,
         batch: int = 50,
     ) -> None:
+        super().__init__()
         self._storage = storage
         self._client = client
         self._sender = sender
@@ -67,24 +71,8 @@ class MailSender:
         self._base = retry_base
         self._cap = retry_cap
         self._batch = batch
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.sent = 0
         self.failures = 0
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="mail-sender")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def nudge(self) -> None:
-        self._wake.set()
 
     def backoff(self, attempts: int) -> float:
         """Seconds before attempt number `attempts + 1`."""

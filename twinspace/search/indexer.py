@@ -20,6 +20,7 @@ from twinspace.realtime.rooms import RoomInfo
 from twinspace.search.text import fold
 from twinspace.storage import Storage
 from twinspace.storage.search import SearchSource
+from twinspace.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -27,31 +28,18 @@ PageText = Callable[[str], Awaitable[str]]
 MAX_BODY_CHARS = 200_000  # a page's words past this are not searched (a 300 KB page is ~150k)
 
 
-class SearchIndexer:
+class SearchIndexer(Worker):
+    task_name = "search-indexer"
+
     def __init__(
         self, storage: Storage, page_text: PageText, *, interval: float = 0.25, batch: int = 500
     ) -> None:
+        super().__init__()
         self._storage = storage
         self._page_text = page_text
         self._interval = interval
         self._batch = batch
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.indexed = 0
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="search-indexer")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    def nudge(self) -> None:
-        self._wake.set()
 
     def page_settled(self, info: RoomInfo) -> None:
         """A page's edits paused: its words change (DocumentService.on_settled listener)."""

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from twinspace.clock import utcnow
 from twinspace.storage import Storage
+from twinspace.worker import Worker
 
 log = logging.getLogger("twinspace.workspace.page_edits")
 
@@ -24,27 +25,22 @@ class EditMark:
     by: int | None  # None: a server-side change (restore)
 
 
-class PageEditRecorder:
+class PageEditRecorder(Worker):
+    task_name = "page-edit-recorder"
+
     def __init__(self, storage: Storage, period_seconds: float) -> None:
+        super().__init__()
         self._storage = storage
         self._period = period_seconds
         self._marks: dict[int, EditMark] = {}
-        self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="page-edit-recorder")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await super().stop()
         await self.write()
 
     def mark(self, page_id: int, by: int | None) -> None:
         self._marks[page_id] = EditMark(utcnow(), by)
-        self._wakeup.set()
+        self._wake.set()
 
     @property
     def pending(self) -> int:
@@ -66,7 +62,7 @@ class PageEditRecorder:
 
     async def _run(self) -> None:
         while True:
-            await self._wakeup.wait()
-            self._wakeup.clear()
+            await self._wake.wait()
+            self._wake.clear()
             await asyncio.sleep(self._period)
             await self.write()
