@@ -271,7 +271,11 @@ export function Dialog({ open, title, onClose, children, wide }: DialogProps): J
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
-    if (open && !dialog.open) dialog.showModal()
+    if (open && !dialog.open) {
+      dialog.showModal()
+      // open on the first field, not the close button (the opener gets focus back on close)
+      dialog.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea):not([disabled]):not([type=hidden])')?.focus()
+    }
     if (!open && dialog.open) dialog.close()
   }, [open])
   return (

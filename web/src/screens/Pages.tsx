@@ -12,6 +12,7 @@ import { Link, navigate } from '../lib/router'
 import { sessionExpired } from '../lib/session'
 import type { MediaRef, Page, Project, User } from '../types'
 import { isTeacherIn } from './Project'
+import { RovingToolbar } from '../components/RovingToolbar'
 
 const POLL_MS = 4000
 
@@ -112,7 +113,7 @@ function Toolbar({ editor, disabled, onImage, onLink }: ToolbarProps): JSX.Eleme
   const chain = () => editor.chain().focus()
   const inTable = editor.isActive('table')
   return (
-    <div class="toolbar" role="toolbar" aria-label={t('editor.toolbar')}>
+    <RovingToolbar label={t('editor.toolbar')}>
       <div class="group">
         {button(t('editor.paragraph'), editor.isActive('paragraph'), () => chain().setParagraph().run(), '¶')}
         {button(t('editor.heading', { level: 2 }), editor.isActive('heading', { level: 2 }), () => chain().toggleHeading({ level: 2 }).run(), 'H2')}
@@ -141,7 +142,7 @@ function Toolbar({ editor, disabled, onImage, onLink }: ToolbarProps): JSX.Eleme
           </>
         )}
       </div>
-    </div>
+    </RovingToolbar>
   )
 }
 
