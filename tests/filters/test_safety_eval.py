@@ -3,8 +3,8 @@
 Thresholds: phone and e-mail recall >= 0.95, invitations (``social_handle``) and addresses
 >= 0.9, offensive (swearing, bullying, threats) >= 0.9, clean and hard negatives passed
 >= 0.95, flag precision >= 0.95. They are asserted overall on each split (dev and
-held-out) and per language on the dev split (17 messages per language, 24 in cs, es, et
-and sr). Per-language
+held-out) and per language on the dev split (17 messages per language, 24 in sr, 37 in cs,
+38 in es and 42 in et). Per-language
 held-out figures (8 messages each, where one mistake is 0.12) are reported in
 docs/pupil-safety-evaluation.md, not asserted. The tables are printed
 even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
@@ -83,8 +83,10 @@ def test_the_set_covers_every_language_and_category(messages: list[Labelled]) ->
         kinds = {m.kind for m in mine}
         assert {"clean", "hard_negative", "swearing", "bullying", "threat", "self_harm"} <= kinds
         assert {"phone", "email", "address", "invitation"} <= kinds
+        # 8 held-out messages per language; the dev messages added in later rounds (cs, es,
+        # et, sr) lower the share to 16 % in cs, es and et: see the data README.
         held = sum(m.split == "heldout" for m in mine) / len(mine)
-        assert 0.25 <= held <= 0.35, language
+        assert 0.15 <= held <= 0.35, language
 
 
 @pytest.mark.parametrize("split", ["dev", "heldout"])

@@ -30,6 +30,10 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     street_after   street words after the name ("utca", "iela", "cesta", "Road")
     street_suffix  compound street endings ("straße", "gatan", "katu")
     live           "I live" phrases before an address ("ich wohne", "bydlím")
+    public         places open to the public ("museum", "muzeum", "biblioteca"): a street
+                   address in a message naming one and no live or home word is that
+                   place's, not a home address (docs/pupil-safety-evaluation.md, third round)
+    home           words that make an address a home one ("my house", "come over", "vivo")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -57,10 +61,10 @@ SECTIONS = frozenset(
     "offensive insult degrading you third nobody you_obj exclusion violent threat self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
-    "safe common".split()
+    "public home safe common".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
-MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix"}
+MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "home"}
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"[^\W_]+")

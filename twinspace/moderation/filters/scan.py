@@ -15,7 +15,7 @@ from twinspace.moderation.filters.lexicon_hits import message_hits
 from twinspace.moderation.filters.links import find_links
 from twinspace.moderation.filters.offensive import find_offensive
 from twinspace.moderation.filters.phones import find_phones
-from twinspace.moderation.filters.street_addresses import find_street_addresses
+from twinspace.moderation.filters.street_addresses import find_street_addresses, public_place
 
 DEFAULT_CONFIG = FilterConfig()
 
@@ -51,8 +51,13 @@ def scan_text(
     if Category.EXTERNAL_LINK in wanted:
         findings.extend(find_links(text, config.allowed_domains, skip=taken))
     if Category.ADDRESS in wanted:
-        findings.extend(_outside(find_addresses(text), taken))
-        findings.extend(_outside(find_street_addresses(text, lexicons), taken))
+        streets = find_addresses(text) + find_street_addresses(text, lexicons)
+        findings.extend(
+            f
+            for f in _outside(streets, taken)
+            # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address
+            if f.rule != "street address" or not public_place(text, f.start, f.end, lexicons)
+        )
     if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
         findings = [f for f in findings if not f.rule.startswith(GENERIC)]
     return resolve_overlaps(findings)

@@ -10,11 +10,16 @@ Complements ``addresses.py`` (the hand-written forms of six languages) with gene
   "Atatürk Caddesi No: 12", "Pilies g. 5", "Pikk tn 7-5";
 - a compound street name and a number: "Storgatan 12", "Nørregade 12", "Hämeenkatu 12",
   "Kerkstraat 12", "Hafnarstræti 25";
-- "I live" and a capitalised name with a number: "bydlím na Hlavnej 15";
+- "I live" and a capitalised name with a number: "bydlím na Hlavnej 15", also after the
+  town: "elan Pärnus, Rüütli 22";
 - a postcode and a town after a comma: "…, 602 00 Brno", "…, 0155 Oslo", "3511 AB Utrecht",
   "1100-053 Lisboa", "LV-1010", "QRM 1234".
 
 A street needs a capitalised name and a house number; a bare number is never an address.
+A street in a sentence that names a place open to the public (the lexicons' ``[public]``
+words: "Museo Reina Sofía, calle Santa Isabel 52") is that place's address, not a pupil's,
+unless the message also says "I live" or names a home (``[live]``, ``[home]``); ``scan.py``
+applies this to the streets of ``addresses.py`` as well.
 """
 
 from __future__ import annotations
@@ -75,11 +80,53 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
-            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}\s+){{0,2}}(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
+            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}\s+){{0,2}}(?:{_CAP},\s+)?"
+            rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
             rf"\s+(?P<house>{_HOUSE})"
         ),
     ]
     return tuple(patterns)
+
+
+@lru_cache(maxsize=8)
+def _public_and_live(lexicons: Lexicons) -> tuple[re.Pattern[str] | None, re.Pattern[str]]:
+    # A word of six letters or more also ends a compound: "kunstimuuseum", "Stadtbibliothek".
+    words = [
+        ("" if len(w.removesuffix("*")) >= 6 else r"(?<!\w)")
+        + re.escape(w.removesuffix("*"))
+        + (r"\w*" if w.endswith("*") else "")
+        for w in lexicons.words("public")
+    ]
+    public = re.compile(rf"(?i:{'|'.join(words)})(?!\w)") if words else None
+    home = lexicons.words("live") + lexicons.words("home")
+    live = re.compile(rf"(?<!\w)(?i:{_alternatives(home)})(?!\w)")
+    return public, live
+
+
+# A sentence ends at ! ? or a new line, or at a full stop before a capital ("str. 12" and
+# "1936. aastal" do not end one).
+_SENTENCE_END = re.compile(rf"[!?\n]|\.\s+(?=[{_UP}])")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    begin = 0
+    for found in _SENTENCE_END.finditer(text, 0, start):
+        begin = found.end()
+    after = _SENTENCE_END.search(text, end)
+    return begin, after.start() if after else len(text)
+
+
+def public_place(text: str, start: int, end: int, lexicons: Lexicons) -> bool:
+    """Whether the street at text[start:end] belongs to a public place named in its sentence
+    ("Eesti Rahva Muuseum asub Tartus, Muuseumi tee 2") in a message without "I live" or a
+    home word."""
+    public, live = _public_and_live(lexicons)
+    if public is None or live.search(text) is not None:
+        return False
+    begin, stop = _sentence(text, start, end)
+    # A public word inside the street's own name says nothing: "Bahnhofstr. 12",
+    # "Kirkeveien 7" are streets named after a station or a church, homes line them.
+    return any(not (start <= found.start() < end) for found in public.finditer(text, begin, stop))
 
 
 def _capitalised(word: str) -> bool:
