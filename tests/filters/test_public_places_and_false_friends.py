@@ -86,3 +86,16 @@ def test_the_swear_words_themselves_are_still_flagged(text: str) -> None:
 )
 def test_follow_me_invites_to_an_app(text: str) -> None:
     assert categories(text) == {Category.SOCIAL_HANDLE.value}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "come over to 12 Baker Street after school, it is right next to the library",
+        "přijď za mnou do Husovy ulice 5, je to kousek za knihovnou a muzeem",
+        "ven a la calle Mayor 15, al lado está el museo",
+    ],
+)
+def test_a_public_place_after_the_street_does_not_hide_it(text: str) -> None:
+    """Only a place named just before the street owns it; one named after is scenery."""
+    assert Category.ADDRESS in {f.category for f in scan_text(text)}

@@ -103,6 +103,9 @@ def _public_and_live(lexicons: Lexicons) -> tuple[re.Pattern[str] | None, re.Pat
     return public, live
 
 
+# How close before a street the public place must be named to own it (characters).
+PLACE_BEFORE_STREET = 40
+
 # A sentence ends at ! ? or a new line, or at a full stop before a capital ("str. 12" and
 # "1936. aastal" do not end one).
 _SENTENCE_END = re.compile(rf"[!?\n]|\.\s+(?=[{_UP}])")
@@ -123,10 +126,15 @@ def public_place(text: str, start: int, end: int, lexicons: Lexicons) -> bool:
     public, live = _public_and_live(lexicons)
     if public is None or live.search(text) is not None:
         return False
-    begin, stop = _sentence(text, start, end)
-    # A public word inside the street's own name says nothing: "Bahnhofstr. 12",
-    # "Kirkeveien 7" are streets named after a station or a church, homes line them.
-    return any(not (start <= found.start() < end) for found in public.finditer(text, begin, stop))
+    begin, _stop = _sentence(text, start, end)
+    # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
+    # 52"): a public word after the street or far before it ("come to Baker Street 12, it is
+    # next to the library") leaves a home address a home address. A public word inside the
+    # street's own name ("Bahnhofstr. 12", "Kirkeveien 7") says nothing either.
+    return any(
+        found.end() <= start and start - found.end() <= PLACE_BEFORE_STREET
+        for found in public.finditer(text, begin, start)
+    )
 
 
 def _capitalised(word: str) -> bool:
