@@ -199,6 +199,7 @@ export const en = {
   'chat.queuedRefused': 'Not sent: {reason}',
   'chat.queuedDiscard': 'Discard',
   'chat.heldNotice': 'Your message waits for a teacher to approve it.',
+  'chat.rejectedNotice': 'A teacher did not publish your message, so nobody else sees it.',
   'chat.blockedNotice': 'Your message was not published: {reason}',
   'chat.confirmDelete': 'Delete this message?',
   'chat.messageBy': 'message by {name}',

@@ -200,6 +200,7 @@ export const it: Catalogue = {
   'chat.queuedRefused': 'Non inviato: {reason}',
   'chat.queuedDiscard': 'Elimina',
   'chat.heldNotice': 'Il tuo messaggio attende l’approvazione di un docente.',
+  'chat.rejectedNotice': 'Un docente non ha pubblicato il tuo messaggio: nessun altro lo vede.',
   'chat.blockedNotice': 'Il tuo messaggio non è stato pubblicato: {reason}',
   'chat.confirmDelete': 'Eliminare questo messaggio?',
 

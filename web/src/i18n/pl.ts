@@ -206,6 +206,7 @@ export const pl: Catalogue = {
   'chat.queuedRefused': 'Nie wysłano: {reason}',
   'chat.queuedDiscard': 'Odrzuć',
   'chat.heldNotice': 'Twoja wiadomość czeka na zatwierdzenie przez nauczyciela.',
+  'chat.rejectedNotice': 'Nauczyciel nie opublikował twojej wiadomości, więc nikt inny jej nie zobaczy.',
   'chat.blockedNotice': 'Twoja wiadomość nie została opublikowana: {reason}',
   'chat.confirmDelete': 'Usunąć tę wiadomość?',
 

@@ -161,6 +161,13 @@ export function ChannelPane({ user, project, channel }: { user: User; project: P
   })
   useEvent(socket, 'message.removed', (data: { id: number; channel_id: number; parent_id: number | null }) => {
     if (data.channel_id !== channel.id) return
+    const gone = messages.find((m) => m.id === data.id)
+    if (gone && gone.author?.id === user.id && (gone.pending || gone.status === 'held' || gone.status === 'blocked')) {
+      // the author's own waiting message was not published: it stays, marked, with a word
+      setMessages((list) => list.map((m) => (m.id === data.id ? { ...m, status: 'rejected', pending: false } : m)))
+      notify(t('chat.rejectedNotice'), 'error')
+      return
+    }
     setMessages((list) =>
       list
         .filter((m) => m.id !== data.id)
