@@ -5,7 +5,7 @@ refuse with the documented close code at each step that fails (README "Close cod
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -15,6 +15,7 @@ from twinspace.face.auth import Caller, identify_websocket
 from twinspace.face.sockets.socket_loop import Close, refuse
 from twinspace.realtime import close_codes
 from twinspace.realtime.connections import Closable, TooManyConnections
+from twinspace.realtime.limits import TokenBucket
 from twinspace.services.container import Services
 
 Admitted = TypeVar("Admitted")
@@ -75,3 +76,36 @@ async def receive(websocket: WebSocket, idle_seconds: float, idle_reason: str) -
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
     return dict(message)
+
+
+async def json_text_frames(
+    websocket: WebSocket, services: Services, rate_limited: Callable[[float], None]
+) -> AsyncIterator[str]:
+    """The text frames of a JSON events socket (/ws/projects, /ws/me) that pass its caps: a
+    quiet client is closed with 4408, a binary frame with 1007, an oversized one with 1009;
+    over the rate the first refused frame is answered (`rate_limited(retry_after)`), the
+    rest dropped, and a flood beyond the burst closes with 4429 (README "Close codes")."""
+    settings = services.settings
+    bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
+    refused = 0
+    while True:
+        message = await receive(
+            websocket, settings.idle_timeout_seconds, "idle for too long: send a ping"
+        )
+        text = message.get("text")
+        if text is None:
+            raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
+        if (
+            len(text) > settings.ws_max_message_bytes
+            or len(text.encode()) > settings.ws_max_message_bytes
+        ):
+            raise Close(close_codes.TOO_BIG, "message too big")
+        if not bucket.take():
+            refused += 1
+            if refused == 1:
+                rate_limited(round(bucket.retry_after(), 3))
+            elif refused > settings.ws_message_burst:
+                raise Close(close_codes.RATE_LIMITED, "message flood")
+            continue
+        refused = 0
+        yield text

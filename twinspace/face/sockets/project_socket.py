@@ -14,11 +14,9 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from twinspace.face.auth import Caller
-from twinspace.face.sockets.admission import admit, receive, serve_registered
+from twinspace.face.sockets.admission import admit, json_text_frames, serve_registered
 from twinspace.face.sockets.project_connection import MAX_SUBSCRIPTIONS, ProjectConnection
-from twinspace.face.sockets.socket_loop import Close, run_connection
-from twinspace.realtime import close_codes
-from twinspace.realtime.limits import TokenBucket
+from twinspace.face.sockets.socket_loop import run_connection
 from twinspace.realtime.project_events import PROTOCOL_VERSION
 from twinspace.services.container import Services
 
@@ -124,33 +122,10 @@ def _limits(services: Services) -> dict[str, Any]:
 
 
 async def _receive_loop(connection: ProjectConnection) -> None:
-    settings = connection.services.settings
-    bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
-    refused = 0
-    while True:
-        message = await receive(
-            connection.websocket, settings.idle_timeout_seconds, "idle for too long: send a ping"
-        )
-        text = message.get("text")
-        if text is None:
-            raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
-        if (
-            len(text) > settings.ws_max_message_bytes
-            or len(text.encode()) > settings.ws_max_message_bytes
-        ):
-            raise Close(close_codes.TOO_BIG, "message too big")
-        if not bucket.take():
-            refused += 1
-            if refused == 1:
-                connection.error(
-                    "rate-limited",
-                    "too many messages: slow down",
-                    retry_after=round(bucket.retry_after(), 3),
-                )
-            elif refused > settings.ws_message_burst:
-                raise Close(close_codes.RATE_LIMITED, "message flood")
-            continue
-        refused = 0
+    def rate_limited(retry_after: float) -> None:
+        connection.error("rate-limited", "too many messages: slow down", retry_after=retry_after)
+
+    async for text in json_text_frames(connection.websocket, connection.services, rate_limited):
         if connection.closed.is_set():
             return  # closing (e.g. its session ended): nothing more it sends counts
         await connection.handle(text)

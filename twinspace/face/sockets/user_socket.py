@@ -19,11 +19,10 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from twinspace.face.auth import Caller
-from twinspace.face.sockets.admission import admit, receive, serve_registered
+from twinspace.face.sockets.admission import admit, json_text_frames, serve_registered
 from twinspace.face.sockets.socket_loop import Close, run_connection
 from twinspace.notifications.service import UserPush
 from twinspace.realtime import close_codes
-from twinspace.realtime.limits import TokenBucket
 from twinspace.realtime.outbox import Outbox
 from twinspace.realtime.project_events import encode
 from twinspace.realtime.protocol import MalformedMessage, parse_json
@@ -123,31 +122,12 @@ async def _serve(connection: UserConnection) -> None:
 
 
 async def _receive_loop(connection: UserConnection) -> None:
-    settings = connection.services.settings
-    bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
-    refused = 0
-    while True:
-        message = await receive(
-            connection.websocket, settings.idle_timeout_seconds, "idle for too long: send a ping"
+    def rate_limited(retry_after: float) -> None:
+        connection.error(
+            "rate-limited", "too many messages: slow down", None, retry_after=retry_after
         )
-        text = message.get("text")
-        if text is None:
-            raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
-        if len(text.encode()) > settings.ws_max_message_bytes:
-            raise Close(close_codes.TOO_BIG, "message too big")
-        if not bucket.take():
-            refused += 1
-            if refused == 1:
-                connection.error(
-                    "rate-limited",
-                    "too many messages: slow down",
-                    None,
-                    retry_after=round(bucket.retry_after(), 3),
-                )
-            elif refused > settings.ws_message_burst:
-                raise Close(close_codes.RATE_LIMITED, "message flood")
-            continue
-        refused = 0
+
+    async for text in json_text_frames(connection.websocket, connection.services, rate_limited):
         if connection.closed.is_set():
             return
         connection.handle(text)
