@@ -73,7 +73,8 @@ class LiveSessionInvolvement:
     """Classes joined (were invited into) or left a live session, or the session was
     scheduled, changed, started, cancelled or ended: what a notifications feature tells the
     teachers involved. `teacher_ids` are the member teachers of the session's classes and its
-    organiser; `added_class_ids`/`removed_class_ids` the classes this change concerns."""
+    organiser; `added_class_ids`/`removed_class_ids` the classes this change concerns, and
+    `invited_teacher_ids` the teachers of the added classes (not the one who added them)."""
 
     project_id: int
     session_id: int
@@ -83,6 +84,7 @@ class LiveSessionInvolvement:
     teacher_ids: tuple[int, ...]
     added_class_ids: tuple[int, ...] = ()
     removed_class_ids: tuple[int, ...] = ()
+    invited_teacher_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -408,6 +408,14 @@ class LiveSessionService:
         """Tell the teachers involved: a domain event (notifications hook onto it) and, when
         classes were added, `session.invited` to their teachers over the events socket."""
         teachers = await self.involved_teachers(session, removed)
+        invited: set[int] = set()
+        if added:
+            invited = {
+                teacher_id
+                for c in await self._storage.live_sessions.classes.of_project(session.project_id)
+                if c.class_id in added
+                for teacher_id in c.teacher_ids
+            } - ({actor.id} if actor else set())
         await self._events.publish(
             LiveSessionInvolvement(
                 session.project_id,
@@ -417,16 +425,9 @@ class LiveSessionService:
                 teachers,
                 tuple(added),
                 tuple(removed),
+                tuple(sorted(invited)),
             )
         )
-        if not added:
-            return
-        invited = {
-            teacher_id
-            for c in await self._storage.live_sessions.classes.of_project(session.project_id)
-            if c.class_id in added
-            for teacher_id in c.teacher_ids
-        } - ({actor.id} if actor else set())
         if invited:
             view = await self.view(await self._reload(session.id), "UTC", None)
             self._hub.publish(

@@ -96,7 +96,7 @@ class NotificationWriter:
                 return self._seat(event)
             case LiveSessionStartingSoon():
                 return self._session_soon(event)
-            case LiveSessionInvolvement() if event.added_class_ids:
+            case LiveSessionInvolvement() if event.invited_teacher_ids:
                 return self._session_invited(event)
         return None
 
@@ -319,19 +319,12 @@ class NotificationWriter:
 
     async def _session_invited(self, event: LiveSessionInvolvement) -> None:
         """Classes were added to a session: their teachers (not the one who added them)."""
-        classes = await self._storage.live_sessions.classes.of_project(event.project_id)
-        invited = {
-            teacher_id
-            for c in classes
-            if c.class_id in event.added_class_ids
-            for teacher_id in c.teacher_ids
-        } - ({event.actor_id} if event.actor_id is not None else set())
         session = await self._storage.live_sessions.get(event.session_id)
-        if not invited or session is None:
+        if not event.invited_teacher_ids or session is None:
             return
         added = "-".join(str(c) for c in sorted(event.added_class_ids))
         await self._notifications.notify(
-            sorted(invited),
+            list(event.invited_teacher_ids),
             Notice(
                 Kind.SESSION_INVITED,
                 event.project_id,
