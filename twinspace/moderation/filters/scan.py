@@ -56,7 +56,7 @@ def scan_text(
             f
             for f in _outside(streets, taken)
             # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address
-            if f.rule != "street address" or not public_place(text, f.start, f.end, lexicons)
+            if f.rule != "street address" or not public_place(text, f.start, lexicons)
         )
     if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
         findings = [f for f in findings if not f.rule.startswith(GENERIC)]

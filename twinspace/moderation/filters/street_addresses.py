@@ -111,29 +111,28 @@ PLACE_BEFORE_STREET = 40
 _SENTENCE_END = re.compile(rf"[!?\n]|\.\s+(?=[{_UP}])")
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding text[at] begins."""
     begin = 0
-    for found in _SENTENCE_END.finditer(text, 0, start):
+    for found in _SENTENCE_END.finditer(text, 0, at):
         begin = found.end()
-    after = _SENTENCE_END.search(text, end)
-    return begin, after.start() if after else len(text)
+    return begin
 
 
-def public_place(text: str, start: int, end: int, lexicons: Lexicons) -> bool:
-    """Whether the street at text[start:end] belongs to a public place named in its sentence
-    ("Eesti Rahva Muuseum asub Tartus, Muuseumi tee 2") in a message without "I live" or a
-    home word."""
+def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
+    """Whether the street starting at text[start] belongs to a public place named just before it in
+    its sentence ("Eesti Rahva Muuseum asub Tartus, Muuseumi tee 2") in a message without
+    "I live" or a home word."""
     public, live = _public_and_live(lexicons)
     if public is None or live.search(text) is not None:
         return False
-    begin, _stop = _sentence(text, start, end)
+    begin = _sentence_start(text, start)
     # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
     # 52"): a public word after the street or far before it ("come to Baker Street 12, it is
     # next to the library") leaves a home address a home address. A public word inside the
     # street's own name ("Bahnhofstr. 12", "Kirkeveien 7") says nothing either.
     return any(
-        found.end() <= start and start - found.end() <= PLACE_BEFORE_STREET
-        for found in public.finditer(text, begin, start)
+        start - found.end() <= PLACE_BEFORE_STREET for found in public.finditer(text, begin, start)
     )
 
 
