@@ -9,6 +9,8 @@ from tests.support import database
 from tests.support.server import LiveServer, live_server, make_settings
 from tests.support.world import World
 
+pytest_plugins = ["tests.support.redis_server"]  # the `redis_prefix` fixture
+
 
 @pytest.fixture(autouse=True)
 def _database_of_each_test(request: pytest.FixtureRequest) -> Iterator[None]:

@@ -80,6 +80,14 @@ class Settings(BaseModel):
     db_busy_timeout_ms: int = Field(5000, ge=0, le=600_000)
     persist_max_queued_bytes: int = Field(64 * 1024 * 1024, ge=1024)
 
+    # clustered mode (docs/cluster.md): several processes share PostgreSQL and Redis
+    redis_url: str | None = None
+    # every Redis key and channel starts with `<prefix>:`, so several TwinSpaces (or test runs)
+    # can share one Redis
+    redis_prefix: str = Field(
+        "twinspace", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$"
+    )
+
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None
     room_grace_seconds: float = Field(10.0, ge=0)
@@ -143,6 +151,15 @@ class Settings(BaseModel):
             raise ValueError("is not a postgresql:// URL (leave it unset to use SQLite)")
         return value or None
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                "is not a redis://, rediss:// or unix:// URL (leave it unset for one process)"
+            )
+        return value or None
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_url(cls, value: str | None) -> str | None:
@@ -178,6 +195,20 @@ class Settings(BaseModel):
         if self.turn_secret is None and any(u.startswith("turn") for u in self.ice_servers):
             raise ValueError("turn: URLs need TWINSPACE_TURN_SECRET (coturn's static-auth-secret)")
         return self
+
+    @model_validator(mode="after")
+    def _cluster_needs_shared_storage(self) -> Settings:
+        if self.redis_url is not None and self.database_url is None:
+            raise ValueError(
+                "TWINSPACE_REDIS_URL (clustered mode) needs TWINSPACE_DATABASE_URL: processes "
+                "of a cluster share one PostgreSQL database, never a SQLite file"
+            )
+        return self
+
+    @property
+    def clustered(self) -> bool:
+        """Several processes share PostgreSQL and Redis (docs/cluster.md)."""
+        return self.redis_url is not None
 
     @property
     def database_path(self) -> Path:
