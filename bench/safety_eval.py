@@ -50,17 +50,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mistakes", action="store_true")
     parser.add_argument("--speed", action="store_true")
-    parser.add_argument("--split", choices=("dev", "heldout"), help="only this split")
+    parser.add_argument("--split", choices=("dev", "heldout", "probe"), help="only this split")
     parser.add_argument("--languages", help="comma-separated codes: only these languages")
     args = parser.parse_args()
     messages = load_labelled(EVAL_DIR)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"{stamp}, {platform.node()}, {platform.processor() or platform.machine()}")
     languages = set(args.languages.split(",")) if args.languages else None
-    for split in (args.split,) if args.split else ("dev", "heldout"):
+    for split in (args.split,) if args.split else ("dev", "heldout", "probe"):
         chosen = [
             m for m in messages if m.split == split and (languages is None or m.lang in languages)
         ]
+        if not chosen:
+            continue
         result = evaluate(chosen, flagged)
         print(f"\n### {split} ({len(chosen)} messages)\n")
         print(markdown_table(result))
