@@ -15,7 +15,11 @@ from twinspace.moderation.filters.lexicon_hits import message_hits
 from twinspace.moderation.filters.links import find_links
 from twinspace.moderation.filters.offensive import find_offensive
 from twinspace.moderation.filters.phones import find_phones
-from twinspace.moderation.filters.street_addresses import find_street_addresses, public_place
+from twinspace.moderation.filters.street_addresses import (
+    borrowed_street_word,
+    find_street_addresses,
+    public_place,
+)
 
 DEFAULT_CONFIG = FilterConfig()
 
@@ -52,12 +56,20 @@ def scan_text(
         findings.extend(find_links(text, config.allowed_domains, skip=taken))
     if Category.ADDRESS in wanted:
         streets = find_addresses(text) + find_street_addresses(text, lexicons)
-        findings.extend(
+        addresses = [
             f
             for f in _outside(streets, taken)
-            # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address
-            if f.rule != "street address" or not public_place(text, f.start, lexicons)
-        )
+            if f.rule != "street address"
+            or not (
+                # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address
+                public_place(text, f.start, lexicons)
+                # "Ganamos al Getafe 3-0": Spanish "al", not Polish "al." (aleja)
+                or borrowed_street_word(text, f.start, f.end, lexicons)
+            )
+        ]
+        findings.extend(addresses)
+        if addresses and Category.OFFENSIVE in wanted:
+            findings = _street_names_kept(text, findings, addresses, config)
     if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
         findings = [f for f in findings if not f.rule.startswith(GENERIC)]
     return resolve_overlaps(findings)
@@ -80,6 +92,30 @@ def _not_false_friends(text: str, findings: list[Finding], config: FilterConfig)
         if not hits.ordinary(item.language, inside):
             kept.append(item)
     return kept
+
+
+def _street_names_kept(
+    text: str, findings: list[Finding], addresses: list[Finding], config: FilterConfig
+) -> list[Finding]:
+    """Drop offensive findings that are a street's name and an ordinary word of some
+    language: "Pikk 7" is Long Street in Tallinn (Estonian ``pikk``), not Norwegian ``pikk``;
+    "elan Pikk tänav 12". A swear word that is no ordinary word anywhere stays a finding."""
+    offensive = [f for f in findings if f.category is Category.OFFENSIVE]
+    if not offensive:
+        return findings
+    hits = message_hits(text, config.lexicons)
+    dropped: set[int] = set()
+    for item in offensive:
+        if not any(a.start <= item.start and item.end < a.end for a in addresses):
+            continue
+        inside = [
+            index
+            for index, token in enumerate(hits.view.tokens)
+            if item.start <= token.start and token.end <= item.end
+        ]
+        if inside and all(hits.safe.get(index) for index in inside):
+            dropped.add(id(item))
+    return [f for f in findings if id(f) not in dropped]
 
 
 def _outside(findings: Iterable[Finding], taken: list[tuple[int, int]]) -> list[Finding]:

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
 from twinspace.moderation.filters.lexicon import Lexicons
+from twinspace.moderation.filters.lexicon_hits import message_hits
 
 _ANY_DIGIT = re.compile(r"\d")  # a house number or postcode needs a digit
 _RANGES = ((0x41, 0x250), (0x370, 0x400), (0x400, 0x530))
@@ -52,7 +53,11 @@ UNITS_AFTER = re.compile(
     r"yaş|років|години|"
     # quantities after a number: metres, people, hours, money ("Ulice je dlouhá 500 metrů")
     r"met(?:er|re|r|ro|ri|ar)\w*|метар\w*|метр\w*|kč|dinar\w*|динар\w*|ljudi|људи|lidí|"
-    r"personas|habitantes|hodin\w*|sati\b|сати|часов\w*|eur\w*|евр\w*)",
+    r"personas|habitantes|hodin\w*|sati\b|сати|часов\w*|eur\w*|евр\w*|"
+    # days, weeks, hours ("ven a Madrid 3 días", "Tartus 2 päeva")
+    r"d[ií]as?\b|semanas?|horas?\b|päev\w*|nädal\w*|tund\w*|days?\b|weeks?\b|hours?\b|"
+    r"tage?\b|wochen?\b|stunden?\b|jours?\b|semaines?\b|heures?\b|giorni\b|settiman\w*|"
+    r"dni\b|dn[ií]\b|týdn\w*|tygodni\w*)",
     re.IGNORECASE,
 )
 
@@ -69,7 +74,9 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
     suffix = (
         "(?:" + "|".join(re.escape(w.rstrip(".")) for w in lexicons.words("street_suffix")) + ")"
     )
-    live = _alternatives(lexicons.words("live"))
+    # "I live" and home words ("elame", "tule külla:", "ven a mi casa,") before a name and a
+    # house number: "Elame Pärnus, Pikk 9-1", "tule meile, Karja 5-2".
+    live = _alternatives(lexicons.words("live") + lexicons.words("home"))
     patterns = [
         re.compile(
             rf"(?<!\w)(?i:{before})(?:\.\s*|\s+)(?P<name>{_NAME}),?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"
@@ -134,6 +141,35 @@ def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
     return any(
         start - found.end() <= PLACE_BEFORE_STREET for found in public.finditer(text, begin, start)
     )
+
+
+def borrowed_street_word(text: str, start: int, end: int, lexicons: Lexicons) -> bool:
+    """Whether the street text[start:end] rests on a street word of other languages that is
+    an ordinary word of the language the message is written in: Polish and Lithuanian "al."
+    (aleja) is Spanish "al" ("Ganamos al Getafe 3-0"), Polish "os." (osiedle) is Spanish and
+    Portuguese "os". The word is ordinary when it is a ``[common]`` word of a language with
+    more common words in the message than every language it is a street word of; a street
+    word of the message's own language ("calle", "ul.") is never borrowed."""
+    hits = message_hits(text, lexicons)
+    tokens = hits.view.tokens
+    street: dict[int, set[str]] = {}
+    for hit in hits.of("street") + hits.of("street_after"):
+        token = tokens[hit.first]
+        if hit.first == hit.last and start <= token.start and token.end <= end:
+            street.setdefault(hit.first, set()).add(hit.entry.language)
+    if not street:
+        return False
+    common: dict[int, set[str]] = {}
+    for hit in hits.of("common"):
+        if hit.first == hit.last and hit.first in street:
+            common.setdefault(hit.first, set()).add(hit.entry.language)
+    votes = hits.votes
+    for index, languages in street.items():
+        own = max(votes[language] for language in languages)
+        # The word's own vote does not count: "al. Jana Pawła II 12" is Polish.
+        if not any(votes[other] - 1 > own for other in common.get(index, set()) - languages):
+            return False
+    return True
 
 
 def _capitalised(word: str) -> bool:
