@@ -30,6 +30,9 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     street_after   street words after the name ("utca", "iela", "cesta", "Road")
     street_suffix  compound street endings ("straße", "gatan", "katu")
     live           "I live" phrases before an address ("ich wohne", "bydlím")
+    address        the word "address" before one ("aadressile Pikk 8", "dirección: calle
+                   Sol 4"); unlike live and home words it does not make a public place's
+                   street a home address ("la dirección del museo es ...")
     public         places open to the public ("museum", "muzeum", "biblioteca"): a street
                    address in a message naming one and no live or home word is that
                    place's, not a home address (docs/pupil-safety-evaluation.md, third round)
@@ -61,10 +64,10 @@ SECTIONS = frozenset(
     "offensive insult degrading you third nobody you_obj exclusion violent threat self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
-    "public home safe common".split()
+    "address public home safe common".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
-MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "home"}
+MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "home", "address"}
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"[^\W_]+")

@@ -16,9 +16,51 @@ from functools import lru_cache
 from twinspace.moderation.filters.lexicon import Hit, Lexicons, matcher_for
 from twinspace.moderation.filters.tokens import TokenView, token_view
 
+# The letters beyond a-z each language writes (lower case). A message written with letters
+# that the language of a listed swear word never uses, all of them letters of the language in
+# which that word is ordinary, is read as written in the latter even when it holds none of its
+# [common] words: "Pikk vahetund, lähme õue!" (Estonian "long"; Norwegian has no ä or õ).
+ALPHABETS: dict[str, frozenset[str]] = {
+    language: frozenset(letters)
+    for language, letters in {
+        "bg": "абвгдежзийклмнопрстуфхцчшщъьюя",
+        "cs": "áčďéěíňóřšťúůýž",
+        "da": "æøåé",
+        "de": "äöüß",
+        "el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
+        "en": "",
+        "es": "áéíñóúü",
+        "et": "äöüõšž",
+        "fi": "äöåšž",
+        "fr": "àâæçéèêëîïôœùûüÿ",
+        "ga": "áéíóú",
+        "hr": "čćđšž",
+        "hu": "áéíóöőúüű",
+        "is": "áðéíóúýþæö",
+        "it": "àèéìíîòóùú",
+        "lt": "ąčęėįšųūž",
+        "lv": "āčēģīķļņšūž",
+        "mk": "абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+        "mt": "ċġħżàèìòù",
+        "nl": "éëïöüáè",
+        "no": "æøåéèêóòâô",
+        "pl": "ąćęłńóśźż",
+        "pt": "áâãàçéêíóôõú",
+        "ro": "ăâîșțşţ",
+        "sk": "áäčďéíĺľňóôŕšťúýž",
+        "sl": "čšž",
+        "sq": "çë",
+        "sr": "čćđšžабвгдђежзијклљмнњопрстћуфхцчџш",
+        "sv": "åäöé",
+        "tr": "çğıöşüâî",
+        "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    }.items()
+}
+
 
 @dataclass(frozen=True, slots=True)
 class MessageHits:
+    text: str
     view: TokenView
     sections: dict[str, tuple[Hit, ...]]
     language: str | None
@@ -42,7 +84,21 @@ class MessageHits:
         if not shared:
             return False
         own = self.votes[language] if language is not None else 0
-        return any(self.votes[other] > own for other in shared if other != language)
+        others = [other for other in shared if other != language]
+        if any(self.votes[other] > own for other in others):
+            return True
+        return any(
+            self.votes[other] == own and self.written_in(other, language) for other in others
+        )
+
+    def written_in(self, language: str, rather_than: str | None) -> bool:
+        """Whether every letter beyond a-z in the message is one ``language`` writes, and
+        some is one ``rather_than`` never writes."""
+        letters = {c for c in self.text.lower() if c > "\x7f" and c.isalpha()}
+        own = ALPHABETS.get(language)
+        if not letters or own is None or not letters <= own:
+            return False
+        return rather_than is None or not letters <= ALPHABETS.get(rather_than, frozenset())
 
 
 def _guess(votes: Counter[str]) -> str | None:
@@ -73,6 +129,7 @@ def message_hits(text: str, lexicons: Lexicons) -> MessageHits:
             for index in range(hit.first, hit.last + 1):
                 safe.setdefault(index, set()).add(hit.entry.language)
     return MessageHits(
+        text,
         view,
         {name: tuple(found) for name, found in sections.items()},
         _guess(votes),

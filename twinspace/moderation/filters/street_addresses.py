@@ -76,7 +76,10 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
     )
     # "I live" and home words ("elame", "tule külla:", "ven a mi casa,") before a name and a
     # house number: "Elame Pärnus, Pikk 9-1", "tule meile, Karja 5-2".
-    live = _alternatives(lexicons.words("live") + lexicons.words("home"))
+    # The word "address" too: "saada kaart aadressile Pikk 8".
+    live = _alternatives(
+        lexicons.words("live") + lexicons.words("home") + lexicons.words("address")
+    )
     patterns = [
         re.compile(
             rf"(?<!\w)(?i:{before})(?:\.\s*|\s+)(?P<name>{_NAME}),?\s+(?:{_NUMBER_WORD})?(?P<house>{_HOUSE})"
@@ -87,7 +90,7 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
-            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}\s+){{0,2}}(?:{_CAP},\s+)?"
+            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}(?:{_CAP},\s+)?"
             rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
             rf"\s+(?P<house>{_HOUSE})"
         ),
