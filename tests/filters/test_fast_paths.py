@@ -9,15 +9,19 @@ called for digits with a region's general shape. Each is compared here with the 
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import phonenumbers
 import pytest
 
 from twinspace.moderation.filters import PARTICIPATING_REGIONS, default_wordlists
+from twinspace.moderation.filters.lexicon import default_lexicons
 from twinspace.moderation.filters.normalize import _CONFUSABLES, _fold, normalize
 from twinspace.moderation.filters.offensive import _compile, find_offensive
 from twinspace.moderation.filters.phones import _may_be_valid
+from twinspace.moderation.filters.street_addresses import find_street_addresses
 
 
 def _plain_variants(word: str) -> list[str]:
@@ -135,3 +139,31 @@ def test_the_shape_check_never_rules_out_a_valid_number() -> None:
                 continue
             if phonenumbers.is_valid_number_for_region(number, region):
                 assert _may_be_valid(digits, region), (region, digits)
+
+
+def _evaluation_texts() -> list[str]:
+    data = Path(__file__).resolve().parents[1] / "data"
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((data / "safety_eval").glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    texts += [
+        json.loads(line)["text"]
+        for line in (data / "moderation_eval.jsonl").read_text("utf-8").splitlines()
+    ]
+    return texts
+
+
+def test_the_street_screen_finds_what_every_pattern_finds() -> None:
+    """Street patterns are skipped when the message's lexicon hits hold no street, "street
+    after" or live/home/address word; upper case and dotted abbreviations included."""
+    lexicons = default_lexicons()
+    texts = _evaluation_texts()
+    texts += [text.upper() for text in texts] + [text.replace(" ", ". ", 1) for text in texts]
+    compared = 0
+    for text in texts:
+        fast = find_street_addresses(text, lexicons)
+        assert fast == find_street_addresses(text, lexicons, screen=False), text
+        compared += bool(fast)
+    assert compared > 100

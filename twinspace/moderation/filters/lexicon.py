@@ -67,7 +67,7 @@ SECTIONS = frozenset(
     "address public home safe common".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
-MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "home", "address"}
+MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public"}
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"[^\W_]+")

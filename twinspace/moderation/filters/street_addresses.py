@@ -63,7 +63,8 @@ UNITS_AFTER = re.compile(
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    escaped = [r"\.?\s*".join(map(re.escape, w.rstrip(".").split())) for w in words]
+    # The words of a phrase are apart: "mi casa", "mi. casa" (tokens the lexicon hits see).
+    escaped = [r"(?:\.\s*|\s+)".join(map(re.escape, w.rstrip(".").split())) for w in words]
     return "(?:" + "|".join(escaped) + ")"
 
 
@@ -198,8 +199,24 @@ def _capitalised_street_word(text: str, start: int, before_street: bool) -> bool
     return _SENTENCE_START.search(text, 0, start) is None
 
 
-def _streets(text: str, lexicons: Lexicons) -> Iterator[tuple[int, int]]:
-    for pattern in _patterns(lexicons):
+# The lexicon section a pattern of ``_patterns`` cannot match without (None: no screen).
+# Street words are single words, so the message's lexicon hits (computed once per message
+# and shared with the other filters) hold every one the patterns could match: a message
+# without any skips those patterns (docs/pupil-safety-evaluation.md, "Speed").
+_NEEDS = ("street", "street", "street_after", None, "live")
+_LIVE = ("live", "home", "address")
+
+
+def _streets(text: str, lexicons: Lexicons, *, screen: bool = True) -> Iterator[tuple[int, int]]:
+    present: set[str | None] = {None, "street", "street_after", "live"}
+    if screen:
+        hits = message_hits(text, lexicons)
+        present = {None} | {section for section in ("street", "street_after") if hits.of(section)}
+        if any(hits.of(section) for section in _LIVE):
+            present.add("live")
+    for pattern, needs in zip(_patterns(lexicons), _NEEDS, strict=True):
+        if needs not in present:
+            continue
         for found in pattern.finditer(text):
             # The name word next to the street word is capitalised ("Kossuth Lajos utca",
             # "ulici kralja Zvonimira"), so "Wir sind auf Platz 2" is no address.
@@ -216,12 +233,13 @@ def _streets(text: str, lexicons: Lexicons) -> Iterator[tuple[int, int]]:
             yield found.span()
 
 
-def find_street_addresses(text: str, lexicons: Lexicons) -> list[Finding]:
+def find_street_addresses(text: str, lexicons: Lexicons, *, screen: bool = True) -> list[Finding]:
+    """``screen=False`` runs every pattern (the slow path the tests compare with)."""
     if _ANY_DIGIT.search(text) is None:
         return []
     findings = [
         finding(text, Category.ADDRESS, start, end, "street address")
-        for start, end in _streets(text, lexicons)
+        for start, end in _streets(text, lexicons, screen=screen)
     ]
     for found in _POSTCODES.finditer(text):
         start = found.start() + (len(found.group()) - len(found.group().lstrip(", ")))
