@@ -80,6 +80,17 @@ async def test_an_e_mail_address_split_over_messages_is_held(school: School) -> 
     assert held["status"] == "held" and held["reason_code"] == "held.filter:email"
 
 
+async def test_a_home_address_split_over_messages_is_held(school: School) -> None:
+    """The street in one message and the house number in the next (issue 16, item 4)."""
+    first = (await school.post(school.pupil, "wpadnij po szkole, mieszkam na ul. Długiej")).json()
+    assert first["status"] == "published", "a street without a number is no address"
+    held = (await school.post(school.pupil, "5/3")).json()
+    assert held["status"] == "held" and held["reason_code"] == "held.filter:address"
+    [entry] = await school.queue()
+    [flag] = entry["flags"]
+    assert flag["category"] == "address" and "spread over 2 messages" in flag["reason"]
+
+
 def test_recent_messages_forget_after_the_window_and_keep_few() -> None:
     recent = RecentMessages(window=60, keep=2, max_keys=2)
     key = (1, "channel", 7)
