@@ -108,3 +108,19 @@ def test_targets_per_language_on_dev(results: dict[str, Evaluation]) -> None:
         for gap in shortfalls(language, tally)
     ]
     assert missing == []
+
+
+def test_the_probe_part_is_reported_apart(
+    messages: list[Labelled], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fourth round's probe messages (es, et): at least 10 flagged and 10 hard negatives
+    per language; their figures are printed, not asserted (docs/pupil-safety-evaluation.md,
+    "Fourth round": the et ones stay below the targets)."""
+    probe = [m for m in messages if m.split == "probe"]
+    for language in ("es", "et"):
+        mine = [m for m in probe if m.lang == language]
+        assert sum(bool(m.labels) for m in mine) >= 10, language
+        assert sum(m.kind == "hard_negative" for m in mine) >= 10, language
+    assert {m.lang for m in probe} == {"es", "et"}
+    with capsys.disabled():
+        print(f"\nsafety evaluation, probe:\n{markdown_table(evaluate(probe, flagged))}")
