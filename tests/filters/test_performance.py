@@ -31,9 +31,11 @@ HOSTILE = {
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_is_scanned_quickly(name: str) -> None:
     scan_text("warm-up")
-    started = time.perf_counter()
+    # CPU time, not wall time: on a shared machine (load 40) the wall clock of a 0.06 s scan
+    # passed 1.3 s; a backtracking blow-up costs CPU seconds whatever the load.
+    started = time.process_time()
     scan_text(HOSTILE[name])
-    assert time.perf_counter() - started < 1.0, name
+    assert time.process_time() - started < 1.0, name
 
 
 def test_a_long_page_of_ordinary_text() -> None:
@@ -43,6 +45,6 @@ def test_a_long_page_of_ordinary_text() -> None:
         "at 14:30. Questions? Write in the chat, not by e-mail. "
     )
     page = paragraph * 200  # about 40 kB
-    started = time.perf_counter()
+    started = time.process_time()
     assert scan_text(page) == []
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
