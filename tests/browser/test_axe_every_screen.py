@@ -15,11 +15,11 @@ from tests.browser.axe import axe_script, blocking, findings
 from tests.browser.conftest import DemoServer
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 TEACHER, PUPIL = "anna.nowak", "zosia.pl"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 860}
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1280, height=860)
 
 
 @contextmanager
@@ -27,7 +27,7 @@ def _context(
     browser: Browser,
     demo_server: DemoServer,
     username: str | None,
-    viewport: dict[str, int] = DESKTOP,
+    viewport: ViewportSize = DESKTOP,
 ) -> Iterator[Page]:
     context = browser.new_context(
         base_url=demo_server.base_url,
