@@ -56,6 +56,7 @@ async def test_the_demo_shows_pages_board_chat_and_a_past_session(server: LiveSe
 
         # the board: published pictures (stored, with thumbnails) and notes by several people
         board = (await pupil.get(f"/api/v1/boards/{project['boards'][0]['id']}")).json()
+        assert board["settings"]["layout"] == "wall"
         images = [p for p in board["posts"] if p["kind"] == "image"]
         assert len(images) >= 3 and len(board["posts"]) >= 5
         assert all(p["status"] == "published" for p in board["posts"])

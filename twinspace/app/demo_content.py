@@ -18,7 +18,7 @@ from typing import Any
 
 from twinspace.app import demo_pages
 from twinspace.app.demo_pictures import PICTURES
-from twinspace.boards.views import MediaRef, NewPost, PostKind
+from twinspace.boards.views import BoardSettingsPatch, BoardUpdate, MediaRef, NewPost, PostKind
 from twinspace.chat.views import NewMessage
 from twinspace.clock import utcnow
 from twinspace.live_sessions.rules import AgendaItem, NewLiveSession
@@ -163,9 +163,18 @@ async def _upload(services: Services, access: Access, board_id: int, key: str) -
 
 
 async def _board(services: Services, cast: _Cast, board_id: int) -> dict[str, MediaRef]:
-    """Pictures and notes on the Photo wall, posted by the pupils and teachers who made them."""
+    """Pictures and notes on the Photo wall, posted by the pupils and teachers who made them;
+    its teacher lays it out as a wall."""
     board = await services.storage.boards.get(board_id)
     assert board is not None
+    await services.boards.update_board(
+        await cast.access("anna.nowak"),
+        board,
+        BoardUpdate(
+            description="Drawings and photos of our rivers",
+            settings=BoardSettingsPatch(layout="wall"),
+        ),
+    )
     posts: list[tuple[str, NewPost | str]] = [
         ("zosia.pl", "wisla"),
         (
