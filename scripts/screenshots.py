@@ -74,7 +74,7 @@ SHOTS = (
     Shot("members", TEACHER, _in_project("members")),
     Shot("desk-pages", TEACHER, _in_project("desk/pages")),
     Shot("desk-audit", TEACHER, _in_project("desk/audit")),
-    Shot("notifications", TEACHER, lambda project: "/notifications"),
+    Shot("notifications", "marco.rossi", lambda project: "/notifications"),
     Shot("pupil-accounts", TEACHER, lambda project: "/pupils"),
     Shot("training", TEACHER, lambda project: "/training"),
     Shot("labels", TEACHER, lambda project: "/labels"),
