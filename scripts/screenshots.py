@@ -69,6 +69,13 @@ SHOTS = (
     Shot("chat", PUPIL, _first("channels"), "main .message, main li"),
     Shot("board", PUPIL, _first("boards"), "main img"),
     Shot("live-session", TEACHER, _first("live_sessions")),
+    Shot(
+        "session-attendance",
+        TEACHER,
+        _first("live_sessions"),
+        "[data-testid=attendance] li, [data-testid=attendance] tr",
+        prepare=lambda page: page.get_by_test_id("attendance").scroll_into_view_if_needed(),
+    ),
     Shot("sessions", TEACHER, _in_project("sessions")),
     Shot("calendar", TEACHER, lambda project: "/calendar"),
     Shot("members", TEACHER, _in_project("members")),

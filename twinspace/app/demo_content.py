@@ -95,7 +95,7 @@ AFTER_SESSION: tuple[tuple[str, str, int | None], ...] = (
     ),
     ("antek.pl", "Dzięki! See you next month 👋", None),
 )
-# who joins the session (the teachers, and three pupils of each class: one is ill that day)
+# who joins the session: the teachers and their pupils, but for Antek and Onni (away that day)
 SESSION_GUESTS = (
     "anna.nowak",
     "marco.rossi",
