@@ -58,6 +58,12 @@ def _first(kind: str, rest: str = "") -> Callable[[dict[str, Any]], str]:
     return lambda project: f"/projects/{project['id']}/{section}/{project[kind][0]['id']}{rest}"
 
 
+def _validated_teachers(page: Page) -> None:
+    """The demo's teachers are all validated: show those rather than an empty queue."""
+    page.locator("main select").first.select_option("validated")
+    expect(page.locator("main tbody tr").first).to_be_visible()
+
+
 EDITOR = ".editor-host .ProseMirror h2"
 SHOTS = (
     Shot("sign-in", None, lambda project: "/signin", "main h1, main h2, form"),
@@ -86,7 +92,12 @@ SHOTS = (
     Shot("training", TEACHER, lambda project: "/training"),
     Shot("labels", TEACHER, lambda project: "/labels"),
     Shot("account", PUPIL, lambda project: "/account"),
-    Shot("nso-registrations", NSO, lambda project: "/nso/registrations"),
+    Shot(
+        "nso-registrations",
+        NSO,
+        lambda project: "/nso/registrations",
+        prepare=_validated_teachers,
+    ),
     Shot("dashboard", PUPIL, lambda project: "/", phone=True),
     Shot("page-our-rivers", PUPIL, _page("Our rivers"), EDITOR, phone=True),
     Shot("chat", PUPIL, _first("channels"), "main .message, main li", phone=True),
