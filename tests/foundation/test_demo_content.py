@@ -86,7 +86,8 @@ async def test_the_demo_shows_pages_board_chat_and_a_past_session(server: LiveSe
         attendance = (await teacher.get(f"/api/v1/live-sessions/{session['id']}/attendance")).json()
         assert attendance["final"] is True
         joined = {a["school"]["name"]: a["pupils_joined"] for a in attendance["schools"]}
-        assert len(joined) == 3 and all(n >= 3 for n in joined.values()), joined
+        schools = ("Szkoła Podstawowa nr 12", "Istituto Comprensivo Bologna 5", "Kalevan koulu")
+        assert all(joined.get(school, 0) >= 3 for school in schools), joined
         versions = (await teacher.get(f"/api/v1/pages/{view['page_id']}/versions")).json()
         assert versions, "the session saved its page as a version"
 
