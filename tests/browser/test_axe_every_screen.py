@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.axe import axe_script, blocking, findings
-from tests.browser.conftest import DemoServer
+from tests.browser.conftest import DemoServer, unavailable
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
@@ -97,7 +97,7 @@ def _layout_boards(demo_server: DemoServer) -> dict[str, int]:
 def script() -> str:
     found = axe_script()
     if found is None:
-        pytest.skip("web/node_modules/axe-core is missing: run `make web`")
+        unavailable("web/node_modules/axe-core is missing: run `make web`")
     return found
 
 
