@@ -58,6 +58,11 @@ except ImportError:  # pragma: no cover
     sync_playwright = None  # type: ignore[assignment]
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Skip for want of a tool; fail under CI=true, where `make test` provides every tool."""
+    _unavailable(reason)
+
+
 def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(

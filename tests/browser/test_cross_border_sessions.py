@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from tests.browser.axe import AXE
 from tests.browser.conftest import DemoServer, SignedIn, screenshot
-from tests.browser.test_web_client import AXE, AXE_RUN
+from tests.browser.test_web_client import AXE_RUN
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Page, expect

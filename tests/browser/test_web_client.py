@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import ROOT, DemoServer, SignedIn, screenshot
+from tests.browser.axe import AXE
+from tests.browser.conftest import DemoServer, SignedIn, screenshot
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -554,7 +555,6 @@ def test_teacher_desk_history_and_pupil_cards(demo_server: DemoServer, open_as: 
     expect(page.locator("li.row", has_text="Ola")).to_have_count(1)
 
 
-AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """async () => (await axe.run(document, {runOnly: {type: 'tag',
     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v =>
     `${v.id} (${v.impact}): ${v.nodes.map(n => n.html.slice(0, 100)).join(' | ')}`)"""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from twinspace.accounts.passwords import generate_pupil_password
+from twinspace.app.demo_content import seed_demo_content
 from twinspace.clock import utcnow
 from twinspace.services.container import Services
 from twinspace.storage.consent import ConsentRecord
@@ -290,7 +291,7 @@ async def ensure_demo(services: Services) -> dict[str, Any]:
             f"{services.settings.data_dir} holds data but no {DEMO_FILE}: the demo is only "
             "seeded into an empty data dir"
         )
-    demo = await seed_demo(services)
+    demo = await seed_demo_content(services, await seed_demo(services))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(demo, handle, indent=2, ensure_ascii=False)

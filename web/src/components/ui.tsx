@@ -265,25 +265,76 @@ interface DialogProps {
   wide?: boolean
 }
 
+const FIRST_FIELD = '.dialog-body :is(input, select, textarea):not([disabled]):not([type=hidden])'
+
+/** Focus the dialog's first field, or the first one that arrives with loaded data (unless the
+ *  user has moved on by then); returns the stop of that wait. */
+function focusFirstField(dialog: HTMLDialogElement): () => void {
+  const field = dialog.querySelector<HTMLElement>(FIRST_FIELD)
+  if (field) {
+    field.focus()
+    return () => undefined
+  }
+  const focusedAtOpen = document.activeElement
+  const observer = new MutationObserver(() => {
+    const arrived = dialog.querySelector<HTMLElement>(FIRST_FIELD)
+    if (!arrived) return
+    observer.disconnect()
+    if (document.activeElement === focusedAtOpen || document.activeElement === dialog) arrived.focus()
+  })
+  observer.observe(dialog, { childList: true, subtree: true })
+  return () => observer.disconnect()
+}
+
 export function Dialog({ open, title, onClose, children, wide }: DialogProps): JSX.Element {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
+  // the element that had focus when the dialog opened: it gets focus back when the dialog
+  // closes or, for a dialog its screen unmounts, goes away (the browser only does the former)
+  const opener = useRef<HTMLElement | null>(null)
+  const unmounting = useRef(false)
+  const stopWaiting = useRef<() => void>(() => undefined)
+
+  function giveFocusBack(): void {
+    stopWaiting.current()
+    const element = opener.current
+    opener.current = null
+    if (element?.isConnected) element.focus()
+  }
+
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
     if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
       dialog.showModal()
-      // open on the first field, not the close button (the opener gets focus back on close)
-      dialog.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea):not([disabled]):not([type=hidden])')?.focus()
+      // open on the first field, not the close button
+      stopWaiting.current = focusFirstField(dialog)
     }
-    if (!open && dialog.open) dialog.close()
+    if (!open && dialog.open) {
+      dialog.close()
+      giveFocusBack()
+    }
   }, [open])
+
+  useEffect(
+    () => () => {
+      const dialog = ref.current
+      unmounting.current = true
+      if (dialog?.open) dialog.close() // leave the modal state first: the opener is inert until then
+      giveFocusBack()
+    },
+    [],
+  )
+
   return (
     <dialog
       ref={ref}
       class={wide ? 'dialog dialog-wide' : 'dialog'}
       aria-labelledby={titleId}
-      onClose={onClose}
+      onClose={() => {
+        if (!unmounting.current) onClose()
+      }}
       onCancel={(event: Event) => {
         event.preventDefault()
         onClose()

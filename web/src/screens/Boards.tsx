@@ -459,7 +459,7 @@ function PostCard({ post, project, blocked, board, user, teacher, columns, movab
       <PostMedia post={post} onView={onView} />
       {post.body && <p class="post-body">{post.body}</p>}
       {post.kind === 'link' && safeHref(post.url) && (
-        <p>
+        <p class="post-link">
           <a href={safeHref(post.url)} target="_blank" rel="noopener noreferrer nofollow">
             {post.url}
           </a>
