@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -99,6 +100,7 @@ class StreamedProjectEvents(ProjectEventHub):
         self._trim = Trim(length=replay_events, age_ms=age_ms, ttl_ms=age_ms)
         self._read_after = link.client.register_script(READ_AFTER)
         self._holders: dict[int, int] = {}  # project -> local listeners
+        self.origin = secrets.token_hex(8)  # marks the events this process published
 
     def key(self, project_id: int) -> str:
         return self._link.key("events", project_id)
@@ -125,6 +127,7 @@ class StreamedProjectEvents(ProjectEventHub):
                 "s": scope or "",
                 "e": "" if durable else "1",
                 "ts": timestamp(),
+                "o": self.origin,
             },
         )
 
@@ -136,8 +139,9 @@ class StreamedProjectEvents(ProjectEventHub):
         text = envelope(entry_id, event_type, fields[b"ts"].decode(), fields[b"d"].decode())
         scope = fields[b"s"].decode() or None
         audience = decode_audience(fields[b"a"])
+        local = fields.get(b"o", b"").decode() == self.origin
         return Event(
-            project_id, order_of(entry_id), entry_id, event_type, text, audience, scope, 0.0
+            project_id, order_of(entry_id), entry_id, event_type, text, audience, scope, 0.0, local
         )
 
     # -- following ------------------------------------------------------------------------
@@ -259,9 +263,6 @@ class StreamedProjectEvents(ProjectEventHub):
                 self._release(project_id)
 
         return detach
-
-    def followed(self) -> int:
-        return len(self._holders)
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

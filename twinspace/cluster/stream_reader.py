@@ -68,6 +68,9 @@ class StreamReader:
     def unfollow(self, key: str) -> None:
         self._followed.pop(key, None)
 
+    def followed(self) -> int:
+        return len(self._followed)
+
     def last_id(self, key: str) -> str | None:
         followed = self._followed.get(key)
         return followed.last_id if followed else None

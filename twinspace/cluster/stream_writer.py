@@ -112,7 +112,8 @@ class StreamWriter:
             log.warning("%d stream entries not written at shutdown", self.queued)
 
     async def stop(self) -> None:
-        await self.flush()
+        if self._task is not None:  # one-shot commands never start it: nothing to wait for
+            await self.flush()
         task, self._task = self._task, None
         if task is not None:
             task.cancel()

@@ -93,8 +93,9 @@ class SessionActivity:
             log.error("live session activity failed", exc_info=task.exception())
 
     def _on_project_event(self, project_id: int, message: object) -> None:
-        """Bus listener (synchronous): presence changes update the rosters."""
-        if isinstance(message, Event) and message.type in PRESENCE_EVENTS:
+        """Bus listener (synchronous): presence changes update the rosters. Presence is kept
+        per process, so only this process's own presence events count here."""
+        if isinstance(message, Event) and message.local and message.type in PRESENCE_EVENTS:
             user_id = int(json.loads(message.text)["data"]["user"]["id"])
             self._spawn(self._presence_changed(project_id, user_id, message.type))
 

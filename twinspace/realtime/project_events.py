@@ -106,6 +106,7 @@ class Event:
     audience: Audience
     scope: str | None  # "channel:<id>" / "board:<id>": only for subscribers; None: everyone
     at: float
+    local: bool = True  # published by this process (in the cluster, others' events are not)
 
 
 @dataclass(frozen=True, slots=True)

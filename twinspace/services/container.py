@@ -283,6 +283,24 @@ class Services:
         self.notification_scheduler.start()
         if self.cluster is not None:
             self.cluster.start()
+            self._cluster_gauges(self.cluster)
+
+    def _cluster_gauges(self, cluster: ClusterNode) -> None:
+        self.metrics.gauge(
+            "twinspace_cluster_streams_followed",
+            "Redis streams this process reads (projects, users, domain events)",
+            cluster.reader.followed,
+        )
+        self.metrics.gauge(
+            "twinspace_cluster_stream_backlog",
+            "Stream entries waiting to be written to Redis",
+            lambda: cluster.writer.queued,
+        )
+        self.metrics.gauge(
+            "twinspace_cluster_redis_errors",
+            "Failed Redis stream reads and writes since start",
+            lambda: cluster.reader.errors + cluster.writer.errors,
+        )
 
     async def stop(self) -> None:
         await self.notification_scheduler.stop()
