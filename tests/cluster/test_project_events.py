@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import redis
+
 from tests.support.blackhole import BlackholeRelay
 from tests.support.cluster import Cluster, Node, running_cluster
 from tests.support.cluster_world import cluster_world, node_client
-from tests.support.events import events
+from tests.support.events import EventsClient, events
+from tests.support.poll import eventually
 from tests.support.redis_server import URL as REDIS_URL
 from tests.support.server import free_port
 from tests.support.world import Person, World
@@ -194,3 +197,75 @@ async def test_signing_out_everywhere_closes_sockets_on_every_process(
                 assert out.status_code in (200, 204), out.text
                 codes = [await client.closed_with(wait=10) for client in (on_0, on_1)]
     assert codes == [close_codes.NOT_AUTHENTICATED] * 2
+
+
+async def test_archiving_restricts_sockets_on_every_process_and_is_told_once(
+    tmp_path: Path, redis_prefix: str
+) -> None:
+    with running_cluster(tmp_path, 3, redis_prefix) as cluster:
+        async with cluster_world(cluster) as world:
+            project, teacher, pupil, _channel = await _room(world)
+            nodes = cluster.nodes
+            async with (
+                events(nodes[1], project.id, pupil.token) as on_1,
+                events(nodes[2], project.id, teacher.token) as on_2,
+            ):
+                async with node_client(nodes[0], teacher.token) as http:
+                    archived = await http.post(
+                        f"/api/v1/projects/{project.id}/state", json={"state": "archived"}
+                    )
+                assert archived.status_code == 200, archived.text
+                changed = [await c.next("access.changed", wait=10) for c in (on_1, on_2)]
+                # the event and the access refresh travel apart: either may come first
+                await eventually(lambda: _seen(on_2, "project.state"), within=10)
+                # announced by the process where it happened only: not once per process
+                await on_2.nothing_more("project.state", within=1.0)
+    assert [c["data"]["project_state"] for c in changed] == ["archived", "archived"]
+    told = [e for e in on_2.seen if e["type"] == "project.state"]
+    assert [e["data"]["state"] for e in told] == ["archived"]
+
+
+async def _seen(client: EventsClient, event_type: str) -> bool:
+    if any(e["type"] == event_type for e in client.seen):
+        return True
+    return not await client.nothing_more(event_type, within=0.2)
+
+
+def _presence_entries(prefix: str, project_id: int, user_id: int) -> int:
+    """How many processes have told Redis that `user_id` is online in the project."""
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        fields = [str(field) for field in client.hkeys(f"{prefix}:presence:{project_id}")]
+    finally:
+        client.close()
+    return len([field for field in fields if field.startswith(f"{user_id}@")])
+
+
+def _online(hello: dict[str, Any]) -> set[int]:
+    return {int(entry["user"]["id"]) for entry in hello["data"]["presence"]}
+
+
+async def test_presence_counts_the_sockets_of_every_process(
+    tmp_path: Path, redis_prefix: str
+) -> None:
+    with running_cluster(tmp_path, 3, redis_prefix) as cluster:
+        async with cluster_world(cluster) as world:
+            project, teacher, pupil, _channel = await _room(world)
+            first, second, third = cluster.nodes
+            async with events(first, project.id, pupil.token) as pupil_on_first:
+                await pupil_on_first.next("presence.joined")
+                async with events(second, project.id, teacher.token, hello=False) as watcher:
+                    hello = await watcher.next("hello")
+                    async with events(third, project.id, pupil.token):
+                        await eventually(
+                            lambda: _presence_entries(redis_prefix, project.id, pupil.id) == 2
+                        )
+                        await pupil_on_first.ws.close()
+                        # the pupil is still online on the third process: no `left`
+                        stayed = await watcher.nothing_more("presence.left", within=1.5)
+                    left = await watcher.next(
+                        "presence.left", where=lambda e: e["data"]["user"]["id"] == pupil.id
+                    )
+    assert pupil.id in _online(hello)  # online on another process (hello never lists oneself)
+    assert stayed
+    assert left["data"]["user"]["id"] == pupil.id

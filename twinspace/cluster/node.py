@@ -1,6 +1,6 @@
 """What a clustered process adds to the embedded one, built once by the service container
 (docs/cluster.md): the Redis link, the stream reader and writer, the project event hub and
-user bus on streams, the domain event relay and the limits kept in Redis."""
+user bus on streams, shared presence, the domain event relay and the limits kept in Redis."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from twinspace.cluster.limits import (
     RedisSignInThrottle,
     RedisSlowMode,
 )
+from twinspace.cluster.presence import SharedPresence
 from twinspace.cluster.project_streams import StreamedProjectEvents
 from twinspace.cluster.redis_link import RedisLink
 from twinspace.cluster.stream_reader import StreamReader
@@ -37,6 +38,7 @@ class ClusterNode:
             replay_events=settings.events_replay_events,
             replay_seconds=settings.events_replay_seconds,
         )
+        self.presence = SharedPresence(self.project_events, link)
         self.user_bus = StreamedUserBus(link, self.reader, self.writer)
         self.connection_cap = RedisConnectionCap(link)
         self.post_rate = RedisRateGate(
@@ -75,6 +77,7 @@ class ClusterNode:
             self._starting = asyncio.get_running_loop().create_task(self.relay.start())
 
     async def stop(self) -> None:
+        await self.presence.stop()
         await self.writer.stop()
         if self._starting is not None:
             await asyncio.gather(self._starting, return_exceptions=True)

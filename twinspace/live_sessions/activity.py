@@ -162,7 +162,7 @@ class SessionActivity:
         repo = self._storage.live_sessions
         attendance = await repo.attendance.of_session(session.id)
         expected = await repo.classes.expected_pupils(session.id, session.project_id)
-        snapshot = self._presence.snapshot(session.project_id, _SeesEverything())
+        snapshot = await self._presence.view(session.project_id, _SeesEverything())
         online = {int(entry["user"]["id"]): entry["location"] for entry in snapshot}
         roles = {int(entry["user"]["id"]): Role(entry["user"]["role"]) for entry in snapshot}
         users = await self._storage.users.get_many(

@@ -125,7 +125,7 @@ class Services:
         # before live sessions: a pupil without consent hears about consent first
         consent = ConsentService(storage, access, events, moderation.privacy, project_events)
         boards = BoardService(storage, project_events, hook, access)
-        presence = Presence(project_events)
+        presence = cluster.presence if cluster is not None else Presence(project_events)
         pages = PageService(storage, events)
         spaces = SpaceService(storage)
         connections = ConnectionRegistry(

@@ -66,6 +66,7 @@ async def _serve(
 ) -> None:
     services = connection.services
     hub = services.project_events
+    presence = await services.presence.view(connection.project_id, connection)
     # From here to the greeting and the replay being queued there is no await, so the first
     # live event the listener gets follows them (project_events.attach).
     attached = await hub.attach(connection.project_id, since, connection.on_bus)
@@ -87,7 +88,7 @@ async def _serve(
             },
             "subscriptions": connection.subscriptions(),
             "not_found": missing,
-            "presence": services.presence.snapshot(connection.project_id, connection),
+            "presence": presence,
             "resumed": resumed,
             "replayed": len(events),
             "limits": _limits(services),
