@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.poll import eventually
 from tests.support.redis_server import URL as REDIS_URL
+from tests.support.server import free_port
 from twinspace.cluster.limits import (
     RedisConnectionCap,
     RedisRateGate,
@@ -186,3 +187,22 @@ async def test_events_older_than_the_replay_window_mean_reload(link: RedisLink) 
     finally:
         await writer.stop()
         await reader.stop()
+
+
+async def test_limits_fall_back_to_this_process_while_redis_is_away() -> None:
+    unreachable = RedisLink(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
+    try:
+        gate = RedisRateGate(unreachable, "posts", rate=1 / 3600, burst=2)
+        waits = [await gate.take("user-1") for _ in range(3)]
+        throttle = _throttle(unreachable)
+        answers = []
+        for _ in range(4):
+            answers.append(await throttle.attempt("anna", "10.0.0.1"))
+            await throttle.failed("anna", "10.0.0.1")
+        cap = RedisConnectionCap(unreachable)
+        admitted = await cap.enter(1, 1)
+    finally:
+        await unreachable.close()
+    assert waits[:2] == [0, 0] and waits[2] > 0
+    assert answers[:3] == [None, None, None] and answers[3] is not None
+    assert admitted is not None  # the registry's per-process cap still applies

@@ -4,7 +4,9 @@ processes").
 Each check is one Lua script (or one `SET NX`), so Redis decides it atomically: two processes
 asking at the same moment can never both take the last token, the last connection slot or
 the last sign-in try. Every key expires on its own, so a killed process leaves nothing that
-blocks anyone for longer than the limit's window.
+blocks anyone for longer than the limit's window. While Redis cannot be reached, each limit
+falls back to the embedded mode's in-process one (it then holds per process), and says so in
+the log.
 
 - `RedisRateGate`: a token bucket per key (posting rate, join-code tries).
 - `RedisSlowMode`: one post per author and space every n seconds (`SET NX PX`).
@@ -25,7 +27,9 @@ import secrets
 
 from redis.exceptions import RedisError
 
+from twinspace.accounts.throttle import LoginThrottle
 from twinspace.cluster.redis_link import RedisLink
+from twinspace.realtime.limits import LocalRateGate, LocalSlowMode
 
 log = logging.getLogger("twinspace.cluster.limits")
 
@@ -118,27 +122,41 @@ class RedisRateGate:
         self._rate_per_ms = rate / 1000
         self._burst = burst
         self._script = link.client.register_script(TAKE_TOKEN)
+        self._local = LocalRateGate(rate, burst)
 
     async def take(self, key: str) -> float:
-        wait_ms = await self._script(
-            keys=[self._link.key("rate", self._name, key)], args=[self._rate_per_ms, self._burst]
-        )
+        try:
+            wait_ms = await self._script(
+                keys=[self._link.key("rate", self._name, key)],
+                args=[self._rate_per_ms, self._burst],
+            )
+        except (RedisError, OSError) as exc:
+            log.warning(
+                "%s rate: Redis unreachable (%s), counting in this process", self._name, exc
+            )
+            return await self._local.take(key)
         return int(wait_ms) / 1000
 
 
 class RedisSlowMode:
     def __init__(self, link: RedisLink) -> None:
         self._link = link
+        self._local = LocalSlowMode()
 
     async def claim(self, key: str, seconds: float) -> float:
         name = self._link.key("slow", key)
-        if await self._link.client.set(name, b"1", nx=True, px=max(1, int(seconds * 1000))):
-            return 0.0
-        left_ms = await self._link.client.pttl(name)
+        try:
+            if await self._link.client.set(name, b"1", nx=True, px=max(1, int(seconds * 1000))):
+                return 0.0
+            left_ms = await self._link.client.pttl(name)
+        except (RedisError, OSError) as exc:
+            log.warning("slow mode: Redis unreachable (%s), checking in this process", exc)
+            return await self._local.claim(key, seconds)
         return max(left_ms, 1) / 1000
 
     def posted(self, key: str) -> None:
-        """Nothing to do: `claim` took the slot atomically."""
+        """`claim` took the slot in Redis; the local fallback remembers it too."""
+        self._local.posted(key)
 
 
 class RedisSignInThrottle:
@@ -158,6 +176,14 @@ class RedisSignInThrottle:
         self._known_ms = int(known_address_seconds * 1000)
         self._attempt = link.client.register_script(SIGN_IN_ATTEMPT)
         self._pending: dict[tuple[str, str], list[str]] = {}
+        # this process's own count, for while Redis cannot be reached
+        self._local = LoginThrottle(
+            per_account_address=per_account_address,
+            per_account=per_account,
+            per_address=per_address,
+            window=window,
+            known_address_seconds=known_address_seconds,
+        )
 
     def _keys(self, username: str, address: str) -> list[str]:
         account, place = _digest(username.casefold()), _digest(address)
@@ -170,19 +196,25 @@ class RedisSignInThrottle:
 
     async def attempt(self, username: str, address: str) -> int | None:
         token = secrets.token_hex(8)
-        wait_ms = await self._attempt(
-            keys=self._keys(username, address), args=[*self._limits, self._window_ms, token]
-        )
+        try:
+            wait_ms = await self._attempt(
+                keys=self._keys(username, address), args=[*self._limits, self._window_ms, token]
+            )
+        except (RedisError, OSError) as exc:
+            log.warning("sign-in throttle: Redis unreachable (%s), counting in this process", exc)
+            return self._local.retry_after(username, address)
         if int(wait_ms) > 0:
             return max(1, math.ceil(int(wait_ms) / 1000))
         self._pending.setdefault((username.casefold(), address), []).append(token)
         return None
 
     async def failed(self, username: str, address: str) -> None:
-        """The attempt was counted as a failure when it started."""
+        """In Redis the attempt was counted as a failure when it started."""
         self._take_token(username, address)
+        self._local.failed(username, address)
 
     async def succeeded(self, username: str, address: str) -> None:
+        self._local.succeeded(username, address)
         token = self._take_token(username, address)
         pair, account, place, known = self._keys(username, address)
         pipe = self._link.client.pipeline(transaction=True)
@@ -192,7 +224,10 @@ class RedisSignInThrottle:
             pipe.zrem(place, token)
         if self._known_ms:
             pipe.set(known, b"1", px=self._known_ms)
-        await pipe.execute()
+        try:
+            await pipe.execute()
+        except (RedisError, OSError) as exc:  # the failures lapse with their window
+            log.warning("sign-in throttle: success not recorded in Redis (%s)", exc)
 
     def _take_token(self, username: str, address: str) -> str | None:
         key = (username.casefold(), address)
@@ -223,9 +258,14 @@ class RedisConnectionCap:
     async def enter(self, user_id: int, limit: int) -> str | None:
         """A connection id when admitted, None when the user is at the cap."""
         connection_id = secrets.token_hex(8)
-        admitted = await self._enter(
-            keys=[self._key(user_id)], args=[connection_id, limit, self._ttl_ms]
-        )
+        try:
+            admitted = await self._enter(
+                keys=[self._key(user_id)], args=[connection_id, limit, self._ttl_ms]
+            )
+        except (RedisError, OSError) as exc:
+            # the registry's own cap of this process still applies
+            log.warning("connection cap: Redis unreachable (%s), counting in this process", exc)
+            return f"local-{connection_id}"
         if not int(admitted):
             return None
         self._live.setdefault(user_id, set()).add(connection_id)
@@ -233,6 +273,8 @@ class RedisConnectionCap:
         return connection_id
 
     async def leave(self, user_id: int, connection_id: str) -> None:
+        if connection_id.startswith("local-"):
+            return
         ids = self._live.get(user_id)
         if ids is not None:
             ids.discard(connection_id)
