@@ -9,11 +9,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis
+from websockets.asyncio.client import connect
 
+from tests.moderation.test_pipeline import PHONE
 from tests.support.blackhole import BlackholeRelay
 from tests.support.cluster import Cluster, Node, running_cluster
 from tests.support.cluster_world import cluster_world, node_client
-from tests.support.events import EventsClient, events
+from tests.support.events import WAIT, EventsClient, events
 from tests.support.poll import eventually
 from tests.support.redis_server import URL as REDIS_URL
 from tests.support.server import free_port
@@ -269,3 +271,24 @@ async def test_presence_counts_the_sockets_of_every_process(
     assert pupil.id in _online(hello)  # online on another process (hello never lists oneself)
     assert stayed
     assert left["data"]["user"]["id"] == pupil.id
+
+
+async def test_a_notification_reaches_the_users_socket_on_another_process(
+    tmp_path: Path, redis_prefix: str
+) -> None:
+    with running_cluster(tmp_path, 2, redis_prefix) as cluster:
+        async with cluster_world(cluster) as world:
+            project, teacher, pupil, channel = await _room(world)
+            first, second = cluster.nodes
+            url = f"{second.ws_url}/ws/me?token={teacher.token}"
+            async with connect(url, proxy=None, open_timeout=WAIT) as ws:
+                me = EventsClient(ws)
+                await me.next("notifications.unread")
+                async with node_client(first, pupil.token) as http:
+                    held = await http.post(
+                        f"/api/v1/channels/{channel.id}/messages", json={"text": PHONE}
+                    )
+                pushed = await me.next("notification", wait=15)
+    assert held.json()["status"] == "held"
+    assert pushed["data"]["notification"]["kind"] == "held"
+    assert pushed["data"]["notification"]["project_id"] == project.id
