@@ -6,15 +6,23 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.support.server import LiveServer
 from twinspace.face.sockets.events_protocol import check_frame
 
 Event = dict[str, Any]
+
+
+class Endpoint(Protocol):
+    """A `LiveServer`, or one process of a cluster (tests/support/cluster.py `Node`)."""
+
+    @property
+    def ws_url(self) -> str: ...
+
+
 WAIT = 5.0
 
 
@@ -80,7 +88,7 @@ class EventsClient:
 
 
 def events_url(
-    server: LiveServer,
+    server: Endpoint,
     project_id: int,
     *,
     token: str | None = None,
@@ -103,7 +111,7 @@ def events_url(
 
 @asynccontextmanager
 async def events(
-    server: LiveServer,
+    server: Endpoint,
     project_id: int,
     token: str | None,
     *,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from twinspace.accounts.passwords import PasswordService, generate_pupil_password
-from twinspace.accounts.throttle import LoginThrottle
+from twinspace.accounts.throttle import LocalSignInThrottle, LoginThrottle, SignInThrottle
 from twinspace.clock import utcnow
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus, SessionEnded, SessionsRevoked
@@ -75,31 +75,33 @@ class AccountService:
             memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
         )
-        self.throttle = LoginThrottle(
-            per_account_address=settings.login_failures_per_account_address,
-            per_account=settings.login_failures_per_account,
-            per_address=settings.login_failures_per_address,
-            window=settings.login_window_seconds,
-            known_address_seconds=settings.login_known_address_days * 86_400,
+        self.throttle: SignInThrottle = LocalSignInThrottle(
+            LoginThrottle(
+                per_account_address=settings.login_failures_per_account_address,
+                per_account=settings.login_failures_per_account,
+                per_address=settings.login_failures_per_address,
+                window=settings.login_window_seconds,
+                known_address_seconds=settings.login_known_address_days * 86_400,
+            )
         )
 
     # -- sessions ---------------------------------------------------------------------
 
     async def login(self, username: str, password: str, address: str) -> NewSession:
-        wait = self.throttle.retry_after(username, address)
+        wait = await self.throttle.attempt(username, address)
         if wait is not None:
             raise Throttled("too many failed sign-ins; try again later", retry_after=wait)
         user = await self._storage.users.by_username(username)
         if user is None:
             await self.passwords.burn()
-            self.throttle.failed(username, address)
+            await self.throttle.failed(username, address)
             raise Unauthenticated("wrong username or password")
         if not await self.passwords.verify(user.password_hash, password):
-            self.throttle.failed(username, address)
+            await self.throttle.failed(username, address)
             raise Unauthenticated("wrong username or password")
         if user.disabled:
             raise Unauthenticated("this account is disabled")
-        self.throttle.succeeded(username, address)
+        await self.throttle.succeeded(username, address)
         if self.passwords.needs_rehash(user.password_hash):
             await self._storage.users.set_password(
                 user.id, await self.passwords.hash(password), None

@@ -18,6 +18,7 @@ import math
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
+from typing import Protocol
 
 
 class FailureWindow:
@@ -139,3 +140,32 @@ class LoginThrottle:
         account = username.casefold()
         self._pairs.clear((account, address))
         self._known.remember(account, address)
+
+
+class SignInThrottle(Protocol):
+    """The seam for sign-in throttling: `LoginThrottle` in this process (embedded), or kept
+    in Redis so that it holds across processes (twinspace/cluster/limits.py)."""
+
+    async def attempt(self, username: str, address: str) -> int | None:
+        """Seconds to wait before trying again, or None: go ahead."""
+        ...
+
+    async def failed(self, username: str, address: str) -> None: ...
+
+    async def succeeded(self, username: str, address: str) -> None: ...
+
+
+class LocalSignInThrottle:
+    """`LoginThrottle` behind the `SignInThrottle` seam."""
+
+    def __init__(self, throttle: LoginThrottle) -> None:
+        self.throttle = throttle
+
+    async def attempt(self, username: str, address: str) -> int | None:
+        return self.throttle.retry_after(username, address)
+
+    async def failed(self, username: str, address: str) -> None:
+        self.throttle.failed(username, address)
+
+    async def succeeded(self, username: str, address: str) -> None:
+        self.throttle.succeeded(username, address)

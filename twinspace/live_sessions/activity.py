@@ -93,8 +93,9 @@ class SessionActivity:
             log.error("live session activity failed", exc_info=task.exception())
 
     def _on_project_event(self, project_id: int, message: object) -> None:
-        """Bus listener (synchronous): presence changes update the rosters."""
-        if isinstance(message, Event) and message.type in PRESENCE_EVENTS:
+        """Bus listener (synchronous): presence changes update the rosters. Presence is kept
+        per process, so only this process's own presence events count here."""
+        if isinstance(message, Event) and message.local and message.type in PRESENCE_EVENTS:
             user_id = int(json.loads(message.text)["data"]["user"]["id"])
             self._spawn(self._presence_changed(project_id, user_id, message.type))
 
@@ -161,7 +162,7 @@ class SessionActivity:
         repo = self._storage.live_sessions
         attendance = await repo.attendance.of_session(session.id)
         expected = await repo.classes.expected_pupils(session.id, session.project_id)
-        snapshot = self._presence.snapshot(session.project_id, _SeesEverything())
+        snapshot = await self._presence.view(session.project_id, _SeesEverything())
         online = {int(entry["user"]["id"]): entry["location"] for entry in snapshot}
         roles = {int(entry["user"]["id"]): Role(entry["user"]["role"]) for entry in snapshot}
         users = await self._storage.users.get_many(

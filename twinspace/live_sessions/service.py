@@ -56,7 +56,7 @@ from twinspace.live_sessions.views import (
     school_totals,
     session_view,
 )
-from twinspace.realtime.limits import KeyedBuckets
+from twinspace.realtime.limits import LocalRateGate, RateGate
 from twinspace.realtime.presence import Presence
 from twinspace.realtime.project_events import Audience, ProjectEventHub
 from twinspace.storage import Storage
@@ -99,12 +99,16 @@ class LiveSessionService:
         self._pages = pages
         self._spaces = spaces
         self.activity = SessionActivity(storage, hub, presence)
-        self._attempts = KeyedBuckets(rate=JOIN_ATTEMPTS_PER_MINUTE / 60, burst=JOIN_ATTEMPT_BURST)
+        self._attempts: RateGate = LocalRateGate(JOIN_ATTEMPTS_PER_MINUTE / 60, JOIN_ATTEMPT_BURST)
         self._clock_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         access.add_restrictions(self)
 
     # -- lifecycle and the clock ----------------------------------------------------------
+
+    def share_join_attempts(self, gate: RateGate) -> None:
+        """Join-code tries counted outside this process (the cluster's Redis)."""
+        self._attempts = gate
 
     def start(self) -> None:
         self._clock_task = asyncio.create_task(self._clock(), name="live-sessions-clock")
@@ -575,10 +579,11 @@ class LiveSessionService:
     ) -> LiveSessionRecord:
         """Pupils with their class's code, teachers without one; only while it is live."""
         user = access.user
-        if access.role is Role.PUPIL and not self._attempts.take(user.id):
+        wait = await self._attempts.take(str(user.id)) if access.role is Role.PUPIL else 0.0
+        if wait:
             raise Throttled(
                 "too many tries: wait a little before typing a code again",
-                retry_after=int(self._attempts.retry_after(user.id)) + 1,
+                retry_after=int(wait) + 1,
                 rule="join-attempts",
             )
         if not access.is_teacher and access.role is not Role.PUPIL:

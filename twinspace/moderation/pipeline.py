@@ -9,8 +9,6 @@ storing a pupil's item and `recorded()` after.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import OrderedDict
 
 from twinspace.clock import to_iso, utcnow
 from twinspace.config import Settings
@@ -38,7 +36,7 @@ from twinspace.moderation.model import (
 from twinspace.moderation.policy import FlagAction, Mode, Policy
 from twinspace.moderation.policy_book import PolicyBook
 from twinspace.moderation.recent import RecentMessages
-from twinspace.realtime.limits import KeyedBuckets
+from twinspace.realtime.limits import LocalRateGate, LocalSlowMode, RateGate, SlowMode
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.records import UserRecord
@@ -104,9 +102,13 @@ class ModerationPipeline:
         self.recent = RecentMessages()
         self._spread_configs: dict[frozenset[Category], FilterConfig] = {}
         self.handlers: dict[ItemKind, ModeratedContent] = {}
-        self._rate = KeyedBuckets(rate=settings.posts_per_minute / 60, burst=settings.post_burst)
-        self._last_post: OrderedDict[tuple[int, str, int], float] = OrderedDict()
+        self._rate: RateGate = LocalRateGate(settings.posts_per_minute / 60, settings.post_burst)
+        self._slow: SlowMode = LocalSlowMode(max_keys=SLOW_MODE_KEYS)
         self._configs: dict[frozenset[str], FilterConfig] = {}
+
+    def share_limits(self, rate: RateGate, slow: SlowMode) -> None:
+        """Posting rate and slow mode kept outside this process (the cluster's Redis)."""
+        self._rate, self._slow = rate, slow
 
     def register(self, kind: ItemKind, handler: ModeratedContent) -> None:
         self.handlers[kind] = handler
@@ -121,10 +123,11 @@ class ModerationPipeline:
 
     async def submit(self, submission: Submission) -> Decision:
         pupil = submission.role is Role.PUPIL
-        if not self._rate.take(submission.author.id):
+        wait = await self._rate.take(str(submission.author.id))
+        if wait:
             raise Throttled(
                 "you are posting very fast; wait a moment",
-                retry_after=int(self._rate.retry_after(submission.author.id)) + 1,
+                retry_after=int(wait) + 1,
                 rule="rate-limit",
             )
         policy = await self._policies.effective(
@@ -260,9 +263,8 @@ class ModerationPipeline:
                     timezone=zone,
                 )
         if policy.slow_mode_seconds:
-            key = (author.id, submission.space.value, submission.space_id)
-            last = self._last_post.get(key)
-            wait = policy.slow_mode_seconds - (time.monotonic() - last) if last else 0
+            key = f"{author.id}:{submission.space.value}:{submission.space_id}"
+            wait = await self._slow.claim(key, policy.slow_mode_seconds)
             if wait > 0:
                 raise Throttled(
                     f"slow mode: one post every {policy.slow_mode_seconds} s",
@@ -348,11 +350,7 @@ class ModerationPipeline:
 
     def _remember_post(self, ref: ContentRef) -> None:
         assert ref.author_id is not None
-        key = (ref.author_id, ref.space.value, ref.space_id)
-        self._last_post[key] = time.monotonic()
-        self._last_post.move_to_end(key)
-        while len(self._last_post) > SLOW_MODE_KEYS:
-            self._last_post.popitem(last=False)
+        self._slow.posted(f"{ref.author_id}:{ref.space.value}:{ref.space_id}")
 
 
 def _may_hold_contact(text: str) -> bool:

@@ -34,12 +34,47 @@ class TooManyConnections(Exception):
     pass
 
 
+class SharedCap(Protocol):
+    """The per-user cap counted across processes (the cluster's Redis)."""
+
+    async def enter(self, user_id: int, limit: int) -> str | None:
+        """An id for the new connection, or None when the user is at `limit`."""
+        ...
+
+    async def leave(self, user_id: int, connection_id: str) -> None: ...
+
+
 class ConnectionRegistry:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, shared_cap: SharedCap | None = None) -> None:
         self._settings = settings
+        self._shared_cap = shared_cap
+        self._shared_ids: dict[Closable, str] = {}
         self._by_user: defaultdict[int, set[Closable]] = defaultdict(set)
         self._by_session: defaultdict[int, set[Closable]] = defaultdict(set)
         self._expiry: dict[Closable, asyncio.TimerHandle] = {}
+
+    async def admit(self, connection: Closable) -> None:
+        """`add`, counting the connection in the shared cap too when there is one."""
+        limit = self._settings.max_connections_per_user
+        if self._shared_cap is None or not limit:
+            self.add(connection)
+            return
+        connection_id = await self._shared_cap.enter(connection.user_id, limit)
+        if connection_id is None:
+            raise TooManyConnections(f"at most {limit} connections per user")
+        try:
+            self.add(connection)
+        except BaseException:
+            await self._shared_cap.leave(connection.user_id, connection_id)
+            raise
+        self._shared_ids[connection] = connection_id
+
+    async def release(self, connection: Closable) -> None:
+        """`remove`, and give its place in the shared cap back."""
+        self.remove(connection)
+        connection_id = self._shared_ids.pop(connection, None)
+        if connection_id is not None and self._shared_cap is not None:
+            await self._shared_cap.leave(connection.user_id, connection_id)
 
     def add(self, connection: Closable) -> None:
         """Register a connection and arm the timer that closes it when its session expires."""

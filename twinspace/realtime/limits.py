@@ -1,13 +1,17 @@
 """Generic rate limiters shared by the websocket endpoints: a token bucket, and one per key.
 
 Both are plain, synchronous objects for one event loop; the clock is injectable for tests.
+`RateGate` and `SlowMode` are the seams for limits that must hold across processes: here the
+embedded mode's in-process versions, in twinspace/cluster/limits.py the Redis ones.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 Clock = Callable[[], float]
 
@@ -71,3 +75,54 @@ class KeyedBuckets:
             del self._buckets[key]
         if len(self._buckets) >= self.max_keys:
             self._buckets.clear()
+
+
+class RateGate(Protocol):
+    """A per-key rate limit that may live outside this process (the cluster keeps it in
+    Redis: docs/cluster.md, "Limits across processes")."""
+
+    async def take(self, key: str) -> float:
+        """Spend one token of `key`: 0.0 when allowed, else the seconds until it would be."""
+        ...
+
+
+class LocalRateGate:
+    """The embedded mode's `RateGate`: token buckets in this process."""
+
+    def __init__(self, rate: float, burst: int, *, clock: Clock = time.monotonic) -> None:
+        self.buckets = KeyedBuckets(rate=rate, burst=burst, clock=clock)
+
+    async def take(self, key: str) -> float:
+        if self.buckets.take(key):
+            return 0.0
+        return max(self.buckets.retry_after(key), 1e-3)
+
+
+class SlowMode(Protocol):
+    """One post per `seconds` per key (author and space)."""
+
+    async def claim(self, key: str, seconds: float) -> float:
+        """0.0 when a post may go now, else the seconds until it may. A gate shared between
+        processes takes the slot here, atomically; a local one waits for `posted`."""
+        ...
+
+    def posted(self, key: str) -> None:
+        """The post went through (stored)."""
+        ...
+
+
+class LocalSlowMode:
+    def __init__(self, *, max_keys: int = 50_000, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._max_keys = max_keys
+        self._last: OrderedDict[str, float] = OrderedDict()
+
+    async def claim(self, key: str, seconds: float) -> float:
+        last = self._last.get(key)
+        return max(0.0, seconds - (self._clock() - last)) if last is not None else 0.0
+
+    def posted(self, key: str) -> None:
+        self._last[key] = self._clock()
+        self._last.move_to_end(key)
+        while len(self._last) > self._max_keys:
+            self._last.popitem(last=False)

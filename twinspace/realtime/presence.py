@@ -58,6 +58,10 @@ class Presence:
     def snapshot(self, project_id: int, viewer: Viewer) -> list[dict[str, Any]]:
         return [m.as_data(viewer) for m in self._projects.get(project_id, {}).values()]
 
+    async def view(self, project_id: int, viewer: Viewer) -> list[dict[str, Any]]:
+        """Who is online as `viewer` may see it (in the cluster: on every process)."""
+        return self.snapshot(project_id, viewer)
+
     def online(self, project_id: int) -> set[int]:
         return set(self._projects.get(project_id, {}))
 

@@ -106,6 +106,7 @@ class Event:
     audience: Audience
     scope: str | None  # "channel:<id>" / "board:<id>": only for subscribers; None: everyone
     at: float
+    local: bool = True  # published by this process (in the cluster, others' events are not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,16 @@ class Replay:
     reload: str | None = None  # why the client must reload instead ("too-old", "restarted", ...)
 
 
+@dataclass(frozen=True, slots=True)
+class Attached:
+    """A listener attached to a project's events: what it missed since its `since` (None when
+    it gave none), the id it stands at now, and how to detach it."""
+
+    replay: Replay | None
+    position: str
+    detach: Callable[[], None]
+
+
 @dataclass(slots=True)
 class _Stream:
     seq: int = 0
@@ -133,19 +144,22 @@ def timestamp() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def encode(event_id: str, event_type: str, data: dict[str, Any]) -> str:
-    return json.dumps(
-        {
-            "v": PROTOCOL_VERSION,
-            "id": event_id,
-            "type": event_type,
-            "ts": timestamp(),
-            "data": data,
-        },
+def encode(event_id: str, event_type: str, data: dict[str, Any], ts: str | None = None) -> str:
+    return envelope(event_id, event_type, ts or timestamp(), encode_data(data))
+
+
+def encode_data(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def envelope(event_id: str, event_type: str, ts: str, data_json: str) -> str:
+    """The frame around already encoded data (the cluster's streams carry data encoded)."""
+    head = json.dumps(
+        {"v": PROTOCOL_VERSION, "id": event_id, "type": event_type, "ts": ts},
         separators=(",", ":"),
         ensure_ascii=False,
-        default=str,
     )
+    return f'{head[:-1]},"data":{data_json}}}'
 
 
 def _base36(number: int) -> str:
@@ -203,7 +217,7 @@ class ProjectEventHub:
         audience: Audience = EVERYONE,
         scope: str | None = None,
         durable: bool = True,
-    ) -> Event:
+    ) -> None:
         stream = self._stream(project_id)
         stream.seq += 1
         event_id = self.event_id(stream.seq)
@@ -224,7 +238,6 @@ class ProjectEventHub:
             for other in self._streams.values():
                 self._prune(other)
         self._bus.publish(topic(project_id), event)
-        return event
 
     def refresh(self, project_id: int, user_id: int | None) -> None:
         self._bus.publish(topic(project_id), Refresh(project_id, user_id))
@@ -261,8 +274,32 @@ class ProjectEventHub:
     def subscribe(self, project_id: int, listener: Callable[[Any], None]) -> Callable[[], None]:
         return self._bus.subscribe(topic(project_id), listener)
 
+    async def attach(
+        self, project_id: int, since: str | None, listener: Callable[[Any], None]
+    ) -> Attached:
+        """Subscribe `listener` and replay what it missed after `since`, with nothing lost or
+        doubled in between. The listener gets live events from the caller's next await on, so
+        the caller sends its greeting and the replay first. (Here both happen at once; the
+        cluster's hub reads its stream over the network.)"""
+        replay = self.replay(project_id, since) if since else None
+        return Attached(replay, self.position(project_id), self.subscribe(project_id, listener))
+
     def on_domain_event(self, event: DomainEvent) -> None:
         """Lock changes reach clients as events; role and state changes refresh access."""
+        self.announce(event)
+        self.reapply(event)
+
+    def reapply(self, event: DomainEvent) -> None:
+        """What a domain event changes for the sockets of this process: role and state
+        changes refresh access. In the cluster every process does this (docs/cluster.md)."""
+        if isinstance(event, ProjectStateChanged):
+            self.refresh(event.project_id, None)
+        elif isinstance(event, MemberRoleChanged):
+            self.refresh(event.project_id, event.user_id)
+
+    def announce(self, event: DomainEvent) -> None:
+        """The client events a domain event makes, published once, by the process where it
+        happened."""
         if isinstance(event, PageLockChanged):
             self.publish(
                 event.project_id,
@@ -280,6 +317,3 @@ class ProjectEventHub:
             )
         elif isinstance(event, ProjectStateChanged):
             self.publish(event.project_id, "project.state", {"state": event.state.value})
-            self.refresh(event.project_id, None)
-        elif isinstance(event, MemberRoleChanged):
-            self.refresh(event.project_id, event.user_id)

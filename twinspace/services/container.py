@@ -8,13 +8,18 @@ from twinspace.accounts.service import AccountService
 from twinspace.boards.service import BoardService
 from twinspace.calendar.service import CalendarService
 from twinspace.chat.service import ChatService
+from twinspace.cluster.node import ClusterNode
 from twinspace.config import Settings
 from twinspace.consent.service import ConsentService
 from twinspace.domain_events import DomainEventBus
 from twinspace.labels.competitions import CompetitionService
 from twinspace.labels.service import LabelService
 from twinspace.live_sessions.calls import CallService
-from twinspace.live_sessions.service import LiveSessionService
+from twinspace.live_sessions.service import (
+    JOIN_ATTEMPT_BURST,
+    JOIN_ATTEMPTS_PER_MINUTE,
+    LiveSessionService,
+)
 from twinspace.mail.service import MailService
 from twinspace.media.decoding import DecodeSlots, ImageLimits
 from twinspace.media.service import MediaService
@@ -90,6 +95,7 @@ class Services:
     mail: MailService
     email_invitations: EmailInvitations
     consent: ConsentService
+    cluster: ClusterNode | None = None  # clustered mode (TWINSPACE_REDIS_URL)
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -97,14 +103,19 @@ class Services:
         storage = storage_for(settings)
         await storage.connect()
         events = DomainEventBus()
+        cluster = ClusterNode.from_settings(settings)
         accounts = AccountService(storage, settings, events)
         registry = RegistryService(storage, accounts, events)
         access = AccessRules(storage)
         bus = LocalBus()
-        project_events = ProjectEventHub(
-            bus,
-            replay_events=settings.events_replay_events,
-            replay_seconds=settings.events_replay_seconds,
+        project_events = (
+            cluster.project_events
+            if cluster is not None
+            else ProjectEventHub(
+                bus,
+                replay_events=settings.events_replay_events,
+                replay_seconds=settings.events_replay_seconds,
+            )
         )
         documents = DocumentService(storage, settings, access, events)
         moderation = Moderation(
@@ -114,10 +125,12 @@ class Services:
         # before live sessions: a pupil without consent hears about consent first
         consent = ConsentService(storage, access, events, moderation.privacy, project_events)
         boards = BoardService(storage, project_events, hook, access)
-        presence = Presence(project_events)
+        presence = cluster.presence if cluster is not None else Presence(project_events)
         pages = PageService(storage, events)
         spaces = SpaceService(storage)
-        connections = ConnectionRegistry(settings)
+        connections = ConnectionRegistry(
+            settings, cluster.connection_cap if cluster is not None else None
+        )
         metrics = metrics or Metrics()
         mail = MailService(storage, settings)
         projects = ProjectService(storage, access, registry, events)
@@ -138,7 +151,10 @@ class Services:
         )
         await file_text.probe_ocr()
         notifications = NotificationService(
-            storage, bus, mail, settings.public_origins[0] if settings.public_origins else ""
+            storage,
+            cluster.user_bus if cluster is not None else bus,
+            mail,
+            settings.public_origins[0] if settings.public_origins else "",
         )
         live_sessions = LiveSessionService(
             storage, access, events, project_events, presence, documents, pages, spaces
@@ -204,12 +220,30 @@ class Services:
             mail=mail,
             email_invitations=email_invitations,
             consent=consent,
+            cluster=cluster,
         )
+        if cluster is not None:
+            accounts.throttle = cluster.sign_in
+            moderation.pipeline.share_limits(cluster.post_rate, cluster.slow_mode)
+            live_sessions.share_join_attempts(
+                cluster.join_attempts(JOIN_ATTEMPTS_PER_MINUTE, JOIN_ATTEMPT_BURST)
+            )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
         events.subscribe(services.notification_writer.on_event)
         events.subscribe(services.calls.on_event)
+        if cluster is not None:
+            # what the others' socket-closing events do here (twinspace/cluster/domain_relay.py)
+            relay = cluster.relay_domain_events(
+                [
+                    services.connections.on_event,
+                    services.documents.on_event,
+                    project_events.reapply,
+                    services.calls.on_event,
+                ]
+            )
+            events.subscribe(relay.on_event)
         return services
 
     def start_background(self) -> None:
@@ -247,6 +281,26 @@ class Services:
         self.session_watch.start()
         self.mail.start()
         self.notification_scheduler.start()
+        if self.cluster is not None:
+            self.cluster.start()
+            self._cluster_gauges(self.cluster)
+
+    def _cluster_gauges(self, cluster: ClusterNode) -> None:
+        self.metrics.gauge(
+            "twinspace_cluster_streams_followed",
+            "Redis streams this process reads (projects, users, domain events)",
+            cluster.reader.followed,
+        )
+        self.metrics.gauge(
+            "twinspace_cluster_stream_backlog",
+            "Stream entries waiting to be written to Redis",
+            lambda: cluster.writer.queued,
+        )
+        self.metrics.gauge(
+            "twinspace_cluster_redis_errors",
+            "Failed Redis stream reads and writes since start",
+            lambda: cluster.reader.errors + cluster.writer.errors,
+        )
 
     async def stop(self) -> None:
         await self.notification_scheduler.stop()
@@ -257,5 +311,7 @@ class Services:
         await self.live_sessions.stop()
         await self.moderation.stop()
         await self.documents.stop()
+        if self.cluster is not None:
+            await self.cluster.stop()
         self.media.close()
         await self.storage.close()

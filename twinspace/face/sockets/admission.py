@@ -55,7 +55,7 @@ async def serve_registered(
 ) -> None:
     """Accept and serve `connection` while it counts towards its user's cap."""
     try:
-        services.connections.add(connection)
+        await services.connections.admit(connection)
     except TooManyConnections as exc:
         await refuse(websocket, close_codes.RATE_LIMITED, str(exc))
         return
@@ -63,7 +63,7 @@ async def serve_registered(
         await websocket.accept()
         await serve()
     finally:
-        services.connections.remove(connection)
+        await services.connections.release(connection)
 
 
 async def receive(websocket: WebSocket, idle_seconds: float, idle_reason: str) -> dict[str, Any]:

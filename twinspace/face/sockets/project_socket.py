@@ -66,12 +66,15 @@ async def _serve(
 ) -> None:
     services = connection.services
     hub = services.project_events
-    # No await from the replay snapshot to the bus subscription: nothing falls in between.
-    replay = hub.replay(connection.project_id, since) if since else None
+    presence = await services.presence.view(connection.project_id, connection)
+    # From here to the greeting and the replay being queued there is no await, so the first
+    # live event the listener gets follows them (project_events.attach).
+    attached = await hub.attach(connection.project_id, since, connection.on_bus)
+    replay = attached.replay
     resumed = replay is not None and replay.reload is None
     events = replay.events if replay is not None and resumed else []
     connection.outbox.limit += len(events) + 2
-    head = connection.position
+    head = attached.position
     connection.position = since if resumed and since else head
     connection.local(
         "hello",
@@ -85,7 +88,7 @@ async def _serve(
             },
             "subscriptions": connection.subscriptions(),
             "not_found": missing,
-            "presence": services.presence.snapshot(connection.project_id, connection),
+            "presence": presence,
             "resumed": resumed,
             "replayed": len(events),
             "limits": _limits(services),
@@ -96,7 +99,7 @@ async def _serve(
     connection.position = head
     if replay is not None and replay.reload is not None:
         connection.local("reload", {"reason": replay.reload})
-    unsubscribe = hub.subscribe(connection.project_id, connection.on_bus)
+    unsubscribe = attached.detach
     services.presence.join(
         connection.project_id,
         connection.user_id,
