@@ -280,3 +280,40 @@ async def test_upload_quota_holds_across_processes(tmp_path: Path) -> None:
     codes = sorted(r.status_code for r in responses)
     assert codes == [201] * 2 + [413] * 6, [r.text for r in responses]
     assert usage["used_bytes"] == 60_000
+
+
+async def test_search_indexers_of_two_processes_never_collide(tmp_path: Path) -> None:
+    """Each process of a cluster runs a search indexer: two applying the same marks at once
+    write each item's entry one after the other (the index lock), never colliding on its
+    unique key, and every message is found once."""
+    database.require_postgres()
+    url = database.new_database()
+    first = make_settings(tmp_path / "a", database_url=url, post_burst=20)
+    second = make_settings(tmp_path / "b", database_url=url)
+    async with live_server(first) as one, live_server(second) as two:
+        indexers = [one.services.search.indexer, two.services.search.indexer]
+        for indexer in indexers:
+            await indexer.stop()  # the test applies the marks, both processes at once
+        world = World(one)
+        project, teacher, _ = await world.european_project()
+        channel = await world.channel(project, teacher)
+        async with one.client(teacher.token) as client:
+            for n in range(12):
+                posted = await client.post(
+                    f"/api/v1/channels/{channel.id}/messages", json={"text": f"heron {n}"}
+                )
+                assert posted.status_code == 201, posted.text
+            marks = await one.services.storage.search.dirty(100)
+            assert len(marks) >= 12
+            for _ in range(3):  # the same marks again: both rewrite every entry at once
+                for mark in marks:
+                    await one.services.storage.search.mark(*mark)
+                taken = await asyncio.gather(*(indexer.run_once() for indexer in indexers))
+                assert sum(taken) >= len(marks)
+            assert not await two.services.storage.search.has_dirty()
+            response = await client.get(
+                f"/api/v1/projects/{project.id}/search", params={"q": "heron", "limit": 50}
+            )
+        assert response.status_code == 200, response.text
+        hits = [hit for hit in response.json()["results"] if hit["kind"] == "message"]
+        assert len(hits) == 12

@@ -78,6 +78,7 @@ class SearchIndexer(Worker):
                 body = source.text if source.text is not None else await self._page_body(source)
                 found[(kind, source.item_id)] = (source, body[:MAX_BODY_CHARS])
         async with self._storage.transaction() as tx:
+            await tx.search.lock_index()
             for mark in marks:
                 if mark in found:
                     source, body = found[mark]

@@ -102,6 +102,11 @@ class SearchRepo:
             (kind, item_id),
         )
 
+    async def lock_index(self) -> None:
+        """Serialise index writers across processes (clustered mode: each process runs an
+        indexer; two writing one item's entry at once would collide on its unique key)."""
+        await self._ex.lock("search_index", 0)
+
     async def clear(self, marks: Sequence[tuple[str, int]]) -> None:
         await self._ex.execute_many(
             "DELETE FROM search_dirty WHERE kind = ? AND item_id = ?", list(marks)
