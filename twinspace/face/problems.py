@@ -36,6 +36,8 @@ def problem(
         "title": title or phrase,
         "status": status,
     }
+    if code:
+        body["code"] = code  # stable, for clients to translate (docs/i18n.md)
     if detail:
         body["detail"] = detail
     body.update(extra)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from twinspace.accounts.service import AccountService, check_password_strength
 from twinspace.clock import utcnow
 from twinspace.domain_events import DomainEventBus, RegistrationReviewed
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import (
     ClassRecord,
@@ -264,7 +264,11 @@ class RegistryService:
             )
         check_eligibility(country, form.staff_role, school)
         if await self._storage.users.username_taken(form.username):
-            raise Conflict(f"the username {form.username!r} is taken")
+            raise Conflict(
+                f"the username {form.username!r} is taken",
+                problem=Problem.USERNAME_TAKEN,
+                username=form.username,
+            )
         password_hash = await self._accounts.passwords.hash(form.password)
         now = utcnow()
         async with self._storage.transaction() as tx:
@@ -442,12 +446,19 @@ class RegistryService:
             raise Forbidden("classes are created by teachers of a school")
         name = name.strip()
         if not 1 <= len(name) <= 60:
-            raise RuleViolation("a class name has 1 to 60 characters")
+            raise RuleViolation(
+                "a class name has 1 to 60 characters",
+                problem=Problem.CLASS_NAME_LENGTH,
+                minimum=1,
+                maximum=60,
+            )
         if any(
             c.name.casefold() == name.casefold()
             for c in await self._storage.classes.of_school(teacher.school_id)
         ):
-            raise Conflict(f"the class {name!r} exists already")
+            raise Conflict(
+                f"the class {name!r} exists already", problem=Problem.CLASS_EXISTS, name=name
+            )
         async with self._storage.transaction() as tx:
             class_id = await tx.classes.create(
                 school_id=teacher.school_id, name=name, teacher_id=teacher.id, now=utcnow()
