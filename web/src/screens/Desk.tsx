@@ -231,7 +231,7 @@ function Queue({ project }: { project: Project }): JSX.Element {
                 <strong>{b.notice.author.display_name || t('chat.someone')}</strong> · {t(`desk.item.${b.notice.item}`)} ·{' '}
                 <time dateTime={b.at}>{formatRelative(b.at)}</time>
                 <p class="queue-text">{b.notice.excerpt}</p>
-                {b.notice.reason && <p class="muted">{b.notice.reason}</p>}
+                {b.notice.reason && <p class="muted">{reasonText(b.notice)}</p>}
               </li>
             ))}
           </ul>
