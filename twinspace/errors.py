@@ -36,6 +36,24 @@ class Problem(StrEnum):
     EVENT_FULL = "event-full"
     EVENT_AUDIENCE = "event-audience"
     EMPTY_QUERY = "empty-query"
+    PROJECT_READ_ONLY = "project-read-only"
+    ROLE_NOT_ALLOWED = "role-not-allowed"
+    PUPIL_SCHOOL_DECIDES = "pupil-school-decides"
+    REGISTRATION_PENDING = "registration-pending"
+    CLASS_TEACHERS_ONLY = "class-teachers-only"
+    ADDRESS_INVITATION_OPEN = "address-invitation-open"
+    INVITATION_EXPIRED = "invitation-expired"
+    ETWINNING_FOUNDER = "etwinning-founder"
+    EUROPEAN_FOUNDERS = "european-founders"
+    NATIONAL_FOUNDERS = "national-founders"
+    LAST_FOUNDER = "last-founder"
+    ALREADY_MEMBER = "already-member"
+    INVITATION_PENDING = "invitation-pending"
+    PROJECT_CLOSED_TO_MEMBERS = "project-closed-to-members"
+    STAFF_ROLE_NOT_ELIGIBLE = "staff-role-not-eligible"
+    SCHOOL_NOT_ELIGIBLE = "school-not-eligible"
+    AGE_RANGE = "age-range"
+    REJECTION_NEEDS_REASON = "rejection-needs-reason"
     # a space's write rules (WriteBlock codes: live sessions, parents' consent)
     SESSION_NOT_JOINED = "session-not-joined"
     SESSION_READ_ONLY = "session-read-only"
@@ -57,7 +75,8 @@ class DomainError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
-        if problem is not None:
+        if problem is not None:  # `type` keeps naming the class of problem (its URI is API)
+            self.type_code = type(self).code
             self.code = problem.value
 
 

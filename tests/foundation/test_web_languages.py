@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 import twinspace.app.factory  # noqa: F401  (defines every DomainError class)
+from tests.foundation.test_registry import registration, school
+from tests.support.world import World
 from twinspace.errors import Problem, problem_codes
 from twinspace.moderation.filters.findings import Category
 from twinspace.moderation.views import REASON_HEADS, audit_reason_code, queue_reason_code
@@ -20,8 +22,7 @@ from twinspace.moderation.views import REASON_HEADS, audit_reason_code, queue_re
 ROOT = Path(__file__).resolve().parents[2]
 I18N = ROOT / "web" / "src" / "i18n"
 CHECK = ROOT / "web" / "scripts" / "check-catalogues.mjs"
-LANGUAGES = ("en", "pl", "it", "de", "fr", "es", "fi", "sv", "nl", "pt", "cs", "ro", "el", "hu")
-LANGUAGES += ("tr", "uk")
+LANGUAGES = "en pl it de fr es fi sv nl pt cs ro el hu tr uk".split()
 
 
 def _keys(lang: str) -> set[str]:
@@ -83,3 +84,29 @@ def test_catalogue_check_passes_and_catches_a_missing_plural_form(tmp_path: Path
     assert failed.returncode == 1
     assert "pl.ts: boards.comments_few is missing" in failed.stderr
     assert "cs.ts: chat.send uses {kdo}" in failed.stderr
+
+
+async def test_a_problem_carries_its_code_and_values(world: World) -> None:
+    existing = await world.teacher("PL")
+    async with world.client() as http:
+        taken = await http.post(
+            "/api/v1/registrations",
+            json=registration(existing.user.username, "teacher", school("PL")),
+        )
+        weak = await http.post(
+            "/api/v1/registrations",
+            json={**registration("newbie", "teacher", school("PL")), "password": "123"},
+        )
+        ineligible = await http.post(
+            "/api/v1/registrations", json=registration("clerk", "administrative", school("IT"))
+        )
+    body = taken.json()
+    assert (taken.status_code, body["type"], body["code"]) == (
+        409,
+        "/problems/conflict",
+        "username-taken",
+    )
+    assert body["username"] == existing.user.username
+    assert weak.json()["code"] == "password-too-short" and weak.json()["minimum"] >= 8
+    assert ineligible.json()["code"] == "staff-role-not-eligible"
+    assert ineligible.json()["country"] == "IT"

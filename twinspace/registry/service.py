@@ -128,17 +128,24 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
         raise RuleViolation(
             f"staff role {staff_role.value!r} may not register in {country.name}",
             rule="staff-role",
+            problem=Problem.STAFF_ROLE_NOT_ELIGIBLE,
+            country=country.code,
         )
     ownerships = policy.school_types.get(school.type)
     if ownerships is None:
         raise RuleViolation(
-            f"{school.type.value} schools do not take part in {country.name}", rule="school-type"
+            f"{school.type.value} schools do not take part in {country.name}",
+            rule="school-type",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
     if school.ownership not in ownerships:
         raise RuleViolation(
             f"{school.ownership.value} {school.type.value} schools do not take part in "
             f"{country.name}",
             rule="ownership",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
     if school.type is not SchoolType.VOCATIONAL:
         return
@@ -147,12 +154,16 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
         raise RuleViolation(
             f"vocational centres in {country.name} need courses of at least {minimum} years",
             rule="vocational-course-years",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
     if policy.vocational_requires_compulsory_schooling and not school.open_to_compulsory_schooling:
         raise RuleViolation(
             f"vocational centres in {country.name} need courses open to pupils in "
             "compulsory schooling",
             rule="vocational-compulsory-schooling",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
 
 
@@ -242,7 +253,7 @@ class RegistryService:
         if (form.school_id is None) == (form.new_school is None):
             raise RuleViolation("give either school_id or new_school")
         if form.age_min is not None and form.age_max is not None and form.age_min > form.age_max:
-            raise RuleViolation("age_min is above age_max")
+            raise RuleViolation("age_min is above age_max", problem=Problem.AGE_RANGE)
         check_password_strength(UserKind.TEACHER, form.password)
         if form.school_id is not None:
             school = await self.school(form.school_id)
@@ -341,7 +352,9 @@ class RegistryService:
             # another country's registrations do not exist for an NSO (ids do not leak)
             raise NotFound("no such registration")
         if not validate and not reason:
-            raise RuleViolation("a rejection needs a reason")
+            raise RuleViolation(
+                "a rejection needs a reason", problem=Problem.REJECTION_NEEDS_REASON
+            )
         await self._storage.teachers.review(
             teacher_id,
             status=TeacherStatus.VALIDATED if validate else TeacherStatus.REJECTED,

@@ -207,6 +207,7 @@ export function problemMessage(code: string, values: Record<string, unknown>): s
   const params: Record<string, string | number> = {}
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === 'number') params[name] = new Intl.NumberFormat(formatLocale()).format(value)
+    else if (name === 'country' && typeof value === 'string') params[name] = countryName(value)
     else if (typeof value === 'string') params[name] = value
   }
   return fill(text, params)
