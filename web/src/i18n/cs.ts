@@ -1068,3 +1068,29 @@ export const cs: Catalogue = {
   'subject.spanish': 'Španělský jazyk',
   'subject.technology': 'Technika',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const csPupil: Partial<Catalogue> = {
+  'nav.account': 'Já',
+  'status.pending': 'Čeká na tvého učitele',
+  'status.blocked': 'Neodesláno',
+  'status.offline': 'Bez připojení – zkoušíme to znovu',
+  'pages.lockedNotice': 'Tvůj učitel tuhle stránku zamkl. Můžeš ji číst, ale ne měnit.',
+  'pages.readOnlyNotice': 'Tuhle stránku můžeš číst, ale ne měnit.',
+  'chat.pendingHint': 'Tvůj učitel se na to nejdřív podívá. Potom to uvidí všichni.',
+  'chat.heldNotice': 'Tvůj učitel si tvou zprávu nejdřív přečte.',
+  'chat.blockedNotice': 'Tvoje zpráva nebyla odeslána: {reason}',
+  'boards.pendingHint': 'Tvůj učitel se na to nejdřív podívá. Potom to uvidí všichni.',
+  'boards.heldNotice': 'Tvůj učitel se na tvůj příspěvek nejdřív podívá.',
+  'boards.dragHint': 'Příspěvek přesuneš přetažením.',
+  'dashboard.noProjects': 'Ještě nejsi v žádném projektu. Zeptej se učitele.',
+  'editor.alsoHere': 'Píšou s tebou:',
+  'editor.alone': 'Nikdo další tu teď není.',
+  'signin.wrong': 'To nevyšlo. Podívej se na svou kartičku a zkus to znovu.',
+  'problem.muted': 'Tvůj učitel ti pozastavil psaní do {when}.',
+  'problem.mutedNoEnd': 'Tvůj učitel ti zatím pozastavil psaní.',
+  'problem.slowMode': 'Trochu pomaleji: znovu můžeš poslat za {seconds} sekund.',
+  'problem.sessionNotLive': 'Sem můžeš psát během živé hodiny.',
+  'report.intro': 'Co nahlásíš a tvoje jméno vidí jen tvoji učitelé.',
+  'report.reason': 'Co je špatně? Řekni to učiteli.',
+}

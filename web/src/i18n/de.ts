@@ -1056,3 +1056,29 @@ export const de: Catalogue = {
   'subject.spanish': 'Spanisch',
   'subject.technology': 'Technik',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const dePupil: Partial<Catalogue> = {
+  'nav.account': 'Ich',
+  'status.pending': 'Wartet auf deine Lehrkraft',
+  'status.blocked': 'Nicht gesendet',
+  'status.offline': 'Keine Verbindung – wird erneut versucht',
+  'pages.lockedNotice': 'Deine Lehrkraft hat diese Seite gesperrt. Du kannst sie lesen, aber nicht ändern.',
+  'pages.readOnlyNotice': 'Du kannst diese Seite lesen, aber nicht ändern.',
+  'chat.pendingHint': 'Deine Lehrkraft schaut sich das zuerst an. Dann sehen es alle.',
+  'chat.heldNotice': 'Deine Lehrkraft schaut sich deine Nachricht zuerst an.',
+  'chat.blockedNotice': 'Deine Nachricht wurde nicht gesendet: {reason}',
+  'boards.pendingHint': 'Deine Lehrkraft schaut sich das zuerst an. Dann sehen es alle.',
+  'boards.heldNotice': 'Deine Lehrkraft schaut sich deinen Beitrag zuerst an.',
+  'boards.dragHint': 'Zieh einen Beitrag, um ihn zu verschieben.',
+  'dashboard.noProjects': 'Du bist noch in keinem Projekt. Frag deine Lehrkraft.',
+  'editor.alsoHere': 'Schreiben mit dir:',
+  'editor.alone': 'Du bist hier allein.',
+  'signin.wrong': 'Das hat nicht geklappt. Schau auf deine Karte und versuch es noch einmal.',
+  'problem.muted': 'Deine Lehrkraft hat dein Schreiben bis {when} pausiert.',
+  'problem.mutedNoEnd': 'Deine Lehrkraft hat dein Schreiben für den Moment pausiert.',
+  'problem.slowMode': 'Etwas langsamer: Du kannst in {seconds} Sekunden wieder senden.',
+  'problem.sessionNotLive': 'Hier kannst du während der Live-Stunde schreiben.',
+  'report.intro': 'Nur deine Lehrkräfte sehen, was du meldest, und deinen Namen.',
+  'report.reason': 'Was ist los? Sag es deiner Lehrkraft.',
+}

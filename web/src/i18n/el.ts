@@ -1056,3 +1056,29 @@ export const el: Catalogue = {
   'subject.spanish': 'Ισπανικά',
   'subject.technology': 'Τεχνολογία',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const elPupil: Partial<Catalogue> = {
+  'nav.account': 'Εγώ',
+  'status.pending': 'Περιμένει τον δάσκαλό σου',
+  'status.blocked': 'Δεν στάλθηκε',
+  'status.offline': 'Χωρίς σύνδεση — ξαναδοκιμάζουμε',
+  'pages.lockedNotice': 'Ο δάσκαλός σου κλείδωσε αυτή τη σελίδα. Μπορείς να τη διαβάσεις, αλλά όχι να την αλλάξεις.',
+  'pages.readOnlyNotice': 'Μπορείς να διαβάσεις αυτή τη σελίδα, αλλά όχι να την αλλάξεις.',
+  'chat.pendingHint': 'Ο δάσκαλός σου θα το δει πρώτα. Μετά θα το βλέπουν όλοι.',
+  'chat.heldNotice': 'Ο δάσκαλός σου θα δει πρώτα το μήνυμά σου.',
+  'chat.blockedNotice': 'Το μήνυμά σου δεν στάλθηκε: {reason}',
+  'boards.pendingHint': 'Ο δάσκαλός σου θα το δει πρώτα. Μετά θα το βλέπουν όλοι.',
+  'boards.heldNotice': 'Ο δάσκαλός σου θα δει πρώτα την ανάρτησή σου.',
+  'boards.dragHint': 'Σύρε μια ανάρτηση για να τη μετακινήσεις.',
+  'dashboard.noProjects': 'Δεν είσαι ακόμη σε κάποιο έργο. Ρώτα τον δάσκαλό σου.',
+  'editor.alsoHere': 'Γράφουν μαζί σου:',
+  'editor.alone': 'Εδώ είσαι μόνο εσύ.',
+  'signin.wrong': 'Δεν πέτυχε. Κοίτα την κάρτα σου και δοκίμασε ξανά.',
+  'problem.muted': 'Ο δάσκαλός σου σταμάτησε για λίγο το γράψιμό σου, μέχρι {when}.',
+  'problem.mutedNoEnd': 'Ο δάσκαλός σου σταμάτησε για λίγο το γράψιμό σου.',
+  'problem.slowMode': 'Λίγο πιο αργά: μπορείς να στείλεις ξανά σε {seconds} δευτερόλεπτα.',
+  'problem.sessionNotLive': 'Εδώ γράφεις κατά τη ζωντανή συνάντηση.',
+  'report.intro': 'Μόνο οι δάσκαλοί σου βλέπουν τι αναφέρεις και το όνομά σου.',
+  'report.reason': 'Τι δεν πάει καλά; Πες το στον δάσκαλό σου.',
+}

@@ -1056,3 +1056,29 @@ export const es: Catalogue = {
   'subject.spanish': 'Lengua Castellana',
   'subject.technology': 'Tecnología',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const esPupil: Partial<Catalogue> = {
+  'nav.account': 'Yo',
+  'status.pending': 'Esperando a tu profe',
+  'status.blocked': 'No enviado',
+  'status.offline': 'Sin conexión — lo intentamos otra vez',
+  'pages.lockedNotice': 'Tu profe ha bloqueado esta página. Puedes leerla, pero no cambiarla.',
+  'pages.readOnlyNotice': 'Puedes leer esta página, pero no cambiarla.',
+  'chat.pendingHint': 'Tu profe lo mirará primero. Después lo verán todos.',
+  'chat.heldNotice': 'Tu profe mirará primero tu mensaje.',
+  'chat.blockedNotice': 'Tu mensaje no se ha enviado: {reason}',
+  'boards.pendingHint': 'Tu profe lo mirará primero. Después lo verán todos.',
+  'boards.heldNotice': 'Tu profe mirará primero tu publicación.',
+  'boards.dragHint': 'Arrastra una publicación para moverla.',
+  'dashboard.noProjects': 'Aún no estás en ningún proyecto. Pregunta a tu profe.',
+  'editor.alsoHere': 'Escribiendo contigo:',
+  'editor.alone': 'Aquí solo estás tú.',
+  'signin.wrong': 'No ha funcionado. Mira tu tarjeta y vuelve a intentarlo.',
+  'problem.muted': 'Tu profe ha pausado tu escritura hasta {when}.',
+  'problem.mutedNoEnd': 'Tu profe ha pausado tu escritura por ahora.',
+  'problem.slowMode': 'Más despacio: podrás enviar otra vez en {seconds} segundos.',
+  'problem.sessionNotLive': 'Aquí puedes escribir durante la sesión en directo.',
+  'report.intro': 'Solo tus profes ven lo que avisas y tu nombre.',
+  'report.reason': '¿Qué pasa? Cuéntaselo a tu profe.',
+}

@@ -1056,3 +1056,29 @@ export const fi: Catalogue = {
   'subject.spanish': 'Espanja',
   'subject.technology': 'Teknologia',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const fiPupil: Partial<Catalogue> = {
+  'nav.account': 'Minä',
+  'status.pending': 'Odottaa opettajaa',
+  'status.blocked': 'Ei lähetetty',
+  'status.offline': 'Ei yhteyttä – yritetään uudelleen',
+  'pages.lockedNotice': 'Opettajasi lukitsi tämän sivun. Voit lukea sitä, mutta et muuttaa.',
+  'pages.readOnlyNotice': 'Voit lukea tätä sivua, mutta et muuttaa sitä.',
+  'chat.pendingHint': 'Opettajasi katsoo tämän ensin. Sitten kaikki näkevät sen.',
+  'chat.heldNotice': 'Opettajasi katsoo viestisi ensin.',
+  'chat.blockedNotice': 'Viestiäsi ei lähetetty: {reason}',
+  'boards.pendingHint': 'Opettajasi katsoo tämän ensin. Sitten kaikki näkevät sen.',
+  'boards.heldNotice': 'Opettajasi katsoo julkaisusi ensin.',
+  'boards.dragHint': 'Siirrä julkaisua vetämällä.',
+  'dashboard.noProjects': 'Et ole vielä missään projektissa. Kysy opettajaltasi.',
+  'editor.alsoHere': 'Kirjoittamassa kanssasi:',
+  'editor.alone': 'Olet täällä yksin.',
+  'signin.wrong': 'Se ei onnistunut. Tarkista korttisi ja yritä uudelleen.',
+  'problem.muted': 'Opettajasi laittoi kirjoittamisesi tauolle {when} asti.',
+  'problem.mutedNoEnd': 'Opettajasi laittoi kirjoittamisesi tauolle vähäksi aikaa.',
+  'problem.slowMode': 'Hidasta vähän: voit lähettää taas {seconds} sekunnin päästä.',
+  'problem.sessionNotLive': 'Voit kirjoittaa tänne live-tunnin aikana.',
+  'report.intro': 'Vain opettajasi näkevät, mistä ilmoitat, ja nimesi.',
+  'report.reason': 'Mikä on vialla? Kerro opettajallesi.',
+}

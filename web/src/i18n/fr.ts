@@ -1056,3 +1056,29 @@ export const fr: Catalogue = {
   'subject.spanish': 'Espagnol',
   'subject.technology': 'Technologie',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const frPupil: Partial<Catalogue> = {
+  'nav.account': 'Moi',
+  'status.pending': 'En attente de ton enseignant',
+  'status.blocked': 'Pas envoyé',
+  'status.offline': 'Pas de connexion — nouvel essai',
+  'pages.lockedNotice': 'Ton enseignant a verrouillé cette page. Tu peux la lire, mais pas la changer.',
+  'pages.readOnlyNotice': 'Tu peux lire cette page, mais pas la changer.',
+  'chat.pendingHint': 'Ton enseignant va d’abord regarder. Ensuite, tout le monde pourra le voir.',
+  'chat.heldNotice': 'Ton enseignant va d’abord lire ton message.',
+  'chat.blockedNotice': 'Ton message n’a pas été envoyé : {reason}',
+  'boards.pendingHint': 'Ton enseignant va d’abord regarder. Ensuite, tout le monde pourra le voir.',
+  'boards.heldNotice': 'Ton enseignant va d’abord regarder ta publication.',
+  'boards.dragHint': 'Fais glisser une publication pour la déplacer.',
+  'dashboard.noProjects': 'Tu n’es encore dans aucun projet. Demande à ton enseignant.',
+  'editor.alsoHere': 'Écrivent avec toi :',
+  'editor.alone': 'Il n’y a que toi ici.',
+  'signin.wrong': 'Ça n’a pas marché. Regarde ta carte et réessaie.',
+  'problem.muted': 'Ton enseignant a mis ton écriture en pause jusqu’au {when}.',
+  'problem.mutedNoEnd': 'Ton enseignant a mis ton écriture en pause pour le moment.',
+  'problem.slowMode': 'Doucement : tu pourras renvoyer dans {seconds} secondes.',
+  'problem.sessionNotLive': 'Tu peux écrire ici pendant la séance en direct.',
+  'report.intro': 'Seuls tes enseignants voient ce que tu signales, et ton nom.',
+  'report.reason': 'Qu’est-ce qui ne va pas ? Dis-le à ton enseignant.',
+}

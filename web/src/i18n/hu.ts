@@ -1056,3 +1056,29 @@ export const hu: Catalogue = {
   'subject.spanish': 'Spanyol nyelv',
   'subject.technology': 'Technika és tervezés',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const huPupil: Partial<Catalogue> = {
+  'nav.account': 'Én',
+  'status.pending': 'A tanárodra vár',
+  'status.blocked': 'Nincs elküldve',
+  'status.offline': 'Nincs kapcsolat – újrapróbáljuk',
+  'pages.lockedNotice': 'A tanárod zárolta ezt az oldalt. Olvashatod, de nem változtathatod meg.',
+  'pages.readOnlyNotice': 'Ezt az oldalt olvashatod, de nem változtathatod meg.',
+  'chat.pendingHint': 'A tanárod előbb megnézi. Utána mindenki látja.',
+  'chat.heldNotice': 'A tanárod előbb elolvassa az üzenetedet.',
+  'chat.blockedNotice': 'Az üzeneted nem ment el: {reason}',
+  'boards.pendingHint': 'A tanárod előbb megnézi. Utána mindenki látja.',
+  'boards.heldNotice': 'A tanárod előbb megnézi a bejegyzésedet.',
+  'boards.dragHint': 'Húzd a bejegyzést, ha át akarod tenni.',
+  'dashboard.noProjects': 'Még nem vagy egy projektben sem. Kérdezd meg a tanárodat.',
+  'editor.alsoHere': 'Veled írnak:',
+  'editor.alone': 'Egyedül vagy itt.',
+  'signin.wrong': 'Ez nem sikerült. Nézd meg a kártyádat, és próbáld újra.',
+  'problem.muted': 'A tanárod szüneteltette az írásodat eddig: {when}.',
+  'problem.mutedNoEnd': 'A tanárod egyelőre szüneteltette az írásodat.',
+  'problem.slowMode': 'Lassabban: {seconds} másodperc múlva küldhetsz újra.',
+  'problem.sessionNotLive': 'Ide az élő óra alatt írhatsz.',
+  'report.intro': 'Csak a tanáraid látják, mit jelentesz, és a nevedet.',
+  'report.reason': 'Mi a baj? Mondd el a tanárodnak.',
+}

@@ -3,22 +3,22 @@
 // Every catalogue is typed `Catalogue`, so the build fails when one lacks a key of `en`, and the
 // codes the server sends (web/src/api/problem-codes.ts, generated) must each have a message.
 import type { FindingCategory, ProblemCode, ReasonHead } from '../api/problem-codes'
-import { cs } from './cs'
-import { de } from './de'
-import { el } from './el'
+import { cs, csPupil } from './cs'
+import { de, dePupil } from './de'
+import { el, elPupil } from './el'
 import { en, enPupil } from './en'
-import { es } from './es'
-import { fi } from './fi'
-import { fr } from './fr'
-import { hu } from './hu'
+import { es, esPupil } from './es'
+import { fi, fiPupil } from './fi'
+import { fr, frPupil } from './fr'
+import { hu, huPupil } from './hu'
 import { it, itPupil } from './it'
-import { nl } from './nl'
+import { nl, nlPupil } from './nl'
 import { pl, plPupil } from './pl'
-import { pt } from './pt'
-import { ro } from './ro'
-import { sv } from './sv'
-import { tr } from './tr'
-import { uk } from './uk'
+import { pt, ptPupil } from './pt'
+import { ro, roPupil } from './ro'
+import { sv, svPupil } from './sv'
+import { tr, trPupil } from './tr'
+import { uk, ukPupil } from './uk'
 
 export type Key = keyof typeof en
 export type Catalogue = { [K in Key]: string } & { [extra: string]: string }
@@ -50,21 +50,21 @@ export const LANGUAGES = [
 export type Lang = (typeof LANGUAGES)[number]['code']
 const CATALOGUES: Record<Lang, { main: Catalogue; pupil: Partial<Catalogue> }> = {
   en: { main: en, pupil: enPupil },
-  cs: { main: cs, pupil: {} },
-  de: { main: de, pupil: {} },
-  el: { main: el, pupil: {} },
-  es: { main: es, pupil: {} },
-  fi: { main: fi, pupil: {} },
-  fr: { main: fr, pupil: {} },
-  hu: { main: hu, pupil: {} },
+  cs: { main: cs, pupil: csPupil },
+  de: { main: de, pupil: dePupil },
+  el: { main: el, pupil: elPupil },
+  es: { main: es, pupil: esPupil },
+  fi: { main: fi, pupil: fiPupil },
+  fr: { main: fr, pupil: frPupil },
+  hu: { main: hu, pupil: huPupil },
   it: { main: it, pupil: itPupil },
-  nl: { main: nl, pupil: {} },
+  nl: { main: nl, pupil: nlPupil },
   pl: { main: pl, pupil: plPupil },
-  pt: { main: pt, pupil: {} },
-  ro: { main: ro, pupil: {} },
-  sv: { main: sv, pupil: {} },
-  tr: { main: tr, pupil: {} },
-  uk: { main: uk, pupil: {} },
+  pt: { main: pt, pupil: ptPupil },
+  ro: { main: ro, pupil: roPupil },
+  sv: { main: sv, pupil: svPupil },
+  tr: { main: tr, pupil: trPupil },
+  uk: { main: uk, pupil: ukPupil },
 }
 /** A choice made on this device while signed in (the profile keeps it too). */
 const STORAGE_KEY = 'twinspace.lang'

@@ -1056,3 +1056,29 @@ export const nl: Catalogue = {
   'subject.spanish': 'Spaans',
   'subject.technology': 'Techniek',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const nlPupil: Partial<Catalogue> = {
+  'nav.account': 'Ik',
+  'status.pending': 'Wacht op je juf of meester',
+  'status.blocked': 'Niet verstuurd',
+  'status.offline': 'Geen verbinding – we proberen het opnieuw',
+  'pages.lockedNotice': 'Je leraar heeft deze pagina op slot gezet. Je kunt hem lezen, maar niet veranderen.',
+  'pages.readOnlyNotice': 'Je kunt deze pagina lezen, maar niet veranderen.',
+  'chat.pendingHint': 'Je leraar kijkt er eerst naar. Daarna kan iedereen het zien.',
+  'chat.heldNotice': 'Je leraar kijkt eerst naar je bericht.',
+  'chat.blockedNotice': 'Je bericht is niet verstuurd: {reason}',
+  'boards.pendingHint': 'Je leraar kijkt er eerst naar. Daarna kan iedereen het zien.',
+  'boards.heldNotice': 'Je leraar kijkt eerst naar je post.',
+  'boards.dragHint': 'Sleep een post om hem te verplaatsen.',
+  'dashboard.noProjects': 'Je zit nog niet in een project. Vraag het je leraar.',
+  'editor.alsoHere': 'Schrijven met je mee:',
+  'editor.alone': 'Je bent hier alleen.',
+  'signin.wrong': 'Dat lukte niet. Kijk op je kaartje en probeer het nog eens.',
+  'problem.muted': 'Je leraar heeft je schrijven gepauzeerd tot {when}.',
+  'problem.mutedNoEnd': 'Je leraar heeft je schrijven even gepauzeerd.',
+  'problem.slowMode': 'Rustig aan: over {seconds} seconden kun je weer iets sturen.',
+  'problem.sessionNotLive': 'Hier kun je schrijven tijdens de liveles.',
+  'report.intro': 'Alleen je leraren zien wat je meldt, en je naam.',
+  'report.reason': 'Wat is er mis? Vertel het je leraar.',
+}

@@ -1056,3 +1056,29 @@ export const pt: Catalogue = {
   'subject.spanish': 'Espanhol',
   'subject.technology': 'Educação Tecnológica',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const ptPupil: Partial<Catalogue> = {
+  'nav.account': 'Eu',
+  'status.pending': 'À espera do teu professor',
+  'status.blocked': 'Não enviado',
+  'status.offline': 'Sem ligação — a tentar de novo',
+  'pages.lockedNotice': 'O teu professor bloqueou esta página. Podes lê-la, mas não alterá-la.',
+  'pages.readOnlyNotice': 'Podes ler esta página, mas não alterá-la.',
+  'chat.pendingHint': 'O teu professor vai ver primeiro. Depois todos podem ver.',
+  'chat.heldNotice': 'O teu professor vai ler primeiro a tua mensagem.',
+  'chat.blockedNotice': 'A tua mensagem não foi enviada: {reason}',
+  'boards.pendingHint': 'O teu professor vai ver primeiro. Depois todos podem ver.',
+  'boards.heldNotice': 'O teu professor vai ver primeiro a tua publicação.',
+  'boards.dragHint': 'Arrasta uma publicação para a mudar de sítio.',
+  'dashboard.noProjects': 'Ainda não estás em nenhum projeto. Pergunta ao teu professor.',
+  'editor.alsoHere': 'A escrever contigo:',
+  'editor.alone': 'Só estás tu aqui.',
+  'signin.wrong': 'Não deu. Vê o teu cartão e tenta de novo.',
+  'problem.muted': 'O teu professor pôs a tua escrita em pausa até {when}.',
+  'problem.mutedNoEnd': 'O teu professor pôs a tua escrita em pausa por agora.',
+  'problem.slowMode': 'Mais devagar: podes voltar a enviar daqui a {seconds} segundos.',
+  'problem.sessionNotLive': 'Aqui podes escrever durante a sessão em direto.',
+  'report.intro': 'Só os teus professores veem o que denuncias e o teu nome.',
+  'report.reason': 'O que se passa? Conta ao teu professor.',
+}

@@ -1062,3 +1062,29 @@ export const ro: Catalogue = {
   'subject.spanish': 'Limba spaniolă',
   'subject.technology': 'Educație tehnologică',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const roPupil: Partial<Catalogue> = {
+  'nav.account': 'Eu',
+  'status.pending': 'Așteaptă profesorul tău',
+  'status.blocked': 'Netrimis',
+  'status.offline': 'Fără conexiune — încercăm din nou',
+  'pages.lockedNotice': 'Profesorul tău a blocat această pagină. O poți citi, dar nu o poți schimba.',
+  'pages.readOnlyNotice': 'Poți citi această pagină, dar nu o poți schimba.',
+  'chat.pendingHint': 'Profesorul tău se uită întâi. Apoi o văd toți.',
+  'chat.heldNotice': 'Profesorul tău îți citește întâi mesajul.',
+  'chat.blockedNotice': 'Mesajul tău nu a fost trimis: {reason}',
+  'boards.pendingHint': 'Profesorul tău se uită întâi. Apoi o văd toți.',
+  'boards.heldNotice': 'Profesorul tău se uită întâi la postarea ta.',
+  'boards.dragHint': 'Trage o postare ca s-o muți.',
+  'dashboard.noProjects': 'Nu ești încă în niciun proiect. Întreabă-ți profesorul.',
+  'editor.alsoHere': 'Scriu cu tine:',
+  'editor.alone': 'Doar tu ești aici.',
+  'signin.wrong': 'Nu a mers. Uită-te pe cartonaș și încearcă din nou.',
+  'problem.muted': 'Profesorul tău ți-a oprit scrisul până la {when}.',
+  'problem.mutedNoEnd': 'Profesorul tău ți-a oprit scrisul deocamdată.',
+  'problem.slowMode': 'Mai încet: poți trimite din nou peste {seconds} secunde.',
+  'problem.sessionNotLive': 'Aici poți scrie în timpul orei live.',
+  'report.intro': 'Doar profesorii tăi văd ce semnalezi și numele tău.',
+  'report.reason': 'Ce nu e în regulă? Spune-i profesorului tău.',
+}

@@ -1056,3 +1056,29 @@ export const sv: Catalogue = {
   'subject.spanish': 'Spanska',
   'subject.technology': 'Teknik',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const svPupil: Partial<Catalogue> = {
+  'nav.account': 'Jag',
+  'status.pending': 'Väntar på din lärare',
+  'status.blocked': 'Inte skickat',
+  'status.offline': 'Ingen anslutning – försöker igen',
+  'pages.lockedNotice': 'Din lärare har låst sidan. Du kan läsa den men inte ändra den.',
+  'pages.readOnlyNotice': 'Du kan läsa sidan men inte ändra den.',
+  'chat.pendingHint': 'Din lärare tittar på det först. Sedan kan alla se det.',
+  'chat.heldNotice': 'Din lärare läser ditt meddelande först.',
+  'chat.blockedNotice': 'Ditt meddelande skickades inte: {reason}',
+  'boards.pendingHint': 'Din lärare tittar på det först. Sedan kan alla se det.',
+  'boards.heldNotice': 'Din lärare tittar på ditt inlägg först.',
+  'boards.dragHint': 'Dra ett inlägg för att flytta det.',
+  'dashboard.noProjects': 'Du är inte med i något projekt än. Fråga din lärare.',
+  'editor.alsoHere': 'Skriver med dig:',
+  'editor.alone': 'Du är ensam här.',
+  'signin.wrong': 'Det gick inte. Titta på ditt kort och försök igen.',
+  'problem.muted': 'Din lärare har pausat ditt skrivande till {when}.',
+  'problem.mutedNoEnd': 'Din lärare har pausat ditt skrivande en stund.',
+  'problem.slowMode': 'Lite lugnare: du kan skicka igen om {seconds} sekunder.',
+  'problem.sessionNotLive': 'Här kan du skriva under livelektionen.',
+  'report.intro': 'Bara dina lärare ser vad du anmäler och ditt namn.',
+  'report.reason': 'Vad är fel? Berätta för din lärare.',
+}

@@ -1056,3 +1056,29 @@ export const tr: Catalogue = {
   'subject.spanish': 'İspanyolca',
   'subject.technology': 'Teknoloji ve Tasarım',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const trPupil: Partial<Catalogue> = {
+  'nav.account': 'Ben',
+  'status.pending': 'Öğretmenini bekliyor',
+  'status.blocked': 'Gönderilmedi',
+  'status.offline': 'Bağlantı yok — yeniden deneniyor',
+  'pages.lockedNotice': 'Öğretmenin bu sayfayı kilitledi. Okuyabilirsin ama değiştiremezsin.',
+  'pages.readOnlyNotice': 'Bu sayfayı okuyabilirsin ama değiştiremezsin.',
+  'chat.pendingHint': 'Önce öğretmenin bakacak. Sonra herkes görebilecek.',
+  'chat.heldNotice': 'Mesajını önce öğretmenin okuyacak.',
+  'chat.blockedNotice': 'Mesajın gönderilmedi: {reason}',
+  'boards.pendingHint': 'Önce öğretmenin bakacak. Sonra herkes görebilecek.',
+  'boards.heldNotice': 'Gönderine önce öğretmenin bakacak.',
+  'boards.dragHint': 'Bir gönderiyi taşımak için sürükle.',
+  'dashboard.noProjects': 'Henüz bir projede değilsin. Öğretmenine sor.',
+  'editor.alsoHere': 'Seninle yazanlar:',
+  'editor.alone': 'Burada yalnızsın.',
+  'signin.wrong': 'Olmadı. Kartına bak ve yeniden dene.',
+  'problem.muted': 'Öğretmenin yazmanı {when} zamanına kadar durdurdu.',
+  'problem.mutedNoEnd': 'Öğretmenin yazmanı şimdilik durdurdu.',
+  'problem.slowMode': 'Biraz yavaş: {seconds} saniye sonra yeniden gönderebilirsin.',
+  'problem.sessionNotLive': 'Buraya canlı ders sırasında yazabilirsin.',
+  'report.intro': 'Neyi bildirdiğini ve adını yalnızca öğretmenlerin görür.',
+  'report.reason': 'Sorun ne? Öğretmenine anlat.',
+}

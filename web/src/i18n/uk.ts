@@ -1068,3 +1068,29 @@ export const uk: Catalogue = {
   'subject.spanish': 'Іспанська мова',
   'subject.technology': 'Трудове навчання',
 }
+
+// Simple words for pupils: only the messages that differ.
+export const ukPupil: Partial<Catalogue> = {
+  'nav.account': 'Я',
+  'status.pending': 'Чекає на твого вчителя',
+  'status.blocked': 'Не надіслано',
+  'status.offline': 'Немає зв’язку — пробуємо ще раз',
+  'pages.lockedNotice': 'Твій учитель заблокував цю сторінку. Її можна читати, але не змінювати.',
+  'pages.readOnlyNotice': 'Цю сторінку можна читати, але не змінювати.',
+  'chat.pendingHint': 'Спершу це перегляне твій учитель. Потім це побачать усі.',
+  'chat.heldNotice': 'Спершу твоє повідомлення прочитає вчитель.',
+  'chat.blockedNotice': 'Твоє повідомлення не надіслано: {reason}',
+  'boards.pendingHint': 'Спершу це перегляне твій учитель. Потім це побачать усі.',
+  'boards.heldNotice': 'Спершу твій допис перегляне вчитель.',
+  'boards.dragHint': 'Перетягни допис, щоб його перемістити.',
+  'dashboard.noProjects': 'Ти ще не в жодному проєкті. Запитай свого вчителя.',
+  'editor.alsoHere': 'Пишуть разом із тобою:',
+  'editor.alone': 'Тут лише ти.',
+  'signin.wrong': 'Не вийшло. Подивися на свою картку й спробуй ще раз.',
+  'problem.muted': 'Учитель призупинив твоє письмо до {when}.',
+  'problem.mutedNoEnd': 'Учитель поки що призупинив твоє письмо.',
+  'problem.slowMode': 'Трохи повільніше: надіслати знову можна за {seconds} с.',
+  'problem.sessionNotLive': 'Тут можна писати під час онлайн-уроку.',
+  'report.intro': 'Що ти повідомляєш і твоє ім’я бачать лише твої вчителі.',
+  'report.reason': 'Що сталося? Розкажи своєму вчителеві.',
+}
