@@ -163,10 +163,10 @@ def test_no_english_word_on_the_screens_a_user_uses(
     held = child.locator(".message", has_text=text).locator("[data-status=held]")
     reason = own["reason.held.filter"].replace("{what}", own["category.phone"])
     expect(held).to_contain_text(reason)
+    screenshot(child, f"40-{lang}-pupil-chat-held")
 
     seen: list[str] = []
     leaks = _walk(child, pupil_screens, detector, own["status.loading"], seen)
-    screenshot(child, f"40-{lang}-pupil-dashboard")
 
     adult = open_as(teacher, f"/projects/{project}/desk/queue", locale=locale, timezone=zone)
     _settled(adult, own["status.loading"])
