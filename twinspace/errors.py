@@ -1,8 +1,69 @@
-"""Domain errors: raised by services, turned into problem JSON or close codes by handlers."""
+"""Domain errors: raised by services, turned into problem JSON or close codes by handlers.
+
+Every problem carries a stable `code` (its class's, or a more precise `Problem` given where it
+is raised) and its values as structured members (`max_chars`, `minimum`, `name`…): the web
+client translates the code with those values and shows the English `detail` only for codes it
+does not know (docs/i18n.md)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class Problem(StrEnum):
+    """Precise codes for refusals people meet in forms; each has a message in every web
+    catalogue (`problem.code.<code>`, checked by the web build against the exported list)."""
+
+    USERNAME_TAKEN = "username-taken"
+    CLASS_EXISTS = "class-exists"
+    CLASS_NAME_LENGTH = "class-name-length"
+    PASSWORD_TOO_SHORT = "password-too-short"
+    PASSWORD_TOO_LONG = "password-too-long"
+    TEXT_EMPTY = "text-empty"
+    TEXT_TOO_LONG = "text-too-long"
+    REACTION_NOT_OFFERED = "reaction-not-offered"
+    ALREADY_REPORTED = "already-reported"
+    AUTHOR_DELETED = "author-deleted"
+    ALREADY_DECIDED = "already-decided"
+    ONLY_PUPILS_MUTED = "only-pupils-muted"
+    MUTE_WINDOW = "mute-window"
+    LABEL_HELD = "label-held"
+    LABEL_APPLICATION_OPEN = "label-application-open"
+    ALREADY_ENROLLED = "already-enrolled"
+    ENROLMENT_NOT_OPEN = "enrolment-not-open"
+    ENROLMENT_CLOSED = "enrolment-closed"
+    EVENT_FULL = "event-full"
+    EVENT_AUDIENCE = "event-audience"
+    EMPTY_QUERY = "empty-query"
+    PROJECT_READ_ONLY = "project-read-only"
+    ROLE_NOT_ALLOWED = "role-not-allowed"
+    PUPIL_SCHOOL_DECIDES = "pupil-school-decides"
+    REGISTRATION_PENDING = "registration-pending"
+    CLASS_TEACHERS_ONLY = "class-teachers-only"
+    ADDRESS_INVITATION_OPEN = "address-invitation-open"
+    INVITATION_EXPIRED = "invitation-expired"
+    ETWINNING_FOUNDER = "etwinning-founder"
+    EUROPEAN_FOUNDERS = "european-founders"
+    NATIONAL_FOUNDERS = "national-founders"
+    LAST_FOUNDER = "last-founder"
+    ALREADY_MEMBER = "already-member"
+    INVITATION_PENDING = "invitation-pending"
+    PROJECT_CLOSED_TO_MEMBERS = "project-closed-to-members"
+    STAFF_ROLE_NOT_ELIGIBLE = "staff-role-not-eligible"
+    SCHOOL_NOT_ELIGIBLE = "school-not-eligible"
+    AGE_RANGE = "age-range"
+    REJECTION_NEEDS_REASON = "rejection-needs-reason"
+    # a space's write rules (WriteBlock codes: live sessions, parents' consent)
+    SESSION_NOT_JOINED = "session-not-joined"
+    SESSION_READ_ONLY = "session-read-only"
+    CONSENT_REQUIRED = "consent-required"
+    # produced by the HTTP face itself
+    MALFORMED_JSON = "malformed-json"
+    VALIDATION_ERROR = "validation-error"
+    STORAGE_UNAVAILABLE = "storage-unavailable"
+    INTERNAL_ERROR = "internal-error"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
 
 
 class DomainError(Exception):
@@ -10,10 +71,25 @@ class DomainError(Exception):
     code = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, problem: Problem | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+        if problem is not None:  # `type` keeps naming the class of problem (its URI is API)
+            self.type_code = type(self).code
+            self.code = problem.value
+
+
+def problem_codes() -> list[str]:
+    """Every code a problem can carry: the `Problem` codes and those of every DomainError class
+    (the caller imports the modules that define them first). Exported to the web client."""
+    codes = {p.value for p in Problem}
+    pending: list[type[DomainError]] = [DomainError]
+    while pending:
+        cls = pending.pop()
+        codes.add(cls.code)
+        pending.extend(cls.__subclasses__())
+    return sorted(codes)
 
 
 class Unauthenticated(DomainError):

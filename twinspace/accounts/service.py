@@ -14,7 +14,7 @@ from twinspace.accounts.throttle import LocalSignInThrottle, LoginThrottle, Sign
 from twinspace.clock import utcnow
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus, SessionEnded, SessionsRevoked
-from twinspace.errors import Forbidden, NotFound, RuleViolation, Throttled, Unauthenticated
+from twinspace.errors import Forbidden, NotFound, Problem, RuleViolation, Throttled, Unauthenticated
 from twinspace.storage import Storage
 from twinspace.storage.records import ClassRecord, UserRecord
 from twinspace.types import UserKind
@@ -32,9 +32,17 @@ def hash_token(token: str) -> str:
 def check_password_strength(kind: UserKind, password: str) -> None:
     minimum = MIN_PASSWORD.get(kind, DEFAULT_MIN_PASSWORD)
     if len(password) < minimum:
-        raise RuleViolation(f"the password needs at least {minimum} characters")
+        raise RuleViolation(
+            f"the password needs at least {minimum} characters",
+            problem=Problem.PASSWORD_TOO_SHORT,
+            minimum=minimum,
+        )
     if len(password) > MAX_PASSWORD:
-        raise RuleViolation(f"the password may have at most {MAX_PASSWORD} characters")
+        raise RuleViolation(
+            f"the password may have at most {MAX_PASSWORD} characters",
+            problem=Problem.PASSWORD_TOO_LONG,
+            maximum=MAX_PASSWORD,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +265,11 @@ class AccountService:
                 raise RuleViolation("an NSO account needs a participating country")
         check_password_strength(kind, password)
         if await self._storage.users.username_taken(username):
-            raise RuleViolation(f"the username {username!r} is taken")
+            raise RuleViolation(
+                f"the username {username!r} is taken",
+                problem=Problem.USERNAME_TAKEN,
+                username=username,
+            )
         user_id = await self._storage.users.create(
             username=username,
             password_hash=await self.passwords.hash(password),

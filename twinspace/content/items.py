@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from twinspace.errors import NotFound, RuleViolation
+from twinspace.errors import NotFound, Problem, RuleViolation
 from twinspace.moderation.model import ContentRef, Decision, ItemStatus
 from twinspace.realtime.project_events import ALL_GROUPS, Audience, Group, ProjectEventHub
 from twinspace.storage.records import ChannelRecord
@@ -136,15 +136,23 @@ def clean_text(text: str, *, max_chars: int, allow_empty: bool = False) -> str:
     kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     kept = kept.strip()
     if not kept and not allow_empty:
-        raise RuleViolation("the text is empty")
+        raise RuleViolation("the text is empty", problem=Problem.TEXT_EMPTY)
     if len(kept) > max_chars:
-        raise RuleViolation(f"the text may have at most {max_chars} characters")
+        raise RuleViolation(
+            f"the text may have at most {max_chars} characters",
+            problem=Problem.TEXT_TOO_LONG,
+            max_chars=max_chars,
+        )
     return kept
 
 
 def check_reaction(emoji: str) -> str:
     if emoji not in _REACTIONS:
-        raise RuleViolation("pick a reaction from the offered set", allowed=list(REACTIONS))
+        raise RuleViolation(
+            "pick a reaction from the offered set",
+            problem=Problem.REACTION_NOT_OFFERED,
+            allowed=list(REACTIONS),
+        )
     return emoji
 
 

@@ -28,14 +28,20 @@ def problem(
     code: str | None = None,
     title: str | None = None,
     headers: dict[str, str] | None = None,
+    type_code: str | None = None,
     **extra: Any,
 ) -> Response:
+    """`code` is the precise, stable code clients translate; `type` is built from `type_code`
+    (the class of problem) when given, else from `code`."""
     phrase = HTTPStatus(status).phrase
+    kind = type_code or code
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + code if code else "about:blank",
+        "type": PROBLEM_BASE + kind if kind else "about:blank",
         "title": title or phrase,
         "status": status,
     }
+    if code:
+        body["code"] = code  # stable, for clients to translate (docs/i18n.md)
     if detail:
         body["detail"] = detail
     body.update(extra)
@@ -67,7 +73,13 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     retry_after = getattr(exc, "retry_after", None)  # Throttled, and some Unavailable
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return problem(
-        exc.status, exc.detail, code=exc.code, title=exc.title, headers=headers, **exc.extra
+        exc.status,
+        exc.detail,
+        code=exc.code,
+        title=exc.title,
+        headers=headers,
+        type_code=getattr(exc, "type_code", None),
+        **exc.extra,
     )
 
 

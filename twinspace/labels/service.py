@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from twinspace.clock import utcnow
 from twinspace.domain_events import DomainEventBus, LabelDecided
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.labels import ApplicationRecord, ApplicationStatus, LabelLevel, LabelRecord
@@ -204,9 +204,15 @@ class LabelService:
         evidence = await self._evidence(project_id, form)
         async with self._storage.transaction() as tx:
             if await tx.labels.holds(LabelLevel.NATIONAL, teacher.id, project_id):
-                raise Conflict("you already hold the National Quality Label for this project")
+                raise Conflict(
+                    "you already hold the National Quality Label for this project",
+                    problem=Problem.LABEL_HELD,
+                )
             if await tx.labels.open_application(project_id, teacher.id) is not None:
-                raise Conflict("your application for this project is still open")
+                raise Conflict(
+                    "your application for this project is still open",
+                    problem=Problem.LABEL_APPLICATION_OPEN,
+                )
             application_id = await tx.labels.create_application(
                 project_id=project_id,
                 teacher_id=teacher.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from twinspace.clock import to_iso, utcnow
 from twinspace.domain_events import DomainEventBus, ItemReported
-from twinspace.errors import Conflict, NotFound, RuleViolation
+from twinspace.errors import Conflict, NotFound, Problem, RuleViolation
 from twinspace.moderation.audit import AuditTrail
 from twinspace.moderation.item_events import published_event
 from twinspace.moderation.model import (
@@ -119,7 +119,7 @@ class ModerationDesk:
         ref = await self.item(access, kind, item_id)
         await self._require_decision(access, ref.author_id, action)
         if ref.status is ItemStatus.DELETED:
-            raise Conflict("the author deleted this item")
+            raise Conflict("the author deleted this item", problem=Problem.AUTHOR_DELETED)
         await self._handlers[kind].set_status(item_id, status, access.user.id)
         if status is ItemStatus.PUBLISHED and ref.status is not ItemStatus.PUBLISHED:
             await self._events.publish(published_event(ref))
@@ -170,7 +170,11 @@ class ModerationDesk:
             raise NotFound("no such queue entry")
         await self._require_decision(access, record.author_id, decision)
         if record.state != "open":
-            raise Conflict(f"already {record.resolution}")
+            raise Conflict(
+                f"already {record.resolution}",
+                problem=Problem.ALREADY_DECIDED,
+                resolution=record.resolution,
+            )
         status = DECISIONS[decision]
         kind = ItemKind(record.item_kind)
         if status is None:
@@ -205,7 +209,7 @@ class ModerationDesk:
         ref = await self.item(access, kind, item_id)
         await self._require_visible(access, ref)
         if await self._storage.reports.exists(kind.value, item_id, access.user.id):
-            raise Conflict("you reported this already")
+            raise Conflict("you reported this already", problem=Problem.ALREADY_REPORTED)
         now = utcnow()
         open_entries = [
             e
@@ -288,14 +292,18 @@ class ModerationDesk:
         if membership is None:
             raise NotFound("no such member")
         if membership.role is not Role.PUPIL:
-            raise RuleViolation("only pupils are muted")
+            raise RuleViolation("only pupils are muted", problem=Problem.ONLY_PUPILS_MUTED)
 
     async def mute(self, access: Access, user_id: int, until: datetime, reason: str) -> MuteRecord:
         access.require(Action.MODERATE)
         await self._pupil_member(access, user_id)
         now = utcnow()
         if until <= now or until - now > MAX_MUTE:
-            raise RuleViolation("a mute ends in the future, at most 30 days from now")
+            raise RuleViolation(
+                "a mute ends in the future, at most 30 days from now",
+                problem=Problem.MUTE_WINDOW,
+                days=30,
+            )
         async with self._storage.transaction() as tx:
             await tx.mutes.lift(access.project.id, user_id, access.user.id, now)
             await tx.mutes.create(

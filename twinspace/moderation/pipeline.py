@@ -309,7 +309,13 @@ class ModerationPipeline:
                     excerpt=ref.text[:500],
                     now=now,
                 )
-            await self._audit.system(ref.project_id, "held", ref, decision.reason or "")
+            await self._audit.system(
+                ref.project_id,
+                "held",
+                ref,
+                decision.reason or "",
+                {"reason_code": decision.code} if decision.code else None,
+            )
             await self._events.publish(held_event(ref, queue_id))
             if decision.cause == CARE_CAUSE:
                 recipients = await self._urgent.self_harm(ref, decision, queue_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal, NotRequired
 
@@ -46,6 +47,48 @@ class ItemView(BaseModel):
     space_id: int
 
 
+REASON_HEADS = (
+    "held.filter",
+    "held.pre",
+    "held.approval",
+    "blocked.filter",
+    "masked.filter",
+    "page_scan",
+    "reported",
+    "urgent.self_harm",
+)
+"""Every head of a reason code (`head[:category,…]`): the web client has a message for each."""
+
+
+def _with_categories(head: str, categories: Iterable[str]) -> str:
+    return head + ":" + ",".join(sorted(set(categories)))
+
+
+def queue_reason_code(origin: str, reason: str, flags: Iterable[dict[str, Any]]) -> str | None:
+    """The queue entry's reason as a code the client translates (the same codes as an item's
+    `reason_code`, docs/i18n.md); None for a reporter's own words, shown as written."""
+    if origin == "filter":
+        return _with_categories("held.filter", (str(f["category"]) for f in flags))
+    if origin in ("pre", "approval"):
+        return f"held.{origin}"
+    if origin == "page_scan":
+        return _with_categories("page_scan", (str(f["category"]) for f in flags))
+    return "reported" if origin == "report" and reason == "reported" else None
+
+
+def audit_reason_code(action: str, reason: str, details: dict[str, Any]) -> str | None:
+    """An automatic audit entry's reason as a code; None for a person's own words."""
+    code = details.get("reason_code")
+    if isinstance(code, str):
+        return code
+    flags = details.get("flags")
+    if action in ("blocked", "masked") and isinstance(flags, list):
+        return _with_categories(f"{action}.filter", (str(f) for f in flags))
+    if action == "urgent_notice":
+        return "urgent.self_harm"
+    return None
+
+
 class QueueEntryView(BaseModel):
     id: int
     project_id: int
@@ -54,6 +97,7 @@ class QueueEntryView(BaseModel):
     author_id: int | None
     origin: Literal["filter", "pre", "approval", "report", "page_scan"]
     reason: str
+    reason_code: str | None  # "held.filter:phone", "page_scan:email", "reported" (docs/i18n.md)
     flags: list[QueueFlag]
     excerpt: str
     state: Literal["open", "resolved"]
@@ -88,6 +132,7 @@ class QueueEntryView(BaseModel):
             author_id=r.author_id,
             origin=r.origin,
             reason=r.reason,
+            reason_code=queue_reason_code(r.origin, r.reason, r.flags),
             flags=r.flags,
             excerpt=r.excerpt,
             state=r.state,
@@ -143,6 +188,7 @@ class AuditView(BaseModel):
     item_id: int | None
     subject_user_id: int | None
     reason: str
+    reason_code: str | None  # automatic entries: "blocked.filter:phone" (docs/i18n.md)
     details: dict[str, Any]
     created_at: datetime
 
@@ -158,6 +204,7 @@ class AuditView(BaseModel):
             item_id=a.item_id,
             subject_user_id=a.subject_user_id,
             reason=a.reason,
+            reason_code=audit_reason_code(a.action, a.reason, a.details),
             details=a.details,
             created_at=a.created_at,
         )

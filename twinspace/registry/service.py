@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from twinspace.accounts.service import AccountService, check_password_strength
 from twinspace.clock import utcnow
 from twinspace.domain_events import DomainEventBus, RegistrationReviewed
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import (
     ClassRecord,
@@ -128,17 +128,24 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
         raise RuleViolation(
             f"staff role {staff_role.value!r} may not register in {country.name}",
             rule="staff-role",
+            problem=Problem.STAFF_ROLE_NOT_ELIGIBLE,
+            country=country.code,
         )
     ownerships = policy.school_types.get(school.type)
     if ownerships is None:
         raise RuleViolation(
-            f"{school.type.value} schools do not take part in {country.name}", rule="school-type"
+            f"{school.type.value} schools do not take part in {country.name}",
+            rule="school-type",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
     if school.ownership not in ownerships:
         raise RuleViolation(
             f"{school.ownership.value} {school.type.value} schools do not take part in "
             f"{country.name}",
             rule="ownership",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
     if school.type is not SchoolType.VOCATIONAL:
         return
@@ -147,12 +154,16 @@ def check_eligibility(country: CountryRecord, staff_role: StaffRole, school: Sch
         raise RuleViolation(
             f"vocational centres in {country.name} need courses of at least {minimum} years",
             rule="vocational-course-years",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
     if policy.vocational_requires_compulsory_schooling and not school.open_to_compulsory_schooling:
         raise RuleViolation(
             f"vocational centres in {country.name} need courses open to pupils in "
             "compulsory schooling",
             rule="vocational-compulsory-schooling",
+            problem=Problem.SCHOOL_NOT_ELIGIBLE,
+            country=country.code,
         )
 
 
@@ -242,7 +253,7 @@ class RegistryService:
         if (form.school_id is None) == (form.new_school is None):
             raise RuleViolation("give either school_id or new_school")
         if form.age_min is not None and form.age_max is not None and form.age_min > form.age_max:
-            raise RuleViolation("age_min is above age_max")
+            raise RuleViolation("age_min is above age_max", problem=Problem.AGE_RANGE)
         check_password_strength(UserKind.TEACHER, form.password)
         if form.school_id is not None:
             school = await self.school(form.school_id)
@@ -264,7 +275,11 @@ class RegistryService:
             )
         check_eligibility(country, form.staff_role, school)
         if await self._storage.users.username_taken(form.username):
-            raise Conflict(f"the username {form.username!r} is taken")
+            raise Conflict(
+                f"the username {form.username!r} is taken",
+                problem=Problem.USERNAME_TAKEN,
+                username=form.username,
+            )
         password_hash = await self._accounts.passwords.hash(form.password)
         now = utcnow()
         async with self._storage.transaction() as tx:
@@ -337,7 +352,9 @@ class RegistryService:
             # another country's registrations do not exist for an NSO (ids do not leak)
             raise NotFound("no such registration")
         if not validate and not reason:
-            raise RuleViolation("a rejection needs a reason")
+            raise RuleViolation(
+                "a rejection needs a reason", problem=Problem.REJECTION_NEEDS_REASON
+            )
         await self._storage.teachers.review(
             teacher_id,
             status=TeacherStatus.VALIDATED if validate else TeacherStatus.REJECTED,
@@ -442,12 +459,19 @@ class RegistryService:
             raise Forbidden("classes are created by teachers of a school")
         name = name.strip()
         if not 1 <= len(name) <= 60:
-            raise RuleViolation("a class name has 1 to 60 characters")
+            raise RuleViolation(
+                "a class name has 1 to 60 characters",
+                problem=Problem.CLASS_NAME_LENGTH,
+                minimum=1,
+                maximum=60,
+            )
         if any(
             c.name.casefold() == name.casefold()
             for c in await self._storage.classes.of_school(teacher.school_id)
         ):
-            raise Conflict(f"the class {name!r} exists already")
+            raise Conflict(
+                f"the class {name!r} exists already", problem=Problem.CLASS_EXISTS, name=name
+            )
         async with self._storage.transaction() as tx:
             class_id = await tx.classes.create(
                 school_id=teacher.school_id, name=name, teacher_id=teacher.id, now=utcnow()

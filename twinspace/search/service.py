@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from twinspace.content.items import author_view
-from twinspace.errors import RuleViolation
+from twinspace.errors import Problem, RuleViolation
 from twinspace.moderation.model import ItemStatus
 from twinspace.search.indexer import SearchIndexer
 from twinspace.search.query import highlighter, match_expression
@@ -46,7 +46,11 @@ class SearchService:
     ) -> SearchResultsView:
         match = match_expression(text)
         if match is None:
-            raise RuleViolation("type at least one letter or digit to search", rule="empty-query")
+            raise RuleViolation(
+                "type at least one letter or digit to search",
+                rule="empty-query",
+                problem=Problem.EMPTY_QUERY,
+            )
         project_id = access.project.id
         pupil_class = None if access.is_teacher else await self._access.pupil_class(access)
         channels = {c.id: c for c in await self._storage.channels.of_project(project_id)}

@@ -26,7 +26,7 @@ from pydantic import (
 
 from twinspace.clock import utcnow
 from twinspace.domain_events import DomainEventBus, SeatPromoted
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Repositories, Storage
 from twinspace.storage.records import UserRecord
@@ -315,31 +315,43 @@ class TrainingService:
             raise Forbidden("only validated teachers enrol in training")
         if not audience_admits(event, teacher.country, await self.viewer_school_type(teacher)):
             raise RuleViolation(
-                "this event is not open to teachers of your country or school type", rule="audience"
+                "this event is not open to teachers of your country or school type",
+                rule="audience",
+                problem=Problem.EVENT_AUDIENCE,
             )
         now = utcnow()
         if now < event.enrol_opens_at:
             raise RuleViolation(
                 "enrolment has not opened yet",
                 rule="enrolment-not-open",
+                problem=Problem.ENROLMENT_NOT_OPEN,
                 opens_at=event.enrol_opens_at.isoformat(),
             )
         if now >= event.enrol_closes_at:
-            raise RuleViolation("enrolment has closed", rule="enrolment-closed")
+            raise RuleViolation(
+                "enrolment has closed", rule="enrolment-closed", problem=Problem.ENROLMENT_CLOSED
+            )
         async with self._storage.transaction() as tx:
             await tx.training.lock_event(event_id)
             current = await tx.training.get_event(event_id)
             existing = await tx.training.enrolment(event_id, teacher.id)
             assert current is not None
             if existing is not None and existing.status is not EnrolmentStatus.CANCELLED:
-                raise Conflict(f"you are already enrolled ({existing.status.value})")
+                raise Conflict(
+                    f"you are already enrolled ({existing.status.value})",
+                    problem=Problem.ALREADY_ENROLLED,
+                )
             if current.confirmed_count < current.capacity and current.waiting_count == 0:
                 status = EnrolmentStatus.CONFIRMED
             elif (
                 current.waiting_list_size is not None
                 and current.waiting_count >= current.waiting_list_size
             ):
-                raise RuleViolation("the event and its waiting list are full", rule="event-full")
+                raise RuleViolation(
+                    "the event and its waiting list are full",
+                    rule="event-full",
+                    problem=Problem.EVENT_FULL,
+                )
             else:
                 status = EnrolmentStatus.WAITING
             await tx.training.enrol(

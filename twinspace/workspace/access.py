@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from twinspace.errors import Forbidden, NotFound, RuleViolation
+from twinspace.errors import Forbidden, NotFound, Problem, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import (
     BoardRecord,
@@ -126,9 +126,15 @@ class Access:
     def require(self, action: Action) -> None:
         if not self.can(action):
             if self.read_only_project and action in ROLE_ACTIONS[self.role]:
-                raise Forbidden(f"the project is {self.project.state.value} (read-only)")
+                raise Forbidden(
+                    f"the project is {self.project.state.value} (read-only)",
+                    problem=Problem.PROJECT_READ_ONLY,
+                )
             verb = action.value.replace("_", " ")
-            raise Forbidden(f"your role ({self.role.value}) may not {verb}")
+            raise Forbidden(
+                f"your role ({self.role.value}) may not {verb}",
+                problem=Problem.ROLE_NOT_ALLOWED,
+            )
 
     def can_edit_page(self, page: PageRecord) -> bool:
         if page.deleted_at is not None:
@@ -158,6 +164,7 @@ class Access:
                 "decisions on a pupil's item belong to the teachers of the pupil's school "
                 "and the founders",
                 rule="pupil-item-deciders",
+                problem=Problem.PUPIL_SCHOOL_DECIDES,
             )
 
     def can_see_channel(self, channel: ChannelRecord, pupil_class_id: int | None) -> bool:
@@ -328,7 +335,9 @@ class AccessRules:
         teacher = await self._storage.teachers.get(user.id)
         if teacher is None or teacher.status is not TeacherStatus.VALIDATED:
             raise Forbidden(
-                "your registration is waiting for your NSO's validation", rule="validated-teacher"
+                "your registration is waiting for your NSO's validation",
+                rule="validated-teacher",
+                problem=Problem.REGISTRATION_PENDING,
             )
         return True
 
@@ -355,6 +364,7 @@ class AccessRules:
             raise Forbidden(
                 "only the class's teachers manage its pupils; ask one of them to add you",
                 rule="class-teacher",
+                problem=Problem.CLASS_TEACHERS_ONLY,
             )
         return found
 

@@ -25,6 +25,7 @@ from twinspace.errors import (
     DomainError,
     Forbidden,
     NotFound,
+    Problem,
     RuleViolation,
     Unavailable,
 )
@@ -84,7 +85,10 @@ class EmailInvitations:
             raise NotFound("no such teacher")
         access.require(Action.MANAGE_MEMBERS)
         if access.read_only_project:
-            raise Forbidden(f"the project is {access.project.state.value} (read-only)")
+            raise Forbidden(
+                f"the project is {access.project.state.value} (read-only)",
+                problem=Problem.PROJECT_READ_ONLY,
+            )
         if role not in ADDRESS_ROLES:
             raise RuleViolation(
                 "an invitation by e-mail address is for teacher_admin, teacher or guest;"
@@ -94,7 +98,10 @@ class EmailInvitations:
         if not self._mail.enabled:
             raise Unavailable("this server sends no e-mail (TWINSPACE_SMTP_URL is not set)")
         if await self._storage.address_invitations.open_for(access.project.id, address):
-            raise Conflict("an invitation to this address is already open")
+            raise Conflict(
+                "an invitation to this address is already open",
+                problem=Problem.ADDRESS_INVITATION_OPEN,
+            )
         nonce = secrets.token_urlsafe(24)
         now = utcnow()
         invitation_id = await self._storage.address_invitations.create(
@@ -159,7 +166,11 @@ class EmailInvitations:
         ):
             raise NotFound("this invitation link is not valid (used, withdrawn or mistyped)")
         if found.expires_at <= utcnow():
-            raise Conflict("this invitation link has expired; ask for a new one", rule="expired")
+            raise Conflict(
+                "this invitation link has expired; ask for a new one",
+                rule="expired",
+                problem=Problem.INVITATION_EXPIRED,
+            )
         return found
 
     async def claim(self, user: UserRecord, token: str) -> AddressInvitationRecord:

@@ -14,7 +14,7 @@ from twinspace.domain_events import (
     MemberRoleChanged,
     ProjectStateChanged,
 )
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.records import (
@@ -90,16 +90,21 @@ def check_founders(kind: ProjectKind, countries: list[tuple[str, CountryStatus]]
     codes = {code for code, _ in countries}
     if not any(status is CountryStatus.ETWINNING for _, status in countries):
         raise RuleViolation(
-            "at least one founder must be from an eTwinning country", rule="etwinning-founder"
+            "at least one founder must be from an eTwinning country",
+            rule="etwinning-founder",
+            problem=Problem.ETWINNING_FOUNDER,
         )
     if kind is ProjectKind.EUROPEAN and len(codes) < 2:
         raise RuleViolation(
             "a European project needs founders from at least two countries",
             rule="european-founders",
+            problem=Problem.EUROPEAN_FOUNDERS,
         )
     if kind is ProjectKind.NATIONAL and len(codes) != 1:
         raise RuleViolation(
-            "a national project has founders from one country only", rule="national-founders"
+            "a national project has founders from one country only",
+            rule="national-founders",
+            problem=Problem.NATIONAL_FOUNDERS,
         )
 
 
@@ -126,7 +131,10 @@ class ProjectService:
 
     async def create(self, actor: UserRecord, form: NewProject) -> ProjectRecord:
         if not await self._registry.is_validated_teacher(actor):
-            raise Forbidden("only teachers validated by their NSO found projects")
+            raise Forbidden(
+                "only teachers validated by their NSO found projects",
+                problem=Problem.REGISTRATION_PENDING,
+            )
         cofounder_ids = list(dict.fromkeys(i for i in form.cofounder_ids if i != actor.id))
         founders = [actor] + [await self._validated_teacher(i) for i in cofounder_ids]
         countries = []
@@ -190,7 +198,10 @@ class ProjectService:
     async def update(self, access: Access, form: ProjectUpdate) -> ProjectRecord:
         access.require(Action.MANAGE_PROJECT)
         if access.read_only_project:
-            raise Forbidden(f"the project is {access.project.state.value} (read-only)")
+            raise Forbidden(
+                f"the project is {access.project.state.value} (read-only)",
+                problem=Problem.PROJECT_READ_ONLY,
+            )
         await self._storage.projects.update(
             access.project.id,
             title=form.title,
@@ -259,7 +270,9 @@ class ProjectService:
                 role is not Role.FOUNDER
                 and await self._founders_left(access.project.id, user_id) < 1
             ):
-                raise RuleViolation("a project keeps at least one founder")
+                raise RuleViolation(
+                    "a project keeps at least one founder", problem=Problem.LAST_FOUNDER
+                )
         if role in TEACHER_ROLES:
             await self._validated_teacher(user_id)
         elif target.role in TEACHER_ROLES:
@@ -315,7 +328,9 @@ class ProjectService:
             if user_id != access.user.id and access.role is not Role.FOUNDER:
                 raise Forbidden("only founders remove a founder")
             if await self._founders_left(access.project.id, user_id) < 1:
-                raise RuleViolation("a project keeps at least one founder")
+                raise RuleViolation(
+                    "a project keeps at least one founder", problem=Problem.LAST_FOUNDER
+                )
         to_national = target.role in TEACHER_ROLES and await self._keep_european(
             access, user_id, turn_national=turn_national
         )
@@ -383,7 +398,10 @@ class ProjectService:
         access.require(Action.MANAGE_MEMBERS)
         founding = access.project.state is ProjectState.FOUNDING
         if access.read_only_project and not (founding and role is Role.FOUNDER):
-            raise Forbidden(f"the project is {access.project.state.value} (read-only)")
+            raise Forbidden(
+                f"the project is {access.project.state.value} (read-only)",
+                problem=Problem.PROJECT_READ_ONLY,
+            )
         if role not in INVITABLE_ROLES:
             raise RuleViolation(
                 "invitations are for founder, teacher_admin, teacher or guest roles"
@@ -403,9 +421,9 @@ class ProjectService:
                         rule="national-partner",
                     )
         if await self._storage.memberships.get(access.project.id, invitee_id):
-            raise Conflict("already a member")
+            raise Conflict("already a member", problem=Problem.ALREADY_MEMBER)
         if await self._storage.invitations.pending_for(access.project.id, invitee_id):
-            raise Conflict("an invitation is already pending")
+            raise Conflict("an invitation is already pending", problem=Problem.INVITATION_PENDING)
         invitation_id = await self._storage.invitations.create(
             project_id=access.project.id,
             inviter_id=access.user.id,
@@ -444,7 +462,10 @@ class ProjectService:
             open_states.add(ProjectState.FOUNDING)
             await self._validated_teacher(user.id)
         if project is None or project.state not in open_states:
-            raise Conflict("the project no longer takes new members")
+            raise Conflict(
+                "the project no longer takes new members",
+                problem=Problem.PROJECT_CLOSED_TO_MEMBERS,
+            )
         now = utcnow()
         async with self._storage.transaction() as tx:
             if await tx.invitations.respond(invitation.id, InvitationStatus.ACCEPTED, now) != 1:

@@ -2857,6 +2857,8 @@ export interface components {
             project_id: number | null;
             /** Reason */
             reason: string;
+            /** Reason Code */
+            reason_code: string | null;
             /** Subject User Id */
             subject_user_id: number | null;
         };
@@ -5264,6 +5266,8 @@ export interface components {
             project_id: number;
             /** Reason */
             reason: string;
+            /** Reason Code */
+            reason_code: string | null;
             /** Resolution */
             resolution: string | null;
             /** Resolved At */

@@ -18,7 +18,7 @@ export function LanguageSwitcher({ compact }: { compact?: boolean }): JSX.Elemen
         onChange={(event: TargetedEvent<HTMLSelectElement>) => {
           const lang = event.currentTarget.value
           if (!isLang(lang)) return
-          setLanguage(lang)
+          setLanguage(lang, user ? 'device' : 'sign-in')
           if (user) void sessionApi.updateMe({ locale: lang }).catch(notifyError)
         }}
       >

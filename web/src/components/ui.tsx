@@ -3,7 +3,7 @@ import type { ComponentChildren, JSX, TargetedEvent } from 'preact'
 import { Icon } from './Icon'
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
 import { ApiError } from '../api'
-import { formatWhen, t } from '../i18n'
+import { formatWhen, language, problemMessage, t } from '../i18n'
 import { Store, useStore } from '../lib/store'
 
 // ---- toasts and screen-reader announcements
@@ -66,11 +66,25 @@ function refusalText(error: ApiError): string | null {
   return null
 }
 
+/** Codes of a whole class of refusals: their message is general, so an English reader gets the
+ * server's more precise `detail` instead. */
+const GENERAL_CODES = new Set(['bad-request', 'conflict', 'rule-violation', 'forbidden', 'not-found', 'gone', 'unavailable', 'validation-error'])
+
+/** The problem's own message from its stable code and values (docs/i18n.md). */
+function codedText(error: ApiError): string | null {
+  const code = typeof error.problem.code === 'string' ? error.problem.code : problemType(error)
+  if (!code) return null
+  if (GENERAL_CODES.has(code) && language() === 'en' && error.problem.detail) return String(error.problem.detail)
+  return problemMessage(code, error.problem)
+}
+
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     const refusal = refusalText(error)
     if (refusal) return refusal
     if (error.status === 0) return t('error.network')
+    const coded = codedText(error)
+    if (coded) return coded
     if (error.status === 403) return error.problem.detail ? String(error.problem.detail) : t('error.forbidden')
     if (error.status === 404) return t('error.notFound')
     if (error.status === 409) return error.problem.detail ? String(error.problem.detail) : t('error.generic')

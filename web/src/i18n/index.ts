@@ -1,42 +1,95 @@
 // Interface languages: typed message catalogues, a tiny t(), plural forms through
 // Intl.PluralRules, and dates/times in the user's locale and time zone through Intl.
+// Every catalogue is typed `Catalogue`, so the build fails when one lacks a key of `en`, and the
+// codes the server sends (web/src/api/problem-codes.ts, generated) must each have a message.
+import type { FindingCategory, ProblemCode, ReasonHead } from '../api/problem-codes'
+import { cs, csPupil } from './cs'
+import { de, dePupil } from './de'
+import { el, elPupil } from './el'
 import { en, enPupil } from './en'
+import { es, esPupil } from './es'
+import { fi, fiPupil } from './fi'
+import { fr, frPupil } from './fr'
+import { hu, huPupil } from './hu'
 import { it, itPupil } from './it'
+import { nl, nlPupil } from './nl'
 import { pl, plPupil } from './pl'
+import { pt, ptPupil } from './pt'
+import { ro, roPupil } from './ro'
+import { sv, svPupil } from './sv'
+import { tr, trPupil } from './tr'
+import { uk, ukPupil } from './uk'
 
 export type Key = keyof typeof en
 export type Catalogue = { [K in Key]: string } & { [extra: string]: string }
 type PluralBase = Key extends infer K ? (K extends `${infer B}_other` ? B : never) : never
 
-export type Lang = 'en' | 'pl' | 'it'
-export const LANGUAGES: readonly { code: Lang; name: string }[] = [
+/** Fails the build (naming the missing keys) when a server code has no message. */
+type ServerKey = `problem.code.${ProblemCode}` | `reason.${ReasonHead}` | `category.${FindingCategory}`
+type MissingServerKeys = Exclude<ServerKey, Key>
+export const EVERY_SERVER_CODE_HAS_A_MESSAGE: [MissingServerKeys] extends [never] ? true : MissingServerKeys = true
+
+export const LANGUAGES = [
   { code: 'en', name: 'English' },
-  { code: 'pl', name: 'Polski' },
+  { code: 'cs', name: 'Čeština' },
+  { code: 'de', name: 'Deutsch' },
+  { code: 'el', name: 'Ελληνικά' },
+  { code: 'es', name: 'Español' },
+  { code: 'fr', name: 'Français' },
   { code: 'it', name: 'Italiano' },
-]
+  { code: 'hu', name: 'Magyar' },
+  { code: 'nl', name: 'Nederlands' },
+  { code: 'pl', name: 'Polski' },
+  { code: 'pt', name: 'Português' },
+  { code: 'ro', name: 'Română' },
+  { code: 'fi', name: 'Suomi' },
+  { code: 'sv', name: 'Svenska' },
+  { code: 'tr', name: 'Türkçe' },
+  { code: 'uk', name: 'Українська' },
+] as const
+export type Lang = (typeof LANGUAGES)[number]['code']
 const CATALOGUES: Record<Lang, { main: Catalogue; pupil: Partial<Catalogue> }> = {
   en: { main: en, pupil: enPupil },
-  pl: { main: pl, pupil: plPupil },
+  cs: { main: cs, pupil: csPupil },
+  de: { main: de, pupil: dePupil },
+  el: { main: el, pupil: elPupil },
+  es: { main: es, pupil: esPupil },
+  fi: { main: fi, pupil: fiPupil },
+  fr: { main: fr, pupil: frPupil },
+  hu: { main: hu, pupil: huPupil },
   it: { main: it, pupil: itPupil },
+  nl: { main: nl, pupil: nlPupil },
+  pl: { main: pl, pupil: plPupil },
+  pt: { main: pt, pupil: ptPupil },
+  ro: { main: ro, pupil: roPupil },
+  sv: { main: sv, pupil: svPupil },
+  tr: { main: tr, pupil: trPupil },
+  uk: { main: uk, pupil: ukPupil },
 }
+/** A choice made on this device while signed in (the profile keeps it too). */
 const STORAGE_KEY = 'twinspace.lang'
+/** A choice made on the sign-in screen of this tab, before anyone is signed in. */
+const SIGN_IN_KEY = 'twinspace.lang.signin'
 
 let current: Lang = detectLanguage()
 let simpleWords = false
 const listeners = new Set<() => void>()
 
 export function isLang(value: unknown): value is Lang {
-  return value === 'en' || value === 'pl' || value === 'it'
+  return typeof value === 'string' && value in CATALOGUES
 }
 
-/** Remembered choice, else the first supported browser language, else English. */
-export function detectLanguage(): Lang {
+function stored(storage: () => Storage, key: string): Lang | null {
   try {
-    const saved = localStorage.getItem(STORAGE_KEY)
-    if (isLang(saved)) return saved
+    const value = storage().getItem(key)
+    return isLang(value) ? value : null
   } catch {
-    // storage disabled
+    return null // storage disabled
   }
+}
+
+/** The first supported browser language, else English. */
+export function browserLanguage(): Lang {
   for (const tag of navigator.languages ?? [navigator.language]) {
     const base = tag.toLowerCase().split('-')[0]
     if (isLang(base)) return base
@@ -44,11 +97,33 @@ export function detectLanguage(): Lang {
   return 'en'
 }
 
+/** While the session loads: this device's remembered choice, else the browser's language. */
+export function detectLanguage(): Lang {
+  return stored(() => localStorage, STORAGE_KEY) ?? browserLanguage()
+}
+
+/** Before sign-in the browser's language wins (or what was picked on this tab's sign-in screen),
+ * never the language of whoever used this device last. */
+export function signInLanguage(): Lang {
+  return stored(() => sessionStorage, SIGN_IN_KEY) ?? browserLanguage()
+}
+
+/** Picked on the sign-in screen of this tab: it becomes the profile's language at sign-in. */
+export function signInChoice(): Lang | null {
+  return stored(() => sessionStorage, SIGN_IN_KEY)
+}
+
 export function hasSavedLanguage(): boolean {
+  return stored(() => localStorage, STORAGE_KEY) !== null
+}
+
+/** Signed out: forget the device's choice and follow the browser again. */
+export function forgetLanguageChoice(): void {
   try {
-    return isLang(localStorage.getItem(STORAGE_KEY))
+    localStorage.removeItem(STORAGE_KEY)
+    sessionStorage.removeItem(SIGN_IN_KEY)
   } catch {
-    return false
+    // storage disabled
   }
 }
 
@@ -56,10 +131,12 @@ export function language(): Lang {
   return current
 }
 
-export function setLanguage(lang: Lang, remember = true): void {
+/** `remember`: 'device' (signed in), 'sign-in' (this tab's sign-in screen) or nothing. */
+export function setLanguage(lang: Lang, remember: 'device' | 'sign-in' | null = 'device'): void {
   if (remember) {
     try {
-      localStorage.setItem(STORAGE_KEY, lang)
+      if (remember === 'device') localStorage.setItem(STORAGE_KEY, lang)
+      else sessionStorage.setItem(SIGN_IN_KEY, lang)
     } catch {
       // storage disabled: the choice lasts for this page only
     }
@@ -112,13 +189,33 @@ export function categoryName(category: string): string {
 }
 
 /** Why moderation held, blocked or masked an item, in the interface language, from its
- * `reason_code` ("held.filter:phone,email"); the server's own `reason` for anything else. */
+ * `reason_code` ("held.filter:phone,email", "page_scan:email", "reported"); the server's own
+ * `reason` (a person's words, or a code this version does not know) otherwise. */
 export function reasonText(item: { reason?: string | null; reason_code?: string | null }): string | null {
   const code = item.reason_code
   if (!code) return item.reason ?? null
   const [head = '', list = ''] = code.split(':', 2)
   const what = list.split(',').filter(Boolean).map(categoryName).join(', ')
   return tOr(`reason.${head}`, item.reason ?? head, { what })
+}
+
+/** A problem's message from its stable `code` and the values it carries (`max_chars`,
+ * `minimum`…), or null for a code this version has no message for. */
+export function problemMessage(code: string, values: Record<string, unknown>): string | null {
+  const text = lookup(`problem.code.${code}`)
+  if (text === `problem.code.${code}`) return null
+  const params: Record<string, string | number> = {}
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === 'number') params[name] = new Intl.NumberFormat(formatLocale()).format(value)
+    else if (name === 'country' && typeof value === 'string') params[name] = countryName(value)
+    else if (typeof value === 'string') params[name] = value
+  }
+  return fill(text, params)
+}
+
+/** A subject tag ("geography") by its catalogue name; unknown tags as written. */
+export function subjectName(code: string): string {
+  return tOr(`subject.${code.toLowerCase()}`, code)
 }
 
 /** Plural message: `base_one`, `base_few`, `base_many`, `base_other` by the language's rules. */
@@ -151,13 +248,29 @@ export function formatWhen(iso: string | Date, now: Date = new Date()): string {
   return day(date) === day(now) ? formatTime(date) : formatDateTime(date)
 }
 
-/** The viewer's own time zone name, for "times are shown in …". */
+/** The viewer's own time zone id (Europe/Warsaw), for comparisons. */
 export function zoneName(): string {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
   } catch {
     return 'UTC'
   }
+}
+
+/** A time zone as people say it in the interface language ("Central European Time",
+ * "Keski-Euroopan aika"); the viewer's own zone without an argument. */
+export function zoneLabel(zone: string = zoneName()): string {
+  try {
+    const parts = new Intl.DateTimeFormat(formatLocale(), { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(new Date())
+    return parts.find((part) => part.type === 'timeZoneName')?.value ?? zone
+  } catch {
+    return zone
+  }
+}
+
+/** A number in the interface language's digits and separators. */
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(formatLocale()).format(value)
 }
 
 export function formatDate(iso: string | Date): string {

@@ -1,6 +1,6 @@
 // The signed-in user: loaded from GET /session (cookie), kept with its CSRF token in memory.
 import { ApiError, session as sessionApi, setCsrf } from '../api'
-import { isLang, setLanguage, setSimpleWords, hasSavedLanguage, language } from '../i18n'
+import { forgetLanguageChoice, hasSavedLanguage, isLang, language, setLanguage, setSimpleWords, signInChoice, signInLanguage } from '../i18n'
 import type { User } from '../types'
 import { Store } from './store'
 
@@ -11,9 +11,14 @@ function adopt(user: User, csrf: string, fromSignIn: boolean): void {
   setSimpleWords(user.kind === 'pupil')
   document.body.classList.toggle('layout-pupil', user.kind === 'pupil')
   document.body.classList.toggle('layout-staff', user.kind !== 'pupil')
-  // The profile's language wins on a fresh sign-in or a browser with no remembered choice.
+  // After sign-in the language chosen in the client wins: one picked on this sign-in screen
+  // (it becomes the profile's), else the profile's, else this device's or the browser's.
+  const picked = fromSignIn ? signInChoice() : null
   const saved = user.locale?.split('-')[0]
-  if (isLang(saved) && (fromSignIn || !hasSavedLanguage())) setLanguage(saved)
+  if (picked) {
+    setLanguage(picked)
+    if (picked !== saved) void sessionApi.updateMe({ locale: picked }).catch(() => undefined)
+  } else if (isLang(saved) && (fromSignIn || !hasSavedLanguage())) setLanguage(saved)
   else if (!saved) void sessionApi.updateMe({ locale: language() }).catch(() => undefined)
   currentUser.set(user)
 }
@@ -25,6 +30,7 @@ export async function loadSession(): Promise<void> {
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       setCsrf(null)
+      setLanguage(signInLanguage(), null) // before sign-in: the browser's language
       currentUser.set(null)
       return
     }
@@ -44,6 +50,8 @@ export async function signOut(): Promise<void> {
   } finally {
     setCsrf(null)
     setSimpleWords(false)
+    forgetLanguageChoice()
+    setLanguage(signInLanguage(), null)
     document.body.classList.remove('layout-pupil', 'layout-staff')
     currentUser.set(null)
   }

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks'
 import { ApiError, labels as labelsApi, mail, registry, session as sessionApi } from '../api'
 import { LanguageSwitcher } from '../components/LanguageSwitcher'
 import { AreaField, Field, Loading, errorText, notify, notifyError, useLoad } from '../components/ui'
-import { countryName, formatDate, t } from '../i18n'
+import { countryName, formatDate, t, zoneLabel } from '../i18n'
 import { updateUser } from '../lib/session'
 import type { User } from '../types'
 
@@ -36,7 +36,7 @@ function PasswordForm(): JSX.Element {
       setRepeat('')
       notify(t('account.passwordChanged'))
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 422) setError(String(failure.problem.detail ?? t('account.passwordWeak')))
+      if (failure instanceof ApiError && failure.status === 422) setError(errorText(failure) || t('account.passwordWeak'))
       else if (failure instanceof ApiError && (failure.status === 401 || failure.status === 403)) setError(t('account.passwordWrong'))
       else setError(errorText(failure))
     } finally {
@@ -163,7 +163,7 @@ export function Account({ user }: { user: User }): JSX.Element {
           <>
             <dt>{t('account.school')}</dt>
             <dd>
-              {school.data.name}, {school.data.city} <span class="muted">({school.data.timezone})</span>
+              {school.data.name}, {school.data.city} <span class="muted">({zoneLabel(school.data.timezone)})</span>
             </dd>
           </>
         )}

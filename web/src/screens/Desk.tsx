@@ -4,7 +4,7 @@ import type { JSX } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { boards as boardsApi, chat as chatApi, moderation, pages as pagesApi, projects as projectsApi } from '../api'
 import { Empty, Loading, SelectField, StatusBadge, notify, notifyError, useLoad } from '../components/ui'
-import { categoryName, formatDateTime, formatRelative, t, tOr } from '../i18n'
+import { categoryName, formatDateTime, formatRelative, reasonText, t, tOr } from '../i18n'
 import { useEvent, useSocket } from '../lib/events'
 import { Link } from '../lib/router'
 import type { HeldNotice } from '../api/events'
@@ -231,7 +231,7 @@ function Queue({ project }: { project: Project }): JSX.Element {
                 <strong>{b.notice.author.display_name || t('chat.someone')}</strong> · {t(`desk.item.${b.notice.item}`)} ·{' '}
                 <time dateTime={b.at}>{formatRelative(b.at)}</time>
                 <p class="queue-text">{b.notice.excerpt}</p>
-                {b.notice.reason && <p class="muted">{b.notice.reason}</p>}
+                {b.notice.reason && <p class="muted">{reasonText(b.notice)}</p>}
               </li>
             ))}
           </ul>
@@ -317,7 +317,7 @@ function QueueItemView({ entry, data, project, busy, onDecide, onMute, onActivit
       )}
       {!page && (
         <p class="muted">
-          {entry.origin === 'report' ? t('desk.reportedBecause', { reason: entry.reason }) : `${t('desk.reason')}: ${entry.reason}`}
+          {entry.origin === 'report' ? t('desk.reportedBecause', { reason: reasonText(entry) ?? '' }) : `${t('desk.reason')}: ${reasonText(entry) ?? ''}`}
         </p>
       )}
       {!page && entry.flags.length > 0 && (

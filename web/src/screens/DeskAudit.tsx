@@ -4,7 +4,7 @@ import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { moderation, projects as projectsApi } from '../api'
 import { Empty, Loading, notifyError, useLoad } from '../components/ui'
-import { formatDateTime, t, tOr } from '../i18n'
+import { formatDateTime, reasonText, t, tOr } from '../i18n'
 import type { AuditEntry, Project } from '../types'
 import { ReflowTable } from '../components/ReflowTable'
 
@@ -67,7 +67,7 @@ export function AuditLog({ project }: { project: Project }): JSX.Element {
                     </span>
                   )}
                 </td>
-                <td>{entry.reason}</td>
+                <td>{reasonText(entry)}</td>
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,7 @@ import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { labels as labelsApi, registry } from '../api'
 import { AreaField, Dialog, Empty, Field, Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
-import { countryName, languageName, t } from '../i18n'
+import { countryName, languageName, subjectName, t } from '../i18n'
 import { CRITERIA, type Criterion, type LabelApplication, type TeacherOut, type User } from '../types'
 import { ApplicationSummary } from './Labels'
 import { ReflowTable } from '../components/ReflowTable'
@@ -55,7 +55,7 @@ export function NsoRegistrations({ user }: { user: User }): JSX.Element {
               </td>
               <td>{t(`staffRole.${teacher.profile.staff_role}`)}</td>
               <td>
-                {teacher.profile.subjects.join(', ')}
+                {teacher.profile.subjects.map(subjectName).join(', ')}
                 <span class="muted"> · {teacher.profile.languages.map(languageName).join(', ')}</span>
               </td>
               <td>

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks'
 import { projects as projectsApi, registry } from '../api'
 import { AreaField, Dialog, Empty, Field, Loading, SelectField, notify, notifyError, useLoad } from '../components/ui'
 import { InviteByEmail } from '../features/projects/InviteByEmail'
-import { countryName, languageName, t } from '../i18n'
+import { countryName, languageName, subjectName, t } from '../i18n'
 import type { TeacherOut, User } from '../types'
 
 interface Query {
@@ -69,7 +69,7 @@ export function Partners({ user }: { user: User }): JSX.Element {
               <p>
                 {teacher.profile.subjects.map((s) => (
                   <span key={s} class="chip">
-                    {s}
+                    {subjectName(s)}
                   </span>
                 ))}
               </p>

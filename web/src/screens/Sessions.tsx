@@ -6,7 +6,7 @@ import type { JSX } from 'preact'
 import { useEffect, useId, useState } from 'preact/hooks'
 import { ApiError, chat as chatApi, boards as boardsApi, liveSessions, pages as pagesApi, type NewSession } from '../api'
 import { AreaField, Empty, Field, Loading, SelectField, errorText, notify, notifyError, useLoad } from '../components/ui'
-import { formatDateTime, formatLocale, formatTime, formatWhen, t, tOr, zoneName } from '../i18n'
+import { formatDateTime, formatLocale, formatTime, formatWhen, t, tOr, zoneLabel, zoneName } from '../i18n'
 import { CallPanel } from '../features/video'
 import { useEvent, useSocket } from '../lib/events'
 import { stateNow, useProjectLive } from '../lib/projectLive'
@@ -69,7 +69,7 @@ function SessionList({ user, project }: { user: User; project: Project }): JSX.E
           </button>
         )}
       </div>
-      <p class="hint">{t('session.zoneNote', { zone: zoneName() })}</p>
+      <p class="hint">{t('session.zoneNote', { zone: zoneLabel() })}</p>
       {scheduling && <ScheduleForm project={project} onCancel={() => setScheduling(false)} />}
       <section aria-labelledby="sessions-upcoming">
         <h3 id="sessions-upcoming">{t('session.upcoming')}</h3>
@@ -202,7 +202,7 @@ function ScheduleForm({ project, onCancel }: { project: Project; onCancel: () =>
           <input id={`${id}-end`} type="time" value={end} required onInput={(e) => setEnd(e.currentTarget.value)} />
         </div>
       </div>
-      <p class="hint">{t('session.zoneNote', { zone: zoneName() })}</p>
+      <p class="hint">{t('session.zoneNote', { zone: zoneLabel() })}</p>
       <Loading data={choices} />
       {data && (
         <>
@@ -307,7 +307,7 @@ function SessionHeader({ session, state }: { session: LiveSession; state: Sessio
       </div>
       <p class="session-when">
         <time dateTime={session.starts_at.utc}>{formatSpan(session.starts_at.utc, session.ends_at.utc)}</time>{' '}
-        <span class="muted">({zoneName()})</span>
+        <span class="muted">({zoneLabel()})</span>
       </p>
       {zones.size > 0 && (
         <ul class="zone-list muted small">

@@ -4,7 +4,7 @@
 import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { Loading } from '../../components/ui'
-import { formatLocale, t, zoneName } from '../../i18n'
+import { formatLocale, t, zoneLabel } from '../../i18n'
 import type { User } from '../../types'
 import { AgendaList } from './components/AgendaList'
 import { FeedSettings } from './components/FeedSettings'
@@ -21,7 +21,7 @@ export function CalendarScreen({ user }: { user: User }): JSX.Element {
   return (
     <div class="page calendar" data-testid="calendar">
       <h2>{t('calendar.title')}</h2>
-      <p class="hint">{t('calendar.intro', { zone: zoneName() })}</p>
+      <p class="hint">{t('calendar.intro', { zone: zoneLabel() })}</p>
       <div class="row calendar-toolbar">
         <button type="button" class="btn" onClick={month.previous} aria-label={t('calendar.previous')}>
           ‹

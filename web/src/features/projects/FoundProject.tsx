@@ -4,7 +4,7 @@ import type { JSX } from 'preact'
 import { useState } from 'preact/hooks'
 import { projects as projectsApi, registry } from '../../api'
 import { AreaField, Dialog, Field, Loading, SelectField, notify, notifyError, useLoad } from '../../components/ui'
-import { countryName, t } from '../../i18n'
+import { countryName, subjectName, t } from '../../i18n'
 import { navigate } from '../../lib/router'
 import type { TeacherOut, User } from '../../types'
 
@@ -101,7 +101,7 @@ export function FoundProjectDialog({ user, onClose }: { user: User; onClose: () 
                 <button type="button" class="btn" aria-label={t('found.add', { name: c.display_name })} onClick={() => setCofounders([...cofounders, c])}>
                   + {c.display_name}
                 </button>{' '}
-                <span class="muted">{c.profile.subjects.join(', ')}</span>
+                <span class="muted">{c.profile.subjects.map(subjectName).join(', ')}</span>
               </li>
             ))}
           </ul>

@@ -1,7 +1,7 @@
 // One calendar entry: time in the viewer's zone, title, kind, state, and the organiser's own
 // time when they plan in another zone.
 import type { JSX } from 'preact'
-import { formatDateTime, formatTime, t, tOr } from '../../../i18n'
+import { formatDateTime, formatTime, t, tOr, zoneLabel } from '../../../i18n'
 import { Link } from '../../../lib/router'
 import type { CalendarEntry } from '../api'
 
@@ -20,7 +20,7 @@ export function EntryLine({ entry, withDate = false }: { entry: CalendarEntry; w
       {otherZone && (
         <span class="muted small calendar-organiser-time">
           {' '}
-          · {t('calendar.organiserTime', { when: formatDateTime(entry.starts_at.utc, entry.organiser_timezone), zone: entry.organiser_timezone })}
+          · {t('calendar.organiserTime', { when: formatDateTime(entry.starts_at.utc, entry.organiser_timezone), zone: zoneLabel(entry.organiser_timezone) })}
         </span>
       )}
     </span>
