@@ -283,6 +283,9 @@ def open_as(browser: Browser, demo_server: DemoServer) -> Iterator[SignedIn]:
             data={"username": username, "password": demo_server.account(username)["password"]},
         )
         assert response.ok, response.text()
+        # after sign-in the profile's language wins (docs/i18n.md): make it the one asked for,
+        # so an earlier test's choice for this account never leaks into this one
+        demo_server.api(username, "PATCH", "/me", {"locale": locale})
         page = context.new_page()
         page.goto(path)
         return page
