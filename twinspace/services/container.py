@@ -8,6 +8,8 @@ from twinspace.accounts.service import AccountService
 from twinspace.boards.service import BoardService
 from twinspace.calendar.service import CalendarService
 from twinspace.chat.service import ChatService
+from twinspace.cluster.page_relay import PageRelay
+from twinspace.cluster.redis_link import RedisLink
 from twinspace.config import Settings
 from twinspace.consent.service import ConsentService
 from twinspace.domain_events import DomainEventBus
@@ -90,6 +92,9 @@ class Services:
     mail: MailService
     email_invitations: EmailInvitations
     consent: ConsentService
+    # clustered mode only (docs/cluster.md): the Redis connection and the page relay
+    redis: RedisLink | None = None
+    page_relay: PageRelay | None = None
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -205,6 +210,11 @@ class Services:
             email_invitations=email_invitations,
             consent=consent,
         )
+        services.redis = RedisLink.from_settings(settings)
+        if services.redis is not None:
+            services.page_relay = PageRelay(
+                services.redis, documents.rooms, documents.persistence, storage, settings
+            )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
@@ -216,6 +226,19 @@ class Services:
         """Start the tasks a serving app needs (the CLI's one-shot commands skip them)."""
         self.documents.start()
         rooms, persistence = self.documents.rooms, self.documents.persistence
+        relay = self.page_relay
+        if relay is not None:
+            relay.start()
+            self.metrics.gauge(
+                "twinspace_cluster_page_updates_reconciled",
+                "Page updates that reached this process through the stored log, not pub/sub",
+                lambda: relay.stats()["reconciled_updates"],
+            )
+            self.metrics.gauge(
+                "twinspace_cluster_peers",
+                "Other processes heard from",
+                lambda: relay.stats()["peers"],
+            )
         self.metrics.watch_event_loop()
         self.metrics.gauge(
             "twinspace_rooms_loaded", "Page rooms loaded", lambda: rooms.stats()["rooms"]
@@ -257,5 +280,9 @@ class Services:
         await self.live_sessions.stop()
         await self.moderation.stop()
         await self.documents.stop()
+        if self.page_relay is not None:
+            await self.page_relay.stop()
+        if self.redis is not None:
+            await self.redis.close()
         self.media.close()
         await self.storage.close()
