@@ -232,10 +232,13 @@ class PageRelay:
         while True:
             pubsub = self._link.client.pubsub()
             try:
-                channels = [self._alive_channel]
-                channels += [self.channel(name) for name in list(self._rooms.rooms)]
+                channels = {self._alive_channel}
+                channels |= {self.channel(name) for name in list(self._rooms.rooms)}
                 await pubsub.subscribe(*channels)
-                self._pubsub = pubsub
+                self._pubsub = pubsub  # rooms opening from now on subscribe themselves
+                opened = {self.channel(name) for name in list(self._rooms.rooms)} - channels
+                if opened:
+                    await pubsub.subscribe(*opened)
                 self.connected = True
                 attempt = 0
                 if lost:
