@@ -45,6 +45,7 @@ log = logging.getLogger("twinspace.cluster.pages")
 GAP_GRACE_SECONDS = 0.1
 OUTGOING_LIMIT = 10_000
 RESUBSCRIBE_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0)
+DRAIN_SECONDS = 1.0
 
 
 def _b64(data: bytes) -> str:
@@ -109,6 +110,14 @@ class PageRelay:
         self._tasks = [asyncio.create_task(coro, name=name) for coro, name in loop_tasks]
 
     async def stop(self) -> None:
+        """Publish what is queued (the last runs, the departing clients' cursor removals) for
+        up to a second, then stop."""
+        if self._tasks:
+            try:
+                async with asyncio.timeout(DRAIN_SECONDS):
+                    await self._outgoing.join()
+            except TimeoutError:
+                log.warning("%d page messages not published at shutdown", self._outgoing.qsize())
         for task in [*self._tasks, *self._reconciling.values()]:
             task.cancel()
         await asyncio.gather(*self._tasks, *self._reconciling.values(), return_exceptions=True)
@@ -208,6 +217,8 @@ class PageRelay:
                 if not self._publish_failing:
                     log.warning("publishing to Redis failed (%s): the stored log covers it", exc)
                 self._publish_failing = True
+            finally:
+                self._outgoing.task_done()
 
     async def _heartbeat(self) -> None:
         loop = asyncio.get_running_loop()

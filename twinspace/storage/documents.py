@@ -143,14 +143,8 @@ class DocumentRepo:
         before them and the id of the last one."""
         await self.lock_log(room)
         before = (await self.heads([room]))[room]
-        stamp = to_iso(now)
-        last = 0
-        for data in updates:
-            last = await self._ex.execute(
-                "INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)",
-                (room, data, stamp),
-            )
-        return before, last
+        await self.append([(room, data) for data in updates], now)
+        return before, await self.last_update_id(room)  # under the lock: the last one is ours
 
     async def append(self, entries: Sequence[tuple[str, bytes]], now: datetime) -> None:
         stamp = to_iso(now)
