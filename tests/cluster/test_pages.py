@@ -150,6 +150,14 @@ async def test_kill_9_mid_edit_loses_no_acknowledged_edit(
         await eventually(
             lambda: _sees_awareness(on_other[0], on_doomed[0].client_id, present=True), within=10
         )
+        # a process opening the page asks the others for the cursors already there
+        newcomer = await scene.peer(2, who=2)
+        try:
+            await eventually(
+                lambda: _sees_awareness(newcomer, on_doomed[0].client_id, present=True), within=8
+            )
+        finally:
+            await newcomer.close()
         acked: set[str] = set()
         stop = asyncio.Event()
 

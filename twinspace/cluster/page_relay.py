@@ -25,7 +25,6 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Hashable
 from typing import Any
 
 import redis.asyncio as redis_asyncio
@@ -34,6 +33,7 @@ from redis.exceptions import RedisError
 from twinspace.cluster.redis_link import RedisLink
 from twinspace.config import Settings
 from twinspace.realtime import crdt
+from twinspace.realtime.awareness import PeerOwner
 from twinspace.realtime.persistence import CommittedRun, DocumentPersistence
 from twinspace.realtime.protocol import AwarenessMessage, MalformedMessage, decode_message
 from twinspace.realtime.rooms import Room, RoomManager, RoomState
@@ -54,11 +54,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
-
-
-def peer_owner(process: str) -> Hashable:
-    """The awareness owner standing for every client of another process."""
-    return ("peer", process)
 
 
 class PageRelay:
@@ -153,6 +148,8 @@ class PageRelay:
                 log.warning("subscribing to page %s failed: %s", room.name, exc)
         # what was stored between the room's load and the subscription
         self._reconcile(room.name)
+        # the cursors already on the page elsewhere, without waiting for their renewals
+        self._send(self.channel(room.name), {"k": "aw?", "p": self.process})
 
     def _unloaded(self, room: Room) -> None:
         self._runs.pop(room.name, None)
@@ -230,7 +227,7 @@ class PageRelay:
                     del self._peers[process]
                     log.info("process %s went quiet: removing its clients' awareness", process)
                     for room in list(self._rooms.rooms.values()):
-                        removal = room.awareness.disconnect(peer_owner(process))
+                        removal = room.awareness.disconnect(PeerOwner(process))
                         if removal is not None:
                             room.broadcast(removal)
             await asyncio.sleep(self._settings.cluster_heartbeat_seconds)
@@ -294,6 +291,9 @@ class PageRelay:
                 self._run_received(room, int(message["after"]), int(message["last"]), updates)
             elif message["k"] == "aw":
                 self._awareness_in(room, process, int(message["user"]), _unb64(message["f"]))
+            elif message["k"] == "aw?":
+                for user_id, frame in room.awareness.local_frames():
+                    self._awareness_out(room, frame, user_id)
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, MalformedMessage) as exc:
             log.warning("ignoring a malformed page message: %s", exc)
 
@@ -301,7 +301,7 @@ class PageRelay:
         message = decode_message(frame)
         if not isinstance(message, AwarenessMessage):
             return
-        relay = room.awareness.apply_peer(peer_owner(process), user_id, message.entries)
+        relay = room.awareness.apply_peer(PeerOwner(process), user_id, message.entries)
         if relay is not None:
             room.broadcast(relay)
 

@@ -69,6 +69,13 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class PeerOwner:
+    """The owner of every awareness state another server process relayed (clustered mode)."""
+
+    process: str
+
+
+@dataclass(frozen=True, slots=True)
 class AwarenessLimits:
     clients_per_connection: int = 4
     state_bytes: int = 2048
@@ -170,6 +177,21 @@ class RoomAwareness:
             if client.live:
                 removals.append(AwarenessEntry(client_id, client.clock + 1, NULL_STATE))
         return _frame(removals)
+
+    def local_frames(self) -> list[tuple[int, bytes]]:
+        """(user id, frame of its live states) for each connection of this process (not the
+        states other processes relayed): what a process that just opened the room asks for."""
+        frames = []
+        for owner, client_ids in self._owned.items():
+            if isinstance(owner, PeerOwner):
+                continue
+            clients = [(cid, self._clients[cid]) for cid in sorted(client_ids)]
+            frame = _frame(
+                [AwarenessEntry(cid, c.clock, c.state_json) for cid, c in clients if c.live]
+            )
+            if frame is not None and clients:
+                frames.append((clients[0][1].user_id, frame))
+        return frames
 
     def states(self) -> dict[int, str]:
         """Live states by client ID, as raw JSON."""
