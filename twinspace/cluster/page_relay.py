@@ -25,6 +25,7 @@ import os
 import random
 import secrets
 import socket
+from collections.abc import Coroutine
 from typing import Any
 
 import redis.asyncio as redis_asyncio
@@ -82,6 +83,7 @@ class PageRelay:
         self._again: set[str] = set()
         self._gap_checks: set[str] = set()
         self._tasks: list[asyncio.Task[None]] = []
+        self._side_tasks: set[asyncio.Task[None]] = set()  # (un)subscriptions under way
         self._publish_failing = False
         self.connected = False
         self.reconciled_updates = 0  # updates that reached a room through the log, not pub/sub
@@ -113,9 +115,10 @@ class PageRelay:
                     await self._outgoing.join()
             except TimeoutError:
                 log.warning("%d page messages not published at shutdown", self._outgoing.qsize())
-        for task in [*self._tasks, *self._reconciling.values()]:
+        tasks = [*self._tasks, *self._reconciling.values(), *self._side_tasks]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, *self._reconciling.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks = []
         if self._pubsub is not None:
             try:
@@ -136,7 +139,7 @@ class PageRelay:
 
     def _opened(self, room: Room) -> None:
         self._runs.pop(room.name, None)
-        asyncio.get_running_loop().create_task(self._subscribe(room))
+        self._spawn(self._subscribe(room))
 
     async def _subscribe(self, room: Room) -> None:
         pubsub = self._pubsub
@@ -148,20 +151,31 @@ class PageRelay:
                 log.warning("subscribing to page %s failed: %s", room.name, exc)
         # what was stored between the room's load and the subscription
         self._reconcile(room.name)
-        # the cursors already on the page elsewhere, without waiting for their renewals
+        self._exchange_awareness(room)
+
+    def _exchange_awareness(self, room: Room) -> None:
+        """Ask the others for the cursors on the page, without waiting for their renewals, and
+        tell them ours."""
         self._send(self.channel(room.name), {"k": "aw?", "p": self.process})
+        for user_id, frame in room.awareness.local_frames():
+            self._awareness_out(room, frame, user_id)
 
     def _unloaded(self, room: Room) -> None:
         self._runs.pop(room.name, None)
         pubsub = self._pubsub
         if pubsub is not None and not self._open(room.name):
-            asyncio.get_running_loop().create_task(self._unsubscribe(pubsub, room.name))
+            self._spawn(self._unsubscribe(pubsub, room.name))
 
     async def _unsubscribe(self, pubsub: Any, name: str) -> None:
         try:
             await pubsub.unsubscribe(self.channel(name))
         except (RedisError, OSError):
             pass  # a new subscription after reconnecting leaves it out anyway
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
 
     def _open(self, name: str) -> Room | None:
         room = self._rooms.rooms.get(name)
@@ -253,6 +267,9 @@ class PageRelay:
                     log.info("Redis is back: pages resubscribed, reading the log for all")
                     for name in list(self._rooms.rooms):
                         self._reconcile(name)
+                        room = self._open(name)
+                        if room is not None:  # cursors the others may have dropped meanwhile
+                            self._exchange_awareness(room)
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
                     if message is not None and message.get("type") == "message":
