@@ -87,6 +87,16 @@ class Settings(BaseModel):
     redis_prefix: str = Field(
         "twinspace", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$"
     )
+    # pages across processes (docs/cluster.md, "Pages across processes"): how often each
+    # process compares its open pages with the stored update log (0: never, i.e. a bare
+    # pub/sub relay; only the fault tests use 0, to show that it loses edits), how often it
+    # tells the others it is alive, and after how long without a word its clients' awareness
+    # (cursors) is removed on the others
+    cluster_reconcile_seconds: float = Field(1.0, ge=0, le=60)
+    cluster_heartbeat_seconds: float = Field(2.0, gt=0, le=60)
+    cluster_peer_timeout_seconds: float = Field(10.0, gt=0, le=600)
+    # fault injection for the tests only: the share of page-update messages not published
+    cluster_drop_page_updates: float = Field(0.0, ge=0, le=1)
 
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None

@@ -16,6 +16,14 @@
 //                                                     xml, tree, awareness {clientID: state}, sv
 //   {"cmd": "waitSynced", "timeout": ms}              reply once synced ({"synced": true}) or
 //                                                     on timeout ({"synced": false})
+//   {"cmd": "saved", "timeout": ms}                   the web client's save probe
+//                                                     (web/src/editor/saveState.ts): a sync
+//                                                     step 1 with the doc's state vector; reply
+//                                                     {"saved": true} once the server's sync
+//                                                     step 2 answers it, false on timeout/close
+//   {"cmd": "moveTo", "url"}                          use another server from now on (what a
+//                                                     load balancer does after a crash) and
+//                                                     reconnect there
 //   {"cmd": "exit"}                                   destroy the provider and exit 0
 //
 // Events ({"event": ...}): ready {clientID}; status {status}; synced {synced};
@@ -110,6 +118,48 @@ const waitSynced = (timeout) => new Promise((resolve) => {
   provider.on('sync', onSync)
 })
 
+// The web client's acknowledgement probe: the server answers frames in order, so the first
+// sync step 2 after this sync step 1 answers it (the provider's own step 1 went out on open,
+// and is answered before `synced`).
+const saved = (timeout) => new Promise((resolve) => {
+  const ws = provider.ws
+  if (!ws || ws.readyState !== WebSocket.OPEN || !provider.synced) return resolve({ saved: false })
+  const done = (result) => {
+    clearTimeout(timer)
+    ws.removeEventListener('message', onMessage)
+    ws.removeEventListener('close', onClose)
+    resolve({ saved: result })
+  }
+  const onMessage = (event) => {
+    const data = new Uint8Array(event.data)
+    if (data.length >= 2 && data[0] === 0 && data[1] === 1) done(true)
+  }
+  const onClose = () => done(false)
+  const timer = setTimeout(() => done(false), timeout)
+  ws.addEventListener('message', onMessage)
+  ws.addEventListener('close', onClose)
+  const sv = Y.encodeStateVector(doc)
+  const head = [0, 0]
+  let length = sv.length
+  while (length > 0x7f) {
+    head.push((length & 0x7f) | 0x80)
+    length >>>= 7
+  }
+  head.push(length)
+  const frame = new Uint8Array(head.length + sv.length)
+  frame.set(head)
+  frame.set(sv, head.length)
+  ws.send(frame)
+})
+
+const moveTo = (target) => {
+  let serverUrl = target
+  while (serverUrl.endsWith('/')) serverUrl = serverUrl.slice(0, -1)
+  provider.serverUrl = serverUrl
+  provider.disconnect()
+  provider.connect()
+}
+
 const shutdown = () => {
   provider.destroy()
   doc.destroy()
@@ -125,6 +175,8 @@ const commands = {
   connect: () => provider.connect(),
   state: () => describe(),
   waitSynced: (cmd) => waitSynced(cmd.timeout ?? 5000),
+  saved: (cmd) => saved(cmd.timeout ?? 5000),
+  moveTo: (cmd) => moveTo(cmd.url),
   exit: () => {
     setImmediate(shutdown)
   }

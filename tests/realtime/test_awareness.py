@@ -15,6 +15,7 @@ from twinspace.realtime.awareness import (
     AwarenessLimits,
     AwarenessRefused,
     Identity,
+    PeerOwner,
     RoomAwareness,
     colour_for,
 )
@@ -231,3 +232,41 @@ def test_nothing_leaks_once_every_connection_left(steps: list[tuple[str, object]
         room.disconnect(connection)
     assert room.is_empty()
     assert room.snapshot() is None
+
+
+# ---------------------------------------------------------------- other processes (cluster)
+
+
+def _entries(frame: bytes | None) -> tuple[AwarenessEntry, ...]:
+    assert frame is not None
+    message = decode_message(frame)
+    assert isinstance(message, AwarenessMessage)
+    return message.entries
+
+
+def test_states_from_another_process_are_held_and_go_with_it() -> None:
+    room = RoomAwareness()
+    other = PeerOwner("host:123:ab")
+    state = stamped('{"cursor":1}')
+    relay = room.apply_peer(other, ADA.user_id, [AwarenessEntry(5, 1, state)])
+    assert [(e.client_id, e.state_json) for e in _entries(relay)] == [(5, state)]
+    assert room.states() == {5: state}
+    # not this process's own: it does not answer for them when asked
+    assert room.local_frames() == []
+    # another account cannot take the client id over through a peer either
+    assert room.apply_peer(other, TEACHER.user_id, [AwarenessEntry(5, 2, "{}")]) is None
+    removal = room.disconnect(other)
+    assert [(e.client_id, e.clock, e.removed) for e in _entries(removal)] == [(5, 2, True)]
+    assert room.states() == {}
+
+
+def test_a_client_reconnecting_here_takes_its_state_over_from_the_other_process() -> None:
+    room = RoomAwareness()
+    other = PeerOwner("elsewhere")
+    room.apply_peer(other, ADA.user_id, [AwarenessEntry(5, 1, stamped('{"a":1}'))])
+    room.apply("socket", ADA, [AwarenessEntry(5, 2, '{"a":2}')])
+    assert room.clients_of("socket") == {5}
+    assert room.disconnect(other) is None, "it is not the other process's any more"
+    [(user_id, frame)] = room.local_frames()
+    assert user_id == ADA.user_id
+    assert [e.state_json for e in _entries(frame)] == [stamped('{"a":2}')]

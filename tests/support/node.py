@@ -323,6 +323,15 @@ class Peer(_JsonLineProcess):
     async def state(self) -> Json:
         return await self.command("state")
 
+    async def saved(self, within: float = DEFAULT_TIMEOUT) -> bool:
+        """Probe as the web client's "Saved" indicator does: True once the server answered."""
+        reply = await self.command("saved", within=within + 1, timeout=within * 1000)
+        return bool(reply["saved"])
+
+    async def move_to(self, url: str) -> None:
+        """Reconnect to another server (what a load balancer does when one has died)."""
+        await self.command("moveTo", url=url)
+
     async def wait_synced(self, within: float = DEFAULT_TIMEOUT) -> None:
         reply = await self.command("waitSynced", within=within + 1, timeout=within * 1000)
         if not reply["synced"]:

@@ -69,6 +69,13 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class PeerOwner:
+    """The owner of every awareness state another server process relayed (clustered mode)."""
+
+    process: str
+
+
+@dataclass(frozen=True, slots=True)
 class AwarenessLimits:
     clients_per_connection: int = 4
     state_bytes: int = 2048
@@ -125,6 +132,33 @@ class RoomAwareness:
                 relay.append(accepted)
         return _frame(relay)
 
+    def apply_peer(
+        self, owner: Hashable, user_id: int, entries: Iterable[AwarenessEntry]
+    ) -> bytes | None:
+        """Apply entries another server process relayed for its client `user_id` (clustered
+        mode): already stamped and bounded there, so only the clock and ownership rules apply.
+        ``owner`` stands for that process; ``disconnect(owner)`` removes them all."""
+        relay: list[AwarenessEntry] = []
+        for entry in entries:
+            current = self._clients.get(entry.client_id)
+            current_clock = 0 if current is None else current.clock
+            was_live = current is not None and current.live
+            newer = current_clock < entry.clock
+            if not (newer or (current_clock == entry.clock and entry.removed and was_live)):
+                continue
+            if current is not None and current.user_id != user_id:
+                continue
+            if current is not None and current.owner != owner:
+                self._release(current.owner, entry.client_id)
+            state_json = NULL_STATE if entry.removed else entry.state_json
+            self._clients[entry.client_id] = _Client(
+                entry.clock, state_json, owner, user_id, len(state_json.encode("utf-8"))
+            )
+            self._owned.setdefault(owner, set()).add(entry.client_id)
+            if was_live or not entry.removed:
+                relay.append(AwarenessEntry(entry.client_id, entry.clock, state_json))
+        return _frame(relay)
+
     def snapshot(self) -> bytes | None:
         """The full current awareness as one frame (for a new client or ``queryAwareness``)."""
         return _frame(
@@ -143,6 +177,21 @@ class RoomAwareness:
             if client.live:
                 removals.append(AwarenessEntry(client_id, client.clock + 1, NULL_STATE))
         return _frame(removals)
+
+    def local_frames(self) -> list[tuple[int, bytes]]:
+        """(user id, frame of its live states) for each connection of this process (not the
+        states other processes relayed): what a process that just opened the room asks for."""
+        frames = []
+        for owner, client_ids in self._owned.items():
+            if isinstance(owner, PeerOwner):
+                continue
+            clients = [(cid, self._clients[cid]) for cid in sorted(client_ids)]
+            frame = _frame(
+                [AwarenessEntry(cid, c.clock, c.state_json) for cid, c in clients if c.live]
+            )
+            if frame is not None and clients:
+                frames.append((clients[0][1].user_id, frame))
+        return frames
 
     def states(self) -> dict[int, str]:
         """Live states by client ID, as raw JSON."""

@@ -79,6 +79,11 @@ class Room:
     edited: bool = False  # changed since the last automatic version
     origin: RoomClient | None = None
     last_editor: int | None = None  # the user whose update was integrated last (None: server)
+    # Clustered mode: the document holds every stored update of the page up to this id
+    # (docs/cluster.md, "Pages across processes"); None when untracked (embedded: every stored
+    # update came from this very document).
+    applied_upto: int | None = None
+    applying_peer_update: bool = False
     unload_timer: asyncio.TimerHandle | None = None
     _unsubscribe: Callable[[], None] | None = None
 
@@ -105,6 +110,8 @@ class StoreBackedUp(Exception):
 
 
 EditListener = Callable[[Room], None]
+# (room, awareness frame, user id of the connection it came from)
+AwarenessListener = Callable[[Room, bytes, int], None]
 
 
 class RoomManager:
@@ -120,12 +127,16 @@ class RoomManager:
         self.loads = 0
         self._edit_listeners: list[EditListener] = []
         self._unload_listeners: list[EditListener] = []
+        self._open_listeners: list[EditListener] = []
+        self._awareness_listeners: list[AwarenessListener] = []
         persistence.live_state = self._live_state
 
-    def _live_state(self, name: str) -> bytes | None:
+    def _live_state(self, name: str, upto: int) -> bytes | None:
         room = self.rooms.get(name)
         if room is None or room.state is not RoomState.OPEN:
             return None
+        if room.applied_upto is not None and room.applied_upto < upto:
+            return None  # other processes stored updates it has not applied yet
         return room.doc.encode_state_as_update()
 
     # -- listeners (versions, moderation scans) -----------------------------------------------
@@ -135,6 +146,14 @@ class RoomManager:
 
     def on_unload(self, listener: EditListener) -> None:
         self._unload_listeners.append(listener)
+
+    def on_open(self, listener: EditListener) -> None:
+        """Call `listener(room)` when a room has loaded (the cluster relay subscribes)."""
+        self._open_listeners.append(listener)
+
+    def on_awareness(self, listener: AwarenessListener) -> None:
+        """Call `listener(room, frame, user_id)` for awareness relayed from a local client."""
+        self._awareness_listeners.append(listener)
 
     # -- joining and leaving ------------------------------------------------------------------
 
@@ -148,9 +167,19 @@ class RoomManager:
         room.clients.discard(client)
         removal = room.awareness.disconnect(client)
         if removal is not None:
-            room.broadcast(removal)
+            self.relay_awareness(room, removal, client.user_id)
         self._maybe_schedule_unload(room)
         return removal
+
+    def relay_awareness(self, room: Room, frame: bytes, user_id: int) -> None:
+        """Relay an awareness frame from a local client to the room's clients (the sender
+        included) and to the room's listeners (other processes)."""
+        room.broadcast(frame)
+        for listener in list(self._awareness_listeners):
+            try:
+                listener(room, frame, user_id)
+            except Exception:
+                log.exception("awareness listener failed")
 
     @asynccontextmanager
     async def pinned(self, info: RoomInfo) -> AsyncIterator[Room]:
@@ -193,6 +222,7 @@ class RoomManager:
             doc.apply_update(stored.snapshot)
         for _, update in stored.updates:
             doc.apply_update(update)
+        head = max([stored.upto_update_id, *(update_id for update_id, _ in stored.updates)])
         settings = self._settings
         limits = AwarenessLimits(
             clients_per_connection=settings.awareness_clients_per_connection,
@@ -200,10 +230,17 @@ class RoomManager:
             connection_bytes=settings.awareness_connection_bytes,
         )
         room = Room(info=info, doc=doc, size=stored.size, awareness=RoomAwareness(limits))
+        if settings.clustered:
+            room.applied_upto = head
         room._unsubscribe = doc.on_update(lambda event: self._integrated(room, event))
         room.state = RoomState.OPEN
         self.rooms[info.room] = room
         self.loads += 1
+        for listener in list(self._open_listeners):
+            try:
+                listener(room)
+            except Exception:
+                log.exception("room-open listener failed")
         self._maybe_schedule_unload(room)
         return room
 
@@ -277,6 +314,17 @@ class RoomManager:
             room.origin = None
         return True
 
+    def apply_peer_update(self, room: Room, update: bytes) -> None:
+        """Apply an update another process stored (clustered mode): its clients get it; it is
+        neither stored again nor counted as an edit here. Raises `crdt.MalformedUpdate`."""
+        if room.state is not RoomState.OPEN:
+            return
+        room.applying_peer_update = True
+        try:
+            room.doc.apply_update(update)
+        finally:
+            room.applying_peer_update = False
+
     def apply_server_update(self, room: Room, produce: Callable[[crdt.Document], object]) -> None:
         """Run a server-side edit (restore); the update reaches every client."""
         room.require_open()
@@ -284,6 +332,9 @@ class RoomManager:
 
     def _integrated(self, room: Room, event: crdt.UpdateEvent) -> None:
         room.size += len(event.update)
+        if room.applying_peer_update:
+            room.broadcast(encode_message(SyncUpdate(event.update)))
+            return
         room.edited = True
         room.last_editor = room.origin.user_id if room.origin is not None else None
         self._persistence.append(room.name, event.update)

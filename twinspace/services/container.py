@@ -9,6 +9,7 @@ from twinspace.boards.service import BoardService
 from twinspace.calendar.service import CalendarService
 from twinspace.chat.service import ChatService
 from twinspace.cluster.node import ClusterNode
+from twinspace.cluster.page_relay import PageRelay
 from twinspace.config import Settings
 from twinspace.consent.service import ConsentService
 from twinspace.domain_events import DomainEventBus
@@ -95,7 +96,10 @@ class Services:
     mail: MailService
     email_invitations: EmailInvitations
     consent: ConsentService
-    cluster: ClusterNode | None = None  # clustered mode (TWINSPACE_REDIS_URL)
+    # clustered mode only (TWINSPACE_REDIS_URL, docs/cluster.md): project events, limits and
+    # domain events (cluster), pages (page_relay), over the cluster's one Redis link
+    cluster: ClusterNode | None = None
+    page_relay: PageRelay | None = None
 
     @classmethod
     async def start(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -228,6 +232,9 @@ class Services:
             live_sessions.share_join_attempts(
                 cluster.join_attempts(JOIN_ATTEMPTS_PER_MINUTE, JOIN_ATTEMPT_BURST)
             )
+            services.page_relay = PageRelay(
+                cluster.link, documents.rooms, documents.persistence, storage, settings
+            )
         events.subscribe(services.connections.on_event)
         events.subscribe(services.documents.on_event)
         events.subscribe(project_events.on_domain_event)
@@ -250,6 +257,19 @@ class Services:
         """Start the tasks a serving app needs (the CLI's one-shot commands skip them)."""
         self.documents.start()
         rooms, persistence = self.documents.rooms, self.documents.persistence
+        relay = self.page_relay
+        if relay is not None:
+            relay.start()
+            self.metrics.gauge(
+                "twinspace_cluster_page_updates_reconciled",
+                "Page updates that reached this process through the stored log, not pub/sub",
+                lambda: relay.stats()["reconciled_updates"],
+            )
+            self.metrics.gauge(
+                "twinspace_cluster_peers",
+                "Other processes heard from",
+                lambda: relay.stats()["peers"],
+            )
         self.metrics.watch_event_loop()
         self.metrics.gauge(
             "twinspace_rooms_loaded", "Page rooms loaded", lambda: rooms.stats()["rooms"]
@@ -311,7 +331,9 @@ class Services:
         await self.live_sessions.stop()
         await self.moderation.stop()
         await self.documents.stop()
+        if self.page_relay is not None:
+            await self.page_relay.stop()
         if self.cluster is not None:
-            await self.cluster.stop()
+            await self.cluster.stop()  # closes the Redis link last
         self.media.close()
         await self.storage.close()

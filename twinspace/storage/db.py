@@ -56,9 +56,14 @@ class Executor(Protocol):
 
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None: ...
 
-    async def lock(self, scope: str, key: int) -> None:
+    async def lock(self, scope: str, key: int | str) -> None:
         """Serialise this transaction with every other one locking (scope, key), in every
         process, until it ends. Only inside `transaction()`."""
+        ...
+
+    async def try_lock(self, scope: str, key: int | str) -> bool:
+        """Like `lock`, without waiting: False when another transaction holds (scope, key).
+        The lock ends with the transaction, or with its connection if the process dies."""
         ...
 
 
@@ -117,11 +122,15 @@ class _ConnectionExecutor:
         except OverflowError as exc:
             raise ValueOutOfRange(str(exc)) from None
 
-    async def lock(self, scope: str, key: int) -> None:
+    async def lock(self, scope: str, key: int | str) -> None:
         """Nothing to do: a write transaction holds SQLite's database-wide write lock
         (BEGIN IMMEDIATE), which already serialises it with every other writer process."""
         if not self._conn.in_transaction:
             raise RuntimeError("lock() only holds inside a transaction")
+
+    async def try_lock(self, scope: str, key: int | str) -> bool:
+        await self.lock(scope, key)
+        return True
 
 
 class _AutocommitExecutor:
@@ -146,8 +155,11 @@ class _AutocommitExecutor:
         async with self._db.transaction() as tx:
             await tx.execute_many(sql, rows)
 
-    async def lock(self, scope: str, key: int) -> None:
+    async def lock(self, scope: str, key: int | str) -> None:
         raise RuntimeError("lock() only holds inside a transaction")
+
+    async def try_lock(self, scope: str, key: int | str) -> bool:
+        raise RuntimeError("try_lock() only holds inside a transaction")
 
 
 def migrations(dialect: Dialect = SQLITE) -> list[tuple[int, str, str]]:

@@ -82,6 +82,70 @@ class DocumentRepo:
             updates=tuple((r["id"], bytes(r["data"])) for r in rows),
         )
 
+    async def load_since(self, room: str, after: int) -> StoredDocument:
+        """What a reader who has every update up to id `after` lacks: the updates after it, or,
+        when a compaction deleted some of those, the snapshot and the updates after it."""
+        while True:
+            upto = await self._upto(room)
+            snapshot = None
+            if upto > after:
+                snapshot = await self._ex.fetch_one(
+                    "SELECT data, upto_update_id FROM doc_snapshots WHERE room = ?", (room,)
+                )
+                upto = snapshot["upto_update_id"] if snapshot else 0
+            rows = await self._ex.fetch_all(
+                "SELECT id, data FROM doc_updates WHERE room = ? AND id > ? ORDER BY id",
+                (room, max(after, upto)),
+            )
+            if await self._upto(room) == upto:
+                break
+        return StoredDocument(
+            snapshot=bytes(snapshot["data"]) if snapshot else None,
+            upto_update_id=max(after, upto),
+            updates=tuple((r["id"], bytes(r["data"])) for r in rows),
+        )
+
+    async def heads(self, rooms: Sequence[str]) -> dict[str, int]:
+        """Each room's head: the id of its newest stored update, or of the newest one its
+        snapshot holds (0 for a room with nothing stored)."""
+        found: dict[str, int] = dict.fromkeys(rooms, 0)
+        for start in range(0, len(rooms), 500):
+            chunk = list(rooms[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            for row in await self._ex.fetch_all(
+                f"SELECT room, max(id) AS head FROM doc_updates WHERE room IN ({marks})"
+                " GROUP BY room",
+                chunk,
+            ):
+                found[row["room"]] = max(found[row["room"]], int(row["head"]))
+            for row in await self._ex.fetch_all(
+                f"SELECT room, upto_update_id AS head FROM doc_snapshots WHERE room IN ({marks})",
+                chunk,
+            ):
+                found[row["room"]] = max(found[row["room"]], int(row["head"]))
+        return found
+
+    async def lock_log(self, room: str) -> None:
+        """Serialise writers of the room's update log across processes (call in a tx), so
+        that its updates become visible in id order: a reader that has every update up to
+        id n never later finds a smaller id it missed (docs/cluster.md)."""
+        await self._ex.lock("doc_log", room)
+
+    async def take_upkeep_lease(self, room: str) -> bool:
+        """The room's compaction lease for this transaction, if no other process holds it
+        (a PostgreSQL advisory lock: it ends with the transaction or its connection)."""
+        return await self._ex.try_lock("doc_upkeep", room)
+
+    async def append_run(
+        self, room: str, updates: Sequence[bytes], now: datetime
+    ) -> tuple[int, int]:
+        """Append `updates` to one room's log in order (call in a tx); returns the room's head
+        before them and the id of the last one."""
+        await self.lock_log(room)
+        before = (await self.heads([room]))[room]
+        await self.append([(room, data) for data in updates], now)
+        return before, await self.last_update_id(room)  # under the lock: the last one is ours
+
     async def append(self, entries: Sequence[tuple[str, bytes]], now: datetime) -> None:
         stamp = to_iso(now)
         await self._ex.execute_many(
@@ -105,8 +169,14 @@ class DocumentRepo:
 
     async def replace_with_snapshot(
         self, room: str, state: bytes, upto_update_id: int, leftover: Sequence[bytes], now: datetime
-    ) -> None:
-        """Compaction: one snapshot replaces the log up to `upto_update_id` (call in a tx)."""
+    ) -> bool:
+        """Compaction: one snapshot replaces the log up to `upto_update_id` (call in a tx).
+
+        False, and nothing written, when the stored snapshot already covers that id: a
+        compaction computed from older content never replaces a newer one."""
+        await self.lock_log(room)
+        if await self._upto(room) >= upto_update_id:
+            return False
         await self._ex.execute(
             "INSERT INTO doc_snapshots (room, data, upto_update_id, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (room) DO UPDATE SET data = excluded.data,"
@@ -118,6 +188,7 @@ class DocumentRepo:
         )
         if leftover:
             await self.append([(room, data) for data in leftover], now)
+        return True
 
     async def lock_versions(self, page_id: int) -> None:
         """Serialise writers of the page's automatic versions (across processes too)."""

@@ -67,7 +67,7 @@ def _bind(params: Params) -> Any:
     return tuple(_value(value) for value in params)
 
 
-def lock_key(scope: str, key: int) -> int:
+def lock_key(scope: str, key: int | str) -> int:
     """A signed 64-bit pg_advisory_xact_lock key for (scope, key)."""
     digest = hashlib.blake2b(f"{scope}:{key}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
@@ -127,11 +127,21 @@ class _PgExecutor:
         async with _errors(), self._conn.cursor() as cursor:
             await cursor.executemany(to_pyformat(sql), [_bind(row) for row in rows])
 
-    async def lock(self, scope: str, key: int) -> None:
+    async def lock(self, scope: str, key: int | str) -> None:
         if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
             raise RuntimeError("lock() only holds inside a transaction")
         async with _errors():
             await self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(scope, key),))
+
+    async def try_lock(self, scope: str, key: int | str) -> bool:
+        if self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            raise RuntimeError("try_lock() only holds inside a transaction")
+        async with _errors(), self._conn.cursor() as cursor:
+            await cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s) AS held", (lock_key(scope, key),)
+            )
+            row = await cursor.fetchone()
+        return bool(row and row["held"])
 
 
 class _PgAutocommit:
@@ -158,8 +168,11 @@ class _PgAutocommit:
         async with self._db.transaction() as ex:
             await ex.execute_many(sql, rows)
 
-    async def lock(self, scope: str, key: int) -> None:
+    async def lock(self, scope: str, key: int | str) -> None:
         raise RuntimeError("lock() only holds inside a transaction")
+
+    async def try_lock(self, scope: str, key: int | str) -> bool:
+        raise RuntimeError("try_lock() only holds inside a transaction")
 
 
 class PostgresDatabase:

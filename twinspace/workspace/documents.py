@@ -7,7 +7,7 @@ import html as html_escape
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import nh3
 
@@ -229,7 +229,7 @@ class DocumentService:
                 self._edited_rooms.pop(name, None)
                 self._versions_writing += 1
                 try:
-                    await self._auto_version(info)
+                    await self._auto_version(info, None if force else now - interval)
                 finally:
                     self._versions_writing -= 1
 
@@ -238,7 +238,9 @@ class DocumentService:
         """Edited pages whose automatic version is not written (or skipped) yet."""
         return len(self._edited_rooms) + self._versions_writing
 
-    async def _auto_version(self, info: RoomInfo) -> None:
+    async def _auto_version(self, info: RoomInfo, unless_since: datetime | None) -> None:
+        """`unless_since`: skip it if the page got a version since then (another process of a
+        cluster may have written it meanwhile; `VersionHistory.add` checks under its lock)."""
         try:
             durable = await self.persistence.durable_state(info.room)
             fingerprint = await asyncio.to_thread(crdt.content_fingerprint, durable.state)
@@ -250,6 +252,7 @@ class DocumentService:
                 data=durable.state,
                 content_hash=fingerprint,
                 created_by=None,
+                unless_since=unless_since,
             )
         except Exception:
             log.exception("automatic version of page %s failed", info.page_id)

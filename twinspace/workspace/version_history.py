@@ -82,8 +82,11 @@ class VersionHistory:
         data: bytes,
         content_hash: str | None,
         created_by: int | None,
+        unless_since: datetime | None = None,
     ) -> int | None:
-        """Store a version; None when an automatic one was skipped (no change, no room)."""
+        """Store a version; None when an automatic one was skipped (no change, no room, or,
+        with `unless_since`, the page got a version since then: in a cluster another process
+        may have versioned it a moment ago, docs/cluster.md)."""
         now = utcnow()
         async with self._storage.transaction() as tx:
             docs = tx.documents
@@ -91,6 +94,10 @@ class VersionHistory:
             # page across processes (an advisory lock on PostgreSQL; SQLite has one writer)
             await docs.lock_versions(page_id)
             if kind == "auto":
+                if unless_since is not None:
+                    latest = await docs.latest_version_at(page_id)
+                    if latest is not None and latest > unless_since:
+                        return None
                 if content_hash is not None and content_hash == await docs.latest_content_hash(
                     page_id
                 ):

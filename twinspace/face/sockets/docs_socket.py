@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,6 +75,12 @@ class DocConnection:
         self.closed = asyncio.Event()
         self.dropped_updates = 0  # every update dropped while it could not write
         self.refused_edits = 0  # those of them that held something new (rooms.py)
+        # Acknowledgements wait for durability (docs/cluster.md, "Acknowledged means
+        # stored"): the persistence sequence number its edits reached, and sync step 2
+        # replies held until that is committed, in the order their probes came.
+        self.unsaved = 0
+        self.held_replies: deque[tuple[int, bytes]] = deque()
+        self.acknowledger: asyncio.Task[None] | None = None
 
     def send(self, frame: bytes) -> None:
         if self.state is ConnectionState.OPEN and not self.outbox.put(frame):
@@ -162,6 +169,8 @@ async def _serve(services: Services, connection: DocConnection, frames: FrameSin
             connection, _receive_loop(services, room, connection), frames.send, frames.write
         )
     finally:
+        if connection.acknowledger is not None:
+            connection.acknowledger.cancel()
         rooms.leave(room, connection)
 
 
@@ -189,13 +198,15 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
         message = decode_message(frame)
         match message:
             case SyncStep1(state_vector=state_vector):
-                reply = room.doc.encode_state_as_update(state_vector)
-                connection.send(encode_message(SyncStep2(reply)))
+                reply = encode_message(SyncStep2(room.doc.encode_state_as_update(state_vector)))
+                _acknowledge(services, connection, reply)
             case SyncStep2(update=update) | SyncUpdate(update=update):
                 waiting = len(room.doc.pending_updates)
                 if not services.documents.rooms.apply_client_update(room, connection, update):
                     connection.dropped_updates += 1
-                elif len(room.doc.pending_updates) > waiting:
+                    return
+                connection.unsaved = services.documents.persistence.appended
+                if len(room.doc.pending_updates) > waiting:
                     # It builds on content the page lacks (e.g. refused on an earlier, read-only
                     # socket): ask for everything the page misses, so its edits land instead
                     # of waiting unseen (a y-websocket client answers with sync step 2).
@@ -205,7 +216,7 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
                 if relay is not None:
                     # Echoed to the sender too, as the y-websocket server does: a client alone
                     # on a page otherwise hears nothing and reconnects every 30 s.
-                    room.broadcast(relay)
+                    services.documents.rooms.relay_awareness(room, relay, connection.user_id)
             case QueryAwareness():
                 snapshot = room.awareness.snapshot()
                 if snapshot is not None:
@@ -220,3 +231,26 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
         raise Close(close_codes.TOO_BIG, str(exc)) from exc
     except StoreBackedUp as exc:
         raise Close(close_codes.TRY_AGAIN_LATER, str(exc)) from exc
+
+
+def _acknowledge(services: Services, connection: DocConnection, reply: bytes) -> None:
+    """Send a sync step 2 reply once every edit the connection sent before it is committed.
+
+    The web client's "Saved" follows this reply (web/src/editor/saveState.ts): it must never
+    arrive before the edits it acknowledges are in the database."""
+    persistence = services.documents.persistence
+    if not connection.held_replies and persistence.is_durable(connection.unsaved):
+        connection.send(reply)
+        return
+    connection.held_replies.append((connection.unsaved, reply))
+    if connection.acknowledger is None or connection.acknowledger.done():
+        connection.acknowledger = asyncio.create_task(_send_held_replies(services, connection))
+
+
+async def _send_held_replies(services: Services, connection: DocConnection) -> None:
+    persistence = services.documents.persistence
+    while connection.held_replies:
+        sequence, reply = connection.held_replies[0]
+        await persistence.wait_durable(sequence)
+        connection.held_replies.popleft()
+        connection.send(reply)

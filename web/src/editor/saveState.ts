@@ -2,10 +2,11 @@
 //
 // The page socket is one ordered stream and the server handles its frames in order, so the
 // server's sync-step-2 reply to a sync step 1 sent after an edit proves the edit was integrated
-// (and queued for its group commit). A probe left unanswered for PROBE_TIMEOUT_MS means the
-// connection is dead even if the browser has not noticed: the socket is replaced (the provider
-// keeps the edits and sends them on reconnect) and the indicator says Offline, never a stale
-// "Saved".
+// and committed: the server holds the reply until the edits before it are in the database
+// (docs/cluster.md, "Acknowledged means stored"). A probe left unanswered for PROBE_TIMEOUT_MS
+// means the connection is dead even if the browser has not noticed: the socket is replaced (the
+// provider keeps the edits and sends them on reconnect) and the indicator says Offline, never a
+// stale "Saved".
 import type { WebsocketProvider } from 'y-websocket'
 import { encodeStateVector, type Doc } from 'yjs'
 
