@@ -88,6 +88,10 @@ class Settings(BaseModel):
         "twinspace", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$"
     )
 
+    # SIGTERM: seconds `/readyz` answers 503 (the load balancer takes the process out) before
+    # sockets close with 1012 and the process exits (app/drain.py)
+    drain_seconds: float = Field(0.0, ge=0, le=600)
+
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None
     room_grace_seconds: float = Field(10.0, ge=0)
