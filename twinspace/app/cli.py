@@ -146,12 +146,12 @@ def serve(
         f"serving on http://{settings.host}:{bound_port} with {workers} worker processes",
         err=True,
     )
-    env = {**os.environ, **_settings_env({**overrides, "port": bound_port})}
+    env = {**os.environ, **settings_env({**overrides, "port": bound_port})}
     supervisor = Supervisor(workers, listening, env, drain_seconds=settings.drain_seconds)
     sys.exit(supervisor.run())
 
 
-def _settings_env(overrides: dict[str, Any]) -> dict[str, str]:
+def settings_env(overrides: dict[str, Any]) -> dict[str, str]:
     """CLI flags as the environment variables a worker process reads them from."""
     env = {}
     for name, value in overrides.items():
