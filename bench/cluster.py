@@ -119,16 +119,22 @@ def redis_hop(results: list[dict[str, Any]]) -> str | None:
 
 
 def run_chat(quick: bool) -> list[dict[str, Any]]:
-    """chat_fanout.py on SQLite, then on a fresh PostgreSQL database."""
+    """chat_fanout.py on SQLite, then on a fresh PostgreSQL database, with `synchronous_commit`
+    on (PostgreSQL's default: a commit waits for the disk) and off (a commit waits for no
+    flush, closer to what SQLite's WAL with `synchronous=NORMAL` does)."""
     chat_args = (
         ["--channels", "2", "--members", "5", "--rate", "1", "--duration", "3", "--drain", "2"]
         if quick
         else ["--rate", "0.3", "1"]
     )
     rows = [{**r, "database": "sqlite"} for r in chat_fanout.main(chat_args)]
-    with fresh_database() as url:
-        on_postgres = chat_fanout.main([*chat_args, "--database-url", url])
-    return rows + [{**r, "database": "postgresql"} for r in on_postgres]
+    for synchronous_commit in (True, False):
+        label = "postgresql" + ("" if synchronous_commit else " (synchronous_commit off)")
+        print(f"\n{label}:", flush=True)
+        with fresh_database(synchronous_commit=synchronous_commit) as url:
+            on_postgres = chat_fanout.main([*chat_args, "--database-url", url])
+        rows += [{**r, "database": label} for r in on_postgres]
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

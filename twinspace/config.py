@@ -91,6 +91,8 @@ class Settings(BaseModel):
     # SIGTERM: seconds `/readyz` answers 503 (the load balancer takes the process out) before
     # sockets close with 1012 and the process exits (app/drain.py)
     drain_seconds: float = Field(0.0, ge=0, le=600)
+    # ... then the websockets are closed over this many seconds, not all at once
+    drain_close_seconds: float = Field(0.0, ge=0, le=300)
 
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None

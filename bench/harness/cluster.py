@@ -3,8 +3,8 @@ fresh PostgreSQL database and a Redis key prefix of their own (docs/cluster.md).
 
 `TWINSPACE_BENCH_POSTGRES_URL` (default the local server's `postgres` database, used to create
 and drop the bench database) and `TWINSPACE_BENCH_REDIS_URL` (default `redis://127.0.0.1:6379/0`).
-The bench database keeps PostgreSQL's defaults (`synchronous_commit` on: commits wait for the
-disk, as in production; the tests turn it off).
+The bench database keeps PostgreSQL's defaults (`synchronous_commit` on: a commit waits for its
+WAL to reach the disk, as in production; the tests turn it off) unless asked otherwise.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _database_url(name: str) -> str:
 
 
 @contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
+def fresh_database(*, synchronous_commit: bool = True) -> Iterator[str]:
     """A new, empty PostgreSQL database (C collation, as README "Storage backends" asks);
     dropped afterwards. Its URL."""
     name = f"twinspace_bench_{secrets.token_hex(4)}"
@@ -53,6 +53,12 @@ def fresh_database() -> Iterator[str]:
                 " LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
             ).format(sql.Identifier(name))
         )
+        if not synchronous_commit:
+            admin.execute(
+                sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(
+                    sql.Identifier(name)
+                )
+            )
     try:
         yield _database_url(name)
     finally:

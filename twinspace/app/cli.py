@@ -147,7 +147,9 @@ def serve(
         err=True,
     )
     env = {**os.environ, **settings_env({**overrides, "port": bound_port})}
-    supervisor = Supervisor(workers, listening, env, drain_seconds=settings.drain_seconds)
+    supervisor = Supervisor(
+        workers, listening, env, drain_seconds=settings.drain_seconds + settings.drain_close_seconds
+    )
     sys.exit(supervisor.run())
 
 

@@ -304,6 +304,6 @@ def create_app(
         ],
     )
     app.state.settings = settings
-    app.state.drain = drain or Drain(settings.drain_seconds)
+    app.state.drain = drain or Drain(settings.drain_seconds, settings.drain_close_seconds)
     app.state.endpoints = endpoints
     return app

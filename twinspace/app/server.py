@@ -46,6 +46,6 @@ def uvicorn_config(settings: Settings, drain: Drain | None = None) -> uvicorn.Co
 def run_server(settings: Settings, listening: socket.socket | None = None) -> None:
     """Serve until SIGTERM (drained, exit 0) or SIGINT; on `listening` when given (a worker of
     `serve --workers N`), else bound to the settings' host and port."""
-    drain = Drain(settings.drain_seconds)
+    drain = Drain(settings.drain_seconds, settings.drain_close_seconds)
     server = DrainingServer(uvicorn_config(settings, drain), drain)
     server.run(sockets=None if listening is None else [listening])
