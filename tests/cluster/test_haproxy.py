@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 
-from tests.cluster.test_running import gauge, seed_demo, sign_in
 from tests.support.cluster import Cluster, Node, running_cluster
+from tests.support.cluster_clients import gauge, seed_demo, sign_in
 from tests.support.events import EventsClient
 from tests.support.haproxy import Balancer, require_haproxy, running_haproxy
 from tests.support.poll import eventually

@@ -18,51 +18,13 @@ from websockets.asyncio.client import connect
 
 from tests.support import database
 from tests.support.cluster import Cluster, cluster_env, running_cluster
+from tests.support.cluster_clients import gauge, seed_demo, sign_in, two_workers
 from tests.support.events import EventsClient
 from tests.support.poll import eventually
 from tests.support.redis_server import delete_prefix, require_redis
 from tests.support.server import free_port
 from tests.support.yclient import YClient
 from twinspace.realtime import close_codes
-
-
-def seed_demo(env: dict[str, str], data_dir: Path) -> dict[str, Any]:
-    seeded = subprocess.run(
-        [sys.executable, "-m", "twinspace", "demo", "--data", str(data_dir)],
-        env={**os.environ, **env},
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
-    demo: dict[str, Any] = json.loads(seeded.stdout)
-    return demo
-
-
-async def sign_in(base_url: str, account: dict[str, Any]) -> str:
-    async with httpx.AsyncClient(base_url=base_url, timeout=20) as http:
-        response = await http.post(
-            "/api/v1/session",
-            json={"username": account["username"], "password": account["password"]},
-        )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["token"]
-    return token
-
-
-def gauge(text: str, name: str) -> float | None:
-    match = re.search(rf"^{name}(?:\{{[^}}]*\}})? ([0-9.e+-]+)$", text, re.MULTILINE)
-    return float(match.group(1)) if match else None
-
-
-def two_workers(parent: int, instead_of: int | None = None) -> set[int]:
-    """The parent's two worker processes (empty until there are two, none of them `instead_of`)."""
-    pids = worker_pids(parent)
-    return pids if len(pids) == 2 and instead_of not in pids else set()
-
-
-def worker_pids(parent: int) -> set[int]:
-    children = Path(f"/proc/{parent}/task/{parent}/children")
-    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
 
 
 def process_exists(pid: int) -> bool:
