@@ -182,3 +182,18 @@ async def _count_websockets(node_url: str) -> float | None:
 
 async def _is(value: Any, expected: float) -> bool:
     return bool(await value == expected)
+
+
+async def test_a_crashed_process_leaves_the_cluster_count(
+    tmp_path: Path, redis_prefix: str
+) -> None:
+    with running_cluster(tmp_path, 2, redis_prefix) as cluster:
+        survivor = cluster.nodes[1]
+
+        async def processes_alive() -> float | None:
+            async with httpx.AsyncClient(base_url=survivor.base_url, timeout=5) as http:
+                return gauge((await http.get("/metrics")).text, "twinspace_cluster_processes")
+
+        await eventually(lambda: _is(processes_alive(), 2.0), within=20)
+        cluster.kill(0)  # no clean stop: its heartbeat key expires (10 s)
+        await eventually(lambda: _is(processes_alive(), 1.0), within=30, every=0.5)
