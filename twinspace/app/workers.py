@@ -107,6 +107,10 @@ class Supervisor:
                     break
                 time.sleep(min(0.5 * 2**deaths, 10.0) if deaths else 0)
                 self.workers[index] = self._spawn(worker.slot, deaths)
+        # No worker will be started again: let go of the port now, so that once the workers
+        # have closed theirs new connections are refused (a load balancer retries elsewhere)
+        # instead of waiting in a backlog nobody accepts from.
+        self.listening.close()
         # Workers drain on SIGTERM; after Ctrl-C they also had the terminal's SIGINT.
         self._forward(signal.SIGTERM)
         deadline = time.monotonic() + self.drain_seconds + STOP_GRACE_SECONDS
@@ -118,7 +122,6 @@ class Supervisor:
                 log.error("worker %d did not stop in time: killed", worker.slot)
                 worker.process.kill()
                 statuses.append(worker.process.wait())
-        self.listening.close()
         # 0: drained; -SIGTERM: stopped before it had started serving (nothing to drain)
         stopped_by = {0, -signal.SIGTERM}
         if self._stop_signal == signal.SIGINT:
