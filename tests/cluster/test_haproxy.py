@@ -14,7 +14,7 @@ import httpx
 from websockets.asyncio.client import connect
 
 from tests.support.cluster import Cluster, Node, running_cluster
-from tests.support.cluster_clients import gauge, seed_demo, sign_in
+from tests.support.cluster_clients import exit_status, gauge, seed_demo, sign_in
 from tests.support.events import EventsClient
 from tests.support.haproxy import Balancer, require_haproxy, running_haproxy
 from tests.support.poll import eventually
@@ -105,7 +105,8 @@ async def _through(balancer: Balancer, cluster: Cluster, demo: dict[str, Any]) -
     await second.close()
     # then the drained process closes its sockets with 1012 and exits 0
     assert await first.wait_closed(within=30) == close_codes.RESTART
-    assert await asyncio.to_thread(process.wait, 30) == 0
+    await first.close()
+    assert await exit_status(process) == 0
     # the client reconnects through the balancer, to the other process, and its edit is there
     again = await YClient.connect(balancer.ws_url, room, token=token)
     await again.sync()

@@ -18,7 +18,7 @@ from websockets.asyncio.client import connect
 
 from tests.support import database
 from tests.support.cluster import Cluster, cluster_env, running_cluster
-from tests.support.cluster_clients import gauge, seed_demo, sign_in, two_workers
+from tests.support.cluster_clients import exit_status, gauge, seed_demo, sign_in, two_workers
 from tests.support.events import EventsClient
 from tests.support.poll import eventually
 from tests.support.redis_server import delete_prefix, require_redis
@@ -164,7 +164,9 @@ async def _drain_one(cluster: Cluster) -> None:
         assert (await events.closed_with(wait=30)) == close_codes.RESTART
     assert await writer.wait_closed(within=30) == close_codes.RESTART
     assert await observer.wait_closed(within=30) == close_codes.RESTART
-    assert await asyncio.to_thread(process.wait, 30) == 0
+    await writer.close()
+    await observer.close()
+    assert await exit_status(process) == 0
     # the edit is in the shared database: the other process loads it
     reader = await YClient.connect(staying.ws_url, room, token=token)
     await reader.sync()

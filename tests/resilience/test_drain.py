@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support import database
+from tests.support.cluster_clients import exit_status
 from tests.support.events import EventsClient
 from tests.support.server import FAST_HASHING, free_port
 from tests.support.yclient import YClient
@@ -120,7 +121,9 @@ async def test_sigterm_drains_with_1012(tmp_path: Path) -> None:
                 assert still_open and await still_served(still_open[0]), "closed one by one"
                 codes = await asyncio.gather(*closing)
             assert codes == [close_codes.RESTART] * 3
-        assert await asyncio.to_thread(proc.wait, 30) == 0
+            await writer.close()
+            await observer.close()
+        assert await exit_status(proc) == 0
         proc = await asyncio.to_thread(_serve, data, port, 0)  # serves again
         reader = await YClient.connect(ws_base, room, token=token)
         await reader.sync()

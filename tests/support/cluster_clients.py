@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.poll import eventually
+
 
 def seed_demo(env: dict[str, str], data_dir: Path) -> dict[str, Any]:
     seeded = subprocess.run(
@@ -52,3 +54,17 @@ def two_workers(parent: int, instead_of: int | None = None) -> set[int]:
 def worker_pids(parent: int) -> set[int]:
     children = Path(f"/proc/{parent}/task/{parent}/children")
     return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+
+async def exit_status(process: subprocess.Popen[bytes], within: float = 30.0) -> int:
+    """The process's exit status, polled on the event loop: waiting in a thread would let the
+    garbage collector run there and drop the test's Yjs documents on the wrong thread (y-py
+    refuses that)."""
+
+    def exited() -> tuple[int] | None:
+        status = process.poll()
+        return None if status is None else (status,)
+
+    found = await eventually(exited, within=within, every=0.05)
+    assert found is not None
+    return found[0]
