@@ -7,7 +7,7 @@ DATA ?= data
 PYPROJECT_HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 
-.PHONY: run test test-postgres lint lint-web check bench install web node-deps browser ocr turn clean
+.PHONY: run test test-postgres lint lint-web check bench install web node-deps browser ocr turn haproxy clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,13 @@ ocr:
 turn:
 	@bash scripts/install-coturn.sh
 
+haproxy:
+	@bash scripts/install-haproxy.sh
+
 run: install web
 	$(VENV)/bin/twinspace serve --demo --data $(DATA)
 
-test: install node-deps browser ocr turn web lint lint-web
+test: install node-deps browser ocr turn haproxy web lint lint-web
 	CI=$${CI:-} $(PY) -m pytest -q
 
 # The whole suite again, every test on a PostgreSQL database of its own (tests/support/database.py).
@@ -55,7 +58,7 @@ lint: install
 	$(VENV)/bin/mypy --strict scripts/check_import_cycles.py
 	$(PY) scripts/check_import_cycles.py
 	cd bench && ../$(VENV)/bin/mypy --strict --ignore-missing-imports --explicit-package-bases \
-		run.py chat_fanout.py large_page.py memory.py stability.py harness
+		run.py chat_fanout.py cluster.py large_page.py memory.py stability.py harness
 
 # The web client: its generated types match the server (OpenAPI document, events schema),
 # it type-checks, and the linter (web/biome.jsonc: no `any`) is clean.

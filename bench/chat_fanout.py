@@ -36,8 +36,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from twinspace.app.demo import seed_demo
 from twinspace.clock import utcnow
 from twinspace.config import load_settings
+from twinspace.consent.service import ConsentChange
 from twinspace.services.container import Services
-from twinspace.types import Role, UserKind
+from twinspace.types import ConsentMethod, ConsentState, Role, UserKind
 from twinspace.workspace.spaces import NewChannel
 
 try:
@@ -102,11 +103,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def seed(data_dir: Path, channels: int, members: int) -> Plan:
+async def seed(
+    data_dir: Path, channels: int, members: int, database_url: str | None = None
+) -> Plan:
     """The demo project plus `channels` classes of `members` pupils, each with a channel."""
     settings = load_settings(
         environ={},
         data_dir=data_dir,
+        database_url=database_url,
         argon2_time_cost=1,
         argon2_memory_kib=64,
         argon2_parallelism=1,
@@ -127,6 +131,12 @@ async def seed(data_dir: Path, channels: int, members: int) -> Plan:
             )
             channel = await services.spaces.create_channel(access, NewChannel(name=f"bench-{c}"))
             for pupil in pupils:
+                # pupils write only once a guardian's consent is recorded (docs/consent.md)
+                await services.consent.record(
+                    teacher,
+                    pupil.user.id,
+                    ConsentChange(ConsentState.GIVEN, utcnow().date(), ConsentMethod.PAPER_FORM),
+                )
                 await services.storage.memberships.add(
                     project_id=project_id,
                     user_id=pupil.user.id,
@@ -141,10 +151,13 @@ async def seed(data_dir: Path, channels: int, members: int) -> Plan:
         await services.stop()
 
 
-async def start_server(data_dir: Path, port: int) -> asyncio.subprocess.Process:
+async def start_server(
+    data_dir: Path, port: int, database_url: str | None = None
+) -> asyncio.subprocess.Process:
     # The per-user posting limit (30/min) would refuse half the posts at 1 message/s.
     env = {
         **os.environ,
+        **({"TWINSPACE_DATABASE_URL": database_url} if database_url else {}),
         "TWINSPACE_MAX_CONNECTIONS_PER_USER": "0",
         "TWINSPACE_POSTS_PER_MINUTE": "1000000",
         "TWINSPACE_POST_BURST": "1000000",
@@ -252,9 +265,9 @@ async def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="twinspace-bench-") as folder:
         data_dir = Path(folder) / "data"
         print(f"seeding {args.channels} channels x {args.members} members ...", flush=True)
-        plan = await seed(data_dir, args.channels, args.members)
+        plan = await seed(data_dir, args.channels, args.members, args.database_url)
         port = free_port()
-        server = await start_server(data_dir, port)
+        server = await start_server(data_dir, port, args.database_url)
         server_proc = psutil.Process(server.pid) if psutil else None
         client_proc = psutil.Process() if psutil else None
         phases = [Phase(rate) for rate in args.rate]
@@ -361,7 +374,8 @@ def _row(
 def print_table(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     print(
         f"\nchat fan-out: {args.channels} channels x {args.members} members, "
-        f"{args.duration:.0f} s per rate, deflate off\n"
+        f"{args.duration:.0f} s per rate, deflate off, "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}\n"
     )
     headers = [h for h in rows[0] if h != "errors by cause"]
     widths = [max(len(h), 9) for h in headers]
@@ -396,6 +410,11 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         type=float,
         default=10.0,
         help="seconds to wait for late deliveries after each rate",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="an empty PostgreSQL database to use instead of SQLite (bench/cluster.py makes one)",
     )
     parser.add_argument("--json", action="store_true", help="print rows as JSON too")
     args = parser.parse_args(argv)

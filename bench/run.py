@@ -1,7 +1,7 @@
 """`make bench`: fan-out latency and throughput of TwinSpaces, @y/websocket-server and Hocuspocus
 under the same real-Yjs-client workload, chat fan-out on the project events socket, then the
-large-page load, idle memory, scale (8,000 idle connections), join/leave churn and the
-10-minute soak.
+large-page load, idle memory, scale (8,000 idle connections), join/leave churn, the
+10-minute soak and the cluster part (bench/cluster.py: needs PostgreSQL and Redis).
 
     .venv/bin/python bench/run.py                     # everything, default sizes (~20 min)
     .venv/bin/python bench/run.py --quick             # a short smoke run of every part
@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 import chat_fanout
+import cluster
 import large_page
 import memory
 import stability
@@ -27,7 +28,7 @@ from harness import fanout, report
 from harness.procs import BenchError, exit_on_sigterm
 from harness.targets import SERVERS, server, settings_env
 
-PARTS = ("fanout", "chat", "large-page", "memory", "scale", "stability")
+PARTS = ("fanout", "chat", "large-page", "memory", "scale", "stability", "cluster")
 PATTERNS = ("typing", "random")
 
 
@@ -203,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
                 else []
             )
             saved["stability"] = stability.main(stability_args)
+        if "cluster" in args.parts:
+            # needs PostgreSQL and Redis (scripts/ensure-services.sh); bench/cluster.py
+            print("\ncluster ...", flush=True)
+            if cluster.main(["--quick"] if args.quick else []) != 0:
+                raise BenchError("the cluster part failed")
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1

@@ -98,6 +98,12 @@ class Settings(BaseModel):
     # fault injection for the tests only: the share of page-update messages not published
     cluster_drop_page_updates: float = Field(0.0, ge=0, le=1)
 
+    # SIGTERM: seconds `/readyz` answers 503 (the load balancer takes the process out) before
+    # sockets close with 1012 and the process exits (app/drain.py)
+    drain_seconds: float = Field(0.0, ge=0, le=600)
+    # ... then the websockets are closed over this many seconds, not all at once
+    drain_close_seconds: float = Field(0.0, ge=0, le=300)
+
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None
     room_grace_seconds: float = Field(10.0, ge=0)

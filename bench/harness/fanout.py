@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,18 +50,41 @@ class Workload:
         ]
 
 
-def measure(target: Target, workload: Workload) -> dict[str, Any]:
-    """Run the workload against `target`; load.mjs's result plus the server's CPU and RSS."""
+class Samplers:
+    """Several processes sampled as one: CPU seconds and RSS summed."""
+
+    def __init__(self, samplers: list[Sampler]) -> None:
+        self.samplers = samplers
+
+    def rss(self) -> int:
+        return sum(sampler.rss() for sampler in self.samplers)
+
+    def cpu(self) -> float:
+        return sum(sampler.cpu() for sampler in self.samplers)
+
+    def reset_peak(self) -> None:
+        for sampler in self.samplers:
+            sampler.reset_peak()
+
+    @property
+    def peak_rss(self) -> int:
+        return sum(sampler.peak_rss for sampler in self.samplers)
+
+
+def measure(target: Target, workload: Workload, also: Sequence[Sampler] = ()) -> dict[str, Any]:
+    """Run the workload against `target`; load.mjs's result plus the server's CPU and RSS
+    (summed over a cluster's processes), and the CPU % of each process `also` samples."""
     connect_timeout = 60 + workload.docs * workload.clients * 0.05
     run_timeout = workload.warmup + workload.seconds + 30
     with (
-        Sampler(target.pid) as server,
+        contextlib.ExitStack() as samplers,
         running(
             node_command("load.mjs", *target.client_args(), *workload.args()),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
         ) as loadgen,
     ):
+        server = Samplers([samplers.enter_context(Sampler(pid)) for pid in target.pids])
         assert loadgen.stdout is not None
         events = JsonLines(loadgen.stdout)
         rss_idle = server.rss()
@@ -68,8 +93,10 @@ def measure(target: Target, workload: Workload) -> dict[str, Any]:
         server.reset_peak()
         events.wait_for("measure-start", run_timeout)
         cpu_start, wall_start = server.cpu(), time.monotonic()
+        extra_start = [sampler.cpu() for sampler in also]
         events.wait_for("measure-end", run_timeout)
         cpu_end, wall_end = server.cpu(), time.monotonic()
+        extra_end = [sampler.cpu() for sampler in also]
         result = events.wait_for("result", workload.drain + 30)
         peak = server.peak_rss
         loadgen.wait(30)
@@ -81,6 +108,10 @@ def measure(target: Target, workload: Workload) -> dict[str, Any]:
         server_rss_idle_mb=rss_idle / MB,
         server_rss_connected_mb=rss_connected / MB,
         server_rss_peak_mb=peak / MB,
+        also_cpu_percent=[
+            100 * (end - start) / (wall_end - wall_start)
+            for start, end in zip(extra_start, extra_end, strict=True)
+        ],
     )
     return result
 

@@ -49,6 +49,13 @@ class Target:
     pid: int
     token: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+    # a cluster's other server processes (sampled with `pid`); `url` then lists every
+    # process's URL, comma-separated, and load.mjs deals each room's clients over them
+    other_pids: list[int] = field(default_factory=list)
+
+    @property
+    def pids(self) -> list[int]:
+        return [self.pid, *self.other_pids]
 
     def client_args(self, rooms: list[str] | None = None) -> list[str]:
         """load.mjs / idle.mjs options (as --name=value: a token may start with "-")."""
@@ -66,9 +73,12 @@ class Seeded:
     rooms: list[str]
 
 
-async def seed_twinspace(data_dir: Path, pages: int) -> Seeded:
-    """The demo TwinSpace plus `pages` pages in its project; a session token of its founder."""
-    settings = load_settings(environ={}, data_dir=data_dir, **FAST_HASHING)
+async def seed_twinspace(data_dir: Path, pages: int, database_url: str | None = None) -> Seeded:
+    """The demo TwinSpace plus `pages` pages in its project; a session token of its founder
+    (on PostgreSQL at `database_url`, else SQLite in `data_dir`)."""
+    settings = load_settings(
+        environ={}, data_dir=data_dir, database_url=database_url, **FAST_HASHING
+    )
     services = await Services.start(settings)
     try:
         demo = await seed_demo(services)
@@ -101,11 +111,11 @@ def _wait_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 @contextlib.contextmanager
 def serve_twinspace(
-    data_dir: Path, seeded: Seeded, env: dict[str, str] | None = None
+    data_dir: Path, seeded: Seeded, env: dict[str, str] | None = None, log_name: str = "server"
 ) -> Iterator[Target]:
     """`twinspace serve` on an already seeded data dir (its log goes beside the data dir)."""
     port = free_port()
-    log = data_dir.parent / "server.log"
+    log = data_dir.parent / f"{log_name}.log"
     try:
         with (
             log.open("wb") as log_file,

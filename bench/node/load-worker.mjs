@@ -99,7 +99,10 @@ function type (client, token) {
   })
 }
 
-const specs = rooms.flatMap((room) => Array.from({ length: clientsPerRoom }, () => ({ room })))
+// `url` may list several servers (a cluster's processes), comma-separated: each room's clients
+// are dealt over them in turn, so every edit also has to cross between processes.
+const urls = url.split(',')
+const specs = rooms.flatMap((room) => Array.from({ length: clientsPerRoom }, (_, i) => ({ room, url: urls[i % urls.length] })))
 const started = now()
 const clients = await openClients(specs, { protocol, url, token }, connectBatch)
 clients.forEach((client) => observe(client.doc))

@@ -6,7 +6,7 @@
 //   {"event":"measure-end"}         (... to here); edits stop, late deliveries are awaited
 //   {"event":"result", ...}         delivery, latency percentiles (ms), load-generator CPU
 //
-//   node load.mjs --protocol y-websocket|hocuspocus --url URL --rooms r1,r2,... [--token T]
+//   node load.mjs --protocol y-websocket|hocuspocus --url URL[,URL...] --rooms r1,r2,... [--token T]
 //                 [--clients 30] [--rate 2] [--warmup 5] [--seconds 20] [--drain 5] [--workers 1]
 //                 [--pattern random|typing]
 //

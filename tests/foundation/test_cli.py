@@ -131,6 +131,6 @@ def test_serve_demo_and_a_pupil_signs_in(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         _, stderr = proc.communicate(timeout=30)
-    # uvicorn re-raises SIGTERM after a graceful shutdown, so the exit status is -15.
-    assert proc.returncode in (0, -15)
+    # SIGTERM drains (app/drain.py) and ends with status 0, not uvicorn's re-raised signal
+    assert proc.returncode == 0
     assert "Application shutdown complete" in stderr

@@ -1004,6 +1004,7 @@ TABLE: dict[RouteKey, tuple[Case, ...]] = {
     # plain routes
     ("GET", "/"): (c(PUBLIC, req("/")),),
     ("GET", "/healthz"): (c(PUBLIC, req("/healthz")),),
+    ("GET", "/readyz"): (c(PUBLIC, req("/readyz")),),
     # no metrics token is configured: served to loopback callers (the tests) only
     ("GET", "/metrics"): (c(PUBLIC, req("/metrics")),),
     ("GET", A + "/openapi.json"): (c(PUBLIC, req(A + "/openapi.json")),),

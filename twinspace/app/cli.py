@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import uvicorn
 
 from twinspace.app.demo import DEMO_FILE, ensure_demo
-from twinspace.app.server import uvicorn_config
-from twinspace.config import ConfigError, Settings, load_settings
+from twinspace.app.server import run_server
+from twinspace.app.workers import Supervisor, bind_listening_socket
+from twinspace.config import ENV_PREFIX, ConfigError, Settings, load_settings
 from twinspace.errors import DomainError
 from twinspace.logs import configure_logging
 from twinspace.services.container import Services
@@ -81,6 +82,13 @@ def main() -> None:
 )
 @click.option("--log-format", type=click.Choice(["plain", "json"]), default=None)
 @click.option("--max-connections-per-user", type=int, default=None)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    help="Server processes sharing the port (more than 1 needs clustered mode).",
+)
+@click.option("--listen-fd", type=int, default=None, hidden=True)  # a worker of --workers N
 def serve(
     host: str | None,
     port: int | None,
@@ -90,18 +98,30 @@ def serve(
     cookie_secure: bool | None,
     log_format: str | None,
     max_connections_per_user: int | None,
+    workers: int,
+    listen_fd: int | None,
 ) -> None:
     """Run the server."""
-    settings = _settings(
-        host=host,
-        port=port,
-        data_dir=data_dir,
-        public_origins=public_origins or None,
-        cookie_secure=cookie_secure,
-        log_format=log_format,
-        max_connections_per_user=max_connections_per_user,
-    )
+    overrides: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "data_dir": data_dir,
+        "public_origins": public_origins or None,
+        "cookie_secure": cookie_secure,
+        "log_format": log_format,
+        "max_connections_per_user": max_connections_per_user,
+    }
+    settings = _settings(**overrides)
     configure_logging(settings.log_format, settings.log_level)
+    if listen_fd is not None:  # a worker: the parent migrated, seeded and bound the port
+        run_server(settings, socket.socket(fileno=listen_fd))
+        return
+    if workers > 1 and not settings.clustered:
+        raise click.ClickException(
+            f"--workers {workers} needs clustered mode: set TWINSPACE_DATABASE_URL "
+            "(PostgreSQL) and TWINSPACE_REDIS_URL (Redis), which the processes share "
+            "(README, Clustered mode); one process needs neither"
+        )
     if demo:
         described = _with_services(settings, ensure_demo)
         click.echo(
@@ -115,9 +135,36 @@ def serve(
                     f"  {account['kind']:8} {account['username']:16} {account['password']}",
                     err=True,
                 )
-    else:
+    else:  # migrations run here, once, before any worker starts
         _with_services(settings, lambda services: asyncio.sleep(0))
-    uvicorn.Server(uvicorn_config(settings)).run()
+    if workers == 1:
+        run_server(settings)
+        return
+    listening = bind_listening_socket(settings.host, settings.port)
+    bound_port = listening.getsockname()[1]
+    click.echo(
+        f"serving on http://{settings.host}:{bound_port} with {workers} worker processes",
+        err=True,
+    )
+    env = {**os.environ, **settings_env({**overrides, "port": bound_port})}
+    supervisor = Supervisor(
+        workers, listening, env, drain_seconds=settings.drain_seconds + settings.drain_close_seconds
+    )
+    sys.exit(supervisor.run())
+
+
+def settings_env(overrides: dict[str, Any]) -> dict[str, str]:
+    """CLI flags as the environment variables a worker process reads them from."""
+    env = {}
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        env[ENV_PREFIX + name.upper()] = str(value)
+    return env
 
 
 @main.command()

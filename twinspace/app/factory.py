@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -24,7 +24,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from twinspace import __version__
+from twinspace.app.drain import Drain
 from twinspace.clock import utcnow
+from twinspace.cluster.heartbeat import ProcessHeartbeat, process_identity
 from twinspace.config import Settings
 from twinspace.face.api import ApiRouter, Endpoint, openapi_document, starlette_routes
 from twinspace.face.http import (
@@ -133,6 +135,15 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
+async def readyz(request: Request) -> Response:
+    """Whether a load balancer should send this process new connections: 503 from SIGTERM on
+    (app/drain.py), else what `/healthz` says."""
+    drain: Drain = request.app.state.drain
+    if drain.draining:
+        return JSONResponse({"status": "draining", "version": __version__}, status_code=503)
+    return await healthz(request)
+
+
 def _is_loopback(host: str | None) -> bool:
     try:
         return host is not None and ipaddress.ip_address(host).is_loopback
@@ -153,7 +164,7 @@ async def metrics_endpoint(request: Request) -> Response:
             "metrics are served to loopback only unless TWINSPACE_METRICS_TOKEN is set",
             code="forbidden",
         )
-    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    return Response(services.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 def _api_fallback(api_routes: list[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
@@ -186,8 +197,37 @@ async def _maintenance(services: Services) -> None:
         await asyncio.sleep(MAINTENANCE_EVERY)
 
 
-def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlette:
-    metrics = metrics or Metrics()
+def _cluster_heartbeat(services: Services) -> ProcessHeartbeat | None:
+    """In clustered mode: this process's heartbeat in Redis and the cluster-wide gauges."""
+    if services.cluster is None:
+        return None
+    metrics = services.metrics
+    heartbeat = ProcessHeartbeat(
+        services.cluster.link, metrics.process or process_identity(), services.connections.count
+    )
+    metrics.gauge(
+        "twinspace_cluster_processes",
+        "Processes of the cluster alive (heartbeat keys in Redis)",
+        lambda: heartbeat.processes_alive,
+    )
+    metrics.gauge(
+        "twinspace_cluster_websocket_connections",
+        "Open websockets summed over the cluster's processes",
+        lambda: heartbeat.cluster_websockets,
+    )
+    metrics.gauge(
+        "twinspace_cluster_heartbeat_ok",
+        "1 when this process's last heartbeat reached Redis (else the cluster gauges are stale)",
+        lambda: float(heartbeat.healthy),
+    )
+    heartbeat.start()
+    return heartbeat
+
+
+def create_app(
+    settings: Settings, *, metrics: Metrics | None = None, drain: Drain | None = None
+) -> Starlette:
+    metrics = metrics or Metrics(process_identity() if settings.clustered else None)
     endpoints = api_endpoints()
     openapi = openapi_spec()
     api_routes: list[BaseRoute] = list(starlette_routes(endpoints))
@@ -198,6 +238,7 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
     all_methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
+        Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         Route(API_PREFIX + "/openapi.json", openapi_json),
         *api_routes,
@@ -233,11 +274,14 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         gc.collect()
         gc.freeze()
         maintenance = asyncio.create_task(_maintenance(services), name="maintenance")
+        heartbeat = _cluster_heartbeat(services)
         try:
             yield {}
         finally:
             maintenance.cancel()
             await asyncio.gather(maintenance, return_exceptions=True)
+            if heartbeat is not None:
+                await heartbeat.stop()  # the link is the cluster's: services.stop() closes it
             await services.stop()
 
     app = Starlette(
@@ -257,5 +301,6 @@ def create_app(settings: Settings, *, metrics: Metrics | None = None) -> Starlet
         ],
     )
     app.state.settings = settings
+    app.state.drain = drain or Drain(settings.drain_seconds, settings.drain_close_seconds)
     app.state.endpoints = endpoints
     return app

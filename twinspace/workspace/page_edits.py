@@ -53,7 +53,9 @@ class PageEditRecorder(Worker):
         marks, self._marks = self._marks, {}
         try:
             async with self._storage.transaction() as tx:
-                for page_id, mark in marks.items():
+                # in page order: processes of a cluster writing overlapping pages then lock
+                # their rows in the same order and never deadlock (docs/cluster.md)
+                for page_id, mark in sorted(marks.items()):
                     await tx.pages.record_edit(page_id, mark.at, mark.by)
         except Exception:
             log.exception("recording the last edit of %d pages failed; retrying", len(marks))
