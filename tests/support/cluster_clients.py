@@ -52,8 +52,20 @@ def two_workers(parent: int, instead_of: int | None = None) -> set[int]:
 
 
 def worker_pids(parent: int) -> set[int]:
+    """The parent's serve workers (`serve --listen-fd`), not its other children (the image
+    decoders' forkserver, started when `--demo` seeded pictures in the parent)."""
     children = Path(f"/proc/{parent}/task/{parent}/children")
-    return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+    if not children.exists():
+        return set()
+    workers = set()
+    for pid in children.read_text().split():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile
+            continue
+        if b"--listen-fd" in command:
+            workers.add(int(pid))
+    return workers
 
 
 async def exit_status(process: subprocess.Popen[bytes], within: float = 30.0) -> int:
