@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.moderation.conftest import School
+from tests.support.events import events
 from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.realtime.yjs.prosemirror_json import from_prosemirror_json
@@ -68,9 +69,11 @@ async def test_image_titles_alt_text_and_link_targets_and_titles_are_scanned(
     school: School,
 ) -> None:
     page = await new_page(school, "Trip")
-    async with await YClient.connect(
-        school.world.server.ws_url, page["room"], token=school.pupil.token
-    ) as client:
+    server = school.world.server
+    async with (
+        events(server, school.project.id, school.teacher.token) as teacher_events,
+        await YClient.connect(server.ws_url, page["room"], token=school.pupil.token) as client,
+    ):
         await client.sync()
         client.doc.set_page(from_prosemirror_json(PAGE))
 
@@ -78,6 +81,12 @@ async def test_image_titles_alt_text_and_link_targets_and_titles_are_scanned(
             return await page_entries(school, page["id"])
 
         [entry] = await eventually(entries, within=15)
+        # the teacher is told live, and the notice matches the events schema (a finding's
+        # `field` included: the events client checks every frame)
+        notice = await teacher_events.next(
+            "moderation.notice", where=lambda e: e["data"].get("kind") == "page", wait=15
+        )
+    assert {f["location"].get("field") for f in notice["data"]["flags"]} >= {"link target"}
     by_excerpt = {f["excerpt"]: f for f in entry["flags"]}
     links = [f for f in entry["flags"] if "whatsapp" in f["excerpt"]]
     assert {f["category"] for f in links} == {"external_link", "social_handle"}

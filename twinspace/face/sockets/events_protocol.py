@@ -328,6 +328,9 @@ class FindingLocation(TypedDict):
     column: int
     start: int
     end: int
+    # set when the finding is outside the body text: "image title", "image source",
+    # "link target" or "link title" (twinspace/moderation/page_scan.py)
+    field: NotRequired[str]
 
 
 @with_config(_CLOSED)

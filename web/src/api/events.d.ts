@@ -589,6 +589,7 @@ export interface PageFinding {
 export interface FindingLocation {
   column: number
   end: number
+  field?: string
   line: number
   start: number
 }
