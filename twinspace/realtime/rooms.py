@@ -189,10 +189,7 @@ class RoomManager:
     async def _load(self, info: RoomInfo) -> Room:
         stored = await self._persistence.load(info.room)
         doc = crdt.Document(self._engine)
-        if stored.snapshot:
-            doc.apply_update(stored.snapshot)
-        for _, update in stored.updates:
-            doc.apply_update(update)
+        doc.load(([stored.snapshot] if stored.snapshot else []) + [u for _, u in stored.updates])
         settings = self._settings
         limits = AwarenessLimits(
             clients_per_connection=settings.awareness_clients_per_connection,
