@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -16,7 +15,7 @@ from starlette.websockets import WebSocket
 from twinspace.face.auth import Caller
 from twinspace.face.sockets.admission import admit, receive, serve_registered
 from twinspace.face.sockets.frame_writer import frame_writer_of
-from twinspace.face.sockets.socket_loop import Close, run_connection
+from twinspace.face.sockets.socket_loop import Close, CloseFlag, run_connection
 from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.awareness import AwarenessRefused, Identity
 from twinspace.realtime.limits import TokenBucket
@@ -48,6 +47,23 @@ class DocConnection:
     """One client socket in one room: who it is, the session it was opened with, its right
     to write, its outbox and a close request."""
 
+    __slots__ = (
+        "can_write",
+        "close_request",
+        "closed",
+        "dropped_updates",
+        "identity",
+        "info",
+        "outbox",
+        "project_id",
+        "refused_edits",
+        "session_expires_at",
+        "session_id",
+        "state",
+        "user_id",
+        "websocket",
+    )
+
     def __init__(
         self,
         websocket: WebSocket,
@@ -71,7 +87,7 @@ class DocConnection:
         self.state = ConnectionState.OPEN
         self.outbox: Outbox[bytes] = Outbox(queue_size)
         self.close_request: Close | None = None
-        self.closed = asyncio.Event()
+        self.closed = CloseFlag()
         self.dropped_updates = 0  # every update dropped while it could not write
         self.refused_edits = 0  # those of them that held something new (rooms.py)
 
@@ -102,13 +118,14 @@ class DocsSocket:
     writer when it offers one, else straight to its `send`, past Starlette's per-message
     wrappers: fan-out writes one frame per client per update."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # returns the endpoint's coroutine: one suspended frame less per connection
         def send_frame(frame: bytes) -> Coroutine[Any, Any, None]:
             # the ASGI servers' `send` is a coroutine function (the outbox steps it)
             return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "bytes": frame}))
 
         frames = FrameSink(send_frame, frame_writer_of(scope))
-        await docs_endpoint(WebSocket(scope, receive, send), frames)
+        return docs_endpoint(WebSocket(scope, receive, send), frames)
 
 
 @dataclass(frozen=True, slots=True)
