@@ -50,7 +50,9 @@ def measure(target: Target, rooms: int, per_room: int, awareness: bool) -> dict[
         before = settled_rss(sampler)
         with idle_clients(target, bench_rooms, 1, awareness=awareness) as first:
             one_each = settled_rss(sampler)
+            cpu_before = sampler.cpu()
             with idle_clients(target, bench_rooms, per_room - 1, awareness=awareness) as rest:
+                storm_cpu = sampler.cpu() - cpu_before
                 full = settled_rss(sampler)
     per_connection = (full - one_each) / (rooms * (per_room - 1))
     per_room_bytes = (one_each - before) / rooms - per_connection
@@ -66,6 +68,8 @@ def measure(target: Target, rooms: int, per_room: int, awareness: bool) -> dict[
         "reconnects": first["reconnects"] + rest["reconnects"],
         # the storm: the last (per_room - 1) x rooms clients opened, 100 at a time, and synced
         "connect_s": rest["connectMs"] / 1000,
+        # the server's CPU seconds for that wave (robust to a busy machine, unlike the time)
+        "connect_cpu_s": storm_cpu,
         "client_rss_mb": rest["rssMB"],
     }
 
@@ -79,6 +83,7 @@ HEADERS = (
     "KB / connection",
     "KB / idle room",
     "connect s",
+    "connect CPU s",
 )
 
 
@@ -133,6 +138,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     r["kb_per_connection"],
                     r["kb_per_room"],
                     r["connect_s"],
+                    r["connect_cpu_s"],
                 ]
                 for r in results
             ],

@@ -417,6 +417,11 @@ class Document:
         """Updates that wait for their dependencies; applied once those arrive."""
         return tuple(update for update, _ in self._pending)
 
+    @property
+    def pending_count(self) -> int:
+        """How many updates wait (``len(pending_updates)`` without building the tuple)."""
+        return len(self._pending)
+
     def on_update(self, callback: Callable[[UpdateEvent], None]) -> Callable[[], None]:
         """Call ``callback`` after every transaction that changed the document.
 

@@ -209,10 +209,10 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
                 reply = room.doc.encode_state_as_update(state_vector)
                 connection.send(encode_message(SyncStep2(reply)))
             case SyncStep2(update=update) | SyncUpdate(update=update):
-                waiting = len(room.doc.pending_updates)
+                waiting = room.doc.pending_count
                 if not services.documents.rooms.apply_client_update(room, connection, update):
                     connection.dropped_updates += 1
-                elif len(room.doc.pending_updates) > waiting:
+                elif room.doc.pending_count > waiting:
                     # It builds on content the page lacks (e.g. refused on an earlier, read-only
                     # socket): ask for everything the page misses, so its edits land instead
                     # of waiting unseen (a y-websocket client answers with sync step 2).
