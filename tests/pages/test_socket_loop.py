@@ -29,7 +29,7 @@ class FakeWebSocket:
 
 class FakeConnection:
     def __init__(self) -> None:
-        self.websocket = FakeWebSocket()
+        self.websocket: Any = FakeWebSocket()  # stands in for a Starlette WebSocket
         self.closed = CloseFlag()
         self.close_request: Close | None = None
         self.outbox: Outbox[str] = Outbox(4)
