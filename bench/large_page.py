@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import gzip
 import json
+import os
 import struct
 import sys
 import tempfile
@@ -157,14 +158,16 @@ async def server_loads(history: History, engine: crdt.Engine) -> dict[str, Any]:
                 persistence.append(ROOM, update)
             await persistence.flush()
             write_seconds = time.perf_counter() - started
-            log_text, log_seconds = await _room_load(settings, persistence, engine)
+            log_text, log_seconds, log_lag, _ = await _room_load(settings, persistence, engine)
             stored = await storage.documents.load(ROOM)
             async with storage.transaction() as tx:
                 await tx.documents.replace_with_snapshot(
                     ROOM, history.snapshot, stored.updates[-1][0], (), utcnow()
                 )
             loads = [await _room_load(settings, persistence, engine) for _ in range(3)]
-            snap_text, snap_seconds = loads[0][0], min(seconds for _, seconds in loads)
+            snap_text, snap_seconds = loads[0][0], min(load[1] for load in loads)
+            snap_lag = max(load[2] for load in loads)
+            snap_cpu = min(load[3] for load in loads)
             db_bytes = _size(settings.database_path)
         finally:
             await storage.close()
@@ -172,6 +175,9 @@ async def server_loads(history: History, engine: crdt.Engine) -> dict[str, Any]:
         "write_log_s": write_seconds,
         "room_load_log_s": log_seconds,
         "room_load_snapshot_s": snap_seconds,
+        "room_lag_log_s": log_lag,
+        "room_lag_snapshot_s": snap_lag,
+        "room_cpu_snapshot_s": snap_cpu,
         "db_bytes_after": db_bytes,
         "room_log_ok": log_text == history.text,
         "room_snapshot_ok": snap_text == history.text,
@@ -183,16 +189,51 @@ def _size(database: Path) -> int:
     return sum(p.stat().st_size for p in database.parent.glob(database.name + "*"))
 
 
+class LoopLag:
+    """The longest the event loop went without running a ready task, while entered: a ticker
+    task sleeps 1 ms at a time and records how late it woke (the stall other rooms would see).
+    """
+
+    TICK = 0.001
+
+    def __init__(self) -> None:
+        self.max_seconds = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LoopLag:
+        self._task = asyncio.create_task(self._tick())
+        await asyncio.sleep(0)  # let it take its first tick
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.sleep(0)  # the last stall ends when the ticker runs again
+        assert self._task is not None
+        self._task.cancel()
+
+    async def _tick(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.TICK)
+            lag = time.perf_counter() - before - self.TICK
+            self.max_seconds = max(self.max_seconds, lag)
+
+
 async def _room_load(
     settings: Any, persistence: DocumentPersistence, engine: crdt.Engine
-) -> tuple[str, float]:
+) -> tuple[str, float, float, float]:
+    """(text, seconds to load the room and encode a new client's sync step 2, max loop lag,
+    CPU seconds of this process meanwhile: all threads, the ticker's wake-ups included)."""
     rooms = RoomManager(settings, persistence, engine)
-    started = time.perf_counter()
-    async with rooms.pinned(RoomInfo(room=ROOM, page_id=1, project_id=1)) as room:
-        seconds = time.perf_counter() - started
-        text = room.doc.text()
+    async with LoopLag() as lag:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        async with rooms.pinned(RoomInfo(room=ROOM, page_id=1, project_id=1)) as room:
+            room.doc.encode_state_as_update(b"\x00")  # what a new client's sync step 1 asks
+            seconds = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            await asyncio.sleep(0)
+            text = room.doc.text()
     await rooms.close_all(1001, "bench done")
-    return text, seconds
+    return text, seconds, lag.max_seconds, cpu
 
 
 async def _store_page(data_dir: Path, room: str, history: History, layout: str) -> None:
@@ -265,6 +306,9 @@ SERVER_HEADERS = (
     "engine",
     "log -> room s",
     "snapshot -> room ms",
+    "CPU ms",
+    "stall, log ms",
+    "stall, snapshot ms",
     "first sync, log s",
     "first sync, snapshot ms",
     "text ok",
@@ -296,6 +340,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if history.text != trace.end:
             raise SystemExit("the replayed text differs from the trace's end content")
         save_history(history, ops)
+    load_before = os.getloadavg()[0]
     rows = []
     for engine in crdt.available_engines():
         print(f"loading on {engine.value} ...", flush=True)
@@ -334,6 +379,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     r["engine"],
                     r["room_load_log_s"],
                     1000 * r["room_load_snapshot_s"],
+                    1000 * r["room_cpu_snapshot_s"],
+                    1000 * r["room_lag_log_s"],
+                    1000 * r["room_lag_snapshot_s"],
                     r["first_sync_log_s"],
                     1000 * r["first_sync_snapshot_s"],
                     "yes" if r["text_ok"] else "NO",
@@ -347,13 +395,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "\n  -> Document: crdt.Document.apply_update, in this process"
         "\n  -> room: RoomManager's load from SQLite (log written in one group commit: "
         f"{written})"
+        "\n  CPU ms: this process's CPU time (all threads) during the snapshot -> room load,"
+        " best of 3: robust to a busy machine where wall-clock times are not"
+        "\n  stall: the longest the event loop went without running (a 1 ms ticker task) during"
+        " the room load and a new client's sync step 2 encode"
         "\n  first sync: a y-websocket client's connect to synced, server just started"
+        f"\n  load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     return {
         "ops": ops,
         "builder": builder.value,
         "build_seconds": history.build_seconds,
         "rows": rows,
+        "load_average": [load_before, os.getloadavg()[0]],
     }
 
 

@@ -18,6 +18,7 @@ Clients are real WebsocketProvider / HocuspocusProvider clients in one node proc
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
@@ -49,7 +50,9 @@ def measure(target: Target, rooms: int, per_room: int, awareness: bool) -> dict[
         before = settled_rss(sampler)
         with idle_clients(target, bench_rooms, 1, awareness=awareness) as first:
             one_each = settled_rss(sampler)
+            cpu_before = sampler.cpu()
             with idle_clients(target, bench_rooms, per_room - 1, awareness=awareness) as rest:
+                storm_cpu = sampler.cpu() - cpu_before
                 full = settled_rss(sampler)
     per_connection = (full - one_each) / (rooms * (per_room - 1))
     per_room_bytes = (one_each - before) / rooms - per_connection
@@ -63,6 +66,10 @@ def measure(target: Target, rooms: int, per_room: int, awareness: bool) -> dict[
         "kb_per_connection": per_connection / KB,
         "kb_per_room": per_room_bytes / KB,
         "reconnects": first["reconnects"] + rest["reconnects"],
+        # the storm: the last (per_room - 1) x rooms clients opened, 100 at a time, and synced
+        "connect_s": rest["connectMs"] / 1000,
+        # the server's CPU seconds for that wave (robust to a busy machine, unlike the time)
+        "connect_cpu_s": storm_cpu,
         "client_rss_mb": rest["rssMB"],
     }
 
@@ -75,6 +82,8 @@ HEADERS = (
     "RSS after MB",
     "KB / connection",
     "KB / idle room",
+    "connect s",
+    "connect CPU s",
 )
 
 
@@ -128,10 +137,16 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     r["rss_all_mb"],
                     r["kb_per_connection"],
                     r["kb_per_room"],
+                    r["connect_s"],
+                    r["connect_cpu_s"],
                 ]
                 for r in results
             ],
         )
+    )
+    print(
+        "  connect s: the time the second wave of clients (all but the first per room) took to"
+        f" connect, authenticate and sync; load average now {os.getloadavg()[0]:.1f}"
     )
     for r in results:
         if r["reconnects"]:

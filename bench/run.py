@@ -29,7 +29,7 @@ from harness.procs import BenchError, exit_on_sigterm
 from harness.targets import SERVERS, server, settings_env
 
 PARTS = ("fanout", "chat", "large-page", "memory", "scale", "stability", "cluster")
-PATTERNS = ("typing", "random")
+PATTERNS = ("typing", "random", "map", "array", "xml")
 
 
 def run_fanout(

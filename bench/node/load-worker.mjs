@@ -1,6 +1,9 @@
 // One load-generator thread: C clients in each of its rooms type R edits/s into Y.Text, and every
 // client times each remote edit it integrates. Driven by load.mjs over worker messages.
 //
+// Patterns `map`, `array` and `xml` (Y.Map key sets, Y.Array push/delete, ProseMirror attribute
+// and mark edits) carry the same token as a value; see EDITS below.
+//
 // An edit inserts a fixed-length token "[" + send time (epoch µs, base 36, 11 digits) + "]". With
 // `pattern` "random" (the fan-out benchmark) it goes to a random position, so pages grow without
 // bound. With "typing" (the soak) each client appends to its own Y.Text and deletes its oldest
@@ -36,6 +39,24 @@ function readToken (store, client, clock) {
   return text
 }
 
+// The token an edit wrote at (client, clock), and how many clocks it took: a text token is
+// TOKEN_LENGTH characters; a map or array value, an XML attribute or a mark is one struct whose
+// value is the token (a mark's value is {t: token}; its closing format struct carries null, and
+// changing a mark can write the previous value again to restore it after the range: marks are
+// counted once per receiver).
+function tokenAt (store, client, clock) {
+  const item = Y.getItem(store, Y.createID(client, clock))
+  const content = item.content
+  if (content instanceof Y.ContentString) {
+    const offset = clock - item.id.clock
+    if (content.str[offset] !== '[') return [null, item.length - offset] // set-up text, no token
+    return [readToken(store, client, clock), TOKEN_LENGTH]
+  }
+  if (content instanceof Y.ContentAny) return [content.arr[clock - item.id.clock], 1]
+  if (content instanceof Y.ContentFormat) return [content.value?.t ?? null, 1, true]
+  return [null, item.length - (clock - item.id.clock)] // deleted, a type: no token here
+}
+
 class Stats {
   constructor () {
     this.latencies = new Float64Array(1 << 16)
@@ -64,9 +85,16 @@ function observe (doc) {
     const arrived = now()
     tr.afterState.forEach((after, client) => {
       if (client === doc.clientID) return
-      for (let clock = tr.beforeState.get(client) ?? 0; clock < after; clock += TOKEN_LENGTH) {
-        const text = readToken(doc.store, client, clock)
-        if (text === null) continue
+      for (let clock = tr.beforeState.get(client) ?? 0; clock < after;) {
+        const [text, length, mark] = tokenAt(doc.store, client, clock)
+        clock += length
+        if (typeof text !== 'string' || text.length !== TOKEN_LENGTH) continue
+        if (mark) {
+          const key = `${client}:${text}`
+          const seen = doc.seenMarks ??= new Set()
+          if (seen.has(key)) continue
+          seen.add(key)
+        }
         const sent = parseInt(text.slice(1, -1), 36) / 1000
         if (!(sent > 0)) { stats.malformed += 1; continue }
         if (sent >= window.start && sent < window.end) stats.record(arrived - sent)
@@ -80,8 +108,7 @@ function typeInto (client, room, period, phase, t0) {
   const next = () => {
     if (!running) return
     const sent = now()
-    if (pattern === 'typing') type(client, encodeToken(sent))
-    else client.text.insert(Math.floor(Math.random() * (client.text.length + 1)), encodeToken(sent))
+    EDITS[pattern](client, encodeToken(sent), k)
     if (sent >= window.start && sent < window.end) sentPerRoom.set(room, sentPerRoom.get(room) + 1)
     k += 1
     setTimeout(next, Math.max(0, t0 + phase + k * period - now()))
@@ -97,6 +124,46 @@ function type (client, token) {
     own.insert(own.length, token)
     if (own.length > KEPT_TOKENS * TOKEN_LENGTH) own.delete(0, TOKEN_LENGTH)
   })
+}
+
+// Each shape's edit: one transaction, one update. Every shape keeps pages at a steady size except
+// `random`, which grows them without bound.
+const EDITS = {
+  typing: type,
+  random: (client, token) =>
+    client.text.insert(Math.floor(Math.random() * (client.text.length + 1)), token),
+  // Y.Map key sets: each client cycles through KEPT_TOKENS keys of its own in one shared map
+  // (an overwritten value is deleted by Yjs; the map's size stays put)
+  map: (client, token, k) =>
+    client.doc.getMap('map').set(`${client.doc.clientID}-${k % KEPT_TOKENS}`, token),
+  // Y.Array: each client pushes to an array of its own and deletes its oldest entry past
+  // KEPT_TOKENS, in one transaction
+  array: (client, token) => {
+    const own = client.ownArray ??= client.doc.getArray(`array-${client.doc.clientID}`)
+    client.doc.transact(() => {
+      own.push([token])
+      if (own.length > KEPT_TOKENS) own.delete(0, 1)
+    })
+  },
+  // ProseMirror (y-prosemirror's XML): each client owns a paragraph of the shared
+  // 'prosemirror' fragment and alternately sets an attribute on it or toggles a mark over its
+  // text, as Tiptap does for a text-align change or a bold
+  xml: (client, token, k) => {
+    const doc = client.doc
+    if (client.paragraph === undefined) {
+      const paragraph = new Y.XmlElement('paragraph')
+      const text = new Y.XmlText()
+      doc.transact(() => {
+        doc.getXmlFragment('prosemirror').push([paragraph])
+        paragraph.insert(0, [text])
+        text.insert(0, 'lorem ipsum dolor')
+      })
+      client.paragraph = paragraph
+      client.paragraphText = text
+    }
+    if (k % 2 === 0) client.paragraph.setAttribute('textAlign', token)
+    else client.paragraphText.format(0, 5, { bold: { t: token } })
+  }
 }
 
 // `url` may list several servers (a cluster's processes), comma-separated: each room's clients

@@ -8,7 +8,7 @@
 //
 //   node load.mjs --protocol y-websocket|hocuspocus --url URL[,URL...] --rooms r1,r2,... [--token T]
 //                 [--clients 30] [--rate 2] [--warmup 5] [--seconds 20] [--drain 5] [--workers 1]
-//                 [--pattern random|typing]
+//                 [--pattern random|typing|map|array|xml]
 //
 // y-websocket clients connect to URL/ROOM?token=T; Hocuspocus clients to URL, naming the room in
 // every message. Latency = receive time - send time for every remote edit a client integrates;
@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     'connect-batch': { type: 'string', default: '50' }
   }
 })
-if (!args.url || !args.rooms || !['random', 'typing'].includes(args.pattern)) {
+if (!args.url || !args.rooms || !['random', 'typing', 'map', 'array', 'xml'].includes(args.pattern)) {
   process.stderr.write('usage: load.mjs --url URL --rooms r1,r2,... [options]\n')
   process.exit(2)
 }

@@ -43,8 +43,8 @@ def recorder(document: Document) -> list[UpdateEvent]:
     return events
 
 
-def test_default_engine_is_y_py_where_it_installs() -> None:
-    expected = Engine.Y_PY if Engine.Y_PY in available_engines() else Engine.PYCRDT
+def test_default_engine_is_pycrdt_where_it_installs() -> None:
+    expected = Engine.PYCRDT if Engine.PYCRDT in available_engines() else Engine.Y_PY
     assert default_engine() is expected
     assert Document().engine is expected
 
@@ -180,14 +180,54 @@ def test_edits_inside_a_concurrently_deleted_paragraph_are_accepted(engine: Engi
     server.apply_update(bob.get_update(alice.get_state()))
     reloaded = Document(engine)  # knows the paragraph only as a deleted range
     reloaded.apply_update(server.encode_state_as_update())
+    loaded = Document(engine)  # as a room loads it from storage
+    loaded.load([server.encode_state_as_update()])
     before = alice.get_state()
     paragraph.children[0].insert(0, "y")
     paragraph.children.insert(0, pycrdt.XmlText("z"))
     late = alice.get_update(before)
-    for document in (server, reloaded):
+    for document in (server, reloaded, loaded):
         document.apply_update(late)
         assert document.pending_updates == ()
         assert plain_text(document.encode_state_as_update()) == ""
+
+
+def test_a_loaded_document_takes_edits_inside_its_paragraphs(engine: Engine) -> None:
+    import pycrdt
+
+    alice: pycrdt.Doc[Any] = pycrdt.Doc(client_id=2)
+    paragraph = alice.get("default", type=pycrdt.XmlFragment).children.append(
+        pycrdt.XmlElement("paragraph", {}, [pycrdt.XmlText("ab")])
+    )
+    stored = Document(engine)
+    stored.apply_update(alice.get_update())
+    server = Document(engine)
+    events = recorder(server)
+    server.load([stored.encode_state_as_update()])
+    assert len(events) == 1 and not events[0].local
+    before = alice.get_state()
+    paragraph.children[0].insert(2, "c")  # its parent is a type only the stored state names
+    server.apply_update(alice.get_update(before))
+    assert server.pending_updates == ()
+    assert plain_text(server.encode_state_as_update()) == "abc"
+
+
+def test_a_loaded_document_knows_what_is_news(engine: Engine) -> None:
+    source = edited(engine, (0, "hello world"), client_id=7)
+    events = recorder(source)
+    source.delete_text(0, 6)
+    deletion = events[-1].update
+    state = source.encode_state_as_update()
+    server = Document(engine)
+    server.load([edited(engine, (0, "x"), client_id=8).encode_state_as_update(), state])
+    assert server.text() in ("xworld", "worldx")
+    assert not server.holds_news(state)  # its deletions too are known, though never scanned
+    assert not server.holds_news(deletion)
+    source.delete_text(0, 1)
+    assert server.holds_news(events[-1].update)
+    server.apply_update(events[-1].update)
+    assert not server.holds_news(events[-1].update)
+    assert server.text() in ("xorld", "orldx")
 
 
 @pytest.mark.parametrize("reload", [False, True], ids=["live", "reloaded"])
@@ -443,3 +483,18 @@ def test_restore_twice_and_across_engines(engine: Engine) -> None:
     assert html(document.encode_state_as_update()) == (
         "<h1>Rewritten</h1><p>Something <em>else</em></p>"
     )
+
+
+def test_random_client_ids_fit_every_engine() -> None:
+    """IDs are 32 bits, as Yjs picks them: y-py cuts wider ones and then holds their updates."""
+    for writer_engine in available_engines():
+        for reader_engine in available_engines():
+            writer, reader = Document(writer_engine), Document(reader_engine)
+            assert writer.client_id < 2**32
+            events = recorder(writer)
+            writer.insert_text(0, "ab")
+            writer.insert_text(2, "c")
+            for event in events:
+                reader.apply_update(event.update)
+            assert reader.pending_updates == ()
+            assert reader.text() == "abc"

@@ -237,15 +237,17 @@ def create_app(
 
     all_methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     routes: list[BaseRoute] = [
+        # first: a reconnect storm's thousands of sockets are not matched against every API
+        # route (no path overlaps, so the order changes nothing else)
+        WebSocketRoute("/ws/docs/{room}", DocsSocket()),
+        WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
+        WebSocketRoute("/ws/me", user_events_endpoint),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
         Route(API_PREFIX + "/openapi.json", openapi_json),
         *api_routes,
         Route("/api/{rest:path}", _api_fallback(api_routes), methods=all_methods),
-        WebSocketRoute("/ws/docs/{room}", DocsSocket()),
-        WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
-        WebSocketRoute("/ws/me", user_events_endpoint),
         *media.routes,
     ]
     web_dir = settings.web_dir or _default_web_dir()

@@ -1,23 +1,29 @@
 """The CRDT engine seam: the only module in TwinSpaces that imports ``y_py`` or ``pycrdt``.
 
-Both engines wrap the same Rust core (Yrs) and speak the same v1 update format. y-py is used
-where it installs (Python < 3.13), pycrdt elsewhere; tests run this contract on both.
+Both engines wrap the same Rust core (Yrs) and speak the same v1 update format. pycrdt (current
+Yrs, maintained, built for every Python) is the default; y-py (Yrs 0.12, archived upstream, no
+build past Python 3.12) stays supported where it installs; tests run this contract on both.
 
 Threading: a ``Document`` belongs to the thread that made it (y-py panics otherwise, and this
 class refuses with ``RuntimeError`` first). The module-level helpers take and return bytes and
 build their own documents, so they are safe to run in a worker thread.
 
-Every update is checked by a pure-Python decoder before an engine sees it. y-py 0.6.2 is built
-on Yrs 0.12, which takes the whole process down (segfault or abort, not an exception) on some
-malformed updates (strings that are not UTF-8, empty structs, items whose parent is not a
-shared type), and which corrupts documents in ordinary concurrent editing: an update that
-arrives before its dependencies is never integrated; an item put into a container someone
-deleted, or next to an item Yjs garbage-collected, breaks or silently changes the page; a
-struct that overlaps what the document holds is mis-integrated. For y-py, ``Document`` holds
-early updates itself, cuts known prefixes off (as a Yjs diff would) and hands such items over
-as the GC structs Yjs makes of them. pycrdt (current Yrs) needs none of this: it survived the
-same fuzzing unguarded, so where both are installed it is the safer choice; the default stays
-y-py, as the design asks.
+Every update a peer sends is checked by a pure-Python decoder before an engine sees it (it
+must decode, and an item whose parent is new in the same update must hang under a shared type),
+and an update whose dependencies are missing is held until they arrive. y-py needs much more:
+Yrs 0.12 takes the whole process down (segfault or abort, not an exception) on some malformed
+updates (strings that are not UTF-8, empty structs, items whose parent is not a shared type),
+and corrupts documents in ordinary concurrent editing: an update that arrives before its
+dependencies is never integrated; an item put into a container someone deleted, or next to an
+item Yjs garbage-collected, breaks or silently changes the page; a struct that overlaps what the
+document holds is mis-integrated. For y-py, ``Document`` therefore mirrors the document's
+structure, holds early updates itself, cuts known prefixes off (as a Yjs diff would) and hands
+such items over as the GC structs Yjs makes of them. pycrdt needs none of this (it survived the
+same fuzzing unguarded and refuses an item whose parent is not a shared type itself), so for it
+the mirror holds clocks and deleted ranges only, learned from the checks' own scans, never by
+re-reading what the engine reports. What the server stored itself goes in through ``load``,
+which on pycrdt skips the checks: a 300 kB page loads in milliseconds, not a scan per load
+(``docs/design.md``, "Large pages").
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import asyncio
 import enum
 import hashlib
 import importlib
+import secrets
 import threading
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping
@@ -119,10 +126,11 @@ def available_engines() -> tuple[Engine, ...]:
 
 
 def default_engine() -> Engine:
+    """pycrdt where it is installed (a main dependency), else y-py."""
     engines = available_engines()
     if not engines:
-        raise RuntimeError("no CRDT engine: install y-py (Python < 3.13) or pycrdt")
-    return engines[0]
+        raise RuntimeError("no CRDT engine: install pycrdt (or y-py on Python < 3.13)")
+    return Engine.PYCRDT if Engine.PYCRDT in engines else engines[0]
 
 
 # ---------------------------------------------------------------- engine adapters
@@ -176,10 +184,16 @@ class _YPyBackend:
 
 
 class _PycrdtBackend:
-    """pycrdt: its text API counts UTF-8 bytes, so code-point indexes are converted."""
+    """pycrdt: its text API counts UTF-8 bytes, so code-point indexes are converted.
+
+    Its own random client IDs are 53 bits wide; Yjs picks 32-bit ones (``random.uint32``),
+    and so does this adapter: y-py (Yrs 0.12) cuts wider IDs to 32 bits and then never sees
+    such an update as integrated."""
 
     def __init__(self, client_id: int | None, sink: Callable[[bytes], None]) -> None:
         self._p: Any = importlib.import_module("pycrdt")
+        if client_id is None:
+            client_id = secrets.randbits(32)
         self._doc = self._p.Doc(client_id=client_id)
         self.client_id = int(self._doc.client_id)
         self._subscription = self._doc.observe(lambda event: sink(bytes(event.update)))
@@ -244,6 +258,8 @@ class _Known:
 
     def __init__(self, *, structure: bool) -> None:
         self.clocks: dict[int, int] = {}
+        # Without ``structure`` (pycrdt), the types are not followed: the engine itself refuses
+        # an item whose parent, from an earlier update, is not a shared type.
         self.types: set[tuple[int, int]] = set()
         self.dead = RangeSet()  # garbage-collected or deleted
         self.collected = RangeSet()  # garbage-collected, or under a deleted type
@@ -258,9 +274,9 @@ class _Known:
                 self.clocks[client] = end
         for client, clock, length in scan.dead:
             self.dead.add(client, clock, length)
-        self.types |= scan.types
         if not self._structure:
             return
+        self.types |= scan.types
         for client, clock in scan.types:
             insort(self._type_clocks.setdefault(client, []), clock)
         for client, clock, length in scan.collected:
@@ -296,7 +312,12 @@ class _Known:
             if end > max(clocks.get(client, 0), scan.ends.get(client, 0)):
                 return False
         for parent in scan.parents:
-            known = parent in scan.types if new_here(parent) else self._is_type(parent)
+            if new_here(parent):
+                known = parent in scan.types
+            elif self._structure:
+                known = self._is_type(parent)
+            else:
+                continue
             if not known:
                 raise MalformedUpdate(f"parent {parent} is not a shared type")
         return True
@@ -382,6 +403,10 @@ class Document:
         self._callbacks: list[Callable[[UpdateEvent], None]] = []
         self._pending: list[tuple[bytes, UpdateScan]] = []
         self._applied = (b"", scan_update(EMPTY_UPDATE))  # the last update handed to the engine
+        # pycrdt: the mirror learns each applied update from its check's scan, not from what
+        # the engine reports (no second scan); True until the last apply has been learned.
+        self._lean = self.engine is Engine.PYCRDT
+        self._unlearned = False
 
     @property
     def client_id(self) -> int:
@@ -391,6 +416,11 @@ class Document:
     def pending_updates(self) -> tuple[bytes, ...]:
         """Updates that wait for their dependencies; applied once those arrive."""
         return tuple(update for update, _ in self._pending)
+
+    @property
+    def pending_count(self) -> int:
+        """How many updates wait (``len(pending_updates)`` without building the tuple)."""
+        return len(self._pending)
 
     def on_update(self, callback: Callable[[UpdateEvent], None]) -> Callable[[], None]:
         """Call ``callback`` after every transaction that changed the document.
@@ -429,6 +459,28 @@ class Document:
         finally:  # a failed apply may still have integrated part of the update
             self._flush(local=False)
 
+    def load(self, updates: Iterable[bytes]) -> None:
+        """Apply what this server stored itself: compaction snapshots and the updates its
+        engines reported; observers see them as remote updates.
+
+        On pycrdt they go straight to the engine, unscanned (bytes an engine wrote need no
+        guard, and scanning a 300 kB page in Python takes ~80 ms on the event loop); the mirror
+        then reads the clocks from the engine. On y-py they take ``apply_update``'s checks:
+        Yrs 0.12 needs the mirror of the structure, and the bytes may come from the other
+        engine.
+        """
+        if not self._lean:
+            for update in updates:
+                self.apply_update(update)
+            return
+        self._check_thread()
+        try:
+            for update in updates:
+                self._engine_call(partial(self._backend.apply, bytes(update)))
+        finally:
+            self._refresh_clocks()
+            self._flush(local=False)
+
     def holds_news(self, update: bytes) -> bool:
         """True when ``update`` has structs or deletions this document lacks (nothing is
         applied); raises ``MalformedUpdate`` on bytes ``apply_update`` would refuse."""
@@ -439,9 +491,25 @@ class Document:
             self._refresh_clocks()  # the mirror is a lower bound: ask the engine
             if not self._known.covers(scan.ends):
                 return True
-        return not all(
-            self._known.dead.covers(client, clock, length) for client, clock, length in scan.deleted
-        )
+        if self._deletions_known(scan):
+            return False
+        if not self._lean:  # y-py's mirror learns every update the engine reports
+            return True
+        self._refresh_dead()  # pycrdt's is a lower bound too
+        return not self._deletions_known(scan)
+
+    def _deletions_known(self, scan: UpdateScan) -> bool:
+        dead = self._known.dead
+        return all(dead.covers(client, clock, length) for client, clock, length in scan.deleted)
+
+    def _refresh_dead(self) -> None:
+        """Read the deleted ranges from the engine: a diff against its own state vector holds
+        no structs, only the whole delete set."""
+        delete_set = self._backend.encode(self._backend.state_vector())
+        dead = RangeSet()
+        for client, clock, length in scan_update(delete_set, strict=False).deleted:
+            dead.add(client, clock, length)
+        self._known.dead = dead
 
     def state_vector(self) -> bytes:
         self._check_thread()
@@ -537,6 +605,7 @@ class Document:
                     update, scan = rewritten, scan_update(rewritten)
         self._applied = (update, scan)  # the engine usually reports these very bytes back
         self._engine_call(partial(self._backend.apply, update))
+        self._unlearned = True  # it went in whole: its dependencies were there
 
     def _check_range(self, root: str, index: int, length: int) -> None:
         size = len(self.text(root))
@@ -545,6 +614,14 @@ class Document:
 
     def _absorb(self) -> None:
         """Learn from what the engine integrated since last time."""
+        if self._lean:
+            # pycrdt: the applied update's own scan; local edits are not learned (the mirror
+            # stays a lower bound, and the engine is asked whenever it falls short)
+            if self._unlearned:
+                self._known.learn(self._applied[1])
+                self._unlearned = False
+            self._absorbed = len(self._integrated)
+            return
         for update in self._integrated[self._absorbed :]:
             if update == EMPTY_UPDATE:
                 continue

@@ -19,6 +19,8 @@ Clock = Callable[[], float]
 class TokenBucket:
     """`rate` tokens per second, at most `burst` saved up; `take()` spends one if it can."""
 
+    __slots__ = ("_clock", "_stamp", "_tokens", "burst", "rate")
+
     def __init__(self, rate: float, burst: int, *, clock: Clock = time.monotonic) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("a token bucket needs rate > 0 and burst >= 1")

@@ -218,10 +218,7 @@ class RoomManager:
     async def _load(self, info: RoomInfo) -> Room:
         stored = await self._persistence.load(info.room)
         doc = crdt.Document(self._engine)
-        if stored.snapshot:
-            doc.apply_update(stored.snapshot)
-        for _, update in stored.updates:
-            doc.apply_update(update)
+        doc.load(([stored.snapshot] if stored.snapshot else []) + [u for _, u in stored.updates])
         head = max([stored.upto_update_id, *(update_id for update_id, _ in stored.updates)])
         settings = self._settings
         limits = AwarenessLimits(

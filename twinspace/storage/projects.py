@@ -71,6 +71,19 @@ class ProjectRepo:
         row = await self._ex.fetch_one("SELECT * FROM projects WHERE id = ?", (project_id,))
         return ProjectRecord.from_row(row) if row else None
 
+    async def with_member_role(
+        self, project_id: int, user_id: int
+    ) -> tuple[ProjectRecord, Role] | None:
+        """The project and `user_id`'s role in it, in one read (every access check and every
+        socket of a reconnect storm makes it); None when either is missing."""
+        row = await self._ex.fetch_one(
+            "SELECT p.*, m.role AS member_role FROM projects p"
+            " JOIN memberships m ON m.project_id = p.id"
+            " WHERE p.id = ? AND m.user_id = ?",
+            (project_id, user_id),
+        )
+        return (ProjectRecord.from_row(row), Role(row["member_role"])) if row else None
+
     async def update(
         self,
         project_id: int,

@@ -222,13 +222,11 @@ class AccessRules:
         return None
 
     async def project(self, user: UserRecord, project_id: int) -> Access:
-        membership = await self._storage.memberships.get(project_id, user.id)
-        if membership is None:
+        found = await self._storage.projects.with_member_role(project_id, user.id)
+        if found is None:  # not a member, or no such project: the same 404
             raise NotFound("no such project")
-        project = await self._storage.projects.get(project_id)
-        if project is None:
-            raise NotFound("no such project")
-        return Access(user=user, project=project, role=membership.role)
+        project, role = found
+        return Access(user=user, project=project, role=role)
 
     async def page(
         self, user: UserRecord, page_id: int, *, include_deleted: bool = False

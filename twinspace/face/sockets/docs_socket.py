@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket
 from twinspace.face.auth import Caller
 from twinspace.face.sockets.admission import admit, receive, serve_registered
 from twinspace.face.sockets.frame_writer import frame_writer_of
-from twinspace.face.sockets.socket_loop import Close, run_connection
+from twinspace.face.sockets.socket_loop import Close, CloseFlag, run_connection
 from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.awareness import AwarenessRefused, Identity
 from twinspace.realtime.limits import TokenBucket
@@ -49,6 +49,26 @@ class DocConnection:
     """One client socket in one room: who it is, the session it was opened with, its right
     to write, its outbox and a close request."""
 
+    __slots__ = (
+        "acknowledger",
+        "can_write",
+        "close_request",
+        "closed",
+        "dropped_updates",
+        "held_replies",
+        "identity",
+        "info",
+        "outbox",
+        "project_id",
+        "refused_edits",
+        "session_expires_at",
+        "session_id",
+        "state",
+        "unsaved",
+        "user_id",
+        "websocket",
+    )
+
     def __init__(
         self,
         websocket: WebSocket,
@@ -72,14 +92,16 @@ class DocConnection:
         self.state = ConnectionState.OPEN
         self.outbox: Outbox[bytes] = Outbox(queue_size)
         self.close_request: Close | None = None
-        self.closed = asyncio.Event()
+        self.closed = CloseFlag()
         self.dropped_updates = 0  # every update dropped while it could not write
         self.refused_edits = 0  # those of them that held something new (rooms.py)
         # Acknowledgements wait for durability (docs/cluster.md, "Acknowledged means
         # stored"): the persistence sequence number its edits reached, and sync step 2
-        # replies held until that is committed, in the order their probes came.
+        # replies held until that is committed, in the order their probes came (made when
+        # first needed: an idle connection keeps no queue, docs/architecture.md "Memory per
+        # connection").
         self.unsaved = 0
-        self.held_replies: deque[tuple[int, bytes]] = deque()
+        self.held_replies: deque[tuple[int, bytes]] | None = None
         self.acknowledger: asyncio.Task[None] | None = None
 
     def send(self, frame: bytes) -> None:
@@ -109,13 +131,14 @@ class DocsSocket:
     writer when it offers one, else straight to its `send`, past Starlette's per-message
     wrappers: fan-out writes one frame per client per update."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # returns the endpoint's coroutine: one suspended frame less per connection
         def send_frame(frame: bytes) -> Coroutine[Any, Any, None]:
             # the ASGI servers' `send` is a coroutine function (the outbox steps it)
             return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "bytes": frame}))
 
         frames = FrameSink(send_frame, frame_writer_of(scope))
-        await docs_endpoint(WebSocket(scope, receive, send), frames)
+        return docs_endpoint(WebSocket(scope, receive, send), frames)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,12 +224,12 @@ def _handle(services: Services, room: Room, connection: DocConnection, frame: by
                 reply = encode_message(SyncStep2(room.doc.encode_state_as_update(state_vector)))
                 _acknowledge(services, connection, reply)
             case SyncStep2(update=update) | SyncUpdate(update=update):
-                waiting = len(room.doc.pending_updates)
+                waiting = room.doc.pending_count
                 if not services.documents.rooms.apply_client_update(room, connection, update):
                     connection.dropped_updates += 1
                     return
                 connection.unsaved = services.documents.persistence.appended
-                if len(room.doc.pending_updates) > waiting:
+                if room.doc.pending_count > waiting:
                     # It builds on content the page lacks (e.g. refused on an earlier, read-only
                     # socket): ask for everything the page misses, so its edits land instead
                     # of waiting unseen (a y-websocket client answers with sync step 2).
@@ -242,6 +265,8 @@ def _acknowledge(services: Services, connection: DocConnection, reply: bytes) ->
     if not connection.held_replies and persistence.is_durable(connection.unsaved):
         connection.send(reply)
         return
+    if connection.held_replies is None:
+        connection.held_replies = deque()
     connection.held_replies.append((connection.unsaved, reply))
     if connection.acknowledger is None or connection.acknowledger.done():
         connection.acknowledger = asyncio.create_task(_send_held_replies(services, connection))
@@ -249,8 +274,9 @@ def _acknowledge(services: Services, connection: DocConnection, reply: bytes) ->
 
 async def _send_held_replies(services: Services, connection: DocConnection) -> None:
     persistence = services.documents.persistence
-    while connection.held_replies:
-        sequence, reply = connection.held_replies[0]
+    held = connection.held_replies
+    while held:
+        sequence, reply = held[0]
         await persistence.wait_durable(sequence)
-        connection.held_replies.popleft()
+        held.popleft()
         connection.send(reply)

@@ -22,7 +22,7 @@ from twinspace.face.sockets.call_frames import (
     CallSignal,
     handle_call,
 )
-from twinspace.face.sockets.socket_loop import Close
+from twinspace.face.sockets.socket_loop import Close, CloseFlag
 from twinspace.realtime import close_codes
 from twinspace.realtime.limits import KeyedBuckets
 from twinspace.realtime.outbox import Outbox
@@ -123,7 +123,7 @@ class ProjectConnection:
         self.position = services.project_events.position(self.project_id)
         self.outbox: Outbox[str] = Outbox(services.settings.ws_send_queue_messages)
         self.close_request: Close | None = None
-        self.closed = asyncio.Event()
+        self.closed = CloseFlag()
         self.typing = KeyedBuckets(1 / TYPING_EVERY_SECONDS, 1)
         self._tasks: set[asyncio.Task[None]] = set()
 

@@ -1,6 +1,7 @@
-"""The lifecycle both websocket endpoints share: an outbox draining what could not be written
-at once, a receiver, and a close request; whichever ends first ends the connection with the
-right close code."""
+"""The lifecycle every websocket endpoint shares: an outbox writing what the socket takes, a
+receive loop, and a close request; whichever ends first ends the connection with the right
+close code. All of it runs in the server's task for the connection (docs/architecture.md,
+"Memory per connection")."""
 
 from __future__ import annotations
 
@@ -29,13 +30,60 @@ class Close(Exception):
         self.reason = reason
 
 
+class CloseFlag:
+    """Set once, when a connection must end (a close request, its session ending ...).
+
+    Instead of an ``asyncio.Event`` and a task waiting on it per connection, whoever runs the
+    connection registers ``on_set`` and is called back at once."""
+
+    __slots__ = ("_set", "on_set")
+
+    def __init__(self) -> None:
+        self._set = False
+        self.on_set: Callable[[], None] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        if self._set:
+            return
+        self._set = True
+        callback, self.on_set = self.on_set, None
+        if callback is not None:
+            callback()
+
+
 class QueuedConnection(Protocol):
     websocket: WebSocket
-    closed: asyncio.Event
+    closed: CloseFlag
     close_request: Close | None
 
     @property
     def outbox(self) -> Outbox[Any]: ...
+
+
+class _Interrupt:
+    """Ends the receive loop from outside, once: a close request or a failed write cancels
+    the connection's task while (and only while) it waits in the loop, as ``asyncio.timeout``
+    does with its deadline."""
+
+    __slots__ = ("failure", "fired", "task", "waiting")
+
+    def __init__(self) -> None:
+        self.task = asyncio.current_task()
+        self.waiting = False
+        self.fired = False
+        self.failure: BaseException | None = None
+
+    def __call__(self) -> None:
+        if self.waiting and not self.fired and self.task is not None:
+            self.fired = True
+            self.task.cancel()
+
+    def write_failed(self, error: BaseException) -> None:
+        self.failure = error
+        self()
 
 
 async def run_connection(
@@ -44,19 +92,42 @@ async def run_connection(
     send: Callable[[Any], Coroutine[Any, Any, None]],
     write: Callable[[Any], bool] | None = None,
 ) -> None:
-    sender = asyncio.create_task(connection.outbox.drain(send, write))
-    receiver = asyncio.create_task(receive_loop)
-    closer = asyncio.create_task(connection.closed.wait())
-    done, pending = await asyncio.wait(
-        {sender, receiver, closer}, return_when=asyncio.FIRST_COMPLETED
-    )
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
+    """Run `receive_loop` in this task until it ends, the connection is asked to close, or a
+    write fails; then close the socket with the right code. No other task is started for the
+    connection (the outbox starts one only while a write waits): an idle connection costs one
+    task, the server's."""
+    interrupt = _Interrupt()
+    connection.outbox.bind(send, write, interrupt.write_failed)
+    connection.closed.on_set = interrupt
+    failure: BaseException | None = None
+    delivered = False
+    try:
+        if connection.closed.is_set():
+            receive_loop.close()
+        else:
+            interrupt.waiting = True
+            await receive_loop
+    except asyncio.CancelledError:
+        delivered = True
+        if not interrupt.fired or _uncancel(interrupt.task):
+            raise  # cancelled from outside: the server is stopping
+    except Exception as exc:
+        failure = exc
+    finally:
+        interrupt.waiting = False
+        connection.closed.on_set = None
+        connection.outbox.close()
+    if interrupt.fired and not delivered:
+        # Fired from this very task (its receive loop closed the connection) and the loop
+        # ended before reaching an await: the cancel comes at the next one, so take it here.
+        try:
+            await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            if _uncancel(interrupt.task):
+                raise
     outcome = connection.close_request
     connection.closed.set()
-    errors = [task.exception() for task in done if task is not closer and not task.cancelled()]
-    for error in errors:
+    for error in (failure, interrupt.failure):
         if isinstance(error, Close):
             outcome = outcome or error
         elif isinstance(error, WebSocketDisconnect | OSError):
@@ -71,6 +142,11 @@ async def run_connection(
                 await websocket.close(outcome.code, outcome.reason)
         except (TimeoutError, RuntimeError, OSError, WebSocketDisconnect):
             pass
+
+
+def _uncancel(task: asyncio.Task[Any] | None) -> bool:
+    """Take back one cancel of ours; True when others remain (a cancel from outside)."""
+    return task is not None and task.uncancel() > 0
 
 
 async def refuse(websocket: WebSocket, code: int, reason: str) -> None:

@@ -11,7 +11,6 @@ on (re)connecting the client reads its list over HTTP; the first frame is the un
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from datetime import datetime
 from typing import Any
@@ -20,7 +19,7 @@ from starlette.websockets import WebSocket
 
 from twinspace.face.auth import Caller
 from twinspace.face.sockets.admission import admit, json_text_frames, serve_registered
-from twinspace.face.sockets.socket_loop import Close, run_connection
+from twinspace.face.sockets.socket_loop import Close, CloseFlag, run_connection
 from twinspace.notifications.service import UserPush
 from twinspace.realtime import close_codes
 from twinspace.realtime.outbox import Outbox
@@ -50,7 +49,7 @@ class UserConnection:
         self.session_expires_at = session_expires_at
         self.outbox: Outbox[str] = Outbox(services.settings.ws_send_queue_messages)
         self.close_request: Close | None = None
-        self.closed = asyncio.Event()
+        self.closed = CloseFlag()
         self._ids = itertools.count(1)
 
     def close(self, code: int, reason: str) -> None:
