@@ -332,7 +332,7 @@ class FindingRepo:
         """Forget the page's findings whose text is no longer in it."""
         await self._ex.execute(
             "DELETE FROM page_findings WHERE page_id = ?"
-            " AND fingerprint NOT IN (SELECT value FROM json_each(?))",
+            f" AND fingerprint NOT IN (SELECT value FROM {self._ex.dialect.json_each('?')})",
             (page_id, json.dumps(sorted(present))),
         )
 
