@@ -41,7 +41,7 @@ run: install web
 # Every check, then the whole suite on SQLite and, at the same time, the whole suite on
 # PostgreSQL (scripts/test-both-backends.sh). Measured on this 2-core VM (README, "Two
 # commands"): the two passes side by side take about as long as the PostgreSQL pass alone
-# (2026-12-06, loaded machine: SQLite 25 min, PostgreSQL 30 min, both started together).
+# (2026-12-06, both started together: SQLite 13 min, PostgreSQL 15 min at a load average of ~5).
 test: install node-deps browser ocr turn web lint lint-web
 	@bash scripts/ensure-services.sh
 	CI=$${CI:-} PY=$(PY) bash scripts/test-both-backends.sh
