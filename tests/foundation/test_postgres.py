@@ -16,7 +16,7 @@ import pytest
 from tests.support import database
 from tests.support.server import live_server, make_settings
 from tests.support.world import World
-from tests.training.events import create_event, enrol, nso, participants
+from tests.training.events import cancel, create_event, enrol, nso, participants
 from twinspace.clock import utcnow
 from twinspace.config import ConfigError, load_settings
 from twinspace.services.container import storage_for
@@ -24,6 +24,11 @@ from twinspace.storage import SchemaTooNew, Storage, StorageError, ValueOutOfRan
 from twinspace.storage.db import migrations, schema_version_known
 from twinspace.storage.sql import POSTGRESQL, to_pyformat
 from twinspace.types import UserKind
+from twinspace.workspace.version_history import (
+    VersionBudgetReached,
+    VersionBudgets,
+    VersionHistory,
+)
 
 
 @pytest.fixture
@@ -151,6 +156,10 @@ async def test_rows_ids_and_numbers_come_back_as_on_sqlite(pg_url: str) -> None:
         assert isinstance(row["total"], int)
         with pytest.raises(ValueOutOfRange):
             await store.users.get(2**63)
+        with pytest.raises(ValueOutOfRange, match="NUL"):  # PostgreSQL's text cannot hold it
+            await store.users.update_profile(first, display_name="A\x00da")
+        with pytest.raises(ValueOutOfRange, match="NUL"):
+            await store.users.by_username("A\x00da")
     finally:
         await store.close()
 
@@ -239,6 +248,38 @@ async def test_waiting_list_holds_across_processes(tmp_path: Path) -> None:
     assert [row["waiting_rank"] for row in rows if row["status"] == "waiting"] == [1, 2, 3]
 
 
+async def test_waiting_list_promotion_holds_across_processes(tmp_path: Path) -> None:
+    """The five confirmed teachers cancel at once through two servers on one database: each
+    cancellation frees a seat and promotes the head of the waiting list one transaction at a
+    time (the event's lock), so the five waiting are promoted in order, none twice or skipped."""
+    database.require_postgres()
+    url = database.new_database()
+    first = make_settings(tmp_path / "a", database_url=url)
+    second = make_settings(tmp_path / "b", database_url=url)
+    async with live_server(first) as one, live_server(second) as two:
+        world = World(one)
+        organiser = await nso(world)
+        event = await create_event(world, organiser, capacity=5, waiting_list_size=7)
+        teachers = [await world.teacher("PL") for _ in range(12)]
+        async with one.client() as via_one, two.client() as via_two:
+            for teacher in teachers:
+                assert (await enrol(via_one, event["id"], teacher)).status_code == 201
+            responses = await asyncio.gather(
+                *(
+                    cancel(via_one if n % 2 else via_two, event["id"], teacher)
+                    for n, teacher in enumerate(teachers[:5])
+                )
+            )
+            rows = await participants(via_two, event["id"], organiser)
+    assert all(r.status_code < 300 for r in responses), [r.text for r in responses]
+    by_status: dict[str, list[int]] = {}
+    for row in rows:
+        by_status.setdefault(row["status"], []).append(row["teacher"]["id"])
+    assert sorted(by_status["confirmed"]) == sorted(t.id for t in teachers[5:10])
+    assert by_status["waiting"] == [t.id for t in teachers[10:]]
+    assert [row["waiting_rank"] for row in rows if row["status"] == "waiting"] == [1, 2]
+
+
 def test_the_database_url_setting_chooses_the_backend(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="TWINSPACE_DATABASE_URL"):
         load_settings(environ={"TWINSPACE_DATABASE_URL": "mysql://db/twinspace"})
@@ -317,3 +358,45 @@ async def test_search_indexers_of_two_processes_never_collide(tmp_path: Path) ->
         assert response.status_code == 200, response.text
         hits = [hit for hit in response.json()["results"] if hit["kind"] == "message"]
         assert len(hits) == 12
+
+
+async def test_version_budgets_hold_across_processes(tmp_path: Path) -> None:
+    """Two processes' pools on one database store 60 kB versions of six pages of one project
+    at once against its 100 kB budget: the budget is read and spent one version at a time (the
+    project's version lock, not the page's), so exactly one fits."""
+    database.require_postgres()
+    url = database.new_database()
+    async with live_server(make_settings(tmp_path / "data", database_url=url)) as server:
+        world = World(server)
+        project, teacher, _ = await world.european_project()
+        access = await world.services.access.project(teacher.user, project.id)
+        pages = [await world.services.pages.create(access, f"page {n}") for n in range(6)]
+    stores = [Storage.postgresql(url, pool_size=6) for _ in range(2)]
+    for store in stores:
+        await store.connect()
+    try:
+        budgets = VersionBudgets(page_bytes=100_000, project_bytes=100_000)
+        histories = [VersionHistory(store, budgets) for store in stores]
+        results = await asyncio.gather(
+            *(
+                histories[n % 2].add(
+                    page_id=page.id,
+                    project_id=project.id,
+                    kind="named",
+                    name=f"version {n}",
+                    data=bytes(60_000),
+                    content_hash=None,
+                    created_by=teacher.id,
+                )
+                for n, page in enumerate(pages)
+            ),
+            return_exceptions=True,
+        )
+        used = await stores[0].documents.version_bytes(project_id=project.id)
+    finally:
+        for store in stores:
+            await store.close()
+    stored = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, VersionBudgetReached)]
+    assert (len(stored), len(refused)) == (1, 5), results
+    assert used == 60_000

@@ -116,6 +116,26 @@ async def test_finds_every_content_type(space: Space, server: LiveServer) -> Non
     assert {"text": "Salmon", "match": True} in answer["snippet"]
 
 
+async def test_a_page_holding_nul_characters_is_indexed_and_blocks_nothing(
+    space: Space, server: LiveServer
+) -> None:
+    """A client may put U+0000 into a page, which PostgreSQL's text cannot hold: the indexer
+    reads it as a space, so the page is found and the marks after it are applied too."""
+    async with space.world.client(space.teacher) as http:
+        page = (
+            await http.post(f"/api/v1/projects/{space.project.id}/pages", json={"title": "Oder"})
+        ).json()
+    writer = await YClient.connect(server.ws_url, page["room"], token=space.teacher.token)
+    await writer.sync()
+    writer.doc.insert_text(0, "Storks\x00nest by the Oder")
+    try:
+        await eventually(_finds(space, space.partner, "storks", ("page", page["id"])))
+    finally:
+        await writer.close()
+    message = await post_message(space, space.ana, "Cranes fly over the Biebrza")
+    await eventually(_finds(space, space.partner, "cranes", ("message", message["id"])))
+
+
 async def _has(space: Space, person: Person, word: str, item: tuple[str, int]) -> bool:
     return item in await found(space, person, word)
 

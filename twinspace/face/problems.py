@@ -107,7 +107,7 @@ async def on_storage_error(request: Request, exc: Exception) -> Response:
 async def on_out_of_range(request: Request, exc: Exception) -> Response:
     return problem(
         422,
-        "a number in the request is out of range",
+        "a value in the request cannot be stored: a number out of range or a NUL character",
         code="validation-error",
         title="Invalid request",
     )

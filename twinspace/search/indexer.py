@@ -93,7 +93,8 @@ class SearchIndexer(Worker):
         if source.room is None or source.status == "deleted":
             return ""
         try:
-            return await self._page_text(source.room)
+            # a client may have put U+0000 into the page; PostgreSQL's text cannot hold it
+            return (await self._page_text(source.room)).replace("\x00", " ")
         except Exception:
             log.warning("page %s could not be read for search", source.item_id, exc_info=True)
             return ""

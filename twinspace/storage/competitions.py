@@ -102,11 +102,11 @@ _ENTRY = (
     " FROM competition_entries e JOIN competition_categories c ON c.id = e.category_id"
     " JOIN projects p ON p.id = e.project_id LEFT JOIN users u ON u.id = e.teacher_id"
 )
-_PRIZE = (
+_PRIZE = (  # {teacher_ids}: the dialect's JSON array aggregate
     "SELECT k.id AS competition_id, k.title AS competition_title, k.level, k.country,"
     " c.name AS category_name, e.id AS entry_id, e.project_id, p.title AS project_title,"
     " e.place, k.announced_at,"
-    " (SELECT json_group_array(z.teacher_id) FROM competition_prizes z"
+    " (SELECT {teacher_ids} FROM competition_prizes z"
     "  WHERE z.entry_id = e.id) AS teacher_ids"
     " FROM competition_entries e JOIN competitions k ON k.id = e.competition_id"
     " JOIN competition_categories c ON c.id = e.category_id"
@@ -135,6 +135,9 @@ def _prize(row: Row) -> PrizeRecord:
 class CompetitionRepo:
     def __init__(self, ex: Executor) -> None:
         self._ex = ex
+
+    def _prize_select(self) -> str:
+        return _PRIZE.format(teacher_ids=self._ex.dialect.json_array_agg("z.teacher_id"))
 
     async def create(
         self,
@@ -307,7 +310,8 @@ class CompetitionRepo:
 
     async def prizes_of_teacher(self, teacher_id: int) -> list[PrizeRecord]:
         rows = await self._ex.fetch_all(
-            _PRIZE + " AND e.id IN (SELECT entry_id FROM competition_prizes WHERE teacher_id = ?)"
+            self._prize_select()
+            + " AND e.id IN (SELECT entry_id FROM competition_prizes WHERE teacher_id = ?)"
             " ORDER BY k.announced_at DESC, e.id",
             (teacher_id,),
         )
@@ -315,6 +319,7 @@ class CompetitionRepo:
 
     async def prizes_of_project(self, project_id: int) -> list[PrizeRecord]:
         rows = await self._ex.fetch_all(
-            _PRIZE + " AND e.project_id = ? ORDER BY k.announced_at DESC, e.id", (project_id,)
+            self._prize_select() + " AND e.project_id = ? ORDER BY k.announced_at DESC, e.id",
+            (project_id,),
         )
         return [_prize(r) for r in rows]

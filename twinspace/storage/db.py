@@ -35,7 +35,8 @@ class SchemaTooNew(RuntimeError):
 
 
 class ValueOutOfRange(ValueError):
-    """A number does not fit SQLite's 64-bit INTEGER (a request asked for an absurd id)."""
+    """A value the database cannot store: a number beyond a 64-bit INTEGER (a request asked
+    for an absurd id), or on PostgreSQL text with a NUL character."""
 
 
 class StorageError(RuntimeError):

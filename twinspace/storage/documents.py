@@ -190,9 +190,10 @@ class DocumentRepo:
             await self.append([(room, data) for data in leftover], now)
         return True
 
-    async def lock_versions(self, page_id: int) -> None:
-        """Serialise writers of the page's automatic versions (across processes too)."""
-        await self._ex.lock("page_versions", page_id)
+    async def lock_versions(self, project_id: int) -> None:
+        """Serialise writers of the versions of a project's pages (across processes too): the
+        project's budget is shared by its pages, so one writer per project, not per page."""
+        await self._ex.lock("project_versions", project_id)
 
     async def add_version(
         self,

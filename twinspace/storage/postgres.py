@@ -53,11 +53,15 @@ class _NumericLoader(Loader):
 
 
 def _value(value: Any) -> Any:
-    """Bind a parameter the way SQLite does: bools as 0/1, 64-bit integers only."""
+    """Bind a parameter the way SQLite does: bools as 0/1, 64-bit integers only. PostgreSQL's
+    text cannot hold U+0000 (SQLite's can): such text is refused as a value that cannot be
+    stored (422 for a request), never a server error."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int) and not _INT64[0] <= value <= _INT64[1]:
         raise ValueOutOfRange(f"{value} does not fit a 64-bit integer")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueOutOfRange("text with a NUL character (U+0000) cannot be stored")
     return value
 
 

@@ -28,6 +28,12 @@ class Dialect:
             return f"json_each({json_text})"
         return f"json_array_elements_text(({json_text})::json) AS json_each(value)"
 
+    def json_array_agg(self, expression: str) -> str:
+        """An aggregate of `expression` over the group as a JSON text array ('[]' for none)."""
+        if self.name == "sqlite":
+            return f"json_group_array({expression})"
+        return f"coalesce(json_agg({expression})::text, '[]')"
+
 
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")

@@ -90,9 +90,10 @@ class VersionHistory:
         now = utcnow()
         async with self._storage.transaction() as tx:
             docs = tx.documents
-            # the no-change check, thinning and budget read what they then write: one writer per
-            # page across processes (an advisory lock on PostgreSQL; SQLite has one writer)
-            await docs.lock_versions(page_id)
+            # the no-change check, thinning and both budgets read what they then write: one
+            # writer per project across processes (an advisory lock on PostgreSQL; SQLite has one
+            # writer), as the project's budget is shared by its pages
+            await docs.lock_versions(project_id)
             if kind == "auto":
                 if unless_since is not None:
                     latest = await docs.latest_version_at(page_id)
