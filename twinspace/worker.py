@@ -4,7 +4,14 @@ wake early (`nudge`). Subclasses write `_run`, the loop; `_wake` is theirs to wa
 from __future__ import annotations
 
 import asyncio
-import contextlib
+
+
+async def cancel_and_wait(*tasks: asyncio.Task[None] | None) -> None:
+    """Cancel the tasks (None: nothing to stop) and wait until each has ended, however."""
+    running = [task for task in tasks if task is not None]
+    for task in running:
+        task.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
 
 
 class Worker:
@@ -19,11 +26,8 @@ class Worker:
             self._task = asyncio.create_task(self._run(), name=self.task_name)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
 
     def nudge(self) -> None:
         """Run now rather than at the next period."""

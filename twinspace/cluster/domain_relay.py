@@ -37,6 +37,7 @@ from twinspace.domain_events import (
     SessionEnded,
     SessionsRevoked,
 )
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.domain_relay")
 
@@ -105,12 +106,7 @@ class DomainEventRelay:
     async def stop(self) -> None:
         self._reader.unfollow(self.key)
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(task)
 
     def _on_entry(self, entry_id: str, fields: Fields) -> None:
         if fields.get(b"o", b"").decode() == self.origin:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from redis.exceptions import RedisError
 
 from twinspace.cluster.redis_link import RedisLink
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.heartbeat")
 
@@ -63,9 +64,7 @@ class ProcessHeartbeat:
         return self.link.key("processes")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        await cancel_and_wait(self._task)
         try:
             await self.link.client.delete(self.key)
             await self.link.client.zrem(self.registry, self.process)

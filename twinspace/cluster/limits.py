@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from twinspace.accounts.throttle import LoginThrottle
 from twinspace.cluster.redis_link import RedisLink
 from twinspace.realtime.limits import LocalRateGate, LocalSlowMode
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.limits")
 
@@ -306,9 +307,4 @@ class RedisConnectionCap:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(task)

@@ -39,6 +39,7 @@ from twinspace.realtime.persistence import CommittedRun, DocumentPersistence
 from twinspace.realtime.protocol import AwarenessMessage, MalformedMessage, decode_message
 from twinspace.realtime.rooms import Room, RoomManager, RoomState
 from twinspace.storage import Storage
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.pages")
 
@@ -116,9 +117,7 @@ class PageRelay:
             except TimeoutError:
                 log.warning("%d page messages not published at shutdown", self._outgoing.qsize())
         tasks = [*self._tasks, *self._reconciling.values(), *self._side_tasks]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait(*tasks)
         self._tasks = []
         if self._pubsub is not None:
             try:

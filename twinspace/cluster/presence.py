@@ -27,6 +27,7 @@ from twinspace.cluster.redis_link import RedisLink
 from twinspace.realtime.presence import Location, Member, Presence
 from twinspace.realtime.project_events import ProjectEventHub, Viewer
 from twinspace.types import Role
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.presence")
 
@@ -197,9 +198,7 @@ class SharedPresence(Presence):
                 await self._ops.join()
         except TimeoutError:
             log.warning("presence changes not shared at shutdown")
-        for task in (alive, worker):
-            task.cancel()
-        await asyncio.gather(alive, worker, return_exceptions=True)
+        await cancel_and_wait(alive, worker)
         self._tasks = []
         try:
             await self._link.client.delete(self._alive_prefix + self.origin)

@@ -22,6 +22,7 @@ import redis.asyncio as redis_asyncio
 from redis.exceptions import RedisError
 
 from twinspace.cluster.redis_link import RedisLink
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.reader")
 
@@ -92,12 +93,7 @@ class StreamReader:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(task)
         try:
             await self._client.delete(self._nudge_key)
         except RedisError:

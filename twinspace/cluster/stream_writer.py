@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from redis.exceptions import RedisError
 
 from twinspace.cluster.redis_link import RedisLink
+from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.writer")
 
@@ -115,12 +116,7 @@ class StreamWriter:
         if self._task is not None:  # one-shot commands never start it: nothing to wait for
             await self.flush()
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(task)
 
     async def _run(self) -> None:
         failures = 0
