@@ -23,13 +23,15 @@ I18N = ROOT / "web" / "src" / "i18n"
 ENTRY = re.compile(r"^\s*'([^']+)'\s*:\s*(['\"])((?:\\.|(?!\2).)*)\2\s*,?\s*$", re.M)
 PLACEHOLDER = re.compile(r"\{\w+\}")
 
-# text nodes (visually hidden ones too: screen readers say them) and visible placeholders
+# text nodes (visually hidden ones too: screen readers say them) and visible placeholders; not
+# what people wrote inside a page (the editor's content: the demo's English page has a table
+# with "Class" and "School" in it, which no catalogue translates)
 VISIBLE_TEXT = """() => {
   const out = []
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const element = node.parentElement
-    if (!element || element.closest('script, style, template')) continue
+    if (!element || element.closest('script, style, template, .ProseMirror')) continue
     if (!element.checkVisibility()) continue
     const text = node.textContent.replace(/\\s+/g, ' ').trim()
     if (text) out.push(text)
