@@ -1,0 +1,205 @@
+"""Calls across processes (docs/cluster.md, "Calls across processes"): real `twinspace serve`
+processes on one PostgreSQL database and one Redis prefix, the devices of one call connected to
+different processes. Each check would fail if a call's roster, cap, signals, commands or permits
+were kept per process."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from tests.live_sessions.conftest import Partners, make_partners
+from tests.live_sessions.test_calls import error, join, live_session, sdp
+from tests.support.cluster import running_cluster
+from tests.support.cluster_world import cluster_world
+from tests.support.events import WAIT, Event, EventsClient, events
+from twinspace.cluster.calls import ENTRY_TTL_MS, REFRESH_SECONDS
+from twinspace.live_sessions.calls import MAX_ENDPOINTS
+
+
+def _sized(count: int) -> Any:
+    return lambda e: len(e["data"]["endpoints"]) == count
+
+
+async def test_two_classes_on_two_processes_share_a_call(tmp_path: Path, redis_prefix: str) -> None:
+    with running_cluster(tmp_path, 2, redis_prefix) as cluster:
+        async with cluster_world(cluster) as world:
+            partners: Partners = await make_partners(world)
+            pid = partners.project.id
+            sid = await live_session(partners)
+            code = await partners.code(partners.polish_teacher, sid, partners.polish_class.id)
+            assert (await partners.join(partners.ola, sid, code)).status_code == 200
+            first, second = cluster.nodes
+            async with (
+                events(first, pid, partners.polish_teacher.token) as anna,
+                events(second, pid, partners.finnish_teacher.token) as aino_teacher,
+                events(second, pid, partners.ola.token) as ola,
+            ):
+                joined = (await join(anna, sid, kind="classroom"))["data"]
+                finnish = (await join(aino_teacher, sid))["data"]
+                # the second joiner's own roster lists the device on the other process
+                assert {e["class_id"] for e in finnish["endpoints"]} == {
+                    partners.polish_class.id,
+                    partners.finnish_class.id,
+                }
+                roster = await anna.next("call.roster", where=_sized(2))
+                assert {e["endpoint_id"] for e in roster["data"]["endpoints"]} == {
+                    joined["endpoint_id"],
+                    finnish["endpoint_id"],
+                }
+
+                # offer, answer, candidate across processes, sender named by the server
+                await anna.send(
+                    {
+                        "type": "call.signal",
+                        "session_id": sid,
+                        "to": finnish["endpoint_id"],
+                        "description": {"type": "offer", "sdp": sdp("sendrecv")},
+                    }
+                )
+                offer = await aino_teacher.next("call.signal")
+                assert offer["data"]["from"] == joined["endpoint_id"]
+                assert offer["data"]["description"]["type"] == "offer"
+                await aino_teacher.send(
+                    {
+                        "type": "call.signal",
+                        "session_id": sid,
+                        "to": joined["endpoint_id"],
+                        "description": {"type": "answer", "sdp": sdp("sendrecv")},
+                    }
+                )
+                await aino_teacher.send(
+                    {
+                        "type": "call.signal",
+                        "session_id": sid,
+                        "to": joined["endpoint_id"],
+                        "candidate": {
+                            "candidate": "candidate:1 1 udp 2122 127.0.0.1 50000 typ host",
+                            "sdpMid": "0",
+                            "sdpMLineIndex": 0,
+                        },
+                    }
+                )
+                answer = await anna.next("call.signal")
+                assert answer["data"]["from"] == finnish["endpoint_id"]
+                assert answer["data"]["description"]["type"] == "answer"
+                candidate = await anna.next("call.signal")
+                assert candidate["data"]["from"] == finnish["endpoint_id"]
+                assert candidate["data"]["candidate"]["sdpMid"] == "0"
+
+                # the Polish pupil on the second process may not publish until the Polish
+                # teacher, on the first, allows it
+                pupil = (await join(ola, sid))["data"]
+                refused = await error(
+                    ola,
+                    {
+                        "type": "call.signal",
+                        "session_id": sid,
+                        "to": joined["endpoint_id"],
+                        "description": {"type": "offer", "sdp": sdp("sendrecv")},
+                    },
+                )
+                assert refused["code"] == "media-not-allowed"
+                await anna.send(
+                    {
+                        "type": "call.permit",
+                        "session_id": sid,
+                        "class_id": partners.polish_class.id,
+                        "pupils_may_publish": True,
+                    }
+                )
+                await ola.next(
+                    "call.roster",
+                    where=lambda e: partners.polish_class.id in e["data"]["pupils_may_publish"],
+                )
+                await ola.send(
+                    {
+                        "type": "call.signal",
+                        "session_id": sid,
+                        "to": joined["endpoint_id"],
+                        "description": {"type": "offer", "sdp": sdp("sendrecv")},
+                    }
+                )
+                from_pupil = await anna.next(
+                    "call.signal", where=lambda e: e["data"]["from"] == pupil["endpoint_id"]
+                )
+                assert from_pupil["data"]["description"]["type"] == "offer"
+                await ola.send(
+                    {"type": "call.media", "session_id": sid, "audio": True, "video": True}
+                )
+                await anna.next(
+                    "call.roster",
+                    where=lambda e: any(
+                        x["endpoint_id"] == pupil["endpoint_id"] and x["video"]
+                        for x in e["data"]["endpoints"]
+                    ),
+                )
+
+                # the Polish teacher mutes her pupil's device, connected to the other process
+                await anna.send(
+                    {
+                        "type": "call.control",
+                        "session_id": sid,
+                        "endpoint_id": pupil["endpoint_id"],
+                        "audio": False,
+                    }
+                )
+                command = await ola.next("call.control")
+                assert command["data"]["endpoint_id"] == pupil["endpoint_id"]
+                assert command["data"]["audio"] is False
+                assert command["data"]["by"]["id"] == partners.polish_teacher.user.id
+                muted = await anna.next(
+                    "call.roster",
+                    where=lambda e: any(
+                        x["endpoint_id"] == pupil["endpoint_id"] and not x["audio"]
+                        for x in e["data"]["endpoints"]
+                    ),
+                )
+                [seen] = [
+                    x
+                    for x in muted["data"]["endpoints"]
+                    if x["endpoint_id"] == pupil["endpoint_id"]
+                ]
+                assert seen["video"] is True  # only the microphone went off
+
+
+async def _device(
+    stack: AsyncExitStack, node: Any, pid: int, token: str, sid: int
+) -> tuple[EventsClient, Event]:
+    client = await stack.enter_async_context(events(node, pid, token))
+    return client, await join(client, sid, kind="classroom")
+
+
+async def test_the_cap_holds_across_processes_and_a_killed_process_leaves_the_call(
+    tmp_path: Path, redis_prefix: str
+) -> None:
+    with running_cluster(tmp_path, 3, redis_prefix) as cluster:
+        async with cluster_world(cluster) as world:
+            partners = await make_partners(world)
+            pid = partners.project.id
+            sid = await live_session(partners)
+            teachers = [partners.polish_teacher, partners.finnish_teacher]
+            async with AsyncExitStack() as stack:
+                # 3 + 3 devices on the first two processes, 2 on the third: the call is full
+                joined = []
+                for n in range(MAX_ENDPOINTS):
+                    node = cluster.nodes[[0, 0, 0, 1, 1, 1, 2, 2][n]]
+                    client, frame = await _device(stack, node, pid, teachers[n % 2].token, sid)
+                    assert frame["type"] == "call.joined", frame
+                    joined.append(client)
+                watcher = joined[0]
+                await watcher.next("call.roster", where=_sized(MAX_ENDPOINTS))
+                for node in cluster.nodes:
+                    _, refused = await _device(stack, node, pid, teachers[0].token, sid)
+                    assert refused["type"] == "error"
+                    assert refused["data"]["code"] == "call-full"
+
+                # kill -9 of the third process: its two devices drop out of the roster the
+                # others see once their entries expire, and the freed places can be taken
+                cluster.kill(2)
+                within = (ENTRY_TTL_MS / 1000 + 2 * REFRESH_SECONDS) + WAIT
+                await watcher.next("call.roster", where=_sized(MAX_ENDPOINTS - 2), wait=within)
+                _, again = await _device(stack, cluster.nodes[1], pid, teachers[1].token, sid)
+                assert again["type"] == "call.joined"
+                assert len(again["data"]["endpoints"]) == MAX_ENDPOINTS - 1
