@@ -24,6 +24,7 @@ cluster; docs/cluster.md, "Calls across processes").
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ from twinspace.storage import Storage
 from twinspace.storage.live_sessions import LiveSessionRecord, SessionClassRecord
 from twinspace.types import Role
 from twinspace.workspace.access import Access, AccessRules
+
+log = logging.getLogger("twinspace.live_sessions.calls")
 
 MAX_ENDPOINTS = 8  # a mesh: every endpoint sends to every other one
 MAX_SDP_CHARS = 32 * 1024
@@ -350,7 +353,12 @@ class CallService:
                 call.endpoints.pop(endpoint.id, None)
                 task = asyncio.get_running_loop().create_task(self._remove(call, endpoint))
                 self._closing.add(task)
-                task.add_done_callback(self._closing.discard)
+                task.add_done_callback(self._left)
+
+    def _left(self, task: asyncio.Task[None]) -> None:
+        self._closing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("a closed socket's call endpoint was not withdrawn: %s", task.exception())
 
     async def _remove(self, call: Call, endpoint: Endpoint) -> None:
         call.endpoints.pop(endpoint.id, None)
