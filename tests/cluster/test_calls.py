@@ -5,17 +5,29 @@ were kept per process."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.live_sessions.conftest import Partners, make_partners
 from tests.live_sessions.test_calls import error, join, live_session, sdp
 from tests.support.cluster import running_cluster
 from tests.support.cluster_world import cluster_world
 from tests.support.events import WAIT, Event, EventsClient, events
-from twinspace.cluster.calls import ENTRY_TTL_MS, REFRESH_SECONDS
-from twinspace.live_sessions.calls import MAX_ENDPOINTS
+from tests.support.poll import eventually
+from tests.support.redis_server import URL as REDIS_URL
+from twinspace.cluster import calls as cluster_calls
+from twinspace.cluster.calls import ENTRY_TTL_MS, REFRESH_SECONDS, SharedCalls
+from twinspace.cluster.redis_link import RedisLink
+from twinspace.cluster.stream_reader import StreamReader
+from twinspace.cluster.stream_writer import StreamWriter
+from twinspace.live_sessions.calls import MAX_ENDPOINTS, Call, CallFull, Endpoint
+from twinspace.storage.live_sessions import SessionClassRecord
+from twinspace.types import Role
 
 
 def _sized(count: int) -> Any:
@@ -203,3 +215,54 @@ async def test_the_cap_holds_across_processes_and_a_killed_process_leaves_the_ca
                 _, again = await _device(stack, cluster.nodes[1], pid, teachers[1].token, sid)
                 assert again["type"] == "call.joined"
                 assert len(again["data"]["endpoints"]) == MAX_ENDPOINTS - 1
+
+
+# -- the shared roster in process, on the real Redis ---------------------------------------------
+
+
+class _Quiet:
+    def local(self, event_type: str, data: dict[str, Any]) -> None:
+        pass
+
+
+def _endpoint(n: int) -> Endpoint:
+    now = datetime.now(UTC)
+    entry = SessionClassRecord(1, 7, "5A", 3, "Warsaw", "PL", "Europe/Warsaw", "c", now, None)
+    return Endpoint(f"e{n}", _Quiet(), n, f"device {n}", Role.TEACHER, "classroom", entry)
+
+
+async def test_concurrent_joins_on_two_processes_never_exceed_the_cap(
+    redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    links = [RedisLink(REDIS_URL, redis_prefix) for _ in range(2)]
+    try:
+        shares = [SharedCalls(link, StreamReader(link), StreamWriter(link)) for link in links]
+        calls = [Call(1, 1, datetime.now(UTC) + timedelta(hours=1), frozenset()) for _ in shares]
+
+        async def admit(n: int) -> bool:
+            try:
+                await shares[n % 2].admit(calls[n % 2], _endpoint(n))
+            except CallFull:
+                return False
+            return True
+
+        admitted = await asyncio.gather(*(admit(n) for n in range(MAX_ENDPOINTS + 6)))
+        assert sum(admitted) == MAX_ENDPOINTS
+        seen = await shares[0].endpoints(calls[0])
+        assert len(seen) == MAX_ENDPOINTS
+        assert {s.origin for s in seen} == {shares[0].origin, shares[1].origin}
+
+        # an entry its process stopped renewing is dropped at the next read, freeing its place
+        monkeypatch.setattr(cluster_calls, "ENTRY_TTL_MS", 1)
+        [gone] = [s for s in seen if s.origin == shares[1].origin][:1]
+        await shares[1].put(calls[1], _endpoint(int(gone.view.endpoint_id[1:])))
+        await eventually(lambda: _count(shares[0], calls[0], MAX_ENDPOINTS - 1), within=WAIT)
+        for share in shares:
+            await share.stop()
+    finally:
+        for link in links:
+            await link.close()
+
+
+async def _count(share: SharedCalls, call: Call, count: int) -> bool:
+    return len(await share.endpoints(call)) == count
