@@ -22,7 +22,8 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -30,6 +31,7 @@ from redis.exceptions import RedisError
 from twinspace.cluster.redis_link import RedisLink
 from twinspace.cluster.stream_reader import Fields, StreamReader
 from twinspace.cluster.stream_writer import StreamWriter, Trim
+from twinspace.errors import Unavailable
 from twinspace.live_sessions.calls import (
     MAX_ENDPOINTS,
     Call,
@@ -77,6 +79,16 @@ return #dead
 LIST = _PRUNE + "return redis.call('HVALS', KEYS[1])\n"
 
 
+@contextmanager
+def _reaching_redis() -> Iterator[None]:
+    """Redis away: the socket gets an `unavailable` error frame, the client may try again."""
+    try:
+        yield
+    except (RedisError, OSError) as exc:
+        log.warning("call state not reached in Redis: %s", exc)
+        raise Unavailable("the call is not reachable right now: try again", retry_after=1) from exc
+
+
 class SharedCalls:
     """`CallShare` on Redis (see the module's docstring)."""
 
@@ -115,44 +127,51 @@ class SharedCalls:
         )
 
     async def admit(self, call: Call, endpoint: Endpoint) -> None:
-        if await self._write(call, endpoint, MAX_ENDPOINTS) < 0:
-            raise CallFull(f"a call holds at most {MAX_ENDPOINTS} devices")
-        self._mine.setdefault(call.session_id, (call, {}))[1][endpoint.id] = endpoint
-        self._start()
+        with _reaching_redis():
+            if await self._write(call, endpoint, MAX_ENDPOINTS) < 0:
+                raise CallFull(f"a call holds at most {MAX_ENDPOINTS} devices")
+            self._mine.setdefault(call.session_id, (call, {}))[1][endpoint.id] = endpoint
+            self._start()
 
     async def put(self, call: Call, endpoint: Endpoint) -> None:
-        await self._write(call, endpoint, 0)
+        with _reaching_redis():
+            await self._write(call, endpoint, 0)
 
     async def withdraw(self, call: Call, endpoint_id: str) -> None:
-        mine = self._mine.get(call.session_id)
-        if mine is not None:
-            mine[1].pop(endpoint_id, None)
-            if not mine[1]:
-                del self._mine[call.session_id]
-        client = self._link.client
-        await client.hdel(self._key(call.session_id), endpoint_id)
-        await client.zrem(self._key(call.session_id, "until"), endpoint_id)
+        with _reaching_redis():
+            mine = self._mine.get(call.session_id)
+            if mine is not None:
+                mine[1].pop(endpoint_id, None)
+                if not mine[1]:
+                    del self._mine[call.session_id]
+            client = self._link.client
+            await client.hdel(self._key(call.session_id), endpoint_id)
+            await client.zrem(self._key(call.session_id, "until"), endpoint_id)
 
     async def endpoints(self, call: Call) -> list[SharedEndpoint]:
-        raw = await self._list(keys=self._keys(call))
-        found = []
-        for value in raw:
-            data = json.loads(value)
-            found.append(SharedEndpoint(CallEndpointView.model_validate(data["v"]), data["o"]))
-        return found
+        with _reaching_redis():
+            raw = await self._list(keys=self._keys(call))
+            found = []
+            for value in raw:
+                data = json.loads(value)
+                found.append(SharedEndpoint(CallEndpointView.model_validate(data["v"]), data["o"]))
+            return found
 
     async def permits(self, call: Call) -> set[int]:
-        return {
-            int(m) for m in await self._link.client.smembers(self._key(call.session_id, "permits"))
-        }
+        with _reaching_redis():
+            return {
+                int(m)
+                for m in await self._link.client.smembers(self._key(call.session_id, "permits"))
+            }
 
     async def permit(self, call: Call, class_id: int, allowed: bool) -> None:
-        key = self._key(call.session_id, "permits")
-        if allowed:
-            await self._link.client.sadd(key, class_id)
-            await self._link.client.pexpire(key, KEY_TTL_MS)
-        else:
-            await self._link.client.srem(key, class_id)
+        with _reaching_redis():
+            key = self._key(call.session_id, "permits")
+            if allowed:
+                await self._link.client.sadd(key, class_id)
+                await self._link.client.pexpire(key, KEY_TTL_MS)
+            else:
+                await self._link.client.srem(key, class_id)
 
     # -- messages between processes -----------------------------------------------------------
 
