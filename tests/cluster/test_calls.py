@@ -16,7 +16,7 @@ import pytest
 from tests.live_sessions.conftest import Partners, make_partners
 from tests.live_sessions.test_calls import error, join, live_session, sdp
 from tests.support.cluster import running_cluster
-from tests.support.cluster_world import cluster_world
+from tests.support.cluster_world import cluster_world, node_client
 from tests.support.events import WAIT, Event, EventsClient, events
 from tests.support.poll import eventually
 from tests.support.redis_server import URL as REDIS_URL
@@ -174,6 +174,17 @@ async def test_two_classes_on_two_processes_share_a_call(tmp_path: Path, redis_p
                     if x["endpoint_id"] == pupil["endpoint_id"]
                 ]
                 assert seen["video"] is True  # only the microphone went off
+
+                # ending the session (through the first process) ends the call on both, and
+                # the roster every process reads is empty
+                ended = await partners.call(partners.polish_teacher, "POST", sid, "end")
+                assert ended.status_code == 200, ended.text
+                for device in (anna, aino_teacher, ola):
+                    assert (await device.next("call.ended"))["data"]["session_id"] == sid
+                async with node_client(second, partners.finnish_teacher.token) as http:
+                    roster_after = await http.get(f"/api/v1/live-sessions/{sid}/call")
+                assert roster_after.status_code == 200, roster_after.text
+                assert roster_after.json()["endpoints"] == []
 
 
 async def _device(
