@@ -75,8 +75,15 @@ redis.call('PEXPIRE', KEYS[2], 86400000)
 return #dead
 """
 )
-# Returns the live entries' values.
-LIST = _PRUNE + "return redis.call('HVALS', KEYS[1])\n"
+# Returns the number of expired entries dropped, then the live entries' values.
+LIST = (
+    _PRUNE
+    + """
+local values = redis.call('HVALS', KEYS[1])
+table.insert(values, 1, #dead)
+return values
+"""
+)
 
 
 @contextmanager
@@ -101,9 +108,10 @@ class SharedCalls:
         self._list = link.client.register_script(LIST)
         self._mine: dict[int, tuple[Call, dict[str, Endpoint]]] = {}
         self._deliver: Deliver | None = None
-        self._tick: Callable[[], Awaitable[None]] | None = None
+        self._dropped: Callable[[Call], Awaitable[None]] | None = None
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self._pending: set[asyncio.Future[None]] = set()
 
     def _key(self, session_id: int, *rest: str) -> str:
         return self._link.key("call", session_id, *rest)
@@ -114,8 +122,9 @@ class SharedCalls:
     def _stream(self, origin: str) -> str:
         return self._link.key("calls", "to", origin)
 
-    def bind(self, deliver: Deliver, tick: Callable[[], Awaitable[None]]) -> None:
-        self._deliver, self._tick = deliver, tick
+    def bind(self, deliver: Deliver, dropped: Callable[[Call], Awaitable[None]]) -> None:
+        """`deliver`: a message for an endpoint here; `dropped`: expired entries left `call`."""
+        self._deliver, self._dropped = deliver, dropped
         self._reader.follow(self._stream(self.origin), "0-0", self._on_entry)
 
     # -- the roster ---------------------------------------------------------------------------
@@ -150,7 +159,9 @@ class SharedCalls:
 
     async def endpoints(self, call: Call) -> list[SharedEndpoint]:
         with _reaching_redis():
-            raw = await self._list(keys=self._keys(call))
+            dropped, *raw = await self._list(keys=self._keys(call))
+            if int(dropped) and self._dropped is not None:
+                self._later(self._dropped(call))  # the others see the shorter roster
             found = []
             for value in raw:
                 data = json.loads(value)
@@ -204,17 +215,27 @@ class SharedCalls:
     async def _renew(self) -> None:
         while True:
             await asyncio.sleep(REFRESH_SECONDS)
-            dropped = 0
             try:
                 for call, endpoints in list(self._mine.values()):
+                    dropped = 0
                     for endpoint in list(endpoints.values()):
                         dropped += max(0, await self._write(call, endpoint, 0))
-                if dropped and self._tick is not None:
-                    await self._tick()
-            except (RedisError, OSError) as exc:
+                    if dropped and self._dropped is not None:
+                        await self._dropped(call)
+            except (RedisError, OSError, Unavailable) as exc:
                 log.warning("call endpoints not renewed: %s", exc)
             except Exception:
                 log.exception("renewing call endpoints failed")
+
+    def _later(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[None]) -> None:
+        self._pending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("a call's shorter roster was not pushed: %s", task.exception())
 
     async def stop(self) -> None:
         await cancel_and_wait(*self._tasks)

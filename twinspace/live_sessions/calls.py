@@ -162,7 +162,7 @@ class CallShare(Protocol):
 
     origin: str
 
-    def bind(self, deliver: Deliver, tick: Callable[[], Awaitable[None]]) -> None: ...
+    def bind(self, deliver: Deliver, dropped: Callable[[Call], Awaitable[None]]) -> None: ...
 
     async def admit(self, call: Call, endpoint: Endpoint) -> None:
         """Add the endpoint, or CallFull when the call holds MAX_ENDPOINTS."""
@@ -185,7 +185,7 @@ class LocalCallShare:
 
     origin = "local"
 
-    def bind(self, deliver: Deliver, tick: Callable[[], Awaitable[None]]) -> None:
+    def bind(self, deliver: Deliver, dropped: Callable[[Call], Awaitable[None]]) -> None:
         pass
 
     async def admit(self, call: Call, endpoint: Endpoint) -> None:
@@ -241,7 +241,7 @@ class CallService:
         self._signals = KeyedBuckets(SIGNALS_PER_SECOND, SIGNAL_BURST)
         self._lock = asyncio.Lock()
         self._share: CallShare = share or LocalCallShare()
-        self._share.bind(self._delivered, self._refreshed)
+        self._share.bind(self._delivered, self._push)
         self._closing: set[asyncio.Task[None]] = set()
 
     # -- who may take part ----------------------------------------------------------------
@@ -523,11 +523,6 @@ class CallService:
         )
         await self._share.put(call, endpoint)
         await self._push(call)
-
-    async def _refreshed(self) -> None:
-        """The shared roster renewed this process's endpoints and dropped expired ones."""
-        for call in list(self._calls.values()):
-            await self._push(call)
 
     # -- the roster -----------------------------------------------------------------------
 
