@@ -118,6 +118,11 @@ class Partners:
 
 @pytest.fixture
 async def partners(world: World) -> Partners:
+    return await make_partners(world)
+
+
+async def make_partners(world: World) -> Partners:
+    """Two schools' teachers, a class each, pupils joined to one project."""
     warsaw = await world.school("PL", timezone="Europe/Warsaw")
     helsinki = await world.school("FI", timezone="Europe/Helsinki")
     polish_teacher = await world.teacher("PL", school=warsaw)

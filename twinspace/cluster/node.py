@@ -1,12 +1,14 @@
 """What a clustered process adds to the embedded one, built once by the service container
 (docs/cluster.md): the Redis link, the stream reader and writer, the project event hub and
-user bus on streams, shared presence, the domain event relay and the limits kept in Redis."""
+user bus on streams, shared presence and calls, the domain event relay and the limits kept in
+Redis."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from twinspace.cluster.calls import SharedCalls
 from twinspace.cluster.domain_relay import DomainEventRelay, LocalEffect
 from twinspace.cluster.limits import (
     RedisConnectionCap,
@@ -39,6 +41,7 @@ class ClusterNode:
             replay_seconds=settings.events_replay_seconds,
         )
         self.presence = SharedPresence(self.project_events, link)
+        self.calls = SharedCalls(link, self.reader, self.writer)
         self.user_bus = StreamedUserBus(link, self.reader, self.writer)
         self.connection_cap = RedisConnectionCap(link)
         self.post_rate = RedisRateGate(
@@ -78,6 +81,7 @@ class ClusterNode:
 
     async def stop(self) -> None:
         await self.presence.stop()
+        await self.calls.stop()
         await self.writer.stop()
         if self._starting is not None:
             await asyncio.gather(self._starting, return_exceptions=True)

@@ -15,13 +15,18 @@ never from an id the client sent (docs/events-protocol.md, "Calls"):
   sender named by the server; sizes and rates are capped;
 - teachers of a class may switch its endpoints' microphone or camera off (never on).
 
-Calls live in memory, like presence: a server restart ends them and clients join again.
+Calls live in memory, like presence: a server restart ends them and clients join again. Where
+the roster, the publish permits and the cap live is the `CallShare` seam: `LocalCallShare` (this
+process's memory, the embedded mode) or `twinspace/cluster/calls.py` (Redis, every process of a
+cluster; docs/cluster.md, "Calls across processes").
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -47,6 +52,8 @@ from twinspace.storage import Storage
 from twinspace.storage.live_sessions import LiveSessionRecord, SessionClassRecord
 from twinspace.types import Role
 from twinspace.workspace.access import Access, AccessRules
+
+log = logging.getLogger("twinspace.live_sessions.calls")
 
 MAX_ENDPOINTS = 8  # a mesh: every endpoint sends to every other one
 MAX_SDP_CHARS = 32 * 1024
@@ -136,12 +143,79 @@ class Call:
     def of_peer(self, peer: Peer) -> Endpoint | None:
         return next((e for e in self.endpoints.values() if e.peer is peer), None)
 
-    def roster(self) -> CallRosterView:
-        return CallRosterView(
-            session_id=self.session_id,
-            endpoints=[e.view(self.may_publish(e)) for e in self.endpoints.values()],
-            pupils_may_publish=sorted(self.pupils_may_publish),
-        )
+
+@dataclass(frozen=True, slots=True)
+class SharedEndpoint:
+    """An endpoint as the call's roster holds it; `origin`: the process it is connected to."""
+
+    view: CallEndpointView
+    origin: str
+
+
+# a message for the process an endpoint is connected to:
+# {"session_id", "endpoint_id", "event": ..., "data": ...} or {..., "control": {...}}
+Deliver = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class CallShare(Protocol):
+    """Where a call's roster, permits and cap live, and how a remote endpoint is reached."""
+
+    origin: str
+
+    def bind(self, deliver: Deliver, dropped: Callable[[Call], Awaitable[None]]) -> None: ...
+
+    async def admit(self, call: Call, endpoint: Endpoint) -> None:
+        """Add the endpoint, or CallFull when the call holds MAX_ENDPOINTS."""
+
+    async def put(self, call: Call, endpoint: Endpoint) -> None: ...
+
+    async def withdraw(self, call: Call, endpoint_id: str) -> None: ...
+
+    async def endpoints(self, call: Call) -> list[SharedEndpoint]: ...
+
+    async def permits(self, call: Call) -> set[int]: ...
+
+    async def permit(self, call: Call, class_id: int, allowed: bool) -> None: ...
+
+    def send(self, origin: str, message: dict[str, Any]) -> None: ...
+
+
+class LocalCallShare:
+    """The embedded mode: the call as this process holds it in memory."""
+
+    origin = "local"
+
+    def bind(self, deliver: Deliver, dropped: Callable[[Call], Awaitable[None]]) -> None:
+        pass
+
+    async def admit(self, call: Call, endpoint: Endpoint) -> None:
+        if len(call.endpoints) >= MAX_ENDPOINTS:
+            raise CallFull(f"a call holds at most {MAX_ENDPOINTS} devices")
+        call.endpoints[endpoint.id] = endpoint
+
+    async def put(self, call: Call, endpoint: Endpoint) -> None:
+        pass
+
+    async def withdraw(self, call: Call, endpoint_id: str) -> None:
+        pass
+
+    async def endpoints(self, call: Call) -> list[SharedEndpoint]:
+        return [
+            SharedEndpoint(e.view(call.may_publish(e)), self.origin)
+            for e in call.endpoints.values()
+        ]
+
+    async def permits(self, call: Call) -> set[int]:
+        return set(call.pupils_may_publish)
+
+    async def permit(self, call: Call, class_id: int, allowed: bool) -> None:
+        if allowed:
+            call.pupils_may_publish.add(class_id)
+        else:
+            call.pupils_may_publish.discard(class_id)
+
+    def send(self, origin: str, message: dict[str, Any]) -> None:
+        raise RuntimeError("an embedded call has no other process")
 
 
 class CallService:
@@ -156,6 +230,7 @@ class CallService:
         turn_secret: SecretStr | None = None,
         turn_ttl_seconds: int = 3600,
         ice_transport_policy: str = "all",
+        share: CallShare | None = None,
     ) -> None:
         self._storage = storage
         self._access = access
@@ -165,6 +240,9 @@ class CallService:
         self._calls: dict[int, Call] = {}
         self._signals = KeyedBuckets(SIGNALS_PER_SECOND, SIGNAL_BURST)
         self._lock = asyncio.Lock()
+        self._share: CallShare = share or LocalCallShare()
+        self._share.bind(self._delivered, self._push)
+        self._closing: set[asyncio.Task[None]] = set()
 
     # -- who may take part ----------------------------------------------------------------
 
@@ -207,7 +285,7 @@ class CallService:
             return entry, "pupil"
         raise CallRefused("guests follow a session without joining its call")
 
-    async def _call(self, session: LiveSessionRecord) -> Call:
+    async def _call(self, session: LiveSessionRecord, *, keep: bool = True) -> Call:
         call = self._calls.get(session.id)
         if call is None:
             expected = await self._storage.live_sessions.classes.expected_pupils(
@@ -219,7 +297,8 @@ class CallService:
                 session.ends_at,
                 frozenset(p.user_id for p in expected),
             )
-            self._calls[session.id] = call
+            if keep:
+                self._calls[session.id] = call
         return call
 
     # -- joining and leaving --------------------------------------------------------------
@@ -239,8 +318,7 @@ class CallService:
             old = call.of_peer(peer)
             if old is not None:
                 del call.endpoints[old.id]
-            if len(call.endpoints) >= MAX_ENDPOINTS:
-                raise CallFull(f"a call holds at most {MAX_ENDPOINTS} devices")
+                await self._share.withdraw(call, old.id)
             endpoint = Endpoint(
                 secrets.token_urlsafe(9),
                 peer,
@@ -250,47 +328,71 @@ class CallService:
                 endpoint_kind,
                 entry,
             )
+            await self._share.admit(call, endpoint)
             call.endpoints[endpoint.id] = endpoint
+        roster = await self._roster(call)
         peer.local(
             "call.joined",
-            {"session_id": session.id, "endpoint_id": endpoint.id, **self._roster_data(call)},
+            {"session_id": session.id, "endpoint_id": endpoint.id, **_roster_data(roster)},
         )
-        self._push(call)
-        return call.roster()
+        self._publish(call, roster)
+        return roster
 
-    def leave(self, peer: Peer, session_id: int) -> None:
+    async def leave(self, peer: Peer, session_id: int) -> None:
         call = self._calls.get(session_id)
         endpoint = call.of_peer(peer) if call else None
         if call is None or endpoint is None:
             raise NotInCall("you are not in this call")
-        self._remove(call, endpoint)
+        await self._remove(call, endpoint)
 
     def leave_all(self, peer: Peer) -> None:
         """The socket closed: its endpoints leave every call."""
         for call in list(self._calls.values()):
             endpoint = call.of_peer(peer)
             if endpoint is not None:
-                self._remove(call, endpoint)
+                call.endpoints.pop(endpoint.id, None)
+                task = asyncio.get_running_loop().create_task(self._remove(call, endpoint))
+                self._closing.add(task)
+                task.add_done_callback(self._left)
 
-    def _remove(self, call: Call, endpoint: Endpoint) -> None:
+    def _left(self, task: asyncio.Task[None]) -> None:
+        self._closing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("a closed socket's call endpoint was not withdrawn: %s", task.exception())
+
+    async def _remove(self, call: Call, endpoint: Endpoint) -> None:
         call.endpoints.pop(endpoint.id, None)
-        self._push(call)
         if not call.endpoints and self._calls.get(call.session_id) is call:
             del self._calls[call.session_id]
+        await self._share.withdraw(call, endpoint.id)
+        await self._push(call)
 
     # -- signalling -----------------------------------------------------------------------
 
-    def _sender(self, peer: Peer, session_id: int) -> tuple[Call, Endpoint]:
+    async def _sender(self, peer: Peer, session_id: int) -> tuple[Call, Endpoint]:
         call = self._calls.get(session_id)
         endpoint = call.of_peer(peer) if call else None
         if call is None or endpoint is None:
             raise NotInCall("join the call before signalling")
         if utcnow() >= call.ends_at:
-            self._end(call)
+            await self._end(call)
             raise SessionNotLive("the session has ended", state=SessionState.ENDED.value)
         return call, endpoint
 
-    def signal(
+    async def _find(self, call: Call, endpoint_id: str) -> SharedEndpoint | None:
+        """An endpoint of the call on any process (this one's first)."""
+        local = call.endpoints.get(endpoint_id)
+        if local is not None:
+            return SharedEndpoint(local.view(True), self._share.origin)
+        found = [e for e in await self._share.endpoints(call) if e.view.endpoint_id == endpoint_id]
+        return found[0] if found else None
+
+    async def _may_publish(self, call: Call, endpoint: Endpoint) -> bool:
+        return endpoint.kind != "pupil" or endpoint.entry.class_id in await self._share.permits(
+            call
+        )
+
+    async def signal(
         self,
         peer: Peer,
         session_id: int,
@@ -299,15 +401,15 @@ class CallService:
         candidate: dict[str, Any] | None,
     ) -> None:
         """Relay an offer/answer or an ICE candidate to one endpoint of the same call."""
-        call, sender = self._sender(peer, session_id)
+        call, sender = await self._sender(peer, session_id)
         # per account, so leaving and joining again does not refill the bucket
         if not self._signals.take(sender.user_id):
             raise SignalThrottled(
                 "too many signals: slow down",
                 retry_after=round(self._signals.retry_after(sender.user_id), 3),
             )
-        target = call.endpoints.get(to)
-        if target is None or target is sender:
+        target = await self._find(call, to) if to != sender.id else None
+        if target is None:
             raise NotInCall("that endpoint is not in this call")
         if description is not None:
             sdp = description.get("sdp", "")
@@ -315,7 +417,7 @@ class CallService:
                 raise SignalTooLarge(
                     f"a session description has at most {MAX_SDP_CHARS} characters"
                 )
-            if not call.may_publish(sender) and sends_media(sdp):
+            if sends_media(sdp) and not await self._may_publish(call, sender):
                 raise MediaNotAllowed(
                     "your teacher has not allowed this device to send camera or microphone"
                 )
@@ -326,19 +428,20 @@ class CallService:
             data["description"] = description
         if candidate is not None:
             data["candidate"] = candidate
-        target.peer.local("call.signal", data)
+        await self._tell(call, target, {"event": "call.signal", "data": data})
 
-    def report_media(
+    async def report_media(
         self, peer: Peer, session_id: int, *, audio: bool, video: bool, screen: bool
     ) -> None:
         """An endpoint says what it sends now; everyone sees it in the roster."""
-        call, endpoint = self._sender(peer, session_id)
-        if (audio or video or screen) and not call.may_publish(endpoint):
+        call, endpoint = await self._sender(peer, session_id)
+        if (audio or video or screen) and not await self._may_publish(call, endpoint):
             raise MediaNotAllowed(
                 "your teacher has not allowed this device to send camera or microphone"
             )
         endpoint.audio, endpoint.video, endpoint.screen = audio, video, screen
-        self._push(call)
+        await self._share.put(call, endpoint)
+        await self._push(call)
 
     # -- teachers' controls ---------------------------------------------------------------
 
@@ -353,18 +456,12 @@ class CallService:
         video_off: bool,
     ) -> None:
         """A teacher of the endpoint's class switches its microphone and/or camera off."""
-        call, _ = self._sender(peer, session_id)
-        target = call.endpoints.get(endpoint_id)
+        call, _ = await self._sender(peer, session_id)
+        target = await self._find(call, endpoint_id)
         if target is None:
             raise NotInCall("that endpoint is not in this call")
-        await self._require_class_teacher(access, target.entry.class_id)
-        if audio_off:
-            target.audio = False
-        if video_off:
-            target.video = False
-            target.screen = False
-        self._command(call, target, access, audio_off=audio_off, video_off=video_off)
-        self._push(call)
+        await self._require_class_teacher(access, target.view.class_id)
+        await self._tell(call, target, {"control": _command(access, audio_off, video_off)})
 
     async def permit(
         self, access: Access, session_id: int, class_id: int, allowed: bool
@@ -377,19 +474,19 @@ class CallService:
         await self._require_class_teacher(access, class_id)
         async with self._lock:
             call = await self._call(session)
-        if allowed:
-            call.pupils_may_publish.add(class_id)
-        else:
-            call.pupils_may_publish.discard(class_id)
-            for endpoint in call.endpoints.values():
-                if endpoint.kind == "pupil" and endpoint.entry.class_id == class_id:
-                    endpoint.audio = endpoint.video = endpoint.screen = False
-                    self._command(call, endpoint, access, audio_off=True, video_off=True)
-        self._push(call)
-        if not call.endpoints:
+        await self._share.permit(call, class_id, allowed)
+        if not allowed:
+            for shared in await self._share.endpoints(call):
+                if shared.view.kind == "pupil" and shared.view.class_id == class_id:
+                    await self._tell(call, shared, {"control": _command(access, True, True)})
+        roster = await self._roster(call)
+        self._publish(call, roster)
+        if not call.endpoints and isinstance(self._share, LocalCallShare):
             # a permission set before anyone joined is kept with the (empty) call
             self._calls.setdefault(call.session_id, call)
-        return call.roster()
+        elif not call.endpoints:
+            self._calls.pop(call.session_id, None)  # the permission lives in the shared store
+        return roster
 
     async def _require_class_teacher(self, access: Access, class_id: int) -> None:
         if not access.is_teacher or not await self._storage.classes.is_teacher(
@@ -397,19 +494,35 @@ class CallService:
         ):
             raise Forbidden("only the class's own teachers control its devices")
 
-    def _command(
-        self, call: Call, target: Endpoint, access: Access, *, audio_off: bool, video_off: bool
-    ) -> None:
-        target.peer.local(
+    # -- reaching an endpoint, here or on another process ---------------------------------
+
+    async def _tell(self, call: Call, target: SharedEndpoint, message: dict[str, Any]) -> None:
+        message = {"session_id": call.session_id, "endpoint_id": target.view.endpoint_id, **message}
+        if target.origin == self._share.origin:
+            await self._delivered(message)
+        else:
+            self._share.send(target.origin, message)
+
+    async def _delivered(self, message: dict[str, Any]) -> None:
+        """A signal or a teacher's command for an endpoint connected to this process."""
+        call = self._calls.get(int(message["session_id"]))
+        endpoint = call.endpoints.get(str(message["endpoint_id"])) if call else None
+        if call is None or endpoint is None:
+            return  # it left meanwhile
+        if "event" in message:
+            endpoint.peer.local(str(message["event"]), message["data"])
+            return
+        command = message["control"]
+        if command["audio"] is False:
+            endpoint.audio = False
+        if command["video"] is False:
+            endpoint.video = endpoint.screen = False
+        endpoint.peer.local(
             "call.control",
-            {
-                "session_id": call.session_id,
-                "endpoint_id": target.id,
-                "audio": False if audio_off else None,
-                "video": False if video_off else None,
-                "by": {"id": access.user.id, "display_name": access.user.display_name},
-            },
+            {"session_id": call.session_id, "endpoint_id": endpoint.id, **command},
         )
+        await self._share.put(call, endpoint)
+        await self._push(call)
 
     # -- the roster -----------------------------------------------------------------------
 
@@ -423,22 +536,31 @@ class CallService:
                 raise Forbidden("the call is for the session's participants")
         call = self._calls.get(session.id)
         if call is None:
-            return CallRosterView(session_id=session.id, endpoints=[], pupils_may_publish=[])
-        return call.roster()
+            if isinstance(self._share, LocalCallShare):
+                return CallRosterView(session_id=session.id, endpoints=[], pupils_may_publish=[])
+            call = await self._call(session, keep=False)
+        return await self._roster(call)
 
-    def _roster_data(self, call: Call) -> dict[str, Any]:
-        roster = call.roster().model_dump(mode="json")
-        return {
-            "endpoints": roster["endpoints"],
-            "pupils_may_publish": roster["pupils_may_publish"],
-        }
+    async def _roster(self, call: Call) -> CallRosterView:
+        permits = await self._share.permits(call)
+        views = []
+        for shared in await self._share.endpoints(call):
+            view = shared.view.model_copy()
+            view.may_publish = view.kind != "pupil" or view.class_id in permits
+            views.append(view)
+        return CallRosterView(
+            session_id=call.session_id, endpoints=views, pupils_may_publish=sorted(permits)
+        )
 
-    def _push(self, call: Call) -> None:
-        data = call.roster().model_dump(mode="json")
+    async def _push(self, call: Call) -> None:
+        self._publish(call, await self._roster(call))
+
+    def _publish(self, call: Call, roster: CallRosterView) -> None:
+        data = roster.model_dump(mode="json")
         self._hub.publish(
             call.project_id, "call.roster", data, audience=Audience.teachers(), durable=False
         )
-        pupils = call.pupils | {e.user_id for e in call.endpoints.values() if e.kind == "pupil"}
+        pupils = call.pupils | {e.user.id for e in roster.endpoints if e.kind == "pupil"}
         if pupils:
             self._hub.publish(
                 call.project_id, "call.roster", data, audience=Audience.only(pupils), durable=False
@@ -455,16 +577,19 @@ class CallService:
         if call is None:
             return
         if session is None or session.state == SessionState.ENDED:
-            self._end(call)
+            await self._end(call)
         else:
             call.ends_at = session.ends_at
 
-    def _end(self, call: Call) -> None:
-        for endpoint in call.endpoints.values():
+    async def _end(self, call: Call) -> None:
+        ended = list(call.endpoints.values())
+        for endpoint in ended:
             endpoint.peer.local("call.ended", {"session_id": call.session_id})
         call.endpoints.clear()
         self._calls.pop(call.session_id, None)
-        self._push(call)
+        for endpoint in ended:
+            await self._share.withdraw(call, endpoint.id)
+        await self._push(call)
 
     # -- ICE servers ----------------------------------------------------------------------
 
@@ -481,3 +606,16 @@ class CallService:
             ttl_seconds=ttl,
             transport_policy=policy,
         )
+
+
+def _roster_data(roster: CallRosterView) -> dict[str, Any]:
+    data = roster.model_dump(mode="json")
+    return {"endpoints": data["endpoints"], "pupils_may_publish": data["pupils_may_publish"]}
+
+
+def _command(access: Access, audio_off: bool, video_off: bool) -> dict[str, Any]:
+    return {
+        "audio": False if audio_off else None,
+        "video": False if video_off else None,
+        "by": {"id": access.user.id, "display_name": access.user.display_name},
+    }

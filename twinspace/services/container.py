@@ -220,6 +220,7 @@ class Services:
                 turn_secret=settings.turn_secret,
                 turn_ttl_seconds=settings.turn_ttl_seconds,
                 ice_transport_policy=settings.ice_transport_policy,
+                share=cluster.calls if cluster is not None else None,
             ),
             mail=mail,
             email_invitations=email_invitations,

@@ -101,10 +101,10 @@ async def handle_call(calls: CallService, access: Access, peer: Peer, message: C
         case CallJoin(session_id=session_id, class_id=class_id, kind=kind):
             await calls.join(access, peer, session_id, class_id, kind)
         case CallLeave(session_id=session_id, ref=ref):
-            calls.leave(peer, session_id)
+            await calls.leave(peer, session_id)
             peer.local("call.left", {"session_id": session_id, "ref": ref})
         case CallSignal(session_id=session_id, to=to, description=description, candidate=cand):
-            calls.signal(
+            await calls.signal(
                 peer,
                 session_id,
                 to,
@@ -112,7 +112,7 @@ async def handle_call(calls: CallService, access: Access, peer: Peer, message: C
                 _dumped(cand),
             )
         case CallMedia(session_id=session_id, audio=audio, video=video, screen=screen):
-            calls.report_media(peer, session_id, audio=audio, video=video, screen=screen)
+            await calls.report_media(peer, session_id, audio=audio, video=video, screen=screen)
         case CallControl(session_id=session_id, endpoint_id=endpoint_id, audio=a, video=v):
             await calls.control(
                 access, peer, session_id, endpoint_id, audio_off=a is False, video_off=v is False

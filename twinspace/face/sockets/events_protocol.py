@@ -162,12 +162,13 @@ class ErrorReply(TypedDict):
         "media-not-allowed",
         "signal-too-large",
         "call-full",
+        "unavailable",  # the cluster's Redis unreachable (docs/cluster.md)
     ]
     detail: str
     ref: str | None
     known: NotRequired[list[str]]  # unknown-type
     errors: NotRequired[list[FieldError]]  # invalid
-    retry_after: NotRequired[float]  # rate-limited
+    retry_after: NotRequired[float]  # rate-limited, unavailable
 
 
 # -- chat and boards ---------------------------------------------------------------------

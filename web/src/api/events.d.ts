@@ -444,6 +444,7 @@ export interface ErrorReply {
     | 'media-not-allowed'
     | 'signal-too-large'
     | 'call-full'
+    | 'unavailable'
   detail: string
   errors?: FieldError[]
   known?: string[]
