@@ -93,25 +93,13 @@ class SharedPresence(Presence):
     # -- this process's sockets -------------------------------------------------------------
 
     def join(self, project_id: int, user_id: int, display_name: str, role: Role) -> None:
-        members = self._projects.setdefault(project_id, {})
-        member = members.get(user_id)
-        if member is None:
-            member = members[user_id] = Member(user_id, display_name, role)
-        member.connections += 1
-        if member.connections == 1:
+        member = self._connected(project_id, user_id, display_name, role)
+        if member is not None:
             copy = Member(user_id, display_name, role, 1, member.location)
             self._do(lambda: self._entered(project_id, copy, announce=True))
 
     def leave(self, project_id: int, user_id: int) -> None:
-        members = self._projects.get(project_id, {})
-        member = members.get(user_id)
-        if member is None:
-            return
-        member.connections -= 1
-        if member.connections <= 0:
-            del members[user_id]
-            if not members:
-                self._projects.pop(project_id, None)
+        if self._disconnected(project_id, user_id):
             self._do(lambda: self._left(project_id, user_id))
 
     def move(self, project_id: int, user_id: int, location: Location | None) -> None:

@@ -65,25 +65,38 @@ class Presence:
     def online(self, project_id: int) -> set[int]:
         return set(self._projects.get(project_id, {}))
 
-    def join(self, project_id: int, user_id: int, display_name: str, role: Role) -> None:
+    def _connected(
+        self, project_id: int, user_id: int, display_name: str, role: Role
+    ) -> Member | None:
+        """Count one more socket of the member here; the member when it is their first."""
         members = self._projects.setdefault(project_id, {})
         member = members.get(user_id)
         if member is None:
             member = members[user_id] = Member(user_id, display_name, role)
         member.connections += 1
-        if member.connections == 1:
-            self._publish(project_id, "presence.joined", member)
+        return member if member.connections == 1 else None
 
-    def leave(self, project_id: int, user_id: int) -> None:
+    def _disconnected(self, project_id: int, user_id: int) -> bool:
+        """Count one socket of the member less here; True when it was their last."""
         members = self._projects.get(project_id, {})
         member = members.get(user_id)
         if member is None:
-            return
+            return False
         member.connections -= 1
-        if member.connections <= 0:
-            del members[user_id]
-            if not members:
-                self._projects.pop(project_id, None)
+        if member.connections > 0:
+            return False
+        del members[user_id]
+        if not members:
+            self._projects.pop(project_id, None)
+        return True
+
+    def join(self, project_id: int, user_id: int, display_name: str, role: Role) -> None:
+        member = self._connected(project_id, user_id, display_name, role)
+        if member is not None:
+            self._publish(project_id, "presence.joined", member)
+
+    def leave(self, project_id: int, user_id: int) -> None:
+        if self._disconnected(project_id, user_id):
             self._hub.publish(project_id, "presence.left", {"user": {"id": user_id}}, durable=False)
 
     def move(self, project_id: int, user_id: int, location: Location | None) -> None:
