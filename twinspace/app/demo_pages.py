@@ -88,7 +88,12 @@ def image(src: str, alt: str) -> Json:
 
 
 def doc(*content: Json) -> Json:
-    return {"type": "doc", "content": list(content)}
+    """A page as the editor keeps it: ending with a paragraph (Tiptap's trailing node). A page
+    ending otherwise gets that paragraph from the first visitor's editor, as the visitor's edit."""
+    nodes = list(content)
+    if not nodes or nodes[-1]["type"] != "paragraph":
+        nodes.append({"type": "paragraph"})
+    return {"type": "doc", "content": nodes}
 
 
 @dataclass(frozen=True)
