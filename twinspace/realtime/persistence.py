@@ -256,6 +256,7 @@ class DocumentPersistence:
             return False
         await self.flush()
         upto = await documents.last_update_id(room)
+        covered = self._since_snapshot.get(room, 0)  # the updates up to `upto`, counted so far
         state = self.live_state(room, upto)  # no await since reading `upto`: it covers the log
         if state is None:
             return False
@@ -263,7 +264,9 @@ class DocumentPersistence:
             async with self._writes(documents) as tx:
                 if await tx.replace_with_snapshot(room, state, upto, (), utcnow()):
                     self.compactions += 1
-            self._since_snapshot[room] = 0
+            # updates stored while the snapshot was written stay counted: they are still in
+            # the log, and the next compaction is due when they reach the threshold
+            self._since_snapshot[room] = max(0, self._since_snapshot.get(room, 0) - covered)
         return True
 
     @asynccontextmanager
