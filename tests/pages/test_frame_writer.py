@@ -3,6 +3,7 @@ declined where only the async `send` may write (deflate), absent on the legacy p
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Any
 
@@ -112,13 +113,53 @@ def _open_protocol() -> tuple[FrameWriterProtocol, FakeTransport]:
     return protocol, transport
 
 
+async def _next_turn() -> None:
+    """Let the event loop run what was scheduled so far (the writer's flush) once."""
+    await asyncio.sleep(0)
+
+
 async def test_writes_whole_frames_and_drops_them_once_the_connection_is_lost() -> None:
     protocol, transport = _open_protocol()
     assert protocol.write_binary(b"abc")
+    await _next_turn()
     assert transport.written == [b"\x82\x03abc"]
     transport.closing = True  # lost (a reset), and uvicorn has not heard yet
     assert protocol.write_binary(b"def")
+    await _next_turn()
     assert transport.written == [b"\x82\x03abc"]
+
+
+async def test_frames_of_one_turn_leave_in_one_write_in_order() -> None:
+    protocol, transport = _open_protocol()
+    for payload in (b"a", b"bc", b"x" * 200):
+        assert protocol.write_binary(payload)
+    assert transport.written == []  # held until the loop's next turn
+    await _next_turn()
+    assert transport.written == [
+        b"\x82\x01a" + b"\x82\x02bc" + binary_frame_header(200) + b"x" * 200
+    ]
+    assert "_corked" not in vars(protocol)  # nothing held per connection between turns
+    assert protocol.write_binary(b"d")
+    await _next_turn()
+    assert transport.written[1:] == [b"\x82\x01d"]
+
+
+async def test_a_close_sent_after_held_frames_follows_them() -> None:
+    protocol, transport = _open_protocol()
+    assert protocol.write_binary(b"abc")
+    await protocol.send({"type": "websocket.close", "code": 1000, "reason": ""})
+    assert transport.written[0] == b"\x82\x03abc"
+    assert transport.written[1][0] == 0x88  # the close frame, after the data
+    await _next_turn()
+    assert len(transport.written) == 2
+
+
+async def test_held_frames_are_dropped_once_the_connection_is_closing() -> None:
+    protocol, transport = _open_protocol()
+    assert protocol.write_binary(b"abc")
+    protocol.conn.state = State.CLOSING  # the client's close was answered meanwhile
+    await _next_turn()
+    assert transport.written == []  # nothing may follow a close frame
 
 
 async def test_declines_while_paused_or_after_a_close() -> None:

@@ -9,6 +9,14 @@ the handshake, after a close, while the transport is paused, or when an extensio
 permessage-deflate transforms frames. A frame for a connection that is already lost is
 dropped.
 
+Frames written in one turn of the event loop leave in one system call: the first is held
+(corked) and a callback scheduled for the next turn writes every frame held by then at once.
+A page update fans out to each client of its room, and a busy room sends each client several
+updates per turn, so this saves most of the `send` calls, the largest cost of fan-out (bench/
+README.md, "CPU per delivery"). Anything written another way (the async `send`: text frames,
+a close) first writes what is held, so frames never change order; frames still held when the
+connection stops being open are dropped, as nothing may follow a close frame (RFC 6455 §5.5.1).
+
 The protocol also holds less per idle connection (bench/memory_parts.py): its receive queue and
 its writable flag are made without an ``asyncio.Queue`` (four deques and an ``Event``) and an
 ``asyncio.Event`` (a deque), and the handshake's request and response objects (with their
@@ -128,6 +136,10 @@ class WritableFlag:
 
 
 class FrameWriterProtocol(WebSocketsSansIOProtocol):
+    # frames written this turn of the loop and not yet handed to the transport; an instance
+    # attribute only while there are some (an idle connection holds nothing)
+    _corked: list[bytes] | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue: Any = ReceiveQueue()
@@ -135,6 +147,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         self.writable.set()
 
     async def send(self, message: Any) -> None:
+        self._uncork()  # what was written before goes first
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
             # only the handshake reads them (a refusal before it still answers with them)
@@ -170,8 +183,25 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             or self.conn.extensions
         ):
             return False
-        self.transport.write(binary_frame_header(len(data)) + data)
+        frame = binary_frame_header(len(data)) + data
+        corked = self._corked
+        if corked is None:
+            self._corked = [frame]
+            self.loop.call_soon(self._uncork)
+        else:
+            corked.append(frame)
         return True
+
+    def _uncork(self) -> None:
+        """Hand every held frame to the transport in one write (dropped once the connection is
+        no longer open: nothing may follow a close frame)."""
+        corked = self._corked
+        if corked is None:
+            return
+        del self._corked
+        if self.disconnected or self.transport.is_closing() or self.conn.state is not State.OPEN:
+            return
+        self.transport.write(corked[0] if len(corked) == 1 else b"".join(corked))
 
 
 def frame_writer_of(scope: object) -> Callable[[bytes], bool] | None:
