@@ -12,6 +12,7 @@ even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,9 @@ LANGUAGES = set(
     "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv no is tr uk sr sq mk"
     .split()
 )  # fmt: skip
+
+
+HIDDEN_SET_LANGUAGES = "en pl it de fr es fi sv nl pt cs ro el hu tr uk".split()
 
 
 def flagged(text: str) -> set[str]:
@@ -85,8 +89,8 @@ def test_the_set_covers_every_language_and_category(messages: list[Labelled]) ->
         assert {"phone", "email", "address", "invitation"} <= kinds
         # 8 held-out messages per language; the dev messages added in later rounds (cs, es,
         # et, sr) lower the share to 16 % in cs, es and et: see the data README.
-        # The probe messages (es, et) are a third part, apart from this share.
-        drawn = [m for m in mine if m.split != "probe"]
+        # The probe messages (es, et) and the fifth round's are apart from this share.
+        drawn = [m for m in mine if m.split in ("dev", "heldout")]
         held = sum(m.split == "heldout" for m in drawn) / len(drawn)
         assert 0.15 <= held <= 0.35, language
 
@@ -124,3 +128,18 @@ def test_the_probe_part_is_reported_apart(
     assert {m.lang for m in probe} == {"es", "et"}
     with capsys.disabled():
         print(f"\nsafety evaluation, probe:\n{markdown_table(evaluate(probe, flagged))}")
+
+
+def test_the_fifth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
+    """Fifth round (tests/data/safety_eval/README.md): 25 messages in each of the 16
+    languages of issue 16's hidden set, the 12 with the smallest SHA-256 held out."""
+    fifth = [m for m in messages if m.split.startswith("round5-")]
+    assert {m.lang for m in fifth} == set(HIDDEN_SET_LANGUAGES)
+    for language in HIDDEN_SET_LANGUAGES:
+        mine = sorted(
+            (m for m in fifth if m.lang == language),
+            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
+        )
+        assert len(mine) == 25, language
+        assert [m.split for m in mine] == ["round5-heldout"] * 12 + ["round5-dev"] * 13
+        assert sum(m.kind in ("clean", "hard_negative") for m in mine) >= 7, language
