@@ -9,6 +9,11 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
   third-person copula before it ("Anna is so dumb");
 - "nobody" followed within four words by an object form of "you" is exclusion ("nobody
   wants you", "nikt cię nie lubi", "personne ne t'aime", "kimse seni istemiyor");
+- keeping a named classmate out of a group is exclusion: a ``[leave_out]`` verb within
+  three words of a capitalised name, with a group word near the name or a "don't tell him"
+  (``[secret]``) in the message ("Nie zapraszajcie Bartka do grupy", "Vi bjuder inte in
+  Oskar till gruppen"); "without" and a name need both ("the group without Tom, don't tell
+  him"), so "let's start the call without Anna, she is late" passes;
 - a violent verb within three words of an object form of "you" is a threat
   ("je vais te frapper", "cię pobiję", "seni döveceğim");
 - self-harm statements (phrases, or a first-person wish followed by a word for dying) are
@@ -171,6 +176,54 @@ def _paired(
         yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
 
 
+_NAME_GAP = 3  # words between a leave-out verb and the name
+_GROUP_GAP = 6  # words between the name and the group word
+
+
+def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A capitalised classmate's name kept out of a group (docs/pupil-safety-evaluation.md,
+    "Fifth round"): a leave-out verb near the name, and a group word near it or a secret in
+    the message; "without" needs both."""
+    tokens = hits.view.tokens
+    lexical = {
+        i
+        for section, found in hits.sections.items()
+        if section not in ("common", "safe", "degrading")
+        for hit in found
+        for i in range(hit.first, hit.last + 1)
+    }
+    for section, needs_both in (("leave_out", False), ("without", True)):
+        for verb in hits.of(section):
+            language = verb.entry.language
+            groups = [g for g in hits.of("group") if g.entry.language == language]
+            secret = any(h.entry.language == language for h in hits.of("secret"))
+            # A common word of the verb's language is no name ("We", "Die"); one of another
+            # language may be ("Sam", "Mert").
+            common = {
+                i
+                for hit in hits.of("common")
+                if hit.entry.language == language
+                for i in range(hit.first, hit.last + 1)
+            }
+            for name in range(
+                max(0, verb.first - _NAME_GAP), min(len(tokens), verb.last + _NAME_GAP + 1)
+            ):
+                if verb.first <= name <= verb.last or not tokens[name].capitalised:
+                    continue
+                if name in common or name in lexical or not tokens[name].text.isalpha():
+                    continue
+                if name == 0 and section == "without":
+                    continue  # a name does not open a sentence with "without" after it
+                grouped = any(
+                    abs(g.first - name) <= _GROUP_GAP or abs(g.last - name) <= _GROUP_GAP
+                    for g in groups
+                )
+                if (grouped and secret) if needs_both else (grouped or secret):
+                    first, last = min(verb.first, name), max(verb.last, name)
+                    yield _make(text, hits, first, last, Category.OFFENSIVE, "exclusion", language)
+                    break
+
+
 def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     hits = message_hits(text, lexicons)
     if not hits.sections:
@@ -192,6 +245,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
                 )
     findings.extend(_aimed(text, hits))
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
+    findings.extend(_left_out(text, hits))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))

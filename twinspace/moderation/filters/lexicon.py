@@ -12,6 +12,12 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     nobody         "nobody", "no one", "keiner", "personne" ... (exclusion with you_obj)
     you_obj        object forms of "you" that differ from the subject ("dich", "te", "cię")
     exclusion      exclusion phrases flagged on their own ("everyone hates you")
+    leave_out      verbs that keep a named classmate out ("don't invite", "nebereme");
+                   exclusion with a capitalised name and a group word or a secret
+    without        "without" ("ohne", "senza"): exclusion with a name, a group word and a
+                   secret ("the group without Tom, don't tell him")
+    group          a group, team or chat ("Gruppe", "skupiny", "ryhmään")
+    secret         "don't tell him/her" ("sagt ihm nichts", "neříkejte mu to")
     violent        violent verbs; a threat when next to you_obj ("te frapper", "dich schlagen")
     threat         threat phrases flagged on their own ("I'll beat you up")
     self_harm      a pupil saying they want to die or hurt themselves
@@ -61,7 +67,8 @@ from twinspace.moderation.filters.normalize import normalize
 from twinspace.moderation.filters.wordlists import WordListError
 
 SECTIONS = frozenset(
-    "offensive insult degrading you third nobody you_obj exclusion violent threat self_harm "
+    "offensive insult degrading you third nobody you_obj exclusion leave_out without group "
+    "secret violent threat self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
     "address public home safe common".split()

@@ -91,7 +91,9 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
-            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}(?:{_CAP},\s+)?"
+            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}"
+            # the town, also after its postcode: "A címem: 8200 Veszprém, Jutasi 12."
+            rf"(?:(?:\d{{4,5}}\s+)?{_CAP},\s+)?"
             rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
             rf"\s+(?P<house>{_HOUSE})"
         ),
@@ -241,6 +243,13 @@ def find_street_addresses(text: str, lexicons: Lexicons, *, screen: bool = True)
         finding(text, Category.ADDRESS, start, end, "street address")
         for start, end in _streets(text, lexicons, screen=screen)
     ]
+    findings.extend(find_postcodes(text))
+    return findings
+
+
+def find_postcodes(text: str) -> list[Finding]:
+    """National postcodes with their town: "…, 602 00 Brno", "4050-262 Porto"."""
+    findings = []
     for found in _POSTCODES.finditer(text):
         start = found.start() + (len(found.group()) - len(found.group().lstrip(", ")))
         findings.append(finding(text, Category.ADDRESS, start, found.end(), "postal code"))

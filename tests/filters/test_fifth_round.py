@@ -1,0 +1,174 @@
+# ruff: noqa: RUF001 (sentences in Greek, Turkish and Cyrillic are test data)
+"""Rules of the fifth round of issue 16 (docs/pupil-safety-evaluation.md, "Fifth round"),
+checked on sentences that are not in tests/data/safety_eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from twinspace.moderation.filters import scan_text
+
+
+def categories(text: str) -> set[str]:
+    return {finding.category.value for finding in scan_text(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last night I was cutting my arms again and I can't stop",
+        "Sometimes I wish I was never born, honestly",
+        "Ich habe mich gestern wieder geritzt, sag's bitte keinem",
+        "Je me suis encore coupée les bras hier, personne le sait",
+        "Mi taglio le braccia quando sono triste",
+        "Ya no quiero estar aquí, estoy cansada de todo",
+        "Non voglio più esserci, sono stanco di tutto",
+        "Jag vill inte finnas längre, allt är meningslöst",
+        "Ik wil er niet meer zijn, alles is zwaar",
+        "Já não quero cá estar, estou farta de tudo",
+        "Už tu nechci být, nic nemá smysl",
+        "Nu mai vreau să fiu aici, sunt obosită de tot",
+        "Δεν θέλω να υπάρχω, όλα είναι μάταια",
+        "Nem akarok már itt lenni, minden olyan nehéz",
+        "Artık burada olmak istemiyorum, her şey çok zor",
+        "Я більше не хочу тут бути, все дуже важко",
+        "En halua olla olemassa, kaikki on raskasta",
+        "Nie chcę już tu być, wszystko jest bez sensu",
+    ],
+)
+def test_self_harm_phrased_directly_and_indirectly(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cut my finger on the paper and it bled a bit",
+        "Ich habe mich beim Basteln in den Finger geschnitten",
+        "Je me suis coupé les cheveux tout seul, c'est raté",
+        "Me he cortado el pelo muy corto, ¿os gusta?",
+        "Me he vuelto a cortar el pelo, ahora parezco mi hermano",
+        "Mi sono tagliato i capelli ieri",
+        "I don't want to be late for the bus again",
+        "Nobody would notice if I left the call early, right?",
+        "Jag har skurit mig i fingret när jag lagade mat",
+        "Ik wil er zaterdag graag bij zijn!",
+    ],
+)
+def test_accidents_and_ordinary_wishes_are_no_self_harm(text: str) -> None:
+    assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't invite Chloe to the group, she always moans",
+        "Nie dodawajcie Zosi do czatu, nic jej nie mówcie",
+        "Lasst Paul nicht in die Gruppe, sagt ihm nichts",
+        "Neberte Kubu do týmu, neříkejte mu to",
+        "Vi tar inte med Alva i gruppen, säg inget",
+        "Mert'i gruba almayalım, ona söylemeyin",
+        "Ne hívjuk Dórit a csoportba, ne szóljatok neki",
+        "We're making the team chat without Sam, don't tell him",
+        "Machen wir den Chat ohne Lea, sagt ihr nichts",
+    ],
+)
+def test_a_named_classmate_kept_out_of_a_group_is_exclusion(text: str) -> None:
+    assert categories(text) == {"offensive"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's start the group call without Anna, she is ill today",
+        "Wir machen die Gruppe ohne Herrn Maier, er ist krank",
+        "Don't tell him about the surprise party, ok?",
+        "Facciamo la foto di gruppo senza Luca, arriva dopo",
+        "Je ne peux pas venir sans Léa, elle a mes clés",
+    ],
+)
+def test_a_group_without_someone_is_no_exclusion_on_its_own(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are so embarrassing, honestly",
+        "Du bist so lächerlich",
+        "T'es vraiment pathétique",
+        "Sei proprio patetica",
+        "Eres una rarita",
+        "Du är så löjlig",
+        "Je bent echt sneu",
+        "És mesmo patético",
+        "Jsi fakt ubohej",
+        "Ești jalnic",
+        "Είσαι τόσο γελοίος",
+        "Annyira béna vagy",
+        "Sen çok rezilsin",
+        "Ти така смішна",
+        "Sä oot niin säälittävä",
+        "Jesteś żałosny",
+    ],
+)
+def test_more_degrading_words_aimed_at_a_person(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell anyone and you'll regret it",
+        "Sag das noch mal und du wirst es bereuen",
+        "Dis-le encore et tu vas le regretter",
+        "Si lo repites te vas a arrepentir",
+        "Fallo ancora e te ne pentirai",
+        "Zrób tak jeszcze raz, to pożałujesz",
+        "Řekni to ještě jednou a budeš litovat",
+        "Spune asta încă o dată și o să regreți",
+        "Bunu bir daha söylersen pişman olursun",
+        "Скажеш це ще раз — пошкодуєш",
+    ],
+)
+def test_threats_of_regret(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Join my Discord after dinner",
+        "Napisz do mnie na Messengerze wieczorem",
+        "Entra no meu Discord logo à noite",
+        "Únete a mi Discord esta tarde",
+        "Continuiamo in privato, dai",
+        "Dokończymy na priv",
+        "Přidej si mě na Instagramu, napiš mi na Discordu",
+    ],
+)
+def test_invitations_with_more_apps_and_phrasings(text: str) -> None:
+    assert "social_handle" in categories(text)
+
+
+def test_a_portuguese_postcode_is_no_luxembourg_phone_number() -> None:
+    assert categories("Vivo na Rua do Carmo 7, 1200-093 Lisboa") == {"address"}
+    assert categories("O meu número é +352 4050 262") == {"phone"}
+
+
+def test_a_public_place_owns_its_postcode() -> None:
+    assert categories("The Natural History Museum is at Cromwell Road, London SW7 5BD") == set()
+    assert categories("my postcode is SW7 5BD") == {"address"}
+
+
+def test_an_address_word_then_postcode_and_town_before_the_street() -> None:
+    assert categories("Címem: 1054 Budapest, Alkotmány 8.") == {"address"}
+
+
+def test_french_en_retard_is_late() -> None:
+    assert categories("Désolé, je suis en retard, le bus est en panne") == set()
+    assert "offensive" in categories("you retard")
+
+
+def test_turkish_at_sign_word() -> None:
+    assert categories("mailim: mert nokta aydin et işareti gmail nokta com") == {"email"}
