@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from twinspace.moderation.filters import scan_text
+from twinspace.moderation.filters.digits_view import digits_view
+from twinspace.moderation.filters.lexicon import default_lexicons
 
 
 def categories(text: str) -> set[str]:
@@ -172,3 +174,64 @@ def test_french_en_retard_is_late() -> None:
 
 def test_turkish_at_sign_word() -> None:
     assert categories("mailim: mert nokta aydin et işareti gmail nokta com") == {"email"}
+
+
+SPELLED = [
+    ("ES", "mi número: seiscientos doce, treinta y cuatro, cincuenta y seis, setenta y ocho"),
+    ("NL", "bel me: nul zes, eenentwintig, vierendertig, zesenvijftig, achtenzeventig"),
+    ("SE", "ring: noll sju noll, ett två tre, fyrtiofem, sextisju"),
+    ("TR", "sıfır beş üç üç, yüz elli iki, otuz dört, elli altı"),
+    ("FR", "zéro six, soixante-dix-huit, quatre-vingt-douze, trente, onze"),
+    ("DE", "null eins fünf zwei, dreiundzwanzig, vierundfünfzig, sechsundsiebzig, achtundneunzig"),
+    ("IT", "tre tre otto, uno due tre, quarantacinque, sessantasette"),
+    ("HU", "nulla hat, harminc, öt, negyvenkettő, tizenkilenc, hatvanhét"),
+    ("PL", "sześćset jeden, dwieście trzydzieści cztery, pięćset sześćdziesiąt siedem"),
+    ("UA", "нуль шістдесят сім, сто двадцять три, сорок чотири, шістдесят шість"),
+    ("GR", "έξι εννιά επτά, διακόσια τριάντα τέσσερα, πενήντα έξι, εβδομήντα οκτώ"),
+    ("PT", "nove um dois, trezentos e quarenta e cinco, seiscentos e setenta e oito"),
+    ("CZ", "šest nula dva, sto dvacet tři, čtyři pět šest"),
+    ("RO", "zero șapte patru cinci, nouăzeci și opt, șaptezeci și șase, cincizeci și patru"),
+    (
+        "FI",
+        "nolla neljäkymmentä, kaksikymmentäkolme, neljäkymmentäviisi, "
+        "kuusikymmentäseitsemän, kahdeksan",
+    ),
+]
+
+
+@pytest.mark.parametrize(("region", "text"), SPELLED)
+def test_numbers_spelled_with_hundreds_teens_and_compound_tens(region: str, text: str) -> None:
+    # The number is valid in ``region``; the finding names the first country it fits.
+    found = [f for f in scan_text(text) if f.category.value == "phone"]
+    assert [text[f.end - 3 :] for f in found] == [text[-3:]], region
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("seiscientos cuarenta y cuatro", "644"),
+        ("yüz yirmi üç", "123"),
+        ("soixante-dix-huit", "78"),
+        ("quatre-vingt-neuf", "89"),
+        ("quatre-vingt-dix-neuf", "99"),
+        ("quatre-vingts", "80"),
+        ("trezentos e quarenta e cinco", "345"),
+    ],
+)
+def test_round_numbers_take_the_smaller_ones_after_them(text: str, digits: str) -> None:
+    view = digits_view(f"zero zero, {text}, 12 34", default_lexicons())
+    assert view is not None
+    assert "".join(c for c in view.text if c.isdigit()) == "00" + digits + "1234"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir waren dreiundzwanzig Kinder und vierzig Eltern beim Fest",
+        "Quatre-vingts élèves et soixante-dix parents sont venus",
+        "Éramos trescientos alumnos y cuarenta profesores",
+        "Negyvenkét diák és tizenhárom tanár jött el",
+    ],
+)
+def test_counted_people_are_no_phone_number(text: str) -> None:
+    assert categories(text) == set()
