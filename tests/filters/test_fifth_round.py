@@ -235,3 +235,105 @@ def test_round_numbers_take_the_smaller_ones_after_them(text: str, digits: str) 
 )
 def test_counted_people_are_no_phone_number(text: str) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Adresa mea: Ștefan cel Mare 45, 700000 Iași",
+        "Adresim: Papatya Apt. No: 4 Daire 2, Çankaya/Ankara",
+        "Я живу: Київ, Оболонський проспект 20, кв. 41",
+        "Lakcímem: 4025 Debrecen, Piac 20.",
+    ],
+)
+def test_more_address_shapes(text: str) -> None:
+    assert categories(text) == {"address"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tavataan kansallismuseon edessä, Mannerheimintie 34, klo 9",
+        "Збираємося біля Національного музею історії, вул. Володимирська 2, о 10:00",
+        "Quedamos en el Reina Sofía, calle Santa Isabel 52, a las 11",
+        "Rendez-vous au Louvre, rue de Rivoli 99, à 9h",
+        "Verzamelen bij het Anne Frank Huis, Prinsengracht 263, om 10 uur",
+        "We meet at the Tate Modern, Bankside, London SE1 9TG at 10",
+        "Die Kurve vor der Schule ist gefährlich, Tempo 30!",
+    ],
+)
+def test_meeting_points_and_public_places_are_no_home(text: str) -> None:
+    assert categories(text) == set()
+
+
+def test_a_meeting_point_at_home_is_still_a_home_address() -> None:
+    assert categories("We meet at my house, 14 Rowan Close, at 5") == {"address"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your presentation was pathetic, like seriously",
+        "You're such a crybaby, grow up",
+        "Ale z ciebie ofiara, serio",
+        "Wszyscy się z ciebie śmieją",
+        "Alle lachen über dich",
+        "Tout le monde se moque de toi",
+        "Todos se ríen de ti",
+        "Kaikki nauraa sulle",
+        "Alla skrattar åt dig",
+        "Iedereen lacht om jou",
+        "Toda a gente se ri de ti",
+        "Všichni se ti smějí",
+        "Toți râd de tine",
+        "Όλοι γελάνε μαζί σου",
+        "Mindenki kinevet téged",
+        "Marta es una creída, nadie la soporta",
+        "If you tell Miss I'll break your phone",
+        "Jeszcze raz i oberwiesz",
+        "Se fizeres isso outra vez levas um murro",
+        "Jestli to uděláš znova, dostaneš přes držku",
+        "Αν το ξανακάνεις θα σε χτυπήσω",
+        "Ha még egyszer csinálod, behúzok egyet",
+        "Bir daha yaparsan seni pataklarım",
+        "Σκάσε, ηλίθιε",
+        "Zamknij się, debilu",
+        "Fogd be a szád, te idióta",
+    ],
+)
+def test_laughing_at_someone_threats_and_insults_in_more_words(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is your cat fat or just fluffy?",
+        "Your idea for the poster is great!",
+        "Deine Präsentation war echt gut",
+        "Du kriegst eine Eins, sicher!",
+        "C'est une espèce de gâteau breton",
+        "Soy idiota, olvidé el libro en casa jaja",
+        "Te le do domani le penne",
+        "Ty vole, to je super!",
+        "Îți dau una din cărțile mele",
+        "Ти отримаєш лист завтра",
+        "Nobody likes Mondays",
+        "Alle lachen über den Witz",
+        "Mindenki kinevet, ha elmondom a viccet",
+        "Kimse onu görmedi mi bugün?",
+    ],
+)
+def test_ordinary_sentences_near_the_new_words_pass(text: str) -> None:
+    assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kövess be Snapen: dora.k12",
+        "Пиши мені у вайбер",
+    ],
+)
+def test_more_invitation_verbs(text: str) -> None:
+    assert "social_handle" in categories(text)

@@ -88,7 +88,9 @@ def _named(hits: MessageHits, target: Hit) -> Hit | None:
         if hit.entry.language == language
         for index in range(hit.first, hit.last + 1)
     }
-    if language in _NO_COPULA:
+    # The name alone (no copula) only in a message that is not written in another language:
+    # "Soy idiota" is Spanish, not "Soy" called an idiot in Hungarian.
+    if language in _NO_COPULA and hits.language in (None, language):
         for name in range(max(0, target.first - 3), target.first):
             if (
                 tokens[name].capitalised
@@ -150,8 +152,15 @@ def _question(text: str, hits: MessageHits, first: int) -> bool:
 
 def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
     markers = hits.of("you")
+    possessives = hits.of("your")
     for word in hits.of("degrading"):
         anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER) or _named(hits, word)
+        if anchor is None:
+            # "your drawings are pathetic": a classmate's work (docs/pupil-safety-evaluation.md,
+            # "Fifth round"); "is your cat fat?" asks
+            anchor = _near(possessives, word, _AIM_BEFORE, 0)
+            if anchor is not None and _question(text, hits, anchor.first):
+                anchor = None
         if anchor is None:
             continue
         if _negated(

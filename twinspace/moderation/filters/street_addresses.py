@@ -43,7 +43,8 @@ _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
 _NUMBER_WORD = r"(?i:nr|no|n|nº|n°|\u0431\u0440|br|č|numri|num|numero)\.?:?\s*"
 _HOUSE = r"\d{1,4}[a-zA-Z]?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\d,.]\d)"
 _POSTCODES = re.compile(
-    rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,5}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"  # , 602 00 Brno
+    # , 602 00 Brno; , 400123 Cluj-Napoca (Romanian postcodes have six digits)
+    rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,6}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"
     rf"|\b\d{{4}}-\d{{3}}\s+{_CAP}"  # 1100-053 Lisboa
     r"|\b(?:LV|LT)-\d{4,5}\b"  # LV-1010
     r"|\b[A-Z]{3}\s\d{4}\b",  # QRM 1234 (Malta)
@@ -102,7 +103,9 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
 
 
 @lru_cache(maxsize=8)
-def _public_and_live(lexicons: Lexicons) -> tuple[re.Pattern[str] | None, re.Pattern[str]]:
+def _public_and_live(
+    lexicons: Lexicons,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None]:
     # A word of six letters or more also ends a compound: "kunstimuuseum", "Stadtbibliothek".
     words = [
         ("" if len(w.removesuffix("*")) >= 6 else r"(?<!\w)")
@@ -113,11 +116,16 @@ def _public_and_live(lexicons: Lexicons) -> tuple[re.Pattern[str] | None, re.Pat
     public = re.compile(rf"(?i:{'|'.join(words)})(?!\w)") if words else None
     home = lexicons.words("live") + lexicons.words("home")
     live = re.compile(rf"(?<!\w)(?i:{_alternatives(home)})(?!\w)")
-    return public, live
+    meet_words = lexicons.words("meet")
+    meet = re.compile(rf"(?<!\w)(?i:{_alternatives(meet_words)})(?!\w)") if meet_words else None
+    return public, live, meet
 
 
 # How close before a street the public place must be named to own it (characters).
 PLACE_BEFORE_STREET = 40
+# ... and a meeting-point word ("we meet at", "Treffpunkt", "quedamos en"), which may stand
+# before the place's own name.
+MEET_BEFORE_STREET = 60
 
 # A sentence ends at ! ? or a new line, or at a full stop before a capital ("str. 12" and
 # "1936. aastal" do not end one).
@@ -136,10 +144,19 @@ def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
     """Whether the street starting at text[start] belongs to a public place named just before it in
     its sentence ("Eesti Rahva Muuseum asub Tartus, Muuseumi tee 2") in a message without
     "I live" or a home word."""
-    public, live = _public_and_live(lexicons)
-    if public is None or live.search(text) is not None:
+    public, live, meet = _public_and_live(lexicons)
+    if live.search(text) is not None:
         return False
     begin = _sentence_start(text, start)
+    # A meeting point opens the sentence ("Treffpunkt: ...", "Quedamos en el Reina Sofía,
+    # calle Santa Isabel 52, a las 11"): a place named by its own name, not a home
+    # (docs/pupil-safety-evaluation.md, "Fifth round").
+    if meet is not None and any(
+        start - found.end() <= MEET_BEFORE_STREET for found in meet.finditer(text, begin, start)
+    ):
+        return True
+    if public is None:
+        return False
     # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
     # 52"): a public word after the street or far before it ("come to Baker Street 12, it is
     # next to the library") leaves a home address a home address. A public word inside the
