@@ -337,3 +337,59 @@ def test_ordinary_sentences_near_the_new_words_pass(text: str) -> None:
 )
 def test_more_invitation_verbs(text: str) -> None:
     assert "social_handle" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wenn du petzt, kriegst du nach der Schule was ab",
+        "Pass auf, sonst setzt es was",
+        "Dostaniesz jutro po lekcjach w łeb",
+        "Dostaneš zítra přes držku",
+        "Får du se, i morgon får du stryk",
+        "Dan krijg je morgen echt klappen",
+        "Kapsz holnap egy pofont",
+        "Ти отримаєш завтра по пиці",
+        "Niemand mag deine blöden Witze",
+        "Nikt nie lubi twoich głupich żartów",
+        "Personne n'aime tes blagues nulles",
+        "Tus dibujos dan pena, deja de subirlos",
+    ],
+)
+def test_threats_split_by_adverbs_and_inflected_degrading_words(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gibt es was Neues vom Projekt?",
+        "Kriegst du das bis morgen hin?",
+        "Vais apanhar o autocarro das 8?",
+        "Te vas a enterar mañana de las notas",
+        "Dostaniesz ode mnie prezent na urodziny",
+        "Kapsz egyet a sütiből is",
+        "Krijg je morgen je rapport?",
+        "Отримаєш посилку завтра",
+        "Die dumme Katze hat meine Hausaufgaben zerrissen lol",
+        "Deine Aufgabe war schwer, ich helfe dir",
+    ],
+)
+def test_the_parts_of_a_split_threat_alone_pass(text: str) -> None:
+    assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Тітка живе на проспекті Свободи 14 у Львові",
+        "Ми живемо на бульварі Шевченка 5",
+    ],
+)
+def test_ukrainian_streets_in_the_locative(text: str) -> None:
+    assert categories(text) == {"address"}
+
+
+def test_hungarian_add_me_on_an_app() -> None:
+    assert categories("Adj hozzá Instán: bence.kiss") == {"social_handle"}
+    assert categories("Adj hozzá a projekt dokumentumhoz légyszi") == set()

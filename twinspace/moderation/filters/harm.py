@@ -193,6 +193,10 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
     """A capitalised classmate's name kept out of a group (docs/pupil-safety-evaluation.md,
     "Fifth round"): a leave-out verb near the name, and a group word near it or a secret in
     the message; "without" needs both."""
+    if not (hits.of("leave_out") or hits.of("without")) or not (
+        hits.of("group") or hits.of("secret")
+    ):
+        return
     tokens = hits.view.tokens
     lexical = {
         i
@@ -233,6 +237,27 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
                     break
 
 
+_SPLIT_GAP = 5  # words between the two parts of a split threat
+
+
+def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A threat split by adverbs: "kriegst du morgen auf dem Schulhof richtig was ab",
+    "dostaniesz jutro w łeb" (docs/pupil-safety-evaluation.md, "Fifth round")."""
+    ends = hits.of("threat_end")
+    if not ends:
+        return
+    for start in hits.of("threat_start"):
+        for end in ends:
+            if end.entry.language != start.entry.language:
+                continue
+            if start.last < end.first <= start.last + _SPLIT_GAP + 1:
+                language = start.entry.language
+                yield _make(
+                    text, hits, start.first, end.last, Category.OFFENSIVE, "threat", language
+                )
+                break
+
+
 def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     hits = message_hits(text, lexicons)
     if not hits.sections:
@@ -255,6 +280,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_aimed(text, hits))
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     findings.extend(_left_out(text, hits))
+    findings.extend(_split_threats(text, hits))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))

@@ -23,6 +23,10 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     secret         "don't tell him/her" ("sagt ihm nichts", "neříkejte mu to")
     violent        violent verbs; a threat when next to you_obj ("te frapper", "dich schlagen")
     threat         threat phrases flagged on their own ("I'll beat you up")
+    threat_start   the first part of a threat that adverbs may split ("kriegst du",
+                   "dostaniesz"); a threat when a threat_end of its language follows
+                   within five words ("kriegst du morgen richtig was ab")
+    threat_end     its second part ("was ab", "w łeb", "stryk")
     self_harm      a pupil saying they want to die or hurt themselves
     want_self      a first-person wish ("I want", "ich will", "je veux", "chcę")
     die            words for dying; after a want_self word within three words: self-harm
@@ -74,7 +78,7 @@ from twinspace.moderation.filters.wordlists import WordListError
 
 SECTIONS = frozenset(
     "offensive insult degrading you your third nobody you_obj exclusion leave_out without group "
-    "secret violent threat self_harm "
+    "secret violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
     "address public meet home safe common".split()
