@@ -393,3 +393,7 @@ def test_ukrainian_streets_in_the_locative(text: str) -> None:
 def test_hungarian_add_me_on_an_app() -> None:
     assert categories("Adj hozzá Instán: bence.kiss") == {"social_handle"}
     assert categories("Adj hozzá a projekt dokumentumhoz légyszi") == set()
+
+
+def test_a_six_digit_number_in_a_table_row_is_no_postcode() -> None:
+    assert categories("river,length_km,basin_km2\nVistula,1047,194424\nPo,652,71000\n") == set()

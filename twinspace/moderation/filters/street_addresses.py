@@ -43,8 +43,9 @@ _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"
 _NUMBER_WORD = r"(?i:nr|no|n|nº|n°|\u0431\u0440|br|č|numri|num|numero)\.?:?\s*"
 _HOUSE = r"\d{1,4}[a-zA-Z]?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\d,.]\d)"
 _POSTCODES = re.compile(
-    # , 602 00 Brno; , 400123 Cluj-Napoca (Romanian postcodes have six digits)
-    rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,6}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"
+    rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,5}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"  # , 602 00 Brno
+    # , 400123 Cluj-Napoca (Romanian: six digits, a space after the comma; no CSV row)
+    rf"|,[ \t]+\d{{6}}[ \t]+{_CAP}"
     rf"|\b\d{{4}}-\d{{3}}\s+{_CAP}"  # 1100-053 Lisboa
     r"|\b(?:LV|LT)-\d{4,5}\b"  # LV-1010
     r"|\b[A-Z]{3}\s\d{4}\b",  # QRM 1234 (Malta)
