@@ -397,3 +397,18 @@ def test_hungarian_add_me_on_an_app() -> None:
 
 def test_a_six_digit_number_in_a_table_row_is_no_postcode() -> None:
     assert categories("river,length_km,basin_km2\nVistula,1047,194424\nPo,652,71000\n") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("пошта: oksana.l собака gmail крапка com", "email"),
+        ("on continue sur discord ?", "social_handle"),
+        ("laita mulle snäppiä", "social_handle"),
+        ("fala comigo no whatsapp", "social_handle"),
+        ("chci navždy zmizet", "self_harm"),
+        ("örökre el akarok tűnni", "self_harm"),
+    ],
+)
+def test_more_at_words_app_verbs_and_wishes_to_disappear(text: str, category: str) -> None:
+    assert categories(text) == {category}
