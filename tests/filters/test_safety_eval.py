@@ -4,7 +4,8 @@ Thresholds: phone and e-mail recall >= 0.95, invitations (``social_handle``) and
 >= 0.9, offensive (swearing, bullying, threats) >= 0.9, clean and hard negatives passed
 >= 0.95, flag precision >= 0.95. They are asserted overall on each split (dev and
 held-out) and per language on the dev split (17 messages per language, 24 in sr, 37 in cs,
-38 in es and 42 in et). Per-language
+38 in es and 42 in et); the fifth round's splits likewise (round5-dev per language, 13
+messages each; round5-heldout overall, 192 messages). Per-language
 held-out figures (8 messages each, where one mistake is 0.12) are reported in
 docs/pupil-safety-evaluation.md, not asserted. The tables are printed
 even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
@@ -74,6 +75,8 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
     return {
         "dev": evaluate([m for m in messages if m.split == "dev"], flagged),
         "heldout": evaluate([m for m in messages if m.split == "heldout"], flagged),
+        "round5-dev": evaluate([m for m in messages if m.split == "round5-dev"], flagged),
+        "round5-heldout": evaluate([m for m in messages if m.split == "round5-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -95,7 +98,7 @@ def test_the_set_covers_every_language_and_category(messages: list[Labelled]) ->
         assert 0.15 <= held <= 0.35, language
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", ["dev", "heldout", "round5-dev", "round5-heldout"])
 def test_targets_overall_on_each_split(
     split: str, results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -105,10 +108,11 @@ def test_targets_overall_on_each_split(
     assert shortfalls(split, result.total) == []
 
 
-def test_targets_per_language_on_dev(results: dict[str, Evaluation]) -> None:
+@pytest.mark.parametrize("split", ["dev", "round5-dev"])
+def test_targets_per_language_on_dev(split: str, results: dict[str, Evaluation]) -> None:
     missing = [
         gap
-        for language, tally in sorted(results["dev"].by_language.items())
+        for language, tally in sorted(results[split].by_language.items())
         for gap in shortfalls(language, tally)
     ]
     assert missing == []
