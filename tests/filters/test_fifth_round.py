@@ -412,3 +412,34 @@ def test_a_six_digit_number_in_a_table_row_is_no_postcode() -> None:
 )
 def test_more_at_words_app_verbs_and_wishes_to_disappear(text: str, category: str) -> None:
     assert categories(text) == {category}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vitun idiootti",
+        "fy fan",
+        "flikker op",
+        "vai-te foder",
+        "ty kreténe",
+        "seru na to",
+        "ești un bou",
+        "άντε γαμήσου",
+        "lan salak",
+        "hassiktir",
+        "йди в сраку",
+    ],
+)
+def test_more_swearing(text: str) -> None:
+    assert categories(text) == {"offensive"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag fick en puss av mormor",
+        "Vi köpte foder till hästen",
+    ],
+)
+def test_swedish_words_that_swear_elsewhere(text: str) -> None:
+    assert categories(text) == set()
