@@ -443,3 +443,10 @@ def test_more_swearing(text: str) -> None:
 )
 def test_swedish_words_that_swear_elsewhere(text: str) -> None:
     assert categories(text) == set()
+
+
+def test_a_joiner_is_no_number_word() -> None:
+    """ "3, 5 and 7, due 14.05.2027": "and" joins, Italian "due" is one number word among
+    digits, so nothing is spelled out."""
+    assert categories("Homework: pages 112-118, exercises 3, 5 and 7, due 14.05.2027") == set()
+    # spelled numbers with joiners still count: "treinta y cuatro" in SPELLED above

@@ -84,7 +84,7 @@ def _runs(
             if value is None:
                 break
             raw = text[token.start : token.end]
-            if not raw.isdigit():
+            if not raw.isdigit() and value:  # a joiner ("and", "y") is no number word
                 if _look_alike(raw) is None:
                     words += 1
                 else:
