@@ -450,3 +450,33 @@ def test_a_joiner_is_no_number_word() -> None:
     digits, so nothing is spelled out."""
     assert categories("Homework: pages 112-118, exercises 3, 5 and 7, due 14.05.2027") == set()
     # spelled numbers with joiners still count: "treinta y cuatro" in SPELLED above
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Babcia mieszka w Krakowie na Floriańskiej 7",
+        "Mi abuela vive en Gran Vía 42 de Bilbao",
+        "Isovanhemmat asuu Turussa, Aurakatu 5",
+        "Teta bydlí v Brně na Masarykově 14",
+        "Έλα σπίτι μου, Σόλωνος 45, Αθήνα",
+        "Η θεία μένει στη Θεσσαλονίκη, Τσιμισκή 30",
+        "Тітка живе в Одесі на Дерибасівській 10",
+        "My grandad lives at 3 Mill Lane, Ely",
+    ],
+)
+def test_a_relatives_home_with_the_town_before_the_street(text: str) -> None:
+    assert categories(text) == {"address"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mein Cousin wohnt in Berlin seit 2019",
+        "Il habite à Paris depuis 2015",
+        "My aunt lives in Leeds, 3 hours from here",
+        "Mi abuela vive en Madrid desde 1990",
+    ],
+)
+def test_a_relatives_town_and_a_year_are_no_address(text: str) -> None:
+    assert categories(text) == set()

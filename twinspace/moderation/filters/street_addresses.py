@@ -25,7 +25,7 @@ applies this to the streets of ``addresses.py`` as well.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
@@ -94,8 +94,9 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
             rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}"
-            # the town, also after its postcode: "A címem: 8200 Veszprém, Jutasi 12."
-            rf"(?:(?:\d{{4,5}}\s+)?{_CAP},\s+)?"
+            # the town, also after its postcode: "A címem: 8200 Veszprém, Jutasi 12.", or
+            # with a preposition after it: "mieszka w Krakowie na Floriańskiej 7"
+            rf"(?:(?:\d{{4,5}}\s+)?{_CAP}(?:,\s+|\s+[{_LOW}]{{1,3}}\s+))?"
             rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
             rf"\s+(?P<house>{_HOUSE})"
         ),
@@ -103,18 +104,35 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-@lru_cache(maxsize=8)
-def _public_and_live(
-    lexicons: Lexicons,
-) -> tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None]:
+def _public_pattern(public_words: Iterable[str]) -> re.Pattern[str] | None:
     # A word of six letters or more also ends a compound: "kunstimuuseum", "Stadtbibliothek".
     words = [
         ("" if len(w.removesuffix("*")) >= 6 else r"(?<!\w)")
         + re.escape(w.removesuffix("*"))
         + (r"\w*" if w.endswith("*") else "")
-        for w in lexicons.words("public")
+        for w in public_words
     ]
-    public = re.compile(rf"(?i:{'|'.join(words)})(?!\w)") if words else None
+    return re.compile(rf"(?i:{'|'.join(words)})(?!\w)") if words else None
+
+
+_ADDRESS_WORDS = ("live", "home", "address", "street", "street_after")
+
+
+@lru_cache(maxsize=256)
+def _public_of(lexicons: Lexicons, language: str) -> re.Pattern[str] | None:
+    """The public words of the message's language, and those of six letters or more of any
+    language ("Muzeum" in an English sentence): in a message read as Finnish, Estonian
+    "turu*" (market) is no public word ("asuu Turussa, Aurakatu 5" is in Turku)."""
+    own = lexicons.raw.get((language, "public"), ())
+    long = [w for w in lexicons.words("public") if len(w.removesuffix("*")) >= 6]
+    return _public_pattern([*own, *long])
+
+
+@lru_cache(maxsize=8)
+def _public_and_live(
+    lexicons: Lexicons,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None]:
+    public = _public_pattern(lexicons.words("public"))
     home = lexicons.words("live") + lexicons.words("home")
     live = re.compile(rf"(?<!\w)(?i:{_alternatives(home)})(?!\w)")
     meet_words = lexicons.words("meet")
@@ -156,6 +174,13 @@ def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
         start - found.end() <= MEET_BEFORE_STREET for found in meet.finditer(text, begin, start)
     ):
         return True
+    hits = message_hits(text, lexicons)
+    language = hits.language
+    if language is None:  # few common words: the language of its "I live" or street words
+        named = {h.entry.language for section in _ADDRESS_WORDS for h in hits.of(section)}
+        language = named.pop() if len(named) == 1 else None
+    if language is not None:
+        public = _public_of(lexicons, language)  # the message's own language's places
     if public is None:
         return False
     # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
