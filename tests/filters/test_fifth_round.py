@@ -480,3 +480,39 @@ def test_a_relatives_home_with_the_town_before_the_street(text: str) -> None:
 )
 def test_a_relatives_town_and_a_year_are_no_address(text: str) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min snap är elsa.k",
+        "το snap μου είναι maria_k",
+        "snapim: zeynep_09",
+        "мій снеп: olia_08",
+        "add me: jake_2011 on snap",
+        "mun snäppi on ville_10",
+        "o meu snap é joana.p",
+        "snapul meu e andrei.m",
+        "mandami un dm",
+        "envoie-moi un mp",
+        "mándame un dm",
+        "stuur me een privébericht",
+        "στείλε μου προσωπικό μήνυμα",
+        "napisz priv",
+    ],
+)
+def test_account_names_next_to_an_app_and_direct_messages(text: str) -> None:
+    assert categories(text) == {"social_handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Instagram v2.5 update is weird",
+        "TikTok dance part_2 is out",
+        "Minecraft 1.20.4 is out",
+        "Send the file to the WhatsApp group, it's called class_7b",
+    ],
+)
+def test_versions_and_words_near_an_app_are_no_account(text: str) -> None:
+    assert "social_handle" not in categories(text)
