@@ -516,3 +516,45 @@ def test_account_names_next_to_an_app_and_direct_messages(text: str) -> None:
 )
 def test_versions_and_words_near_an_app_are_no_account(text: str) -> None:
     assert "social_handle" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I feel like ending it all",
+        "there's no point in living anymore",
+        "Myślę o tym, żeby się zabić",
+        "Non ha senso vivere",
+        "Ich denke daran, mich umzubringen",
+        "La vie n'a plus de sens",
+        "No tiene sentido vivir",
+        "Ajattelen itsemurhaa",
+        "Livet är meningslöst, jag orkar inte mer",
+        "Het leven heeft geen zin meer",
+        "A vida não faz sentido",
+        "Život nemá smysl",
+        "Viața nu mai are sens",
+        "Η ζωή δεν έχει νόημα",
+        "Nincs értelme élni",
+        "Yaşamanın anlamı yok",
+        "Я думаю про самогубство",
+        "Життя не має сенсу",
+    ],
+)
+def test_life_without_meaning_and_thoughts_of_suicide(text: str) -> None:
+    assert categories(text) == {"self_harm"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm dying of laughter",
+        "this homework is killing me",
+        "Ich sterbe vor Lachen",
+        "Me muero de risa",
+        "Boję się zabić pająka, pomóż",
+        "The character dies at the end of the book",
+    ],
+)
+def test_idioms_of_dying_are_no_self_harm(text: str) -> None:
+    assert categories(text) == set()
