@@ -558,3 +558,42 @@ def test_life_without_meaning_and_thoughts_of_suicide(text: str) -> None:
 )
 def test_idioms_of_dying_are_no_self_harm(text: str) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're the most boring person in this class",
+        "Nobody asked for your opinion, Sam",
+        "Jesteś najnudniejszą osobą w klasie",
+        "Du bist der langweiligste Mensch der Klasse",
+        "Dich hat keiner gefragt",
+        "T'es la personne la plus chiante de la classe",
+        "Nadie te ha preguntado",
+        "Oot luokan tylsin tyyppi",
+        "Ingen frågade dig",
+        "Jij bent de saaiste van de klas",
+        "Ninguém te perguntou nada",
+        "Nikdo se tě neptal",
+        "Ești cea mai plictisitoare persoană din clasă",
+        "Κανείς δεν σε ρώτησε",
+        "Te vagy a legunalmasabb az osztályban",
+        "Sınıfın en sıkıcı insanı sensin",
+        "Тебе ніхто не питав",
+    ],
+)
+def test_boring_and_nobody_asked_you(text: str) -> None:
+    assert categories(text) == {"offensive"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This lesson is so boring",
+        "Bu ders çok sıkıcı, 45 dakika daha var",
+        "Der Film war langweilig, aber das Popcorn war gut",
+        "Nobody asked about the homework yet?",
+    ],
+)
+def test_a_boring_thing_is_no_bullying(text: str) -> None:
+    assert categories(text) == set()
