@@ -119,13 +119,18 @@ _ADDRESS_WORDS = ("live", "home", "address", "street", "street_after")
 
 
 @lru_cache(maxsize=256)
-def _public_of(lexicons: Lexicons, language: str) -> re.Pattern[str] | None:
+def _public_of(lexicons: Lexicons, language: str) -> tuple[re.Pattern[str], ...]:
     """The public words of the message's language, and those of six letters or more of any
     language ("Muzeum" in an English sentence): in a message read as Finnish, Estonian
     "turu*" (market) is no public word ("asuu Turussa, Aurakatu 5" is in Turku)."""
-    own = lexicons.raw.get((language, "public"), ())
-    long = [w for w in lexicons.words("public") if len(w.removesuffix("*")) >= 6]
-    return _public_pattern([*own, *long])
+    own = _public_pattern(lexicons.raw.get((language, "public"), ()))
+    long = _public_long(lexicons)
+    return tuple(pattern for pattern in (own, long) if pattern is not None)
+
+
+@lru_cache(maxsize=8)
+def _public_long(lexicons: Lexicons) -> re.Pattern[str] | None:
+    return _public_pattern([w for w in lexicons.words("public") if len(w.removesuffix("*")) >= 6])
 
 
 @lru_cache(maxsize=8)
@@ -179,16 +184,17 @@ def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
     if language is None:  # few common words: the language of its "I live" or street words
         named = {h.entry.language for section in _ADDRESS_WORDS for h in hits.of(section)}
         language = named.pop() if len(named) == 1 else None
+    patterns = (public,) if public is not None else ()
     if language is not None:
-        public = _public_of(lexicons, language)  # the message's own language's places
-    if public is None:
-        return False
+        patterns = _public_of(lexicons, language)  # the message's own language's places
     # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
     # 52"): a public word after the street or far before it ("come to Baker Street 12, it is
     # next to the library") leaves a home address a home address. A public word inside the
     # street's own name ("Bahnhofstr. 12", "Kirkeveien 7") says nothing either.
     return any(
-        start - found.end() <= PLACE_BEFORE_STREET for found in public.finditer(text, begin, start)
+        start - found.end() <= PLACE_BEFORE_STREET
+        for pattern in patterns
+        for found in pattern.finditer(text, begin, start)
     )
 
 
