@@ -184,7 +184,7 @@ def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
     if language is None:  # few common words: the language of its "I live" or street words
         named = {h.entry.language for section in _ADDRESS_WORDS for h in hits.of(section)}
         language = named.pop() if len(named) == 1 else None
-    patterns = (public,) if public is not None else ()
+    patterns: tuple[re.Pattern[str], ...] = (public,) if public is not None else ()
     if language is not None:
         patterns = _public_of(lexicons, language)  # the message's own language's places
     # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
