@@ -603,3 +603,37 @@ def test_romanian_pica_is_it_falls() -> None:
     """Romanian "pică" (falls, comes up in a test) is Czech "píča" without its accents; the
     Romanian letter ă tells the language even in a one-word message."""
     assert categories("Pică!") == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Look at her shoes lol, so poor",
+        "Zobaczcie jej buty, biedaczka haha",
+        "Guardate le sue scarpe, che pezzente",
+        "Regardez ses chaussures, la pauvre mdr",
+        "Kolla hennes skor, så fattig",
+        "Koukejte na její boty, chudinka",
+        "Nézzétek a cipőjét, de szegény",
+        "Ayakkabılarına bakın, ne kadar fakir",
+        "Подивіться на її взуття, бідна",
+        "Look at his face lol so ugly",
+    ],
+)
+def test_a_classmate_pointed_at_and_mocked(text: str) -> None:
+    assert categories(text) == {"offensive"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Look at his drawing, it is so cute",
+        "Look at this stupid printer",
+        "Schaut euch seine Zeichnung an, so schön",
+        "Mirad su dibujo, qué bonito",
+        "Look at their poster, the print quality is poor",
+        "Nézzétek, milyen szép a hó",
+    ],
+)
+def test_pointing_at_something_without_mocking_passes(text: str) -> None:
+    assert categories(text) == set()

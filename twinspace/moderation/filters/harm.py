@@ -237,6 +237,43 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
                     break
 
 
+_THEIR_GAP = 4  # words from "look at" to "her"
+_MOCK_GAP = 6  # words from "her" (or "look at") to the mocking word
+# Languages whose possessives are endings (Hungarian "cipőjét", her shoe): "look at" and a mock
+# word suffice.
+_POSSESSIVE_ENDINGS = frozenset({"hu", "tr"})
+
+
+def _mocked(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """ "Look at her shoes lol, so poor", "Zobaczcie jej buty, biedaczka": a classmate
+    pointed at and mocked in the third person (docs/pupil-safety-evaluation.md, "Fifth
+    round"); "look at this stupid printer" names no one."""
+    looks = hits.of("look_at")
+    if not looks or not (hits.of("mock") or hits.of("degrading")):
+        return
+    for look in looks:
+        language = look.entry.language
+        words = [w for w in hits.of("mock") if w.entry.language == language]
+        if language in _POSSESSIVE_ENDINGS:
+            anchors = [look]
+        else:
+            words += [w for w in hits.of("degrading") if w.entry.language == language]
+            anchors = [
+                t
+                for t in hits.of("their")
+                if t.entry.language == language and look.last < t.first <= look.last + _THEIR_GAP
+            ]
+        for anchor in anchors:
+            word = next(
+                (w for w in words if anchor.last < w.first <= anchor.last + _MOCK_GAP), None
+            )
+            if word is not None:
+                yield _make(
+                    text, hits, look.first, word.last, Category.OFFENSIVE, "mocking", language
+                )
+                return
+
+
 _SPLIT_GAP = 5  # words between the two parts of a split threat
 
 
@@ -281,6 +318,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     findings.extend(_left_out(text, hits))
     findings.extend(_split_threats(text, hits))
+    findings.extend(_mocked(text, hits))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))

@@ -21,6 +21,12 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    secret ("the group without Tom, don't tell him")
     group          a group, team or chat ("Gruppe", "skupiny", "ryhmään")
     secret         "don't tell him/her" ("sagt ihm nichts", "neříkejte mu to")
+    look_at        "look at" said to the others ("zobaczcie", "schaut euch", "regardez")
+    their          third-person possessives ("her", "ihre", "ses", "jej")
+    mock           words that mock a person's means or looks when pointed at ("so poor",
+                   "biedaczka", "pezzente"): "look at", then "her ...", then a mock or
+                   degrading word is mocking a classmate; in Hungarian and Turkish (possessive
+                   endings) "look at" and a mock word suffice
     violent        violent verbs; a threat when next to you_obj ("te frapper", "dich schlagen")
     threat         threat phrases flagged on their own ("I'll beat you up")
     threat_start   the first part of a threat that adverbs may split ("kriegst du",
@@ -78,7 +84,7 @@ from twinspace.moderation.filters.wordlists import WordListError
 
 SECTIONS = frozenset(
     "offensive insult degrading you your third nobody you_obj exclusion leave_out without group "
-    "secret violent threat threat_start threat_end self_harm "
+    "secret look_at their mock violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
     "address public meet home safe common".split()
