@@ -79,9 +79,20 @@ def find_invitations(text: str, lexicons: Lexicons) -> list[Finding]:
     return findings
 
 
+_NEAR_APP = 40  # characters around an app's name searched for an account
+
+
 def _accounts_next_to_apps(text: str, apps: list[tuple[int, int]]) -> list[Finding]:
     found: list[Finding] = []
-    for account in _ACCOUNT.finditer(text):
+    if not any(c.isdigit() or c in "._" for c in text):
+        return found  # an account name holds a digit, "." or "_"
+    windows = sorted({(max(0, a - _NEAR_APP), min(len(text), b + _NEAR_APP)) for a, b in apps})
+    accounts = {
+        account.span(): account
+        for low, high in windows
+        for account in _ACCOUNT.finditer(text, low, high)
+    }
+    for _span, account in sorted(accounts.items()):
         name = account.group().lstrip("@")
         if "." in name and name.rsplit(".", 1)[1].lower() in _NOT_ACCOUNT_ENDINGS:
             continue
