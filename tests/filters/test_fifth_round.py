@@ -637,3 +637,10 @@ def test_a_classmate_pointed_at_and_mocked(text: str) -> None:
 )
 def test_pointing_at_something_without_mocking_passes(text: str) -> None:
     assert categories(text) == set()
+
+
+def test_a_word_that_only_means_at_needs_no_known_provider() -> None:
+    assert categories("rui.s arroba sapo.pt") == {"email"}
+    assert categories("anna kukac citromail.hu") == {"email"}
+    assert "email" not in categories("look at example.com")
+    assert "email" not in categories("mert et ornek.com")
