@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from twinspace.moderation.filters.addresses import find_addresses
+from twinspace.moderation.filters.addresses import find_addresses, find_postal_codes
 from twinspace.moderation.filters.config import FilterConfig
 from twinspace.moderation.filters.emails import find_emails
 from twinspace.moderation.filters.findings import Category, Finding, resolve_overlaps
@@ -84,9 +84,10 @@ def _not_postcodes(text: str, phones: list[Finding]) -> list[Finding]:
     round")."""
     if not phones:
         return phones
-    postcodes = [f for f in find_addresses(text) if f.rule == "postal code"] + [
-        f for f in find_postcodes(text)
-    ]
+    national = [f for f in phones if text[f.start] != "+" and not text.startswith("00", f.start)]
+    if not national:
+        return phones
+    postcodes = find_postal_codes(text) + find_postcodes(text)
     if not postcodes:
         return phones
     return [
