@@ -258,17 +258,42 @@ _NEEDS = ("street", "street", "street_after", None, "live")
 _LIVE = ("live", "home", "address")
 
 
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only begin where one of ``starts``
+    is: left to right, never overlapping a match already found."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        found = pattern.match(text, start)
+        if found is not None:
+            end = max(found.end(), start + 1)
+            yield found
+
+
 def _streets(text: str, lexicons: Lexicons, *, screen: bool = True) -> Iterator[tuple[int, int]]:
     present: set[str | None] = {None, "street", "street_after", "live"}
+    live_starts: list[int] | None = None
     if screen:
         hits = message_hits(text, lexicons)
         present = {None} | {section for section in ("street", "street_after") if hits.of(section)}
-        if any(hits.of(section) for section in _LIVE):
+        live_hits = [hit for section in _LIVE for hit in hits.of(section)]
+        if live_hits:
             present.add("live")
+            # The "I live" pattern begins with one of these words: try it only where the
+            # lexicon found one, not at every position (docs/pupil-safety-evaluation.md,
+            # "Fifth round", "Speed").
+            tokens = hits.view.tokens
+            live_starts = sorted({tokens[hit.first].start for hit in live_hits})
     for pattern, needs in zip(_patterns(lexicons), _NEEDS, strict=True):
         if needs not in present:
             continue
-        for found in pattern.finditer(text):
+        candidates = (
+            _matches_at(pattern, text, live_starts)
+            if needs == "live" and live_starts is not None
+            else pattern.finditer(text)
+        )
+        for found in candidates:
             # The name word next to the street word is capitalised ("Kossuth Lajos utca",
             # "ulici kralja Zvonimira"), so "Wir sind auf Platz 2" is no address.
             words = found["name"].split()
