@@ -2,6 +2,8 @@
 
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py            # tables on stdout
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --mistakes # and the dev mistakes
+                                                 # (dev and round5-dev; held-out splits
+                                                 # are printed as numbers only)
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --speed    # messages/s as well
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --split dev --languages cs,es
                                                  # one split, some languages (rule work
@@ -21,12 +23,14 @@ import platform
 import time
 from pathlib import Path
 
-from twinspace.moderation.evaluation import evaluate, load_labelled, markdown_table
+from twinspace.moderation.evaluation import DEV_SPLITS, evaluate, load_labelled, markdown_table
 from twinspace.moderation.filters import scan_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / "tests" / "data" / "safety_eval"
 REGRESSION = ROOT / "tests" / "data" / "moderation_eval.jsonl"
+# Every split of the set (its README); mistakes are printed for DEV_SPLITS only.
+SPLITS = ("dev", "heldout", "probe", "round5-dev", "round5-heldout")
 
 
 def flagged(text: str) -> set[str]:
@@ -50,14 +54,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mistakes", action="store_true")
     parser.add_argument("--speed", action="store_true")
-    parser.add_argument("--split", choices=("dev", "heldout", "probe"), help="only this split")
+    parser.add_argument("--split", choices=SPLITS, help="only this split")
     parser.add_argument("--languages", help="comma-separated codes: only these languages")
     args = parser.parse_args()
     messages = load_labelled(EVAL_DIR)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"{stamp}, {platform.node()}, {platform.processor() or platform.machine()}")
     languages = set(args.languages.split(",")) if args.languages else None
-    for split in (args.split,) if args.split else ("dev", "heldout", "probe"):
+    for split in (args.split,) if args.split else SPLITS:
         chosen = [
             m for m in messages if m.split == split and (languages is None or m.lang in languages)
         ]
@@ -66,7 +70,7 @@ def main() -> None:
         result = evaluate(chosen, flagged)
         print(f"\n### {split} ({len(chosen)} messages)\n")
         print(markdown_table(result))
-        if args.mistakes and split == "dev":
+        if args.mistakes and split in DEV_SPLITS:
             print("\n".join(result.mistakes))
     if args.speed:
         regression = [

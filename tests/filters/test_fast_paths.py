@@ -157,7 +157,8 @@ def _evaluation_texts() -> list[str]:
 
 def test_the_street_screen_finds_what_every_pattern_finds() -> None:
     """Street patterns are skipped when the message's lexicon hits hold no street, "street
-    after" or live/home/address word; upper case and dotted abbreviations included."""
+    after" or live/home/address word, and the "I live" pattern is tried only where such a
+    word begins; upper case and dotted abbreviations included."""
     lexicons = default_lexicons()
     texts = _evaluation_texts()
     texts += [text.upper() for text in texts] + [text.replace(" ", ". ", 1) for text in texts]

@@ -4,7 +4,8 @@ Thresholds: phone and e-mail recall >= 0.95, invitations (``social_handle``) and
 >= 0.9, offensive (swearing, bullying, threats) >= 0.9, clean and hard negatives passed
 >= 0.95, flag precision >= 0.95. They are asserted overall on each split (dev and
 held-out) and per language on the dev split (17 messages per language, 24 in sr, 37 in cs,
-38 in es and 42 in et). Per-language
+38 in es and 42 in et); the fifth round's splits likewise (round5-dev per language, 13
+messages each; round5-heldout overall, 192 messages). Per-language
 held-out figures (8 messages each, where one mistake is 0.12) are reported in
 docs/pupil-safety-evaluation.md, not asserted. The tables are printed
 even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
@@ -12,6 +13,7 @@ even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,9 @@ LANGUAGES = set(
 )  # fmt: skip
 
 
+HIDDEN_SET_LANGUAGES = "en pl it de fr es fi sv nl pt cs ro el hu tr uk".split()
+
+
 def flagged(text: str) -> set[str]:
     return {finding.category.value for finding in scan_text(text)}
 
@@ -70,6 +75,8 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
     return {
         "dev": evaluate([m for m in messages if m.split == "dev"], flagged),
         "heldout": evaluate([m for m in messages if m.split == "heldout"], flagged),
+        "round5-dev": evaluate([m for m in messages if m.split == "round5-dev"], flagged),
+        "round5-heldout": evaluate([m for m in messages if m.split == "round5-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -85,13 +92,13 @@ def test_the_set_covers_every_language_and_category(messages: list[Labelled]) ->
         assert {"phone", "email", "address", "invitation"} <= kinds
         # 8 held-out messages per language; the dev messages added in later rounds (cs, es,
         # et, sr) lower the share to 16 % in cs, es and et: see the data README.
-        # The probe messages (es, et) are a third part, apart from this share.
-        drawn = [m for m in mine if m.split != "probe"]
+        # The probe messages (es, et) and the fifth round's are apart from this share.
+        drawn = [m for m in mine if m.split in ("dev", "heldout")]
         held = sum(m.split == "heldout" for m in drawn) / len(drawn)
         assert 0.15 <= held <= 0.35, language
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", ["dev", "heldout", "round5-dev", "round5-heldout"])
 def test_targets_overall_on_each_split(
     split: str, results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -101,10 +108,11 @@ def test_targets_overall_on_each_split(
     assert shortfalls(split, result.total) == []
 
 
-def test_targets_per_language_on_dev(results: dict[str, Evaluation]) -> None:
+@pytest.mark.parametrize("split", ["dev", "round5-dev"])
+def test_targets_per_language_on_dev(split: str, results: dict[str, Evaluation]) -> None:
     missing = [
         gap
-        for language, tally in sorted(results["dev"].by_language.items())
+        for language, tally in sorted(results[split].by_language.items())
         for gap in shortfalls(language, tally)
     ]
     assert missing == []
@@ -124,3 +132,18 @@ def test_the_probe_part_is_reported_apart(
     assert {m.lang for m in probe} == {"es", "et"}
     with capsys.disabled():
         print(f"\nsafety evaluation, probe:\n{markdown_table(evaluate(probe, flagged))}")
+
+
+def test_the_fifth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
+    """Fifth round (tests/data/safety_eval/README.md): 25 messages in each of the 16
+    languages of issue 16's hidden set, the 12 with the smallest SHA-256 held out."""
+    fifth = [m for m in messages if m.split.startswith("round5-")]
+    assert {m.lang for m in fifth} == set(HIDDEN_SET_LANGUAGES)
+    for language in HIDDEN_SET_LANGUAGES:
+        mine = sorted(
+            (m for m in fifth if m.lang == language),
+            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
+        )
+        assert len(mine) == 25, language
+        assert [m.split for m in mine] == ["round5-heldout"] * 12 + ["round5-dev"] * 13
+        assert sum(m.kind in ("clean", "hard_negative") for m in mine) >= 7, language

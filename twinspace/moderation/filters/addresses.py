@@ -100,6 +100,13 @@ def find_addresses(text: str) -> list[Finding]:
             if UNITS_AFTER.match(text, end):
                 continue  # "Ulice je dlouhá 500 metrů": a quantity, not a house number
             findings.append(finding(text, Category.ADDRESS, start, end, "street address"))
+    findings.extend(find_postal_codes(text))
+    return findings
+
+
+def find_postal_codes(text: str) -> list[Finding]:
+    """The postal codes of ``find_addresses`` alone (no streets)."""
+    findings: list[Finding] = []
     for regex in _POSTAL:
         for found in regex.finditer(text):
             words = found.group().split()

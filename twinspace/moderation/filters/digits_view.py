@@ -84,7 +84,7 @@ def _runs(
             if value is None:
                 break
             raw = text[token.start : token.end]
-            if not raw.isdigit():
+            if not raw.isdigit() and value:  # a joiner ("and", "y") is no number word
                 if _look_alike(raw) is None:
                     words += 1
                 else:
@@ -102,29 +102,43 @@ def _runs(
 
 
 def _composed(run: list[tuple[Token, str]]) -> list[tuple[int, int, str]]:
-    """Tens followed by a unit are one number: "trente-neuf" -> 39."""
+    """Round numbers followed by smaller ones are one number: "trente-neuf" -> 39,
+    "seiscientos cuarenta y cuatro" -> 644, "yüz yirmi üç" -> 123, "soixante-dix-huit" -> 78,
+    "quatre-vingt-neuf" -> 89 (docs/pupil-safety-evaluation.md, "Fifth round")."""
     out: list[tuple[int, int, str]] = []
-    pending: tuple[int, str] | None = None  # (index in out, value) of the last tens
-    for token, value in run:
+    pending: tuple[int, str] | None = None  # (index in out, value) of the last round number
+    for index, (token, given) in enumerate(run):
+        value = given
+        if token.text == "quatre" and index + 1 < len(run) and run[index + 1][0].text in _VINGT:
+            value = ""  # French "quatre-vingt(s)" is 80: the next word carries it
+            pending = None
+        elif token.text in _VINGT and index and run[index - 1][0].text == "quatre":
+            value = "80"
         if value == "":
             out.append((token.start, token.end, ""))
             continue
-        if (
-            pending is not None
-            and len(value) == 1
-            and value != "0"
-            and len(pending[1]) == 2
-            and pending[1].endswith("0")
-        ):
-            at, tens = pending
+        if pending is not None and not token.text.isdigit():  # "vingt, 12 34": two numbers
+            at, head = pending
+            zeros = len(head) - len(head.rstrip("0"))
             start, end, _digits = out[at]
-            out[at] = (start, end, tens[0])
-            out.append((token.start, token.end, value))
-            pending = None
-            continue
-        pending = (len(out), value)
+            if head in ("60", "80") and len(value) == 2 and value.startswith("1"):
+                # French "soixante-dix" (70), "quatre-vingt-douze" (92): 60 or 80 and a teen
+                combined = str(int(head) + int(value))
+                out[at] = (start, end, combined)
+                out.append((token.start, token.end, ""))
+                pending = (at, combined) if combined.endswith("0") else None
+                continue
+            if value != "0" and 0 < zeros and len(value) <= zeros and head.strip("0"):
+                out[at] = (start, end, head[: len(head) - len(value)])
+                out.append((token.start, token.end, value))
+                pending = (len(out) - 1, value) if value.endswith("0") else None
+                continue
+        pending = (len(out), value) if len(value) >= 2 and value.endswith("0") else None
         out.append((token.start, token.end, value))
     return out
+
+
+_VINGT = frozenset({"vingt", "vingts"})
 
 
 @lru_cache(maxsize=8)

@@ -77,8 +77,17 @@ def _acceptable(at: str, host: str, host_split: re.Pattern[str]) -> bool:
     if at.strip().startswith(("(", "[", "{", "<")) or spelled_dot:
         return True
     # "name at gmail.com", "name @ gmail.com": a known mail provider is needed, so
-    # "look at example.com" and "follow @anna.pl" are not taken for addresses.
-    return labels[0].lower() in MAIL_PROVIDERS
+    # "look at example.com" and "follow @anna.pl" are not taken for addresses. A word that
+    # only ever means "@" ("arroba", "małpa", "chiocciola", "kukac") needs none: "rui.s
+    # arroba sapo.pt" (docs/pupil-safety-evaluation.md, "Fifth round").
+    word = " ".join(at.split()).lower()
+    return labels[0].lower() in MAIL_PROVIDERS or (
+        word not in _ORDINARY_AT and not word.startswith(("(", "[", "{", "<", "@"))
+    )
+
+
+# Words for "@" that are also ordinary words of some language ("look at", Turkish "et").
+_ORDINARY_AT = frozenset({"", "at", "ät", "et", "a", "en"})
 
 
 def find_emails(

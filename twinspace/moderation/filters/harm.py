@@ -9,6 +9,11 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
   third-person copula before it ("Anna is so dumb");
 - "nobody" followed within four words by an object form of "you" is exclusion ("nobody
   wants you", "nikt cię nie lubi", "personne ne t'aime", "kimse seni istemiyor");
+- keeping a named classmate out of a group is exclusion: a ``[leave_out]`` verb within
+  three words of a capitalised name, with a group word near the name or a "don't tell him"
+  (``[secret]``) in the message ("Nie zapraszajcie Bartka do grupy", "Vi bjuder inte in
+  Oskar till gruppen"); "without" and a name need both ("the group without Tom, don't tell
+  him"), so "let's start the call without Anna, she is late" passes;
 - a violent verb within three words of an object form of "you" is a threat
   ("je vais te frapper", "cię pobiję", "seni döveceğim");
 - self-harm statements (phrases, or a first-person wish followed by a word for dying) are
@@ -83,7 +88,9 @@ def _named(hits: MessageHits, target: Hit) -> Hit | None:
         if hit.entry.language == language
         for index in range(hit.first, hit.last + 1)
     }
-    if language in _NO_COPULA:
+    # The name alone (no copula) only in a message that is not written in another language:
+    # "Soy idiota" is Spanish, not "Soy" called an idiot in Hungarian.
+    if language in _NO_COPULA and hits.language in (None, language):
         for name in range(max(0, target.first - 3), target.first):
             if (
                 tokens[name].capitalised
@@ -145,8 +152,15 @@ def _question(text: str, hits: MessageHits, first: int) -> bool:
 
 def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
     markers = hits.of("you")
+    possessives = hits.of("your")
     for word in hits.of("degrading"):
         anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER) or _named(hits, word)
+        if anchor is None:
+            # "your drawings are pathetic": a classmate's work (docs/pupil-safety-evaluation.md,
+            # "Fifth round"); "is your cat fat?" asks
+            anchor = _near(possessives, word, _AIM_BEFORE, 0)
+            if anchor is not None and _question(text, hits, anchor.first):
+                anchor = None
         if anchor is None:
             continue
         if _negated(
@@ -171,6 +185,116 @@ def _paired(
         yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
 
 
+_NAME_GAP = 3  # words between a leave-out verb and the name
+_GROUP_GAP = 6  # words between the name and the group word
+
+
+def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A capitalised classmate's name kept out of a group (docs/pupil-safety-evaluation.md,
+    "Fifth round"): a leave-out verb near the name, and a group word near it or a secret in
+    the message; "without" needs both."""
+    if not (hits.of("leave_out") or hits.of("without")) or not (
+        hits.of("group") or hits.of("secret")
+    ):
+        return
+    tokens = hits.view.tokens
+    lexical = {
+        i
+        for section, found in hits.sections.items()
+        if section not in ("common", "safe", "degrading")
+        for hit in found
+        for i in range(hit.first, hit.last + 1)
+    }
+    for section, needs_both in (("leave_out", False), ("without", True)):
+        for verb in hits.of(section):
+            language = verb.entry.language
+            groups = [g for g in hits.of("group") if g.entry.language == language]
+            secret = any(h.entry.language == language for h in hits.of("secret"))
+            # A common word of the verb's language is no name ("We", "Die"); one of another
+            # language may be ("Sam", "Mert").
+            common = {
+                i
+                for hit in hits.of("common")
+                if hit.entry.language == language
+                for i in range(hit.first, hit.last + 1)
+            }
+            for name in range(
+                max(0, verb.first - _NAME_GAP), min(len(tokens), verb.last + _NAME_GAP + 1)
+            ):
+                if verb.first <= name <= verb.last or not tokens[name].capitalised:
+                    continue
+                if name in common or name in lexical or not tokens[name].text.isalpha():
+                    continue
+                if name == 0 and section == "without":
+                    continue  # a name does not open a sentence with "without" after it
+                grouped = any(
+                    abs(g.first - name) <= _GROUP_GAP or abs(g.last - name) <= _GROUP_GAP
+                    for g in groups
+                )
+                if (grouped and secret) if needs_both else (grouped or secret):
+                    first, last = min(verb.first, name), max(verb.last, name)
+                    yield _make(text, hits, first, last, Category.OFFENSIVE, "exclusion", language)
+                    break
+
+
+_THEIR_GAP = 4  # words from "look at" to "her"
+_MOCK_GAP = 6  # words from "her" (or "look at") to the mocking word
+# Languages whose possessives are endings (Hungarian "cipőjét", her shoe): "look at" and a mock
+# word suffice.
+_POSSESSIVE_ENDINGS = frozenset({"hu", "tr"})
+
+
+def _mocked(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """ "Look at her shoes lol, so poor", "Zobaczcie jej buty, biedaczka": a classmate
+    pointed at and mocked in the third person (docs/pupil-safety-evaluation.md, "Fifth
+    round"); "look at this stupid printer" names no one."""
+    looks = hits.of("look_at")
+    if not looks or not (hits.of("mock") or hits.of("degrading")):
+        return
+    for look in looks:
+        language = look.entry.language
+        words = [w for w in hits.of("mock") if w.entry.language == language]
+        if language in _POSSESSIVE_ENDINGS:
+            anchors = [look]
+        else:
+            words += [w for w in hits.of("degrading") if w.entry.language == language]
+            anchors = [
+                t
+                for t in hits.of("their")
+                if t.entry.language == language and look.last < t.first <= look.last + _THEIR_GAP
+            ]
+        for anchor in anchors:
+            word = next(
+                (w for w in words if anchor.last < w.first <= anchor.last + _MOCK_GAP), None
+            )
+            if word is not None:
+                yield _make(
+                    text, hits, look.first, word.last, Category.OFFENSIVE, "mocking", language
+                )
+                return
+
+
+_SPLIT_GAP = 5  # words between the two parts of a split threat
+
+
+def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A threat split by adverbs: "kriegst du morgen auf dem Schulhof richtig was ab",
+    "dostaniesz jutro w łeb" (docs/pupil-safety-evaluation.md, "Fifth round")."""
+    ends = hits.of("threat_end")
+    if not ends:
+        return
+    for start in hits.of("threat_start"):
+        for end in ends:
+            if end.entry.language != start.entry.language:
+                continue
+            if start.last < end.first <= start.last + _SPLIT_GAP + 1:
+                language = start.entry.language
+                yield _make(
+                    text, hits, start.first, end.last, Category.OFFENSIVE, "threat", language
+                )
+                break
+
+
 def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     hits = message_hits(text, lexicons)
     if not hits.sections:
@@ -192,6 +316,9 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
                 )
     findings.extend(_aimed(text, hits))
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
+    findings.extend(_left_out(text, hits))
+    findings.extend(_split_threats(text, hits))
+    findings.extend(_mocked(text, hits))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))

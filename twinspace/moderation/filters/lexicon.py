@@ -8,12 +8,31 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     insult         words that insult a person on their own ("loser", Turkish "aptalsin")
     degrading      adjectives and nouns that degrade a person when aimed at one ("ugly")
     you            second-person markers a degrading word is aimed by ("you're", "du bist")
+    your           second-person possessives: a degrading word up to four words after one
+                   insults the person's work ("your drawings are pathetic"), unless the
+                   clause asks ("is your cat fat?")
     third          third-person copulas after a classmate's name ("is", "ist", "jest")
     nobody         "nobody", "no one", "keiner", "personne" ... (exclusion with you_obj)
     you_obj        object forms of "you" that differ from the subject ("dich", "te", "cię")
     exclusion      exclusion phrases flagged on their own ("everyone hates you")
+    leave_out      verbs that keep a named classmate out ("don't invite", "nebereme");
+                   exclusion with a capitalised name and a group word or a secret
+    without        "without" ("ohne", "senza"): exclusion with a name, a group word and a
+                   secret ("the group without Tom, don't tell him")
+    group          a group, team or chat ("Gruppe", "skupiny", "ryhmään")
+    secret         "don't tell him/her" ("sagt ihm nichts", "neříkejte mu to")
+    look_at        "look at" said to the others ("zobaczcie", "schaut euch", "regardez")
+    their          third-person possessives ("her", "ihre", "ses", "jej")
+    mock           words that mock a person's means or looks when pointed at ("so poor",
+                   "biedaczka", "pezzente"): "look at", then "her ...", then a mock or
+                   degrading word is mocking a classmate; in Hungarian and Turkish (possessive
+                   endings) "look at" and a mock word suffice
     violent        violent verbs; a threat when next to you_obj ("te frapper", "dich schlagen")
     threat         threat phrases flagged on their own ("I'll beat you up")
+    threat_start   the first part of a threat that adverbs may split ("kriegst du",
+                   "dostaniesz"); a threat when a threat_end of its language follows
+                   within five words ("kriegst du morgen richtig was ab")
+    threat_end     its second part ("was ab", "w łeb", "stryk")
     self_harm      a pupil saying they want to die or hurt themselves
     want_self      a first-person wish ("I want", "ich will", "je veux", "chcę")
     die            words for dying; after a want_self word within three words: self-harm
@@ -36,6 +55,9 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     public         places open to the public ("museum", "muzeum", "biblioteca"): a street
                    address in a message naming one and no live or home word is that
                    place's, not a home address (docs/pupil-safety-evaluation.md, third round)
+    meet           meeting-point words ("we meet at", "Treffpunkt", "quedamos en"): a
+                   street soon after one, in a message without live or home words, is the
+                   meeting place's, not a home address
     home           words that make an address a home one ("my house", "come over", "vivo")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
@@ -61,13 +83,14 @@ from twinspace.moderation.filters.normalize import normalize
 from twinspace.moderation.filters.wordlists import WordListError
 
 SECTIONS = frozenset(
-    "offensive insult degrading you third nobody you_obj exclusion violent threat self_harm "
+    "offensive insult degrading you your third nobody you_obj exclusion leave_out without group "
+    "secret look_at their mock violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
-    "address public home safe common".split()
+    "address public meet home safe common".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
-MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public"}
+MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "meet"}
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"[^\W_]+")

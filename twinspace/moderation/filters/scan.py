@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from twinspace.moderation.filters.addresses import find_addresses
+from twinspace.moderation.filters.addresses import find_addresses, find_postal_codes
 from twinspace.moderation.filters.config import FilterConfig
 from twinspace.moderation.filters.emails import find_emails
 from twinspace.moderation.filters.findings import Category, Finding, resolve_overlaps
@@ -17,6 +17,7 @@ from twinspace.moderation.filters.offensive import find_offensive
 from twinspace.moderation.filters.phones import find_phones
 from twinspace.moderation.filters.street_addresses import (
     borrowed_street_word,
+    find_postcodes,
     find_street_addresses,
     public_place,
 )
@@ -46,9 +47,10 @@ def scan_text(
     if wanted & {Category.OFFENSIVE, Category.SELF_HARM}:
         findings.extend(f for f in find_harm(text, config.lexicons) if f.category in wanted)
     if Category.PHONE in wanted:
-        findings.extend(
-            _outside(find_phones(text, config.phone_regions, region_hint, config.lexicons), taken)
+        phones = _outside(
+            find_phones(text, config.phone_regions, region_hint, config.lexicons), taken
         )
+        findings.extend(_not_postcodes(text, phones))
     if Category.SOCIAL_HANDLE in wanted:
         findings.extend(_outside(find_handles(text), taken))
         findings.extend(find_invitations(text, config.lexicons))
@@ -59,7 +61,7 @@ def scan_text(
         addresses = [
             f
             for f in _outside(streets, taken)
-            if f.rule != "street address"
+            if f.rule not in ("street address", "postal code")
             or not (
                 # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address
                 public_place(text, f.start, lexicons)
@@ -73,6 +75,28 @@ def scan_text(
     if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
         findings = [f for f in findings if not f.rule.startswith(GENERIC)]
     return resolve_overlaps(findings)
+
+
+def _not_postcodes(text: str, phones: list[Finding]) -> list[Finding]:
+    """Drop national phone numbers that are a postcode before a town: Portuguese
+    "4050-262 Porto" is also a valid Luxembourg number. A number written with its country
+    code ("+351 ...", "00351 ...") stays a phone (docs/pupil-safety-evaluation.md, "Fifth
+    round")."""
+    if not phones:
+        return phones
+    national = [f for f in phones if text[f.start] != "+" and not text.startswith("00", f.start)]
+    if not national:
+        return phones
+    postcodes = find_postal_codes(text) + find_postcodes(text)
+    if not postcodes:
+        return phones
+    return [
+        f
+        for f in phones
+        if text[f.start] == "+"
+        or text.startswith("00", f.start)
+        or not any(p.start <= f.start and f.end <= p.end for p in postcodes)
+    ]
 
 
 def _not_false_friends(text: str, findings: list[Finding], config: FilterConfig) -> list[Finding]:

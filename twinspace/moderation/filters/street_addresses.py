@@ -25,7 +25,7 @@ applies this to the streets of ``addresses.py`` as well.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
@@ -44,6 +44,8 @@ _NUMBER_WORD = r"(?i:nr|no|n|nº|n°|\u0431\u0440|br|č|numri|num|numero)\.?:?\s
 _HOUSE = r"\d{1,4}[a-zA-Z]?(?:\s?[/-]\s?\d{1,4}[a-zA-Z]?)?(?![\d,.]\d)"
 _POSTCODES = re.compile(
     rf"(?:,\s*)(?:\d{{3}}\s\d{{2}}|\d{{4,5}}|\d{{4}}\s?[A-Z]{{2}})\s+{_CAP}"  # , 602 00 Brno
+    # , 400123 Cluj-Napoca (Romanian: six digits, a space after the comma; no CSV row)
+    rf"|,[ \t]+\d{{6}}[ \t]+{_CAP}"
     rf"|\b\d{{4}}-\d{{3}}\s+{_CAP}"  # 1100-053 Lisboa
     r"|\b(?:LV|LT)-\d{4,5}\b"  # LV-1010
     r"|\b[A-Z]{3}\s\d{4}\b",  # QRM 1234 (Malta)
@@ -91,7 +93,10 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
-            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}(?:{_CAP},\s+)?"
+            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}"
+            # the town, also after its postcode: "A címem: 8200 Veszprém, Jutasi 12.", or
+            # with a preposition after it: "mieszka w Krakowie na Floriańskiej 7"
+            rf"(?:(?:\d{{4,5}}\s+)?{_CAP}(?:,\s+|\s+[{_LOW}]{{1,3}}\s+))?"
             rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}}),?"
             rf"\s+(?P<house>{_HOUSE})"
         ),
@@ -99,23 +104,52 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-@lru_cache(maxsize=8)
-def _public_and_live(lexicons: Lexicons) -> tuple[re.Pattern[str] | None, re.Pattern[str]]:
+def _public_pattern(public_words: Iterable[str]) -> re.Pattern[str] | None:
     # A word of six letters or more also ends a compound: "kunstimuuseum", "Stadtbibliothek".
     words = [
         ("" if len(w.removesuffix("*")) >= 6 else r"(?<!\w)")
         + re.escape(w.removesuffix("*"))
         + (r"\w*" if w.endswith("*") else "")
-        for w in lexicons.words("public")
+        for w in public_words
     ]
-    public = re.compile(rf"(?i:{'|'.join(words)})(?!\w)") if words else None
+    return re.compile(rf"(?i:{'|'.join(words)})(?!\w)") if words else None
+
+
+_ADDRESS_WORDS = ("live", "home", "address", "street", "street_after")
+
+
+@lru_cache(maxsize=256)
+def _public_of(lexicons: Lexicons, language: str) -> tuple[re.Pattern[str], ...]:
+    """The public words of the message's language, and those of six letters or more of any
+    language ("Muzeum" in an English sentence): in a message read as Finnish, Estonian
+    "turu*" (market) is no public word ("asuu Turussa, Aurakatu 5" is in Turku)."""
+    own = _public_pattern(lexicons.raw.get((language, "public"), ()))
+    long = _public_long(lexicons)
+    return tuple(pattern for pattern in (own, long) if pattern is not None)
+
+
+@lru_cache(maxsize=8)
+def _public_long(lexicons: Lexicons) -> re.Pattern[str] | None:
+    return _public_pattern([w for w in lexicons.words("public") if len(w.removesuffix("*")) >= 6])
+
+
+@lru_cache(maxsize=8)
+def _public_and_live(
+    lexicons: Lexicons,
+) -> tuple[re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None]:
+    public = _public_pattern(lexicons.words("public"))
     home = lexicons.words("live") + lexicons.words("home")
     live = re.compile(rf"(?<!\w)(?i:{_alternatives(home)})(?!\w)")
-    return public, live
+    meet_words = lexicons.words("meet")
+    meet = re.compile(rf"(?<!\w)(?i:{_alternatives(meet_words)})(?!\w)") if meet_words else None
+    return public, live, meet
 
 
 # How close before a street the public place must be named to own it (characters).
 PLACE_BEFORE_STREET = 40
+# ... and a meeting-point word ("we meet at", "Treffpunkt", "quedamos en"), which may stand
+# before the place's own name.
+MEET_BEFORE_STREET = 60
 
 # A sentence ends at ! ? or a new line, or at a full stop before a capital ("str. 12" and
 # "1936. aastal" do not end one).
@@ -134,16 +168,33 @@ def public_place(text: str, start: int, lexicons: Lexicons) -> bool:
     """Whether the street starting at text[start] belongs to a public place named just before it in
     its sentence ("Eesti Rahva Muuseum asub Tartus, Muuseumi tee 2") in a message without
     "I live" or a home word."""
-    public, live = _public_and_live(lexicons)
-    if public is None or live.search(text) is not None:
+    public, live, meet = _public_and_live(lexicons)
+    if live.search(text) is not None:
         return False
     begin = _sentence_start(text, start)
+    # A meeting point opens the sentence ("Treffpunkt: ...", "Quedamos en el Reina Sofía,
+    # calle Santa Isabel 52, a las 11"): a place named by its own name, not a home
+    # (docs/pupil-safety-evaluation.md, "Fifth round").
+    if meet is not None and any(
+        start - found.end() <= MEET_BEFORE_STREET for found in meet.finditer(text, begin, start)
+    ):
+        return True
+    hits = message_hits(text, lexicons)
+    language = hits.language
+    if language is None:  # few common words: the language of its "I live" or street words
+        named = {h.entry.language for section in _ADDRESS_WORDS for h in hits.of(section)}
+        language = named.pop() if len(named) == 1 else None
+    patterns: tuple[re.Pattern[str], ...] = (public,) if public is not None else ()
+    if language is not None:
+        patterns = _public_of(lexicons, language)  # the message's own language's places
     # The place must name the street, just before it ("Museo Reina Sofía, calle Santa Isabel
     # 52"): a public word after the street or far before it ("come to Baker Street 12, it is
     # next to the library") leaves a home address a home address. A public word inside the
     # street's own name ("Bahnhofstr. 12", "Kirkeveien 7") says nothing either.
     return any(
-        start - found.end() <= PLACE_BEFORE_STREET for found in public.finditer(text, begin, start)
+        start - found.end() <= PLACE_BEFORE_STREET
+        for pattern in patterns
+        for found in pattern.finditer(text, begin, start)
     )
 
 
@@ -207,17 +258,42 @@ _NEEDS = ("street", "street", "street_after", None, "live")
 _LIVE = ("live", "home", "address")
 
 
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only begin where one of ``starts``
+    is: left to right, never overlapping a match already found."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        found = pattern.match(text, start)
+        if found is not None:
+            end = max(found.end(), start + 1)
+            yield found
+
+
 def _streets(text: str, lexicons: Lexicons, *, screen: bool = True) -> Iterator[tuple[int, int]]:
     present: set[str | None] = {None, "street", "street_after", "live"}
+    live_starts: list[int] | None = None
     if screen:
         hits = message_hits(text, lexicons)
         present = {None} | {section for section in ("street", "street_after") if hits.of(section)}
-        if any(hits.of(section) for section in _LIVE):
+        live_hits = [hit for section in _LIVE for hit in hits.of(section)]
+        if live_hits:
             present.add("live")
+            # The "I live" pattern begins with one of these words: try it only where the
+            # lexicon found one, not at every position (docs/pupil-safety-evaluation.md,
+            # "Fifth round", "Speed").
+            tokens = hits.view.tokens
+            live_starts = sorted({tokens[hit.first].start for hit in live_hits})
     for pattern, needs in zip(_patterns(lexicons), _NEEDS, strict=True):
         if needs not in present:
             continue
-        for found in pattern.finditer(text):
+        candidates = (
+            _matches_at(pattern, text, live_starts)
+            if needs == "live" and live_starts is not None
+            else pattern.finditer(text)
+        )
+        for found in candidates:
             # The name word next to the street word is capitalised ("Kossuth Lajos utca",
             # "ulici kralja Zvonimira"), so "Wir sind auf Platz 2" is no address.
             words = found["name"].split()
@@ -241,6 +317,13 @@ def find_street_addresses(text: str, lexicons: Lexicons, *, screen: bool = True)
         finding(text, Category.ADDRESS, start, end, "street address")
         for start, end in _streets(text, lexicons, screen=screen)
     ]
+    findings.extend(find_postcodes(text))
+    return findings
+
+
+def find_postcodes(text: str) -> list[Finding]:
+    """National postcodes with their town: "…, 602 00 Brno", "4050-262 Porto"."""
+    findings = []
     for found in _POSTCODES.finditer(text):
         start = found.start() + (len(found.group()) - len(found.group().lstrip(", ")))
         findings.append(finding(text, Category.ADDRESS, start, found.end(), "postal code"))
