@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket
 
-from twinspace.errors import DomainError, Forbidden, NotFound, RuleViolation
+from twinspace.errors import DomainError, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.face.sockets.call_frames import (
     CALL_TYPES,
     CallControl,
@@ -220,7 +220,11 @@ class ProjectConnection:
         """Add what this member may see; returns the ids that do not exist for them."""
         wanted = {f"channel:{i}" for i in channel_ids} | {f"board:{i}" for i in board_ids}
         if len(self.scopes | wanted) > MAX_SUBSCRIPTIONS:
-            raise RuleViolation(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
+            raise RuleViolation(
+                f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection",
+                problem=Problem.TOO_MANY_SUBSCRIPTIONS,
+                maximum=MAX_SUBSCRIPTIONS,
+            )
         storage = self.services.storage
         missing: dict[str, list[int]] = {"channels": [], "boards": []}
         for channel_id in dict.fromkeys(channel_ids):
