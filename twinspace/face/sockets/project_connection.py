@@ -279,8 +279,17 @@ class ProjectConnection:
         try:
             await self._dispatch(message)
         except DomainError as exc:
-            retry = {"retry_after": exc.extra["retry_after"]} if "retry_after" in exc.extra else {}
-            self.error(exc.code, exc.detail, ref, **retry)
+            # Throttled and some Unavailable hold it; a call's SignalThrottled sends it as a value
+            wait = getattr(exc, "retry_after", None) or exc.extra.get("retry_after")
+            retry = {"retry_after": wait} if wait is not None else {}
+            # `code` stays the class's (docs/events-protocol.md); a precise code rides in
+            # `problem` with its values, for the client to say (docs/i18n.md)
+            precise = getattr(exc, "type_code", None)
+            if precise is None:
+                self.error(exc.code, exc.detail, ref, **retry)
+            else:
+                values = {k: v for k, v in exc.extra.items() if k != "retry_after"}
+                self.error(precise, exc.detail, ref, problem=exc.code, values=values, **retry)
 
     async def _dispatch(self, message: Any) -> None:
         match message:
