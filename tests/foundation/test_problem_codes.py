@@ -35,6 +35,8 @@ GENERIC_FORBIDDEN = {
     # a typing signal on a socket: never shown, the client sends it without waiting for an answer
     ("twinspace/face/sockets/project_connection.py", "you cannot write in this channel"),
 }
+# Members every problem has (twinspace/face/problems.py `problem()`): a value may not take the name.
+RESERVED = {"type", "title", "status", "detail", "code", "instance", "headers", "type_code"}
 # Values the client adds itself: the wait of a 429 comes from its Retry-After header.
 CLIENT_VALUES = {"Throttled": {"seconds"}}
 
@@ -128,6 +130,15 @@ def test_every_problem_message_uses_only_values_its_raise_sites_send() -> None:
             if placeholders - sent:
                 wrong.append(f"{site.path}:{site.line} {code} lacks {sorted(placeholders - sent)}")
     assert wrong == []
+
+
+def test_no_value_takes_the_name_of_a_problem_member() -> None:
+    clashes = [
+        f"{s.path}:{s.line} {sorted(s.values & RESERVED)}"
+        for s in _sites()
+        if s.values is not None and s.values & RESERVED
+    ]
+    assert clashes == []
 
 
 def test_every_problem_is_raised_somewhere() -> None:

@@ -319,7 +319,7 @@ class LabelService:
             raise Conflict(
                 f"the application is {application.status.value}",
                 problem=Problem.APPLICATION_NOT_OPEN,
-                status=application.status.value,
+                state=application.status.value,
             )
 
     async def review(
@@ -364,7 +364,7 @@ class LabelService:
                 raise Conflict(
                     f"the application is {application.status.value}",
                     problem=Problem.APPLICATION_NOT_OPEN,
-                    status=application.status.value,
+                    state=application.status.value,
                 )
             if award:
                 await tx.labels.award(

@@ -440,7 +440,7 @@ class TrainingService:
                     f"the enrolment is {enrolment.status.value}; only "
                     "confirmed participants attend",
                     problem=Problem.ENROLMENT_NOT_CONFIRMED,
-                    status=enrolment.status.value,
+                    state=enrolment.status.value,
                     rule="not-confirmed",
                 )
             if enrolment.completed_at is not None and not completed:

@@ -154,7 +154,7 @@ class EmailInvitations:
             raise Conflict(
                 f"the invitation is {found.status}",
                 problem=Problem.INVITATION_NOT_OPEN,
-                status=found.status,
+                state=found.status,
             )
 
     # -- the link ---------------------------------------------------------------------------

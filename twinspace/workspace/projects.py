@@ -472,7 +472,7 @@ class ProjectService:
             raise Conflict(
                 f"the invitation is {invitation.status.value}",
                 problem=Problem.INVITATION_NOT_OPEN,
-                status=invitation.status.value,
+                state=invitation.status.value,
             )
         return invitation
 
@@ -528,5 +528,5 @@ class ProjectService:
             raise Conflict(
                 f"the invitation is {invitation.status.value}",
                 problem=Problem.INVITATION_NOT_OPEN,
-                status=invitation.status.value,
+                state=invitation.status.value,
             )

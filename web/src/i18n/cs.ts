@@ -1192,6 +1192,7 @@ export const csPupil: Partial<Catalogue> = {
   'problem.muted': 'Tvůj učitel ti pozastavil psaní do {when}.',
   'problem.mutedNoEnd': 'Tvůj učitel ti zatím pozastavil psaní.',
   'problem.slowMode': 'Trochu pomaleji: znovu můžeš poslat za {seconds} sekund.',
+  'problem.code.too-fast': 'Trochu pomaleji: znovu můžeš poslat za {seconds} sekund.',
   'problem.sessionNotLive': 'Sem můžeš psát během živé hodiny.',
   'report.intro': 'Co nahlásíš a tvoje jméno vidí jen tvoji učitelé.',
   'report.reason': 'Co je špatně? Řekni to učiteli.',

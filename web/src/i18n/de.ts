@@ -1180,6 +1180,7 @@ export const dePupil: Partial<Catalogue> = {
   'problem.muted': 'Deine Lehrkraft hat dein Schreiben bis {when} pausiert.',
   'problem.mutedNoEnd': 'Deine Lehrkraft hat dein Schreiben für den Moment pausiert.',
   'problem.slowMode': 'Etwas langsamer: Du kannst in {seconds} Sekunden wieder senden.',
+  'problem.code.too-fast': 'Etwas langsamer: Du kannst in {seconds} Sekunden wieder senden.',
   'problem.sessionNotLive': 'Hier kannst du während der Live-Stunde schreiben.',
   'report.intro': 'Nur deine Lehrkräfte sehen, was du meldest, und deinen Namen.',
   'report.reason': 'Was ist los? Sag es deiner Lehrkraft.',

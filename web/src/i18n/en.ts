@@ -1180,6 +1180,7 @@ export const enPupil: Partial<Record<keyof typeof en, string>> = {
   'problem.muted': 'Your teacher paused your writing until {when}.',
   'problem.mutedNoEnd': 'Your teacher paused your writing for now.',
   'problem.slowMode': 'Slow down a little: you can send again in {seconds} seconds.',
+  'problem.code.too-fast': 'Slow down a little: you can send again in {seconds} seconds.',
   'problem.sessionNotLive': 'You can write here during the live session.',
   'report.intro': 'Only your teachers see what you report, and your name.',
   'report.reason': 'What is wrong? Tell your teacher.',

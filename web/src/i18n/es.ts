@@ -1180,6 +1180,7 @@ export const esPupil: Partial<Catalogue> = {
   'problem.muted': 'Tu profe ha pausado tu escritura hasta {when}.',
   'problem.mutedNoEnd': 'Tu profe ha pausado tu escritura por ahora.',
   'problem.slowMode': 'Más despacio: podrás enviar otra vez en {seconds} segundos.',
+  'problem.code.too-fast': 'Más despacio: podrás enviar otra vez en {seconds} segundos.',
   'problem.sessionNotLive': 'Aquí puedes escribir durante la sesión en directo.',
   'report.intro': 'Solo tus profes ven lo que avisas y tu nombre.',
   'report.reason': '¿Qué pasa? Cuéntaselo a tu profe.',

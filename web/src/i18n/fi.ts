@@ -1180,6 +1180,7 @@ export const fiPupil: Partial<Catalogue> = {
   'problem.muted': 'Opettajasi laittoi kirjoittamisesi tauolle {when} asti.',
   'problem.mutedNoEnd': 'Opettajasi laittoi kirjoittamisesi tauolle vähäksi aikaa.',
   'problem.slowMode': 'Hidasta vähän: voit lähettää taas {seconds} sekunnin päästä.',
+  'problem.code.too-fast': 'Hidasta vähän: voit lähettää taas {seconds} sekunnin päästä.',
   'problem.sessionNotLive': 'Voit kirjoittaa tänne live-tunnin aikana.',
   'report.intro': 'Vain opettajasi näkevät, mistä ilmoitat, ja nimesi.',
   'report.reason': 'Mikä on vialla? Kerro opettajallesi.',

@@ -1180,6 +1180,7 @@ export const frPupil: Partial<Catalogue> = {
   'problem.muted': 'Ton enseignant a mis ton écriture en pause jusqu’au {when}.',
   'problem.mutedNoEnd': 'Ton enseignant a mis ton écriture en pause pour le moment.',
   'problem.slowMode': 'Doucement : tu pourras renvoyer dans {seconds} secondes.',
+  'problem.code.too-fast': 'Doucement : tu pourras renvoyer dans {seconds} secondes.',
   'problem.sessionNotLive': 'Tu peux écrire ici pendant la séance en direct.',
   'report.intro': 'Seuls tes enseignants voient ce que tu signales, et ton nom.',
   'report.reason': 'Qu’est-ce qui ne va pas ? Dis-le à ton enseignant.',

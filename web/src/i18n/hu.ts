@@ -1180,6 +1180,7 @@ export const huPupil: Partial<Catalogue> = {
   'problem.muted': 'A tanárod szüneteltette az írásodat eddig: {when}.',
   'problem.mutedNoEnd': 'A tanárod egyelőre szüneteltette az írásodat.',
   'problem.slowMode': 'Lassabban: {seconds} másodperc múlva küldhetsz újra.',
+  'problem.code.too-fast': 'Lassabban: {seconds} másodperc múlva küldhetsz újra.',
   'problem.sessionNotLive': 'Ide az élő óra alatt írhatsz.',
   'report.intro': 'Csak a tanáraid látják, mit jelentesz, és a nevedet.',
   'report.reason': 'Mi a baj? Mondd el a tanárodnak.',

@@ -1174,6 +1174,7 @@ export const itPupil: Partial<Catalogue> = {
   'problem.muted': 'L’insegnante ha messo in pausa la tua scrittura fino a {when}.',
   'problem.mutedNoEnd': 'Per ora l’insegnante ha messo in pausa la tua scrittura.',
   'problem.slowMode': 'Più piano: puoi inviare di nuovo tra {seconds} secondi.',
+  'problem.code.too-fast': 'Più piano: puoi inviare di nuovo tra {seconds} secondi.',
   'problem.sessionNotLive': 'Qui puoi scrivere durante la sessione dal vivo.',
   'report.intro': 'Solo i tuoi insegnanti vedono la segnalazione e il tuo nome.',
   'report.reason': 'Che cosa non va? Dillo all’insegnante.',

@@ -1180,6 +1180,7 @@ export const nlPupil: Partial<Catalogue> = {
   'problem.muted': 'Je leraar heeft je schrijven gepauzeerd tot {when}.',
   'problem.mutedNoEnd': 'Je leraar heeft je schrijven even gepauzeerd.',
   'problem.slowMode': 'Rustig aan: over {seconds} seconden kun je weer iets sturen.',
+  'problem.code.too-fast': 'Rustig aan: over {seconds} seconden kun je weer iets sturen.',
   'problem.sessionNotLive': 'Hier kun je schrijven tijdens de liveles.',
   'report.intro': 'Alleen je leraren zien wat je meldt, en je naam.',
   'report.reason': 'Wat is er mis? Vertel het je leraar.',

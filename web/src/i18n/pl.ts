@@ -1186,6 +1186,7 @@ export const plPupil: Partial<Catalogue> = {
   'problem.muted': 'Nauczyciel wstrzymał twoje pisanie do {when}.',
   'problem.mutedNoEnd': 'Nauczyciel na razie wstrzymał twoje pisanie.',
   'problem.slowMode': 'Trochę wolniej: możesz wysłać znów za {seconds} sekund.',
+  'problem.code.too-fast': 'Trochę wolniej: możesz wysłać znów za {seconds} sekund.',
   'problem.sessionNotLive': 'Tu możesz pisać w czasie lekcji na żywo.',
   'report.intro': 'Tylko twoi nauczyciele widzą zgłoszenie i twoje imię.',
   'report.reason': 'Co jest nie tak? Napisz nauczycielowi.',

@@ -1180,6 +1180,7 @@ export const ptPupil: Partial<Catalogue> = {
   'problem.muted': 'O teu professor pôs a tua escrita em pausa até {when}.',
   'problem.mutedNoEnd': 'O teu professor pôs a tua escrita em pausa por agora.',
   'problem.slowMode': 'Mais devagar: podes voltar a enviar daqui a {seconds} segundos.',
+  'problem.code.too-fast': 'Mais devagar: podes voltar a enviar daqui a {seconds} segundos.',
   'problem.sessionNotLive': 'Aqui podes escrever durante a sessão em direto.',
   'report.intro': 'Só os teus professores veem o que denuncias e o teu nome.',
   'report.reason': 'O que se passa? Conta ao teu professor.',

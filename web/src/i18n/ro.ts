@@ -1186,6 +1186,7 @@ export const roPupil: Partial<Catalogue> = {
   'problem.muted': 'Profesorul tău ți-a oprit scrisul până la {when}.',
   'problem.mutedNoEnd': 'Profesorul tău ți-a oprit scrisul deocamdată.',
   'problem.slowMode': 'Mai încet: poți trimite din nou peste {seconds} secunde.',
+  'problem.code.too-fast': 'Mai încet: poți trimite din nou peste {seconds} secunde.',
   'problem.sessionNotLive': 'Aici poți scrie în timpul orei live.',
   'report.intro': 'Doar profesorii tăi văd ce semnalezi și numele tău.',
   'report.reason': 'Ce nu e în regulă? Spune-i profesorului tău.',

@@ -1180,6 +1180,7 @@ export const svPupil: Partial<Catalogue> = {
   'problem.muted': 'Din lärare har pausat ditt skrivande till {when}.',
   'problem.mutedNoEnd': 'Din lärare har pausat ditt skrivande en stund.',
   'problem.slowMode': 'Lite lugnare: du kan skicka igen om {seconds} sekunder.',
+  'problem.code.too-fast': 'Lite lugnare: du kan skicka igen om {seconds} sekunder.',
   'problem.sessionNotLive': 'Här kan du skriva under livelektionen.',
   'report.intro': 'Bara dina lärare ser vad du anmäler och ditt namn.',
   'report.reason': 'Vad är fel? Berätta för din lärare.',

@@ -1180,6 +1180,7 @@ export const trPupil: Partial<Catalogue> = {
   'problem.muted': 'Öğretmenin yazmanı {when} zamanına kadar durdurdu.',
   'problem.mutedNoEnd': 'Öğretmenin yazmanı şimdilik durdurdu.',
   'problem.slowMode': 'Biraz yavaş: {seconds} saniye sonra yeniden gönderebilirsin.',
+  'problem.code.too-fast': 'Biraz yavaş: {seconds} saniye sonra yeniden gönderebilirsin.',
   'problem.sessionNotLive': 'Buraya canlı ders sırasında yazabilirsin.',
   'report.intro': 'Neyi bildirdiğini ve adını yalnızca öğretmenlerin görür.',
   'report.reason': 'Sorun ne? Öğretmenine anlat.',

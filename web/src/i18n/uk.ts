@@ -1192,6 +1192,7 @@ export const ukPupil: Partial<Catalogue> = {
   'problem.muted': 'Учитель призупинив твоє письмо до {when}.',
   'problem.mutedNoEnd': 'Учитель поки що призупинив твоє письмо.',
   'problem.slowMode': 'Трохи повільніше: надіслати знову можна за {seconds} с.',
+  'problem.code.too-fast': 'Трохи повільніше: надіслати знову можна за {seconds} с.',
   'problem.sessionNotLive': 'Тут можна писати під час онлайн-уроку.',
   'report.intro': 'Що ти повідомляєш і твоє ім’я бачать лише твої вчителі.',
   'report.reason': 'Що сталося? Розкажи своєму вчителеві.',
