@@ -83,11 +83,16 @@ def _sites() -> list[Site]:
             if problem is None and not (cls in GENERAL and id(node) in raised):
                 continue
             first = node.args[0] if node.args else None
-            detail = first.value if isinstance(first, ast.Constant) else None
+            detail = (
+                first.value
+                if isinstance(first, ast.Constant) and isinstance(first.value, str)
+                else None
+            )
+            names = [k.arg for k in node.keywords]
             values = (
-                None
-                if None in keywords
-                else frozenset(k for k in keywords if k not in {"problem", "retry_after"})
+                None  # a **splat: the values are not known here
+                if None in names
+                else frozenset(k for k in names if k and k not in {"problem", "retry_after"})
             )
             rel = path.relative_to(ROOT).as_posix()
             found.append(Site(rel, node.lineno, cls, detail, problem, values))
