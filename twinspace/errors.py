@@ -58,7 +58,7 @@ class Problem(StrEnum):
     SESSION_NOT_JOINED = "session-not-joined"
     SESSION_READ_ONLY = "session-read-only"
     CONSENT_REQUIRED = "consent-required"
-    # the precise refusals of every service (tests/foundation/test_problem_codes.py)
+    # the precise refusals of every service (docs/i18n.md, "Problems")
     ADDRESS_INVITATION_ROLE = "address-invitation-role"
     ALREADY_ENTERED = "already-entered"
     ALREADY_TEACHES_CLASS = "already-teaches-class"
