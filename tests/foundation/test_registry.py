@@ -110,7 +110,7 @@ async def test_registration_refuses_taken_username_and_weak_password(world: Worl
         )
     assert taken.status_code == 409
     assert weak.status_code == 422
-    assert both.status_code == 422
+    assert both.status_code == 422 and both.json()["code"] == "school-choice"
 
 
 async def test_only_the_nso_of_the_country_validates(world: World) -> None:

@@ -160,6 +160,8 @@ async def test_per_file_and_per_project_limits(room: Room) -> None:
     second = await upload(room, room.ana, "b.txt", text("bravo ", 30_000))
     third = await upload(room, room.ana, "c.txt", text("charlie ", 30_000))
     assert too_big.status_code == 413 and too_big.json()["type"] == "/problems/too-large"
+    assert too_big.json()["code"] == "file-too-large"  # said with its limit (docs/i18n.md)
+    assert too_big.json()["max_bytes"] == 40_000
     assert first.status_code == again.status_code == second.status_code == 201
     assert third.status_code == 413 and third.json()["type"] == "/problems/quota-exceeded"
     async with room.world.client(room.ana) as http:

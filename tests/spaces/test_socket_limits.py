@@ -52,7 +52,12 @@ async def test_unknown_types_and_missing_fields_get_error_events(
         await ana.send(
             {"type": "subscribe", "channels": list(range(1, 151)), "boards": list(range(1, 61))}
         )
-        assert (await ana.next("error"))["data"]["code"] == "rule-violation"
+        too_many = (await ana.next("error"))["data"]
+        assert (too_many["code"], too_many["problem"]) == (
+            "rule-violation",
+            "too-many-subscriptions",
+        )
+        assert too_many["values"] == {"maximum": 200}
         await ana.send({"type": "ping", "ref": "still-here"})
         assert (await ana.next("pong"))["data"]["ref"] == "still-here"
 

@@ -98,7 +98,11 @@ class AccountService:
     async def login(self, username: str, password: str, address: str) -> NewSession:
         wait = await self.throttle.attempt(username, address)
         if wait is not None:
-            raise Throttled("too many failed sign-ins; try again later", retry_after=wait)
+            raise Throttled(
+                "too many failed sign-ins; try again later",
+                problem=Problem.SIGN_IN_ATTEMPTS,
+                retry_after=wait,
+            )
         user = await self._storage.users.by_username(username)
         if user is None:
             await self.passwords.burn()
@@ -174,7 +178,7 @@ class AccountService:
 
     async def change_password(self, auth: Authenticated, current: str, new: str) -> None:
         if not await self.passwords.verify(auth.user.password_hash, current):
-            raise Forbidden("the current password is wrong")
+            raise Forbidden("the current password is wrong", problem=Problem.CURRENT_PASSWORD_WRONG)
         check_password_strength(auth.user.kind, new)
         await self._storage.users.set_password(
             auth.user.id, await self.passwords.hash(new), utcnow()
@@ -201,7 +205,10 @@ class AccountService:
             ):
                 reserved.add(candidate)
                 return candidate
-        raise RuleViolation("could not find a free username; try another display name")
+        raise RuleViolation(
+            "could not find a free username; try another display name",
+            problem=Problem.NO_FREE_USERNAME,
+        )
 
     async def create_pupils(
         self, teacher: UserRecord, school_class: ClassRecord, names: list[str]
@@ -259,10 +266,14 @@ class AccountService:
     ) -> UserRecord:
         """NSO and admin accounts (CLI)."""
         if kind not in (UserKind.NSO, UserKind.ADMIN):
-            raise RuleViolation("only nso and admin accounts are created this way")
+            raise RuleViolation(
+                "only nso and admin accounts are created this way", problem=Problem.STAFF_ACCOUNT
+            )
         if kind is UserKind.NSO:
             if country is None or await self._storage.countries.get(country) is None:
-                raise RuleViolation("an NSO account needs a participating country")
+                raise RuleViolation(
+                    "an NSO account needs a participating country", problem=Problem.STAFF_ACCOUNT
+                )
         check_password_strength(kind, password)
         if await self._storage.users.username_taken(username):
             raise RuleViolation(

@@ -17,7 +17,7 @@ from twinspace.content.items import (
     written,
 )
 from twinspace.content.moderated import ModeratedItems
-from twinspace.errors import Conflict, Forbidden, NotFound
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem
 from twinspace.moderation.model import (
     ContentRef,
     ItemKind,
@@ -152,9 +152,9 @@ class CommentService:
     ) -> CommentView:
         settings = await self._boards.require_post(access, board)
         if not settings.comments:
-            raise Forbidden("comments are off on this board")
+            raise Forbidden("comments are off on this board", problem=Problem.COMMENTS_OFF)
         if ItemStatus(post.status) is not ItemStatus.PUBLISHED:
-            raise Conflict("only published posts take comments")
+            raise Conflict("only published posts take comments", problem=Problem.NOT_PUBLISHED)
         text = clean_text(form.text, max_chars=COMMENT_MAX_CHARS)
         decision = await self._moderation.submit(
             Submission(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from twinspace.boards.views import SectionView, dump
 from twinspace.clock import utcnow
 from twinspace.content.items import written
-from twinspace.errors import NotFound, RuleViolation
+from twinspace.errors import NotFound, Problem, RuleViolation
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
 from twinspace.storage.boards import SectionRecord
@@ -39,7 +39,7 @@ def place(
     the item): one pair normally, the whole renumbered list when the gap is used up."""
     ids = [i for i, _ in order]
     if after_id is not None and after_id not in ids:
-        raise RuleViolation("after_id is not in that section")
+        raise RuleViolation("after_id is not in that section", problem=Problem.BOARD_CHANGED)
     index = 0 if after_id is None else ids.index(after_id) + 1
     before = order[index - 1][1] if index > 0 else None
     after = order[index][1] if index < len(order) else None
@@ -74,7 +74,7 @@ class SectionService:
             return None
         section = await self._storage.board_content.section(section_id)
         if section is None or section.board_id != board.id:
-            raise RuleViolation("no such section on this board")
+            raise RuleViolation("no such section on this board", problem=Problem.BOARD_CHANGED)
         return section.id
 
     async def create(self, access: Access, board: BoardRecord, title: str) -> SectionView:

@@ -37,7 +37,7 @@ from twinspace.content.items import (
     written,
 )
 from twinspace.content.moderated import ModeratedItems
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.moderation.model import (
     ContentRef,
     Decision,
@@ -99,10 +99,10 @@ class BoardService:
         """May this member add to the board right now? Returns the board's settings."""
         access.require(Action.POST)
         if board.archived_at is not None:
-            raise Forbidden("the board is archived (read-only)")
+            raise Forbidden("the board is archived (read-only)", problem=Problem.SPACE_ARCHIVED)
         settings = await self.settings(board.id)
         if settings.who_may_post == "teachers" and not access.is_teacher:
-            raise Forbidden("only teachers post on this board")
+            raise Forbidden("only teachers post on this board", problem=Problem.BOARD_TEACHERS_ONLY)
         return settings
 
     async def board(
@@ -237,21 +237,36 @@ class BoardService:
     ) -> int | None:
         if kind not in MEDIA_POST_KINDS:
             if media_id is not None:
-                raise RuleViolation(f"a {kind.value} post has no media")
+                raise RuleViolation(
+                    f"a {kind.value} post has no media", problem=Problem.POST_FILE, kind=kind.value
+                )
             return None
         if media_id is None:
-            raise RuleViolation(f"a {kind.value} post needs an uploaded file (media_id)")
+            raise RuleViolation(
+                f"a {kind.value} post needs an uploaded file (media_id)",
+                problem=Problem.POST_FILE,
+                kind=kind.value,
+            )
         media = await self._storage.media.get(media_id)
         if (
             media is None
             or media.project_id != board.project_id
             or (media.uploader_id != access.user.id and not access.is_teacher)
         ):
-            raise RuleViolation("no such upload of yours in this project")
+            raise RuleViolation(
+                "no such upload of yours in this project", problem=Problem.UPLOAD_UNAVAILABLE
+            )
         if kind is not PostKind.FILE and media.kind != kind.value:
-            raise RuleViolation(f"a {kind.value} post needs a {kind.value} file, not {media.kind}")
+            raise RuleViolation(
+                f"a {kind.value} post needs a {kind.value} file, not {media.kind}",
+                problem=Problem.POST_FILE,
+                kind=kind.value,
+                file_kind=media.kind,
+            )
         if ItemStatus(media.status) not in _EDITABLE:
-            raise RuleViolation("this upload was removed by a moderator")
+            raise RuleViolation(
+                "this upload was removed by a moderator", problem=Problem.UPLOAD_UNAVAILABLE
+            )
         return media.id
 
     async def _moderate(
@@ -290,9 +305,11 @@ class BoardService:
         body = clean_text(form.body, max_chars=BODY_MAX_CHARS, allow_empty=True)
         url = str(form.url) if form.url is not None else None
         if (form.kind is PostKind.LINK) != (url is not None):
-            raise RuleViolation("link posts, and only they, carry a url")
+            raise RuleViolation(
+                "link posts, and only they, carry a url", problem=Problem.LINK_POST_URL
+            )
         if form.kind is PostKind.TEXT and not (title or body):
-            raise RuleViolation("a text post needs a title or a body")
+            raise RuleViolation("a text post needs a title or a body", problem=Problem.TEXT_EMPTY)
         media_id = await self._check_media(access, board, form.kind, form.media_id)
         section_id = await self.sections.of_board(board, form.section_id)
         title, body, url, decision = await self._moderate(access, board, settings, title, body, url)
@@ -329,11 +346,11 @@ class BoardService:
     ) -> PostView:
         settings = await self.require_post(access, board)
         if post.author_id != access.user.id:
-            raise Forbidden("you may only edit your own posts")
+            raise Forbidden("you may only edit your own posts", problem=Problem.OWN_ITEMS_ONLY)
         if ItemStatus(post.status) not in _EDITABLE:
-            raise Conflict("this post can no longer be changed")
+            raise Conflict("this post can no longer be changed", problem=Problem.NO_LONGER_EDITABLE)
         if form.url is not None and post.kind != PostKind.LINK.value:
-            raise RuleViolation("only link posts carry a url")
+            raise RuleViolation("only link posts carry a url", problem=Problem.LINK_POST_URL)
         title = " ".join(form.title.split()) if form.title is not None else post.title
         body = (
             post.body
@@ -391,9 +408,9 @@ class BoardService:
     ) -> PostView:
         access.require(Action.POST)
         if board.archived_at is not None:
-            raise Forbidden("the board is archived (read-only)")
+            raise Forbidden("the board is archived (read-only)", problem=Problem.SPACE_ARCHIVED)
         if post.author_id != access.user.id and not access.is_teacher:
-            raise Forbidden("you may only move your own posts")
+            raise Forbidden("you may only move your own posts", problem=Problem.OWN_ITEMS_ONLY)
         section_id = await self.sections.of_board(board, placement.section_id)
         async with self._storage.transaction() as tx:
             order = [
@@ -423,10 +440,10 @@ class BoardService:
     ) -> list[ReactionView]:
         settings = await self.require_post(access, board)
         if not settings.reactions:
-            raise Forbidden("reactions are off on this board")
+            raise Forbidden("reactions are off on this board", problem=Problem.REACTIONS_OFF)
         status = ItemStatus(post.status)
         if status is not ItemStatus.PUBLISHED:
-            raise Conflict("only published posts take reactions")
+            raise Conflict("only published posts take reactions", problem=Problem.NOT_PUBLISHED)
         emoji = check_reaction(emoji)
         async with self._storage.transaction() as tx:
             await tx.board_content.reactions.toggle(post.id, access.user.id, emoji, utcnow())

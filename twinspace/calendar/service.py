@@ -10,7 +10,7 @@ from twinspace.calendar.entries import MAX_SPAN_DAYS, CalendarEntry, calendar_en
 from twinspace.calendar.feeds import looks_like_token, new_token, token_hash
 from twinspace.calendar.ical import calendar_feed
 from twinspace.clock import utcnow
-from twinspace.errors import Forbidden, NotFound, RuleViolation
+from twinspace.errors import Forbidden, NotFound, Problem, RuleViolation
 from twinspace.live_sessions.setup import viewer_zone
 from twinspace.storage import Storage
 from twinspace.storage.calendar import CalendarFeedRecord
@@ -34,6 +34,8 @@ class CalendarService:
         if until <= since or until - since > timedelta(days=MAX_SPAN_DAYS):
             raise RuleViolation(
                 f"`until` must be after `since`, at most {MAX_SPAN_DAYS} days later",
+                problem=Problem.DATE_RANGE,
+                days=MAX_SPAN_DAYS,
                 field="until",
             )
         return await calendar_entries(self._storage, user, since, until, utcnow())
@@ -42,7 +44,11 @@ class CalendarService:
 
     def _may_subscribe(self, user: UserRecord) -> None:
         if user.kind is UserKind.PUPIL:
-            raise Forbidden("calendar feeds are for teachers and staff", rule="no-pupil-feeds")
+            raise Forbidden(
+                "calendar feeds are for teachers and staff",
+                problem=Problem.NOT_FOR_PUPILS,
+                rule="no-pupil-feeds",
+            )
 
     async def feed(self, user: UserRecord) -> CalendarFeedRecord | None:
         self._may_subscribe(user)

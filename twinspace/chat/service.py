@@ -33,7 +33,7 @@ from twinspace.content.items import (
     written,
 )
 from twinspace.content.moderated import ModeratedItems
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.moderation.model import (
     ContentRef,
     Decision,
@@ -207,7 +207,7 @@ class ChatService:
     def _require_post(access: Access, channel: ChannelRecord) -> None:
         access.require(Action.POST)
         if channel.archived_at is not None:
-            raise Forbidden("the channel is archived (read-only)")
+            raise Forbidden("the channel is archived (read-only)", problem=Problem.SPACE_ARCHIVED)
 
     async def _moderate(self, access: Access, channel: ChannelRecord, text: str) -> Decision:
         return await self._moderation.submit(
@@ -234,10 +234,13 @@ class ChatService:
             if parent.parent_id is not None:
                 raise RuleViolation(
                     "replies go one level deep: answer the thread's first message",
+                    problem=Problem.REPLY_DEPTH,
                     rule="thread-depth",
                 )
             if ItemStatus(parent.status) is not ItemStatus.PUBLISHED:
-                raise RuleViolation("only published messages take replies")
+                raise RuleViolation(
+                    "only published messages take replies", problem=Problem.NOT_PUBLISHED
+                )
         decision = await self._moderate(access, channel, text)
         async with self._storage.transaction() as tx:
             if form.client_key is not None:
@@ -273,15 +276,20 @@ class ChatService:
     ) -> MessageView:
         """A send repeated with its client key: the first message, never a second one."""
         if sent.channel_id != channel.id:
-            raise Conflict("this client_key named a message of another channel")
+            raise Conflict(
+                "this client_key named a message of another channel",
+                problem=Problem.CLIENT_KEY_REUSED,
+            )
         return (await self.views([sent], access))[0]
 
     @staticmethod
     def _require_author(access: Access, record: MessageRecord) -> None:
         if record.author_id != access.user.id:
-            raise Forbidden("you may only change your own messages")
+            raise Forbidden("you may only change your own messages", problem=Problem.OWN_ITEMS_ONLY)
         if ItemStatus(record.status) not in _EDITABLE:
-            raise Conflict("this message can no longer be changed")
+            raise Conflict(
+                "this message can no longer be changed", problem=Problem.NO_LONGER_EDITABLE
+            )
 
     async def edit(
         self, access: Access, channel: ChannelRecord, record: MessageRecord, form: MessageEdit
@@ -345,7 +353,7 @@ class ChatService:
         self._require_post(access, channel)
         status = ItemStatus(record.status)
         if status is not ItemStatus.PUBLISHED:
-            raise Conflict("only published messages take reactions")
+            raise Conflict("only published messages take reactions", problem=Problem.NOT_PUBLISHED)
         emoji = check_reaction(emoji)
         async with self._storage.transaction() as tx:
             await tx.messages.reactions.toggle(record.id, access.user.id, emoji, utcnow())

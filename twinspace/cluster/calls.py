@@ -31,7 +31,7 @@ from redis.exceptions import RedisError
 from twinspace.cluster.redis_link import RedisLink
 from twinspace.cluster.stream_reader import Fields, StreamReader
 from twinspace.cluster.stream_writer import StreamWriter, Trim
-from twinspace.errors import Unavailable
+from twinspace.errors import Problem, Unavailable
 from twinspace.live_sessions.calls import (
     MAX_ENDPOINTS,
     Call,
@@ -93,7 +93,11 @@ def _reaching_redis() -> Iterator[None]:
         yield
     except (RedisError, OSError) as exc:
         log.warning("call state not reached in Redis: %s", exc)
-        raise Unavailable("the call is not reachable right now: try again", retry_after=1) from exc
+        raise Unavailable(
+            "the call is not reachable right now: try again",
+            problem=Problem.CALL_UNREACHABLE,
+            retry_after=1,
+        ) from exc
 
 
 class SharedCalls:

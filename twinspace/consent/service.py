@@ -18,7 +18,7 @@ from twinspace.consent.ages import consent_age, youngest_age
 from twinspace.consent.prints import ClassPrints
 from twinspace.consent.states import check_transition
 from twinspace.domain_events import DomainEventBus, PupilConsentChanged
-from twinspace.errors import RuleViolation
+from twinspace.errors import Problem, RuleViolation
 from twinspace.moderation.privacy import PrivacyService
 from twinspace.realtime.project_events import ProjectEventHub
 from twinspace.storage import Storage
@@ -70,15 +70,22 @@ class ConsentStatus:
 def check_birth_date(year: int | None, month: int | None, today: date) -> None:
     if year is None:
         if month is not None:
-            raise RuleViolation("give the birth year with the month", rule="birth-date")
+            raise RuleViolation(
+                "give the birth year with the month", problem=Problem.BIRTH_MONTH, rule="birth-date"
+            )
         return
     if not today.year - OLDEST_PUPIL <= year <= today.year:
         raise RuleViolation(
             f"a pupil's birth year lies between {today.year - OLDEST_PUPIL} and {today.year}",
+            problem=Problem.BIRTH_YEAR_RANGE,
+            from_year=today.year - OLDEST_PUPIL,
+            to_year=today.year,
             rule="birth-date",
         )
     if month is not None and not (1 <= month <= 12 and date(year, month, 1) <= today):
-        raise RuleViolation("the birth month is not a past month", rule="birth-date")
+        raise RuleViolation(
+            "the birth month is not a past month", problem=Problem.BIRTH_MONTH, rule="birth-date"
+        )
 
 
 class ConsentService:
@@ -174,10 +181,18 @@ class ConsentService:
         pupil = await self._access.responsible_for_pupil(teacher, pupil_id)
         now = utcnow()
         if change.decided_on > now.date():
-            raise RuleViolation("the date of the decision lies in the future", rule="consent-date")
+            raise RuleViolation(
+                "the date of the decision lies in the future",
+                problem=Problem.DECISION_DATE_FUTURE,
+                rule="consent-date",
+            )
         note = change.note.strip()
         if change.method is ConsentMethod.OTHER and not note:
-            raise RuleViolation("say in the note how the decision reached you", rule="consent-note")
+            raise RuleViolation(
+                "say in the note how the decision reached you",
+                problem=Problem.CONSENT_NOTE_REQUIRED,
+                rule="consent-note",
+            )
         async with self._storage.transaction() as tx:
             await tx.consent.lock_pupil(pupil.id)
             current = await tx.consent.current(pupil.id)

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from twinspace.errors import Unauthenticated, UnsupportedMedia
+from twinspace.errors import Problem, Unauthenticated, UnsupportedMedia
 from twinspace.face.auth import Caller, CsrfRejected, identify
 from twinspace.face.problems import PROBLEM_JSON, problem, validation_problem
 from twinspace.services.container import Services
@@ -132,7 +132,7 @@ async def _parse_body(model: type[BaseModel], request: Request) -> BaseModel:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
     if media != "application/json" and not (media == "" and raw == b""):
-        raise UnsupportedMedia("send the body as application/json")
+        raise UnsupportedMedia("send the body as application/json", problem=Problem.REQUEST_FORMAT)
     return model.model_validate_json(raw or b"{}")
 
 

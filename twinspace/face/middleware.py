@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twinspace.errors import PayloadTooLarge, RequestTimeout
+from twinspace.errors import PayloadTooLarge, Problem, RequestTimeout
 from twinspace.face.problems import problem
 from twinspace.metrics import Metrics
 
@@ -216,7 +216,11 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise PayloadTooLarge(f"the body may have at most {limit} bytes")
+                    raise PayloadTooLarge(
+                        f"the body may have at most {limit} bytes",
+                        problem=Problem.BODY_TOO_LARGE,
+                        max_bytes=limit,
+                    )
                 body_done = not message.get("more_body", False)
             return message
 

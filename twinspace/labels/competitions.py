@@ -27,7 +27,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from twinspace.clock import utcnow
-from twinspace.errors import Conflict, Forbidden, NotFound, RuleViolation
+from twinspace.errors import Conflict, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.registry.service import RegistryService
 from twinspace.storage import Storage
 from twinspace.storage.competitions import (
@@ -109,14 +109,20 @@ class CompetitionService:
 
     def _no_pupils(self, viewer: UserRecord) -> None:
         if viewer.kind is UserKind.PUPIL:
-            raise Forbidden("competitions are for teachers, NSOs and the central admin")
+            raise Forbidden(
+                "competitions are for teachers, NSOs and the central admin",
+                problem=Problem.COMPETITIONS_AUDIENCE,
+            )
 
     def _organises(self, user: UserRecord, competition: CompetitionRecord) -> bool:
         return may_organise_for(user, competition.country)
 
     def _require_organiser(self, user: UserRecord, competition: CompetitionRecord) -> None:
         if not self._organises(user, competition):
-            raise Forbidden("only the competition's organiser (or the central admin) does this")
+            raise Forbidden(
+                "only the competition's organiser (or the central admin) does this",
+                problem=Problem.ORGANISER_ONLY,
+            )
 
     def _is_juror(self, user: UserRecord, competition: CompetitionRecord) -> bool:
         return user.id in competition.jury_ids
@@ -124,35 +130,65 @@ class CompetitionService:
     async def _check_juror(self, user_id: int) -> None:
         juror = await self._storage.users.get(user_id)
         if juror is None or juror.disabled or juror.kind is UserKind.PUPIL:
-            raise RuleViolation(f"user {user_id} cannot sit on a jury", rule="juror")
+            raise RuleViolation(
+                f"user {user_id} cannot sit on a jury",
+                problem=Problem.JUROR_NOT_ELIGIBLE,
+                user_id=user_id,
+                rule="juror",
+            )
         if juror.kind is UserKind.TEACHER and not await self._registry.is_validated_teacher(juror):
-            raise RuleViolation(f"user {user_id} is not a validated teacher", rule="juror")
+            raise RuleViolation(
+                f"user {user_id} is not a validated teacher",
+                problem=Problem.TEACHER_NOT_VALIDATED,
+                user_id=user_id,
+                rule="juror",
+            )
 
     # -- organising -------------------------------------------------------------------------
 
     async def create(self, actor: UserRecord, form: NewCompetition) -> CompetitionRecord:
         """An NSO opens a national competition for its country; the admin a European one."""
         if actor.kind not in (UserKind.NSO, UserKind.ADMIN):
-            raise Forbidden("competitions are opened by NSOs and the central admin")
+            raise Forbidden(
+                "competitions are opened by NSOs and the central admin",
+                problem=Problem.NSO_OR_ADMIN_ONLY,
+            )
         if form.level is LabelLevel.EUROPEAN and form.country is not None:
-            raise RuleViolation("a European competition has no country", rule="competition-level")
+            raise RuleViolation(
+                "a European competition has no country",
+                problem=Problem.COMPETITION_COUNTRY,
+                rule="competition-level",
+            )
         if form.level is LabelLevel.NATIONAL:
             if form.country is None and actor.kind is UserKind.NSO:
                 form.country = actor.country
             if form.country is None:
-                raise RuleViolation("a national competition names its country", rule="country")
+                raise RuleViolation(
+                    "a national competition names its country",
+                    problem=Problem.COMPETITION_COUNTRY,
+                    rule="country",
+                )
             await self._registry.country(form.country)
         if not may_organise_for(actor, form.country):
             raise Forbidden(
                 "an NSO opens national competitions for its own country; European ones are "
                 "the central admin's",
+                problem=Problem.NSO_OWN_COUNTRY,
                 rule="nso-own-country",
             )
         now = utcnow()
         if form.entries_close_at <= now:
-            raise RuleViolation("the deadline for entries must be ahead", rule="deadline")
+            raise RuleViolation(
+                "the deadline for entries must be ahead",
+                problem=Problem.DEADLINE_PAST,
+                rule="deadline",
+            )
         if len(set(form.categories)) != len(form.categories):
-            raise RuleViolation("categories have different names", rule="categories")
+            raise RuleViolation(
+                "categories have different names",
+                problem=Problem.CATEGORY_NAMES_REPEAT,
+                rule="categories",
+            )
         jury = list(dict.fromkeys(form.jury_ids))
         for user_id in jury:
             await self._check_juror(user_id)
@@ -197,7 +233,7 @@ class CompetitionService:
         competition = await self.competition(actor, competition_id)
         self._require_organiser(actor, competition)
         if competition.announced_at is not None:
-            raise Conflict("the winners are announced")
+            raise Conflict("the winners are announced", problem=Problem.WINNERS_ANNOUNCED)
         await self._storage.competitions.close_entries(competition.id, utcnow())
         return await self.competition(actor, competition_id)
 
@@ -237,7 +273,10 @@ class CompetitionService:
         # its teachers (pupils, guests) are refused (403).
         access = await self._access.project(teacher, form.project_id)
         if not access.is_teacher:
-            raise Forbidden("a TwinSpace is entered by one of its teachers")
+            raise Forbidden(
+                "a TwinSpace is entered by one of its teachers",
+                problem=Problem.PROJECT_TEACHERS_ONLY,
+            )
         competition = await self.competition(teacher, competition_id)
         holds = await self._storage.labels.of_teacher_level(
             teacher.id, competition.level, self._label_country(competition)
@@ -246,15 +285,23 @@ class CompetitionService:
             raise RuleViolation(
                 f"entering needs your {competition.level.value} Quality Label for this TwinSpace"
                 + (f" from {competition.country}" if competition.country else ""),
+                problem=Problem.LABEL_REQUIRED,
+                level=competition.level.value,
                 rule="label-holder",
             )
         if utcnow() >= competition.entries_close_at or competition.announced_at is not None:
-            raise RuleViolation("entries are closed", rule="entries-closed")
+            raise RuleViolation(
+                "entries are closed", problem=Problem.ENTRIES_CLOSED, rule="entries-closed"
+            )
         if form.category_id not in {c.id for c in competition.categories}:
-            raise RuleViolation("no such category in this competition", rule="category")
+            raise RuleViolation(
+                "no such category in this competition",
+                problem=Problem.CATEGORY_MISSING,
+                rule="category",
+            )
         async with self._storage.transaction() as tx:
             if await tx.competitions.entry_of_project(competition.id, access.project.id):
-                raise Conflict("this TwinSpace is already entered")
+                raise Conflict("this TwinSpace is already entered", problem=Problem.ALREADY_ENTERED)
             entry_id = await tx.competitions.enter(
                 competition_id=competition.id,
                 category_id=form.category_id,
@@ -291,7 +338,9 @@ class CompetitionService:
         """The entered TwinSpace's actual work, for the jury and the organiser."""
         competition = await self.competition(viewer, competition_id)
         if not (self._organises(viewer, competition) or self._is_juror(viewer, competition)):
-            raise Forbidden("entries' work is for the jury and the organiser")
+            raise Forbidden(
+                "entries' work is for the jury and the organiser", problem=Problem.JURY_ONLY
+            )
         entry = await self._entry(competition, entry_id)
         return EntryWork(
             entry,
@@ -307,15 +356,21 @@ class CompetitionService:
     ) -> EntryRecord:
         competition = await self.competition(juror, competition_id)
         if not self._is_juror(juror, competition):
-            raise Forbidden("only the competition's jury scores entries")
+            raise Forbidden("only the competition's jury scores entries", problem=Problem.JURY_ONLY)
         entry = await self._entry(competition, entry_id)
         if competition.announced_at is not None:
-            raise Conflict("the winners are announced")
+            raise Conflict("the winners are announced", problem=Problem.WINNERS_ANNOUNCED)
         if utcnow() < competition.entries_close_at:
-            raise RuleViolation("the jury scores once entries are closed", rule="entries-open")
+            raise RuleViolation(
+                "the jury scores once entries are closed",
+                problem=Problem.ENTRIES_OPEN,
+                rule="entries-open",
+            )
         if await self._storage.memberships.get(entry.project_id, juror.id) is not None:
             raise RuleViolation(
-                "a juror does not score a TwinSpace they belong to", rule="juror-conflict"
+                "a juror does not score a TwinSpace they belong to",
+                problem=Problem.JUROR_OWN_PROJECT,
+                rule="juror-conflict",
             )
         await self._storage.competitions.score(
             entry_id=entry.id,
@@ -331,9 +386,11 @@ class CompetitionService:
         competition = await self.competition(actor, competition_id)
         self._require_organiser(actor, competition)
         if competition.announced_at is not None:
-            raise Conflict("the winners are announced already")
+            raise Conflict("the winners are announced already", problem=Problem.WINNERS_ANNOUNCED)
         if utcnow() < competition.entries_close_at:
-            raise RuleViolation("entries are still open", rule="entries-open")
+            raise RuleViolation(
+                "entries are still open", problem=Problem.ENTRIES_OPEN, rule="entries-open"
+            )
         entries = await self._storage.competitions.entries(competition.id)
         by_entry: defaultdict[int, dict[int, int]] = defaultdict(dict)
         for score in await self._storage.competitions.scores(competition.id):
@@ -348,13 +405,16 @@ class CompetitionService:
         if missing:
             raise Conflict(
                 f"{missing} score(s) are missing: every juror scores every entry first",
+                problem=Problem.SCORES_MISSING,
                 missing_scores=missing,
             )
         means = {e.id: fmean(by_entry[e.id].values()) if by_entry[e.id] else 0.0 for e in entries}
         now = utcnow()
         async with self._storage.transaction() as tx:
             if await tx.competitions.announce(competition.id, now) != 1:
-                raise Conflict("the winners are announced already")
+                raise Conflict(
+                    "the winners are announced already", problem=Problem.WINNERS_ANNOUNCED
+                )
             for category in competition.categories:
                 ranked = [e for e in entries if e.category_id == category.id]
                 for entry in ranked:

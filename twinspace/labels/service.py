@@ -197,9 +197,12 @@ class LabelService:
         """A teacher-role member applies for the NQL for their project."""
         access = await self._access.project(teacher, form.project_id)
         if not access.is_teacher or not await self._registry.is_validated_teacher(teacher):
-            raise Forbidden("only the project's validated teachers apply for its label")
+            raise Forbidden(
+                "only the project's validated teachers apply for its label",
+                problem=Problem.VALIDATED_TEACHERS_ONLY,
+            )
         if teacher.school_id is None or teacher.country is None:
-            raise RuleViolation("an applicant needs a school")
+            raise RuleViolation("an applicant needs a school", problem=Problem.TEACHERS_ONLY)
         project_id = access.project.id
         evidence = await self._evidence(project_id, form)
         async with self._storage.transaction() as tx:
@@ -236,6 +239,7 @@ class LabelService:
         if strangers:
             raise RuleViolation(
                 "an application points to its own TwinSpace's plan and results",
+                problem=Problem.EVIDENCE_OF_PROJECT,
                 rule="evidence-of-project",
                 ids=strangers,
             )
@@ -254,7 +258,9 @@ class LabelService:
 
     async def set_policy(self, actor: UserRecord, country: str, policy: LabelPolicy) -> LabelPolicy:
         if actor.kind is not UserKind.ADMIN:
-            raise Forbidden("only the central admin changes label policies")
+            raise Forbidden(
+                "only the central admin changes label policies", problem=Problem.CENTRAL_ADMIN_ONLY
+            )
         code = (await self._registry.country(country)).code
         await self._storage.labels.set_policy(code, policy.model_dump_json(), utcnow())
         return await self.policy(code)
@@ -294,7 +300,7 @@ class LabelService:
     ) -> list[ApplicationRecord]:
         """Teachers see their own; an NSO its country's; the admin all."""
         if viewer.kind is UserKind.PUPIL:
-            raise Forbidden("pupils do not apply for labels")
+            raise Forbidden("pupils do not apply for labels", problem=Problem.NOT_FOR_PUPILS)
         return await self._storage.labels.applications(
             teacher_id=viewer.id if viewer.kind is UserKind.TEACHER else None,
             country=viewer.country if viewer.kind is UserKind.NSO else None,
@@ -306,9 +312,15 @@ class LabelService:
     async def withdraw(self, teacher: UserRecord, application_id: int) -> None:
         application = await self.application(teacher, application_id)
         if application.teacher_id != teacher.id:
-            raise Forbidden("only the applicant withdraws an application")
+            raise Forbidden(
+                "only the applicant withdraws an application", problem=Problem.APPLICANT_ONLY
+            )
         if await self._storage.labels.withdraw(application.id, utcnow()) != 1:
-            raise Conflict(f"the application is {application.status.value}")
+            raise Conflict(
+                f"the application is {application.status.value}",
+                problem=Problem.APPLICATION_NOT_OPEN,
+                state=application.status.value,
+            )
 
     async def review(
         self, reviewer: UserRecord, application_id: int, review: LabelReview
@@ -316,7 +328,10 @@ class LabelService:
         """Only the NSO of the applicant's country scores, awards or rejects, and nominates."""
         application = await self.application(reviewer, application_id)
         if not self._is_reviewer(reviewer, application):
-            raise Forbidden("applications are reviewed by the NSO of the teacher's country")
+            raise Forbidden(
+                "applications are reviewed by the NSO of the teacher's country",
+                problem=Problem.NSO_OWN_COUNTRY,
+            )
         award = review.decision is Decision.AWARD
         if award:
             policy = await self.policy(application.country)
@@ -327,6 +342,7 @@ class LabelService:
                     "the scores do not reach the high level the National Quality Label needs "
                     f"in {application.country}: each criterion at least "
                     f"{policy.min_per_criterion}, {policy.min_total} in total",
+                    problem=Problem.SCORES_BELOW_THRESHOLD,
                     rule="nql-threshold",
                     below_minimum=low,
                     total=total,
@@ -345,7 +361,11 @@ class LabelService:
                 now=now,
             )
             if decided != 1:
-                raise Conflict(f"the application is {application.status.value}")
+                raise Conflict(
+                    f"the application is {application.status.value}",
+                    problem=Problem.APPLICATION_NOT_OPEN,
+                    state=application.status.value,
+                )
             if award:
                 await tx.labels.award(
                     level=LabelLevel.NATIONAL,
@@ -375,15 +395,24 @@ class LabelService:
     async def run_edition(self, actor: UserRecord, year: int) -> EditionResult:
         """Award edition `year`'s EQLs; idempotent (see the module docstring for the rule)."""
         if actor.kind is not UserKind.ADMIN:
-            raise Forbidden("European Quality Label editions are run by the central admin")
+            raise Forbidden(
+                "European Quality Label editions are run by the central admin",
+                problem=Problem.CENTRAL_ADMIN_ONLY,
+            )
         now = utcnow()
         if year < FIRST_EDITION:
-            raise RuleViolation(f"editions start in {FIRST_EDITION}", rule="edition-year")
+            raise RuleViolation(
+                f"editions start in {FIRST_EDITION}",
+                problem=Problem.EDITION_YEAR,
+                first_year=FIRST_EDITION,
+                rule="edition-year",
+            )
         cutoff = edition_cutoff(year)
         if now < cutoff:
             raise RuleViolation(
                 f"the {year} edition runs in October {year} (from {cutoff.date().isoformat()}), "
                 "not before",
+                problem=Problem.EDITION_NOT_OPEN,
                 rule="edition-not-open",
                 opens_at=cutoff.isoformat(),
             )
@@ -434,10 +463,16 @@ class LabelService:
             viewer.kind is UserKind.TEACHER and level is LabelLevel.NATIONAL
         ):
             if country is not None and country.upper() != viewer.country:
-                raise Forbidden("national competitions list the teachers of your own country")
+                raise Forbidden(
+                    "national competitions list the teachers of your own country",
+                    problem=Problem.NSO_OWN_COUNTRY,
+                )
             country = viewer.country
         elif viewer.kind is UserKind.PUPIL:
-            raise Forbidden("competition lists are for teachers, NSOs and the central admin")
+            raise Forbidden(
+                "competition lists are for teachers, NSOs and the central admin",
+                problem=Problem.COMPETITIONS_AUDIENCE,
+            )
         return await self._storage.labels.holders(
             level, country.upper() if country else None, limit, offset
         )

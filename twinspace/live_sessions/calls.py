@@ -35,7 +35,7 @@ from pydantic import SecretStr
 
 from twinspace.clock import utcnow
 from twinspace.domain_events import DomainEvent, LiveSessionChanged
-from twinspace.errors import Conflict, DomainError, Forbidden, NotFound, PayloadTooLarge
+from twinspace.errors import Conflict, DomainError, Forbidden, NotFound, PayloadTooLarge, Problem
 from twinspace.live_sessions.ice import IceConfig, ice_config
 from twinspace.live_sessions.rules import SessionNotLive, SessionState
 from twinspace.live_sessions.sdp import sends_media
@@ -492,7 +492,10 @@ class CallService:
         if not access.is_teacher or not await self._storage.classes.is_teacher(
             class_id, access.user.id
         ):
-            raise Forbidden("only the class's own teachers control its devices")
+            raise Forbidden(
+                "only the class's own teachers control its devices",
+                problem=Problem.CLASS_TEACHERS_ONLY,
+            )
 
     # -- reaching an endpoint, here or on another process ---------------------------------
 
@@ -533,7 +536,10 @@ class CallService:
             own = await self._access.pupil_class(access)
             classes = await self._storage.live_sessions.classes.of_session(session.id)
             if own is None or own not in {c.class_id for c in classes}:
-                raise Forbidden("the call is for the session's participants")
+                raise Forbidden(
+                    "the call is for the session's participants",
+                    problem=Problem.SESSION_PARTICIPANTS_ONLY,
+                )
         call = self._calls.get(session.id)
         if call is None:
             if isinstance(self._share, LocalCallShare):

@@ -25,7 +25,7 @@ from twinspace.domain_events import (
     LiveSessionInvolvement,
     LiveSessionStartingSoon,
 )
-from twinspace.errors import Forbidden, NotFound, RuleViolation, Throttled
+from twinspace.errors import Forbidden, NotFound, Problem, RuleViolation, Throttled
 from twinspace.live_sessions.activity import SessionActivity
 from twinspace.live_sessions.rules import (
     MAX_SESSION_HOURS,
@@ -253,7 +253,11 @@ class LiveSessionService:
         access.require(Action.MANAGE_SPACES)
         now = utcnow()
         if form.ends_at <= now:
-            raise RuleViolation("the session would already be over: ends_at is in the past")
+            raise RuleViolation(
+                "the session would already be over: ends_at is in the past",
+                problem=Problem.SESSION_TIMES,
+                hours=MAX_SESSION_HOURS,
+            )
         classes = [
             await self._access.session_class(access, class_id, organiser_id=access.user.id)
             for class_id in dict.fromkeys(form.class_ids)
@@ -355,6 +359,7 @@ class LiveSessionService:
             if len(await tx.live_sessions.classes.of_session(session.id)) <= 1:
                 raise RuleViolation(
                     "a session keeps at least one class: cancel it instead",
+                    problem=Problem.SESSION_KEEPS_A_CLASS,
                     rule="one-class",
                 )
             await tx.live_sessions.classes.remove(session.id, class_id)
@@ -458,9 +463,17 @@ class LiveSessionService:
             )
         starts_at, ends_at = form.starts_at or session.starts_at, form.ends_at or session.ends_at
         if ends_at <= starts_at or ends_at - starts_at > timedelta(hours=MAX_SESSION_HOURS):
-            raise RuleViolation(f"ends_at must be after starts_at, within {MAX_SESSION_HOURS} h")
+            raise RuleViolation(
+                f"ends_at must be after starts_at, within {MAX_SESSION_HOURS} h",
+                problem=Problem.SESSION_TIMES,
+                hours=MAX_SESSION_HOURS,
+            )
         if ends_at <= utcnow():
-            raise RuleViolation("the session would already be over: ends_at is in the past")
+            raise RuleViolation(
+                "the session would already be over: ends_at is in the past",
+                problem=Problem.SESSION_TIMES,
+                hours=MAX_SESSION_HOURS,
+            )
         agenda = (
             [i.model_dump() for i in form.agenda]
             if form.agenda is not None
@@ -500,7 +513,11 @@ class LiveSessionService:
         ends_at = session.ends_at + timedelta(minutes=minutes)
         began = session.started_at or session.starts_at
         if ends_at - began > timedelta(hours=MAX_SESSION_HOURS):
-            raise RuleViolation(f"a session lasts at most {MAX_SESSION_HOURS} hours")
+            raise RuleViolation(
+                f"a session lasts at most {MAX_SESSION_HOURS} hours",
+                problem=Problem.SESSION_TIMES,
+                hours=MAX_SESSION_HOURS,
+            )
         await self._storage.live_sessions.set_ends_at(session.id, ends_at, utcnow())
         await self._log(
             session,
@@ -541,7 +558,7 @@ class LiveSessionService:
     async def codes(self, access: Access, session: LiveSessionRecord) -> list[SessionClassRecord]:
         """The codes of the caller's own classes in the session (their teachers only)."""
         if not access.is_teacher:
-            raise Forbidden("join codes are for teachers")
+            raise Forbidden("join codes are for teachers", problem=Problem.TEACHERS_ONLY)
         classes = await self._storage.live_sessions.classes.of_session(session.id)
         return [c for c in classes if await self._access.may_see_join_code(access.user, c.class_id)]
 
@@ -556,7 +573,11 @@ class LiveSessionService:
         if entry is None:
             raise NotFound("no such class in this session")
         if not await self._access.may_see_join_code(access.user, class_id):
-            raise Forbidden("only the class's own teachers manage its code", rule="own-classes")
+            raise Forbidden(
+                "only the class's own teachers manage its code",
+                problem=Problem.CLASS_TEACHERS_ONLY,
+                rule="own-classes",
+            )
         taken = {c.code for c in classes}
         code = new_code()
         while code in taken:
@@ -583,11 +604,14 @@ class LiveSessionService:
         if wait:
             raise Throttled(
                 "too many tries: wait a little before typing a code again",
+                problem=Problem.JOIN_ATTEMPTS,
                 retry_after=int(wait) + 1,
                 rule="join-attempts",
             )
         if not access.is_teacher and access.role is not Role.PUPIL:
-            raise Forbidden("guests follow a session without joining it")
+            raise Forbidden(
+                "guests follow a session without joining it", problem=Problem.GUESTS_FOLLOW
+            )
         if session.state != SessionState.LIVE:
             raise SessionNotLive(
                 "the session is not live: you can join from its start until its end",
@@ -638,6 +662,7 @@ class LiveSessionService:
         if record is None or record.class_id not in {c.class_id for c in taking_part}:
             raise RuleViolation(
                 "the pupil's class does not take part: add the class first",
+                problem=Problem.CLASS_NOT_IN_SESSION,
                 rule="class-not-in-session",
             )
         first = await self._storage.live_sessions.attendance.record_join(
@@ -695,14 +720,17 @@ class LiveSessionService:
         """For teachers and the pupils taking part (participating classes, or joined)."""
         roster, pupils = await self.activity.build(session)
         if not access.is_teacher and access.user.id not in pupils:
-            raise Forbidden("the roster is for the session's participants")
+            raise Forbidden(
+                "the roster is for the session's participants",
+                problem=Problem.SESSION_PARTICIPANTS_ONLY,
+            )
         return roster
 
     async def attendance(
         self, access: Access, session: LiveSessionRecord, zone_name: str
     ) -> SessionAttendance:
         if not access.is_teacher:
-            raise Forbidden("attendance is for teachers")
+            raise Forbidden("attendance is for teachers", problem=Problem.TEACHERS_ONLY)
         repo = self._storage.live_sessions
         records = await repo.attendance.of_session(session.id)
         expected = await repo.classes.expected_pupils(session.id, session.project_id)
@@ -727,7 +755,7 @@ class LiveSessionService:
         self, access: Access, session: LiveSessionRecord, zone_name: str, after: int
     ) -> list[LogEntry]:
         if not access.is_teacher:
-            raise Forbidden("the session log is for teachers")
+            raise Forbidden("the session log is for teachers", problem=Problem.TEACHERS_ONLY)
         return [
             entry
             for entry in await self.activity.entries(session, zone_name, after=after)

@@ -8,7 +8,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from twinspace.errors import NotFound, RuleViolation
+from twinspace.errors import NotFound, Problem, RuleViolation
 from twinspace.live_sessions.rules import NewLiveSession
 from twinspace.storage import Storage
 from twinspace.storage.live_sessions import LiveSessionRecord
@@ -41,7 +41,11 @@ async def session_spaces(
     if form.page_id and (
         page is None or page.project_id != project_id or page.deleted_at is not None
     ):
-        raise RuleViolation("page_id is not a page of this project", field="page_id")
+        raise RuleViolation(
+            "page_id is not a page of this project",
+            problem=Problem.SESSION_LINK_INVALID,
+            field="page_id",
+        )
     if form.channel_id and (
         channel is None
         or channel.project_id != project_id
@@ -49,12 +53,18 @@ async def session_spaces(
         or channel.archived_at is not None
     ):
         raise RuleViolation(
-            "channel_id is not an open project-wide channel of this project", field="channel_id"
+            "channel_id is not an open project-wide channel of this project",
+            problem=Problem.SESSION_LINK_INVALID,
+            field="channel_id",
         )
     if form.board_id and (
         board is None or board.project_id != project_id or board.archived_at is not None
     ):
-        raise RuleViolation("board_id is not an open board of this project", field="board_id")
+        raise RuleViolation(
+            "board_id is not an open board of this project",
+            problem=Problem.SESSION_LINK_INVALID,
+            field="board_id",
+        )
     created = set()
     if page is None:
         page = await pages.create(access, form.title)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from twinspace.clock import utcnow
 from twinspace.config import Settings
-from twinspace.errors import NotFound, RuleViolation
+from twinspace.errors import NotFound, Problem, RuleViolation
 from twinspace.mail.kinds import KINDS, USER_KINDS, MailKind
 from twinspace.mail.sender import MailSender
 from twinspace.mail.smtp import SmtpClient, SmtpTarget
@@ -149,10 +149,14 @@ class MailService:
         unknown = sorted(set(kinds) - set(USER_KINDS))
         if unknown:
             raise RuleViolation(
-                f"unknown kinds of e-mail: {', '.join(unknown)}", known=list(USER_KINDS)
+                f"unknown kinds of e-mail: {', '.join(unknown)}",
+                problem=Problem.MAIL_KIND_UNKNOWN,
+                known=list(USER_KINDS),
             )
         if user.kind is UserKind.PUPIL:
-            raise RuleViolation("pupils receive no e-mail", rule="pupil-no-mail")
+            raise RuleViolation(
+                "pupils receive no e-mail", problem=Problem.PUPIL_NO_MAIL, rule="pupil-no-mail"
+            )
         now = utcnow()
         async with self._storage.transaction() as tx:
             for kind, enabled in kinds.items():

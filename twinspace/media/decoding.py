@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from twinspace.errors import Unavailable, UnsupportedMedia
+from twinspace.errors import Problem, Unavailable, UnsupportedMedia
 from twinspace.moderation.filters.images import SanitizedImage, sanitize_image
 
 T = TypeVar("T")
@@ -113,7 +113,9 @@ class DecodeSlots:
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:
                 self._discard(pool)
-                raise UnsupportedMedia("the image could not be decoded") from None
+                raise UnsupportedMedia(
+                    "the image could not be decoded", problem=Problem.FILE_DAMAGED
+                ) from None
         finally:
             self.active -= 1
             self._slots.release()

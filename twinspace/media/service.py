@@ -16,7 +16,14 @@ from twinspace.boards.views import MediaRef, dump
 from twinspace.clock import utcnow
 from twinspace.content.items import VISIBLE_TO, may_see, notify_teachers, written
 from twinspace.content.moderated import ModeratedItems
-from twinspace.errors import NotFound, PayloadTooLarge, RuleViolation, Throttled, UnsupportedMedia
+from twinspace.errors import (
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    RuleViolation,
+    Throttled,
+    UnsupportedMedia,
+)
 from twinspace.media import mp4meta, sniff
 from twinspace.media.decoding import DecodeSlots, ImageLimits, sanitize_file
 from twinspace.media.store import MediaStore, hash_file, safe_name
@@ -108,9 +115,9 @@ async def reencode_image(
     try:
         clean = await slots.run(sanitize_file, path, limits, max_bytes)
     except ImageTooLarge as exc:
-        raise RuleViolation(str(exc)) from exc
+        raise RuleViolation(str(exc), problem=Problem.IMAGE_TOO_LARGE) from exc
     except ImageRejected as exc:
-        raise UnsupportedMedia(str(exc)) from exc
+        raise UnsupportedMedia(str(exc), problem=Problem.FILE_DAMAGED) from exc
     found = await asyncio.to_thread(classifier_registry.classify, clean)
     flags = tuple(Flag(f.label, f.reason, 0, 0, "") for f in found)
     return EncodedImage(
@@ -184,6 +191,7 @@ class MediaService:
         if not self._upload_rate.take(user.id):
             raise Throttled(
                 "you are uploading very fast; wait a moment",
+                problem=Problem.TOO_FAST,
                 retry_after=int(self._upload_rate.retry_after(user.id)) + 1,
                 rule="upload-rate",
             )
@@ -233,7 +241,9 @@ class MediaService:
             try:
                 await asyncio.to_thread(mp4meta.scrub, incoming.path)
             except mp4meta.BadContainer as exc:
-                raise UnsupportedMedia(f"the media file is damaged: {exc}") from exc
+                raise UnsupportedMedia(
+                    f"the media file is damaged: {exc}", problem=Problem.FILE_DAMAGED
+                ) from exc
             sha = await asyncio.to_thread(hash_file, incoming.path)
         await asyncio.to_thread(self.store.adopt, incoming.path, sha)
         return NewMedia(
@@ -269,6 +279,7 @@ class MediaService:
         if file_type is None:
             raise UnsupportedMedia(
                 "this kind of file is not allowed (judged by its content, whatever its name)",
+                problem=Problem.FILE_TYPE_NOT_ALLOWED,
                 allowed=sorted({t.extension for t in sniff.ALLOWED}),
             )
         stored, flags = await self._store(incoming, file_type)

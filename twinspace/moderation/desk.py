@@ -115,7 +115,10 @@ class ModerationDesk:
     ) -> ContentRef:
         access.require(Action.MODERATE)
         if kind is ItemKind.PAGE:
-            raise RuleViolation("pages are moderated by locking them or restoring a version")
+            raise RuleViolation(
+                "pages are moderated by locking them or restoring a version",
+                problem=Problem.PAGE_MODERATION,
+            )
         ref = await self.item(access, kind, item_id)
         await self._require_decision(access, ref.author_id, action)
         if ref.status is ItemStatus.DELETED:

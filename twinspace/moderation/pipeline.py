@@ -13,7 +13,7 @@ import asyncio
 from twinspace.clock import to_iso, utcnow
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus, UrgentCareNotice
-from twinspace.errors import Forbidden, Throttled
+from twinspace.errors import Forbidden, Problem, Throttled
 from twinspace.moderation.audit import AuditTrail
 from twinspace.moderation.care import CARE_CAUSE, UrgentNotices, care_decision, needs_care
 from twinspace.moderation.filters import Category, FilterConfig, Finding, mask, scan_text
@@ -127,6 +127,7 @@ class ModerationPipeline:
         if wait:
             raise Throttled(
                 "you are posting very fast; wait a moment",
+                problem=Problem.TOO_FAST,
                 retry_after=int(wait) + 1,
                 rule="rate-limit",
             )
@@ -268,6 +269,8 @@ class ModerationPipeline:
             if wait > 0:
                 raise Throttled(
                     f"slow mode: one post every {policy.slow_mode_seconds} s",
+                    problem=Problem.SLOW_MODE,
+                    interval=policy.slow_mode_seconds,
                     retry_after=int(wait) + 1,
                     rule="slow-mode",
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from twinspace.clock import utcnow
-from twinspace.errors import RuleViolation
+from twinspace.errors import Problem, RuleViolation
 from twinspace.moderation.audit import AuditTrail
 from twinspace.moderation.model import SpaceKind
 from twinspace.moderation.policy import Policy, PolicyOverride
@@ -60,7 +60,9 @@ class PolicyBook:
         access.require(Action.SET_MODERATION_POLICY)
         scope = SCOPES.get(space)
         if scope is None:
-            raise RuleViolation("policies are set per project, channel or board")
+            raise RuleViolation(
+                "policies are set per project, channel or board", problem=Problem.POLICY_SCOPE
+            )
         if override is None:
             await self._storage.policies.delete(scope, space_id)
         else:

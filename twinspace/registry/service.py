@@ -194,7 +194,10 @@ class RegistryService:
 
     async def set_policy(self, actor: UserRecord, code: str, policy: EligibilityPolicy) -> None:
         if actor.kind is not UserKind.ADMIN:
-            raise Forbidden("only the central admin changes eligibility policies")
+            raise Forbidden(
+                "only the central admin changes eligibility policies",
+                problem=Problem.CENTRAL_ADMIN_ONLY,
+            )
         country = await self.country(code)
         await self._storage.countries.set_policy(country.code, policy.model_dump_json(), utcnow())
         await self._storage.audit.record(
@@ -219,9 +222,14 @@ class RegistryService:
 
     async def create_school(self, actor: UserRecord, new: NewSchool) -> SchoolRecord:
         if actor.kind not in (UserKind.ADMIN, UserKind.NSO):
-            raise Forbidden("schools are added by registering teachers, NSOs or the admin")
+            raise Forbidden(
+                "schools are added by registering teachers, NSOs or the admin",
+                problem=Problem.SCHOOLS_ADDED_BY,
+            )
         if actor.kind is UserKind.NSO and actor.country != new.country:
-            raise Forbidden("an NSO adds schools of its own country only")
+            raise Forbidden(
+                "an NSO adds schools of its own country only", problem=Problem.NSO_OWN_COUNTRY
+            )
         country, zone = await self._school_fields(new)
         school_id = await self._storage.schools.create(
             name=new.name,
@@ -251,7 +259,9 @@ class RegistryService:
     async def register_teacher(self, form: TeacherRegistration) -> tuple[UserRecord, TeacherRecord]:
         """Free self-registration at any time; the teacher waits for their NSO to validate."""
         if (form.school_id is None) == (form.new_school is None):
-            raise RuleViolation("give either school_id or new_school")
+            raise RuleViolation(
+                "give either school_id or new_school", problem=Problem.SCHOOL_CHOICE
+            )
         if form.age_min is not None and form.age_max is not None and form.age_min > form.age_max:
             raise RuleViolation("age_min is above age_max", problem=Problem.AGE_RANGE)
         check_password_strength(UserKind.TEACHER, form.password)
@@ -336,7 +346,9 @@ class RegistryService:
         elif reviewer.kind is UserKind.ADMIN:
             country = None
         else:
-            raise Forbidden("only NSOs and the admin review registrations")
+            raise Forbidden(
+                "only NSOs and the admin review registrations", problem=Problem.NSO_OR_ADMIN_ONLY
+            )
         return await self._storage.teachers.list_registrations(
             country=country, status=status, limit=limit, offset=offset
         )
@@ -345,7 +357,10 @@ class RegistryService:
         self, reviewer: UserRecord, teacher_id: int, *, validate: bool, reason: str | None
     ) -> TeacherRecord:
         if reviewer.kind not in (UserKind.NSO, UserKind.ADMIN):
-            raise Forbidden("registrations are reviewed by the NSO of the teacher's country")
+            raise Forbidden(
+                "registrations are reviewed by the NSO of the teacher's country",
+                problem=Problem.NSO_OWN_COUNTRY,
+            )
         user = await self._storage.users.get(teacher_id)
         teacher = await self._storage.teachers.get(teacher_id)
         if user is None or teacher is None or not self._may_review(reviewer, user):
@@ -378,7 +393,10 @@ class RegistryService:
 
     async def update_profile(self, user: UserRecord, update: TeacherProfileUpdate) -> None:
         if user.kind is UserKind.PUPIL and (update.email is not None or update.display_name):
-            raise Forbidden("a pupil's name is managed by their teacher; pupils have no e-mail")
+            raise Forbidden(
+                "a pupil's name is managed by their teacher; pupils have no e-mail",
+                problem=Problem.PUPIL_ACCOUNT_BY_TEACHER,
+            )
         async with self._storage.transaction() as tx:
             await tx.users.update_profile(
                 user.id, display_name=update.display_name, email=update.email, locale=update.locale
@@ -406,7 +424,7 @@ class RegistryService:
     ) -> list[tuple[UserRecord, TeacherRecord]]:
         """Validated teachers by country, subject, pupils' age and language."""
         if viewer.kind is UserKind.PUPIL:
-            raise Forbidden("pupils do not search for partners")
+            raise Forbidden("pupils do not search for partners", problem=Problem.NOT_FOR_PUPILS)
         if country is not None:
             await self.country(country)
         return await self._storage.teachers.search(
@@ -425,7 +443,7 @@ class RegistryService:
         """A teacher's profile as `viewer` may see it: validated teachers to any signed-in
         adult; pending or rejected ones to themselves, their country's NSO and the admin."""
         if viewer.kind is UserKind.PUPIL:
-            raise Forbidden("pupils do not browse teacher profiles")
+            raise Forbidden("pupils do not browse teacher profiles", problem=Problem.NOT_FOR_PUPILS)
         user, teacher = await self.teacher(teacher_id)
         if teacher.status is not TeacherStatus.VALIDATED and not (
             viewer.id == user.id or self._may_review(viewer, user)
@@ -436,10 +454,12 @@ class RegistryService:
     async def require_validated(self, user: UserRecord) -> None:
         """Teachers act for their school (classes, pupils) only once their NSO validated them."""
         if user.kind is not UserKind.TEACHER:
-            raise Forbidden("this is for teachers of a school")
+            raise Forbidden("this is for teachers of a school", problem=Problem.TEACHERS_ONLY)
         if not await self.is_validated_teacher(user):
             raise Forbidden(
-                "your registration is waiting for your NSO's validation", rule="validated-teacher"
+                "your registration is waiting for your NSO's validation",
+                problem=Problem.REGISTRATION_PENDING,
+                rule="validated-teacher",
             )
 
     async def is_validated_teacher(self, user: UserRecord) -> bool:
@@ -456,7 +476,9 @@ class RegistryService:
     async def create_class(self, teacher: UserRecord, name: str) -> ClassRecord:
         await self.require_validated(teacher)
         if teacher.school_id is None:
-            raise Forbidden("classes are created by teachers of a school")
+            raise Forbidden(
+                "classes are created by teachers of a school", problem=Problem.TEACHERS_ONLY
+            )
         name = name.strip()
         if not 1 <= len(name) <= 60:
             raise RuleViolation(
@@ -500,12 +522,17 @@ class RegistryService:
         if not await self.is_validated_teacher(colleague):
             raise RuleViolation(
                 "the colleague's registration is waiting for their NSO's validation",
+                problem=Problem.TEACHER_NOT_VALIDATED,
                 rule="validated-teacher",
             )
         if not await self._storage.classes.add_teacher(
             school_class.id, colleague.id, added_by=actor.id, now=utcnow()
         ):
-            raise Conflict(f"{colleague.display_name} teaches this class already")
+            raise Conflict(
+                f"{colleague.display_name} teaches this class already",
+                problem=Problem.ALREADY_TEACHES_CLASS,
+                name=colleague.display_name,
+            )
         await self._storage.audit.record(
             project_id=None,
             now=utcnow(),
@@ -524,7 +551,11 @@ class RegistryService:
         if teacher_id not in {t.id for t in teachers}:
             raise NotFound("no such teacher of this class")
         if len(teachers) == 1:
-            raise RuleViolation("a class keeps at least one teacher", rule="last-class-teacher")
+            raise RuleViolation(
+                "a class keeps at least one teacher",
+                problem=Problem.LAST_CLASS_TEACHER,
+                rule="last-class-teacher",
+            )
         await self._storage.classes.remove_teacher(school_class.id, teacher_id)
         await self._storage.audit.record(
             project_id=None,

@@ -170,7 +170,9 @@ class TrainingService:
 
     def _no_pupils(self, viewer: UserRecord) -> None:
         if viewer.kind is UserKind.PUPIL:
-            raise Forbidden("training is for teachers and school staff")
+            raise Forbidden(
+                "training is for teachers and school staff", problem=Problem.TEACHERS_ONLY
+            )
 
     async def event(self, viewer: UserRecord, event_id: int) -> TrainingEventRecord:
         self._no_pupils(viewer)
@@ -209,7 +211,10 @@ class TrainingService:
             return
         if actor.kind is UserKind.NSO and event.organiser_country == actor.country:
             return
-        raise Forbidden("only the event's organiser (or the central admin) manages it")
+        raise Forbidden(
+            "only the event's organiser (or the central admin) manages it",
+            problem=Problem.ORGANISER_ONLY,
+        )
 
     def _scope_to_organiser(self, actor: UserRecord, details: TrainingEventDetails) -> None:
         """An NSO's event is for its own country (no audience given means that country);
@@ -221,6 +226,7 @@ class TrainingService:
             raise Forbidden(
                 "an NSO organises training for its own country only; Europe-wide and other "
                 "countries' events are the central admin's",
+                problem=Problem.NSO_OWN_COUNTRY,
                 rule="nso-own-country",
             )
 
@@ -228,14 +234,20 @@ class TrainingService:
         for code in details.audience_countries:
             if await self._storage.countries.get(code) is None:
                 raise RuleViolation(
-                    f"{code!r} is not a participating country", rule="audience-country"
+                    f"{code!r} is not a participating country",
+                    problem=Problem.COUNTRY_NOT_PARTICIPATING,
+                    country=code,
+                    rule="audience-country",
                 )
 
     async def create_event(
         self, actor: UserRecord, details: TrainingEventDetails
     ) -> TrainingEventRecord:
         if actor.kind not in (UserKind.NSO, UserKind.ADMIN):
-            raise Forbidden("training events are organised by NSOs and the central admin")
+            raise Forbidden(
+                "training events are organised by NSOs and the central admin",
+                problem=Problem.NSO_OR_ADMIN_ONLY,
+            )
         await self._check_audience(details)
         self._scope_to_organiser(actor, details)
         event_id = await self._storage.training.create_event(
@@ -262,13 +274,17 @@ class TrainingService:
             except ValidationError as exc:
                 messages = "; ".join(e["msg"] for e in exc.errors(include_input=False))
                 raise RuleViolation(
-                    f"the changed event is inconsistent: {messages}", rule="event-details"
+                    f"the changed event is inconsistent: {messages}",
+                    problem=Problem.EVENT_DETAILS,
+                    rule="event-details",
                 ) from None
             await self._check_audience(details)
             self._scope_to_organiser(actor, details)
             if details.capacity < event.confirmed_count:
                 raise RuleViolation(
                     f"{event.confirmed_count} seats are taken; the capacity cannot go below that",
+                    problem=Problem.CAPACITY_BELOW_CONFIRMED,
+                    confirmed=event.confirmed_count,
                     rule="capacity-below-confirmed",
                 )
             await tx.training.update_event(event_id, fields=details.model_dump(), now=now)
@@ -312,7 +328,9 @@ class TrainingService:
         """A seat if one is free and nobody waits, else the end of the waiting list."""
         event = await self.event(teacher, event_id)
         if not await self._registry.is_validated_teacher(teacher):
-            raise Forbidden("only validated teachers enrol in training")
+            raise Forbidden(
+                "only validated teachers enrol in training", problem=Problem.VALIDATED_TEACHERS_ONLY
+            )
         if not audience_admits(event, teacher.country, await self.viewer_school_type(teacher)):
             raise RuleViolation(
                 "this event is not open to teachers of your country or school type",
@@ -364,14 +382,16 @@ class TrainingService:
         event = await self.event(teacher, event_id)
         now = utcnow()
         if now >= event.ends_at:
-            raise RuleViolation("the event is over", rule="event-over")
+            raise RuleViolation("the event is over", problem=Problem.EVENT_OVER, rule="event-over")
         async with self._storage.transaction() as tx:
             await tx.training.lock_event(event_id)
             enrolment = await tx.training.enrolment(event_id, teacher.id)
             if enrolment is None or enrolment.status is EnrolmentStatus.CANCELLED:
                 raise NotFound("you are not enrolled in this event")
             if enrolment.completed_at is not None:
-                raise Conflict("a completed training cannot be cancelled")
+                raise Conflict(
+                    "a completed training cannot be cancelled", problem=Problem.COMPLETION_FINAL
+                )
             await tx.training.cancel(enrolment.id, now)
             promoted: list[int] = []
             if enrolment.status is EnrolmentStatus.CONFIRMED:
@@ -402,10 +422,14 @@ class TrainingService:
         now = utcnow()
         if now < event.starts_at:
             raise RuleViolation(
-                "attendance is recorded once the event has started", rule="not-started"
+                "attendance is recorded once the event has started",
+                problem=Problem.EVENT_NOT_STARTED,
+                rule="not-started",
             )
         if completed and not attended:
-            raise RuleViolation("a teacher who did not attend cannot complete")
+            raise RuleViolation(
+                "a teacher who did not attend cannot complete", problem=Problem.NOT_ATTENDED
+            )
         async with self._storage.transaction() as tx:
             await tx.training.lock_event(event_id)
             enrolment = await tx.training.enrolment(event_id, teacher_id)
@@ -415,10 +439,15 @@ class TrainingService:
                 raise RuleViolation(
                     f"the enrolment is {enrolment.status.value}; only "
                     "confirmed participants attend",
+                    problem=Problem.ENROLMENT_NOT_CONFIRMED,
+                    state=enrolment.status.value,
                     rule="not-confirmed",
                 )
             if enrolment.completed_at is not None and not completed:
-                raise Conflict("completion is final; revoke the certificate instead")
+                raise Conflict(
+                    "completion is final; revoke the certificate instead",
+                    problem=Problem.COMPLETION_FINAL,
+                )
             completed_at = enrolment.completed_at or (now if completed else None)
             await tx.training.record_attendance(
                 enrolment.id, attended=attended, completed_at=completed_at
@@ -451,7 +480,9 @@ class TrainingService:
             )
             != 1
         ):
-            raise Conflict("the certificate is already revoked")
+            raise Conflict(
+                "the certificate is already revoked", problem=Problem.CERTIFICATE_REVOKED
+            )
         return await self.verify(code)
 
     # -- a teacher's own training -------------------------------------------------------

@@ -391,6 +391,7 @@ class AccessRules:
         if record is None or not await self._teaches(user, record.class_id, record.created_by):
             raise Forbidden(
                 "only the teachers of the pupil's class manage the pupil's account",
+                problem=Problem.CLASS_TEACHERS_ONLY,
                 rule="class-teacher",
             )
         return pupil
@@ -412,6 +413,7 @@ class AccessRules:
         if found is None or found.id not in project_classes:
             raise RuleViolation(
                 f"class {class_id} is not a class of a partner school of this project",
+                problem=Problem.CLASS_NOT_PARTNER,
                 class_id=class_id,
             )
         if await self._storage.classes.is_teacher(found.id, access.user.id):
@@ -422,6 +424,7 @@ class AccessRules:
             return found
         raise Forbidden(
             "you add and remove only your own classes; the session's organiser invites the others",
+            problem=Problem.CLASS_TEACHERS_ONLY,
             rule="own-classes",
             class_id=class_id,
         )
@@ -432,7 +435,9 @@ class AccessRules:
         access.require(Action.MANAGE_SPACES)
         if access.role is not Role.FOUNDER and access.user.id != organiser_id:
             raise Forbidden(
-                "only the session's organiser or a founder calls it off", rule="organiser"
+                "only the session's organiser or a founder calls it off",
+                problem=Problem.ORGANISER_ONLY,
+                rule="organiser",
             )
 
     async def may_see_join_code(self, user: UserRecord, class_id: int) -> bool:

@@ -24,7 +24,7 @@ from twinspace.domain_events import (
     ProjectStateChanged,
     PupilConsentChanged,
 )
-from twinspace.errors import NotFound, Unavailable
+from twinspace.errors import NotFound, Problem, Unavailable
 from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.persistence import DocumentPersistence
 from twinspace.realtime.rooms import Room, RoomInfo, RoomManager
@@ -311,7 +311,9 @@ class DocumentService:
             raise NotFound("no such version")
         _, old_state = found
         if not self.persistence.accepting:
-            raise Unavailable("the page store is not accepting edits right now")
+            raise Unavailable(
+                "the page store is not accepting edits right now", problem=Problem.PAGES_PAUSED
+            )
         saved = await self.create_version(
             access, page, f"before restoring #{version_id}", kind="before_restore"
         )

@@ -93,10 +93,14 @@ class EmailInvitations:
             raise RuleViolation(
                 "an invitation by e-mail address is for teacher_admin, teacher or guest;"
                 " co-founders are invited once they have an account",
+                problem=Problem.ADDRESS_INVITATION_ROLE,
                 rule="address-invitation-role",
             )
         if not self._mail.enabled:
-            raise Unavailable("this server sends no e-mail (TWINSPACE_SMTP_URL is not set)")
+            raise Unavailable(
+                "this server sends no e-mail (TWINSPACE_SMTP_URL is not set)",
+                problem=Problem.MAIL_NOT_CONFIGURED,
+            )
         if await self._storage.address_invitations.open_for(access.project.id, address):
             raise Conflict(
                 "an invitation to this address is already open",
@@ -147,7 +151,11 @@ class EmailInvitations:
         if found is None or found.project_id != access.project.id:
             raise NotFound("no such invitation")
         if await self._storage.address_invitations.revoke(invitation_id, utcnow()) != 1:
-            raise Conflict(f"the invitation is {found.status}")
+            raise Conflict(
+                f"the invitation is {found.status}",
+                problem=Problem.INVITATION_NOT_OPEN,
+                state=found.status,
+            )
 
     # -- the link ---------------------------------------------------------------------------
 

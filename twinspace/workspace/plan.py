@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from twinspace.clock import utcnow
-from twinspace.errors import NotFound, RuleViolation
+from twinspace.errors import NotFound, Problem, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.plan import PlanActivityRecord, ResultRecord
 from twinspace.workspace.access import Access, Action
@@ -63,6 +63,7 @@ class PlanService:
         if strangers:
             raise RuleViolation(
                 "responsible schools are the project's partner schools",
+                problem=Problem.NOT_PARTNER_SCHOOL,
                 rule="partner-school",
                 school_ids=strangers,
             )
@@ -71,11 +72,19 @@ class PlanService:
         if form.page_id is not None:
             page = await self._storage.pages.get(form.page_id)
             if page is None or page.project_id != access.project.id or page.deleted_at:
-                raise RuleViolation("the page is not one of this project's", rule="result-page")
+                raise RuleViolation(
+                    "the page is not one of this project's",
+                    problem=Problem.RESULT_NOT_IN_PROJECT,
+                    rule="result-page",
+                )
         if form.board_id is not None:
             board = await self._storage.boards.get(form.board_id)
             if board is None or board.project_id != access.project.id:
-                raise RuleViolation("the board is not one of this project's", rule="result-board")
+                raise RuleViolation(
+                    "the board is not one of this project's",
+                    problem=Problem.RESULT_NOT_IN_PROJECT,
+                    rule="result-board",
+                )
 
     # -- plan -------------------------------------------------------------------------------
 

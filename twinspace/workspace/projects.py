@@ -125,7 +125,10 @@ class ProjectService:
         user = await self._storage.users.get(user_id)
         if user is None or not await self._registry.is_validated_teacher(user):
             raise RuleViolation(
-                f"user {user_id} is not a validated teacher", rule="validated-teacher"
+                f"user {user_id} is not a validated teacher",
+                problem=Problem.TEACHER_NOT_VALIDATED,
+                user_id=user_id,
+                rule="validated-teacher",
             )
         return user
 
@@ -140,7 +143,9 @@ class ProjectService:
         countries = []
         for founder in founders:
             if founder.country is None:
-                raise RuleViolation("every founder needs a country")
+                raise RuleViolation(
+                    "every founder needs a country", problem=Problem.FOUNDER_NEEDS_COUNTRY
+                )
             countries.append(
                 (founder.country, await self._registry.country_status(founder.country))
             )
@@ -218,12 +223,15 @@ class ProjectService:
     async def set_state(self, access: Access, state: ProjectState) -> ProjectRecord:
         access.require(Action.MANAGE_PROJECT)
         if access.project.state is ProjectState.CLOSED and state is not ProjectState.CLOSED:
-            raise RuleViolation("a closed project cannot be reopened")
+            raise RuleViolation(
+                "a closed project cannot be reopened", problem=Problem.CLOSED_FOR_GOOD
+            )
         if state is ProjectState.FOUNDING or (
             access.project.state is ProjectState.FOUNDING and state is not ProjectState.CLOSED
         ):
             raise RuleViolation(
                 "a project becomes active when its co-founders accept (or is closed unfounded)",
+                problem=Problem.PROJECT_FOUNDING,
                 rule="founding",
             )
         if state is not access.project.state:
@@ -262,10 +270,15 @@ class ProjectService:
         access.require(Action.MANAGE_MEMBERS)
         target = await self._target(access, user_id)
         if (target.role is Role.PUPIL) != (role is Role.PUPIL):
-            raise RuleViolation("pupils keep the pupil role; other members cannot become pupils")
+            raise RuleViolation(
+                "pupils keep the pupil role; other members cannot become pupils",
+                problem=Problem.PUPIL_ROLE_FIXED,
+            )
         if role is Role.FOUNDER or target.role is Role.FOUNDER:
             if access.role is not Role.FOUNDER:
-                raise Forbidden("only founders change who is a founder")
+                raise Forbidden(
+                    "only founders change who is a founder", problem=Problem.FOUNDERS_ONLY
+                )
             if (
                 role is not Role.FOUNDER
                 and await self._founders_left(access.project.id, user_id) < 1
@@ -305,11 +318,14 @@ class ProjectService:
             raise Conflict(
                 "this is the last partner from another country: a European project keeps "
                 "partners from at least two countries; a founder may turn it national instead",
+                problem=Problem.EUROPEAN_PARTNERS,
                 rule="european-partners",
                 countries_left=sorted(after),
             )
         if access.role is not Role.FOUNDER:
-            raise Forbidden("only a founder turns a European project national")
+            raise Forbidden(
+                "only a founder turns a European project national", problem=Problem.FOUNDERS_ONLY
+            )
         check_founders(
             ProjectKind.NATIONAL,
             [(code, await self._registry.country_status(code)) for code in after],
@@ -326,7 +342,7 @@ class ProjectService:
         target = await self._target(access, user_id)
         if target.role is Role.FOUNDER:
             if user_id != access.user.id and access.role is not Role.FOUNDER:
-                raise Forbidden("only founders remove a founder")
+                raise Forbidden("only founders remove a founder", problem=Problem.FOUNDERS_ONLY)
             if await self._founders_left(access.project.id, user_id) < 1:
                 raise RuleViolation(
                     "a project keeps at least one founder", problem=Problem.LAST_FOUNDER
@@ -404,10 +420,11 @@ class ProjectService:
             )
         if role not in INVITABLE_ROLES:
             raise RuleViolation(
-                "invitations are for founder, teacher_admin, teacher or guest roles"
+                "invitations are for founder, teacher_admin, teacher or guest roles",
+                problem=Problem.INVITATION_ROLE,
             )
         if role is Role.FOUNDER and access.role is not Role.FOUNDER:
-            raise Forbidden("only founders invite co-founders")
+            raise Forbidden("only founders invite co-founders", problem=Problem.FOUNDERS_ONLY)
         invitee = await self._storage.users.get(invitee_id)
         if invitee is None or invitee.kind is UserKind.PUPIL:
             raise NotFound("no such teacher")
@@ -418,6 +435,7 @@ class ProjectService:
                 if founders and invitee.country not in {c for _, c in founders}:
                     raise RuleViolation(
                         "partners of a national project come from its country",
+                        problem=Problem.NATIONAL_PARTNER,
                         rule="national-partner",
                     )
         if await self._storage.memberships.get(access.project.id, invitee_id):
@@ -451,7 +469,11 @@ class ProjectService:
         if invitation is None or invitation.invitee_id != user.id:
             raise NotFound("no such invitation")
         if invitation.status is not InvitationStatus.PENDING:
-            raise Conflict(f"the invitation is {invitation.status.value}")
+            raise Conflict(
+                f"the invitation is {invitation.status.value}",
+                problem=Problem.INVITATION_NOT_OPEN,
+                state=invitation.status.value,
+            )
         return invitation
 
     async def accept(self, user: UserRecord, invitation_id: int) -> ProjectRecord:
@@ -469,7 +491,9 @@ class ProjectService:
         now = utcnow()
         async with self._storage.transaction() as tx:
             if await tx.invitations.respond(invitation.id, InvitationStatus.ACCEPTED, now) != 1:
-                raise Conflict("the invitation was answered already")
+                raise Conflict(
+                    "the invitation was answered already", problem=Problem.INVITATION_NOT_OPEN
+                )
             await tx.memberships.add(
                 project_id=project.id,
                 user_id=user.id,
@@ -501,4 +525,8 @@ class ProjectService:
             )
             != 1
         ):
-            raise Conflict(f"the invitation is {invitation.status.value}")
+            raise Conflict(
+                f"the invitation is {invitation.status.value}",
+                problem=Problem.INVITATION_NOT_OPEN,
+                state=invitation.status.value,
+            )

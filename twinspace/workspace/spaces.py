@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from twinspace.clock import utcnow
-from twinspace.errors import NotFound, RuleViolation
+from twinspace.errors import NotFound, Problem, RuleViolation
 from twinspace.storage import Storage
 from twinspace.storage.records import BoardRecord, ChannelRecord
 from twinspace.types import ChannelKind
@@ -39,12 +39,16 @@ class SpaceService:
         access.require(Action.MANAGE_SPACES)
         if form.kind is ChannelKind.CLASS:
             if form.class_id is None:
-                raise RuleViolation("a class channel names its class")
+                raise RuleViolation(
+                    "a class channel names its class", problem=Problem.CLASS_CHANNEL_CLASS
+                )
             school_class = await self._storage.classes.get(form.class_id)
             if school_class is None:
                 raise NotFound("no such class")
         elif form.class_id is not None:
-            raise RuleViolation("only class channels name a class")
+            raise RuleViolation(
+                "only class channels name a class", problem=Problem.CLASS_CHANNEL_CLASS
+            )
         channel_id = await self._storage.channels.create(
             project_id=access.project.id,
             name=form.name,

@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from twinspace.boards.views import MediaRef
-from twinspace.errors import DomainError, NotFound, PayloadTooLarge, UnsupportedMedia
+from twinspace.errors import DomainError, NotFound, PayloadTooLarge, Problem, UnsupportedMedia
 from twinspace.face.api import ApiRouter, Ctx
 from twinspace.face.auth import identify
 from twinspace.face.problems import problem
@@ -105,7 +105,11 @@ class _FilePart:
             chunk = data[start:end]
             self.size += len(chunk)
             if self.size > self.limit:
-                raise PayloadTooLarge(f"the file may have at most {self.limit} bytes")
+                raise PayloadTooLarge(
+                    f"the file may have at most {self.limit} bytes",
+                    problem=Problem.FILE_TOO_LARGE,
+                    max_bytes=self.limit,
+                )
             self.digest.update(chunk)
             self._pending.append(chunk)
         else:
@@ -127,7 +131,10 @@ async def receive_file(request: Request, store: MediaStore, limit: int) -> Incom
     """Stream the request's `file` part to a temporary file; the caller deletes it."""
     media_type, params = parse_options_header(request.headers.get("content-type"))
     if media_type != b"multipart/form-data" or b"boundary" not in params:
-        raise UnsupportedMedia("send the file as multipart/form-data, in a part named 'file'")
+        raise UnsupportedMedia(
+            "send the file as multipart/form-data, in a part named 'file'",
+            problem=Problem.REQUEST_FORMAT,
+        )
     part = _FilePart(store.temp_path(), limit)
     parser = MultipartParser(
         params[b"boundary"],

@@ -169,6 +169,10 @@ class ErrorReply(TypedDict):
     known: NotRequired[list[str]]  # unknown-type
     errors: NotRequired[list[FieldError]]  # invalid
     retry_after: NotRequired[float]  # rate-limited, unavailable
+    # a precise code of docs/i18n.md ("too-many-subscriptions", "class-teachers-only"…) and
+    # the values its message needs; `code` stays the class of the refusal
+    problem: NotRequired[str]
+    values: NotRequired[dict[str, Any]]
 
 
 # -- chat and boards ---------------------------------------------------------------------

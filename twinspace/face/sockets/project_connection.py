@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket
 
-from twinspace.errors import DomainError, Forbidden, NotFound, RuleViolation
+from twinspace.errors import DomainError, Forbidden, NotFound, Problem, RuleViolation
 from twinspace.face.sockets.call_frames import (
     CALL_TYPES,
     CallControl,
@@ -220,7 +220,11 @@ class ProjectConnection:
         """Add what this member may see; returns the ids that do not exist for them."""
         wanted = {f"channel:{i}" for i in channel_ids} | {f"board:{i}" for i in board_ids}
         if len(self.scopes | wanted) > MAX_SUBSCRIPTIONS:
-            raise RuleViolation(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
+            raise RuleViolation(
+                f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection",
+                problem=Problem.TOO_MANY_SUBSCRIPTIONS,
+                maximum=MAX_SUBSCRIPTIONS,
+            )
         storage = self.services.storage
         missing: dict[str, list[int]] = {"channels": [], "boards": []}
         for channel_id in dict.fromkeys(channel_ids):
@@ -275,8 +279,17 @@ class ProjectConnection:
         try:
             await self._dispatch(message)
         except DomainError as exc:
-            retry = {"retry_after": exc.extra["retry_after"]} if "retry_after" in exc.extra else {}
-            self.error(exc.code, exc.detail, ref, **retry)
+            # Throttled and some Unavailable hold it; a call's SignalThrottled sends it as a value
+            wait = getattr(exc, "retry_after", None) or exc.extra.get("retry_after")
+            retry = {"retry_after": wait} if wait is not None else {}
+            # `code` stays the class's (docs/events-protocol.md); a precise code rides in
+            # `problem` with its values, for the client to say (docs/i18n.md)
+            precise = getattr(exc, "type_code", None)
+            if precise is None:
+                self.error(exc.code, exc.detail, ref, **retry)
+            else:
+                values = {k: v for k, v in exc.extra.items() if k != "retry_after"}
+                self.error(precise, exc.detail, ref, problem=exc.code, values=values, **retry)
 
     async def _dispatch(self, message: Any) -> None:
         match message:

@@ -448,8 +448,12 @@ export interface ErrorReply {
   detail: string
   errors?: FieldError[]
   known?: string[]
+  problem?: string
   ref: string | null
   retry_after?: number
+  values?: {
+    [k: string]: unknown
+  }
 }
 export interface FieldError {
   loc: string[]

@@ -61,7 +61,9 @@ function refusalText(error: ApiError): string | null {
     const seconds = error.retryAfter ?? 5
     if (problem.rule === 'slow-mode') return t('problem.slowMode', { seconds })
     if (problem.rule === 'join-attempts') return t('problem.joinAttempts', { seconds })
-    return t('error.slowDown', { seconds })
+    // a precise code's message with the wait from Retry-After (`{seconds}`)
+    const code = typeof problem.code === 'string' ? problem.code : null
+    return (code && problemMessage(code, { ...problem, seconds })) || t('error.slowDown', { seconds })
   }
   return null
 }

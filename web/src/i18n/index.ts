@@ -200,15 +200,21 @@ export function reasonText(item: { reason?: string | null; reason_code?: string 
 }
 
 /** A problem's message from its stable `code` and the values it carries (`max_chars`,
- * `minimum`…), or null for a code this version has no message for. */
+ * `minimum`…), or null for a code this version has no message for. Values are formatted by
+ * their name (docs/i18n.md): `*_year` without grouping, `*_bytes` as a file size, `*_at` as a
+ * date and time, `country` by its name, a list of words joined. */
 export function problemMessage(code: string, values: Record<string, unknown>): string | null {
   const text = lookup(`problem.code.${code}`)
   if (text === `problem.code.${code}`) return null
   const params: Record<string, string | number> = {}
   for (const [name, value] of Object.entries(values)) {
-    if (typeof value === 'number') params[name] = new Intl.NumberFormat(formatLocale()).format(value)
-    else if (name === 'country' && typeof value === 'string') params[name] = countryName(value)
+    if (typeof value === 'number') {
+      if (name.endsWith('_bytes')) params[name] = formatBytes(value)
+      else params[name] = new Intl.NumberFormat(formatLocale(), { useGrouping: !name.endsWith('_year') }).format(value)
+    } else if (name === 'country' && typeof value === 'string') params[name] = countryName(value)
+    else if (name.endsWith('_at') && typeof value === 'string' && !Number.isNaN(Date.parse(value))) params[name] = formatDateTime(value)
     else if (typeof value === 'string') params[name] = value
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) params[name] = value.join(', ')
   }
   return fill(text, params)
 }

@@ -5,7 +5,7 @@
 import type { JSX } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Key } from '../../../i18n'
-import { t, tn } from '../../../i18n'
+import { problemMessage, t, tn } from '../../../i18n'
 import { useSocket } from '../../../lib/events'
 import type { LiveSession, User } from '../../../types'
 import type { CallEndpoint } from '../api'
@@ -26,6 +26,14 @@ const REFUSALS: Record<string, Key> = {
   'media-not-allowed': 'video.refused.media',
   forbidden: 'video.refused.forbidden',
   'not-in-call': 'video.refused.notInCall',
+}
+
+/** A call's own refusal codes by their message; a precise code (docs/i18n.md) by its own. */
+function refusalText(call: CallState): string {
+  const code = call.refusal ?? 'forbidden'
+  const own = REFUSALS[code]
+  if (own) return t(own)
+  return problemMessage(code, call.refusalValues) ?? t('video.refused.forbidden')
 }
 
 function Media({ stream, muted, label }: { stream: MediaStream; muted: boolean; label: string }): JSX.Element {
@@ -116,7 +124,7 @@ export function CallPanel({ session, user, teacher }: { session: LiveSession; us
       )}
       {call.refusal && (
         <p class="notice notice-error" role="alert" data-testid="call-refusal">
-          {t(REFUSALS[call.refusal] ?? 'video.refused.forbidden')}
+          {refusalText(call)}
         </p>
       )}
       {call.controlledBy && (

@@ -21,6 +21,8 @@ export interface CallState {
   screen: boolean
   problem: MediaProblem | null
   refusal: string | null
+  /** the values of a precise refusal code (`problem` of the error frame, docs/i18n.md) */
+  refusalValues: Record<string, unknown>
   controlledBy: string | null
   mesh: Mesh | null
   version: number
@@ -64,6 +66,7 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
   const [screen, setScreen] = useState(false)
   const [problem, setProblem] = useState<MediaProblem | null>(null)
   const [refusal, setRefusal] = useState<string | null>(null)
+  const [refusalValues, setRefusalValues] = useState<Record<string, unknown>>({})
   const [controlledBy, setControlledBy] = useState<string | null>(null)
   const [version, setVersion] = useState(0)
   const mesh = useRef<Mesh | null>(null)
@@ -176,7 +179,8 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
   })
   useEvent(socket, 'error', (data: ErrorReply) => {
     if (data.ref !== `call-${sessionId}`) return
-    setRefusal(data.code)
+    setRefusal(data.problem ?? data.code)
+    setRefusalValues(data.values ?? {})
     if (phase === 'joining') {
       stopLocal()
       setPhase('idle')
@@ -268,6 +272,7 @@ export function useCall(socket: ProjectSocket | null, sessionId: number): CallSt
     screen,
     problem,
     refusal,
+    refusalValues,
     controlledBy,
     mesh: mesh.current,
     version,
