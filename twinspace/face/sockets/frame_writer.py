@@ -12,7 +12,10 @@ dropped.
 The protocol also holds less per idle connection (bench/memory_parts.py): its receive queue and
 its writable flag are made without an ``asyncio.Queue`` (four deques and an ``Event``) and an
 ``asyncio.Event`` (a deque), and the handshake's request and response objects (with their
-``Headers``) are let go once the handshake is complete.
+``Headers``) are let go once the handshake is complete: uvicorn's references, and the one the
+websockets parser keeps (its generator for the handshake holds the request in a local for
+the whole connection; once the handshake is done it is swapped for a plain frame parser at the
+same point of the stream).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
-from websockets.protocol import State
+from websockets.protocol import Protocol, State
 
 Item = TypeVar("Item")
 
@@ -68,25 +71,39 @@ class ReceiveQueue(Generic[Item]):
     def empty(self) -> bool:
         return not self._items
 
+    def take(self) -> Item:
+        """The first item (the queue must not be empty)."""
+        assert self._items
+        item = self._items.pop(0)
+        if not self._items:
+            self._items = None
+        return item
+
+    def arrival(self) -> asyncio.Future[None]:
+        """A future done when an item is put; `forget` it once awaited."""
+        getter = asyncio.get_running_loop().create_future()
+        if self._getters is None:
+            self._getters = []
+        self._getters.append(getter)
+        return getter
+
+    def forget(self, getter: asyncio.Future[None]) -> None:
+        if self._getters is not None and getter in self._getters:
+            self._getters.remove(getter)
+            if not self._getters:
+                self._getters = None
+
     def qsize(self) -> int:
         return len(self._items) if self._items else 0
 
     async def get(self) -> Item:
         while not self._items:
-            getter = asyncio.get_running_loop().create_future()
-            if self._getters is None:
-                self._getters = []
-            self._getters.append(getter)
+            getter = self.arrival()
             try:
                 await getter
             finally:
-                self._getters.remove(getter)
-                if not self._getters:
-                    self._getters = None
-        item = self._items.pop(0)
-        if not self._items:
-            self._items = None
-        return item
+                self.forget(getter)
+        return self.take()
 
 
 class WritableFlag:
@@ -140,6 +157,23 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             # only the handshake reads them (a refusal before it still answers with them)
             self.__dict__.pop("request", None)
             self.__dict__.pop("response", None)
+            _drop_handshake_parser(self.conn)
+
+    async def receive(self) -> Any:
+        """uvicorn's `receive`, waiting on the queue's future itself: an idle connection's
+        chain of suspended frames is one shorter than with the queue's `get`."""
+        queue = self.queue
+        while queue.empty():
+            getter = queue.arrival()
+            try:
+                await getter
+            finally:
+                queue.forget(getter)
+        message = queue.take()
+        if self.read_paused and queue.empty():
+            self.read_paused = False
+            self.transport.resume_reading()
+        return message
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -172,6 +206,29 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             return False
         self.transport.write(binary_frame_header(len(data)) + data)
         return True
+
+
+def _drop_handshake_parser(conn: Protocol) -> None:
+    """Replace the parser generator of a server connection whose handshake is done by a fresh
+    frame parser, when the old one waits at a frame boundary (nothing buffered, no frame begun:
+    the client may only send frames once it has the 101 response, written just now). The old
+    generator, `ServerProtocol.parse`, holds the handshake request (and its headers) until the
+    connection ends."""
+    outer = conn.parser
+    inner = getattr(outer, "gi_yieldfrom", None)  # Protocol.parse, inside ServerProtocol.parse
+    waiting = getattr(inner, "gi_yieldfrom", None)
+    if (
+        conn.state is not State.OPEN
+        or conn.reader.buffer
+        or conn.events
+        or getattr(inner, "__qualname__", None) != "Protocol.parse"
+        or getattr(waiting, "__qualname__", None) != "StreamReader.at_eof"
+    ):
+        return
+    parser = Protocol.parse(conn)
+    next(parser)  # to its first wait for data, as the connection does with its own
+    conn.parser = parser
+    outer.close()
 
 
 def frame_writer_of(scope: object) -> Callable[[bytes], bool] | None:

@@ -6,6 +6,7 @@ close code. All of it runs in the server's task for the connection (docs/archite
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
@@ -52,6 +53,53 @@ class CloseFlag:
         callback, self.on_set = self.on_set, None
         if callback is not None:
             callback()
+
+
+# What our timers run reads no context variable: they share this empty context, where asyncio
+# copies the current one for every handle it schedules.
+QUIET = contextvars.Context()
+
+
+class Closes(Protocol):
+    def close(self, code: int, reason: str) -> None: ...
+
+
+class IdleDeadline:
+    """Closes `connection` with 4408 once nothing has arrived for `seconds`.
+
+    One timer per connection, moved only when it fires: `touch` (each message) notes the
+    time. An ``asyncio.timeout`` around each receive makes a timer and a context per message
+    and cancels it, and cancelled timers stay in the loop's heap until they would have fired
+    (docs/architecture.md, "Memory per connection")."""
+
+    __slots__ = ("_timer", "connection", "last", "reason", "seconds")
+
+    def __init__(self, seconds: float, connection: Closes, reason: str) -> None:
+        loop = asyncio.get_running_loop()
+        self.seconds = seconds
+        self.connection = connection
+        self.reason = reason
+        self.last = loop.time()
+        self._timer: asyncio.TimerHandle | None = loop.call_at(
+            self.last + seconds, self, context=QUIET
+        )
+
+    def touch(self) -> None:
+        self.last = asyncio.get_running_loop().time()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def __call__(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = self.last + self.seconds
+        if due - loop.time() > 0.001:  # a message came since it was set: wait for the rest
+            self._timer = loop.call_at(due, self, context=QUIET)
+            return
+        self._timer = None
+        self.connection.close(close_codes.TIMEOUT, self.reason)
 
 
 class QueuedConnection(Protocol):
