@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from twinspace.face.auth import Caller
-from twinspace.face.sockets.admission import admit, serve_registered
+from twinspace.face.sockets.admission import admit, answer_exception, serve_registered
 from twinspace.face.sockets.frame_writer import frame_writer_of
 from twinspace.face.sockets.socket_loop import Close, CloseFlag, IdleDeadline, run_connection
 from twinspace.realtime import close_codes, crdt
@@ -173,11 +173,16 @@ async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
             info=room_info(page),
         )
 
-    connection = await admit(websocket, services, resolve, unknown="unknown room")
-    if connection is not None:
-        await serve_registered(
-            websocket, services, connection, lambda: _serve(services, connection, frames)
-        )
+    try:
+        connection = await admit(websocket, services, resolve, unknown="unknown room")
+        if connection is not None:
+            await serve_registered(
+                websocket, services, connection, lambda: _serve(services, connection, frames)
+            )
+    except Exception as exc:
+        # served past Starlette's exception middleware (app/factory.py): answered as it would
+        if not await answer_exception(websocket.scope, frames.receive, frames.asgi_send, exc):
+            raise
 
 
 async def _serve(services: Services, connection: DocConnection, frames: FrameSink) -> None:
