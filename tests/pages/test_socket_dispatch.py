@@ -35,8 +35,9 @@ async def test_page_sockets_are_counted_and_closed_as_before(classroom: Classroo
     )
     await client.close()
     await eventually(
-        lambda: _sample(classroom, "twinspace_websocket_connections", endpoint="docs")
-        == open_before
+        lambda: (
+            _sample(classroom, "twinspace_websocket_connections", endpoint="docs") == open_before
+        )
     )
     # refusals too: an unknown room is accepted and closed with 4404
     stranger = await YClient.connect(
@@ -44,13 +45,15 @@ async def test_page_sockets_are_counted_and_closed_as_before(classroom: Classroo
     )
     assert await stranger.wait_closed() == close_codes.UNKNOWN_ROOM
     await eventually(
-        lambda: _sample(
-            classroom,
-            "twinspace_websocket_closed_total",
-            endpoint="docs",
-            code=str(close_codes.UNKNOWN_ROOM),
+        lambda: (
+            _sample(
+                classroom,
+                "twinspace_websocket_closed_total",
+                endpoint="docs",
+                code=str(close_codes.UNKNOWN_ROOM),
+            )
+            == 1
         )
-        == 1
     )
 
 

@@ -65,9 +65,19 @@ async def serve_registered(
         return
     try:
         await websocket.accept()
+        forget_handshake(websocket)
         await serve()
     finally:
         await services.connections.release(connection)
+
+
+def forget_handshake(websocket: WebSocket) -> None:
+    """Drop what only admission read, kept otherwise for the socket's life: the request's
+    headers (in the ASGI scope the server, Starlette and the middleware share) and Starlette's
+    parsed headers, cookies and query (the session token among them)."""
+    websocket.scope["headers"] = []
+    for cached in ("_headers", "_cookies", "_query_params", "_url"):
+        websocket.__dict__.pop(cached, None)
 
 
 async def receive(websocket: WebSocket, idle_seconds: float, idle_reason: str) -> dict[str, Any]:

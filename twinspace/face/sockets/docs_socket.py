@@ -175,6 +175,7 @@ async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
 
     try:
         connection = await admit(websocket, services, resolve, unknown="unknown room")
+        del resolve  # its closure is not kept for the socket's life
         if connection is not None:
             await serve_registered(
                 websocket, services, connection, lambda: _serve(services, connection, frames)

@@ -29,6 +29,8 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.http11 import Request
 from websockets.protocol import Protocol, State
 
+from twinspace.clock import QUIET_CONTEXT
+
 Item = TypeVar("Item")
 
 FRAME_WRITER = "twinspace.frame_writer"
@@ -174,6 +176,14 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             self.read_paused = False
             self.transport.resume_reading()
         return message
+
+    def schedule_ping(self) -> None:
+        # uvicorn's, in the shared empty context: no context copied per ping (clock.py)
+        assert self.ping_interval is not None
+        delay = max(0.0, self.ping_interval - self.last_ping_rtt)
+        self.ping_timer = self.loop.call_later(
+            delay, self.send_keepalive_ping, context=QUIET_CONTEXT
+        )
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)

@@ -6,13 +6,13 @@ close code. All of it runs in the server's task for the connection (docs/archite
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from twinspace.clock import QUIET_CONTEXT
 from twinspace.realtime import close_codes
 from twinspace.realtime.outbox import Outbox
 
@@ -55,11 +55,6 @@ class CloseFlag:
             callback()
 
 
-# What our timers run reads no context variable: they share this empty context, where asyncio
-# copies the current one for every handle it schedules.
-QUIET = contextvars.Context()
-
-
 class Closes(Protocol):
     def close(self, code: int, reason: str) -> None: ...
 
@@ -81,7 +76,7 @@ class IdleDeadline:
         self.reason = reason
         self.last = loop.time()
         self._timer: asyncio.TimerHandle | None = loop.call_at(
-            self.last + seconds, self, context=QUIET
+            self.last + seconds, self, context=QUIET_CONTEXT
         )
 
     def touch(self) -> None:
@@ -96,7 +91,7 @@ class IdleDeadline:
         loop = asyncio.get_running_loop()
         due = self.last + self.seconds
         if due - loop.time() > 0.001:  # a message came since it was set: wait for the rest
-            self._timer = loop.call_at(due, self, context=QUIET)
+            self._timer = loop.call_at(due, self, context=QUIET_CONTEXT)
             return
         self._timer = None
         self.connection.close(close_codes.TIMEOUT, self.reason)
