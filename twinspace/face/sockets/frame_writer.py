@@ -147,6 +147,51 @@ class WritableFlag:
 
 
 class FrameWriterProtocol(WebSocketsSansIOProtocol):
+    # uvicorn's protocol sets 37 attributes on each instance: past the 30 that CPython keeps
+    # as a compact array beside a shared key table, it gets a dict of its own (1.6 KB). As
+    # slots of this class (a data descriptor wins over the instance dict when uvicorn sets
+    # them) they cost 8 bytes each (docs/architecture.md, "Memory per connection"). Any
+    # attribute a later uvicorn adds goes to the instance dict as before.
+    __slots__ = (
+        "app",
+        "app_state",
+        "asgi_version",
+        "client",
+        "close_sent",
+        "close_timeout",
+        "close_timer",
+        "config",
+        "conn",
+        "connections",
+        "curr_msg_data_type",
+        "default_headers",
+        "disconnected",
+        "frames",
+        "handshake_complete",
+        "handshake_initiated",
+        "initial_response",
+        "last_ping_rtt",
+        "logger",
+        "loop",
+        "pending_ping_payload",
+        "ping_interval",
+        "ping_sent_at",
+        "ping_timeout",
+        "ping_timer",
+        "pong_timer",
+        "queue",
+        "read_paused",
+        "request",
+        "response",
+        "root_path",
+        "scheme",
+        "scope",
+        "server",
+        "tasks",
+        "transport",
+        "writable",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue: Any = ReceiveQueue()
@@ -157,8 +202,9 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
             # only the handshake reads them (a refusal before it still answers with them)
-            self.__dict__.pop("request", None)
-            self.__dict__.pop("response", None)
+            for handshake in ("request", "response"):
+                if hasattr(self, handshake):
+                    delattr(self, handshake)
             _drop_handshake_parser(self.conn)
 
     async def receive(self) -> Any:
