@@ -227,10 +227,12 @@ def _cluster_heartbeat(services: Services) -> ProcessHeartbeat | None:
 # The collector's thresholds (CPython's default is 700, 10, 10). Every socket adds some 80
 # container objects that live as long as it does; with the default a reconnect storm of 7,600
 # page sockets ran ~1,300 young and 9 full collections, 4.4 of the storm's 9.4 CPU seconds,
-# the full ones stalling the event loop ~0.3 s each, and freed nothing (bench/README.md,
-# "Memory per idle room and connection"). A young generation of 50,000 makes that 14 young
-# collections (0.35 s); garbage cycles wait longer for collection, a few MB at most.
-GC_THRESHOLDS = (50_000, 20, 10)
+# the full ones stalling the event loop ~0.3 s each, and freed nothing. A young generation of
+# 10,000 makes that ~70 young collections and at most one full one (0.8-1.5 s). The price is
+# garbage cycles (a closed socket leaves some) waiting longer: 3,000 sockets opened and closed
+# leave RSS 2.8 MB above the start instead of 1.9 MB; 50,000 would save another ~0.5 s of a
+# storm for 8.8 MB (bench/README.md, "Memory per idle room and connection").
+GC_THRESHOLDS = (10_000, 10, 10)
 
 
 class TwinSpacesApp(Starlette):
