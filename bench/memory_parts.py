@@ -8,7 +8,11 @@ between the two, divided by the number of new connections, is grouped two ways:
 - by part: the file that allocated it (uvicorn's protocol, the websockets parser, asyncio
   tasks and futures, Starlette, TwinSpaces modules ...);
 - by the innermost TwinSpaces line on the allocation's stack (which of our calls made it);
-- by the allocating line itself (any file).
+- by the allocating line itself (any file);
+- by the innermost frames of the allocation's stack (``--depth``, default 3);
+- by object type (the objects the garbage collector tracks, counted and sized with
+  ``sys.getsizeof``), and what the allocators hold: pymalloc's arenas (used blocks, free
+  blocks in used pools) and glibc malloc's heap (in use, free).
 
 RSS per connection is shown too (it includes what tracemalloc cannot see: the transport's
 buffers in C, allocator slack, and tracemalloc's own bookkeeping, so compare it with
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -75,7 +80,7 @@ def twinspace_line(trace: tracemalloc.Traceback) -> str:
     return "(no TwinSpaces frame: " + part_of(trace[-1].filename if len(trace) else "?") + ")"
 
 
-def snapshot(pid: int, base: Path, index: int) -> tracemalloc.Snapshot:
+def snapshot(pid: int, base: Path, index: int) -> tuple[tracemalloc.Snapshot, dict[str, Any]]:
     os.kill(pid, signal.SIGUSR1)
     done = Path(f"{base}.{index}.done")
     deadline = time.monotonic() + 300
@@ -83,16 +88,47 @@ def snapshot(pid: int, base: Path, index: int) -> tracemalloc.Snapshot:
         if time.monotonic() > deadline:
             raise SystemExit("the traced server wrote no snapshot")
         time.sleep(0.2)
-    return tracemalloc.Snapshot.load(f"{base}.{index}")
+    census = json.loads(Path(f"{base}.{index}.census.json").read_text())
+    return tracemalloc.Snapshot.load(f"{base}.{index}"), census
+
+
+def stack_of(trace: tracemalloc.Traceback, depth: int) -> str:
+    """The innermost `depth` frames of an allocation, innermost first."""
+    frames = list(reversed(trace))[:depth]  # tracemalloc keeps the oldest frame first
+    return " < ".join(f"{'/'.join(Path(f.filename).parts[-2:])}:{f.lineno}" for f in frames)
+
+
+def census_growth(
+    before: dict[str, Any], after: dict[str, Any], connections: int
+) -> dict[str, Any]:
+    """Per connection: objects by type (count, bytes), and the allocators' figures."""
+    types = {}
+    for name, (count, size) in after["types"].items():
+        count0, size0 = before["types"].get(name, (0, 0))
+        if size != size0 or count != count0:
+            types[name] = {
+                "count": (count - count0) / connections,
+                "bytes": (size - size0) / connections,
+            }
+    allocators = {
+        f"{allocator} {figure}": (after[allocator].get(figure, 0) - value) / connections / KB
+        for allocator in ("pymalloc", "malloc")
+        for figure, value in before[allocator].items()
+    }
+    return {
+        "types": dict(sorted(types.items(), key=lambda kv: -kv[1]["bytes"])[:30]),
+        "allocators_kb": allocators,
+    }
 
 
 def breakdown(
-    before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, connections: int
+    before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, connections: int, depth: int = 3
 ) -> dict[str, Any]:
     parts: dict[str, float] = defaultdict(float)
     lines: dict[str, float] = defaultdict(float)
     sites: dict[str, float] = defaultdict(float)
     counts: dict[str, float] = defaultdict(float)
+    stacks: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for stat in after.compare_to(before, "traceback"):
         trace = stat.traceback
         innermost = trace[-1].filename if len(trace) else "?"
@@ -102,6 +138,9 @@ def breakdown(
         if len(trace):
             site = trace[-1]
             sites[f"{'/'.join(Path(site.filename).parts[-2:])}:{site.lineno}"] += stat.size_diff
+            stack = stacks[stack_of(trace, depth)]
+            stack[0] += stat.size_diff
+            stack[1] += stat.count_diff
     total = sum(parts.values())
     return {
         "traced_kb_per_connection": total / connections / KB,
@@ -117,10 +156,14 @@ def breakdown(
             name: size / connections / KB
             for name, size in sorted(sites.items(), key=lambda kv: -kv[1])[:40]
         },
+        "stacks": {
+            name: {"kb": size / connections / KB, "blocks": count / connections}
+            for name, (size, count) in sorted(stacks.items(), key=lambda kv: -kv[1][0])[:40]
+        },
     }
 
 
-def measure(tree: Path, rooms: int, per_room: int) -> dict[str, Any]:
+def measure(tree: Path, rooms: int, per_room: int, depth: int = 3) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="twinspace-memparts-") as folder:
         data_dir = Path(folder) / "data"
         seeded = asyncio.run(seed_twinspace(data_dir, rooms + 1))
@@ -171,7 +214,8 @@ def measure(tree: Path, rooms: int, per_room: int) -> dict[str, Any]:
         "rooms": rooms,
         "connections": connections,
         "rss_kb_per_connection": (rss_after - rss_before) / connections / KB,
-        **breakdown(first, second, connections),
+        **breakdown(first[0], second[0], connections, depth),
+        **census_growth(first[1], second[1], connections),
     }
 
 
@@ -180,10 +224,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--rooms", type=int, default=100)
     parser.add_argument("--tree", type=Path, default=HERE.parent)
+    parser.add_argument("--depth", type=int, default=3, help="frames per stack in the stack view")
     args = parser.parse_args(argv)
     per_room = args.connections // args.rooms + 1
     load_before = os.getloadavg()[0]
-    result = measure(args.tree.resolve(), args.rooms, per_room)
+    result = measure(args.tree.resolve(), args.rooms, per_room, args.depth)
     result["load_average"] = [load_before, os.getloadavg()[0]]
     n = result["connections"]
     print(
@@ -200,6 +245,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print()
     rows = [[name, kb] for name, kb in result["sites"].items()]
     print(report.table(("allocating line", "KB / connection"), rows))
+    print()
+    rows = [[name, v["kb"], v["blocks"]] for name, v in result["stacks"].items()]
+    print(report.table(("stack (innermost first)", "KB / connection", "blocks"), rows))
+    print()
+    rows = [[name, v["bytes"], v["count"]] for name, v in result["types"].items()]
+    print(report.table(("type (gc-tracked, sys.getsizeof)", "bytes / connection", "count"), rows))
+    print()
+    rows = [[name, kb] for name, kb in result["allocators_kb"].items()]
+    print(report.table(("allocator figure", "KB / connection"), rows))
     return result
 
 

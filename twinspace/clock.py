@@ -1,8 +1,15 @@
-"""Time helpers: every stored instant is an aware UTC datetime in ISO 8601."""
+"""Time helpers: every stored instant is an aware UTC datetime in ISO 8601; the context
+that per-connection timers share."""
 
 from __future__ import annotations
 
+import contextvars
 from datetime import UTC, datetime
+
+# Timers armed once per connection (idle and session deadlines, keepalive pings) run callbacks
+# that read no context variable: they share this empty context, where asyncio copies the
+# current one for every handle it schedules (docs/architecture.md, "Memory per connection").
+QUIET_CONTEXT = contextvars.Context()
 
 
 def utcnow() -> datetime:

@@ -12,6 +12,7 @@ from websockets.asyncio.client import connect
 from tests.support.server import live_server, make_settings
 from tests.support.world import PASSWORD, World
 from twinspace.accounts.passwords import PasswordService
+from twinspace.accounts.service import hash_token
 from twinspace.clock import utcnow
 from twinspace.face.auth import CSRF_COOKIE, SESSION_COOKIE
 from twinspace.logs import configure_logging
@@ -353,3 +354,21 @@ async def test_websocket_urls_reach_the_log_without_their_token(
     logged = capfd.readouterr().err
     assert "[accepted]" in logged and "token=[redacted]" in logged
     assert teacher.token not in logged
+
+
+async def test_a_session_and_its_user_are_read_together(world: World) -> None:
+    teacher = await world.teacher()
+    found = await world.storage.sessions.with_user(hash_token(teacher.token))
+    assert found is not None
+    session, user = found
+    assert user is not None and user.id == teacher.id == session.user_id
+    assert session.expires_at > session.created_at
+    assert await world.storage.sessions.with_user(hash_token("no such token")) is None
+
+
+async def test_a_deactivated_accounts_session_does_not_authenticate(world: World) -> None:
+    teacher = await world.teacher()
+    async with world.client(teacher) as http:
+        assert (await http.get("/api/v1/me")).status_code == 200
+        await world.storage.users.set_disabled(teacher.id, True)  # its sessions still stored
+        assert (await http.get("/api/v1/me")).status_code == 401

@@ -4,6 +4,7 @@ declined where only the async `send` may write (deflate), absent on the legacy p
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections import Counter
 from typing import Any
 
@@ -11,9 +12,11 @@ import pytest
 import uvicorn
 from uvicorn.server import ServerState
 from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
 from websockets.protocol import State
 
 from tests.pages.conftest import Classroom
+from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.face.sockets.frame_writer import (
     FRAME_WRITER,
@@ -138,7 +141,7 @@ async def test_frames_of_one_turn_leave_in_one_write_in_order() -> None:
     assert transport.written == [
         b"\x82\x01a" + b"\x82\x02bc" + binary_frame_header(200) + b"x" * 200
     ]
-    assert "_corked" not in vars(protocol)  # nothing held per connection between turns
+    assert protocol._corked is None  # nothing held per connection between turns
     assert protocol.write_binary(b"d")
     await _next_turn()
     assert transport.written[1:] == [b"\x82\x01d"]
@@ -178,3 +181,56 @@ async def test_a_lost_connection_leaves_no_cycle_through_its_scope() -> None:
     protocol.connections.add(protocol)
     protocol.connection_lost(None)
     assert FRAME_WRITER not in protocol.scope["extensions"]
+
+
+class HandshakeTransport(FakeTransport):
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+HANDSHAKE = (
+    b"GET /ws/held-request HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+    b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    b"Sec-WebSocket-Version: 13\r\n\r\n"
+)
+
+
+def _live_requests(path: str) -> list[Request]:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, Request) and o.path == path]
+
+
+async def test_the_handshake_request_is_let_go_once_accepted() -> None:
+    """websockets' handshake parser keeps the request for the connection's life: it is
+    swapped for a frame parser, and frames still arrive whole, control frames answered."""
+    received: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        received.set_result(await receive())
+        await receive()  # until the connection is lost
+
+    protocol = FrameWriterProtocol(
+        config=uvicorn.Config(app), server_state=ServerState(), app_state={}
+    )
+    transport = HandshakeTransport()
+    protocol.connection_made(transport)  # type: ignore[arg-type]
+    protocol.data_received(HANDSHAKE)
+    await eventually(lambda: protocol.handshake_complete)
+    assert transport.written[0].startswith(b"HTTP/1.1 101")
+    assert _live_requests("/ws/held-request") == []
+    # a ping and a binary message split over two reads, as TCP may deliver them
+    data = Frame(Opcode.PING, b"p").serialize(mask=True) + Frame(Opcode.BINARY, b"hello").serialize(
+        mask=True
+    )
+    protocol.data_received(data[:5])
+    protocol.data_received(data[5:])
+    async with asyncio.timeout(5):
+        assert (await received)["bytes"] == b"hello"
+    assert transport.written[1] == Frame(Opcode.PONG, b"p").serialize(mask=False)
+    protocol.connection_lost(None)

@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketState
 
 from tests.support.poll import eventually
 from twinspace.face.sockets.frame_writer import ReceiveQueue, WritableFlag
-from twinspace.face.sockets.socket_loop import Close, CloseFlag, run_connection
+from twinspace.face.sockets.socket_loop import Close, CloseFlag, IdleDeadline, run_connection
 from twinspace.realtime import close_codes
 from twinspace.realtime.outbox import Outbox
 
@@ -131,3 +131,32 @@ async def test_the_writable_flag_wakes_its_waiters() -> None:
     assert flag.is_set() and await flag.wait()
     flag.clear()
     assert not flag.is_set()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.closed: list[tuple[int, str]] = []
+
+    def close(self, code: int, reason: str) -> None:
+        self.closed.append((code, reason))
+
+
+async def test_the_idle_deadline_moves_with_each_message_and_fires_once_silent() -> None:
+    connection = Recorder()
+    deadline = IdleDeadline(1.0, connection, "idle for too long")
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < 1.5:  # messages every 0.1 s: never a second of silence
+        await asyncio.sleep(0.1)
+        deadline.touch()
+    assert connection.closed == []
+    await eventually(lambda: connection.closed == [(close_codes.TIMEOUT, "idle for too long")])
+    assert loop.time() - start >= 2.5  # a full second after the last message
+
+
+async def test_a_cancelled_idle_deadline_never_fires() -> None:
+    connection = Recorder()
+    deadline = IdleDeadline(0.05, connection, "idle")
+    deadline.cancel()
+    await asyncio.sleep(0.2)
+    assert connection.closed == []

@@ -137,14 +137,14 @@ class AccountService:
     async def authenticate(self, token: str) -> Authenticated | None:
         if not token or len(token) > 256:
             return None
-        session = await self._storage.sessions.by_token_hash(hash_token(token))
-        if session is None:
+        found = await self._storage.sessions.with_user(hash_token(token))
+        if found is None:
             return None
+        session, user = found
         now = utcnow()
         if session.expires_at <= now:
             await self._storage.sessions.delete(session.id)
             return None
-        user = await self._storage.users.get(session.user_id)
         if user is None or user.disabled:
             return None
         if now - session.last_seen_at > _TOUCH_EVERY:

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from twinspace import __version__
 from twinspace.app.drain import Drain
@@ -224,6 +224,47 @@ def _cluster_heartbeat(services: Services) -> ProcessHeartbeat | None:
     return heartbeat
 
 
+# The collector's thresholds (CPython's default is 700, 10, 10). Every socket adds some 80
+# container objects that live as long as it does; with the default a reconnect storm of 7,600
+# page sockets ran ~1,300 young and 9 full collections, 4.4 of the storm's 9.4 CPU seconds,
+# the full ones stalling the event loop ~0.3 s each, and freed nothing. A young generation of
+# 10,000 makes that ~70 young collections and at most one full one (0.8-1.5 s). The price is
+# garbage cycles (a closed socket leaves some) waiting longer: 3,000 sockets opened and closed
+# leave RSS 2.8 MB above the start instead of 1.9 MB; 50,000 would save another ~0.5 s of a
+# storm for 8.8 MB (bench/README.md, "Memory per idle room and connection").
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+class TwinSpacesApp(Starlette):
+    """Starlette, with page sockets taken past its middleware and router.
+
+    A socket's chain of suspended coroutine frames lives as long as the socket: through
+    Starlette it holds eight frames (the application, its error and exception middleware and
+    their wrapper, the router, the route) and a second `WebSocket`, about 2.5 KB for each of
+    thousands of idle page sockets (docs/architecture.md, "Memory per connection"). A
+    `/ws/docs/{room}` socket goes from here to `ObservabilityMiddleware` and the endpoint,
+    which are all it uses: the security-header and body-limit middleware pass websockets
+    through untouched, the error middleware has nothing to answer a websocket with, and the
+    endpoint answers the exceptions the exception middleware would (docs_socket.py). Every
+    other scope takes Starlette's way. `__call__` is not a coroutine function: the server
+    must be told the app is ASGI 3 (app/server.py)."""
+
+    fast_route: WebSocketRoute | None = None
+    fast_app: ASGIApp | None = None
+
+    def __call__(  # type: ignore[override]
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> Awaitable[None]:
+        if scope["type"] == "websocket" and self.fast_route is not None:
+            match, child_scope = self.fast_route.matches(scope)
+            if match is Match.FULL and self.fast_app is not None:
+                scope["app"] = self  # as Starlette and its router set them
+                scope.setdefault("router", self.router)
+                scope.update(child_scope)
+                return self.fast_app(scope, receive, send)
+        return super().__call__(scope, receive, send)
+
+
 def create_app(
     settings: Settings, *, metrics: Metrics | None = None, drain: Drain | None = None
 ) -> Starlette:
@@ -236,10 +277,11 @@ def create_app(
         return JSONResponse(openapi)
 
     all_methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    docs_route = WebSocketRoute("/ws/docs/{room}", DocsSocket())
     routes: list[BaseRoute] = [
         # first: a reconnect storm's thousands of sockets are not matched against every API
         # route (no path overlaps, so the order changes nothing else)
-        WebSocketRoute("/ws/docs/{room}", DocsSocket()),
+        docs_route,
         WebSocketRoute("/ws/projects/{project_id:id}", project_events_endpoint),
         WebSocketRoute("/ws/me", user_events_endpoint),
         Route("/healthz", healthz),
@@ -275,6 +317,7 @@ def create_app(
         # stall the event loop, and every room with it) get cheaper.
         gc.collect()
         gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
         maintenance = asyncio.create_task(_maintenance(services), name="maintenance")
         heartbeat = _cluster_heartbeat(services)
         try:
@@ -286,7 +329,7 @@ def create_app(
                 await heartbeat.stop()  # the link is the cluster's: services.stop() closes it
             await services.stop()
 
-    app = Starlette(
+    app = TwinSpacesApp(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
@@ -302,6 +345,8 @@ def create_app(
             ),
         ],
     )
+    app.fast_route = docs_route
+    app.fast_app = ObservabilityMiddleware(docs_route.app, metrics=metrics)
     app.state.settings = settings
     app.state.drain = drain or Drain(settings.drain_seconds, settings.drain_close_seconds)
     app.state.endpoints = endpoints

@@ -4,10 +4,14 @@ socket inherited from `twinspace serve --workers N` (app/workers.py)."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import socket
+from collections.abc import Awaitable
+from typing import Any
 
 import uvicorn
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from twinspace.app.drain import Drain, DrainingServer
 from twinspace.app.factory import create_app
@@ -16,11 +20,47 @@ from twinspace.face.guard import guarded_protocol
 from twinspace.face.sockets.frame_writer import FrameWriterProtocol
 
 
+async def _rewritten(scope: Any, receive: Any, send: Any) -> None:
+    return None
+
+
+class ForwardedHeaders:
+    """uvicorn's ProxyHeadersMiddleware (the client and scheme from X-Forwarded-For and
+    X-Forwarded-Proto sent by trusted proxies) without a suspended frame of its own under
+    every websocket for the socket's whole life: its rewrite of the scope is run to its end
+    here (it awaits nothing but the app, here one that returns at once), then the app's own
+    awaitable is returned."""
+
+    def __init__(self, proxy: ProxyHeadersMiddleware) -> None:
+        self.app = proxy.app
+        self._rewrite = copy.copy(proxy)
+        self._rewrite.app = _rewritten
+
+    def __call__(self, scope: Any, receive: Any, send: Any) -> Awaitable[None]:
+        step = self._rewrite(scope, receive, send)
+        try:
+            step.send(None)
+        except StopIteration:
+            return self.app(scope, receive, send)
+        step.close()
+        raise RuntimeError("ProxyHeadersMiddleware waited for something")
+
+
+class TwinSpacesConfig(uvicorn.Config):
+    def load(self) -> None:
+        super().load()
+        if isinstance(self.loaded_app, ProxyHeadersMiddleware):
+            self.loaded_app = ForwardedHeaders(self.loaded_app)
+
+
 def uvicorn_config(settings: Settings, drain: Drain | None = None) -> uvicorn.Config:
     # uvicorn's access log prints query strings, where `?token=` lives: ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
-    return uvicorn.Config(
+    return TwinSpacesConfig(
         create_app(settings, drain=drain),
+        # the app's __call__ returns an awaitable rather than being a coroutine function
+        # (factory.TwinSpacesApp), which uvicorn's guess would take for ASGI 2
+        interface="asgi3",
         host=settings.host,
         port=settings.port,
         http=guarded_protocol(settings.request_head_timeout_seconds),

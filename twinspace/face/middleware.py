@@ -106,59 +106,77 @@ class ObservabilityMiddleware:
             )
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        start = time.perf_counter()
-        endpoint = scope["path"].split("/")[2] if scope["path"].count("/") >= 2 else "other"
-        accepted = False
-        code: int | None = None
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal accepted, code
-            if message["type"] == "websocket.accept" and not accepted:
-                accepted = True
-                self.metrics.ws_open.labels(endpoint).inc()
-                log.info(
-                    "ws open %s user=%s",
-                    scope["path"],
-                    _state(scope).get("user_id", "-"),
-                    extra={
-                        "path": scope["path"],
-                        "user_id": _state(scope).get("user_id"),
-                        "event": "ws_open",
-                    },
-                )
-            elif message["type"] == "websocket.close" and code is None:
-                code = int(message.get("code", 1000))
-            await send(message)
-
-        async def receive_wrapper() -> Message:
-            nonlocal code
-            message = await receive()
-            if message["type"] == "websocket.disconnect" and code is None:
-                code = int(message.get("code", 1005))
-            return message
-
+        watch = _SocketWatch(self.metrics, scope, receive, send)
         try:
-            await self.app(scope, receive_wrapper, send_wrapper)
+            await self.app(scope, watch.receive, watch.send)
         finally:
-            elapsed = time.perf_counter() - start
-            final = code if code is not None else 1006
-            if accepted:
-                self.metrics.ws_open.labels(endpoint).dec()
-            self.metrics.ws_closed.labels(endpoint, str(final)).inc()
+            watch.closed()
+
+
+class _SocketWatch:
+    """One websocket's open and close, for the log and the metrics: what it sends and
+    receives passes through `send` and `receive`. An object rather than two closures: a
+    socket holds it for its whole life (docs/architecture.md, "Memory per connection")."""
+
+    __slots__ = ("_receive", "_send", "accepted", "code", "endpoint", "metrics", "scope", "start")
+
+    def __init__(self, metrics: Metrics, scope: Scope, receive: Receive, send: Send) -> None:
+        self.metrics = metrics
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self.start = time.perf_counter()
+        path = scope["path"]
+        self.endpoint = path.split("/")[2] if path.count("/") >= 2 else "other"
+        self.accepted = False
+        self.code: int | None = None
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "websocket.accept" and not self.accepted:
+            self.accepted = True
+            self.metrics.ws_open.labels(self.endpoint).inc()
+            scope = self.scope
             log.info(
-                "ws close %s code=%s %.1fs user=%s",
+                "ws open %s user=%s",
                 scope["path"],
-                final,
-                elapsed,
                 _state(scope).get("user_id", "-"),
                 extra={
                     "path": scope["path"],
-                    "close_code": final,
-                    "event": "ws_close",
-                    "duration_ms": round(elapsed * 1000, 1),
                     "user_id": _state(scope).get("user_id"),
+                    "event": "ws_open",
                 },
             )
+        elif message["type"] == "websocket.close" and self.code is None:
+            self.code = int(message.get("code", 1000))
+        await self._send(message)
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "websocket.disconnect" and self.code is None:
+            self.code = int(message.get("code", 1005))
+        return message
+
+    def closed(self) -> None:
+        scope = self.scope
+        elapsed = time.perf_counter() - self.start
+        final = self.code if self.code is not None else 1006
+        if self.accepted:
+            self.metrics.ws_open.labels(self.endpoint).dec()
+        self.metrics.ws_closed.labels(self.endpoint, str(final)).inc()
+        log.info(
+            "ws close %s code=%s %.1fs user=%s",
+            scope["path"],
+            final,
+            elapsed,
+            _state(scope).get("user_id", "-"),
+            extra={
+                "path": scope["path"],
+                "close_code": final,
+                "event": "ws_close",
+                "duration_ms": round(elapsed * 1000, 1),
+                "user_id": _state(scope).get("user_id"),
+            },
+        )
 
 
 class BodyLimitMiddleware:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Protocol
 
-from twinspace.clock import utcnow
+from twinspace.clock import QUIET_CONTEXT, utcnow
 from twinspace.config import Settings
 from twinspace.domain_events import DomainEvent, MemberRemoved, SessionEnded, SessionsRevoked
 from twinspace.realtime import close_codes
@@ -86,7 +86,7 @@ class ConnectionRegistry:
         self._by_session[connection.session_id].add(connection)
         left = (connection.session_expires_at - utcnow()).total_seconds()
         self._expiry[connection] = asyncio.get_running_loop().call_later(
-            max(0.0, left), self._expire, connection
+            max(0.0, left), self._expire, connection, context=QUIET_CONTEXT
         )
 
     def remove(self, connection: Closable) -> None:

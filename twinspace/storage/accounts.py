@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from twinspace.clock import to_iso
+from twinspace.clock import from_iso, to_iso
 from twinspace.storage.db import Executor
 from twinspace.storage.records import PupilRecord, SessionRecord, TeacherRecord, UserRecord
 from twinspace.types import StaffRole, TeacherStatus, UserKind
@@ -297,6 +297,28 @@ class SessionRepo:
     async def by_token_hash(self, token_hash: str) -> SessionRecord | None:
         row = await self._ex.fetch_one("SELECT * FROM sessions WHERE token_hash = ?", (token_hash,))
         return SessionRecord.from_row(row) if row else None
+
+    async def with_user(self, token_hash: str) -> tuple[SessionRecord, UserRecord | None] | None:
+        """The session with this token hash and its user (None if the user row is gone), in
+        one read: every request and socket authenticates with both."""
+        row = await self._ex.fetch_one(
+            "SELECT s.id AS session_id, s.user_id AS session_user_id,"
+            " s.csrf_token AS session_csrf_token, s.created_at AS session_created_at,"
+            " s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at, u.*"
+            " FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+            (token_hash,),
+        )
+        if row is None:
+            return None
+        session = SessionRecord(
+            row["session_id"],
+            row["session_user_id"],
+            row["session_csrf_token"],
+            from_iso(row["session_created_at"]),
+            from_iso(row["session_expires_at"]),
+            from_iso(row["session_last_seen_at"]),
+        )
+        return session, UserRecord.from_row(row) if row["id"] is not None else None
 
     async def touch(self, session_id: int, now: datetime) -> None:
         await self._ex.execute(

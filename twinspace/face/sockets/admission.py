@@ -5,9 +5,13 @@ refuse with the documented close code at each step that fails (README "Close cod
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException, WebSocketException
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from twinspace.errors import Forbidden, NotFound, RuleViolation
@@ -61,9 +65,19 @@ async def serve_registered(
         return
     try:
         await websocket.accept()
+        forget_handshake(websocket)
         await serve()
     finally:
         await services.connections.release(connection)
+
+
+def forget_handshake(websocket: WebSocket) -> None:
+    """Drop what only admission read, kept otherwise for the socket's life: the request's
+    headers (in the ASGI scope the server, Starlette and the middleware share) and Starlette's
+    parsed headers, cookies and query (the session token among them)."""
+    websocket.scope["headers"] = []
+    for cached in ("_headers", "_cookies", "_query_params", "_url"):
+        websocket.__dict__.pop(cached, None)
 
 
 async def receive(websocket: WebSocket, idle_seconds: float, idle_reason: str) -> dict[str, Any]:
@@ -109,3 +123,34 @@ async def json_text_frames(
             continue
         refused = 0
         yield text
+
+
+async def answer_exception(scope: Scope, receive: Receive, send: Send, exc: Exception) -> bool:
+    """Answer an exception out of a websocket endpoint served past Starlette's exception
+    middleware (the page socket, app/factory.py) as that middleware would: with the app's
+    handler for it (a status handler for an HTTPException first), or for a WebSocketException
+    a close with its code. The handler for Exception (and 500) is the error middleware's, which
+    answers no websocket. False when nothing answers it: it is the server's to log."""
+    handlers = {
+        key: handler
+        for key, handler in scope["app"].exception_handlers.items()
+        if key not in (500, Exception)
+    }
+    handler = None
+    if isinstance(exc, HTTPException):
+        handler = handlers.get(exc.status_code)
+    if handler is None:
+        handler = next((handlers[c] for c in type(exc).__mro__ if c in handlers), None)
+    websocket = WebSocket(scope, receive, send)
+    if handler is None:
+        if not isinstance(exc, WebSocketException):
+            return False
+        await websocket.close(code=exc.code, reason=exc.reason)
+        return True
+    if inspect.iscoroutinefunction(handler):
+        response = await handler(websocket, exc)
+    else:
+        response = await run_in_threadpool(handler, websocket, exc)
+    if response is not None:
+        await response(scope, receive, send)
+    return True

@@ -6,18 +6,17 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from twinspace.face.auth import Caller
-from twinspace.face.sockets.admission import admit, receive, serve_registered
+from twinspace.face.sockets.admission import admit, answer_exception, serve_registered
 from twinspace.face.sockets.frame_writer import frame_writer_of
-from twinspace.face.sockets.socket_loop import Close, CloseFlag, run_connection
+from twinspace.face.sockets.socket_loop import Close, CloseFlag, IdleDeadline, run_connection
 from twinspace.realtime import close_codes, crdt
 from twinspace.realtime.awareness import AwarenessRefused, Identity
 from twinspace.realtime.limits import TokenBucket
@@ -133,20 +132,27 @@ class DocsSocket:
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         # returns the endpoint's coroutine: one suspended frame less per connection
-        def send_frame(frame: bytes) -> Coroutine[Any, Any, None]:
-            # the ASGI servers' `send` is a coroutine function (the outbox steps it)
-            return cast(Coroutine[Any, Any, None], send({"type": "websocket.send", "bytes": frame}))
-
-        frames = FrameSink(send_frame, frame_writer_of(scope))
+        frames = FrameSink(receive, send, frame_writer_of(scope))
         return docs_endpoint(WebSocket(scope, receive, send), frames)
 
 
-@dataclass(frozen=True, slots=True)
 class FrameSink:
-    """How a doc socket's frames leave: the async `send`, and a synchronous writer if any."""
+    """How a doc socket's frames come and go: the ASGI `receive` and `send` (the receive loop
+    reads the first straight, past Starlette's `WebSocket.receive`, one suspended frame less
+    while it waits), and the server's synchronous writer if it offers one."""
 
-    send: Callable[[bytes], Coroutine[Any, Any, None]]
-    write: Callable[[bytes], bool] | None
+    __slots__ = ("asgi_send", "receive", "write")
+
+    def __init__(self, receive: Receive, send: Send, write: Callable[[bytes], bool] | None):
+        self.receive = receive
+        self.asgi_send = send
+        self.write = write
+
+    def send(self, frame: bytes) -> Coroutine[Any, Any, None]:
+        # the ASGI servers' `send` is a coroutine function (the outbox steps it)
+        return cast(
+            Coroutine[Any, Any, None], self.asgi_send({"type": "websocket.send", "bytes": frame})
+        )
 
 
 async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
@@ -167,11 +173,17 @@ async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
             info=room_info(page),
         )
 
-    connection = await admit(websocket, services, resolve, unknown="unknown room")
-    if connection is not None:
-        await serve_registered(
-            websocket, services, connection, lambda: _serve(services, connection, frames)
-        )
+    try:
+        connection = await admit(websocket, services, resolve, unknown="unknown room")
+        del resolve  # its closure is not kept for the socket's life
+        if connection is not None:
+            await serve_registered(
+                websocket, services, connection, lambda: _serve(services, connection, frames)
+            )
+    except Exception as exc:
+        # served past Starlette's exception middleware (app/factory.py): answered as it would
+        if not await answer_exception(websocket.scope, frames.receive, frames.asgi_send, exc):
+            raise
 
 
 async def _serve(services: Services, connection: DocConnection, frames: FrameSink) -> None:
@@ -189,7 +201,10 @@ async def _serve(services: Services, connection: DocConnection, frames: FrameSin
         if snapshot is not None:
             connection.send(snapshot)
         await run_connection(
-            connection, _receive_loop(services, room, connection), frames.send, frames.write
+            connection,
+            _receive_loop(services, room, connection, frames.receive),
+            frames.send,
+            frames.write,
         )
     finally:
         if connection.acknowledger is not None:
@@ -197,21 +212,32 @@ async def _serve(services: Services, connection: DocConnection, frames: FrameSin
         rooms.leave(room, connection)
 
 
-async def _receive_loop(services: Services, room: Room, connection: DocConnection) -> None:
+async def _receive_loop(
+    services: Services, room: Room, connection: DocConnection, receive: Receive
+) -> None:
+    """Frames until the client goes (WebSocketDisconnect) or one must end the connection
+    (Close); a client quiet for `idle_timeout_seconds` is closed with 4408."""
     settings = services.settings
     bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
-    while True:
-        message = await receive(
-            connection.websocket, settings.idle_timeout_seconds, "idle for too long"
-        )
-        frame = message.get("bytes")
-        if frame is None:
-            raise Close(close_codes.MALFORMED, "this protocol uses binary frames")
-        if not bucket.take():
-            raise Close(close_codes.RATE_LIMITED, "too many messages")
-        if connection.state is not ConnectionState.OPEN:
-            return  # closing (e.g. its session ended): nothing more it sends counts
-        _handle(services, room, connection, frame)
+    idle = IdleDeadline(settings.idle_timeout_seconds, connection, "idle for too long")
+    try:
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                # as Starlette's WebSocket.receive would have noted it
+                connection.websocket.client_state = WebSocketState.DISCONNECTED
+                raise WebSocketDisconnect(message.get("code", 1000))
+            idle.touch()
+            frame = message.get("bytes")
+            if frame is None:
+                raise Close(close_codes.MALFORMED, "this protocol uses binary frames")
+            if not bucket.take():
+                raise Close(close_codes.RATE_LIMITED, "too many messages")
+            if connection.state is not ConnectionState.OPEN:
+                return  # closing (e.g. its session ended): nothing more it sends counts
+            _handle(services, room, connection, frame)
+    finally:
+        idle.cancel()
 
 
 def _handle(services: Services, room: Room, connection: DocConnection, frame: bytes) -> None:

@@ -20,7 +20,10 @@ connection stops being open are dropped, as nothing may follow a close frame (RF
 The protocol also holds less per idle connection (bench/memory_parts.py): its receive queue and
 its writable flag are made without an ``asyncio.Queue`` (four deques and an ``Event``) and an
 ``asyncio.Event`` (a deque), and the handshake's request and response objects (with their
-``Headers``) are let go once the handshake is complete.
+``Headers``) are let go once the handshake is complete: uvicorn's references, and the one the
+websockets parser keeps (its generator for the handshake holds the request in a local for
+the whole connection; once the handshake is done it is swapped for a plain frame parser at the
+same point of the stream).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from typing import Any, Generic, TypedDict, TypeVar
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
-from websockets.protocol import State
+from websockets.protocol import Protocol, State
+
+from twinspace.clock import QUIET_CONTEXT
 
 Item = TypeVar("Item")
 
@@ -76,25 +81,39 @@ class ReceiveQueue(Generic[Item]):
     def empty(self) -> bool:
         return not self._items
 
+    def take(self) -> Item:
+        """The first item (the queue must not be empty)."""
+        assert self._items
+        item = self._items.pop(0)
+        if not self._items:
+            self._items = None
+        return item
+
+    def arrival(self) -> asyncio.Future[None]:
+        """A future done when an item is put; `forget` it once awaited."""
+        getter = asyncio.get_running_loop().create_future()
+        if self._getters is None:
+            self._getters = []
+        self._getters.append(getter)
+        return getter
+
+    def forget(self, getter: asyncio.Future[None]) -> None:
+        if self._getters is not None and getter in self._getters:
+            self._getters.remove(getter)
+            if not self._getters:
+                self._getters = None
+
     def qsize(self) -> int:
         return len(self._items) if self._items else 0
 
     async def get(self) -> Item:
         while not self._items:
-            getter = asyncio.get_running_loop().create_future()
-            if self._getters is None:
-                self._getters = []
-            self._getters.append(getter)
+            getter = self.arrival()
             try:
                 await getter
             finally:
-                self._getters.remove(getter)
-                if not self._getters:
-                    self._getters = None
-        item = self._items.pop(0)
-        if not self._items:
-            self._items = None
-        return item
+                self.forget(getter)
+        return self.take()
 
 
 class WritableFlag:
@@ -136,12 +155,55 @@ class WritableFlag:
 
 
 class FrameWriterProtocol(WebSocketsSansIOProtocol):
-    # frames written this turn of the loop and not yet handed to the transport; an instance
-    # attribute only while there are some (an idle connection holds nothing)
-    _corked: list[bytes] | None = None
+    # uvicorn's protocol sets 37 attributes on each instance: past the 30 that CPython keeps
+    # as a compact array beside a shared key table, it gets a dict of its own (1.6 KB). As
+    # slots of this class (a data descriptor wins over the instance dict when uvicorn sets
+    # them) they cost 8 bytes each (docs/architecture.md, "Memory per connection"). Any
+    # attribute a later uvicorn adds goes to the instance dict as before.
+    __slots__ = (
+        "_corked",  # frames written this turn of the loop, not yet handed to the transport
+        "app",
+        "app_state",
+        "asgi_version",
+        "client",
+        "close_sent",
+        "close_timeout",
+        "close_timer",
+        "config",
+        "conn",
+        "connections",
+        "curr_msg_data_type",
+        "default_headers",
+        "disconnected",
+        "frames",
+        "handshake_complete",
+        "handshake_initiated",
+        "initial_response",
+        "last_ping_rtt",
+        "logger",
+        "loop",
+        "pending_ping_payload",
+        "ping_interval",
+        "ping_sent_at",
+        "ping_timeout",
+        "ping_timer",
+        "pong_timer",
+        "queue",
+        "read_paused",
+        "request",
+        "response",
+        "root_path",
+        "scheme",
+        "scope",
+        "server",
+        "tasks",
+        "transport",
+        "writable",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._corked: list[bytes] | None = None
         self.queue: Any = ReceiveQueue()
         self.writable: Any = WritableFlag()
         self.writable.set()
@@ -151,8 +213,34 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
             # only the handshake reads them (a refusal before it still answers with them)
-            self.__dict__.pop("request", None)
-            self.__dict__.pop("response", None)
+            for handshake in ("request", "response"):
+                if hasattr(self, handshake):
+                    delattr(self, handshake)
+            _drop_handshake_parser(self.conn)
+
+    async def receive(self) -> Any:
+        """uvicorn's `receive`, waiting on the queue's future itself: an idle connection's
+        chain of suspended frames is one shorter than with the queue's `get`."""
+        queue = self.queue
+        while queue.empty():
+            getter = queue.arrival()
+            try:
+                await getter
+            finally:
+                queue.forget(getter)
+        message = queue.take()
+        if self.read_paused and queue.empty():
+            self.read_paused = False
+            self.transport.resume_reading()
+        return message
+
+    def schedule_ping(self) -> None:
+        # uvicorn's, in the shared empty context: no context copied per ping (clock.py)
+        assert self.ping_interval is not None
+        delay = max(0.0, self.ping_interval - self.last_ping_rtt)
+        self.ping_timer = self.loop.call_later(
+            delay, self.send_keepalive_ping, context=QUIET_CONTEXT
+        )
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -198,10 +286,33 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         corked = self._corked
         if corked is None:
             return
-        del self._corked
+        self._corked = None
         if self.disconnected or self.transport.is_closing() or self.conn.state is not State.OPEN:
             return
         self.transport.write(corked[0] if len(corked) == 1 else b"".join(corked))
+
+
+def _drop_handshake_parser(conn: Protocol) -> None:
+    """Replace the parser generator of a server connection whose handshake is done by a fresh
+    frame parser, when the old one waits at a frame boundary (nothing buffered, no frame begun:
+    the client may only send frames once it has the 101 response, written just now). The old
+    generator, `ServerProtocol.parse`, holds the handshake request (and its headers) until the
+    connection ends."""
+    outer = conn.parser
+    inner = getattr(outer, "gi_yieldfrom", None)  # Protocol.parse, inside ServerProtocol.parse
+    waiting = getattr(inner, "gi_yieldfrom", None)
+    if (
+        conn.state is not State.OPEN
+        or conn.reader.buffer
+        or conn.events
+        or getattr(inner, "__qualname__", None) != "Protocol.parse"
+        or getattr(waiting, "__qualname__", None) != "StreamReader.at_eof"
+    ):
+        return
+    parser = Protocol.parse(conn)
+    next(parser)  # to its first wait for data, as the connection does with its own
+    conn.parser = parser
+    outer.close()
 
 
 def frame_writer_of(scope: object) -> Callable[[bytes], bool] | None:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from twinspace.clock import QUIET_CONTEXT
 from twinspace.realtime import close_codes
 from twinspace.realtime.outbox import Outbox
 
@@ -52,6 +53,48 @@ class CloseFlag:
         callback, self.on_set = self.on_set, None
         if callback is not None:
             callback()
+
+
+class Closes(Protocol):
+    def close(self, code: int, reason: str) -> None: ...
+
+
+class IdleDeadline:
+    """Closes `connection` with 4408 once nothing has arrived for `seconds`.
+
+    One timer per connection, moved only when it fires: `touch` (each message) notes the
+    time. An ``asyncio.timeout`` around each receive makes a timer and a context per message
+    and cancels it, and cancelled timers stay in the loop's heap until they would have fired
+    (docs/architecture.md, "Memory per connection")."""
+
+    __slots__ = ("_timer", "connection", "last", "reason", "seconds")
+
+    def __init__(self, seconds: float, connection: Closes, reason: str) -> None:
+        loop = asyncio.get_running_loop()
+        self.seconds = seconds
+        self.connection = connection
+        self.reason = reason
+        self.last = loop.time()
+        self._timer: asyncio.TimerHandle | None = loop.call_at(
+            self.last + seconds, self, context=QUIET_CONTEXT
+        )
+
+    def touch(self) -> None:
+        self.last = asyncio.get_running_loop().time()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def __call__(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = self.last + self.seconds
+        if due - loop.time() > 0.001:  # a message came since it was set: wait for the rest
+            self._timer = loop.call_at(due, self, context=QUIET_CONTEXT)
+            return
+        self._timer = None
+        self.connection.close(close_codes.TIMEOUT, self.reason)
 
 
 class QueuedConnection(Protocol):
