@@ -251,11 +251,34 @@ def _start_redis(port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the private redis-server did not start")
 
 
-async def test_redis_restart_mid_session_heals(tmp_path: Path, redis_prefix: str) -> None:
+@pytest.mark.parametrize(
+    "reconcile_seconds",
+    [
+        pytest.param("1", id="reconciling"),
+        pytest.param(
+            "0",
+            marks=pytest.mark.xfail(
+                strict=True,
+                raises=Diverged,
+                reason="a bare pub/sub relay loses what was edited while Redis was away",
+            ),
+            id="bare-relay",
+        ),
+    ],
+)
+async def test_redis_restart_mid_session_heals(
+    tmp_path: Path, redis_prefix: str, reconcile_seconds: str
+) -> None:
+    """Edits made while Redis is away reach the other process from the stored log, and
+    everything travels again once Redis is back. The same test against a bare relay
+    (reconciliation off) must fail."""
     require_node()
     port = free_port()
     with private_redis(port) as first_redis:
-        env = {"TWINSPACE_REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+        env = {
+            "TWINSPACE_REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            "TWINSPACE_CLUSTER_RECONCILE_SECONDS": reconcile_seconds,
+        }
         with running_cluster(tmp_path, 2, redis_prefix, env=env) as cluster:
             scene = await page_scene(cluster)
             peers = [await scene.peer(0, who=0), await scene.peer(1, who=1)]
@@ -266,7 +289,10 @@ async def test_redis_restart_mid_session_heals(tmp_path: Path, redis_prefix: str
                 first_redis.wait(timeout=10)
                 # while Redis is away, edits are stored and the others read them from the log
                 await _type_words(peers[1], "during", 3)
-                await eventually(lambda: converged(peers, {"during0", "during2"}), within=15)
+                try:
+                    await eventually(lambda: converged(peers, {"during0", "during2"}), within=15)
+                except TimeoutError:
+                    raise Diverged("the edits made while Redis was away never arrived") from None
                 with private_redis(port):
                     # awareness travels by pub/sub only: it arrives again once resubscribed
                     await eventually(
