@@ -58,6 +58,14 @@ def _first(kind: str, rest: str = "") -> Callable[[dict[str, Any]], str]:
     return lambda project: f"/projects/{project['id']}/{section}/{project[kind][0]['id']}{rest}"
 
 
+def _searched(words: str) -> Callable[[Page], None]:
+    def prepare(page: Page) -> None:
+        page.get_by_test_id("search-field").fill(words)
+        expect(page.get_by_test_id("search-results").locator("li").first).to_be_visible()
+
+    return prepare
+
+
 def _validated_teachers(page: Page) -> None:
     """The demo's teachers are all validated: show those rather than an empty queue."""
     page.locator("main select").first.select_option("validated")
@@ -98,10 +106,16 @@ SHOTS = (
         lambda project: "/nso/registrations",
         prepare=_validated_teachers,
     ),
+    Shot("desk-queue", TEACHER, _in_project("desk/queue")),
+    Shot("desk-pupils", TEACHER, _in_project("desk/pupils")),
+    Shot("boards", TEACHER, _in_project("boards")),
+    Shot("search", TEACHER, _in_project("search"), prepare=_searched("rzeka")),
     Shot("dashboard", PUPIL, lambda project: "/", phone=True),
     Shot("page-our-rivers", PUPIL, _page("Our rivers"), EDITOR, phone=True),
     Shot("chat", PUPIL, _first("channels"), "main .message, main li", phone=True),
     Shot("board", PUPIL, _first("boards"), "main img", phone=True),
+    Shot("live-session", TEACHER, _first("live_sessions"), phone=True),
+    Shot("desk-queue", TEACHER, _in_project("desk/queue"), phone=True),
 )
 
 
