@@ -6,6 +6,15 @@ import redis.asyncio as redis_asyncio
 
 from twinspace.config import Settings
 
+# How long a reader or writer of streams waits before its next try after the n-th failure in
+# a row (the last figure from then on): a brief blip costs 50 ms, a Redis restart no busy loop.
+RETRY_SECONDS = (0.05, 0.2, 0.5, 1.0, 2.0)
+
+
+def retry_wait(failures: int) -> float:
+    """The wait before the next try after `failures` failures in a row (0: the first)."""
+    return RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+
 
 class RedisLink:
     """The process's Redis connection pool and key naming (docs/cluster.md, "Keys")."""

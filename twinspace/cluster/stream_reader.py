@@ -21,7 +21,7 @@ from typing import cast
 import redis.asyncio as redis_asyncio
 from redis.exceptions import RedisError
 
-from twinspace.cluster.redis_link import RedisLink
+from twinspace.cluster.redis_link import RedisLink, retry_wait
 from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.reader")
@@ -32,7 +32,6 @@ Handler = Callable[[str, Fields], None]
 # below redis-py's default socket timeout (5 s), which also ends a read on a silently cut link
 BLOCK_MS = 2_000
 BATCH = 500
-RETRY_SECONDS = (0.05, 0.2, 0.5, 1.0, 2.0)
 
 
 def stream_id(raw: bytes | str) -> tuple[int, int]:
@@ -118,7 +117,7 @@ class StreamReader:
                 raise
             except (RedisError, OSError) as exc:
                 self.errors += 1
-                wait = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                wait = retry_wait(failures)
                 failures += 1
                 log.warning(
                     "reading streams failed (%s); again from the same ids in %ss", exc, wait

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from twinspace.cluster.redis_link import RedisLink
+from twinspace.cluster.redis_link import RedisLink, retry_wait
 from twinspace.worker import cancel_and_wait
 
 log = logging.getLogger("twinspace.cluster.writer")
 
 BATCH = 200
 MAX_QUEUED = 100_000
-RETRY_SECONDS = (0.05, 0.2, 0.5, 1.0, 2.0)
 DEDUPE_MS = 120_000
 LAST_ID_MS = 86_400_000
 
@@ -135,7 +134,7 @@ class StreamWriter:
                 raise
             except (RedisError, OSError) as exc:
                 self.errors += 1
-                wait = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                wait = retry_wait(failures)
                 failures += 1
                 log.warning("appending to streams failed (%s); resending in %ss", exc, wait)
                 await asyncio.sleep(wait)
