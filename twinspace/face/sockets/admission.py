@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException, WebSocketException
@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from twinspace.errors import Forbidden, NotFound, RuleViolation
 from twinspace.face.auth import Caller, identify_websocket
-from twinspace.face.sockets.socket_loop import Close, refuse
+from twinspace.face.sockets.socket_loop import Close, Closes, IdleDeadline, refuse
 from twinspace.realtime import close_codes
 from twinspace.realtime.connections import Closable, TooManyConnections
 from twinspace.realtime.limits import TokenBucket
@@ -80,20 +80,11 @@ def forget_handshake(websocket: WebSocket) -> None:
         websocket.__dict__.pop(cached, None)
 
 
-async def receive(websocket: WebSocket, idle_seconds: float, idle_reason: str) -> dict[str, Any]:
-    """The next frame; a quiet client is closed with 4408, a gone one ends the loop."""
-    try:
-        async with asyncio.timeout(idle_seconds):
-            message = await websocket.receive()
-    except TimeoutError:
-        raise Close(close_codes.TIMEOUT, idle_reason) from None
-    if message["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(message.get("code", 1000))
-    return dict(message)
-
-
 async def json_text_frames(
-    websocket: WebSocket, services: Services, rate_limited: Callable[[float], None]
+    websocket: WebSocket,
+    services: Services,
+    rate_limited: Callable[[float], None],
+    connection: Closes,
 ) -> AsyncIterator[str]:
     """The text frames of a JSON events socket (/ws/projects, /ws/me) that pass its caps: a
     quiet client is closed with 4408, a binary frame with 1007, an oversized one with 1009;
@@ -102,27 +93,32 @@ async def json_text_frames(
     settings = services.settings
     bucket = TokenBucket(settings.ws_messages_per_second, settings.ws_message_burst)
     refused = 0
-    while True:
-        message = await receive(
-            websocket, settings.idle_timeout_seconds, "idle for too long: send a ping"
-        )
-        text = message.get("text")
-        if text is None:
-            raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
-        if (
-            len(text) > settings.ws_max_message_bytes
-            or len(text.encode()) > settings.ws_max_message_bytes
-        ):
-            raise Close(close_codes.TOO_BIG, "message too big")
-        if not bucket.take():
-            refused += 1
-            if refused == 1:
-                rate_limited(round(bucket.retry_after(), 3))
-            elif refused > settings.ws_message_burst:
-                raise Close(close_codes.RATE_LIMITED, "message flood")
-            continue
-        refused = 0
-        yield text
+    idle = IdleDeadline(settings.idle_timeout_seconds, connection, "idle for too long: send a ping")
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
+            idle.touch()
+            text = message.get("text")
+            if text is None:
+                raise Close(close_codes.MALFORMED, "this protocol uses JSON text frames")
+            if (
+                len(text) > settings.ws_max_message_bytes
+                or len(text.encode()) > settings.ws_max_message_bytes
+            ):
+                raise Close(close_codes.TOO_BIG, "message too big")
+            if not bucket.take():
+                refused += 1
+                if refused == 1:
+                    rate_limited(round(bucket.retry_after(), 3))
+                elif refused > settings.ws_message_burst:
+                    raise Close(close_codes.RATE_LIMITED, "message flood")
+                continue
+            refused = 0
+            yield text
+    finally:
+        idle.cancel()
 
 
 async def answer_exception(scope: Scope, receive: Receive, send: Send, exc: Exception) -> bool:

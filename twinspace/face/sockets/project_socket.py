@@ -128,7 +128,9 @@ async def _receive_loop(connection: ProjectConnection) -> None:
     def rate_limited(retry_after: float) -> None:
         connection.error("rate-limited", "too many messages: slow down", retry_after=retry_after)
 
-    async for text in json_text_frames(connection.websocket, connection.services, rate_limited):
+    async for text in json_text_frames(
+        connection.websocket, connection.services, rate_limited, connection
+    ):
         if connection.closed.is_set():
             return  # closing (e.g. its session ended): nothing more it sends counts
         await connection.handle(text)

@@ -126,7 +126,9 @@ async def _receive_loop(connection: UserConnection) -> None:
             "rate-limited", "too many messages: slow down", None, retry_after=retry_after
         )
 
-    async for text in json_text_frames(connection.websocket, connection.services, rate_limited):
+    async for text in json_text_frames(
+        connection.websocket, connection.services, rate_limited, connection
+    ):
         if connection.closed.is_set():
             return
         connection.handle(text)
