@@ -70,6 +70,10 @@ class Settings(BaseModel):
     ws_implementation: Literal["websockets-sansio", "websockets"] = "websockets-sansio"
     ws_ping_interval_seconds: float = Field(20.0, gt=0)
     ws_send_queue_messages: int = Field(1024, ge=1)
+    # The longest an outgoing frame waits for later ones to the same socket, so that they leave
+    # in one system call; a socket not written to for this long is flushed at once
+    # (face/sockets/frame_writer.py). 0: flushed on the next turn of the event loop.
+    fanout_coalesce_ms: int = Field(10, ge=0, le=200)
     awareness_state_bytes: int = Field(2048, ge=256, le=1024 * 1024)
     awareness_connection_bytes: int = Field(4096, ge=256, le=4 * 1024 * 1024)
     awareness_clients_per_connection: int = Field(4, ge=1, le=64)
@@ -107,7 +111,9 @@ class Settings(BaseModel):
     # realtime
     crdt_engine: Literal["y-py", "pycrdt"] | None = None
     room_grace_seconds: float = Field(10.0, ge=0)
-    persist_batch_ms: int = Field(20, ge=0, le=5000)
+    # Group-commit window of page updates; None: 100 ms embedded, 20 ms clustered (there an
+    # update reaches the other processes only once committed: docs/cluster.md)
+    persist_batch_ms: int | None = Field(None, ge=0, le=5000)
     compact_after_updates: int = Field(500, ge=2)
     version_interval_seconds: int = Field(600, ge=1)
     version_page_budget_bytes: int = Field(64 * 1024 * 1024, ge=1024)
@@ -225,6 +231,13 @@ class Settings(BaseModel):
     def clustered(self) -> bool:
         """Several processes share PostgreSQL and Redis (docs/cluster.md)."""
         return self.redis_url is not None
+
+    @property
+    def persist_batch_seconds(self) -> float:
+        """The group-commit window of page updates (`persist_batch_ms`, or the mode's)."""
+        if self.persist_batch_ms is not None:
+            return self.persist_batch_ms / 1000
+        return 0.02 if self.clustered else 0.1
 
     @property
     def database_path(self) -> Path:

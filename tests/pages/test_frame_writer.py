@@ -103,12 +103,12 @@ class FakeTransport:
         self.closing = True
 
 
-def _open_protocol() -> tuple[FrameWriterProtocol, FakeTransport]:
+def _open_protocol(
+    kind: type[FrameWriterProtocol] = FrameWriterProtocol,
+) -> tuple[FrameWriterProtocol, FakeTransport]:
     async def app(scope: Any, receive: Any, send: Any) -> None: ...
 
-    protocol = FrameWriterProtocol(
-        config=uvicorn.Config(app), server_state=ServerState(), app_state={}
-    )
+    protocol = kind(config=uvicorn.Config(app), server_state=ServerState(), app_state={})
     transport = FakeTransport()
     protocol.transport = transport  # type: ignore[assignment]
     protocol.handshake_complete = True
@@ -145,6 +145,37 @@ async def test_frames_of_one_turn_leave_in_one_write_in_order() -> None:
     assert protocol.write_binary(b"d")
     await _next_turn()
     assert transport.written[1:] == [b"\x82\x01d"]
+
+
+async def test_frames_soon_after_a_write_wait_for_the_window_and_leave_together() -> None:
+    """Nagle's rule: a socket not written to for the window is written on the next turn; one
+    written to less than a window ago holds what comes until the shared timer's tick."""
+    coalescing = FrameWriterProtocol.with_coalescing(50)
+    protocol, transport = _open_protocol(coalescing)
+    other, other_transport = _open_protocol(coalescing)
+    assert protocol.write_binary(b"a")
+    await _next_turn()
+    assert transport.written == [b"\x82\x01a"]  # quiet until now: at once
+    loop = asyncio.get_running_loop()
+    flushed_at = loop.time()
+    assert protocol.write_binary(b"b")
+    assert other.write_binary(b"z")  # another socket, quiet so far: not held back
+    await _next_turn()
+    assert other_transport.written == [b"\x82\x01z"]
+    assert transport.written == [b"\x82\x01a"]  # within the window: held
+    assert protocol.write_binary(b"c")
+    await eventually(lambda: len(transport.written) == 2, within=2)
+    assert transport.written[1] == b"\x82\x01b\x82\x01c"  # in order, in one write
+    assert loop.time() - flushed_at <= 0.05 + 0.5  # the window, with room for a slow machine
+    assert protocol._corked is None
+
+
+async def test_without_a_window_every_frame_leaves_on_the_next_turn() -> None:
+    protocol, transport = _open_protocol(FrameWriterProtocol.with_coalescing(0))
+    for payload in (b"a", b"b"):
+        assert protocol.write_binary(payload)
+        await _next_turn()
+    assert transport.written == [b"\x82\x01a", b"\x82\x01b"]
 
 
 async def test_a_close_sent_after_held_frames_follows_them() -> None:

@@ -66,7 +66,7 @@ def uvicorn_config(settings: Settings, drain: Drain | None = None) -> uvicorn.Co
         http=guarded_protocol(settings.request_head_timeout_seconds),
         limit_concurrency=settings.max_open_connections or None,
         ws=(
-            FrameWriterProtocol
+            FrameWriterProtocol.with_coalescing(settings.fanout_coalesce_ms)
             if settings.ws_implementation == "websockets-sansio"
             else settings.ws_implementation
         ),

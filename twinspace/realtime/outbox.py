@@ -29,6 +29,9 @@ class OutboxState(Enum):
     CLOSED = "closed"  # the connection ended: frames are dropped
 
 
+_IDLE = OutboxState.IDLE  # an enum member read from its class costs ~70 ns on Python 3.11
+
+
 class OutboxError(RuntimeError):
     pass
 
@@ -54,7 +57,7 @@ class Outbox(Generic[Frame]):
 
     def put(self, frame: Frame) -> bool:
         """Write or queue `frame`; False when the queue is full (the client is not reading)."""
-        if self.state is OutboxState.IDLE:
+        if self.state is _IDLE:
             self._write_now(frame)
             return True
         if self.state is OutboxState.FAILED or self.state is OutboxState.CLOSED:

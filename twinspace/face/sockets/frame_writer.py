@@ -9,13 +9,18 @@ the handshake, after a close, while the transport is paused, or when an extensio
 permessage-deflate transforms frames. A frame for a connection that is already lost is
 dropped.
 
-Frames written in one turn of the event loop leave in one system call: the first is held
-(corked) and a callback scheduled for the next turn writes every frame held by then at once.
-A page update fans out to each client of its room, and a busy room sends each client several
-updates per turn, so this saves most of the `send` calls, the largest cost of fan-out (bench/
-README.md, "CPU per delivery"). Anything written another way (the async `send`: text frames,
-a close) first writes what is held, so frames never change order; frames still held when the
-connection stops being open are dropped, as nothing may follow a close frame (RFC 6455 §5.5.1).
+Frames written to a connection leave together, in one system call: the first is held
+(corked) and every frame written until the connection's flush joins it. A connection that has
+not been written to for `coalesce_seconds` is flushed on the next turn of the event loop (an
+edit in a quiet room goes out at once); one written to more recently waits until the next
+tick of a shared timer, at most `coalesce_seconds` away, as Nagle's algorithm does for TCP.
+A page update fans out to each client of its room, so in a busy room this turns several
+`send` calls per client into one, the largest cost of fan-out (bench/README.md, "CPU per
+delivery"); one `FlushSchedule` per event loop holds the connections waiting and runs one
+callback for all of them. Anything written another way (the async `send`: text frames, a
+close) first writes what is held, so frames never change order; frames still held when the
+connection stops being open are dropped, as nothing may follow a close frame (RFC 6455
+§5.5.1).
 
 The protocol also holds less per idle connection (bench/memory_parts.py): its receive queue and
 its writable flag are made without an ``asyncio.Queue`` (four deques and an ``Event``) and an
@@ -56,6 +61,20 @@ def binary_frame_header(length: int) -> bytes:
     if length < 1 << 16:
         return struct.pack("!BBH", FIN_BINARY, 126, length)
     return struct.pack("!BBQ", FIN_BINARY, 127, length)
+
+
+_OPEN = State.OPEN  # an enum member read from its class costs ~70 ns on Python 3.11
+_last_framed: list[bytes] = [b"", binary_frame_header(0)]  # the last message and its frame
+
+
+def _framed(data: bytes) -> bytes:
+    """`data` as a frame; a room's fan-out writes the same message to every client in a row,
+    so the last one is framed once (one header and one copy per update, not per client)."""
+    if data is _last_framed[0]:
+        return _last_framed[1]
+    frame = binary_frame_header(len(data)) + data
+    _last_framed[0], _last_framed[1] = data, frame
+    return frame
 
 
 class ReceiveQueue(Generic[Item]):
@@ -154,6 +173,49 @@ class WritableFlag:
         return True
 
 
+class FlushSchedule:
+    """The connections of one event loop holding frames: those due on the next turn of the
+    loop, and those waiting for the shared timer's tick (written to less than a window ago).
+    One callback per turn and one timer serve them all."""
+
+    __slots__ = ("_later", "_later_timer", "_loop", "_soon", "_soon_handle", "window")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, window: float) -> None:
+        self._loop = loop
+        self.window = window
+        self._soon: list[FrameWriterProtocol] = []
+        self._soon_handle: asyncio.Handle | None = None
+        self._later: list[FrameWriterProtocol] = []
+        self._later_timer: asyncio.TimerHandle | None = None
+
+    def hold(self, protocol: FrameWriterProtocol) -> None:
+        """`protocol` holds its first frame since its last flush: schedule that flush."""
+        if self._loop.time() - protocol._flushed_at >= self.window:
+            self._soon.append(protocol)
+            if self._soon_handle is None:
+                self._soon_handle = self._loop.call_soon(self._flush_soon, context=QUIET_CONTEXT)
+        else:
+            self._later.append(protocol)
+            if self._later_timer is None:
+                self._later_timer = self._loop.call_later(
+                    self.window, self._flush_later, context=QUIET_CONTEXT
+                )
+
+    def _flush_soon(self) -> None:
+        self._soon_handle = None
+        due, self._soon = self._soon, []
+        now = self._loop.time()
+        for protocol in due:
+            protocol._uncork(now)
+
+    def _flush_later(self) -> None:
+        self._later_timer = None
+        due, self._later = self._later, []
+        now = self._loop.time()
+        for protocol in due:
+            protocol._uncork(now)
+
+
 class FrameWriterProtocol(WebSocketsSansIOProtocol):
     # uvicorn's protocol sets 37 attributes on each instance: past the 30 that CPython keeps
     # as a compact array beside a shared key table, it gets a dict of its own (1.6 KB). As
@@ -161,7 +223,8 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     # them) they cost 8 bytes each (docs/architecture.md, "Memory per connection"). Any
     # attribute a later uvicorn adds goes to the instance dict as before.
     __slots__ = (
-        "_corked",  # frames written this turn of the loop, not yet handed to the transport
+        "_corked",  # frames written since the last flush, not yet handed to the transport
+        "_flushed_at",  # the event loop's time of the last flush
         "app",
         "app_state",
         "asgi_version",
@@ -201,9 +264,23 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         "writable",
     )
 
+    # The longest a frame waits for the frames after it (the server's `fanout_coalesce_ms`;
+    # `with_coalescing` makes the subclass that sets it). 0: flushed on the next turn.
+    coalesce_seconds: float = 0.0
+    _schedule: FlushSchedule | None = None  # the running loop's, made by its first connection
+
+    @classmethod
+    def with_coalescing(cls, milliseconds: int) -> type[FrameWriterProtocol]:
+        return type(
+            "CoalescingFrameWriterProtocol",
+            (cls,),
+            {"__slots__": (), "coalesce_seconds": milliseconds / 1000, "_schedule": None},
+        )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._corked: list[bytes] | None = None
+        self._flushed_at = -self.coalesce_seconds
         self.queue: Any = ReceiveQueue()
         self.writable: Any = WritableFlag()
         self.writable.set()
@@ -259,35 +336,44 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     def write_binary(self, data: bytes) -> bool:
         """Write `data` as one binary message now, or drop it when the connection is already
         going away (nothing more can reach the client); False when the async `send` must."""
+        corked = self._corked
+        if corked is not None:
+            # Checked when the first one was held; `_uncork` checks again before writing.
+            corked.append(_framed(data))
+            return True
         if self.disconnected or self.transport.is_closing():
             # Lost before uvicorn heard of it: writing would only make asyncio warn.
             return True
+        conn = self.conn
         if (
             not self.handshake_complete
             or self.close_sent
             or self.initial_response is not None
             or not self.writable.is_set()
-            or self.conn.state is not State.OPEN
-            or self.conn.extensions
+            or conn.extensions
+            or conn.state is not _OPEN
         ):
             return False
-        frame = binary_frame_header(len(data)) + data
-        corked = self._corked
-        if corked is None:
-            self._corked = [frame]
-            self.loop.call_soon(self._uncork)
-        else:
-            corked.append(frame)
+        self._corked = [_framed(data)]
+        self._flush_schedule().hold(self)
         return True
 
-    def _uncork(self) -> None:
+    def _flush_schedule(self) -> FlushSchedule:
+        schedule = type(self)._schedule
+        if schedule is None or schedule._loop is not self.loop:
+            schedule = FlushSchedule(self.loop, self.coalesce_seconds)
+            type(self)._schedule = schedule
+        return schedule
+
+    def _uncork(self, now: float | None = None) -> None:
         """Hand every held frame to the transport in one write (dropped once the connection is
         no longer open: nothing may follow a close frame)."""
         corked = self._corked
         if corked is None:
             return
         self._corked = None
-        if self.disconnected or self.transport.is_closing() or self.conn.state is not State.OPEN:
+        self._flushed_at = self.loop.time() if now is None else now
+        if self.disconnected or self.transport.is_closing() or self.conn.state is not _OPEN:
             return
         self.transport.write(corked[0] if len(corked) == 1 else b"".join(corked))
 
