@@ -20,6 +20,8 @@ from tests.support.poll import eventually
 from tests.support.yclient import YClient
 from twinspace.face.sockets.frame_writer import (
     FRAME_WRITER,
+    RECEIVE_PAUSE_BYTES,
+    RECEIVE_QUEUE_MESSAGES,
     FrameWriterProtocol,
     binary_frame_header,
 )
@@ -265,3 +267,52 @@ async def test_the_handshake_request_is_let_go_once_accepted() -> None:
         assert (await received)["bytes"] == b"hello"
     assert transport.written[1] == Frame(Opcode.PONG, b"p").serialize(mask=False)
     protocol.connection_lost(None)
+
+
+def _received(protocol: FrameWriterProtocol, payload: bytes) -> None:
+    protocol.frames = [payload]
+    protocol.curr_msg_data_type = "bytes"
+    protocol.send_receive_event_to_app()
+
+
+class PausingTransport(FakeTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pauses = 0
+        self.resumes = 0
+
+    def pause_reading(self) -> None:
+        self.pauses += 1
+
+    def resume_reading(self) -> None:
+        self.resumes += 1
+
+
+async def test_reading_pauses_only_once_messages_wait_for_the_app() -> None:
+    protocol, _ = _open_protocol()
+    transport = PausingTransport()
+    protocol.transport = transport  # type: ignore[assignment]
+    for n in range(20):  # the app keeps up: one message waits at a time
+        _received(protocol, b"m%d" % n)
+        assert (await protocol.receive())["bytes"] == b"m%d" % n
+    assert transport.pauses == transport.resumes == 0
+    for n in range(RECEIVE_QUEUE_MESSAGES - 1):  # the app falls behind ...
+        _received(protocol, b"w%d" % n)
+    assert transport.pauses == 0
+    _received(protocol, b"last")  # ... up to the bound: reading pauses
+    assert transport.pauses == 1 and protocol.read_paused
+    _received(protocol, b"more")  # already read from the socket: queued, no second pause
+    assert transport.pauses == 1
+    for _ in range(RECEIVE_QUEUE_MESSAGES + 1):
+        await protocol.receive()
+    assert transport.resumes == 1 and not protocol.read_paused  # empty again: reads resume
+
+
+async def test_a_large_message_pauses_reading_at_once() -> None:
+    protocol, _ = _open_protocol()
+    transport = PausingTransport()
+    protocol.transport = transport  # type: ignore[assignment]
+    _received(protocol, b"x" * RECEIVE_PAUSE_BYTES)
+    assert transport.pauses == 1
+    assert len((await protocol.receive())["bytes"]) == RECEIVE_PAUSE_BYTES
+    assert transport.resumes == 1

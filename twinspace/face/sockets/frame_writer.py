@@ -63,6 +63,9 @@ def binary_frame_header(length: int) -> bytes:
     return struct.pack("!BBQ", FIN_BINARY, 127, length)
 
 
+# Reading from a socket pauses once this many messages wait for the app, or one this large
+RECEIVE_QUEUE_MESSAGES = 8
+RECEIVE_PAUSE_BYTES = 64 * 1024
 _OPEN = State.OPEN  # an enum member read from its class costs ~70 ns on Python 3.11
 _last_framed: list[bytes] = [b"", binary_frame_header(0)]  # the last message and its frame
 
@@ -84,7 +87,7 @@ class ReceiveQueue(Generic[Item]):
     __slots__ = ("_getters", "_items")
 
     def __init__(self) -> None:
-        self._items: list[Item] | None = None  # a few at most: uvicorn pauses reading
+        self._items: list[Item] | None = None  # a few at most: reading pauses at 8
         self._getters: list[asyncio.Future[None]] | None = None
 
     def put_nowait(self, item: Item) -> None:
@@ -294,6 +297,25 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
                 if hasattr(self, handshake):
                     delattr(self, handshake)
             _drop_handshake_parser(self.conn)
+
+    def send_receive_event_to_app(self) -> None:
+        """uvicorn's, pausing reading only once messages wait for the app: uvicorn pauses at
+        every message and resumes when the app takes it, two `epoll_ctl` calls and their
+        bookkeeping per message received while the app keeps up. Reading pauses at
+        `RECEIVE_QUEUE_MESSAGES` waiting, or at one of `RECEIVE_PAUSE_BYTES` or more, so what
+        a client can make the server hold stays bounded (docs/architecture.md)."""
+        if self.read_paused:
+            super().send_receive_event_to_app()
+            return
+        size = sum(len(frame) for frame in self.frames)
+        self.read_paused = True  # so uvicorn's method does not pause ...
+        try:
+            super().send_receive_event_to_app()
+        finally:
+            self.read_paused = False
+        if size >= RECEIVE_PAUSE_BYTES or self.queue.qsize() >= RECEIVE_QUEUE_MESSAGES:
+            self.read_paused = True  # ... unless the bound is reached
+            self.transport.pause_reading()
 
     async def receive(self) -> Any:
         """uvicorn's `receive`, waiting on the queue's future itself: an idle connection's
