@@ -16,8 +16,13 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
   him"), so "let's start the call without Anna, she is late" passes;
 - a violent verb within three words of an object form of "you" is a threat
   ("je vais te frapper", "cię pobiję", "seni döveceğim");
-- self-harm statements (phrases, or a first-person wish followed by a word for dying) are
-  their own category, so the pipeline can treat them with care.
+- a classmate compared to an animal is bullying: a ``[like]`` word, an ``[animal]`` within
+  three words after it (two before Turkish "gibi"), and a capitalised name or a
+  second-person word up to six words before ("Tim sieht aus wie ein Schwein", "o Rui tem
+  cara de sapo"; docs/pupil-safety-evaluation.md, "Sixth round");
+- self-harm statements (phrases, or a first-person wish followed by a word for dying, or a
+  negated wish to live "anymore") are their own category, so the pipeline can treat them
+  with care.
 """
 
 from __future__ import annotations
@@ -193,7 +198,7 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
     """A capitalised classmate's name kept out of a group (docs/pupil-safety-evaluation.md,
     "Fifth round"): a leave-out verb near the name, and a group word near it or a secret in
     the message; "without" needs both."""
-    if not (hits.of("leave_out") or hits.of("without")) or not (
+    if not (hits.of("leave_out") or hits.of("without") or hits.of("let_in")) or not (
         hits.of("group") or hits.of("secret")
     ):
         return
@@ -205,7 +210,8 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
         for hit in found
         for i in range(hit.first, hit.last + 1)
     }
-    for section, needs_both in (("leave_out", False), ("without", True)):
+    negations = {n.first for n in hits.of("negation")}
+    for section, needs_both in (("leave_out", False), ("without", True), ("let_in", False)):
         for verb in hits.of(section):
             language = verb.entry.language
             groups = [g for g in hits.of("group") if g.entry.language == language]
@@ -227,10 +233,24 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
                     continue
                 if name == 0 and section == "without":
                     continue  # a name does not open a sentence with "without" after it
+                if section == "let_in" and not (
+                    name > verb.last and {name + 1, name + 2} & negations
+                ):
+                    continue  # "Lasst Mia nicht in die Gruppe": the negation after the name
                 grouped = any(
                     abs(g.first - name) <= _GROUP_GAP or abs(g.last - name) <= _GROUP_GAP
                     for g in groups
                 )
+                if section == "let_in":
+                    # the group in the same clause, after the name: "Lasst Jonas nicht
+                    # warten, die Gruppe fängt an" keeps no one out
+                    grouped = any(
+                        name < g.first <= name + _GROUP_GAP
+                        and _CLAUSE_END.search(text, tokens[name].end, tokens[g.first].start)
+                        is None
+                        and "," not in text[tokens[name].end : tokens[g.first].start]
+                        for g in groups
+                    )
                 if (grouped and secret) if needs_both else (grouped or secret):
                     first, last = min(verb.first, name), max(verb.last, name)
                     yield _make(text, hits, first, last, Category.OFFENSIVE, "exclusion", language)
@@ -289,10 +309,124 @@ def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
                 continue
             if start.last < end.first <= start.last + _SPLIT_GAP + 1:
                 language = start.entry.language
+                if any(
+                    t.first == end.last + 1 and t.entry.language == language
+                    for t in hits.of("that")
+                ):
+                    continue  # "espera, ya verás que funciona": a promise, not a threat
                 yield _make(
                     text, hits, start.first, end.last, Category.OFFENSIVE, "threat", language
                 )
                 break
+
+
+_ANIMAL_AFTER = 3  # words from "like" to the animal ("like a wet poodle")
+_ANIMAL_BEFORE = 2  # Turkish puts "gibi" after the animal ("domuz gibi")
+_POSTPOSITIONS = frozenset({"tr"})
+_PERSON_GAP = 6  # words from the name or "you" to the comparison
+
+
+def _person_before(hits: MessageHits, index: int, language: str) -> bool:
+    """A capitalised name (no common or lexicon word of ``language``) or a second-person word
+    of ``language`` within six words before token ``index``."""
+    low = max(0, index - _PERSON_GAP)
+    for section in ("you", "you_obj", "your"):
+        if any(h.entry.language == language and low <= h.first < index for h in hits.of(section)):
+            return True
+    tokens = hits.view.tokens
+    taken = {
+        i
+        for section, found in hits.sections.items()
+        if section != "safe"
+        for hit in found
+        if section != "common" or hit.entry.language == language
+        for i in range(hit.first, hit.last + 1)
+    }
+    common = {
+        i
+        for hit in hits.of("common")
+        if hit.entry.language == language
+        for i in range(hit.first, hit.last + 1)
+    }
+    for name in range(low, index):
+        token = tokens[name]
+        if not token.capitalised or name in taken or not token.text.isalpha():
+            continue
+        if language in _NOUNS_CAPITALISED and name - 1 in common:
+            continue  # "Der Hund": a noun, not a name
+        return True
+    return False
+
+
+def _compared(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A classmate compared to an animal (docs/pupil-safety-evaluation.md, "Sixth round")."""
+    animals = hits.of("animal")
+    if not animals:
+        return
+    for like in hits.of("like"):
+        language = like.entry.language
+        for animal in animals:
+            if animal.entry.language != language:
+                continue
+            after = like.last < animal.first <= like.last + _ANIMAL_AFTER
+            before = (
+                language in _POSTPOSITIONS
+                and like.first - _ANIMAL_BEFORE <= animal.last < like.first
+            )
+            if not (after or before):
+                continue
+            first = min(like.first, animal.first)
+            if hits.language not in (None, language) and any(
+                other.entry.language == hits.language and other.first == like.first
+                for other in hits.of("like")
+            ):
+                continue  # a comparison word of the message's language too ("jak"): judged there
+            if not _person_before(hits, first, language):
+                continue
+            last = max(like.last, animal.last)
+            yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", language)
+            return
+
+
+_LIFE_GAP = 3  # words between "want" and "live", and around them for the negation
+
+
+def _clause_ends_after(text: str, hits: MessageHits, index: int) -> bool:
+    tokens = hits.view.tokens
+    if index + 1 >= len(tokens):
+        return True
+    return _CLAUSE_END.search(text, tokens[index].end, tokens[index + 1].start) is not None or (
+        "," in text[tokens[index].end : tokens[index + 1].start]
+    )
+
+
+def _no_life(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A negated wish to live, with "anymore" or ending the clause: "I don't want to live
+    anymore", "ya no quiero seguir viviendo", "en jaksa enää elää"; "I don't want to live in
+    Berlin" passes (docs/pupil-safety-evaluation.md, "Sixth round")."""
+    for live in hits.of("live_on"):
+        language = live.entry.language
+        for wish in hits.of("want_self"):
+            if wish.entry.language != language:
+                continue
+            if not live.first - _LIFE_GAP <= wish.last < live.first:
+                continue
+            if not any(
+                n.entry.language == language and wish.first - _LIFE_GAP <= n.first < live.first
+                for n in hits.of("negation")
+            ):
+                continue
+            # "anymore" before the wish or just after "live": "je veux plus vivre", "leva
+            # längre"; "vivre à Paris plus tard" is later, not anymore
+            low, high = wish.first - _LIFE_GAP, live.last + 2
+            anymore = any(
+                a.entry.language == language and low <= a.first <= high for a in hits.of("anymore")
+            )
+            if anymore or _clause_ends_after(text, hits, live.last):
+                yield _make(
+                    text, hits, wish.first, live.last, Category.SELF_HARM, "self-harm", language
+                )
+                return
 
 
 def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
@@ -319,9 +453,11 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_left_out(text, hits))
     findings.extend(_split_threats(text, hits))
     findings.extend(_mocked(text, hits))
+    findings.extend(_compared(text, hits))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
+    findings.extend(_no_life(text, hits))
     for hit in hits.of("self_harm"):
         if any(n.first <= hit.first and hit.last <= n.last for n in negated):
             continue  # "I don't want to die"

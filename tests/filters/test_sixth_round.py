@@ -1,0 +1,233 @@
+# ruff: noqa: RUF001 (sentences in Greek, Turkish and Cyrillic are test data)
+"""Rules of the sixth round of issue 16 (docs/pupil-safety-evaluation.md, "Sixth round"),
+checked on sentences that are not in tests/data/safety_eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from twinspace.moderation.filters import scan_text
+
+
+def categories(text: str) -> set[str]:
+    return {finding.category.value for finding in scan_text(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Olivia runs like a hippo, everyone saw it",
+        "Hanna, du grunzt wie ein Ferkel beim Essen",
+        "Pedro come como un cerdito, qué asco",
+        "Théo tu marches comme un gorille",
+        "Giada ride come un asino, che imbarazzo",
+        "Joana parece uma vaca com esse casaco",
+        "Kuba wygląda jak hipopotam w tym stroju",
+        "Ondra řve jako opice, fuj",
+        "Elias låter som en gris när han äter",
+        "Thijs zwemt als een walvis haha",
+        "Onni, sä näytät ihan apinalta",
+        "Mihai mănâncă ca un porc",
+        "Ο Κώστας τρώει σαν γουρούνι",
+        "Gergő röfög mint egy disznó",
+        "Kerem domuz gibi yiyor",
+        "Тарас реве як корова",
+    ],
+)
+def test_a_classmate_compared_to_an_animal_is_bullying(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The cloud looks like a pig, so cute",
+        "Der Kuchen sieht aus wie ein Schwein, voll süß",
+        "our mascot is a cow, like the one on the milk carton",
+        "Los delfines son tan listos como los monos",
+        "Le nuage ressemble à un éléphant",
+        "Ta chmura wygląda jak słoń",
+        "Bulut fil gibi görünüyor",
+    ],
+)
+def test_animals_in_a_comparison_without_a_person_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly I don't want to live anymore",
+        "Ich will nicht mehr leben.",
+        "Ya no quiero vivir, nada tiene sentido",
+        "je ne veux plus vivre comme ça",
+        "Non voglio più vivere",
+        "Não quero viver mais",
+        "Nie chcę już żyć",
+        "Už nechci žít",
+        "Nu mai vreau să trăiesc",
+        "Ik wil niet meer leven",
+        "Jag vill inte leva längre",
+        "En halua enää elää",
+        "Δεν θέλω να ζω πια",
+        "Nem akarok már élni",
+        "Я не хочу більше жити",
+        "wish I had never been born tbh",
+        "sometimes I want to sleep and never wake up",
+        "Quisiera dormirme y no despertar",
+    ],
+)
+def test_a_negated_wish_to_live_is_self_harm(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich will nicht in Berlin leben, zu laut",
+        "Je ne veux pas vivre à Paris plus tard",
+        "Non voglio vivere in città da grande",
+        "Jag vill inte bo i Stockholm längre",
+        "I never wake up before 7 on Sundays",
+    ],
+)
+def test_where_to_live_is_no_self_harm(text: str) -> None:
+    assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just wait till friday, you'll see",
+        "Warte nur bis zur Pause, dann wirst du sehen",
+        "Espera al recreo, ya verás",
+        "Attends un peu, tu vas voir",
+        "Aspetta domani e vedrai",
+        "Poczekaj tylko do piątku, zobaczysz",
+        "Počkej na přestávku, uvidíš",
+        "Wacht maar tot de pauze, dan zul je zien",
+        "Περίμενε το διάλειμμα και θα δεις",
+        "Várj csak a szünetig, meglátod",
+        "Teneffüsü bekle, göreceksin",
+        "Почекай до перерви, побачиш",
+        "Ich hau dir eine rein, dann gibts Prügel für dich",
+        "ci połamię ręce, jak to powiesz",
+        "je vais te casser les dents",
+    ],
+)
+def test_threats_without_the_listed_phrases(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Espera, ya verás que funciona",
+        "Aspetta, vedrai che ti piace il museo",
+        "Warte kurz, du wirst sehen, dass es klappt",
+        "wait, you'll see that the graph goes up",
+        "Počkej, uvidíš, že to půjde",
+    ],
+)
+def test_you_will_see_that_is_a_promise(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "slide into my dms on insta, the teacher reads this",
+        "schreib mir eine dm auf insta",
+        "mándame un md por insta",
+        "écris-moi en mp sur snap",
+        "scrivimi in dm su instagram",
+        "vorbim în privat pe whatsapp",
+        "ta det i dm på snap",
+        "laita yksityisviestiä instassa",
+        "pogadajmy prywatnie na messengerze",
+        "napiš mi soukromě na instáč",
+        "στείλε μου στα προσωπικά στο insta",
+        "Lass uns das unter vier Augen klären",
+        "jutellaan kahden kesken myöhemmin",
+        "tens insta? o meu é rita_porto11",
+    ],
+)
+def test_private_messages_on_an_app_are_invitations(text: str) -> None:
+    assert "social_handle" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El perfil de insta del colegio es privado",
+        "Mi profilo su Instagram è privato",
+    ],
+)
+def test_a_private_profile_is_no_invitation(text: str) -> None:
+    assert "social_handle" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we live next to the library, 14 Elm Close",
+        "Mieszkamy obok apteki na Kwiatowej 8",
+        "Abito sopra il bar, via Roma 14",
+        "Vivo encima de la farmacia, calle Luna 3",
+        "Moro ao lado da escola, Rua Nova 12",
+        "J'habite à côté de la poste, 5 rue Pasteur",
+        "Wir wohnen neben der Kirche, Bergstraße 4",
+        "Bor ovanför biblioteket, Skolgatan 3",
+        "Bydlíme vedle knihovny, Nádražní 17",
+        "Locuiesc lângă muzeu, Str. Unirii 9",
+    ],
+)
+def test_a_home_next_to_a_public_place_is_an_address(text: str) -> None:
+    assert "address" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The library is next to the church, 14 Elm Close",
+        "La farmacia está al lado del colegio, calle Luna 3",
+        "Muzeum je vedle knihovny, Nádražní 17",
+    ],
+)
+def test_a_public_place_next_to_another_is_no_home(text: str) -> None:
+    assert "address" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lasst Jonas nicht in unsere Gruppe, der nervt",
+        "Laat Sven niet in de groep, hij is raar",
+        "Låt inte Ebba vara med i gruppen",
+        "Non mettete Luca nel gruppo, è strano",
+        "No metáis a Hugo en el grupo, es muy raro",
+        "Nu o primiți pe Ana în echipă",
+    ],
+)
+def test_keeping_a_named_classmate_out_is_exclusion(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lasst Jonas in unsere Gruppe, er ist nett",
+        "Laat Sven in de groep, hij kan goed tekenen",
+        "Lasst Jonas nicht warten, die Gruppe fängt an",
+    ],
+)
+def test_letting_a_classmate_in_passes(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+def test_greek_e_mail_written_in_latin_letters() -> None:
+    assert "email" in categories("to email mou: eleni papaki gmail teleia com")
+
+
+def test_hungarian_baszki_is_swearing() -> None:
+    assert "offensive" in categories("baszki, elfelejtettem a jelszót")
