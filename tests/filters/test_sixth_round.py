@@ -231,3 +231,143 @@ def test_greek_e_mail_written_in_latin_letters() -> None:
 
 def test_hungarian_baszki_is_swearing() -> None:
     assert "offensive" in categories("baszki, elfelejtettem a jelszót")
+
+
+# Second pass: fresh sentences in the 16 languages, written after the first pass.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bloody hell, the link is broken again",
+        "Leck mich, ich hab keinen Bock mehr",
+        "Hostia puta, qué frío, carajo",
+        "Quel bordel ce projet",
+        "Fy fan, bussen är sen igen",
+        "Ten test to sračka",
+        "gamw to, xasame to leoforeio",
+        "пиздець, знову контрольна",
+        "Ez a dolog fura, Dóri fura, senki sem szereti",
+        "Оля дивна, її ніхто не хоче",
+    ],
+)
+def test_swearing_and_exclusion_the_lists_lacked(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a huge fan of Coldplay",
+        "Jag är ett stort fan av Zlatan",
+        "Vi gjorde en skit rolig film",
+        "Dreckswetter heute, wir bleiben drinnen",
+        "Ile ma ta książka stron?",
+    ],
+)
+def test_false_friends_of_the_new_swear_words_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm gonna batter you",
+        "I'll make you regret it",
+        "Ich mach dich kalt",
+        "Je vais te démonter",
+        "Ti gonfio di botte",
+        "Vou-te dar uma tareia",
+        "Dam ci w ryj",
+        "Rozbiję ci łeb",
+        "Dám ti pěstí",
+        "Te fac praf",
+        "Θα σου σπάσω τα μούτρα",
+        "Szétrúgom a segged",
+        "Я тобі морду наб'ю",
+        "Ik trap je in elkaar",
+        "Je t'attends après les cours",
+        "Czekam na ciebie po szkole",
+    ],
+)
+def test_threats_in_other_verbs(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ti piace il pesto?",
+        "ti mando lo sfondo per le slide",
+        "I'll find you the link",
+        "I beat you 3-0 at FIFA lol",
+        "Rozbiję namiot nad jeziorem",
+        "tu t'éclates bien au ski?",
+    ],
+)
+def test_ordinary_verbs_next_to_you_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i keep scratching my arms till they bleed",
+        "everyone would be happier if i was gone",
+        "Mi faccio del male apposta",
+        "Machuco-me de propósito",
+        "Robię sobie krzywdę specjalnie",
+        "Îmi fac rău intenționat",
+        "Ik doe mezelf expres pijn",
+        "Κάνω κακό στον εαυτό μου επίτηδες",
+        "Kendime bilerek zarar veriyorum",
+        "Я навмисно роблю собі боляче",
+        "mietin itsemurhaa",
+        "penso em suicídio",
+        "mă gândesc la sinucidere",
+    ],
+)
+def test_hurting_oneself_in_other_words(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cat was scratching my arms",
+        "Я зробив собі боляче на футболі",
+        "Mi sono fatto male a calcio",
+        "Zrobiłem sobie krzywdę na WF-ie",
+    ],
+)
+def test_accidents_pass(text: str) -> None:
+    assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["me manda mensagem no zap", "let's take this to whatsapp, the teacher reads this"]
+)
+def test_more_invitations(text: str) -> None:
+    assert "social_handle" in categories(text)
+
+
+def test_the_brazilian_name_of_whatsapp_alone_passes() -> None:
+    assert "social_handle" not in categories("o zap do meu pai está avariado")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ring me on oh seven nine double five 123 456",
+        "call me on oh seven nine five five, triple one, two three four",
+    ],
+)
+def test_double_and_triple_digits(text: str) -> None:
+    assert "phone" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["we got a double five in the dice game and 3 points", "double espresso for 2 people"]
+)
+def test_double_without_a_number_passes(text: str) -> None:
+    assert "phone" not in categories(text)
