@@ -371,3 +371,52 @@ def test_double_and_triple_digits(text: str) -> None:
 )
 def test_double_without_a_number_passes(text: str) -> None:
     assert "phone" not in categories(text)
+
+
+# Third pass: fresh hard negatives for the first pass's rules.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait and you'll see the results tomorrow",
+        "warte, du wirst sehen, es klappt",
+        "Espera y verás el resultado",
+        "Attends, tu vas voir le résultat",
+        "Aspetta, vedrai il risultato",
+        "Poczekaj, zobaczysz wynik",
+        "Odota, saat nähdä tuloksen",
+        "Várj, meglátod az eredményt",
+        "Bekle, göreceksin sonucu",
+        "Почекай, побачиш результат",
+    ],
+)
+def test_wait_and_see_a_result_passes(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just wait till monday, you'll see what happens",
+        "Espera al recreo, ya verás lo que te pasa",
+        "Stai până mâine, o să vezi ce",
+    ],
+)
+def test_wait_and_see_what_happens_is_a_threat(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom drew a horse that looks like a donkey haha",
+        "Emma, your drawing of the cow looks like a dog lol",
+        "Max schwimmt wie ein Fisch",
+        "Luca è forte come un toro",
+        "Ο Νίκος τρέχει σαν άλογο",
+        "Оля співає як соловей",
+    ],
+)
+def test_drawings_and_praise_with_animals_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

@@ -18,7 +18,7 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
   ("je vais te frapper", "cię pobiję", "seni döveceğim");
 - a classmate compared to an animal is bullying: a ``[like]`` word, an ``[animal]`` within
   three words after it (two before Turkish "gibi"), and a capitalised name or a
-  second-person word up to six words before ("Tim sieht aus wie ein Schwein", "o Rui tem
+  second-person word up to five words before ("Tim sieht aus wie ein Schwein", "o Rui tem
   cara de sapo"; docs/pupil-safety-evaluation.md, "Sixth round");
 - self-harm statements (phrases, or a first-person wish followed by a word for dying, or a
   negated wish to live "anymore") are their own category, so the pipeline can treat them
@@ -309,28 +309,52 @@ def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
                 continue
             if start.last < end.first <= start.last + _SPLIT_GAP + 1:
                 language = start.entry.language
-                if any(
-                    t.first == end.last + 1 and t.entry.language == language
-                    for t in hits.of("that")
-                ):
-                    continue  # "espera, ya verás que funciona": a promise, not a threat
                 yield _make(
                     text, hits, start.first, end.last, Category.OFFENSIVE, "threat", language
                 )
                 break
 
 
+def _wait_and_see(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """ "Wait till Monday, you'll see", "stai până mâine, o să vezi ce pățești": a wait, then
+    "you'll see" ending the message or sentence or followed by "what"; "espera, ya verás el
+    resultado" and "warte, du wirst sehen, es klappt" pass (docs/pupil-safety-evaluation.md,
+    "Sixth round")."""
+    sees = hits.of("see")
+    if not sees:
+        return
+    tokens = hits.view.tokens
+    for start in hits.of("wait"):
+        language = start.entry.language
+        for see in sees:
+            if see.entry.language != language:
+                continue
+            if not start.last < see.first <= start.last + _SPLIT_GAP + 1:
+                continue
+            after = see.last + 1
+            ends = after >= len(tokens) or (
+                _CLAUSE_END.search(text, tokens[see.last].end, tokens[after].start) is not None
+            )
+            what = any(w.first == after and w.entry.language == language for w in hits.of("what"))
+            if ends or what:
+                yield _make(
+                    text, hits, start.first, see.last, Category.OFFENSIVE, "threat", language
+                )
+                return
+
+
 _ANIMAL_AFTER = 3  # words from "like" to the animal ("like a wet poodle")
 _ANIMAL_BEFORE = 2  # Turkish puts "gibi" after the animal ("domuz gibi")
 _POSTPOSITIONS = frozenset({"tr"})
-_PERSON_GAP = 6  # words from the name or "you" to the comparison
+_PERSON_GAP = 5  # words from the name or "you" to the comparison
 
 
 def _person_before(hits: MessageHits, index: int, language: str) -> bool:
     """A capitalised name (no common or lexicon word of ``language``) or a second-person word
-    of ``language`` within six words before token ``index``."""
+    of ``language`` within five words before token ``index`` ("your drawing looks like a dog"
+    is about the drawing)."""
     low = max(0, index - _PERSON_GAP)
-    for section in ("you", "you_obj", "your"):
+    for section in ("you", "you_obj"):
         if any(h.entry.language == language and low <= h.first < index for h in hits.of(section)):
             return True
     tokens = hits.view.tokens
@@ -452,6 +476,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     findings.extend(_left_out(text, hits))
     findings.extend(_split_threats(text, hits))
+    findings.extend(_wait_and_see(text, hits))
     findings.extend(_mocked(text, hits))
     findings.extend(_compared(text, hits))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))

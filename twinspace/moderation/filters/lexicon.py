@@ -70,7 +70,12 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    is self-harm ("I don't want to live anymore", "ya no quiero seguir
                    viviendo", "en jaksa enää elää")
     anymore        "anymore", "mehr", "ya", "już", "enää"
-    that           "that" after "you'll see" ("ya verás que funciona"): no threat
+    wait           "wait" said to a classmate ("just wait", "espera", "poczekaj")
+    see            "you'll see" ("ya verás", "zobaczysz", "meglátod"): a threat after a
+                   ``wait`` word within five words when the message ends
+                   there or a ``what`` word follows ("wait till Monday, you'll see", "ya
+                   verás lo que te pasa"); "espera, ya verás el resultado" passes
+    what           "what" after "you'll see" ("lo", "ce", "co", "τι")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -99,7 +104,7 @@ SECTIONS = frozenset(
     "secret look_at their mock violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
-    "address public meet home safe common animal like live_on anymore that let_in".split()
+    "address public meet home safe common animal like live_on anymore wait see what let_in".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "meet"}
