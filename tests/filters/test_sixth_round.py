@@ -203,7 +203,7 @@ def test_a_public_place_next_to_another_is_no_home(text: str) -> None:
     [
         "Lasst Jonas nicht in unsere Gruppe, der nervt",
         "Laat Sven niet in de groep, hij is raar",
-        "Låt inte Ebba vara med i gruppen",
+        "Bjud inte in Ebba till gruppen, hon är konstig",
         "Non mettete Luca nel gruppo, è strano",
         "No metáis a Hugo en el grupo, es muy raro",
         "Nu o primiți pe Ana în echipă",
@@ -286,8 +286,6 @@ def test_false_friends_of_the_new_swear_words_pass(text: str) -> None:
         "Szétrúgom a segged",
         "Я тобі морду наб'ю",
         "Ik trap je in elkaar",
-        "Je t'attends après les cours",
-        "Czekam na ciebie po szkole",
     ],
 )
 def test_threats_in_other_verbs(text: str) -> None:
@@ -419,4 +417,21 @@ def test_wait_and_see_what_happens_is_a_threat(text: str) -> None:
     ],
 )
 def test_drawings_and_praise_with_animals_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+def test_where_one_lives_is_no_self_harm() -> None:
+    assert "self_harm" in categories("Ya no quiero seguir viviendo así")
+    assert "self_harm" not in categories("Ya no quiero seguir viviendo en Madrid")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Te parto un trozo de tarta?",
+        "Låt inte Ebba gå hem själv, gruppen väntar",
+        "I'll wait for you after school at the gate, mum said we walk home together",
+    ],
+)
+def test_cake_walks_home_and_waiting_pass(text: str) -> None:
     assert "offensive" not in categories(text)

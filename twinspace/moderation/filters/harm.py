@@ -446,6 +446,11 @@ def _no_life(text: str, hits: MessageHits) -> Iterator[Finding]:
             anymore = any(
                 a.entry.language == language and low <= a.first <= high for a in hits.of("anymore")
             )
+            where = any(
+                p.first == live.last + 1 and p.entry.language == language for p in hits.of("place")
+            )
+            if where:
+                continue  # "non voglio più vivere a Milano": where, not whether
             if anymore or _clause_ends_after(text, hits, live.last):
                 yield _make(
                     text, hits, wish.first, live.last, Category.SELF_HARM, "self-harm", language

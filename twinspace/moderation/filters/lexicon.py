@@ -70,6 +70,8 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    is self-harm ("I don't want to live anymore", "ya no quiero seguir
                    viviendo", "en jaksa enää elää")
     anymore        "anymore", "mehr", "ya", "już", "enää"
+    place          words that make "live" about where ("in", "there", "a", "w"): "I don't
+                   want to live there anymore" is no self-harm
     wait           "wait" said to a classmate ("just wait", "espera", "poczekaj")
     see            "you'll see" ("ya verás", "zobaczysz", "meglátod"): a threat after a
                    ``wait`` word within five words when the message ends
@@ -104,7 +106,8 @@ SECTIONS = frozenset(
     "secret look_at their mock violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
-    "address public meet home safe common animal like live_on anymore wait see what let_in".split()
+    "address public meet home safe common "
+    "animal like live_on anymore place wait see what let_in".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "meet"}
