@@ -435,3 +435,8 @@ def test_where_one_lives_is_no_self_harm() -> None:
 )
 def test_cake_walks_home_and_waiting_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+def test_talking_to_a_teacher_in_private_is_no_invitation() -> None:
+    assert "social_handle" not in categories("Sprich unter vier Augen mit deinem Lehrer")
+    assert "social_handle" in categories("Lass uns das lieber unter vier Augen klären")
