@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
 from twinspace.moderation.filters.lexicon import Hit, Lexicons
@@ -315,7 +316,7 @@ def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
                 break
 
 
-def _wait_and_see(text: str, hits: MessageHits) -> Iterator[Finding]:
+def _wait_and_see(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
     """ "Wait till Monday, you'll see", "stai până mâine, o să vezi ce pățești": a wait, then
     "you'll see" ending the message or sentence or followed by "what"; "espera, ya verás el
     resultado" and "warte, du wirst sehen, es klappt" pass (docs/pupil-safety-evaluation.md,
@@ -335,12 +336,37 @@ def _wait_and_see(text: str, hits: MessageHits) -> Iterator[Finding]:
             ends = after >= len(tokens) or (
                 _CLAUSE_END.search(text, tokens[see.last].end, tokens[after].start) is not None
             )
-            what = any(w.first == after and w.entry.language == language for w in hits.of("what"))
+            what = _phrase_at(hits, after, _looked_up(lexicons, "what").get(language, ()))
             if ends or what:
                 yield _make(
                     text, hits, start.first, see.last, Category.OFFENSIVE, "threat", language
                 )
                 return
+
+
+# Frequent words ("like", "in", "a", "ya", "ce") are not matched by the automaton for every
+# message: they are looked up around a rarer hit ("animal", "live_on", "see") only
+# (docs/pupil-safety-evaluation.md, "Sixth round", speed).
+@lru_cache(maxsize=32)
+def _looked_up(lexicons: Lexicons, section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for entry in lexicons.section(section):
+        found.setdefault(entry.language, set()).add(entry.words)
+    return {language: tuple(sorted(words, key=len)) for language, words in found.items()}
+
+
+def _phrase_at(hits: MessageHits, index: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    """The number of tokens of the first of ``phrases`` that starts at token ``index``."""
+    tokens = hits.view.tokens
+    if index < 0:
+        return 0
+    for words in phrases:
+        end = index + len(words)
+        if end <= len(tokens) and all(
+            tokens[index + k].text == word for k, word in enumerate(words)
+        ):
+            return len(words)
+    return 0
 
 
 _ANIMAL_AFTER = 3  # words from "like" to the animal ("like a wet poodle")
@@ -382,34 +408,41 @@ def _person_before(hits: MessageHits, index: int, language: str) -> bool:
     return False
 
 
-def _compared(text: str, hits: MessageHits) -> Iterator[Finding]:
+def _compared(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
     """A classmate compared to an animal (docs/pupil-safety-evaluation.md, "Sixth round")."""
     animals = hits.of("animal")
     if not animals:
         return
-    for like in hits.of("like"):
-        language = like.entry.language
-        for animal in animals:
-            if animal.entry.language != language:
-                continue
-            after = like.last < animal.first <= like.last + _ANIMAL_AFTER
-            before = (
-                language in _POSTPOSITIONS
-                and like.first - _ANIMAL_BEFORE <= animal.last < like.first
-            )
-            if not (after or before):
-                continue
-            first = min(like.first, animal.first)
-            if hits.language not in (None, language) and any(
-                other.entry.language == hits.language and other.first == like.first
-                for other in hits.of("like")
-            ):
-                continue  # a comparison word of the message's language too ("jak"): judged there
-            if not _person_before(hits, first, language):
-                continue
-            last = max(like.last, animal.last)
-            yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", language)
-            return
+    likes = _looked_up(lexicons, "like")
+    for animal in animals:
+        language = animal.entry.language
+        phrases = likes.get(language, ())
+        # (first, last) of a comparison word 1-3 words before the animal, or (Turkish) 1-2
+        # words after it
+        found: tuple[int, int] | None = None
+        for start in range(animal.first - _ANIMAL_AFTER - 2, animal.first):
+            length = _phrase_at(hits, start, phrases)
+            if length and animal.first - _ANIMAL_AFTER <= start + length - 1 < animal.first:
+                found = (start, start + length - 1)
+                break
+        if found is None and language in _POSTPOSITIONS:
+            for start in range(animal.last + 1, animal.last + _ANIMAL_BEFORE + 1):
+                length = _phrase_at(hits, start, phrases)
+                if length:
+                    found = (start, start + length - 1)
+                    break
+        if found is None:
+            continue
+        like_first, like_last = found
+        other = hits.language
+        if other not in (None, language) and _phrase_at(hits, like_first, likes.get(other, ())):
+            continue  # a comparison word of the message's language too ("jak"): judged there
+        first = min(like_first, animal.first)
+        if not _person_before(hits, first, language):
+            continue
+        last = max(like_last, animal.last)
+        yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", language)
+        return
 
 
 _LIFE_GAP = 3  # words between "want" and "live", and around them for the negation
@@ -424,7 +457,7 @@ def _clause_ends_after(text: str, hits: MessageHits, index: int) -> bool:
     )
 
 
-def _no_life(text: str, hits: MessageHits) -> Iterator[Finding]:
+def _no_life(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
     """A negated wish to live, with "anymore" or ending the clause: "I don't want to live
     anymore", "ya no quiero seguir viviendo", "en jaksa enää elää"; "I don't want to live in
     Berlin" passes (docs/pupil-safety-evaluation.md, "Sixth round")."""
@@ -443,13 +476,9 @@ def _no_life(text: str, hits: MessageHits) -> Iterator[Finding]:
             # "anymore" before the wish or just after "live": "je veux plus vivre", "leva
             # längre"; "vivre à Paris plus tard" is later, not anymore
             low, high = wish.first - _LIFE_GAP, live.last + 2
-            anymore = any(
-                a.entry.language == language and low <= a.first <= high for a in hits.of("anymore")
-            )
-            where = any(
-                p.first == live.last + 1 and p.entry.language == language for p in hits.of("place")
-            )
-            if where:
+            anymores = _looked_up(lexicons, "anymore").get(language, ())
+            anymore = any(_phrase_at(hits, i, anymores) for i in range(max(0, low), high + 1))
+            if _phrase_at(hits, live.last + 1, _looked_up(lexicons, "place").get(language, ())):
                 continue  # "non voglio più vivere a Milano": where, not whether
             if anymore or _clause_ends_after(text, hits, live.last):
                 yield _make(
@@ -481,13 +510,13 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     findings.extend(_left_out(text, hits))
     findings.extend(_split_threats(text, hits))
-    findings.extend(_wait_and_see(text, hits))
+    findings.extend(_wait_and_see(text, hits, lexicons))
     findings.extend(_mocked(text, hits))
-    findings.extend(_compared(text, hits))
+    findings.extend(_compared(text, hits, lexicons))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
-    findings.extend(_no_life(text, hits))
+    findings.extend(_no_life(text, hits, lexicons))
     for hit in hits.of("self_harm"):
         if any(n.first <= hit.first and hit.last <= n.last for n in negated):
             continue  # "I don't want to die"
