@@ -2,8 +2,8 @@
 
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py            # tables on stdout
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --mistakes # and the dev mistakes
-                                                 # (dev and round5-dev; held-out splits
-                                                 # are printed as numbers only)
+                                                 # (dev, round5-dev, round6-dev; held-out
+                                                 # splits are printed as numbers only)
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --speed    # messages/s as well
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --split dev --languages cs,es
                                                  # one split, some languages (rule work
@@ -30,7 +30,15 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / "tests" / "data" / "safety_eval"
 REGRESSION = ROOT / "tests" / "data" / "moderation_eval.jsonl"
 # Every split of the set (its README); mistakes are printed for DEV_SPLITS only.
-SPLITS = ("dev", "heldout", "probe", "round5-dev", "round5-heldout")
+SPLITS = (
+    "dev",
+    "heldout",
+    "probe",
+    "round5-dev",
+    "round5-heldout",
+    "round6-dev",
+    "round6-heldout",
+)
 
 
 def flagged(text: str) -> set[str]:

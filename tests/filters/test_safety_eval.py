@@ -5,7 +5,9 @@ Thresholds: phone and e-mail recall >= 0.95, invitations (``social_handle``) and
 >= 0.95, flag precision >= 0.95. They are asserted overall on each split (dev and
 held-out) and per language on the dev split (17 messages per language, 24 in sr, 37 in cs,
 38 in es and 42 in et); the fifth round's splits likewise (round5-dev per language, 13
-messages each; round5-heldout overall, 192 messages). Per-language
+messages each; round5-heldout overall, 192 messages) and the sixth round's (round6-dev per
+language, 15 messages each; round6-heldout overall, 240 messages, at the level it reached,
+below three of the targets: see ``SIXTH_HELDOUT_RECALL``). Per-language
 held-out figures (8 messages each, where one mistake is 0.12) are reported in
 docs/pupil-safety-evaluation.md, not asserted. The tables are printed
 even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
@@ -77,6 +79,8 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
         "heldout": evaluate([m for m in messages if m.split == "heldout"], flagged),
         "round5-dev": evaluate([m for m in messages if m.split == "round5-dev"], flagged),
         "round5-heldout": evaluate([m for m in messages if m.split == "round5-heldout"], flagged),
+        "round6-dev": evaluate([m for m in messages if m.split == "round6-dev"], flagged),
+        "round6-heldout": evaluate([m for m in messages if m.split == "round6-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -108,7 +112,7 @@ def test_targets_overall_on_each_split(
     assert shortfalls(split, result.total) == []
 
 
-@pytest.mark.parametrize("split", ["dev", "round5-dev"])
+@pytest.mark.parametrize("split", ["dev", "round5-dev", "round6-dev"])
 def test_targets_per_language_on_dev(split: str, results: dict[str, Evaluation]) -> None:
     missing = [
         gap
@@ -147,3 +151,49 @@ def test_the_fifth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
         assert len(mine) == 25, language
         assert [m.split for m in mine] == ["round5-heldout"] * 12 + ["round5-dev"] * 13
         assert sum(m.kind in ("clean", "hard_negative") for m in mine) >= 7, language
+
+
+# The sixth round's held-out split after the round (docs/pupil-safety-evaluation.md, "Sixth
+# round", final): offensive, self-harm and e-mail recall stay below issue 16's targets (0.9,
+# 0.9, 0.95); the rules were not tuned on these messages, so the figures are asserted as
+# reached, not as the targets.
+SIXTH_HELDOUT_RECALL = {
+    "phone": 0.95,
+    "email": 0.93,  # 15 of 16
+    "social_handle": 0.9,
+    "address": 0.9,
+    "offensive": 0.86,  # 0.87: 54 of 62
+    "self_harm": 0.73,  # 11 of 15
+}
+
+
+def test_the_sixth_round_held_out_split_overall(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = results["round6-heldout"]
+    with capsys.disabled():
+        print(f"\nsafety evaluation, round6-heldout:\n{markdown_table(result)}")
+    tally = result.total
+    reached = {category: tally.recall(category) for category in SIXTH_HELDOUT_RECALL}
+    assert all(
+        recall is not None and recall >= SIXTH_HELDOUT_RECALL[category]
+        for category, recall in reached.items()
+    ), reached
+    assert tally.clean_pass >= MIN_CLEAN_PASS
+    assert tally.precision >= MIN_PRECISION
+
+
+def test_the_sixth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
+    """Sixth round (tests/data/safety_eval/README.md): 30 messages in each of the 16
+    languages of issue 16's hidden set, the 15 with the smallest SHA-256 held out."""
+    sixth = [m for m in messages if m.split.startswith("round6-")]
+    assert {m.lang for m in sixth} == set(HIDDEN_SET_LANGUAGES)
+    for language in HIDDEN_SET_LANGUAGES:
+        mine = sorted(
+            (m for m in sixth if m.lang == language),
+            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
+        )
+        assert len(mine) == 30, language
+        assert [m.split for m in mine] == ["round6-heldout"] * 15 + ["round6-dev"] * 15
+        assert sum(m.kind in ("clean", "hard_negative") for m in mine) == 9, language
+        assert {m.kind for m in mine} >= {"bullying", "threat", "self_harm", "phone", "email"}

@@ -3,6 +3,7 @@
 Pupils hide phone numbers from filters; this view undoes the usual tricks so the phone
 filter can read the number:
 
+- "double" and "triple" before a digit word ("oh seven nine double five");
 - number words of every lexicon, mixed with digits ("zero six, trente-neuf, 12 45 78",
   "tre-tre-nove 123 45 67"), with tens and units joined ("treinta y cuatro" -> 34);
 - letters standing for digits inside a run of digits ("6o1", "0l76", a Cyrillic Ze for 3);
@@ -79,6 +80,8 @@ def _runs(
             if run and not all(c in _RUN_GLUE for c in text[run[-1][0].end : token.start]):
                 break
             value = _value(token, text, numbers)
+            if value is None and token.text in _REPEATS:
+                value = _repeated(text, tokens, cursor, numbers)
             if value is None and run and token.text in joiners:
                 value = ""
             if value is None:
@@ -99,6 +102,23 @@ def _runs(
                     replacements.append((before.end, after.start, " "))
         index = max(cursor, index + 1)
     return replacements
+
+
+# "double five" is 55, "triple oh" 000: how British pupils say a phone number
+# (docs/pupil-safety-evaluation.md, "Sixth round"). The repeat word stands for the copies
+# before the digit word that follows it.
+_REPEATS = {"double": 1, "triple": 2}
+
+
+def _repeated(text: str, tokens: tuple[Token, ...], at: int, numbers: dict[str, str]) -> str | None:
+    if at + 1 >= len(tokens) or not all(
+        c in _RUN_GLUE for c in text[tokens[at].end : tokens[at + 1].start]
+    ):
+        return None
+    digit = _value(tokens[at + 1], text, numbers)
+    if digit is None or len(digit) != 1:
+        return None
+    return digit * _REPEATS[tokens[at].text]
 
 
 def _composed(run: list[tuple[Token, str]]) -> list[tuple[int, int, str]]:

@@ -16,14 +16,20 @@ Built from the lexicon sections (see ``lexicon.py``) by structure, not by senten
   him"), so "let's start the call without Anna, she is late" passes;
 - a violent verb within three words of an object form of "you" is a threat
   ("je vais te frapper", "cię pobiję", "seni döveceğim");
-- self-harm statements (phrases, or a first-person wish followed by a word for dying) are
-  their own category, so the pipeline can treat them with care.
+- a classmate compared to an animal is bullying: a ``[like]`` word, an ``[animal]`` within
+  three words after it (two before Turkish "gibi"), and a capitalised name or a
+  second-person word up to five words before ("Tim sieht aus wie ein Schwein", "o Rui tem
+  cara de sapo"; docs/pupil-safety-evaluation.md, "Sixth round");
+- self-harm statements (phrases, or a first-person wish followed by a word for dying, or a
+  negated wish to live "anymore") are their own category, so the pipeline can treat them
+  with care.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
 from twinspace.moderation.filters.lexicon import Hit, Lexicons
@@ -193,7 +199,7 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
     """A capitalised classmate's name kept out of a group (docs/pupil-safety-evaluation.md,
     "Fifth round"): a leave-out verb near the name, and a group word near it or a secret in
     the message; "without" needs both."""
-    if not (hits.of("leave_out") or hits.of("without")) or not (
+    if not (hits.of("leave_out") or hits.of("without") or hits.of("let_in")) or not (
         hits.of("group") or hits.of("secret")
     ):
         return
@@ -205,7 +211,8 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
         for hit in found
         for i in range(hit.first, hit.last + 1)
     }
-    for section, needs_both in (("leave_out", False), ("without", True)):
+    negations = {n.first for n in hits.of("negation")}
+    for section, needs_both in (("leave_out", False), ("without", True), ("let_in", False)):
         for verb in hits.of(section):
             language = verb.entry.language
             groups = [g for g in hits.of("group") if g.entry.language == language]
@@ -227,10 +234,24 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
                     continue
                 if name == 0 and section == "without":
                     continue  # a name does not open a sentence with "without" after it
+                if section == "let_in" and not (
+                    name > verb.last and {name + 1, name + 2} & negations
+                ):
+                    continue  # "Lasst Mia nicht in die Gruppe": the negation after the name
                 grouped = any(
                     abs(g.first - name) <= _GROUP_GAP or abs(g.last - name) <= _GROUP_GAP
                     for g in groups
                 )
+                if section == "let_in":
+                    # the group in the same clause, after the name: "Lasst Jonas nicht
+                    # warten, die Gruppe fängt an" keeps no one out
+                    grouped = any(
+                        name < g.first <= name + _GROUP_GAP
+                        and _CLAUSE_END.search(text, tokens[name].end, tokens[g.first].start)
+                        is None
+                        and "," not in text[tokens[name].end : tokens[g.first].start]
+                        for g in groups
+                    )
                 if (grouped and secret) if needs_both else (grouped or secret):
                     first, last = min(verb.first, name), max(verb.last, name)
                     yield _make(text, hits, first, last, Category.OFFENSIVE, "exclusion", language)
@@ -295,6 +316,177 @@ def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
                 break
 
 
+def _wait_and_see(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
+    """ "Wait till Monday, you'll see", "stai până mâine, o să vezi ce pățești": a wait, then
+    "you'll see" ending the message or sentence or followed by "what"; "espera, ya verás el
+    resultado" and "warte, du wirst sehen, es klappt" pass (docs/pupil-safety-evaluation.md,
+    "Sixth round")."""
+    sees = hits.of("see")
+    if not sees:
+        return
+    tokens = hits.view.tokens
+    for start in hits.of("wait"):
+        language = start.entry.language
+        for see in sees:
+            if see.entry.language != language:
+                continue
+            if not start.last < see.first <= start.last + _SPLIT_GAP + 1:
+                continue
+            after = see.last + 1
+            ends = after >= len(tokens) or (
+                _CLAUSE_END.search(text, tokens[see.last].end, tokens[after].start) is not None
+            )
+            what = _phrase_at(hits, after, _looked_up(lexicons, "what").get(language, ()))
+            if ends or what:
+                yield _make(
+                    text, hits, start.first, see.last, Category.OFFENSIVE, "threat", language
+                )
+                return
+
+
+# Frequent words ("like", "in", "a", "ya", "ce") are not matched by the automaton for every
+# message: they are looked up around a rarer hit ("animal", "live_on", "see") only
+# (docs/pupil-safety-evaluation.md, "Sixth round", speed).
+@lru_cache(maxsize=32)
+def _looked_up(lexicons: Lexicons, section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for entry in lexicons.section(section):
+        found.setdefault(entry.language, set()).add(entry.words)
+    return {language: tuple(sorted(words, key=len)) for language, words in found.items()}
+
+
+def _phrase_at(hits: MessageHits, index: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    """The number of tokens of the first of ``phrases`` that starts at token ``index``."""
+    tokens = hits.view.tokens
+    if index < 0:
+        return 0
+    for words in phrases:
+        end = index + len(words)
+        if end <= len(tokens) and all(
+            tokens[index + k].text == word for k, word in enumerate(words)
+        ):
+            return len(words)
+    return 0
+
+
+_ANIMAL_AFTER = 3  # words from "like" to the animal ("like a wet poodle")
+_ANIMAL_BEFORE = 2  # Turkish puts "gibi" after the animal ("domuz gibi")
+_POSTPOSITIONS = frozenset({"tr"})
+_PERSON_GAP = 5  # words from the name or "you" to the comparison
+
+
+def _person_before(hits: MessageHits, index: int, language: str) -> bool:
+    """A capitalised name (no common or lexicon word of ``language``) or a second-person word
+    of ``language`` within five words before token ``index`` ("your drawing looks like a dog"
+    is about the drawing)."""
+    low = max(0, index - _PERSON_GAP)
+    for section in ("you", "you_obj"):
+        if any(h.entry.language == language and low <= h.first < index for h in hits.of(section)):
+            return True
+    tokens = hits.view.tokens
+    taken = {
+        i
+        for section, found in hits.sections.items()
+        if section != "safe"
+        for hit in found
+        if section != "common" or hit.entry.language == language
+        for i in range(hit.first, hit.last + 1)
+    }
+    common = {
+        i
+        for hit in hits.of("common")
+        if hit.entry.language == language
+        for i in range(hit.first, hit.last + 1)
+    }
+    for name in range(low, index):
+        token = tokens[name]
+        if not token.capitalised or name in taken or not token.text.isalpha():
+            continue
+        if language in _NOUNS_CAPITALISED and name - 1 in common:
+            continue  # "Der Hund": a noun, not a name
+        return True
+    return False
+
+
+def _compared(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
+    """A classmate compared to an animal (docs/pupil-safety-evaluation.md, "Sixth round")."""
+    animals = hits.of("animal")
+    if not animals:
+        return
+    likes = _looked_up(lexicons, "like")
+    for animal in animals:
+        language = animal.entry.language
+        phrases = likes.get(language, ())
+        # (first, last) of a comparison word 1-3 words before the animal, or (Turkish) 1-2
+        # words after it
+        found: tuple[int, int] | None = None
+        for start in range(animal.first - _ANIMAL_AFTER - 2, animal.first):
+            length = _phrase_at(hits, start, phrases)
+            if length and animal.first - _ANIMAL_AFTER <= start + length - 1 < animal.first:
+                found = (start, start + length - 1)
+                break
+        if found is None and language in _POSTPOSITIONS:
+            for start in range(animal.last + 1, animal.last + _ANIMAL_BEFORE + 1):
+                length = _phrase_at(hits, start, phrases)
+                if length:
+                    found = (start, start + length - 1)
+                    break
+        if found is None:
+            continue
+        like_first, like_last = found
+        other = hits.language
+        if other not in (None, language) and _phrase_at(hits, like_first, likes.get(other, ())):
+            continue  # a comparison word of the message's language too ("jak"): judged there
+        first = min(like_first, animal.first)
+        if not _person_before(hits, first, language):
+            continue
+        last = max(like_last, animal.last)
+        yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", language)
+        return
+
+
+_LIFE_GAP = 3  # words between "want" and "live", and around them for the negation
+
+
+def _clause_ends_after(text: str, hits: MessageHits, index: int) -> bool:
+    tokens = hits.view.tokens
+    if index + 1 >= len(tokens):
+        return True
+    return _CLAUSE_END.search(text, tokens[index].end, tokens[index + 1].start) is not None or (
+        "," in text[tokens[index].end : tokens[index + 1].start]
+    )
+
+
+def _no_life(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
+    """A negated wish to live, with "anymore" or ending the clause: "I don't want to live
+    anymore", "ya no quiero seguir viviendo", "en jaksa enää elää"; "I don't want to live in
+    Berlin" passes (docs/pupil-safety-evaluation.md, "Sixth round")."""
+    for live in hits.of("live_on"):
+        language = live.entry.language
+        for wish in hits.of("want_self"):
+            if wish.entry.language != language:
+                continue
+            if not live.first - _LIFE_GAP <= wish.last < live.first:
+                continue
+            if not any(
+                n.entry.language == language and wish.first - _LIFE_GAP <= n.first < live.first
+                for n in hits.of("negation")
+            ):
+                continue
+            # "anymore" before the wish or just after "live": "je veux plus vivre", "leva
+            # längre"; "vivre à Paris plus tard" is later, not anymore
+            low, high = wish.first - _LIFE_GAP, live.last + 2
+            anymores = _looked_up(lexicons, "anymore").get(language, ())
+            anymore = any(_phrase_at(hits, i, anymores) for i in range(max(0, low), high + 1))
+            if _phrase_at(hits, live.last + 1, _looked_up(lexicons, "place").get(language, ())):
+                continue  # "non voglio più vivere a Milano": where, not whether
+            if anymore or _clause_ends_after(text, hits, live.last):
+                yield _make(
+                    text, hits, wish.first, live.last, Category.SELF_HARM, "self-harm", language
+                )
+                return
+
+
 def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     hits = message_hits(text, lexicons)
     if not hits.sections:
@@ -318,10 +510,13 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     findings.extend(_left_out(text, hits))
     findings.extend(_split_threats(text, hits))
+    findings.extend(_wait_and_see(text, hits, lexicons))
     findings.extend(_mocked(text, hits))
+    findings.extend(_compared(text, hits, lexicons))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
+    findings.extend(_no_life(text, hits, lexicons))
     for hit in hits.of("self_harm"):
         if any(n.first <= hit.first and hit.last <= n.last for n in negated):
             continue  # "I don't want to die"

@@ -27,12 +27,15 @@ _ACCOUNT = re.compile(
     r"(?<![\w@.])@?(?=[A-Za-z0-9._]*[._\d])[A-Za-z][A-Za-z0-9._]{2,29}(?<![.])(?![\w@])"
 )
 # Between the app and the account after it: a colon or dash, or up to two copulas and
-# possessives ("snap: x", "min snap är x", "το snap μου είναι x", "insta mea e x");
+# possessives ("snap: x", "min snap är x", "το snap μου είναι x", "insta mea e x"), after a
+# question ("tens snap? o meu é x", docs/pupil-safety-evaluation.md, "Sixth round");
 # before the app: a preposition ("jake_2011 on snap"). "TikTok dance part_2" is no account.
 _BETWEEN = re.compile(
-    r"(?:\s*[:=\u2013-]\s*|\s+)(?:(?:is|ist|è|e|é|es|est|c'est|är|er|on|je|jest|to|este|"
-    r"είναι|μου|mi|mio|meu|můj|min|mijn|mein|az|van|це|є|nevem|name|nick|nombre|nome)"
-    r"\s*[:=]?\s+){0,2}",
+    r"(?:\s*[:=\u2013-]\s*|\s*[?!]?\s+)(?:(?:is|ist|è|e|é|es|est|c'est|är|er|on|je|jest|to|"
+    r"este|είναι|μου|mi|mio|meu|můj|min|mijn|mein|az|van|це|є|nevem|name|nick|nombre|nome|"
+    # an article before the possessive: "tens snap? o meu é bia_10", "il mio è ..."
+    r"o|a|il|el|la|le)"
+    r"\s*[:=]?\s+){0,3}",
     re.IGNORECASE,
 )
 _ON = re.compile(

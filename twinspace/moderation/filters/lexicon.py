@@ -19,6 +19,8 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    exclusion with a capitalised name and a group word or a secret
     without        "without" ("ohne", "senza"): exclusion with a name, a group word and a
                    secret ("the group without Tom, don't tell him")
+    let_in         "let", "take" where the negation follows the name ("Lasst Mia nicht in
+                   die Gruppe", "Laat Noor niet"): exclusion with a group word or a secret
     group          a group, team or chat ("Gruppe", "skupiny", "ryhmään")
     secret         "don't tell him/her" ("sagt ihm nichts", "neříkejte mu to")
     look_at        "look at" said to the others ("zobaczcie", "schaut euch", "regardez")
@@ -59,6 +61,23 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    street soon after one, in a message without live or home words, is the
                    meeting place's, not a home address
     home           words that make an address a home one ("my house", "come over", "vivo")
+    animal         animals a classmate is compared to ("pig", "Schwein", "cerdo"): bullying
+                   within three words after a ``like`` word (in Turkish two words before
+                   "gibi"), with a capitalised name or a second-person word shortly before
+    like           comparison words ("like", "wie", "como", "jak", "kuin", "gibi")
+    live_on        "to live", "living" ("leben", "vivir", "żyć"): a negation, a want_self
+                   word and one of these, with an ``anymore`` word or at the clause's end,
+                   is self-harm ("I don't want to live anymore", "ya no quiero seguir
+                   viviendo", "en jaksa enää elää")
+    anymore        "anymore", "mehr", "ya", "już", "enää"
+    place          words that make "live" about where ("in", "there", "a", "w"): "I don't
+                   want to live there anymore" is no self-harm
+    wait           "wait" said to a classmate ("just wait", "espera", "poczekaj")
+    see            "you'll see" ("ya verás", "zobaczysz", "meglátod"): a threat after a
+                   ``wait`` word within five words when the message ends
+                   there or a ``what`` word follows ("wait till Monday, you'll see", "ya
+                   verás lo que te pasa"); "espera, ya verás el resultado" passes
+    what           "what" after "you'll see" ("lo", "ce", "co", "τι")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -87,10 +106,15 @@ SECTIONS = frozenset(
     "secret look_at their mock violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
-    "address public meet home safe common".split()
+    "address public meet home safe common "
+    "animal like live_on anymore place wait see what let_in".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
-MATCHED = SECTIONS - {"numbers", "at", "dot", "street_suffix", "public", "meet"}
+# "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
+# (harm.py), not matched in every message.
+MATCHED = SECTIONS - {
+    "numbers", "at", "dot", "street_suffix", "public", "meet", "like", "anymore", "place", "what"
+}  # fmt: skip
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"[^\W_]+")

@@ -93,7 +93,10 @@ def _patterns(lexicons: Lexicons) -> tuple[re.Pattern[str], ...]:
         ),
         re.compile(rf"(?<!\w)(?P<name>{_CAP}{suffix})\.?\s+(?P<house>{_HOUSE})(?!\w)"),
         re.compile(
-            rf"(?<!\w)(?i:{live})[,:]?\s+(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}"
+            # up to two short words ("na", "w", "at the"), or up to three words of a place near the
+            # home: "mieszkam nad piekarnią na Długiej 45" (docs/pupil-safety-evaluation.md,
+            # "Sixth round")
+            rf"(?<!\w)(?i:{live})[,:]?\s+(?:(?:[{_LOW}]{{1,4}}[,:]?\s+){{0,2}}|(?:[{_LOW}]{{1,12}}[,:]?\s+){{1,3}})"
             # the town, also after its postcode: "A címem: 8200 Veszprém, Jutasi 12.", or
             # with a preposition after it: "mieszka w Krakowie na Floriańskiej 7"
             rf"(?:(?:\d{{4,5}}\s+)?{_CAP}(?:,\s+|\s+[{_LOW}]{{1,3}}\s+))?"
