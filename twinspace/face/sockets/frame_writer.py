@@ -17,6 +17,18 @@ README.md, "CPU per delivery"). Anything written another way (the async `send`: 
 a close) first writes what is held, so frames never change order; frames still held when the
 connection stops being open are dropped, as nothing may follow a close frame (RFC 6455 §5.5.1).
 
+The handshake's 101 response is held the same way: a page socket sends sync step 1 (and the
+room's presence) as soon as it is accepted, so the response and those frames leave in one
+system call, one `send` per connecting socket fewer in a reconnect storm (bench/README.md,
+"The storm's CPU"). Whatever uvicorn writes itself (pongs, a close echo, keepalive pings, a
+shutdown's close) writes what is held first; if the connection closed meanwhile, the held
+response still goes and the frames are dropped.
+
+uvicorn stops reading a socket after each message it queues for the app and reads again once
+the app took it: two `epoll_ctl` calls per message received. Here reading stops only when a
+message is already waiting when the next arrives (a client sending faster than the app takes):
+the queue still holds at most what two reads bring.
+
 The protocol also holds less per idle connection (bench/memory_parts.py): its receive queue and
 its writable flag are made without an ``asyncio.Queue`` (four deques and an ``Event``) and an
 ``asyncio.Event`` (a deque), and the handshake's request and response objects (with their
@@ -33,6 +45,7 @@ import struct
 from collections.abc import Callable
 from typing import Any, Generic, TypedDict, TypeVar
 
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
 from websockets.protocol import Protocol, State
@@ -162,6 +175,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     # attribute a later uvicorn adds goes to the instance dict as before.
     __slots__ = (
         "_corked",  # frames written this turn of the loop, not yet handed to the transport
+        "_head_corked",  # the first of them is the handshake's 101 response
         "app",
         "app_state",
         "asgi_version",
@@ -204,19 +218,86 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._corked: list[bytes] | None = None
+        self._head_corked = False
         self.queue: Any = ReceiveQueue()
         self.writable: Any = WritableFlag()
         self.writable.set()
 
     async def send(self, message: Any) -> None:
-        self._uncork()  # what was written before goes first
-        await super().send(message)
+        if message["type"] == "websocket.accept" and self._may_hold_response():
+            self._accept(message)
+        else:
+            self._uncork()  # what was written before goes first
+            await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
             # only the handshake reads them (a refusal before it still answers with them)
             for handshake in ("request", "response"):
                 if hasattr(self, handshake):
                     delattr(self, handshake)
             _drop_handshake_parser(self.conn)
+
+    def _may_hold_response(self) -> bool:
+        """Whether uvicorn's `send` would answer an accept at once with the 101 response."""
+        return (
+            not self.handshake_complete
+            and self.initial_response is None
+            and not self.disconnected
+            and self.writable.is_set()
+            and not self.transport.is_closing()
+        )
+
+    def _accept(self, message: Any) -> None:
+        """uvicorn's answer to `websocket.accept` (its `send`, websockets_sansio_impl.py), the
+        101 response held to leave with the frames that follow it in this turn."""
+        self.logger.info(
+            '%s - "WebSocket %s" [accepted]',
+            get_client_addr(self.scope),
+            get_path_with_query_string(self.scope),
+        )
+        headers = [
+            (name.decode("latin-1").lower(), value.decode("latin-1"))
+            for name, value in (self.default_headers + list(message.get("headers", [])))
+        ]
+        subprotocol = message.get("subprotocol")
+        if subprotocol:
+            headers.append(("Sec-WebSocket-Protocol", subprotocol))
+        del self.response.headers["Date"]
+        self.response.headers.update(headers)
+        self.handshake_complete = True
+        self.conn.send_response(self.response)
+        self._hold(b"".join(self.conn.data_to_send()))
+        self._head_corked = True
+        self.start_keepalive()
+
+    # What uvicorn writes to the transport itself goes after what is held.
+
+    def handle_events(self) -> None:
+        if self._corked is not None:
+            self._uncork()
+        super().handle_events()
+
+    def send_keepalive_ping(self) -> None:
+        self._uncork()
+        super().send_keepalive_ping()
+
+    def keepalive_timeout(self) -> None:
+        self._uncork()
+        super().keepalive_timeout()
+
+    def shutdown(self) -> None:
+        self._uncork()
+        super().shutdown()
+
+    def send_receive_event_to_app(self) -> None:
+        if self.read_paused or not self.queue.empty():
+            super().send_receive_event_to_app()  # pauses reading (unless paused already)
+            return
+        # The app takes this one next: keep reading (uvicorn pauses unless already paused).
+        self.read_paused = True
+        try:
+            super().send_receive_event_to_app()
+        finally:
+            self.read_paused = False
 
     async def receive(self) -> Any:
         """uvicorn's `receive`, waiting on the queue's future itself: an idle connection's
@@ -271,14 +352,16 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             or self.conn.extensions
         ):
             return False
-        frame = binary_frame_header(len(data)) + data
+        self._hold(binary_frame_header(len(data)) + data)
+        return True
+
+    def _hold(self, data: bytes) -> None:
         corked = self._corked
         if corked is None:
-            self._corked = [frame]
+            self._corked = [data]
             self.loop.call_soon(self._uncork)
         else:
-            corked.append(frame)
-        return True
+            corked.append(data)
 
     def _uncork(self) -> None:
         """Hand every held frame to the transport in one write (dropped once the connection is
@@ -287,8 +370,13 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         if corked is None:
             return
         self._corked = None
-        if self.disconnected or self.transport.is_closing() or self.conn.state is not State.OPEN:
+        head, self._head_corked = self._head_corked, False
+        if self.disconnected or self.transport.is_closing():
             return
+        if self.conn.state is not State.OPEN:
+            if not head:
+                return
+            corked = corked[:1]  # the 101 response goes, before whatever closes
         self.transport.write(corked[0] if len(corked) == 1 else b"".join(corked))
 
 
