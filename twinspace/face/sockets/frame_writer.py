@@ -327,6 +327,10 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:  # None when the handshake was refused
+            # ASGI wants header names lower-cased. uvicorn takes them as websockets parsed
+            # them, which after h11 they were; a handshake handed over whole (face/guard.py)
+            # keeps the client's case.
+            scope["headers"] = [(name.lower(), value) for name, value in scope["headers"]]
             extension: FrameWriterExtension = {"write_binary": self.write_binary}
             scope["extensions"][FRAME_WRITER] = extension
 
