@@ -288,6 +288,19 @@ class PausingTransport(FakeTransport):
         self.resumes += 1
 
 
+class CountingTransport(HandshakeTransport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pauses = 0
+        self.resumes = 0
+
+    def pause_reading(self) -> None:
+        self.pauses += 1
+
+    def resume_reading(self) -> None:
+        self.resumes += 1
+
+
 async def test_reading_pauses_only_once_messages_wait_for_the_app() -> None:
     protocol, _ = _open_protocol()
     transport = PausingTransport()
@@ -316,3 +329,71 @@ async def test_a_large_message_pauses_reading_at_once() -> None:
     assert transport.pauses == 1
     assert len((await protocol.receive())["bytes"]) == RECEIVE_PAUSE_BYTES
     assert transport.resumes == 1
+
+
+def _handshake_protocol(app: Any) -> tuple[FrameWriterProtocol, CountingTransport]:
+    protocol = FrameWriterProtocol(
+        config=uvicorn.Config(app), server_state=ServerState(), app_state={}
+    )
+    transport = CountingTransport()
+    protocol.connection_made(transport)  # type: ignore[arg-type]
+    return protocol, transport
+
+
+async def test_the_101_response_leaves_with_the_frames_written_in_its_turn() -> None:
+    """A page socket's sync step 1 follows its accept at once: one write for both."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        write = scope["extensions"][FRAME_WRITER]["write_binary"]
+        assert write(b"step1") and write(b"awareness")
+        done.set_result(None)
+        await receive()
+
+    protocol, transport = _handshake_protocol(app)
+    protocol.data_received(HANDSHAKE)
+    async with asyncio.timeout(5):
+        await done
+    await eventually(lambda: bool(transport.written))
+    assert len(transport.written) == 1
+    head, _, frames = transport.written[0].partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 101") and b"\r\nUpgrade: websocket" in head
+    assert frames == b"\x82\x05step1" + b"\x82\x09awareness"
+    protocol.connection_lost(None)
+
+
+async def test_a_held_101_response_goes_before_a_close_and_its_frames_do_not() -> None:
+    """The client's close arrives while the response is still held (pipelined behind its
+    request): the response is written, then the close echo; no frame after the close."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        assert scope["extensions"][FRAME_WRITER]["write_binary"](b"step1")
+        protocol.data_received(Frame(Opcode.CLOSE, b"\x03\xe8").serialize(mask=True))
+        done.set_result(None)
+        await receive()
+
+    protocol, transport = _handshake_protocol(app)
+    protocol.data_received(HANDSHAKE)
+    async with asyncio.timeout(5):
+        await done
+    await _next_turn()
+    assert transport.written[0].startswith(b"HTTP/1.1 101")
+    assert transport.written[0].endswith(b"\r\n\r\n")  # the frame was dropped
+    assert transport.written[1][0] == 0x88  # the close echo, after the response
+    assert b"step1" not in b"".join(transport.written)
+
+
+async def test_a_refused_handshake_is_answered_at_once() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.close", "code": 1000})
+
+    protocol, transport = _handshake_protocol(app)
+    protocol.data_received(HANDSHAKE)
+    await eventually(lambda: bool(transport.written))
+    assert transport.written[0].startswith(b"HTTP/1.1 403")

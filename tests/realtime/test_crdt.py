@@ -111,6 +111,33 @@ def test_unsubscribed_and_empty_transactions_report_nothing(engine: Engine) -> N
     assert len(events) == 1
 
 
+def test_an_empty_update_never_reaches_the_engine(engine: Engine, monkeypatch: Any) -> None:
+    """A y-websocket client's answer to sync step 1 when it has nothing new (every socket of
+    a reconnect storm): no scan, no engine call, nothing held or reported."""
+    source = edited(engine, (0, "ab"))
+    document = Document(engine)
+    later = source.encode_state_as_update()
+    source.insert_text(2, "c")
+    document.apply_update(source.encode_state_as_update(decode_vector_of(later, engine)))
+    held = document.pending_updates
+    assert held  # waits for "ab"
+    events = recorder(document)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the engine was called")
+
+    monkeypatch.setattr(document, "_engine_apply", refuse)
+    document.apply_update(b"\x00\x00")
+    assert events == [] and document.pending_updates == held
+
+
+def decode_vector_of(update: bytes, engine: Engine) -> bytes:
+    """The state vector of a document holding `update`."""
+    holder = Document(engine)
+    holder.apply_update(update)
+    return holder.state_vector()
+
+
 @pytest.mark.parametrize(
     "update",
     [

@@ -16,6 +16,7 @@ from twinspace.config import Settings
 from twinspace.domain_events import DomainEventBus, SessionEnded, SessionsRevoked
 from twinspace.errors import Forbidden, NotFound, Problem, RuleViolation, Throttled, Unauthenticated
 from twinspace.storage import Storage
+from twinspace.storage.batched import BatchedReads
 from twinspace.storage.records import ClassRecord, UserRecord
 from twinspace.types import UserKind
 
@@ -78,6 +79,7 @@ class AccountService:
         self._storage = storage
         self._settings = settings
         self._events = events
+        self._sessions = BatchedReads(storage.sessions.with_users)
         self.passwords = PasswordService(
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
@@ -137,7 +139,8 @@ class AccountService:
     async def authenticate(self, token: str) -> Authenticated | None:
         if not token or len(token) > 256:
             return None
-        found = await self._storage.sessions.with_user(hash_token(token))
+        # sockets and requests authenticating together share one read (storage/batched.py)
+        found = await self._sessions.get(hash_token(token))
         if found is None:
             return None
         session, user = found

@@ -446,6 +446,12 @@ class Document:
         """
         self._check_thread()
         update = bytes(update)
+        if update == EMPTY_UPDATE:
+            # No structs, no deletions: nothing to apply, hold or release. Every y-websocket
+            # client answers the server's sync step 1 so when it has nothing new (each
+            # socket of a reconnect storm), and the scan and the engine call cost more than
+            # the rest of that message's handling.
+            return
         scan = scan_update(update, strict=self.engine is Engine.Y_PY)
         try:
             if not self._ready(scan):

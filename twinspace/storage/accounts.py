@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from twinspace.clock import from_iso, to_iso
-from twinspace.storage.db import Executor
+from twinspace.storage.db import Executor, Row
 from twinspace.storage.records import PupilRecord, SessionRecord, TeacherRecord, UserRecord
 from twinspace.types import StaffRole, TeacherStatus, UserKind
 
@@ -301,24 +301,25 @@ class SessionRepo:
     async def with_user(self, token_hash: str) -> tuple[SessionRecord, UserRecord | None] | None:
         """The session with this token hash and its user (None if the user row is gone), in
         one read: every request and socket authenticates with both."""
-        row = await self._ex.fetch_one(
-            "SELECT s.id AS session_id, s.user_id AS session_user_id,"
-            " s.csrf_token AS session_csrf_token, s.created_at AS session_created_at,"
-            " s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at, u.*"
-            " FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-            (token_hash,),
+        return (await self.with_users([token_hash])).get(token_hash)
+
+    async def with_users(
+        self, token_hashes: Sequence[str]
+    ) -> dict[str, tuple[SessionRecord, UserRecord | None]]:
+        """`with_user` for several token hashes in one read (storage/batched.py), by hash;
+        a hash with no session is missing."""
+        if not token_hashes:
+            return {}
+        marks = ", ".join("?" * len(token_hashes))
+        rows = await self._ex.fetch_all(
+            "SELECT s.token_hash AS session_token_hash, s.id AS session_id,"
+            " s.user_id AS session_user_id, s.csrf_token AS session_csrf_token,"
+            " s.created_at AS session_created_at, s.expires_at AS session_expires_at,"
+            " s.last_seen_at AS session_last_seen_at, u.* FROM sessions s"
+            f" LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash IN ({marks})",
+            list(token_hashes),
         )
-        if row is None:
-            return None
-        session = SessionRecord(
-            row["session_id"],
-            row["session_user_id"],
-            row["session_csrf_token"],
-            from_iso(row["session_created_at"]),
-            from_iso(row["session_expires_at"]),
-            from_iso(row["session_last_seen_at"]),
-        )
-        return session, UserRecord.from_row(row) if row["id"] is not None else None
+        return {row["session_token_hash"]: _session_with_user(row) for row in rows}
 
     async def touch(self, session_id: int, now: datetime) -> None:
         await self._ex.execute(
@@ -350,3 +351,15 @@ class SessionRepo:
 
     async def delete_expired(self, now: datetime) -> int:
         return await self._ex.execute("DELETE FROM sessions WHERE expires_at < ?", (to_iso(now),))
+
+
+def _session_with_user(row: Row) -> tuple[SessionRecord, UserRecord | None]:
+    session = SessionRecord(
+        row["session_id"],
+        row["session_user_id"],
+        row["session_csrf_token"],
+        from_iso(row["session_created_at"]),
+        from_iso(row["session_expires_at"]),
+        from_iso(row["session_last_seen_at"]),
+    )
+    return session, UserRecord.from_row(row) if row["id"] is not None else None

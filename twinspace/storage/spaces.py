@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from twinspace.clock import to_iso
 from twinspace.storage.db import Executor
-from twinspace.storage.records import BoardRecord, ChannelRecord, PageRecord
-from twinspace.types import ChannelKind
+from twinspace.storage.records import BoardRecord, ChannelRecord, PageRecord, ProjectRecord
+from twinspace.types import ChannelKind, Role
+
+
+class PageAccessRecords(NamedTuple):
+    """A page, its project and a user's role in it (None: not a member)."""
+
+    page: PageRecord
+    project: ProjectRecord
+    role: Role | None
 
 
 class PageRepo:
@@ -30,6 +40,46 @@ class PageRepo:
     async def by_room(self, room: str) -> PageRecord | None:
         row = await self._ex.fetch_one(f"{_PAGES} WHERE pages.room = ?", (room,))
         return PageRecord.from_row(row) if row else None
+
+    async def with_member_roles(
+        self, wanted: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], PageAccessRecords]:
+        """For each (room, user id): the page of that room, its project and the user's role
+        in it (None for a non-member), in two reads for all of them (storage/batched.py: a
+        reconnect storm's sockets); a room with no page is missing."""
+        if not wanted:
+            return {}
+        pairs = ", ".join(["(CAST(? AS TEXT), CAST(? AS BIGINT))"] * len(wanted))
+        rows = await self._ex.fetch_all(
+            f"WITH wanted(room, user_id) AS (VALUES {pairs})"
+            " SELECT wanted.user_id AS wanted_user_id, pages.*,"
+            " editor.display_name AS edited_by_name, memberships.role AS member_role"
+            " FROM wanted JOIN pages ON pages.room = wanted.room"
+            " LEFT JOIN users editor ON editor.id = pages.edited_by"
+            " LEFT JOIN memberships ON memberships.project_id = pages.project_id"
+            " AND memberships.user_id = wanted.user_id",
+            [value for pair in wanted for value in pair],
+        )
+        if not rows:
+            return {}
+        project_ids = sorted({row["project_id"] for row in rows})
+        marks = ", ".join("?" * len(project_ids))
+        projects = {
+            row["id"]: ProjectRecord.from_row(row)
+            for row in await self._ex.fetch_all(
+                f"SELECT * FROM projects WHERE id IN ({marks})", project_ids
+            )
+        }
+        found = {}
+        for row in rows:
+            project = projects.get(row["project_id"])
+            if project is None:  # deleted between the two reads: as if the page were
+                continue
+            role = Role(row["member_role"]) if row["member_role"] is not None else None
+            found[(row["room"], row["wanted_user_id"])] = PageAccessRecords(
+                PageRecord.from_row(row), project, role
+            )
+        return found
 
     async def of_project(
         self, project_id: int, *, include_deleted: bool = False

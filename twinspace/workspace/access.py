@@ -12,6 +12,7 @@ from typing import Protocol
 
 from twinspace.errors import Forbidden, NotFound, Problem, RuleViolation
 from twinspace.storage import Storage
+from twinspace.storage.batched import BatchedReads
 from twinspace.storage.records import (
     BoardRecord,
     ChannelRecord,
@@ -205,6 +206,7 @@ class AccessRules:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
         self._restrictions: list[SpaceRestrictions] = []
+        self._pages_by_room = BatchedReads(storage.pages.with_member_roles)
 
     def add_restrictions(self, provider: SpaceRestrictions) -> None:
         self._restrictions.append(provider)
@@ -237,10 +239,15 @@ class AccessRules:
         return await self._page_access(user, page, include_deleted)
 
     async def page_by_room(self, user: UserRecord, room: str) -> tuple[Access, PageRecord]:
-        page = await self._storage.pages.by_room(room)
-        if page is None:
+        """A page socket's page and the caller's standing in its project. Sockets opening
+        together (a reconnect storm) are read together (storage/batched.py); each read is
+        made after its socket asked, never kept for another."""
+        found = await self._pages_by_room.get((room, user.id))
+        if found is None or found.role is None:  # no such page, or not a member: the same 404
             raise NotFound("no such page")
-        return await self._page_access(user, page, False)
+        if found.page.deleted_at is not None:
+            raise NotFound("no such page")
+        return Access(user=user, project=found.project, role=found.role), found.page
 
     async def _page_access(
         self, user: UserRecord, page: PageRecord, include_deleted: bool

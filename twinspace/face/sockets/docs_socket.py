@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any, cast
 
 from starlette.types import Receive, Scope, Send
@@ -159,34 +160,42 @@ class FrameSink:
 
 
 async def docs_endpoint(websocket: WebSocket, frames: FrameSink) -> None:
+    # No closures: the variables a nested function captures become cells of this frame, which
+    # lives as long as the socket (five objects more per socket for the collector to scan,
+    # bench/README.md "The storm's CPU").
     services: Services = websocket.app.state.services
-    room_name = str(websocket.path_params["room"])
-
-    async def resolve(caller: Caller) -> DocConnection:
-        access, page = await services.access.page_by_room(caller.auth.user, room_name)
-        user = caller.auth.user
-        return DocConnection(
-            websocket,
-            identity=Identity(user.id, user.display_name, access.role.value),
-            project_id=page.project_id,
-            session_id=caller.auth.session_id,
-            session_expires_at=caller.auth.expires_at,
-            can_write=await services.documents.write_rules.allowed(access, page),
-            queue_size=services.settings.ws_send_queue_messages,
-            info=room_info(page),
-        )
-
     try:
-        connection = await admit(websocket, services, resolve, unknown="unknown room")
-        del resolve  # its closure is not kept for the socket's life
+        connection = await admit(
+            websocket,
+            services,
+            partial(_resolve, websocket, services, str(websocket.path_params["room"])),
+            unknown="unknown room",
+        )
         if connection is not None:
             await serve_registered(
-                websocket, services, connection, lambda: _serve(services, connection, frames)
+                websocket, services, connection, partial(_serve, services, connection, frames)
             )
     except Exception as exc:
         # served past Starlette's exception middleware (app/factory.py): answered as it would
         if not await answer_exception(websocket.scope, frames.receive, frames.asgi_send, exc):
             raise
+
+
+async def _resolve(
+    websocket: WebSocket, services: Services, room_name: str, caller: Caller
+) -> DocConnection:
+    access, page = await services.access.page_by_room(caller.auth.user, room_name)
+    user = caller.auth.user
+    return DocConnection(
+        websocket,
+        identity=Identity(user.id, user.display_name, access.role.value),
+        project_id=page.project_id,
+        session_id=caller.auth.session_id,
+        session_expires_at=caller.auth.expires_at,
+        can_write=await services.documents.write_rules.allowed(access, page),
+        queue_size=services.settings.ws_send_queue_messages,
+        info=room_info(page),
+    )
 
 
 async def _serve(services: Services, connection: DocConnection, frames: FrameSink) -> None:

@@ -22,6 +22,17 @@ close) first writes what is held, so frames never change order; frames still hel
 connection stops being open are dropped, as nothing may follow a close frame (RFC 6455
 §5.5.1).
 
+The handshake's 101 response is held the same way: a page socket sends sync step 1 (and the
+room's presence) as soon as it is accepted, so the response and those frames leave in one
+system call, one `send` per connecting socket fewer in a reconnect storm (bench/README.md,
+"The storm's CPU"). Whatever uvicorn writes itself (pongs, a close echo, keepalive pings, a
+shutdown's close) writes what is held first; if the connection closed meanwhile, the held
+response still goes and the frames are dropped.
+
+uvicorn stops reading a socket after each message it queues for the app and reads again once
+the app took it: two `epoll_ctl` calls per message received. Here reading stops only once
+`RECEIVE_QUEUE_MESSAGES` wait for the app, or one of `RECEIVE_PAUSE_BYTES` or more.
+
 The protocol also holds less per idle connection (bench/memory_parts.py): its receive queue and
 its writable flag are made without an ``asyncio.Queue`` (four deques and an ``Event``) and an
 ``asyncio.Event`` (a deque), and the handshake's request and response objects (with their
@@ -38,6 +49,7 @@ import struct
 from collections.abc import Callable
 from typing import Any, Generic, TypedDict, TypeVar
 
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.http11 import Request
 from websockets.protocol import Protocol, State
@@ -228,6 +240,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     __slots__ = (
         "_corked",  # frames written since the last flush, not yet handed to the transport
         "_flushed_at",  # the event loop's time of the last flush
+        "_head_corked",  # the first of them is the handshake's 101 response
         "app",
         "app_state",
         "asgi_version",
@@ -284,19 +297,75 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self._corked: list[bytes] | None = None
         self._flushed_at = -self.coalesce_seconds
+        self._head_corked = False
         self.queue: Any = ReceiveQueue()
         self.writable: Any = WritableFlag()
         self.writable.set()
 
     async def send(self, message: Any) -> None:
-        self._uncork()  # what was written before goes first
-        await super().send(message)
+        if message["type"] == "websocket.accept" and self._may_hold_response():
+            self._accept(message)
+        else:
+            self._uncork()  # what was written before goes first
+            await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
             # only the handshake reads them (a refusal before it still answers with them)
             for handshake in ("request", "response"):
                 if hasattr(self, handshake):
                     delattr(self, handshake)
             _drop_handshake_parser(self.conn)
+
+    def _may_hold_response(self) -> bool:
+        """Whether uvicorn's `send` would answer an accept at once with the 101 response."""
+        return (
+            not self.handshake_complete
+            and self.initial_response is None
+            and not self.disconnected
+            and self.writable.is_set()
+            and not self.transport.is_closing()
+        )
+
+    def _accept(self, message: Any) -> None:
+        """uvicorn's answer to `websocket.accept` (its `send`, websockets_sansio_impl.py), the
+        101 response held to leave with the frames that follow it in this turn."""
+        self.logger.info(
+            '%s - "WebSocket %s" [accepted]',
+            get_client_addr(self.scope),
+            get_path_with_query_string(self.scope),
+        )
+        headers = [
+            (name.decode("latin-1").lower(), value.decode("latin-1"))
+            for name, value in (self.default_headers + list(message.get("headers", [])))
+        ]
+        subprotocol = message.get("subprotocol")
+        if subprotocol:
+            headers.append(("Sec-WebSocket-Protocol", subprotocol))
+        del self.response.headers["Date"]
+        self.response.headers.update(headers)
+        self.handshake_complete = True
+        self.conn.send_response(self.response)
+        self._hold(b"".join(self.conn.data_to_send()))
+        self._head_corked = True
+        self.start_keepalive()
+
+    # What uvicorn writes to the transport itself goes after what is held.
+
+    def handle_events(self) -> None:
+        if self._corked is not None:
+            self._uncork()
+        super().handle_events()
+
+    def send_keepalive_ping(self) -> None:
+        self._uncork()
+        super().send_keepalive_ping()
+
+    def keepalive_timeout(self) -> None:
+        self._uncork()
+        super().keepalive_timeout()
+
+    def shutdown(self) -> None:
+        self._uncork()
+        super().shutdown()
 
     def send_receive_event_to_app(self) -> None:
         """uvicorn's, pausing reading only once messages wait for the app: uvicorn pauses at
@@ -345,6 +414,10 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:  # None when the handshake was refused
+            # ASGI wants header names lower-cased. uvicorn takes them as websockets parsed
+            # them, which after h11 they were; a handshake handed over whole (face/guard.py)
+            # keeps the client's case.
+            scope["headers"] = [(name.lower(), value) for name, value in scope["headers"]]
             extension: FrameWriterExtension = {"write_binary": self.write_binary}
             scope["extensions"][FRAME_WRITER] = extension
 
@@ -359,8 +432,9 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         """Write `data` as one binary message now, or drop it when the connection is already
         going away (nothing more can reach the client); False when the async `send` must."""
         corked = self._corked
-        if corked is not None:
-            # Checked when the first one was held; `_uncork` checks again before writing.
+        if corked is not None and not self._head_corked:
+            # Checked when the first frame was held (the 101 response is no frame: a deflate
+            # connection must decline); `_uncork` checks again before writing.
             corked.append(_framed(data))
             return True
         if self.disconnected or self.transport.is_closing():
@@ -376,9 +450,16 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             or conn.state is not _OPEN
         ):
             return False
-        self._corked = [_framed(data)]
-        self._flush_schedule().hold(self)
+        self._hold(_framed(data))
         return True
+
+    def _hold(self, data: bytes) -> None:
+        corked = self._corked
+        if corked is None:
+            self._corked = [data]
+            self._flush_schedule().hold(self)
+        else:
+            corked.append(data)
 
     def _flush_schedule(self) -> FlushSchedule:
         schedule = type(self)._schedule
@@ -395,8 +476,13 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             return
         self._corked = None
         self._flushed_at = self.loop.time() if now is None else now
-        if self.disconnected or self.transport.is_closing() or self.conn.state is not _OPEN:
+        head, self._head_corked = self._head_corked, False
+        if self.disconnected or self.transport.is_closing():
             return
+        if self.conn.state is not _OPEN:
+            if not head:
+                return
+            corked = corked[:1]  # the 101 response goes, before whatever closes
         self.transport.write(corked[0] if len(corked) == 1 else b"".join(corked))
 
 
