@@ -57,7 +57,7 @@ async def test_keys_asked_for_during_a_read_form_the_next_batch() -> None:
     await asyncio.sleep(0)
     assert batches == [["a"]]  # b and c wait for a's read to end
     gate.set()
-    assert await first == [1] and await later == [2, 3]
+    assert list(await first) == [1] and list(await later) == [2, 3]
     assert batches == [["a"], ["b", "c"]]
     assert await reads.get("a") == 1  # and later keys start a read of their own
     assert batches[-1] == ["a"]
