@@ -81,6 +81,8 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
         "round5-heldout": evaluate([m for m in messages if m.split == "round5-heldout"], flagged),
         "round6-dev": evaluate([m for m in messages if m.split == "round6-dev"], flagged),
         "round6-heldout": evaluate([m for m in messages if m.split == "round6-heldout"], flagged),
+        "round7-dev": evaluate([m for m in messages if m.split == "round7-dev"], flagged),
+        "round7-heldout": evaluate([m for m in messages if m.split == "round7-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -197,3 +199,21 @@ def test_the_sixth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
         assert [m.split for m in mine] == ["round6-heldout"] * 15 + ["round6-dev"] * 15
         assert sum(m.kind in ("clean", "hard_negative") for m in mine) == 9, language
         assert {m.kind for m in mine} >= {"bullying", "threat", "self_harm", "phone", "email"}
+
+
+def test_the_seventh_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
+    """Seventh round (tests/data/safety_eval/README.md): 20 messages in each of the 16
+    languages of issue 16's hidden set (bullying, threats, self-harm and hard negatives that
+    look like them), the 10 with the smallest SHA-256 held out."""
+    seventh = [m for m in messages if m.split.startswith("round7-")]
+    assert {m.lang for m in seventh} == set(HIDDEN_SET_LANGUAGES)
+    for language in HIDDEN_SET_LANGUAGES:
+        mine = sorted(
+            (m for m in seventh if m.lang == language),
+            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
+        )
+        assert len(mine) == 20, language
+        assert [m.split for m in mine] == ["round7-heldout"] * 10 + ["round7-dev"] * 10
+        kinds = [m.kind for m in mine]
+        assert (kinds.count("bullying"), kinds.count("threat")) == (6, 3), language
+        assert (kinds.count("self_harm"), kinds.count("hard_negative")) == (4, 7), language
