@@ -129,3 +129,38 @@ def test_look_alikes_pass(text: str) -> None:
     found = categories(text)
     assert "offensive" not in found, text
     assert "self_harm" not in found, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich verletze mich selbst, wenn es mir schlecht geht",
+        "je me suis coupée exprès",
+        "mi sono fatta male apposta",
+        "zrobiłam sobie krzywdę specjalnie",
+        "megvágom magam",
+        "jag vill aldrig vakna igen",
+        "nechci se už probudit",
+        "bir daha uyanmak istemiyorum",
+        "не хочу більше прокидатися",
+        "δεν θέλω να ξυπνήσω ποτέ ξανά",
+        "en haluu herätä enää",
+        "ojalá no despertar mañana",
+    ],
+)
+def test_hurting_oneself_on_purpose_and_not_waking_up_are_self_harm(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nem akarok felébredni holnap korán",
+        "не хочу прокидатися о шостій",
+        "zrobiłem sobie krzywdę na rowerze",
+        "mi sono fatta male a pallavolo",
+        "ich habe mich beim Schnitzen geschnitten, nur ein Pflaster",
+    ],
+)
+def test_accidents_and_early_mornings_pass(text: str) -> None:
+    assert "self_harm" not in categories(text)
