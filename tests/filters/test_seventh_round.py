@@ -164,3 +164,41 @@ def test_hurting_oneself_on_purpose_and_not_waking_up_are_self_harm(text: str) -
 )
 def test_accidents_and_early_mornings_pass(text: str) -> None:
     assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we don't play with you, go away",
+        "wir spielen nicht mit dir, such dir andere",
+        "on ne joue pas avec toi",
+        "no jugamos contigo, lárgate",
+        "non fai più parte del gruppo, ciao",
+        "nie bawimy się z tobą!",
+        "we spelen niet met jou",
+        "s tebou si nehrajeme",
+        "δεν παίζουμε μαζί σου",
+        "seninle oynamıyoruz",
+        "you'll pay for this, trust me",
+        "das wirst du mir büßen",
+        "me las vas a pagar",
+        "zapłacisz za to!",
+        "θα το πληρώσεις",
+        "ти за це заплатиш",
+    ],
+)
+def test_kept_out_of_a_game_and_you_will_pay_are_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ti pago io la pizza, me la ridai domani",
+        "kolik zaplatíš za lístek?",
+        "do you play with your brother at home?",
+        "I'll pay for the tickets, you pay next time",
+    ],
+)
+def test_paying_and_playing_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
