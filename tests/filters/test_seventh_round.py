@@ -202,3 +202,39 @@ def test_kept_out_of_a_game_and_you_will_pay_are_offensive(text: str) -> None:
 )
 def test_paying_and_playing_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just go back to your own country",
+        "geh doch zurück in dein Land",
+        "rentre dans ton pays",
+        "vete a tu país ya",
+        "tornatene al tuo paese",
+        "spadaj do swojego kraju",
+        "ga terug naar je land",
+        "stick hem till ditt land",
+        "táhni do svý země",
+        "du-te în țara ta",
+        "φύγε στη χώρα σου",
+        "menj haza a saját országodba",
+        "ülkene geri dön",
+        "їдь у свою країну",
+    ],
+)
+def test_told_to_go_back_to_their_country_is_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are you going back to your country for Christmas?",
+        "¿cuándo vuelves a tu país?",
+        "Fährst du in den Ferien zurück in dein Land?",
+        "quand est-ce que tu rentres dans ton pays ?",
+    ],
+)
+def test_asking_about_going_home_passes(text: str) -> None:
+    assert "offensive" not in categories(text)
