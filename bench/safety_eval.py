@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py            # tables on stdout
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --mistakes # and the dev mistakes
-                                                 # (dev, round5-dev, round6-dev; held-out
+                                                 # (dev, round5-, round6-, round7-dev; held-out
                                                  # splits are printed as numbers only)
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --speed    # messages/s as well
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --split dev --languages cs,es
@@ -38,6 +38,8 @@ SPLITS = (
     "round5-heldout",
     "round6-dev",
     "round6-heldout",
+    "round7-dev",
+    "round7-heldout",
 )
 
 

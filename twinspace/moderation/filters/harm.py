@@ -187,8 +187,36 @@ def _paired(
             continue
         if heads == "nobody" and _question(text, hits, head.first):
             continue  # "nobody told you? the call moved" asks, it does not exclude
+        if heads == "nobody" and _split_by_clause(text, hits, head, anchor):
+            continue  # "nobody is perfect, don't worry": "you" is in the next clause
+        if heads == "violent" and hits.of("game"):
+            continue  # "I'll smash you in FIFA tonight": game talk (seventh round)
         first, last = min(anchor.first, head.first), max(anchor.last, head.last)
         yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
+
+
+def _split_by_clause(text: str, hits: MessageHits, one: Hit, other: Hit) -> bool:
+    """A clause end or a comma between two hits ("Niemand ist perfekt, mach dir keinen Kopf";
+    docs/pupil-safety-evaluation.md, "Seventh round")."""
+    tokens = hits.view.tokens
+    first, second = (one, other) if one.first < other.first else (other, one)
+    between = text[tokens[first.last].end : tokens[second.first].start]
+    return _CLAUSE_END.search(between) is not None or "," in between
+
+
+def _negated_before(hits: MessageHits, hit: Hit) -> bool:
+    """A negation of the hit's language right before it, or right after it when it opens
+    the message or clause: a negated imperative ("don't disappear", "Verschwinde nicht",
+    "ne tűnj el") or a negated threat ("you won't regret it"; seventh round)."""
+    language = hit.entry.language
+    for n in hits.of("negation"):
+        if n.entry.language != language:
+            continue
+        if n.last == hit.first - 1:
+            return True
+        if n.first == hit.last + 1 and hit.first == 0:
+            return True
+    return False
 
 
 _NAME_GAP = 3  # words between a leave-out verb and the name
@@ -305,6 +333,8 @@ def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
     if not ends:
         return
     for start in hits.of("threat_start"):
+        if _negated_before(hits, start):
+            continue  # "no te vas a arrepentir": a promise, not a threat (seventh round)
         for end in ends:
             if end.entry.language != start.entry.language:
                 continue
@@ -494,6 +524,10 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings: list[Finding] = []
     for section, rule in _ALONE.items():
         for hit in hits.of(section):
+            if section in ("exclusion", "threat") and _negated_before(hits, hit):
+                continue
+            if section == "threat" and hits.of("game"):
+                continue  # "je vais t'éclater à FIFA": game talk
             if not hits.false_friend(hit):
                 findings.append(
                     _make(
@@ -514,6 +548,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_mocked(text, hits))
     findings.extend(_compared(text, hits, lexicons))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
+    findings.extend(_seventh_round(text, hits))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
     findings.extend(_no_life(text, hits, lexicons))
@@ -526,3 +561,110 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
             )
         )
     return findings
+
+
+# Seventh round (docs/pupil-safety-evaluation.md, "Seventh round"): bullying without a swear
+# word and threats and self-harm without a listed phrase, each a construction of two lexicon
+# sections found near each other.
+_SARCASM = "\U0001f644"  # face with rolling eyes
+_PAIR_GAP = 6  # words between the two parts of a seventh-round pair
+_CLOTHES_GAP = 8  # "deine Klamotten sind so peinlich, hat die deine Oma ausgesucht?"
+_LAUGHS = ("\U0001f602", "\U0001f923")  # tears of joy, rolling on the floor laughing
+# Languages whose possessives are endings (Hungarian "titkodat", your secret): no "your".
+_ENDINGS = frozenset({"hu", "tr", "fi"})
+
+
+def _pairs(
+    hits: MessageHits, one: str, other: str, gap: int = _PAIR_GAP
+) -> Iterator[tuple[Hit, Hit]]:
+    others = hits.of(other)
+    if not others:
+        return
+    for a in hits.of(one):
+        for b in others:
+            if b.entry.language != a.entry.language:
+                continue
+            if abs(b.first - a.last) <= gap or abs(a.first - b.last) <= gap:
+                yield a, b
+                break
+
+
+def _second_person(hits: MessageHits, language: str) -> bool:
+    return language in _ENDINGS or any(
+        h.entry.language == language
+        for section in ("you", "your", "you_obj")
+        for h in hits.of(section)
+    )
+
+
+def _seventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
+    offensive, self_harm = Category.OFFENSIVE, Category.SELF_HARM
+    # "wow, genius, did you figure that out all by yourself? 🙄": sarcasm
+    for genius in hits.of("genius"):
+        language = genius.entry.language
+        alone = any(a.entry.language == language for a in hits.of("alone"))
+        if _SARCASM in text or (alone and "?" in text):
+            yield _make(text, hits, genius.first, genius.last, offensive, "sarcasm", language)
+            break
+    # "you always stink of sweat", "puzzi", "hueles fatal": unless it asks
+    for smell in hits.of("smell"):
+        if not _question(text, hits, smell.first) and not _negated_before(hits, smell):
+            language = smell.entry.language
+            yield _make(text, hits, smell.first, smell.last, offensive, "bullying", language)
+            break
+    # "your weird accent", "ton accent bizarre": mocking how a classmate speaks
+    for accent, odd in _pairs(hits, "accent", "odd", 3):
+        language = accent.entry.language
+        if _second_person(hits, language) or any(laugh in text for laugh in _LAUGHS):
+            first, last = min(accent.first, odd.first), max(accent.last, odd.last)
+            yield _make(text, hits, first, last, offensive, "mocking", language)
+            break
+    # "your clothes look like your grandma's": mocking clothes
+    for clothes, elder in _pairs(hits, "clothes", "elder", _CLOTHES_GAP):
+        language = clothes.entry.language
+        if _second_person(hits, language):
+            first, last = min(clothes.first, elder.first), max(clothes.last, elder.last)
+            yield _make(text, hits, first, last, offensive, "mocking", language)
+            break
+    # "wait till break.", "wacht maar tot de pauze": a wait for the break ending the message
+    # or sentence, not a question ("can you wait till break?")
+    for wait, pause in _pairs(hits, "wait", "school_break", 4):
+        if pause.first < wait.first or "?" in text:
+            continue
+        # the break word ends the sentence, or a name after it does ("wait till break, Tom.")
+        ends = any(
+            _clause_ends_after(text, hits, i) and not _comma_after(text, hits, i)
+            for i in (pause.last, pause.last + 1)
+            if i < len(hits.view.tokens)
+        )
+        if ends:
+            language = wait.entry.language
+            yield _make(text, hits, wait.first, pause.last, offensive, "threat", language)
+            break
+    # "I'll tell everyone your secret"
+    for secret, everyone in _pairs(hits, "secret_noun", "everyone"):
+        language = secret.entry.language
+        yours = language in _ENDINGS or any(
+            y.entry.language == language and secret.first - 3 <= y.last < secret.first
+            for y in hits.of("your")
+        )
+        if yours:
+            first, last = min(secret.first, everyone.first), max(secret.last, everyone.last)
+            yield _make(text, hits, first, last, offensive, "threat", language)
+            break
+    # "everyone would be happier without me", "fără mine toată lumea ar fi mai fericită"
+    for without, better in _pairs(hits, "without_me", "better"):
+        if _split_by_clause(text, hits, without, better):
+            continue  # "we made it without me getting lost, better than last time"
+        language = without.entry.language
+        first, last = min(without.first, better.first), max(without.last, better.last)
+        yield _make(text, hits, first, last, self_harm, "self-harm", language)
+        break
+
+
+def _comma_after(text: str, hits: MessageHits, index: int) -> bool:
+    tokens = hits.view.tokens
+    if index + 1 >= len(tokens):
+        return False
+    between = text[tokens[index].end : tokens[index + 1].start]
+    return "," in between and _CLAUSE_END.search(between) is None

@@ -78,6 +78,25 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    there or a ``what`` word follows ("wait till Monday, you'll see", "ya
                    verás lo que te pasa"); "espera, ya verás el resultado" passes
     what           "what" after "you'll see" ("lo", "ce", "co", "τι")
+    genius         "genius", "Genie", "zseni": sarcasm with an eye-roll emoji or, in a
+                   question, an ``alone`` word ("did you work that out by yourself?")
+    alone          "by yourself", "ganz allein", "tout seul", "sozinho"
+    smell          second-person smelling ("you stink", "du riechst nach", "hueles a"):
+                   bullying unless it asks or is negated
+    accent, odd    "accent" and "weird", "funny": mocking how a classmate speaks, within
+                   three words, with a second-person word in the message
+    clothes, elder "clothes", "dress" and "grandma", "grandpa": mocking clothes, within six
+                   words, with a second-person word in the message
+    school_break   "break", "recess", "Pause": after a ``wait`` word, ending the message or
+                   sentence of a message without a question, a threat ("wait till break.")
+    secret_noun    "secret", "Geheimnis", "titkod": with an ``everyone`` word within six
+                   words and "your" just before it, a threat ("I'll tell everyone your secret")
+    everyone       "everyone", "allen", "tutti", "herkese"
+    without_me     "without me", "ohne mich", "nélkülem": with a ``better`` word within six
+                   words, self-harm ("everyone would be happier without me")
+    better         "better", "happier", "besser", "mai fericit"
+    game           games ("FIFA", "Fortnite", "chess"): a violent verb aimed at "you" in a
+                   message naming one is game talk ("I'll smash you in FIFA tonight")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -107,7 +126,9 @@ SECTIONS = frozenset(
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
     "address public meet home safe common "
-    "animal like live_on anymore place wait see what let_in".split()
+    "animal like live_on anymore place wait see what let_in "
+    "genius alone smell accent odd clothes elder school_break secret_noun everyone "
+    "without_me better game".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
