@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from tests.consent.conftest import Classroom
+from twinspace.clock import utcnow
+from twinspace.consent.service import latest_decision_date
 from twinspace.consent.states import InvalidConsentTransition, check_transition
 from twinspace.types import ConsentState
 
@@ -150,3 +152,16 @@ async def test_a_pupils_data_export_includes_their_consent_history(room: Classro
         exported = await http.get(f"/api/v1/pupils/{room.pupil.id}/export")
     assert exported.status_code == 200
     assert [c["state"] for c in exported.json()["guardian_consent"]] == ["given"]
+
+
+def test_a_decision_dated_today_east_of_utc_is_not_in_the_future() -> None:
+    """A teacher in Warsaw at 00:30 sends the local date, a day ahead of UTC's (23:30)."""
+    late_evening = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    assert latest_decision_date(late_evening) == date(2026, 12, 7)
+    assert latest_decision_date(late_evening.replace(hour=9)) == date(2026, 12, 6)
+
+
+async def test_the_date_it_is_already_somewhere_is_accepted(room: Classroom) -> None:
+    today_somewhere = latest_decision_date(utcnow()).isoformat()
+    decided = await room.decide(room.teacher, room.pupil, "given", decided_on=today_somewhere)
+    assert decided.status_code == 200, decided.text

@@ -11,7 +11,7 @@ lose the right to write at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from twinspace.clock import utcnow
 from twinspace.consent.ages import consent_age, youngest_age
@@ -29,6 +29,16 @@ from twinspace.workspace.access import AccessRules, WriteBlock
 
 CONSENT_REQUIRED = "consent-required"
 OLDEST_PUPIL = 25  # a birth year further back than this is a typing mistake
+
+
+# The furthest timezone ahead of UTC (UTC+14): a teacher's browser sends the local date, so in
+# Warsaw at 00:30 "today" is already tomorrow in UTC.
+_AHEAD_OF_UTC = timedelta(hours=14)
+
+
+def latest_decision_date(now: datetime) -> date:
+    """The latest date a guardian's decision may carry at `now`: today somewhere on Earth."""
+    return (now + _AHEAD_OF_UTC).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +190,7 @@ class ConsentService:
         or an 'other' method without a note."""
         pupil = await self._access.responsible_for_pupil(teacher, pupil_id)
         now = utcnow()
-        if change.decided_on > now.date():
+        if change.decided_on > latest_decision_date(now):
             raise RuleViolation(
                 "the date of the decision lies in the future",
                 problem=Problem.DECISION_DATE_FUTURE,
