@@ -73,7 +73,7 @@ class Settings(BaseModel):
     # The longest an outgoing frame waits for later ones to the same socket, so that they leave
     # in one system call; a socket not written to for this long is flushed at once
     # (face/sockets/frame_writer.py). 0: flushed on the next turn of the event loop.
-    fanout_coalesce_ms: int = Field(10, ge=0, le=200)
+    fanout_coalesce_ms: int = Field(16, ge=0, le=200)
     awareness_state_bytes: int = Field(2048, ge=256, le=1024 * 1024)
     awareness_connection_bytes: int = Field(4096, ge=256, le=4 * 1024 * 1024)
     awareness_clients_per_connection: int = Field(4, ge=1, le=64)
