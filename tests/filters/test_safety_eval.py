@@ -142,18 +142,31 @@ def test_the_probe_part_is_reported_apart(
         print(f"\nsafety evaluation, probe:\n{markdown_table(evaluate(probe, flagged))}")
 
 
+def _round_by_language(
+    messages: list[Labelled], round_name: str, size: int, held_out: int
+) -> dict[str, list[Labelled]]:
+    """A round's messages per hidden-set language, by SHA-256 of their text, after checking
+    that each language has `size` of them and the `held_out` smallest are `<round>-heldout`."""
+    mine = [m for m in messages if m.split.startswith(f"{round_name}-")]
+    assert {m.lang for m in mine} == set(HIDDEN_SET_LANGUAGES)
+    by_language = {}
+    for language in HIDDEN_SET_LANGUAGES:
+        ordered = sorted(
+            (m for m in mine if m.lang == language),
+            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
+        )
+        assert len(ordered) == size, language
+        assert [m.split for m in ordered] == [f"{round_name}-heldout"] * held_out + [
+            f"{round_name}-dev"
+        ] * (size - held_out), language
+        by_language[language] = ordered
+    return by_language
+
+
 def test_the_fifth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
     """Fifth round (tests/data/safety_eval/README.md): 25 messages in each of the 16
     languages of issue 16's hidden set, the 12 with the smallest SHA-256 held out."""
-    fifth = [m for m in messages if m.split.startswith("round5-")]
-    assert {m.lang for m in fifth} == set(HIDDEN_SET_LANGUAGES)
-    for language in HIDDEN_SET_LANGUAGES:
-        mine = sorted(
-            (m for m in fifth if m.lang == language),
-            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
-        )
-        assert len(mine) == 25, language
-        assert [m.split for m in mine] == ["round5-heldout"] * 12 + ["round5-dev"] * 13
+    for language, mine in _round_by_language(messages, "round5", 25, 12).items():
         assert sum(m.kind in ("clean", "hard_negative") for m in mine) >= 7, language
 
 
@@ -190,15 +203,7 @@ def test_the_sixth_round_held_out_split_overall(
 def test_the_sixth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
     """Sixth round (tests/data/safety_eval/README.md): 30 messages in each of the 16
     languages of issue 16's hidden set, the 15 with the smallest SHA-256 held out."""
-    sixth = [m for m in messages if m.split.startswith("round6-")]
-    assert {m.lang for m in sixth} == set(HIDDEN_SET_LANGUAGES)
-    for language in HIDDEN_SET_LANGUAGES:
-        mine = sorted(
-            (m for m in sixth if m.lang == language),
-            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
-        )
-        assert len(mine) == 30, language
-        assert [m.split for m in mine] == ["round6-heldout"] * 15 + ["round6-dev"] * 15
+    for language, mine in _round_by_language(messages, "round6", 30, 15).items():
         assert sum(m.kind in ("clean", "hard_negative") for m in mine) == 9, language
         assert {m.kind for m in mine} >= {"bullying", "threat", "self_harm", "phone", "email"}
 
@@ -207,15 +212,7 @@ def test_the_seventh_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
     """Seventh round (tests/data/safety_eval/README.md): 20 messages in each of the 16
     languages of issue 16's hidden set (bullying, threats, self-harm and hard negatives that
     look like them), the 10 with the smallest SHA-256 held out."""
-    seventh = [m for m in messages if m.split.startswith("round7-")]
-    assert {m.lang for m in seventh} == set(HIDDEN_SET_LANGUAGES)
-    for language in HIDDEN_SET_LANGUAGES:
-        mine = sorted(
-            (m for m in seventh if m.lang == language),
-            key=lambda m: hashlib.sha256(m.text.encode()).hexdigest(),
-        )
-        assert len(mine) == 20, language
-        assert [m.split for m in mine] == ["round7-heldout"] * 10 + ["round7-dev"] * 10
+    for language, mine in _round_by_language(messages, "round7", 20, 10).items():
         kinds = [m.kind for m in mine]
         assert (kinds.count("bullying"), kinds.count("threat")) == (6, 3), language
         assert (kinds.count("self_harm"), kinds.count("hard_negative")) == (4, 7), language

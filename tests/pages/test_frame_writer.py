@@ -275,11 +275,11 @@ def _received(protocol: FrameWriterProtocol, payload: bytes) -> None:
     protocol.send_receive_event_to_app()
 
 
-class PausingTransport(FakeTransport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.pauses = 0
-        self.resumes = 0
+class CountsReadingPauses:
+    """Counts the protocol's `pause_reading` and `resume_reading` calls on its transport."""
+
+    pauses = 0
+    resumes = 0
 
     def pause_reading(self) -> None:
         self.pauses += 1
@@ -288,17 +288,12 @@ class PausingTransport(FakeTransport):
         self.resumes += 1
 
 
-class CountingTransport(HandshakeTransport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.pauses = 0
-        self.resumes = 0
+class PausingTransport(CountsReadingPauses, FakeTransport):
+    pass
 
-    def pause_reading(self) -> None:
-        self.pauses += 1
 
-    def resume_reading(self) -> None:
-        self.resumes += 1
+class CountingTransport(CountsReadingPauses, HandshakeTransport):
+    pass
 
 
 async def test_reading_pauses_only_once_messages_wait_for_the_app() -> None:
