@@ -37,10 +37,6 @@ class PageRepo:
         row = await self._ex.fetch_one(f"{_PAGES} WHERE pages.id = ?", (page_id,))
         return PageRecord.from_row(row) if row else None
 
-    async def by_room(self, room: str) -> PageRecord | None:
-        row = await self._ex.fetch_one(f"{_PAGES} WHERE pages.room = ?", (room,))
-        return PageRecord.from_row(row) if row else None
-
     async def with_member_roles(
         self, wanted: Sequence[tuple[str, int]]
     ) -> dict[tuple[str, int], PageAccessRecords]:
