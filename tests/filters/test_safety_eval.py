@@ -184,20 +184,32 @@ SIXTH_HELDOUT_RECALL = {
 }
 
 
-def test_the_sixth_round_held_out_split_overall(
-    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+def _held_out_reached(
+    results: dict[str, Evaluation],
+    split: str,
+    floors: dict[str, float],
+    capsys: pytest.CaptureFixture[str],
+    slack: float = 0.0,
 ) -> None:
-    result = results["round6-heldout"]
+    """A held-out split overall: each category's recall at its floor (less `slack`: floors
+    written as rounded figures), clean pass and precision at the targets."""
+    result = results[split]
     with capsys.disabled():
-        print(f"\nsafety evaluation, round6-heldout:\n{markdown_table(result)}")
+        print(f"\nsafety evaluation, {split}:\n{markdown_table(result)}")
     tally = result.total
-    reached = {category: tally.recall(category) for category in SIXTH_HELDOUT_RECALL}
+    reached = {category: tally.recall(category) for category in floors}
     assert all(
-        recall is not None and recall >= SIXTH_HELDOUT_RECALL[category]
+        recall is not None and recall >= floors[category] - slack
         for category, recall in reached.items()
     ), reached
     assert tally.clean_pass >= MIN_CLEAN_PASS
     assert tally.precision >= MIN_PRECISION
+
+
+def test_the_sixth_round_held_out_split_overall(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _held_out_reached(results, "round6-heldout", SIXTH_HELDOUT_RECALL, capsys)
 
 
 def test_the_sixth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
@@ -243,14 +255,4 @@ def test_the_seventh_round_dev_split_per_language(results: dict[str, Evaluation]
 def test_the_seventh_round_held_out_split_overall(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = results["round7-heldout"]
-    with capsys.disabled():
-        print(f"\nsafety evaluation, round7-heldout:\n{markdown_table(result)}")
-    tally = result.total
-    reached = {category: tally.recall(category) for category in SEVENTH_HELDOUT_RECALL}
-    assert all(
-        recall is not None and recall >= SEVENTH_HELDOUT_RECALL[category] - 0.005
-        for category, recall in reached.items()
-    ), reached
-    assert tally.clean_pass >= MIN_CLEAN_PASS
-    assert tally.precision >= MIN_PRECISION
+    _held_out_reached(results, "round7-heldout", SEVENTH_HELDOUT_RECALL, capsys, slack=0.005)
