@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import importlib.util
+import os
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if database.anything_created():
         database.drop_run()
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]] | None:
+    """Tests marked `both_event_loops` run on asyncio's own loop and on uvloop, the two loops
+    the server runs on (TWINSPACE_EVENT_LOOP); without uvloop its run is skipped, and fails
+    under CI=true."""
+    if item.get_closest_marker("both_event_loops") is None:
+        return None
+    if importlib.util.find_spec("uvloop") is None:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("uvloop is not installed (make install)")
+        return {"asyncio": asyncio.new_event_loop}
+    import uvloop
+
+    return {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture

@@ -68,6 +68,8 @@ class Settings(BaseModel):
     idle_timeout_seconds: float = Field(120.0, gt=0)
     ws_per_message_deflate: bool = False
     ws_implementation: Literal["websockets-sansio", "websockets"] = "websockets-sansio"
+    # uvicorn's event loop: "auto" takes uvloop when it is installed, else asyncio's own
+    event_loop: Literal["auto", "asyncio", "uvloop"] = "auto"
     ws_ping_interval_seconds: float = Field(20.0, gt=0)
     ws_send_queue_messages: int = Field(1024, ge=1)
     # The longest an outgoing frame waits for later ones to the same socket, so that they leave

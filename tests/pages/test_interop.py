@@ -11,6 +11,9 @@ import pytest
 from tests.pages.conftest import Classroom
 from tests.support.node import Peer
 
+# the server runs on either loop (TWINSPACE_EVENT_LOOP): these run on both
+pytestmark = pytest.mark.both_event_loops
+
 INITIAL = [
     {"type": "paragraph", "content": [{"type": "text", "text": f"paragraph {i}"}]} for i in range(3)
 ]

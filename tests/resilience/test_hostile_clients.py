@@ -10,12 +10,16 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.node import Peer
 from tests.support.poll import eventually
 from tests.support.server import LiveServer, live_server, make_settings
 from tests.support.world import World
 from tests.support.yclient import YClient
+
+# the server runs on either loop (TWINSPACE_EVENT_LOOP): these run on both
+pytestmark = pytest.mark.both_event_loops
 
 
 async def _read_until_closed(reader: asyncio.StreamReader, within: float) -> bytes:

@@ -18,6 +18,9 @@ from twinspace.realtime.protocol import Lib0Encoder
 from twinspace.storage.records import PageRecord, ProjectRecord
 from twinspace.types import Role
 
+# the server runs on either loop (TWINSPACE_EVENT_LOOP): these run on both
+pytestmark = pytest.mark.both_event_loops
+
 DEEP = 100_000  # nesting far beyond any recursion limit
 
 

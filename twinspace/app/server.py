@@ -63,6 +63,7 @@ def uvicorn_config(settings: Settings, drain: Drain | None = None) -> uvicorn.Co
         interface="asgi3",
         host=settings.host,
         port=settings.port,
+        loop=settings.event_loop,
         http=guarded_protocol(settings.request_head_timeout_seconds),
         limit_concurrency=settings.max_open_connections or None,
         ws=(

@@ -452,7 +452,7 @@ class Document:
             # socket of a reconnect storm), and the scan and the engine call cost more than
             # the rest of that message's handling.
             return
-        scan = scan_update(update, strict=self.engine is Engine.Y_PY)
+        scan = scan_update(update, strict=not self._lean, links=not self._lean)
         try:
             if not self._ready(scan):
                 self._hold(update, scan)
@@ -491,7 +491,7 @@ class Document:
         """True when ``update`` has structs or deletions this document lacks (nothing is
         applied); raises ``MalformedUpdate`` on bytes ``apply_update`` would refuse."""
         self._check_thread()
-        scan = scan_update(bytes(update), strict=self.engine is Engine.Y_PY)
+        scan = scan_update(bytes(update), strict=not self._lean, links=not self._lean)
         self._absorb()
         if not self._known.covers(scan.ends):
             self._refresh_clocks()  # the mirror is a lower bound: ask the engine

@@ -123,9 +123,9 @@ class ReceiveQueue(Generic[Item]):
             self._items = None
         return item
 
-    def arrival(self) -> asyncio.Future[None]:
+    def arrival(self, loop: asyncio.AbstractEventLoop | None = None) -> asyncio.Future[None]:
         """A future done when an item is put; `forget` it once awaited."""
-        getter = asyncio.get_running_loop().create_future()
+        getter = (loop or asyncio.get_running_loop()).create_future()
         if self._getters is None:
             self._getters = []
         self._getters.append(getter)
@@ -391,7 +391,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         chain of suspended frames is one shorter than with the queue's `get`."""
         queue = self.queue
         while queue.empty():
-            getter = queue.arrival()
+            getter = queue.arrival(self.loop)
             try:
                 await getter
             finally:

@@ -67,10 +67,11 @@ class IdleDeadline:
     and cancels it, and cancelled timers stay in the loop's heap until they would have fired
     (docs/architecture.md, "Memory per connection")."""
 
-    __slots__ = ("_timer", "connection", "last", "reason", "seconds")
+    __slots__ = ("_loop", "_timer", "connection", "last", "reason", "seconds")
 
     def __init__(self, seconds: float, connection: Closes, reason: str) -> None:
-        loop = asyncio.get_running_loop()
+        # kept: `asyncio.get_running_loop()` costs a `getpid` system call on Python 3.11
+        self._loop = loop = asyncio.get_running_loop()
         self.seconds = seconds
         self.connection = connection
         self.reason = reason
@@ -80,7 +81,7 @@ class IdleDeadline:
         )
 
     def touch(self) -> None:
-        self.last = asyncio.get_running_loop().time()
+        self.last = self._loop.time()
 
     def cancel(self) -> None:
         if self._timer is not None:
@@ -88,7 +89,7 @@ class IdleDeadline:
             self._timer = None
 
     def __call__(self) -> None:
-        loop = asyncio.get_running_loop()
+        loop = self._loop
         due = self.last + self.seconds
         if due - loop.time() > 0.001:  # a message came since it was set: wait for the rest
             self._timer = loop.call_at(due, self, context=QUIET_CONTEXT)

@@ -52,8 +52,9 @@ class UpdateScan:
         return needed
 
 
-def scan_update(update: bytes, *, strict: bool = True) -> UpdateScan:
-    """Validate an update (strictly: the guard in front of y-py) and scan it."""
+def scan_update(update: bytes, *, strict: bool = True, links: bool = True) -> UpdateScan:
+    """Validate an update (strictly: the guard in front of y-py) and scan it; without
+    ``links`` its ``links`` stay empty (only the mirror of y-py's structure reads them)."""
     try:
         decoder = Lib0Decoder(bytes(update))
         refs = read_structs(decoder, strict=strict)
@@ -70,7 +71,7 @@ def scan_update(update: bytes, *, strict: bool = True) -> UpdateScan:
     types: set[ID] = set()
     dead: list[tuple[int, int, int]] = list(deleted)
     collected: list[tuple[int, int, int]] = []
-    links: list[Link] = []
+    placed: list[Link] = []
     parents: set[ID] = set()
     references: set[ID] = set()
     for client, items in refs.items():
@@ -82,9 +83,9 @@ def scan_update(update: bytes, *, strict: bool = True) -> UpdateScan:
                 continue
             if item.ref == GC:
                 collected.append((client, item.clock, item.length))
-            else:
+            elif links:
                 parent = item.parent if isinstance(item.parent, tuple | str) else None
-                links.append(
+                placed.append(
                     Link(client, item.clock, item.length, item.origin, item.right_origin, parent)
                 )
             if item.ref in (GC, DELETED):
@@ -106,7 +107,7 @@ def scan_update(update: bytes, *, strict: bool = True) -> UpdateScan:
         frozenset(references),
         tuple(deleted),
         tuple(collected),
-        tuple(links),
+        tuple(placed),
     )
 
 
