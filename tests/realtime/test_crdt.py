@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
@@ -28,6 +29,7 @@ from twinspace.realtime.crdt import (
 from twinspace.realtime.protocol import decode_state_vector
 from twinspace.realtime.yjs.prosemirror_json import from_prosemirror_json
 from twinspace.realtime.yjs.reader import read_page
+from twinspace.realtime.yjs.scan import scan_update
 
 
 def edited(engine: Engine, *edits: tuple[int, str], client_id: int = 1) -> Document:
@@ -525,3 +527,16 @@ def test_random_client_ids_fit_every_engine() -> None:
                 reader.apply_update(event.update)
             assert reader.pending_updates == ()
             assert reader.text() == "abc"
+
+
+def test_a_scan_without_links_differs_only_by_them(engine: Engine) -> None:
+    """pycrdt pages are scanned without the links only y-py's mirror reads; every other
+    field is what the full scan finds."""
+    document = edited(engine, (0, "hello"), (5, " world"))
+    document.delete_text(1, 2)
+    document.set_page(from_prosemirror_json(TIPTAP_DOC))
+    state = document.encode_state_as_update()
+    full = scan_update(state)
+    lean = scan_update(state, links=False)
+    assert full.links and lean.links == ()
+    assert dataclasses.replace(full, links=()) == lean
