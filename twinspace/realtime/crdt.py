@@ -452,7 +452,7 @@ class Document:
             # socket of a reconnect storm), and the scan and the engine call cost more than
             # the rest of that message's handling.
             return
-        scan = scan_update(update, strict=not self._lean, links=not self._lean)
+        scan = self._scan(update)
         try:
             if not self._ready(scan):
                 self._hold(update, scan)
@@ -491,7 +491,7 @@ class Document:
         """True when ``update`` has structs or deletions this document lacks (nothing is
         applied); raises ``MalformedUpdate`` on bytes ``apply_update`` would refuse."""
         self._check_thread()
-        scan = scan_update(bytes(update), strict=not self._lean, links=not self._lean)
+        scan = self._scan(bytes(update))
         self._absorb()
         if not self._known.covers(scan.ends):
             self._refresh_clocks()  # the mirror is a lower bound: ask the engine
@@ -582,6 +582,11 @@ class Document:
         return update
 
     # internals ----------------------------------------------------------------
+
+    def _scan(self, update: bytes) -> UpdateScan:
+        """A peer's update, scanned as this engine needs: strictly and with its links for
+        y-py (Yrs 0.12 needs the guard and the mirror of the structure), neither for pycrdt."""
+        return scan_update(update, strict=not self._lean, links=not self._lean)
 
     def _check_thread(self) -> None:
         if threading.get_ident() != self._thread:
