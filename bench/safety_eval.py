@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py            # tables on stdout
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --mistakes # and the dev mistakes
-                                                 # (dev, round5-, round6-, round7-dev; held-out
+                                                 # (dev, round5- to round8-dev; held-out
                                                  # splits are printed as numbers only)
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --speed    # messages/s as well
     PYTHONPATH=. .venv/bin/python bench/safety_eval.py --split dev --languages cs,es
@@ -40,6 +40,8 @@ SPLITS = (
     "round6-heldout",
     "round7-dev",
     "round7-heldout",
+    "round8-dev",
+    "round8-heldout",
 )
 
 

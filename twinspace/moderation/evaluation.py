@@ -19,7 +19,7 @@ from pathlib import Path
 LABELLED = ("offensive", "self_harm", "phone", "email", "address", "social_handle")
 # The splits whose mistakes may be printed (their texts may be read while writing rules);
 # every other split is reported as numbers only.
-DEV_SPLITS = frozenset({"dev", "round5-dev", "round6-dev", "round7-dev"})
+DEV_SPLITS = frozenset({"dev", "round5-dev", "round6-dev", "round7-dev", "round8-dev"})
 
 
 @dataclass(frozen=True, slots=True)
