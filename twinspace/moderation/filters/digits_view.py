@@ -47,9 +47,10 @@ class DigitsView:
 
 
 def _look_alike(word: str) -> str | None:
-    """ "6o1" -> "601": a token of digits with a few letters that look like digits."""
+    """ "6o1" -> "601", "O6" -> "06": a token of digits with a few letters that look like
+    digits (a two-character one counts only inside a run of six digits or more, _runs)."""
     digits = sum(c.isdigit() for c in word)
-    if digits < 2 or digits == len(word) or len(word) < 3:
+    if digits == len(word) or len(word) < 2 or digits < min(2, len(word) - 1):
         return None
     converted = word.translate(_LOOK_ALIKE_DIGITS)
     return converted if converted.isdigit() else None

@@ -549,6 +549,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_compared(text, hits, lexicons))
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     findings.extend(_seventh_round(text, hits))
+    findings.extend(_eighth_round(text, hits))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
     findings.extend(_no_life(text, hits, lexicons))
@@ -668,3 +669,47 @@ def _comma_after(text: str, hits: MessageHits, index: int) -> bool:
         return False
     between = text[tokens[index].end : tokens[index + 1].start]
     return "," in between and _CLAUSE_END.search(between) is None
+
+
+# Eighth round (docs/pupil-safety-evaluation.md, "Eighth round"): the phrases read in
+# round8-dev, as two constructions that do not depend on their wording.
+_SCORN_GAP = 3  # words between "everyone" and "laughs at"
+_SMASH_GAP = 3  # words between "I'll smash" and "phone"
+
+
+def _aimed_at_you(hits: MessageHits, hit: Hit, before: int, after: int) -> bool:
+    """An object "you" or "your" of the hit's language from ``before`` words before it to
+    ``after`` words after it, or inside it ("lacht je uit")."""
+    language = hit.entry.language
+    return any(
+        y.entry.language == language and hit.first - before <= y.first <= hit.last + after
+        for section in ("you_obj", "your")
+        for y in hits.of(section)
+    )
+
+
+def _eighth_round(text: str, hits: MessageHits) -> Iterator[Finding]:
+    offensive = Category.OFFENSIVE
+    # "everyone laughs at you", "tutti ti odiano", "herkes sana gülüyor": a whole group's
+    # scorn aimed at one pupil; "everyone hates Mondays, you know" and questions pass
+    for scorn, everyone in _pairs(hits, "scorn", "everyone", _SCORN_GAP):
+        if not _aimed_at_you(hits, scorn, 2, 1) or _question(text, hits, everyone.first):
+            continue
+        if _negated_before(hits, scorn) or _split_by_clause(text, hits, scorn, everyone):
+            continue
+        first, last = min(scorn.first, everyone.first), max(scorn.last, everyone.last)
+        yield _make(text, hits, first, last, offensive, "exclusion", scorn.entry.language)
+        break
+    # "I'll smash your phone", "ti spacco il telefono", "rozwalę ci telefon": a first-person
+    # verb that breaks a pupil's things or face; game talk, questions and negations pass
+    if hits.of("game"):
+        return
+    for smash, thing in _pairs(hits, "smash", "belonging", _SMASH_GAP):
+        language = smash.entry.language
+        if not (language in _ENDINGS or _aimed_at_you(hits, thing, 2, 1)):
+            continue
+        if _question(text, hits, min(smash.first, thing.first)) or _negated_before(hits, smash):
+            continue
+        first, last = min(smash.first, thing.first), max(smash.last, thing.last)
+        yield _make(text, hits, first, last, offensive, "threat", language)
+        break

@@ -97,6 +97,14 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     better         "better", "happier", "besser", "mai fericit"
     game           games ("FIFA", "Fortnite", "chess"): a violent verb aimed at "you" in a
                    message naming one is game talk ("I'll smash you in FIFA tonight")
+    scorn          "laughs at", "makes fun of", "hates" ("lachen über", "se ríen de"): with an
+                   ``everyone`` word within three words and an object "you" or "your" next
+                   to it, exclusion ("everyone laughs at you", "tutti ti odiano")
+    smash          first-person verbs that break things ("I'll smash", "rozwalę", "spacco")
+    belonging      a pupil's things and face ("phone", "Handy", "telefonunu"): within three
+                   words of a ``smash`` verb, with "your" or an object "you" next to it (or a
+                   possessive ending in Finnish, Hungarian and Turkish), a threat ("I'll
+                   smash your phone", "ti spacco il telefono")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -128,7 +136,7 @@ SECTIONS = frozenset(
     "address public meet home safe common "
     "animal like live_on anymore place wait see what let_in "
     "genius alone smell accent odd clothes elder school_break secret_noun everyone "
-    "without_me better game".split()
+    "without_me better game scorn smash belonging".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits

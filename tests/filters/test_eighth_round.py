@@ -1,0 +1,157 @@
+# ruff: noqa: RUF001 (sentences in Greek, Turkish and Cyrillic are test data)
+"""Rules of the eighth round of issue 16 (docs/pupil-safety-evaluation.md, "Eighth round"),
+checked on sentences that are not in tests/data/safety_eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from twinspace.moderation.filters import scan_text
+
+
+def categories(text: str) -> set[str]:
+    return {finding.category.value for finding in scan_text(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a whole group's scorn aimed at one pupil (scorn + everyone + an object "you")
+        "the whole class laughs at you lol",
+        "everyone makes fun of you behind ur back",
+        "wszyscy się z ciebie nabijają",
+        "tutti ti prendono in giro",
+        "todos se burlan de ti",
+        "herkes seninle dalga geçiyor",
+        "kaikki pilkkaa sua",
+        "alla hånar dig",
+        "iedereen haat je",
+        "toată clasa râde de tine",
+        "όλοι σε κοροϊδεύουν",
+        "усі з тебе сміються",
+        # first-person breaking of a pupil's things or face (smash + belonging + "your")
+        "I'll smash your glasses",
+        "rozwalę ci twarz",
+        "je casse ta gueule",
+        "rompo tu mochila",
+        "parto-te a cara",
+        "rozbiju ti brýle",
+        "összetöröm a szemüveged",
+        "gözlüğünü kırarım",
+        "розіб'ю тобі окуляри",
+        # phrases of the round, in other words
+        "u have no friends anyway",
+        "nie masz przyjaciół, nikt cię nie zaprasza",
+        "non hai amici, per questo stai sempre da solo",
+        "no tienes amigos, acéptalo",
+        "nincsenek barátaid, fogd fel",
+        "hiç arkadaşın yok zaten",
+        "у тебе немає друзів взагалі",
+        "a nadie le importa tu opinión",
+        "keinen interessiert was du denkst",
+        "go cry to your mummy",
+        "what a crybaby",
+        "Ella es una llorona",
+        "he's a nobody",
+        "tu ne sers à rien dans ce groupe",
+        "nu ești bun de nimic",
+        "better not come to school tomorrow if you know what's good for you",
+    ],
+)
+def test_bullying_and_threats_are_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes I think about ending it all",
+        "wish I had never been born",
+        "czasem chcę się zabić",
+        "vorrei non essere mai nata",
+        "ich wünschte ich wäre nie geboren",
+        "je pense à en finir",
+        "pienso en matarme",
+        "penso em matar-me",
+        "chci se zabít",
+        "să mă sinucid, asta vreau",
+        "εύχομαι να μην είχα γεννηθεί",
+        "keşke hiç doğmasaydım",
+        "краще б я не народилася",
+        "toivon etten olis syntynyt",
+        "önskar att jag aldrig föddes",
+        "ik wou dat ik nooit geboren was",
+    ],
+)
+def test_self_harm_of_the_round(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "everyone hates Mondays, you know",
+        "everyone laughed at your joke 😂",
+        "everyone loves you",
+        "did everyone laugh at you?",
+        "do all of us hate this homework?",
+        "I'll break the record tomorrow",
+        "careful you'll break your phone",
+        "I broke my glasses yesterday",
+        "tutti ridono quando racconti barzellette",
+        "alla hatar matte",
+        "todos odian los lunes",
+        "rompo il ghiaccio: ciao a tutti",
+        "ich zerstöre dich in FIFA",
+        "mi si è rotto il telefono",
+        "kırarım rekoru",
+        "kaikki nauraa tälle videolle 😂",
+        "herkes gülüyor bu videoya",
+        "ist dein Handy kaputt?",
+        "is je telefoon kapot?",
+        "Jag är ett stort fan av Zlatan",
+        "du kannst nichts dafür, keine Sorge",
+        "je kan niks doen aan het weer",
+        "ya no puedo más con estos deberes 😂",
+        "mi madre va a matarme si suspendo",
+        "ma mère va me tuer",
+        "on doit en finir avec ce projet vendredi",
+        "quiero acabar con todo el trabajo hoy",
+        "je quitte le groupe de théâtre",
+        "skitkul dag idag!",
+        "I hurt myself again at football, my ankle",
+    ],
+)
+def test_hard_negatives_of_the_round_pass(text: str) -> None:
+    assert not categories(text) & {"offensive", "self_harm"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bel me op O6-l7654-3O2",  # letters for digits in a two-character group
+        "tel O6-87654-3O2",
+    ],
+)
+def test_phone_numbers_with_two_character_disguised_groups(text: str) -> None:
+    assert "phone" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have an O2 contract, 12 GB", "Room B2, floor O2", "seat A4 row 12 at 18:30"],
+)
+def test_two_character_codes_are_no_phone(text: str) -> None:
+    assert "phone" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hier kijken de leraren mee, app me",
+        "lärarna ser allt, ta det på snap istället",
+        "los profes lo leen todo, háblame por insta",
+    ],
+)
+def test_invitations_of_the_round(text: str) -> None:
+    assert "social_handle" in categories(text)
