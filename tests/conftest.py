@@ -31,6 +31,18 @@ def _database_of_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
         database.release_created()  # also the PostgreSQL-only tests' databases
 
 
+_ONE_BACKEND_DIRS = ("tests/filters/",)  # rules over text and files: no database at all
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark what does not depend on the database `one_backend` (pyproject.toml)."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        if where.startswith(_ONE_BACKEND_DIRS):
+            item.add_marker(pytest.mark.one_backend)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if database.on_postgres() and database.unreachable_reason() is None:
         database.drop_stale()

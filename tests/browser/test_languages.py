@@ -17,7 +17,8 @@ from tests.browser.conftest import ROOT, DemoServer, SignedIn, screenshot
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.browser
+# one_backend: the screens' words do not depend on the database behind the API
+pytestmark = [pytest.mark.browser, pytest.mark.one_backend]
 
 I18N = ROOT / "web" / "src" / "i18n"
 ENTRY = re.compile(r"^\s*'([^']+)'\s*:\s*(['\"])((?:\\.|(?!\2).)*)\2\s*,?\s*$", re.M)
