@@ -42,6 +42,7 @@ SPLITS = (
     "round7-heldout",
     "round8-dev",
     "round8-heldout",
+    "round9-heldout",
 )
 
 
