@@ -155,3 +155,41 @@ def test_two_character_codes_are_no_phone(text: str) -> None:
 )
 def test_invitations_of_the_round(text: str) -> None:
     assert "social_handle" in categories(text)
+
+
+# The lexicons' swear words in disguise (docs/pupil-safety-evaluation.md, "Ninth round"):
+# stars, digits and symbols for letters, in the languages whose swear words are lexicon
+# entries rather than word-list lines.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "s@atana mikä koe",
+        "perk3le taas",
+        "voi v1ttu",
+        "b@zmeg a busz",
+        "s1ktir git",
+        "to je h0vno",
+        "j@vlar vilken dag",
+        "p*zda",
+        "kurw@ mać",
+        "ce c@cat de zi",
+    ],
+)
+def test_disguised_lexicon_swear_words_are_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pică!",  # Romanian "falls", Czech "píča" folded: only "!" was trimmed
+        "I have 3 cats and 2 dogs",
+        "mp3 file, 4k video, b2b",
+        "h3ll0 fr13nds!!",
+        "p@ssword reset link",
+        "it's 5$ each, room 4+5",
+        "Saaaatu is my best friend",
+    ],
+)
+def test_disguised_ordinary_words_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

@@ -13,7 +13,7 @@ from twinspace.moderation.filters.harm import find_harm
 from twinspace.moderation.filters.invitations import GENERIC, find_invitations
 from twinspace.moderation.filters.lexicon_hits import message_hits
 from twinspace.moderation.filters.links import find_links
-from twinspace.moderation.filters.offensive import find_offensive
+from twinspace.moderation.filters.offensive import find_disguised_lexicon_words, find_offensive
 from twinspace.moderation.filters.phones import find_phones
 from twinspace.moderation.filters.street_addresses import (
     borrowed_street_word,
@@ -44,6 +44,8 @@ def scan_text(
     taken = [(f.start, f.end) for f in emails]
     if Category.OFFENSIVE in wanted:
         findings.extend(_not_false_friends(text, find_offensive(text, config.wordlists), config))
+        disguised = find_disguised_lexicon_words(text, lexicons)
+        findings.extend(_not_false_friends(text, disguised, config))
     if wanted & {Category.OFFENSIVE, Category.SELF_HARM}:
         findings.extend(f for f in find_harm(text, config.lexicons) if f.category in wanted)
     if Category.PHONE in wanted:
