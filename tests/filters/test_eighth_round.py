@@ -193,3 +193,37 @@ def test_disguised_lexicon_swear_words_are_offensive(text: str) -> None:
 )
 def test_disguised_ordinary_words_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+# Common words pupils degrade each other with, aimed at "you" (ninth round, general lists).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you're so cringe omg",
+        "du bist so peinlich",
+        "t'es trop gênante",
+        "eres un cobarde",
+        "sei proprio infantile",
+        "jesteś żenujący",
+        "je bent zo kinderachtig",
+        "du är så barnslig",
+        "ești un laș",
+        "ти такий дратівливий",
+    ],
+)
+def test_common_degrading_words_aimed_at_you(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "everyone laughed at your joke 😂",
+        "your baby sister is so cute",
+        "this lesson is so annoying",
+        "the film was ridiculous but fun",
+        "mi hermano es muy infantil a veces, jaja",  # Portuguese "és" (you are) folded
+    ],
+)
+def test_degrading_words_not_aimed_at_a_pupil_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
