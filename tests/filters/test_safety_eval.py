@@ -9,7 +9,9 @@ messages each; round5-heldout overall, 192 messages) and the sixth round's (roun
 language, 15 messages each; round6-heldout overall, 240 messages, at the level it reached,
 below three of the targets: see ``SIXTH_HELDOUT_RECALL``) and the seventh round's (round7-dev
 per language, 10 messages each, with three cells below the targets; round7-heldout overall,
-160 messages, at the level it reached: ``SEVENTH_HELDOUT_RECALL``). Per-language
+160 messages, at the level it reached: ``SEVENTH_HELDOUT_RECALL``), the eighth round's
+(round8-dev per language, 10 messages each; round8-heldout overall at the level reached) and
+the ninth round's (round9-heldout only, 240 messages, at the level reached). Per-language
 held-out figures (8 messages each, where one mistake is 0.12) are reported in
 docs/pupil-safety-evaluation.md, not asserted. The tables are printed
 even without ``-s``. Speed is measured in bench/safety_eval.py, not here.
@@ -85,6 +87,9 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
         "round6-heldout": evaluate([m for m in messages if m.split == "round6-heldout"], flagged),
         "round7-dev": evaluate([m for m in messages if m.split == "round7-dev"], flagged),
         "round7-heldout": evaluate([m for m in messages if m.split == "round7-heldout"], flagged),
+        "round8-dev": evaluate([m for m in messages if m.split == "round8-dev"], flagged),
+        "round8-heldout": evaluate([m for m in messages if m.split == "round8-heldout"], flagged),
+        "round9-heldout": evaluate([m for m in messages if m.split == "round9-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -256,3 +261,66 @@ def test_the_seventh_round_held_out_split_overall(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
     _held_out_reached(results, "round7-heldout", SEVENTH_HELDOUT_RECALL, capsys, slack=0.005)
+
+
+def test_the_eighth_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
+    """Eighth round (tests/data/safety_eval/README.md): 20 messages in each of the 16
+    languages of issue 16's hidden set, in its mix, the 10 with the smallest SHA-256 held
+    out."""
+    wanted = {
+        "clean": 2, "hard_negative": 3, "swearing": 2, "bullying": 3, "threat": 1,
+        "self_harm": 1, "phone": 3, "email": 1, "address": 2, "invitation": 2,
+    }  # fmt: skip
+    for language, mine in _round_by_language(messages, "round8", 20, 10).items():
+        kinds = [m.kind for m in mine]
+        assert {kind: kinds.count(kind) for kind in wanted} == wanted, language
+
+
+def test_the_eighth_round_dev_split_per_language(results: dict[str, Evaluation]) -> None:
+    missing = [
+        gap
+        for language, tally in sorted(results["round8-dev"].by_language.items())
+        for gap in shortfalls(language, tally)
+    ]
+    assert missing == []
+    assert len(results["round8-dev"].by_language) == len(HIDDEN_SET_LANGUAGES)
+
+
+# round8-heldout overall, at the level reached (docs/pupil-safety-evaluation.md, "Eighth
+# round", final): 47 of 50 offensive, 24 of 25 phone numbers, every other category.
+EIGHTH_HELDOUT_RECALL = {
+    "offensive": 0.94, "self_harm": 1.0, "phone": 0.96, "email": 1.0, "address": 1.0,
+    "social_handle": 1.0,
+}  # fmt: skip
+
+
+def test_the_eighth_round_held_out_split_overall(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _held_out_reached(results, "round8-heldout", EIGHTH_HELDOUT_RECALL, capsys)
+
+
+def test_the_ninth_round_is_held_out_only(messages: list[Labelled]) -> None:
+    """Ninth round (tests/data/safety_eval/README.md): 15 messages in each of the 16
+    languages, every one held out (no dev half)."""
+    mine = [m for m in messages if m.split.startswith("round9")]
+    assert {m.split for m in mine} == {"round9-heldout"}
+    for language in HIDDEN_SET_LANGUAGES:
+        kinds = [m.kind for m in mine if m.lang == language]
+        assert len(kinds) == 15, language
+        assert (kinds.count("bullying"), kinds.count("swearing")) == (3, 2), language
+
+
+# round9-heldout overall, at the level reached after the ninth round's general rules
+# (docs/pupil-safety-evaluation.md, "Ninth round"): far below the targets for offensive
+# (56 of 96) and self-harm (10 of 16); the data categories at 1.0.
+NINTH_HELDOUT_RECALL = {
+    "offensive": 0.58, "self_harm": 0.62, "phone": 1.0, "email": 1.0, "address": 1.0,
+    "social_handle": 1.0,
+}  # fmt: skip
+
+
+def test_the_ninth_round_held_out_split_overall(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _held_out_reached(results, "round9-heldout", NINTH_HELDOUT_RECALL, capsys)
