@@ -56,6 +56,7 @@ def categories(text: str) -> set[str]:
         "tu ne sers à rien dans ce groupe",
         "nu ești bun de nimic",
         "better not come to school tomorrow if you know what's good for you",
+        "wenn du petzt, dann bist du dran",
     ],
 )
 def test_bullying_and_threats_are_offensive(text: str) -> None:
@@ -120,6 +121,7 @@ def test_self_harm_of_the_round(text: str) -> None:
         "je quitte le groupe de théâtre",
         "skitkul dag idag!",
         "I hurt myself again at football, my ankle",
+        "du bist dran mit der Präsentation",  # it's your turn
     ],
 )
 def test_hard_negatives_of_the_round_pass(text: str) -> None:
