@@ -14,18 +14,25 @@ started=$(date +%s)
 
 # each pass has a temporary folder of its own; only SQLite's keeps pytest's cache.
 # The PostgreSQL pass leaves out what does not depend on the database (marker `one_backend`:
-# filter rules, the web client's accessibility and translation sweeps) and tests/cluster,
-# which the SQLite pass runs: a cluster is PostgreSQL + Redis whatever the pass, and the
-# SQLite pass, alone, would finish minutes before the PostgreSQL one.
+# filter rules, the web client's accessibility and translation sweeps). tests/cluster runs
+# once, split between the passes so that they end together (a cluster is PostgreSQL + Redis
+# whatever the pass): these files in the PostgreSQL pass, the others in the SQLite pass.
+CLUSTER_ON_POSTGRES=(tests/cluster/test_project_events.py tests/cluster/test_running.py
+  tests/cluster/test_limits.py)
+CLUSTER_ON_SQLITE=()
+for file in tests/cluster/test_*.py; do
+  case " ${CLUSTER_ON_POSTGRES[*]} " in *" $file "*) ;; *) CLUSTER_ON_SQLITE+=("$file") ;; esac
+done
 CI=${CI:-} TWINSPACE_TEST_DATABASE=postgresql "$PY" -m pytest -q -p no:cacheprovider \
-  --basetemp "$work/postgresql" --ignore=tests/cluster -m "not one_backend" "$@" \
-  >"$work/postgresql.log" 2>&1 &
+  --basetemp "$work/postgresql" -m "not one_backend" \
+  "${CLUSTER_ON_SQLITE[@]/#/--ignore=}" "$@" >"$work/postgresql.log" 2>&1 &
 postgres_pid=$!
 stop_postgres_pass() { kill -- "$postgres_pid" 2>/dev/null; }
 trap stop_postgres_pass INT TERM
 
 echo "== SQLite pass (the PostgreSQL pass runs beside it, log: $work/postgresql.log) =="
-CI=${CI:-} TWINSPACE_TEST_DATABASE=sqlite "$PY" -m pytest -q --basetemp "$work/sqlite" "$@"
+CI=${CI:-} TWINSPACE_TEST_DATABASE=sqlite "$PY" -m pytest -q --basetemp "$work/sqlite" \
+  "${CLUSTER_ON_POSTGRES[@]/#/--ignore=}" "$@"
 sqlite_status=$?
 sqlite_done=$(date +%s)
 

@@ -229,3 +229,56 @@ def test_common_degrading_words_aimed_at_you(text: str) -> None:
 )
 def test_degrading_words_not_aimed_at_a_pupil_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+# The same constructions and phrases in the other 15 languages of the registry.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "всички ти се смеят",  # bg
+        "alle griner af dig",  # da
+        "kõik vihkavad sind",  # et
+        "tá gach duine ag gáire fút",  # ga
+        "razbit ću ti mobitel",  # hr
+        "allir hlæja að þér",  # is
+        "visi iš tavęs juokiasi",  # lt
+        "tev nav draugu",  # lv
+        "сите те мразат",  # mk
+        "kulħadd jidħak bik",  # mt
+        "jeg knuser mobilen din",  # no
+        "všetci sa ti smejú",  # sk
+        "vsi se ti smejijo",  # sl
+        "të gjithë qeshin me ty",  # sq
+        "razbiću ti telefon",  # sr
+        "сви ти се смеју",  # sr, Cyrillic
+    ],
+)
+def test_the_constructions_in_the_other_registry_languages(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ville ønske jeg aldrig var født",  # da
+        "ubit ću se",  # hr
+        "skulle ønske jeg aldri ble født",  # no
+        "kiež by som sa nenarodila",  # sk
+        "do të doja të mos kisha lindur",  # sq
+    ],
+)
+def test_self_harm_in_the_other_registry_languages(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alle hader lektier, ikke?",  # da: everyone hates homework, a question
+        "jeg knuser rekorden i dag",  # no: a record, not a pupil's thing
+        "svi su došli na vrijeme",  # hr: everyone came on time
+        "kõik naeravad selle video peale 😂",  # et: everyone laughs at this video
+    ],
+)
+def test_look_alikes_in_the_other_registry_languages_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
