@@ -358,8 +358,11 @@ class _Line:
     disguised: list[int]  # indices of the other tokens
 
 
+@lru_cache(maxsize=256)
 def _tokens(text: str) -> tuple[list[_Token], _Line]:
-    """The word tokens of a normalised text, and their line for the automata."""
+    """The word tokens of a normalised text, and their line for the automata (kept for the
+    few passes over one message: the word lists' and the lexicons' disguised words; read
+    only)."""
     tokens: list[_Token] = []
     token_at: dict[int, int] = {}
     plain: list[bool] = []
@@ -462,7 +465,7 @@ def _lexicon_words(lexicons: Lexicons) -> _WordIndex:
 
 def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]:
     """Swear words of the lexicons written in disguise (see above)."""
-    if _STRETCHED_LETTERS.search(text) is None and _DISGUISE_MARKS.isdisjoint(text):
+    if _DISGUISED.search(text) is None:
         return []
     norm = normalize(text)
     tokens, line = _tokens(norm.text)
@@ -483,5 +486,6 @@ def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]
     return findings
 
 
-# Characters that make an ASCII token disguised: digits and symbols for letters, stars.
-_DISGUISE_MARKS = frozenset("0123456789@$!|*+")
+# A letter next to a digit or symbol that stands for one ("m3rda", "k*rwa", "sh!t"), or a
+# letter three times ("fuuuck"): dates, times and phone numbers alone are neither.
+_DISGUISED = re.compile(r"[^\W\d_][\d@$*]|[\d@$*!|+][^\W\d_]|([^\W\d_])\1\1")
