@@ -41,8 +41,8 @@ haproxy:
 run: install web
 	$(VENV)/bin/twinspace serve --demo --data $(DATA)
 
-# Every check, then the whole suite on SQLite and, at the same time, the whole suite on
-# PostgreSQL (scripts/test-both-backends.sh). Measured on this 2-core VM (README, "Two
+# Every check, then the whole suite on SQLite and, at the same time, every test that depends
+# on the database on PostgreSQL (scripts/test-both-backends.sh). Measured on this 2-core VM (README, "Two
 # commands"): the two passes side by side take about as long as the PostgreSQL pass alone
 # (2026-12-06, both started together: SQLite 13 min, PostgreSQL 15 min at a load average of ~5).
 test: install node-deps browser ocr turn haproxy web lint lint-web
