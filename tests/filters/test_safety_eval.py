@@ -286,20 +286,6 @@ def test_the_eighth_round_dev_split_per_language(results: dict[str, Evaluation])
     assert len(results["round8-dev"].by_language) == len(HIDDEN_SET_LANGUAGES)
 
 
-# round8-heldout overall, at the level reached (docs/pupil-safety-evaluation.md, "Eighth
-# round", final): 47 of 50 offensive, 24 of 25 phone numbers, every other category.
-EIGHTH_HELDOUT_RECALL = {
-    "offensive": 0.94, "self_harm": 1.0, "phone": 0.96, "email": 1.0, "address": 1.0,
-    "social_handle": 1.0,
-}  # fmt: skip
-
-
-def test_the_eighth_round_held_out_split_overall(
-    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
-) -> None:
-    _held_out_reached(results, "round8-heldout", EIGHTH_HELDOUT_RECALL, capsys)
-
-
 def test_the_ninth_round_is_held_out_only(messages: list[Labelled]) -> None:
     """Ninth round (tests/data/safety_eval/README.md): 15 messages in each of the 16
     languages, every one held out (no dev half)."""
@@ -311,16 +297,19 @@ def test_the_ninth_round_is_held_out_only(messages: list[Labelled]) -> None:
         assert (kinds.count("bullying"), kinds.count("swearing")) == (3, 2), language
 
 
-# round9-heldout overall, at the level reached after the ninth round's general rules
-# (docs/pupil-safety-evaluation.md, "Ninth round"): far below the targets for offensive
-# (56 of 96) and self-harm (10 of 16); the data categories at 1.0.
-NINTH_HELDOUT_RECALL = {
-    "offensive": 0.58, "self_harm": 0.62, "phone": 1.0, "email": 1.0, "address": 1.0,
-    "social_handle": 1.0,
-}  # fmt: skip
+# The eighth and ninth rounds' held-out splits overall, at the levels reached
+# (docs/pupil-safety-evaluation.md, "Eighth round" and "Ninth round"): round8-heldout 47 of
+# 50 offensive and every other category (24 of 25 phone numbers before the last pass);
+# round9-heldout far below the targets for offensive (56 of 96) and self-harm (10 of 16).
+LATER_HELDOUT_RECALL = {
+    "round8-heldout": {"offensive": 0.94, "self_harm": 1.0, "phone": 0.96},
+    "round9-heldout": {"offensive": 0.58, "self_harm": 0.62, "phone": 1.0},
+}
 
 
-def test_the_ninth_round_held_out_split_overall(
-    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("split", sorted(LATER_HELDOUT_RECALL))
+def test_the_later_rounds_held_out_splits_overall(
+    split: str, results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _held_out_reached(results, "round9-heldout", NINTH_HELDOUT_RECALL, capsys)
+    floors = LATER_HELDOUT_RECALL[split] | {"email": 1.0, "address": 1.0, "social_handle": 1.0}
+    _held_out_reached(results, split, floors, capsys)
