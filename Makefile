@@ -42,9 +42,9 @@ run: install web
 	$(VENV)/bin/twinspace serve --demo --data $(DATA)
 
 # Every check, then the whole suite on SQLite and, at the same time, every test that depends
-# on the database on PostgreSQL (scripts/test-both-backends.sh). Measured on this 2-core VM (README, "Two
-# commands"): the two passes side by side take about as long as the PostgreSQL pass alone
-# (2026-12-06, both started together: SQLite 13 min, PostgreSQL 15 min at a load average of ~5).
+# on the database on PostgreSQL (scripts/test-both-backends.sh). Measured on this 2-core VM
+# (README, "Two commands"; 2026-12-07, both started together, nothing else running): SQLite
+# 20.5 min, PostgreSQL 19.3 min, 22 min for the whole of .ci/run.
 test: install node-deps browser ocr turn haproxy web lint lint-web
 	@bash scripts/ensure-services.sh
 	CI=$${CI:-} PY=$(PY) bash scripts/test-both-backends.sh
