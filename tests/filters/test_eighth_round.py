@@ -285,6 +285,8 @@ def test_self_harm_in_the_other_registry_languages(text: str) -> None:
         "Sí, mi madre viene mañana",  # es: Albanian "si" (like) is no comparison here
         "skyen ligner en gris 😂",  # no: a cloud, not a classmate
         "vent, du skal se at det virker",  # no: wait and see that it works
+        "askush nuk do të vijë nesër",  # sq: nobody will come tomorrow
+        "nitko ti nije rekao za sastanak",  # hr: nobody told you about the meeting
     ],
 )
 def test_look_alikes_in_the_other_registry_languages_pass(text: str) -> None:
