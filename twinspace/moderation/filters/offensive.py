@@ -382,7 +382,8 @@ def _tokens(text: str) -> tuple[list[_Token], _Line]:
             if not core or len(core) > _MAX_TOKEN or not _plausible(core):
                 continue
             start += lead
-            simple = False
+            # "friday!" is the plain word "friday" once the mark is trimmed off
+            simple = core.isalpha() and _STRETCHED.search(core) is None
         if not simple:
             disguised.append(len(tokens))
         token_at[position] = len(tokens)
@@ -475,8 +476,6 @@ def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]
     findings: list[Finding] = []
     for position in line.disguised:
         token = tokens[position]
-        if token.text.isalpha() and _STRETCHED.search(token.text) is None:
-            continue  # "Pică!": only the exclamation mark was trimmed off
         entry = index.match(token.text)
         if entry is None:
             continue

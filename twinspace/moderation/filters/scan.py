@@ -43,9 +43,9 @@ def scan_text(
         findings.extend(emails)
     taken = [(f.start, f.end) for f in emails]
     if Category.OFFENSIVE in wanted:
-        findings.extend(_not_false_friends(text, find_offensive(text, config.wordlists), config))
-        disguised = find_disguised_lexicon_words(text, lexicons)
-        findings.extend(_not_false_friends(text, disguised, config))
+        listed = find_offensive(text, config.wordlists)
+        listed += find_disguised_lexicon_words(text, lexicons)
+        findings.extend(_not_false_friends(text, listed, config))
     if wanted & {Category.OFFENSIVE, Category.SELF_HARM}:
         findings.extend(f for f in find_harm(text, config.lexicons) if f.category in wanted)
     if Category.PHONE in wanted:
