@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from twinspace.moderation.filters import Category, scan_text
-
-
-def categories(text: str) -> set[str]:
-    return {finding.category.value for finding in scan_text(text)}
+from tests.filters.findings import categories
+from twinspace.moderation.filters import Category
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.filters.findings import categories
 from twinspace.moderation.filters import scan_text
 from twinspace.moderation.filters.digits_view import digits_view
 from twinspace.moderation.filters.lexicon import default_lexicons
-
-
-def categories(text: str) -> set[str]:
-    return {finding.category.value for finding in scan_text(text)}
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.filters.findings import categories
 from twinspace.moderation.filters import Category, scan_text
-
-
-def categories(text: str) -> set[str]:
-    return {finding.category.value for finding in scan_text(text)}
 
 
 @pytest.mark.parametrize(

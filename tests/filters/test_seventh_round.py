@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinspace.moderation.filters import scan_text
-
-
-def categories(text: str) -> set[str]:
-    return {finding.category.value for finding in scan_text(text)}
+from tests.filters.findings import categories
 
 
 @pytest.mark.parametrize(
