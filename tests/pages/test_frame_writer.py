@@ -172,6 +172,35 @@ async def test_frames_soon_after_a_write_wait_for_the_window_and_leave_together(
     assert protocol._corked is None
 
 
+async def test_an_answer_leaves_on_the_next_turn_within_the_window() -> None:
+    """What the app writes while it handles a message it took (a sync step 2 reply: the
+    client waits for it) is not held for the window, nor are frames held before it; what is
+    written once the app waits for its next message is held again."""
+    protocol, transport = _open_protocol(FrameWriterProtocol.with_coalescing(10_000))
+    assert protocol.write_binary(b"a")
+    await _next_turn()
+    assert transport.written == [b"\x82\x01a"]
+    assert protocol.write_binary(b"b")  # within the window: held for the timer
+    await _next_turn()
+    assert transport.written == [b"\x82\x01a"]
+    _received(protocol, b"sync step 1")
+    assert (await protocol.receive())["bytes"] == b"sync step 1"
+    assert protocol.write_binary(b"c")  # the answer
+    await _next_turn()
+    assert transport.written == [b"\x82\x01a", b"\x82\x01b\x82\x01c"]
+    waiting = asyncio.ensure_future(protocol.receive())  # the app waits for more
+    await _next_turn()
+    assert protocol.write_binary(b"d")  # a fan-out frame: the window holds it
+    await _next_turn()
+    assert len(transport.written) == 2
+    _received(protocol, b"next")
+    assert (await waiting)["bytes"] == b"next"
+    assert protocol.write_binary(b"e")  # answers what came: with the held frame
+    await _next_turn()
+    assert transport.written[2] == b"\x82\x01d\x82\x01e"
+    assert protocol._corked is None
+
+
 async def test_without_a_window_every_frame_leaves_on_the_next_turn() -> None:
     protocol, transport = _open_protocol(FrameWriterProtocol.with_coalescing(0))
     for payload in (b"a", b"b"):

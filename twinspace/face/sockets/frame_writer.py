@@ -204,17 +204,24 @@ class FlushSchedule:
         self._later_timer: asyncio.TimerHandle | None = None
 
     def hold(self, protocol: FrameWriterProtocol) -> None:
-        """`protocol` holds its first frame since its last flush: schedule that flush."""
-        if self._loop.time() - protocol._flushed_at >= self.window:
-            self._soon.append(protocol)
-            if self._soon_handle is None:
-                self._soon_handle = self._loop.call_soon(self._flush_soon, context=QUIET_CONTEXT)
+        """`protocol` holds its first frame since its last flush: schedule that flush. An
+        answer (written while the app handles a message it just took) goes on the next turn
+        whatever the window: the client waits for it."""
+        if protocol._answering or self._loop.time() - protocol._flushed_at >= self.window:
+            self.soon(protocol)
         else:
             self._later.append(protocol)
             if self._later_timer is None:
                 self._later_timer = self._loop.call_later(
                     self.window, self._flush_later, context=QUIET_CONTEXT
                 )
+
+    def soon(self, protocol: FrameWriterProtocol) -> None:
+        """Flush `protocol` on the next turn (also when it already waits for the timer: the
+        second flush of the two finds nothing held)."""
+        self._soon.append(protocol)
+        if self._soon_handle is None:
+            self._soon_handle = self._loop.call_soon(self._flush_soon, context=QUIET_CONTEXT)
 
     def _flush_soon(self) -> None:
         self._soon_handle = None
@@ -238,6 +245,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     # them) they cost 8 bytes each (docs/architecture.md, "Memory per connection"). Any
     # attribute a later uvicorn adds goes to the instance dict as before.
     __slots__ = (
+        "_answering",  # the app handles a message it took from `receive` (FlushSchedule.hold)
         "_corked",  # frames written since the last flush, not yet handed to the transport
         "_flushed_at",  # the event loop's time of the last flush
         "_head_corked",  # the first of them is the handshake's 101 response
@@ -296,6 +304,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._corked: list[bytes] | None = None
+        self._answering = False
         self._flushed_at = -self.coalesce_seconds
         self._head_corked = False
         self.queue: Any = ReceiveQueue()
@@ -388,7 +397,12 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
 
     async def receive(self) -> Any:
         """uvicorn's `receive`, waiting on the queue's future itself: an idle connection's
-        chain of suspended frames is one shorter than with the queue's `get`."""
+        chain of suspended frames is one shorter than with the queue's `get`.
+
+        From the moment it returns until it is called again, what the app writes answers
+        the message it returned, and leaves on the next turn of the loop instead of waiting
+        out the coalescing window (a sync step 2 reply: the client waits for it)."""
+        self._answering = False
         queue = self.queue
         while queue.empty():
             getter = queue.arrival(self.loop)
@@ -400,6 +414,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         if self.read_paused and queue.empty():
             self.read_paused = False
             self.transport.resume_reading()
+        self._answering = True
         return message
 
     def schedule_ping(self) -> None:
@@ -436,6 +451,8 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             # Checked when the first frame was held (the 101 response is no frame: a deflate
             # connection must decline); `_uncork` checks again before writing.
             corked.append(_framed(data))
+            if self._answering:
+                self._flush_schedule().soon(self)
             return True
         if self.disconnected or self.transport.is_closing():
             # Lost before uvicorn heard of it: writing would only make asyncio warn.
@@ -460,6 +477,8 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
             self._flush_schedule().hold(self)
         else:
             corked.append(data)
+            if self._answering:
+                self._flush_schedule().soon(self)
 
     def _flush_schedule(self) -> FlushSchedule:
         schedule = type(self)._schedule
