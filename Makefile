@@ -67,7 +67,7 @@ lint: install
 	$(VENV)/bin/mypy --strict scripts/check_import_cycles.py
 	$(PY) scripts/check_import_cycles.py
 	cd bench && ../$(VENV)/bin/mypy --strict --ignore-missing-imports --explicit-package-bases \
-		run.py chat_fanout.py cluster.py large_page.py memory.py stability.py harness
+		run.py chat_fanout.py cluster.py floor_server.py large_page.py memory.py stability.py harness
 
 # The web client: its generated types match the server (OpenAPI document, events schema),
 # it type-checks, and the linter (web/biome.jsonc: no `any`) is clean.

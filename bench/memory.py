@@ -13,6 +13,10 @@ Clients are real WebsocketProvider / HocuspocusProvider clients in one node proc
 30 s without a message is turned off. Rooms hold an empty page.
 
     .venv/bin/python bench/memory.py [--connections 1000] [--rooms 100] [--only twinspace]
+
+`--only twinspace,hocuspocus,floor` adds the protocol stack's floor (bench/floor_server.py:
+TwinSpaces' uvicorn configuration serving a bare y-websocket app), to tell what the stack costs
+per socket from what TwinSpaces' own work adds.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 from harness import report
 from harness.clients import idle_clients
 from harness.procs import BenchError, Sampler, exit_on_sigterm
-from harness.targets import SERVERS, Target, server, settings_env
+from harness.targets import OTHER_SERVERS, SERVERS, Target, server, settings_env
 
 KB = 1024
 
@@ -91,7 +95,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=1000, help="total, up to 8000")
     parser.add_argument("--rooms", type=int, default=100)
-    parser.add_argument("--only", default=",".join(SERVERS))
+    parser.add_argument(
+        "--only", default=",".join(SERVERS), help=f"of {', '.join(SERVERS + OTHER_SERVERS)}"
+    )
     parser.add_argument(
         "--set",
         dest="settings",

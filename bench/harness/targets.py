@@ -5,6 +5,8 @@
 - ``ywss``: @y/websocket-server (the reference y-websocket server), no persistence.
 - ``hocuspocus``: @hocuspocus/server with default extensions, no persistence (its own framing:
   clients use HocuspocusProvider).
+- ``floor``: TwinSpaces' uvicorn configuration serving a bare y-websocket app
+  (bench/floor_server.py): what the protocol stack costs before any of TwinSpaces' own work.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from twinspace.services.container import Services
 from twinspace.types import UserKind
 
 SERVERS = ("twinspace", "ywss", "hocuspocus")
+OTHER_SERVERS = ("floor",)  # run only when named (`--only floor`)
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 # Environment of the TwinSpaces server: no per-user connection cap (every bench client is the
 # same teacher), quiet logs. Everything else is the shipped default.
@@ -176,10 +179,15 @@ def twinspace(rooms: int, env: dict[str, str] | None = None) -> Iterator[Target]
 
 @contextlib.contextmanager
 def node_peer(name: str, rooms: int) -> Iterator[Target]:
-    """@y/websocket-server (`ywss`) or Hocuspocus (`hocuspocus`) on a free port."""
-    script = {"ywss": "ywss-server.mjs", "hocuspocus": "hocuspocus-server.mjs"}[name]
+    """@y/websocket-server (`ywss`), Hocuspocus (`hocuspocus`) or the protocol stack's floor
+    (`floor`) on a free port."""
+    if name == "floor":
+        command = [sys.executable, str(Path(__file__).parent.parent / "floor_server.py")]
+    else:
+        script = {"ywss": "ywss-server.mjs", "hocuspocus": "hocuspocus-server.mjs"}[name]
+        command = node_command(script)
     with running(
-        node_command(script, "--port", str(free_port())),
+        [*command, "--port", str(free_port())],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     ) as process:
@@ -212,6 +220,6 @@ def server(
     """A fresh server by name; `twinspace_env` adds TWINSPACE_* settings for TwinSpaces."""
     if name == "twinspace":
         return twinspace(rooms, twinspace_env)
-    if name in ("ywss", "hocuspocus"):
+    if name in ("ywss", "hocuspocus", "floor"):
         return node_peer(name, rooms)
-    raise ValueError(f"unknown server {name!r}; pick from {', '.join(SERVERS)}")
+    raise ValueError(f"unknown server {name!r}; pick from {', '.join(SERVERS + OTHER_SERVERS)}")
