@@ -21,9 +21,9 @@ from typing import Any
 import uvicorn
 
 from twinspace.app.factory import GC_THRESHOLDS
+from twinspace.app.server import protocol_options
 from twinspace.config import load_settings
-from twinspace.face.guard import guarded_protocol
-from twinspace.face.sockets.frame_writer import FrameWriterProtocol, frame_writer_of
+from twinspace.face.sockets.frame_writer import frame_writer_of
 
 SYNC_STEP_1_EMPTY = b"\x00\x00\x01\x00"  # messageSync, step 1, a state vector of no clients
 SYNC_STEP_2_EMPTY = b"\x00\x01\x02\x00\x00"  # messageSync, step 2, an update with nothing
@@ -74,14 +74,7 @@ def main() -> None:
     config = uvicorn.Config(
         app,
         interface="asgi3",
-        loop=settings.event_loop,
-        http=guarded_protocol(settings.request_head_timeout_seconds),
-        ws=FrameWriterProtocol.with_coalescing(settings.fanout_coalesce_ms),
-        ws_max_size=settings.ws_max_message_bytes,
-        ws_per_message_deflate=settings.ws_per_message_deflate,
-        ws_ping_interval=settings.ws_ping_interval_seconds,
-        ws_ping_timeout=settings.ws_ping_interval_seconds,
-        proxy_headers=True,
+        **protocol_options(settings),
         access_log=False,
         log_level="warning",
         lifespan="on",

@@ -53,6 +53,27 @@ class TwinSpacesConfig(uvicorn.Config):
             self.loaded_app = ForwardedHeaders(self.loaded_app)
 
 
+def protocol_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's event loop, protocols and their limits for these settings (also what
+    bench/floor_server.py serves its bare app with)."""
+    return {
+        "loop": settings.event_loop,
+        "http": guarded_protocol(settings.request_head_timeout_seconds),
+        "limit_concurrency": settings.max_open_connections or None,
+        "ws": (
+            FrameWriterProtocol.with_coalescing(settings.fanout_coalesce_ms)
+            if settings.ws_implementation == "websockets-sansio"
+            else settings.ws_implementation
+        ),
+        "ws_max_size": settings.ws_max_message_bytes,
+        "ws_per_message_deflate": settings.ws_per_message_deflate,
+        "ws_ping_interval": settings.ws_ping_interval_seconds,
+        "ws_ping_timeout": settings.ws_ping_interval_seconds,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+
+
 def uvicorn_config(settings: Settings, drain: Drain | None = None) -> uvicorn.Config:
     # uvicorn's access log prints query strings, where `?token=` lives: ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
@@ -63,22 +84,9 @@ def uvicorn_config(settings: Settings, drain: Drain | None = None) -> uvicorn.Co
         interface="asgi3",
         host=settings.host,
         port=settings.port,
-        loop=settings.event_loop,
-        http=guarded_protocol(settings.request_head_timeout_seconds),
-        limit_concurrency=settings.max_open_connections or None,
-        ws=(
-            FrameWriterProtocol.with_coalescing(settings.fanout_coalesce_ms)
-            if settings.ws_implementation == "websockets-sansio"
-            else settings.ws_implementation
-        ),
-        ws_max_size=settings.ws_max_message_bytes,
-        ws_per_message_deflate=settings.ws_per_message_deflate,
-        ws_ping_interval=settings.ws_ping_interval_seconds,
-        ws_ping_timeout=settings.ws_ping_interval_seconds,
+        **protocol_options(settings),
         access_log=False,
         log_config=None,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=10,
         lifespan="on",
     )
