@@ -12,7 +12,10 @@ from tests.support import database
 from tests.support.server import LiveServer, live_server, make_settings
 from tests.support.world import World
 
-pytest_plugins = ["tests.support.redis_server"]  # the `redis_prefix` fixture
+pytest_plugins = [
+    "tests.support.redis_server",  # the `redis_prefix` fixture
+    "tests.support.hang_report",  # where a hung test's tasks wait, before pytest-timeout
+]
 
 
 @pytest.fixture(autouse=True)
