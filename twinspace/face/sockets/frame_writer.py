@@ -450,9 +450,7 @@ class FrameWriterProtocol(WebSocketsSansIOProtocol):
         if corked is not None and not self._head_corked:
             # Checked when the first frame was held (the 101 response is no frame: a deflate
             # connection must decline); `_uncork` checks again before writing.
-            corked.append(_framed(data))
-            if self._answering:
-                self._flush_schedule().soon(self)
+            self._hold(_framed(data))
             return True
         if self.disconnected or self.transport.is_closing():
             # Lost before uvicorn heard of it: writing would only make asyncio warn.
