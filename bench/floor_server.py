@@ -11,7 +11,6 @@ server on this stack pays per socket before doing anything of its own (bench/REA
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import socket
 import sys
@@ -20,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from twinspace.app.factory import GC_THRESHOLDS
+from twinspace.app.factory import settle_collector
 from twinspace.app.server import protocol_options
 from twinspace.config import load_settings
 from twinspace.face.sockets.frame_writer import frame_writer_of
@@ -33,9 +32,7 @@ async def _lifespan(receive: Any, send: Any) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
+            settle_collector()
             await send({"type": "lifespan.startup.complete"})
         else:
             await send({"type": "lifespan.shutdown.complete"})

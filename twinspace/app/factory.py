@@ -235,6 +235,15 @@ def _cluster_heartbeat(services: Services) -> ProcessHeartbeat | None:
 GC_THRESHOLDS = (10_000, 10, 10)
 
 
+def settle_collector() -> None:
+    """Once started: long-lived start-up objects leave the collector's view (full
+    collections, which stall the event loop and every room with it, get cheaper) and the
+    young generation grows to `GC_THRESHOLDS`."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 class TwinSpacesApp(Starlette):
     """Starlette, with page sockets taken past its middleware and router.
 
@@ -313,11 +322,7 @@ def create_app(
         services = await Services.start(settings, metrics)
         app.state.services = services
         services.start_background()
-        # Long-lived start-up objects leave the collector's view: full collections (which
-        # stall the event loop, and every room with it) get cheaper.
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        settle_collector()
         maintenance = asyncio.create_task(_maintenance(services), name="maintenance")
         heartbeat = _cluster_heartbeat(services)
         try:
