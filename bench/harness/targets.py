@@ -178,7 +178,7 @@ def twinspace(rooms: int, env: dict[str, str] | None = None) -> Iterator[Target]
 
 
 @contextlib.contextmanager
-def node_peer(name: str, rooms: int) -> Iterator[Target]:
+def peer(name: str, rooms: int) -> Iterator[Target]:
     """@y/websocket-server (`ywss`), Hocuspocus (`hocuspocus`) or the protocol stack's floor
     (`floor`) on a free port."""
     if name == "floor":
@@ -221,5 +221,5 @@ def server(
     if name == "twinspace":
         return twinspace(rooms, twinspace_env)
     if name in ("ywss", "hocuspocus", "floor"):
-        return node_peer(name, rooms)
+        return peer(name, rooms)
     raise ValueError(f"unknown server {name!r}; pick from {', '.join(SERVERS + OTHER_SERVERS)}")
