@@ -123,6 +123,15 @@ async def test_page_reads_made_together_answer_each_caller(classroom: Classroom)
         return await read(keys)
 
     reads._read = recorded
+    statements: list[str] = []
+    executor = services.storage.pages._ex
+    fetch_all = executor.fetch_all
+
+    async def counted(sql: str, params: Any = ()) -> Any:
+        statements.append(sql)
+        return await fetch_all(sql, params)
+
+    executor.fetch_all = counted
     asked = [
         (classroom.teacher, classroom.page.room, Role.FOUNDER),
         (classroom.partner, second.room, Role.FOUNDER),
@@ -138,7 +147,12 @@ async def test_page_reads_made_together_answer_each_caller(classroom: Classroom)
         *(services.access.page_by_room(person.user, room) for person, room, _ in asked),
         return_exceptions=True,
     )
+    del executor.fetch_all
+    # one batch, read with one statement: each statement more is one more wait on the
+    # database for every socket of the batch
     assert len(batches) == 1 and len(batches[0]) == len(asked)
+    assert len(statements) == 1, statements
+    project = await world.storage.projects.get(classroom.project.id)
     for (person, room, role), answer in zip(asked, found, strict=True):
         if role is None:
             assert isinstance(answer, NotFound), (person.user.username, room)
@@ -151,6 +165,9 @@ async def test_page_reads_made_together_answer_each_caller(classroom: Classroom)
             classroom.project.id,
         )
         assert page.room == room
+        # the project and page read beside the membership are the records read alone
+        assert access.project == project
+        assert page == await world.storage.pages.get(page.id)
 
 
 async def test_a_removed_member_is_refused_at_the_next_read(classroom: Classroom) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from twinspace.clock import to_iso
-from twinspace.storage.db import Executor
+from twinspace.storage.db import Executor, Row
 from twinspace.storage.records import BoardRecord, ChannelRecord, PageRecord, ProjectRecord
 from twinspace.types import ChannelKind, Role
 
@@ -18,6 +18,37 @@ class PageAccessRecords(NamedTuple):
     page: PageRecord
     project: ProjectRecord
     role: Role | None
+
+
+# The project's columns beside the page's in one row, prefixed (both tables have `id`,
+# `title`, `created_at`...): what ProjectRecord.from_row reads.
+_PROJECT_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "subjects",
+    "languages",
+    "age_min",
+    "age_max",
+    "kind",
+    "state",
+    "created_by",
+    "created_at",
+    "state_changed_at",
+    "founded_at",
+)
+_PROJECT_PREFIX = "project__"
+_PROJECT_COLUMNS = ", ".join(
+    f"projects.{column} AS {_PROJECT_PREFIX}{column}" for column in _PROJECT_FIELDS
+)
+
+
+def _page_access(row: Row) -> PageAccessRecords:
+    project = ProjectRecord.from_row(
+        {column: row[_PROJECT_PREFIX + column] for column in _PROJECT_FIELDS}
+    )
+    role = Role(row["member_role"]) if row["member_role"] is not None else None
+    return PageAccessRecords(PageRecord.from_row(row), project, role)
 
 
 class PageRepo:
@@ -41,41 +72,24 @@ class PageRepo:
         self, wanted: Sequence[tuple[str, int]]
     ) -> dict[tuple[str, int], PageAccessRecords]:
         """For each (room, user id): the page of that room, its project and the user's role
-        in it (None for a non-member), in two reads for all of them (storage/batched.py: a
-        reconnect storm's sockets); a room with no page is missing."""
+        in it (None for a non-member), in one read for all of them (storage/batched.py: a
+        reconnect storm's sockets; each read more is one more wait on the database for the
+        sockets of a batch); a room with no page is missing."""
         if not wanted:
             return {}
         pairs = ", ".join(["(CAST(? AS TEXT), CAST(? AS BIGINT))"] * len(wanted))
         rows = await self._ex.fetch_all(
             f"WITH wanted(room, user_id) AS (VALUES {pairs})"
-            " SELECT wanted.user_id AS wanted_user_id, pages.*,"
+            f" SELECT wanted.user_id AS wanted_user_id, pages.*, {_PROJECT_COLUMNS},"
             " editor.display_name AS edited_by_name, memberships.role AS member_role"
             " FROM wanted JOIN pages ON pages.room = wanted.room"
+            " JOIN projects ON projects.id = pages.project_id"
             " LEFT JOIN users editor ON editor.id = pages.edited_by"
             " LEFT JOIN memberships ON memberships.project_id = pages.project_id"
             " AND memberships.user_id = wanted.user_id",
             [value for pair in wanted for value in pair],
         )
-        if not rows:
-            return {}
-        project_ids = sorted({row["project_id"] for row in rows})
-        marks = ", ".join("?" * len(project_ids))
-        projects = {
-            row["id"]: ProjectRecord.from_row(row)
-            for row in await self._ex.fetch_all(
-                f"SELECT * FROM projects WHERE id IN ({marks})", project_ids
-            )
-        }
-        found = {}
-        for row in rows:
-            project = projects.get(row["project_id"])
-            if project is None:  # deleted between the two reads: as if the page were
-                continue
-            role = Role(row["member_role"]) if row["member_role"] is not None else None
-            found[(row["room"], row["wanted_user_id"])] = PageAccessRecords(
-                PageRecord.from_row(row), project, role
-            )
-        return found
+        return {(row["room"], row["wanted_user_id"]): _page_access(row) for row in rows}
 
     async def of_project(
         self, project_id: int, *, include_deleted: bool = False
