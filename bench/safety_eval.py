@@ -43,6 +43,7 @@ SPLITS = (
     "round8-dev",
     "round8-heldout",
     "round9-heldout",
+    "round10-heldout",
 )
 
 

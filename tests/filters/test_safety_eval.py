@@ -90,6 +90,7 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
         "round8-dev": evaluate([m for m in messages if m.split == "round8-dev"], flagged),
         "round8-heldout": evaluate([m for m in messages if m.split == "round8-heldout"], flagged),
         "round9-heldout": evaluate([m for m in messages if m.split == "round9-heldout"], flagged),
+        "round10-heldout": evaluate([m for m in messages if m.split == "round10-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -297,13 +298,34 @@ def test_the_ninth_round_is_held_out_only(messages: list[Labelled]) -> None:
         assert (kinds.count("bullying"), kinds.count("swearing")) == (3, 2), language
 
 
+def test_the_tenth_round_is_held_out_only(messages: list[Labelled]) -> None:
+    """Tenth round (tests/data/safety_eval/README.md): 14 messages in each of the 16
+    languages, every one held out, harm between pupils and self-harm above all."""
+    mine = [m for m in messages if m.split.startswith("round10")]
+    assert {m.split for m in mine} == {"round10-heldout"}
+    for language in HIDDEN_SET_LANGUAGES:
+        kinds = [m.kind for m in mine if m.lang == language]
+        assert len(kinds) == 14, language
+        assert [kinds.count(kind) for kind in ("bullying", "threat", "self_harm", "clean")] == [
+            3,
+            1,
+            3,
+            2,
+        ], language
+
+
 # The eighth and ninth rounds' held-out splits overall, at the levels reached
 # (docs/pupil-safety-evaluation.md, "Eighth round" and "Ninth round"): round8-heldout 47 of
 # 50 offensive and every other category (24 of 25 phone numbers before the last pass);
-# round9-heldout far below the targets for offensive (56 of 96) and self-harm (10 of 16).
+# round9-heldout far below the targets for offensive (62 of 96) and self-harm (11 of 16), up
+# from 56 and 10 with the tenth round's lexicons (written without reading any message).
 LATER_HELDOUT_RECALL = {
     "round8-heldout": {"offensive": 0.94, "self_harm": 1.0, "phone": 0.96},
-    "round9-heldout": {"offensive": 0.58, "self_harm": 0.62, "phone": 1.0},
+    "round9-heldout": {"offensive": 0.64, "self_harm": 0.68, "phone": 1.0},
+    # written to get past word lists (comparisons, metaphors, hints): far below, offensive 28
+    # of 80 (bullying 1 of 48), self-harm 22 of 48, invitations 13 of 16
+    # (docs/pupil-safety-evaluation.md, "Tenth round"); no phone, e-mail or address
+    "round10-heldout": {"offensive": 0.34, "self_harm": 0.45, "social_handle": 0.81},
 }
 
 
@@ -311,5 +333,10 @@ LATER_HELDOUT_RECALL = {
 def test_the_later_rounds_held_out_splits_overall(
     split: str, results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    floors = LATER_HELDOUT_RECALL[split] | {"email": 1.0, "address": 1.0, "social_handle": 1.0}
+    floors = {"email": 1.0, "address": 1.0, "social_handle": 1.0} | LATER_HELDOUT_RECALL[split]
+    held = results[split].total
+    # a category the split has no message of (the tenth round's data categories) is not asked
+    floors = {
+        category: floor for category, floor in floors.items() if held.recall(category) is not None
+    }
     _held_out_reached(results, split, floors, capsys)
