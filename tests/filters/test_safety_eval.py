@@ -323,9 +323,9 @@ LATER_HELDOUT_RECALL = {
     "round8-heldout": {"offensive": 0.94, "self_harm": 1.0, "phone": 0.96},
     "round9-heldout": {"offensive": 0.64, "self_harm": 0.68, "phone": 1.0},
     # written to get past word lists (comparisons, metaphors, hints): far below, offensive 28
-    # of 80 (bullying 1 of 48), self-harm 22 of 48, invitations 13 of 16
+    # of 80 (bullying 1 of 48), self-harm 22 of 48, invitations 14 of 16
     # (docs/pupil-safety-evaluation.md, "Tenth round"); no phone, e-mail or address
-    "round10-heldout": {"offensive": 0.34, "self_harm": 0.45, "social_handle": 0.81},
+    "round10-heldout": {"offensive": 0.34, "self_harm": 0.45, "social_handle": 0.87},
 }
 
 
