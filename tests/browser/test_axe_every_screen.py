@@ -172,8 +172,14 @@ def test_every_screen_has_no_serious_or_critical_axe_finding(
     assert problems == [], "\n".join(problems)
 
 
-def _focused_is(page: Page, locator: Locator) -> bool:
-    return bool(locator.evaluate("element => element === document.activeElement"))
+def _focused_is(page: Page, locator: Locator, timeout_ms: float = 5000) -> bool:
+    """Whether `locator` has the focus, or gets it within `timeout_ms` (a dialog moves the
+    focus after it renders or unmounts, a turn or a frame later on a loaded machine)."""
+    try:
+        expect(locator).to_be_focused(timeout=timeout_ms)
+    except AssertionError:
+        return False
+    return True
 
 
 def _check_dialog(page: Page, opener: Locator, script: str) -> list[str]:
