@@ -75,3 +75,27 @@ def test_bullying_in_case_forms(text: str) -> None:
 )
 def test_invitations_with_local_verbs(text: str) -> None:
     assert categories(text) == {"social_handle"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bazen gerçekten ölmek istiyorum",  # Turkish: the infinitive, then the wish
+        "her şeyden uzakta yok olmak istiyom",
+        "néha csak eltűnni szeretnék",  # Hungarian, the same order
+    ],
+)
+def test_a_wish_after_the_word_for_dying_in_verb_final_languages(text: str) -> None:
+    assert categories(text) == {"self_harm"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ölmek istemiyorum, sadece yoruldum",  # "I don't want to die": the negation is a suffix
+        "meghalni nem akarok, csak fáradt vagyok",  # the negation between them
+        "ich sterbe, will ich sagen, vor Lachen",  # the order only counts in tr and hu
+    ],
+)
+def test_a_negated_or_reversed_wish_is_no_self_harm(text: str) -> None:
+    assert "self_harm" not in categories(text)

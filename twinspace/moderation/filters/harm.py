@@ -116,27 +116,32 @@ def _named(hits: MessageHits, target: Hit) -> Hit | None:
     return None
 
 
+# Languages whose infinitive comes before the wish: "ölmek istiyorum", "meghalni akarok".
+_WISH_AFTER_DYING = frozenset({"tr", "hu"})
+
+
 def _wishes(text: str, hits: MessageHits) -> Iterator[Finding]:
     """A first-person wish, then within three words a word for dying ("I just want to die",
-    "ich will einfach nur sterben"), unless a negation stands between them."""
+    "ich will einfach nur sterben"), or in Turkish and Hungarian the word for dying and
+    within two words the wish ("ölmek istiyorum", "meghalni akarok"), unless a negation
+    stands between them."""
     negations = hits.of("negation")
     for die in hits.of("die"):
+        language = die.entry.language
         for wish in hits.of("want_self"):
-            if wish.entry.language != die.entry.language:
+            if wish.entry.language != language:
                 continue
-            if not die.first - 4 <= wish.last < die.first:
+            if die.first - 4 <= wish.last < die.first:
+                first, last = wish.first, die.last
+                if any(wish.first - 2 <= n.first and n.last < die.first for n in negations):
+                    continue
+            elif language in _WISH_AFTER_DYING and die.last < wish.first <= die.last + 2:
+                first, last = die.first, wish.last
+                if any(die.first <= n.first and n.last <= wish.last for n in negations):
+                    continue
+            else:
                 continue
-            if any(wish.first - 2 <= n.first and n.last < die.first for n in negations):
-                continue
-            yield _make(
-                text,
-                hits,
-                wish.first,
-                die.last,
-                Category.SELF_HARM,
-                "self-harm",
-                die.entry.language,
-            )
+            yield _make(text, hits, first, last, Category.SELF_HARM, "self-harm", language)
             break
 
 
