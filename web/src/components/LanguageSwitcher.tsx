@@ -1,7 +1,6 @@
 import type { JSX, TargetedEvent } from 'preact'
-import { session as sessionApi } from '../api'
 import { LANGUAGES, isLang, language, setLanguage, t } from '../i18n'
-import { currentUser } from '../lib/session'
+import { currentUser, saveLocale } from '../lib/session'
 import { useStore } from '../lib/store'
 import { useId } from 'preact/hooks'
 import { notifyError } from './ui'
@@ -19,7 +18,7 @@ export function LanguageSwitcher({ compact }: { compact?: boolean }): JSX.Elemen
           const lang = event.currentTarget.value
           if (!isLang(lang)) return
           setLanguage(lang, user ? 'device' : 'sign-in')
-          if (user) void sessionApi.updateMe({ locale: lang }).catch(notifyError)
+          if (user) saveLocale(lang, notifyError, true)
         }}
       >
         {LANGUAGES.map((option) => (

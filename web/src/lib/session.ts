@@ -6,6 +6,42 @@ import { Store } from './store'
 
 export const currentUser = new Store<User | null | undefined>(undefined)
 
+// A language picked while signed in is saved to the profile. Saves go one after another in
+// the order they were asked for (the default saved when the session loads must not land after
+// a language picked a moment later), and a pick stays marked unsaved on this device until the
+// server has it, so a reload that cut its save short sends it again.
+const UNSAVED_KEY = 'twinspace.lang.unsaved'
+let lastLocaleSave: Promise<void> = Promise.resolve()
+
+function unsavedPick(): string | null {
+  try {
+    return localStorage.getItem(UNSAVED_KEY)
+  } catch {
+    return null
+  }
+}
+
+export function saveLocale(locale: string, onError: (error: unknown) => void = () => undefined, picked = false): void {
+  if (picked) {
+    try {
+      localStorage.setItem(UNSAVED_KEY, locale)
+    } catch {
+      // storage disabled: the save below is the only one
+    }
+  }
+  lastLocaleSave = lastLocaleSave.then(() =>
+    sessionApi.updateMe({ locale }).then(() => {
+      if (unsavedPick() === locale) {
+        try {
+          localStorage.removeItem(UNSAVED_KEY)
+        } catch {
+          // nothing to clear
+        }
+      }
+    }, onError),
+  )
+}
+
 function adopt(user: User, csrf: string, fromSignIn: boolean): void {
   setCsrf(csrf)
   setSimpleWords(user.kind === 'pupil')
@@ -15,11 +51,21 @@ function adopt(user: User, csrf: string, fromSignIn: boolean): void {
   // (it becomes the profile's), else the profile's, else this device's or the browser's.
   const picked = fromSignIn ? signInChoice() : null
   const saved = user.locale?.split('-')[0]
+  if (fromSignIn) {
+    try {
+      localStorage.removeItem(UNSAVED_KEY) // another account's pick on this device
+    } catch {
+      // nothing to clear
+    }
+  }
+  const unsaved = fromSignIn ? null : unsavedPick()
   if (picked) {
     setLanguage(picked)
-    if (picked !== saved) void sessionApi.updateMe({ locale: picked }).catch(() => undefined)
+    if (picked !== saved) saveLocale(picked)
+  } else if (isLang(unsaved) && unsaved === language()) {
+    if (unsaved !== saved) saveLocale(unsaved, undefined, true) // a pick a reload cut short
   } else if (isLang(saved) && (fromSignIn || !hasSavedLanguage())) setLanguage(saved)
-  else if (!saved) void sessionApi.updateMe({ locale: language() }).catch(() => undefined)
+  else if (!saved) saveLocale(language())
   currentUser.set(user)
 }
 
