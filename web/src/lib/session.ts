@@ -21,6 +21,14 @@ function unsavedPick(): string | null {
   }
 }
 
+function forgetUnsavedPick(): void {
+  try {
+    localStorage.removeItem(UNSAVED_KEY)
+  } catch {
+    // storage disabled: nothing was kept
+  }
+}
+
 export function saveLocale(locale: string, onError: (error: unknown) => void = () => undefined, picked = false): void {
   if (picked) {
     try {
@@ -31,13 +39,7 @@ export function saveLocale(locale: string, onError: (error: unknown) => void = (
   }
   lastLocaleSave = lastLocaleSave.then(() =>
     sessionApi.updateMe({ locale }).then(() => {
-      if (unsavedPick() === locale) {
-        try {
-          localStorage.removeItem(UNSAVED_KEY)
-        } catch {
-          // nothing to clear
-        }
-      }
+      if (unsavedPick() === locale) forgetUnsavedPick()
     }, onError),
   )
 }
@@ -51,13 +53,7 @@ function adopt(user: User, csrf: string, fromSignIn: boolean): void {
   // (it becomes the profile's), else the profile's, else this device's or the browser's.
   const picked = fromSignIn ? signInChoice() : null
   const saved = user.locale?.split('-')[0]
-  if (fromSignIn) {
-    try {
-      localStorage.removeItem(UNSAVED_KEY) // another account's pick on this device
-    } catch {
-      // nothing to clear
-    }
-  }
+  if (fromSignIn) forgetUnsavedPick() // another account's pick on this device
   const unsaved = fromSignIn ? null : unsavedPick()
   if (picked) {
     setLanguage(picked)
