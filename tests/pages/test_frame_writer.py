@@ -172,6 +172,36 @@ async def test_frames_soon_after_a_write_wait_for_the_window_and_leave_together(
     assert protocol._corked is None
 
 
+async def test_the_window_holds_only_while_most_first_frames_find_it_open() -> None:
+    """Holding pays only when a held connection gathers more frames before the tick: once
+    most first frames since a flush go to connections quiet for a window, a recently written
+    one leaves on the next turn too; once most find their window open again, it holds."""
+    coalescing = FrameWriterProtocol.with_coalescing(10_000)
+    held, held_transport = _open_protocol(coalescing)
+    assert held.write_binary(b"a")
+    await _next_turn()
+    assert held.write_binary(b"b")  # written to a moment ago, and a new loop holds
+    await _next_turn()
+    assert held_transport.written == [b"\x82\x01a"]
+
+    connections = [_open_protocol(coalescing) for _ in range(300)]
+    for protocol, _ in connections:  # first frames, each to a connection quiet until now
+        assert protocol.write_binary(b"q")
+    await _next_turn()
+    assert all(transport.written == [b"\x82\x01q"] for _, transport in connections)
+    recent, recent_transport = connections[0]
+    assert recent.write_binary(b"r")  # a window not over, but few find theirs open
+    await _next_turn()
+    assert recent_transport.written == [b"\x82\x01q", b"\x82\x01r"]
+
+    for protocol, _ in connections[1:]:  # now each is written to again within its window
+        assert protocol.write_binary(b"s")
+    await _next_turn()
+    assert connections[1][1].written == [b"\x82\x01q", b"\x82\x01s"]  # not crowded yet
+    assert connections[-1][1].written == [b"\x82\x01q"]  # crowded again: held for the tick
+    assert held_transport.written == [b"\x82\x01a"]  # still held: the window is 10 s
+
+
 async def test_an_answer_leaves_on_the_next_turn_within_the_window() -> None:
     """What the app writes while it handles a message it took (a sync step 2 reply: the
     client waits for it) is not held for the window, nor are frames held before it; what is

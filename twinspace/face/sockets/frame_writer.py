@@ -14,6 +14,10 @@ Frames written to a connection leave together, in one system call: the first is 
 not been written to for `coalesce_seconds` is flushed on the next turn of the event loop (an
 edit in a quiet room goes out at once); one written to more recently waits until the next
 tick of a shared timer, at most `coalesce_seconds` away, as Nagle's algorithm does for TCP.
+The window opens only while most first frames since a flush find it open (`FlushSchedule`'s
+`crowded`, a moving share): only then does a held connection usually gather more frames
+before the tick. With fewer writes per connection, holding saves few system calls and only
+adds its wait to a frame's latency (bench/README.md, "The window opens only when crowded").
 A page update fans out to each client of its room, so in a busy room this turns several
 `send` calls per client into one, the largest cost of fan-out (bench/README.md, "CPU per
 delivery"); one `FlushSchedule` per event loop holds the connections waiting and runs one
@@ -188,16 +192,36 @@ class WritableFlag:
         return True
 
 
+# How much one first frame moves `FlushSchedule.crowded`: it follows about the last 256
+CROWDED_WEIGHT = 1 / 256
+
+
 class FlushSchedule:
     """The connections of one event loop holding frames: those due on the next turn of the
-    loop, and those waiting for the shared timer's tick (written to less than a window ago).
-    One callback per turn and one timer serve them all."""
+    loop, and those waiting for the shared timer's tick (written to less than a window ago,
+    while the loop is crowded). One callback per turn and one timer serve them all.
 
-    __slots__ = ("_later", "_later_timer", "_loop", "_soon", "_soon_handle", "window")
+    `crowded` is the moving share of first frames since a flush (answers aside) that came
+    less than a window after their connection's last flush. Only while it is at least a half
+    does the window hold frames: then a held connection usually gathers more before the tick
+    (a Poisson stream that fills half of its windows brings ~1.35 frames per held flush), and
+    holding saves system calls. Below a half, holding mostly delays one frame for nothing.
+    It starts at 1 (holding), and a few hundred frames correct it either way."""
+
+    __slots__ = (
+        "_later",
+        "_later_timer",
+        "_loop",
+        "_soon",
+        "_soon_handle",
+        "crowded",
+        "window",
+    )
 
     def __init__(self, loop: asyncio.AbstractEventLoop, window: float) -> None:
         self._loop = loop
         self.window = window
+        self.crowded = 1.0
         self._soon: list[FrameWriterProtocol] = []
         self._soon_handle: asyncio.Handle | None = None
         self._later: list[FrameWriterProtocol] = []
@@ -207,7 +231,13 @@ class FlushSchedule:
         """`protocol` holds its first frame since its last flush: schedule that flush. An
         answer (written while the app handles a message it just took) goes on the next turn
         whatever the window: the client waits for it."""
-        if protocol._answering or self._loop.time() - protocol._flushed_at >= self.window:
+        if protocol._answering:
+            self.soon(protocol)
+            return
+        recent = self._loop.time() - protocol._flushed_at < self.window
+        crowded = self.crowded + ((1.0 if recent else 0.0) - self.crowded) * CROWDED_WEIGHT
+        self.crowded = crowded
+        if not recent or crowded < 0.5:
             self.soon(protocol)
         else:
             self._later.append(protocol)
