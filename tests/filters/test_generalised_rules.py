@@ -99,3 +99,39 @@ def test_a_wish_after_the_word_for_dying_in_verb_final_languages(text: str) -> N
 )
 def test_a_negated_or_reversed_wish_is_no_self_harm(text: str) -> None:
     assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Odlazi!",
+        "odlazi odavde, niko te ne želi",
+        "Ne pričaj s nama. Odlazi.",
+        "Одлази, нико те не воли",
+        "Desaparece daqui!",
+        "Cala a boca, desaparece",
+    ],
+)
+def test_a_command_to_go_opening_a_clause_is_exclusion(text: str) -> None:
+    assert Category.OFFENSIVE.value in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vlak odlazi u 8 sati.",  # the train leaves at 8
+        "Ana odlazi kući poslije škole",  # Ana goes home after school
+        "Ne odlazi, ostani s nama!",  # don't go, stay with us
+        "O ícone desaparece quando clico no botão",  # the icon disappears when I click
+        "A neve desaparece na primavera",  # the snow melts away in spring
+        "El dolor desaparece pronto",  # (Spanish) the pain goes away soon
+    ],
+)
+def test_the_same_word_after_a_subject_or_a_negation_is_a_plain_verb(text: str) -> None:
+    assert categories(text) == set()
+
+
+def test_a_slovak_chick_is_no_croatian_swear_word() -> None:
+    """Folded, Slovak "kurča" (a chick) is Croatian "kurca"; in a Slovak message it passes."""
+    assert categories("Moja sestra má malé kurča na dvore.") == set()
+    assert Category.OFFENSIVE.value in categories("Ni kurca ne znaš, idiote.")

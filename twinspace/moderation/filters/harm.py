@@ -224,6 +224,25 @@ def _negated_before(hits: MessageHits, hit: Hit) -> bool:
     return False
 
 
+def _dismissed(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A command to go that reads as a plain verb too ("odlazi": "go away", "she leaves"),
+    as exclusion only where it opens the message or a clause: a subject before it makes it
+    the verb ("Vlak odlazi u 8", "A neve desaparece"). A negation before it opens nothing."""
+    for hit in hits.of("dismiss"):
+        if _clause_starts_at(text, hits, hit.first) and not hits.false_friend(hit):
+            yield _make(
+                text, hits, hit.first, hit.last, Category.OFFENSIVE, "exclusion", hit.entry.language
+            )
+
+
+def _clause_starts_at(text: str, hits: MessageHits, index: int) -> bool:
+    tokens = hits.view.tokens
+    if index == 0:
+        return True
+    between = text[tokens[index - 1].end : tokens[index].start]
+    return _CLAUSE_END.search(between) is not None or "," in between or ";" in between
+
+
 _NAME_GAP = 3  # words between a leave-out verb and the name
 _GROUP_GAP = 6  # words between the name and the group word
 
@@ -547,6 +566,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
                 )
     findings.extend(_aimed(text, hits))
     findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
+    findings.extend(_dismissed(text, hits))
     findings.extend(_left_out(text, hits))
     findings.extend(_split_threats(text, hits))
     findings.extend(_wait_and_see(text, hits, lexicons))

@@ -15,6 +15,10 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     nobody         "nobody", "no one", "keiner", "personne" ... (exclusion with you_obj)
     you_obj        object forms of "you" that differ from the subject ("dich", "te", "cię")
     exclusion      exclusion phrases flagged on their own ("everyone hates you")
+    dismiss        commands to go that read as a plain verb too (Serbo-Croatian "odlazi":
+                   "go away" and "she leaves"; Portuguese "desaparece"): exclusion only
+                   where the command is meant, opening the message or a clause ("Odlazi!",
+                   "Desaparece daqui"), not after a subject ("Vlak odlazi u 8")
     leave_out      verbs that keep a named classmate out ("don't invite", "nebereme");
                    exclusion with a capitalised name and a group word or a secret
     without        "without" ("ohne", "senza"): exclusion with a name, a group word and a
@@ -129,7 +133,8 @@ from twinspace.moderation.filters.normalize import normalize
 from twinspace.moderation.filters.wordlists import WordListError
 
 SECTIONS = frozenset(
-    "offensive insult degrading you your third nobody you_obj exclusion leave_out without group "
+    "offensive insult degrading you your third nobody you_obj exclusion dismiss leave_out "
+    "without group "
     "secret look_at their mock violent threat threat_start threat_end self_harm "
     "not_self_harm want_self die negation "
     "invite invite_app platform numbers joiner at dot street street_after street_suffix live "
