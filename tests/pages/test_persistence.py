@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,51 @@ async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -
     fresh = crdt.Document()
     fresh.apply_update(state)
     assert fresh.text() == room.doc.text()
+    await client.close()
+
+
+async def test_a_compaction_follows_when_enough_updates_came_while_one_ran(
+    classroom: Classroom,
+) -> None:
+    """Updates committed while a compaction runs find it running and start none; when they
+    alone reach the threshold, the next compaction follows the first, or the log would stay
+    long until someone edits again (seen on a loaded CI machine)."""
+    documents = classroom.services.documents
+    persistence = documents.persistence
+    storage = classroom.services.storage
+    gate = asyncio.Event()
+    held: list[bool] = []
+    writes = persistence._writes
+
+    @asynccontextmanager
+    async def held_first(repo: Any) -> AsyncIterator[Any]:
+        if not held:  # the first compaction waits here, its snapshot's end already read
+            held.append(True)
+            await gate.wait()
+        async with writes(repo) as tx:
+            yield tx
+
+    persistence._writes = held_first
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
+    await client.sync()
+    room_name = classroom.page.room
+    for i in range(45):
+        client.doc.insert_text(i, "a")
+    await eventually(lambda: held)  # the first compaction has started, and waits
+    for i in range(45, 100):
+        client.doc.insert_text(i, "b")
+    await eventually(lambda: len(documents.rooms.rooms[room_name].doc.text()) >= 100)
+    await persistence.flush()
+    assert await storage.documents.update_count(room_name) >= 95  # nothing compacted yet
+    gate.set()
+
+    async def compacted() -> bool:
+        return bool(await storage.documents.update_count(room_name) < 40)
+
+    await eventually(compacted, within=5)
+    assert persistence.compactions >= 2
     await client.close()
 
 

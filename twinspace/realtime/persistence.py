@@ -67,7 +67,8 @@ class DocumentPersistence:
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._since_snapshot: Counter[str] = Counter()
-        self._compacting: dict[str, asyncio.Task[None]] = {}
+        self._compacting: dict[str, asyncio.Task[bool]] = {}
+        self._stopping = False
         self.failing = False
         self.batches_written = 0
         self.compactions = 0
@@ -87,6 +88,7 @@ class DocumentPersistence:
 
     async def stop(self) -> None:
         """Flush everything queued, wait for compactions, stop the writer."""
+        self._stopping = True  # no compaction follows another from here
         await self.flush()
         if self._compacting:
             await asyncio.gather(*self._compacting.values(), return_exceptions=True)
@@ -250,25 +252,30 @@ class DocumentPersistence:
                 self._compacting[room] = task
                 task.add_done_callback(self._compaction_done)
 
-    async def _compact_live(self, documents: DocumentRepo, room: str) -> bool:
-        """Compact from the loaded document; False when the room is not loaded (or, in a
-        cluster, its document may lack stored updates other processes wrote)."""
+    async def _compact_live(self, documents: DocumentRepo, room: str) -> bool | None:
+        """Compact from the loaded document: whether the next compaction is due already
+        (`compact`), or None when the room is not loaded (or, in a cluster, its document may
+        lack stored updates other processes wrote)."""
         if self.live_state is None:
-            return False
+            return None
         await self.flush()
         upto = await documents.last_update_id(room)
         covered = self._since_snapshot.get(room, 0)  # the updates up to `upto`, counted so far
         state = self.live_state(room, upto)  # no await since reading `upto`: it covers the log
         if state is None:
+            return None
+        if not upto:
             return False
-        if upto:
-            async with self._writes(documents) as tx:
-                if await tx.replace_with_snapshot(room, state, upto, (), utcnow()):
-                    self.compactions += 1
-            # updates stored while the snapshot was written stay counted: they are still in
-            # the log, and the next compaction is due when they reach the threshold
-            self._since_snapshot[room] = max(0, self._since_snapshot.get(room, 0) - covered)
-        return True
+        replaced = False
+        async with self._writes(documents) as tx:
+            if await tx.replace_with_snapshot(room, state, upto, (), utcnow()):
+                self.compactions += 1
+                replaced = True
+        # updates stored while the snapshot was written stay counted: they are still in
+        # the log, and the next compaction is due when they reach the threshold
+        arrived = max(0, self._since_snapshot.get(room, 0) - covered)
+        self._since_snapshot[room] = arrived
+        return replaced and arrived >= self._settings.compact_after_updates
 
     @asynccontextmanager
     async def compaction_lease(self, room: str) -> AsyncIterator[DocumentRepo | None]:
@@ -301,25 +308,36 @@ class DocumentPersistence:
         else:
             yield documents
 
-    def _compaction_done(self, task: asyncio.Task[None]) -> None:
+    def _compaction_done(self, task: asyncio.Task[bool]) -> None:
         for room, running in list(self._compacting.items()):
             if running is task:
                 del self._compacting[room]
+                if not self._stopping and not task.cancelled() and task.result():
+                    # Updates committed while it ran stay counted, and their commits found
+                    # it running: when they reached the threshold, no later commit may come
+                    # to start the next one.
+                    self._schedule_compactions({room})
 
-    async def compact(self, room: str) -> None:
+    async def compact(self, room: str) -> bool:
         """Replace the stored log of `room` by one snapshot (leftovers stay in the log).
+        True when the updates stored while it ran are already enough for the next one
+        (leftovers aside: they wait for their dependencies, not for a compaction).
 
         A loaded room's live document already holds everything stored (every stored update
         came from it, or, in a cluster, it has applied the log up to the newest id), so its
         state is encoded directly: no re-reading and re-merging of the log, which would hold
         the GIL for long in a worker thread."""
+        replaced = False
         try:
             async with self.compaction_lease(room) as documents:
-                if documents is None or await self._compact_live(documents, room):
-                    return
+                if documents is None:
+                    return False
+                live = await self._compact_live(documents, room)
+                if live is not None:
+                    return live
                 stored = await documents.load(room)
                 if not stored.updates:
-                    return
+                    return False
                 inputs = [stored.snapshot] if stored.snapshot else []
                 inputs += [u for _, u in stored.updates]
                 result = await asyncio.to_thread(crdt.compact, inputs, self._engine)
@@ -329,9 +347,9 @@ class DocumentPersistence:
                         room, result.state, upto, result.leftover, utcnow()
                     ):
                         self.compactions += 1
-            self._since_snapshot[room] = max(
-                0, self._since_snapshot[room] - len(stored.updates)
-            ) + len(result.leftover)
+                        replaced = True
+            arrived = max(0, self._since_snapshot[room] - len(stored.updates))
+            self._since_snapshot[room] = arrived + len(result.leftover)
             log.debug(
                 "compacted %s: %d updates into %d bytes",
                 room,
@@ -340,3 +358,5 @@ class DocumentPersistence:
             )
         except Exception:
             log.exception("compaction of %s failed; the update log is kept", room)
+            return False
+        return replaced and arrived >= self._settings.compact_after_updates
