@@ -84,6 +84,7 @@ class DocumentPersistence:
     # -- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="doc-persistence")
 
     async def stop(self) -> None:
