@@ -236,11 +236,11 @@ def _dismissed(text: str, hits: MessageHits) -> Iterator[Finding]:
 
 
 def _clause_starts_at(text: str, hits: MessageHits, index: int) -> bool:
-    tokens = hits.view.tokens
-    if index == 0:
+    """Whether token ``index`` opens the message or a clause (a semicolon opens one too)."""
+    if index == 0 or _clause_ends_after(text, hits, index - 1):
         return True
-    between = text[tokens[index - 1].end : tokens[index].start]
-    return _CLAUSE_END.search(between) is not None or "," in between or ";" in between
+    tokens = hits.view.tokens
+    return ";" in text[tokens[index - 1].end : tokens[index].start]
 
 
 _NAME_GAP = 3  # words between a leave-out verb and the name
