@@ -5,6 +5,8 @@ included), files dropped onto the board with upload progress, and a media viewer
 from __future__ import annotations
 
 import base64
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -12,7 +14,7 @@ from tests.browser.conftest import DemoServer, SignedIn, screenshot
 from tests.browser.test_web_client import TEACHER, new_board, png_bytes, unique
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect
+from playwright.sync_api import APIResponse, Page, Route, expect
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +125,52 @@ def test_a_file_dropped_on_the_board_is_posted_and_opens_in_the_viewer(
     giulia.keyboard.press("Escape")
     expect(viewer).to_have_count(0)
     expect(opener).to_be_focused()
+
+
+def test_a_change_made_while_the_board_loads_is_not_lost(
+    demo_server: DemoServer, open_as: SignedIn
+) -> None:
+    """A live change that arrives while the board's load is still in flight wins over the
+    load's older answer (the page loads once more instead of showing the stale board)."""
+    board = new_board(demo_server, unique("Slow wall"))
+    demo_server.api(TEACHER, "PATCH", f"/boards/{board['id']}", {"settings": {"layout": "wall"}})
+    zosia = open_as(PUPIL, f"/projects/{demo_server.project['id']}")
+    expect(zosia.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+
+    # every load of this board is answered from before the change, and held back until the
+    # change has reached the pupil's socket
+    held: list[tuple[Route, APIResponse]] = []
+    holding = [True]
+
+    def hold(route: Route) -> None:
+        if route.request.method != "GET" or not holding[0]:
+            route.continue_()
+            return
+        held.append((route, route.fetch()))
+
+    frames: list[str] = []
+    zosia.on(
+        "websocket",
+        lambda socket: socket.on("framereceived", lambda payload: frames.append(str(payload))),
+    )
+    zosia.route(f"**/api/v1/boards/{board['id']}", hold)
+    zosia.goto(f"/projects/{demo_server.project['id']}/boards/{board['id']}")
+
+    def seen(predicate: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 15
+        while not predicate():
+            assert time.monotonic() < deadline, f"timed out waiting for {what}"
+            zosia.wait_for_timeout(50)  # lets playwright dispatch the page's events meanwhile
+
+    seen(
+        lambda: any('"subscribed"' in f and str(board["id"]) in f for f in frames),
+        "the subscription",
+    )
+    seen(lambda: len(held) >= 2, "the load after subscribing")  # on mount, and on subscribed
+    demo_server.api(TEACHER, "PATCH", f"/boards/{board['id']}", {"settings": {"layout": "columns"}})
+    seen(lambda: any('"board.updated"' in f for f in frames), "the live change")
+
+    holding[0] = False
+    for route, stale in held:
+        route.fulfill(response=stale)
+    expect(zosia.get_by_test_id("board-posts")).to_have_attribute("data-layout", "columns")

@@ -134,18 +134,28 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [loading, setLoading] = useState(true)
   const [tick, setTick] = useState(0)
   const generation = useRef(0)
+  // A live change that lands while a load is in flight may be older than the
+  // load's answer or newer: the answer cannot say which. Replaying the change
+  // on top is not safe (a count would go up twice), so load once more instead.
+  const inFlight = useRef(false)
+  const changedMeanwhile = useRef(false)
   useEffect(() => {
     const mine = ++generation.current
+    inFlight.current = true
+    changedMeanwhile.current = false
     setLoading(true)
     load().then(
       (value) => {
         if (mine !== generation.current) return
+        inFlight.current = false
         setData(value)
         setError(null)
         setLoading(false)
+        if (changedMeanwhile.current) setTick((n) => n + 1)
       },
       (failure: unknown) => {
         if (mine !== generation.current) return
+        inFlight.current = false
         setError(failure)
         setLoading(false)
       },
@@ -153,8 +163,18 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick])
   const reload = useCallback(() => setTick((n) => n + 1), [])
-  const patch = useCallback((change: (value: T) => T) => setData((prev) => (prev === undefined ? prev : change(prev))), [])
-  return { data, error, loading, reload, set: setData, patch }
+  const noteChange = (): void => {
+    if (inFlight.current) changedMeanwhile.current = true
+  }
+  const set = useCallback((value: T | undefined) => {
+    noteChange()
+    setData(value)
+  }, [])
+  const patch = useCallback((change: (value: T) => T) => {
+    noteChange()
+    setData((prev) => (prev === undefined ? prev : change(prev)))
+  }, [])
+  return { data, error, loading, reload, set, patch }
 }
 
 export function Loading<T>({ data }: { data: Loaded<T> }): JSX.Element | null {

@@ -88,6 +88,31 @@ function stored(storage: () => Storage, key: string): Lang | null {
   }
 }
 
+/** Writes to storage that may be disabled: then the choice lasts for this page only. */
+function keep(write: () => void): void {
+  try {
+    write()
+  } catch {
+    // storage disabled
+  }
+}
+
+// A language picked while signed in stays marked unsaved on this device until the server has
+// it, so a reload that cut its save short sends it again (lib/session.ts).
+const UNSAVED_KEY = 'twinspace.lang.unsaved'
+
+export function unsavedPick(): Lang | null {
+  return stored(() => localStorage, UNSAVED_KEY)
+}
+
+export function markUnsavedPick(lang: string): void {
+  keep(() => localStorage.setItem(UNSAVED_KEY, lang))
+}
+
+export function forgetUnsavedPick(): void {
+  keep(() => localStorage.removeItem(UNSAVED_KEY))
+}
+
 /** The first supported browser language, else English. */
 export function browserLanguage(): Lang {
   for (const tag of navigator.languages ?? [navigator.language]) {
@@ -119,12 +144,10 @@ export function hasSavedLanguage(): boolean {
 
 /** Signed out: forget the device's choice and follow the browser again. */
 export function forgetLanguageChoice(): void {
-  try {
+  keep(() => {
     localStorage.removeItem(STORAGE_KEY)
     sessionStorage.removeItem(SIGN_IN_KEY)
-  } catch {
-    // storage disabled
-  }
+  })
 }
 
 export function language(): Lang {
@@ -133,14 +156,8 @@ export function language(): Lang {
 
 /** `remember`: 'device' (signed in), 'sign-in' (this tab's sign-in screen) or nothing. */
 export function setLanguage(lang: Lang, remember: 'device' | 'sign-in' | null = 'device'): void {
-  if (remember) {
-    try {
-      if (remember === 'device') localStorage.setItem(STORAGE_KEY, lang)
-      else sessionStorage.setItem(SIGN_IN_KEY, lang)
-    } catch {
-      // storage disabled: the choice lasts for this page only
-    }
-  }
+  if (remember === 'device') keep(() => localStorage.setItem(STORAGE_KEY, lang))
+  else if (remember === 'sign-in') keep(() => sessionStorage.setItem(SIGN_IN_KEY, lang))
   if (lang === current) return
   current = lang
   document.documentElement.lang = lang

@@ -1,6 +1,18 @@
 // The signed-in user: loaded from GET /session (cookie), kept with its CSRF token in memory.
 import { ApiError, session as sessionApi, setCsrf } from '../api'
-import { forgetLanguageChoice, hasSavedLanguage, isLang, language, setLanguage, setSimpleWords, signInChoice, signInLanguage } from '../i18n'
+import {
+  forgetLanguageChoice,
+  forgetUnsavedPick,
+  hasSavedLanguage,
+  isLang,
+  language,
+  markUnsavedPick,
+  setLanguage,
+  setSimpleWords,
+  signInChoice,
+  signInLanguage,
+  unsavedPick,
+} from '../i18n'
 import type { User } from '../types'
 import { Store } from './store'
 
@@ -10,33 +22,10 @@ export const currentUser = new Store<User | null | undefined>(undefined)
 // the order they were asked for (the default saved when the session loads must not land after
 // a language picked a moment later), and a pick stays marked unsaved on this device until the
 // server has it, so a reload that cut its save short sends it again.
-const UNSAVED_KEY = 'twinspace.lang.unsaved'
 let lastLocaleSave: Promise<void> = Promise.resolve()
 
-function unsavedPick(): string | null {
-  try {
-    return localStorage.getItem(UNSAVED_KEY)
-  } catch {
-    return null
-  }
-}
-
-function forgetUnsavedPick(): void {
-  try {
-    localStorage.removeItem(UNSAVED_KEY)
-  } catch {
-    // storage disabled: nothing was kept
-  }
-}
-
 export function saveLocale(locale: string, onError: (error: unknown) => void = () => undefined, picked = false): void {
-  if (picked) {
-    try {
-      localStorage.setItem(UNSAVED_KEY, locale)
-    } catch {
-      // storage disabled: the save below is the only one
-    }
-  }
+  if (picked) markUnsavedPick(locale)
   lastLocaleSave = lastLocaleSave.then(() =>
     sessionApi.updateMe({ locale }).then(() => {
       if (unsavedPick() === locale) forgetUnsavedPick()
