@@ -44,6 +44,8 @@ SPLITS = (
     "round8-heldout",
     "round9-heldout",
     "round10-heldout",
+    "round11-dev",
+    "round11-heldout",
 )
 
 

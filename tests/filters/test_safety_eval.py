@@ -91,6 +91,8 @@ def results(messages: list[Labelled]) -> dict[str, Evaluation]:
         "round8-heldout": evaluate([m for m in messages if m.split == "round8-heldout"], flagged),
         "round9-heldout": evaluate([m for m in messages if m.split == "round9-heldout"], flagged),
         "round10-heldout": evaluate([m for m in messages if m.split == "round10-heldout"], flagged),
+        "round11-dev": evaluate([m for m in messages if m.split == "round11-dev"], flagged),
+        "round11-heldout": evaluate([m for m in messages if m.split == "round11-heldout"], flagged),
         "all": evaluate(messages, flagged),
     }
 
@@ -317,15 +319,16 @@ def test_the_tenth_round_is_held_out_only(messages: list[Labelled]) -> None:
 # The eighth and ninth rounds' held-out splits overall, at the levels reached
 # (docs/pupil-safety-evaluation.md, "Eighth round" and "Ninth round"): round8-heldout 47 of
 # 50 offensive and every other category (24 of 25 phone numbers before the last pass);
-# round9-heldout far below the targets for offensive (62 of 96) and self-harm (11 of 16), up
-# from 56 and 10 with the tenth round's lexicons (written without reading any message).
+# round9-heldout far below the targets for offensive (66 of 96) and self-harm (12 of 16), up
+# from 56 and 10 with the tenth and eleventh rounds' lexicons (written without reading any
+# message) and the eleventh round's self-harm constructions.
 LATER_HELDOUT_RECALL = {
     "round8-heldout": {"offensive": 0.94, "self_harm": 1.0, "phone": 0.96},
-    "round9-heldout": {"offensive": 0.64, "self_harm": 0.68, "phone": 1.0},
+    "round9-heldout": {"offensive": 0.68, "self_harm": 0.74, "phone": 1.0},
     # written to get past word lists (comparisons, metaphors, hints): far below, offensive 28
-    # of 80 (bullying 1 of 48), self-harm 22 of 48, invitations 14 of 16
+    # of 80 (bullying 1 of 48), self-harm 31 of 48, invitations 14 of 16
     # (docs/pupil-safety-evaluation.md, "Tenth round"); no phone, e-mail or address
-    "round10-heldout": {"offensive": 0.34, "self_harm": 0.45, "social_handle": 0.87},
+    "round10-heldout": {"offensive": 0.34, "self_harm": 0.64, "social_handle": 0.87},
 }
 
 
@@ -340,3 +343,47 @@ def test_the_later_rounds_held_out_splits_overall(
         category: floor for category, floor in floors.items() if held.recall(category) is not None
     }
     _held_out_reached(results, split, floors, capsys)
+
+
+def test_the_eleventh_round_has_a_dev_and_a_held_out_half(messages: list[Labelled]) -> None:
+    """Eleventh round (tests/data/safety_eval/README.md): 16 messages in each of the 16
+    languages, half held out by hash; one Greek held-out message that repeated an earlier
+    one was dropped unread."""
+    mine = [m for m in messages if m.split.startswith("round11")]
+    for language in HIDDEN_SET_LANGUAGES:
+        kinds = [m.kind for m in mine if m.lang == language]
+        assert len(kinds) == (15 if language == "el" else 16), language
+        assert [kinds.count(k) for k in ("bullying", "threat", "swearing", "invitation")] == [
+            3,
+            2,
+            2,
+            1,
+        ], language
+        dev = sum(m.split == "round11-dev" for m in mine if m.lang == language)
+        assert dev == 8, language
+
+
+def test_the_eleventh_round_at_the_level_reached(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below the targets (docs/pupil-safety-evaluation.md, "Eleventh round"): held out,
+    offensive 45 of 57, self-harm 12 of 18, five of 43 harmless messages flagged (precision
+    0.93); these floors keep it from slipping further, they are not the issue's targets."""
+    floors = {
+        "round11-dev": ({"offensive": 0.69, "self_harm": 0.79, "social_handle": 1.0}, 1.0, 1.0),
+        "round11-heldout": (
+            {"offensive": 0.78, "self_harm": 0.66, "social_handle": 1.0},
+            0.88,
+            0.92,
+        ),
+    }
+    for split, (recall, clean_pass, precision) in floors.items():
+        tally = results[split].total
+        with capsys.disabled():
+            print(f"\nsafety evaluation, {split}:\n{markdown_table(results[split])}")
+        reached = {category: tally.recall(category) for category in recall}
+        assert all(
+            value is not None and value >= recall[category] for category, value in reached.items()
+        ), (split, reached)
+        assert tally.clean_pass >= clean_pass, split
+        assert tally.precision >= precision, split

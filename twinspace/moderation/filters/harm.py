@@ -575,6 +575,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     findings.extend(_seventh_round(text, hits))
     findings.extend(_eighth_round(text, hits))
+    findings.extend(_eleventh_round(text, hits))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
     findings.extend(_no_life(text, hits, lexicons))
@@ -738,3 +739,49 @@ def _eighth_round(text: str, hits: MessageHits) -> Iterator[Finding]:
         first, last = min(smash.first, thing.first), max(smash.last, thing.last)
         yield _make(text, hits, first, last, offensive, "threat", language)
         break
+
+
+# Eleventh round (docs/pupil-safety-evaluation.md, "Eleventh round"): self-harm said without
+# a word for dying, as two constructions of lexicon sections in one sentence.
+_GONE_GAP = 8  # "if I wasn't here, honestly nobody would even notice"
+_PILLS_GAP = 6  # "I've saved up my mum's sleeping pills in my drawer"
+
+
+def _same_sentence(text: str, hits: MessageHits, one: Hit, other: Hit) -> bool:
+    """No sentence end between two hits (a comma may join a condition to its clause)."""
+    tokens = hits.view.tokens
+    first, second = (one, other) if one.first < other.first else (other, one)
+    return _CLAUSE_END.search(text[tokens[first.last].end : tokens[second.first].start]) is None
+
+
+def _eleventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
+    self_harm = Category.SELF_HARM
+    # "if I wasn't here nobody would notice", "kdybych tu nebyl, všem by se ulevilo": the
+    # pupil's own absence and that nobody would miss them (or all would be better off)
+    for gone in hits.of("gone_me"):
+        for section in ("unnoticed", "better"):
+            found = next(
+                (
+                    h
+                    for h in hits.of(section)
+                    if h.entry.language == gone.entry.language
+                    and (
+                        abs(h.first - gone.last) <= _GONE_GAP
+                        or abs(gone.first - h.last) <= _GONE_GAP
+                    )
+                    and _same_sentence(text, hits, gone, h)
+                ),
+                None,
+            )
+            if found is not None:
+                first, last = min(gone.first, found.first), max(gone.last, found.last)
+                yield _make(text, hits, first, last, self_harm, "self-harm", gone.entry.language)
+                return
+    # "I've hidden pills in my room", "voor als het te veel wordt": pills kept back, or kept
+    # for when it gets too much
+    for section in ("hoard", "too_much"):
+        for pills, kept in _pairs(hits, "pills", section, _PILLS_GAP):
+            if _same_sentence(text, hits, pills, kept) and not _question(text, hits, pills.first):
+                first, last = min(pills.first, kept.first), max(pills.last, kept.last)
+                yield _make(text, hits, first, last, self_harm, "self-harm", pills.entry.language)
+                return

@@ -109,6 +109,15 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    words of a ``smash`` verb, with "your" or an object "you" next to it (or a
                    possessive ending in Finnish, Hungarian and Turkish), a threat ("I'll
                    smash your phone", "ti spacco il telefono")
+    gone_me        the pupil's own absence ("if I wasn't here", "kdybych tu nebyl", "якщо
+                   мене не стане"): with an ``unnoticed`` or ``better`` word in the same
+                   sentence within eight words, self-harm ("nobody would notice if I was gone")
+    unnoticed      "nobody would notice", "nobody would miss me", "everyone would be relieved"
+    pills          pills and medicines ("tabletki", "prášky", "χάπια")
+    hoard          keeping them back ("I've saved up", "schované", "έχω μαζέψει"): within six
+                   words of a ``pills`` word in the same sentence, not a question, self-harm
+    too_much       "for when it gets too much" ("voor als het te veel wordt"): the same with
+                   a ``pills`` word ("just in case" is not one: a school trip packs pills)
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -141,7 +150,7 @@ SECTIONS = frozenset(
     "address public meet home safe common "
     "animal like live_on anymore place wait see what let_in "
     "genius alone smell accent odd clothes elder school_break secret_noun everyone "
-    "without_me better game scorn smash belonging".split()
+    "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits

@@ -464,17 +464,31 @@ def _lexicon_words(lexicons: Lexicons) -> _WordIndex:
     )
 
 
+@lru_cache(maxsize=8)
+def _lexicon_joiner(lexicons: Lexicons) -> _Matcher:
+    """The same swear words split by separators ("k.u.r.v.a", "p u l a"); a joined word
+    that is an ordinary or false-friend word of any language ("[common]", "[safe]") is not
+    one of them."""
+    ordinary = [
+        Entry(entry.language, entry.words, entry.prefix, False)
+        for section in ("common", "safe")
+        for entry in lexicons.section(section)
+        if len(entry.words) == 1
+    ]
+    return _Matcher(_lexicon_words(lexicons).entries, ordinary)
+
+
 def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]:
     """Swear words of the lexicons written in disguise (see above)."""
-    if _DISGUISED.search(text) is None:
+    disguised = _DISGUISED.search(text) is not None
+    separated = _SEPARATED_LETTERS.search(text) is not None
+    if not disguised and not separated:
         return []
     norm = normalize(text)
     tokens, line = _tokens(norm.text)
-    if not line.disguised:
-        return []
-    index = _lexicon_words(lexicons)
     findings: list[Finding] = []
-    for position in line.disguised:
+    index = _lexicon_words(lexicons)
+    for position in line.disguised if disguised else ():
         token = tokens[position]
         entry = index.match(token.text)
         if entry is None:
@@ -482,7 +496,22 @@ def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]
         start, end = norm.span(token.start, token.end)
         rule = f"offensive word ({entry.language})"
         findings.append(finding(text, Category.OFFENSIVE, start, end, rule, entry.language))
-    return findings
+    if separated:
+        for hit in _lexicon_joiner(lexicons)._joined(norm.text, tokens, set()):
+            start, end = norm.span(hit.start, hit.end)
+            rule = f"offensive word ({hit.entry.language})"
+            findings.append(finding(text, Category.OFFENSIVE, start, end, rule, hit.entry.language))
+    return resolve_overlaps(findings)
+
+
+# Letters split by separators: a word cut in three pieces or more ("p.u.l.a", "ku-r-va"), or
+# three single letters in a row ("k u r v a"). One hyphen or apostrophe is a compound or an
+# elision far more often than a disguise ("e-mail", "l'amour"); the word lists' own join
+# (above) still reads those for their words.
+_SEPARATED_LETTERS = re.compile(
+    r"[^\W\d_][.\-_*~·•/\\][^\W\d_]*[.\-_*~·•/\\][^\W\d_]"
+    r"|(?<![^\W_])[^\W\d_][\s.\-_*~·•/\\|:+]{1,3}[^\W\d_][\s.\-_*~·•/\\|:+]{1,3}[^\W\d_](?![^\W_])"
+)
 
 
 # A letter next to a digit or symbol that stands for one ("m3rda", "k*rwa", "sh!t"), or a

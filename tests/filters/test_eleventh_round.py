@@ -1,0 +1,117 @@
+# ruff: noqa: RUF001 (Ukrainian and Greek sentences are test data)
+"""Rules from the eleventh round's dev messages (docs/pupil-safety-evaluation.md, "Eleventh
+round"), each tested on sentences of its own: self-harm said without a word for dying (the
+pupil's absence nobody would notice; pills kept back), and the lexicons' swear words split
+letter by letter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.filters.findings import categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "honestly if i wasn't here nobody would even notice",
+        "nobody would miss me if i was gone tbh",
+        "gdyby mnie nie było, wszystkim by ulżyło",
+        "wenn ich nicht mehr da wäre, würde es keiner merken",
+        "si je disparaissais personne ne s'en rendrait compte",
+        "se eu desaparecesse ninguém ia dar pela falta... ninguém ia reparar",
+        "als ik er niet meer was zou niemand het merken",
+        "якби мене не було, ніхто б не помітив",
+        "ha eltűnnék, senki sem venné észre",
+        "ben olmasam kimse fark etmezdi zaten",
+    ],
+)
+def test_the_pupils_absence_that_nobody_would_notice_is_self_harm(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the two parts in different sentences
+        "If I was gone last week? Nobody would notice the plants anyway, they're plastic.",
+        # nobody noticing something else, no absence of the speaker
+        "nobody would notice the typo on slide 3, relax",
+        "nikt by nie zauważył różnicy między tymi zdjęciami",
+        "niemand würde es merken, wenn wir die Farbe ändern",
+    ],
+)
+def test_nobody_noticing_without_the_pupils_absence_passes(text: str) -> None:
+    assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i've saved up my mum's sleeping pills in my drawer",
+        "i have painkillers stockpiled under my bed",
+        "uzbierałam trochę tabletek babci, nikt nie wie",
+        "mám schované prášky ve skříni",
+        "ho messo da parte le pillole della nonna",
+        "ik heb pillen opgespaard in mijn kast",
+        "jag har sparat tabletter i min låda",
+        "biriktirdim hapları dolapta",
+        "я назбирала таблеток у шафі",
+        "έχω μαζέψει χάπια στο δωμάτιό μου",
+        "i keep a pack of pills in my room for when it gets too much",
+        "ik heb pillen liggen voor als het me te veel wordt",
+    ],
+)
+def test_pills_kept_back_are_self_harm(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a school trip packs pills "just in case": not a hoard
+        "bring your travel sickness pills just in case!",
+        "weź tabletki na chorobę lokomocyjną na wszelki wypadek",
+        # pills put away by someone else, or asked about
+        "the pills are kept in the nurse's office",
+        "mama schowała leki wysoko w szafce",
+        "have you saved the pills chart for the biology poster?",
+        "las pastillas están guardadas en el botiquín",
+        # a class collecting medicines for charity, pills kept in a fridge or put back
+        "we've been collecting medicines for the refugee centre",
+        "Wir haben Medikamente für die Ukraine gesammelt",
+        "ilaçlarımı buzdolabında saklıyorum",
+        "odłożyłam leki z powrotem na półkę",
+        "je garde mes médicaments dans mon sac",
+        "збираю таблетки в аптечку для походу",
+    ],
+)
+def test_pills_packed_stored_or_asked_about_pass(text: str) -> None:
+    assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ta prezentace je k u r v a dlouhá",
+        "ta hudba je k.u.r.v.a hlasitá",
+        "to je ku-r-va dobrý",
+        "v*tun koe taas huomenna",  # a star: the disguised path it had before
+    ],
+)
+def test_a_lexicon_swear_word_split_letter_by_letter_is_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we meet at 5 p.m. at the e-mail desk",
+        "our trip to the u.s.a. and to Pula",
+        "a b c d e f g, the alphabet song",
+        "self-esteem and co-op games",
+        "c'est la vie, l'amour",
+    ],
+)
+def test_letters_split_by_separators_in_ordinary_text_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
