@@ -115,3 +115,37 @@ def test_a_lexicon_swear_word_split_letter_by_letter_is_offensive(text: str) -> 
 )
 def test_letters_split_by_separators_in_ordinary_text_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sembri un maiale con quella felpa",
+        "näytät ihan klovnilta noissa housuissa",
+        "μοιάζεις με φάντασμα σήμερα χαχα",
+        "úgy nézel ki, mint egy madárijesztő",
+        "patates gibi görünüyorsun bu fotoğrafta",
+        "виглядаєш як опудало в цій куртці",
+        "you look like a scarecrow in that coat lol",
+        "tu ressembles à un épouvantail avec ce pull",
+    ],
+)
+def test_you_look_like_a_mocking_figure_is_bullying(text: str) -> None:
+    """The comparison's own verb in the second person names its target ("sembri", "näytät",
+    "виглядаєш"), and scarecrows, ghosts and potatoes mock as animals do."""
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sembra un maiale ma è un cinghiale",  # the third person: an animal, not a pupil
+        "this potato looks like a duck",
+        "we dressed up like zombies for Halloween",
+        "my grandma makes soup like nobody else",
+        "you look tired today, get some sleep",
+        "näyttää ihan kummitukselta tuo sumu",
+    ],
+)
+def test_comparisons_that_mock_nobody_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

@@ -326,7 +326,7 @@ LATER_HELDOUT_RECALL = {
     "round8-heldout": {"offensive": 0.94, "self_harm": 1.0, "phone": 0.96},
     "round9-heldout": {"offensive": 0.68, "self_harm": 0.74, "phone": 1.0},
     # written to get past word lists (comparisons, metaphors, hints): far below, offensive 28
-    # of 80 (bullying 1 of 48), self-harm 31 of 48, invitations 14 of 16
+    # of 80 → 29 of 80 (bullying 1 → 2 of 48), self-harm 31 of 48, invitations 14 of 16
     # (docs/pupil-safety-evaluation.md, "Tenth round"); no phone, e-mail or address
     "round10-heldout": {"offensive": 0.34, "self_harm": 0.64, "social_handle": 0.87},
 }
@@ -370,7 +370,7 @@ def test_the_eleventh_round_at_the_level_reached(
     offensive 45 of 57, self-harm 12 of 18, five of 43 harmless messages flagged (precision
     0.93); these floors keep it from slipping further, they are not the issue's targets."""
     floors = {
-        "round11-dev": ({"offensive": 0.69, "self_harm": 0.79, "social_handle": 1.0}, 1.0, 1.0),
+        "round11-dev": ({"offensive": 0.72, "self_harm": 0.79, "social_handle": 1.0}, 1.0, 1.0),
         "round11-heldout": (
             {"offensive": 0.78, "self_harm": 0.66, "social_handle": 1.0},
             0.88,

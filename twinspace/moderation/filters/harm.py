@@ -492,7 +492,15 @@ def _compared(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Find
         if other not in (None, language) and _phrase_at(hits, like_first, likes.get(other, ())):
             continue  # a comparison word of the message's language too ("jak"): judged there
         first = min(like_first, animal.first)
-        if not _person_before(hits, first, language):
+        # a name or "you" before the comparison, or the comparison's own verb in the second
+        # person ("sembri un maiale", "виглядаєш як свиня"; Turkish: "domuz gibi görünüyorsun")
+        low, high = (like_first, animal.first)
+        if language in _POSTPOSITIONS:
+            low, high = like_first, like_last + _ANIMAL_BEFORE + 1
+        person = _person_before(hits, first, language) or any(
+            h.entry.language == language and low <= h.first < high for h in hits.of("you")
+        )
+        if not person:
             continue
         last = max(like_last, animal.last)
         yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", language)
