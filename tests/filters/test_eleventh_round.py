@@ -149,3 +149,42 @@ def test_you_look_like_a_mocking_figure_is_bullying(text: str) -> None:
 )
 def test_comparisons_that_mock_nobody_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "тебе ніхто не кликав, не приходь",
+        "seni kimse sevmiyor bu sınıfta",
+        "ciebie nikt nie chce w grupie",
+        "tebe nikdo nechce ve skupině",
+        "téged senki nem hívott meg",
+        "a ti nadie te ha invitado",
+        "pe tine nimeni nu te vrea în echipă",
+    ],
+)
+def test_a_stressed_you_before_nobody_is_exclusion(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # praise: nobody beats, equals or replaces you
+        "nobody can beat you at chess",
+        "nikt cię nie pokona w szachy",
+        "ciebie nikt nie pokona, mistrzu",
+        "seni kimse yenemez",
+        "nessuno ti batte a scacchi",
+        "ніхто тебе не переможе",
+        "nobody is better than you at drawing",
+        # "without you": praise too
+        "bez ciebie nikt nie da rady",
+        # reassurance: nobody is the one who hits
+        "niemand kann dich schlagen, keine Sorge",
+        # a question
+        "tebe nikdo nepozval?",
+    ],
+)
+def test_nobody_and_you_that_praise_reassure_or_ask_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

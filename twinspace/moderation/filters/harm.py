@@ -196,7 +196,11 @@ def _paired(
             continue  # "nobody is perfect, don't worry": "you" is in the next clause
         if heads == "violent" and hits.of("game"):
             continue  # "I'll smash you in FIFA tonight": game talk (seventh round)
+        if heads == "violent" and _nobody_does(hits, min(anchor.first, head.first), head):
+            continue  # "nobody will hit you", "niemand kann dich schlagen" reassures
         first, last = min(anchor.first, head.first), max(anchor.last, head.last)
+        if heads == "nobody" and _praised(hits, first, last, head.entry.language):
+            continue  # "nobody can beat you at chess" praises
         yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
 
 
@@ -584,6 +588,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_seventh_round(text, hits))
     findings.extend(_eighth_round(text, hits))
     findings.extend(_eleventh_round(text, hits))
+    findings.extend(_you_first_excluded(text, hits))
     negated = hits.of("not_self_harm")
     findings.extend(_wishes(text, hits))
     findings.extend(_no_life(text, hits, lexicons))
@@ -793,3 +798,51 @@ def _eleventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
                 first, last = min(pills.first, kept.first), max(pills.last, kept.last)
                 yield _make(text, hits, first, last, self_harm, "self-harm", pills.entry.language)
                 return
+
+
+def _you_first_excluded(text: str, hits: MessageHits) -> Iterator[Finding]:
+    """A stressed "you" opening the clause right before "nobody" (free word order): "тебе
+    ніхто не кликав", "seni kimse sevmiyor"; not after "without" ("bez ciebie nikt nie da
+    rady" praises), not praise ("ciebie nikt nie pokona"), not a question."""
+    nobodies = hits.of("nobody")
+    if not nobodies:
+        return
+    for you in hits.of("you_first"):
+        language = you.entry.language
+        nobody = next(
+            (n for n in nobodies if n.entry.language == language and n.first == you.last + 1),
+            None,
+        )
+        if nobody is None or _question(text, hits, you.first):
+            continue
+        if any(
+            w.entry.language == language and w.last == you.first - 1 for w in hits.of("without")
+        ):
+            continue
+        if _praised(hits, you.first, nobody.last, language):
+            continue
+        yield _make(text, hits, you.first, nobody.last, Category.OFFENSIVE, "exclusion", language)
+        return
+
+
+_PRAISE_AFTER = 3  # words after "nobody ... you" to the verb that makes it praise
+
+
+def _praised(hits: MessageHits, first: int, last: int, language: str) -> bool:
+    """A ``praise`` word ("beat", "pokona", "yenemez", "better than") or a violent verb
+    inside "nobody ... you" or just after it: "nobody can beat you", "ciebie nikt nie pokona"
+    praise, "nobody will hit you here" reassures; neither excludes."""
+    return any(
+        h.entry.language == language and first <= h.first <= last + _PRAISE_AFTER
+        for section in ("praise", "violent")
+        for h in hits.of(section)
+    )
+
+
+def _nobody_does(hits: MessageHits, first: int, head: Hit) -> bool:
+    """A ``nobody`` word of the head's language up to three words before ``first``: the
+    violent verb's subject is nobody ("nobody is going to hit you")."""
+    language = head.entry.language
+    return any(
+        n.entry.language == language and first - 3 <= n.last < first for n in hits.of("nobody")
+    )

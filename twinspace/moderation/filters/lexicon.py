@@ -118,6 +118,12 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    words of a ``pills`` word in the same sentence, not a question, self-harm
     too_much       "for when it gets too much" ("voor als het te veel wordt"): the same with
                    a ``pills`` word ("just in case" is not one: a school trip packs pills)
+    you_first      a stressed object "you" that may open a clause ("тебе", "ciebie", "seni",
+                   "a ti"): right before a ``nobody`` word, exclusion ("тебе ніхто
+                   не кликав"), unless a ``without`` word comes first or the clause asks
+    praise         verbs and phrases that make "nobody ... you" praise ("beat", "pokona",
+                   "yenemez", "better than"): inside it or up to three words after it, no
+                   exclusion ("nobody can beat you at chess")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -150,7 +156,8 @@ SECTIONS = frozenset(
     "address public meet home safe common "
     "animal like live_on anymore place wait see what let_in "
     "genius alone smell accent odd clothes elder school_break secret_noun everyone "
-    "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much".split()
+    "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
+    "you_first praise".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
