@@ -188,3 +188,30 @@ def test_a_stressed_you_before_nobody_is_exclusion(text: str) -> None:
 )
 def test_nobody_and_you_that_praise_reassure_or_ask_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jajaja qué gracioso tu acento, hablas como en la tele",
+        "ton accent de paysan mdr",
+        "his accent is so weird hahaha",
+        "Marco ha un accento da paesano ahahah",
+        "ma akcent jak ze wsi xD",
+    ],
+)
+def test_an_accent_mocked_as_funny_or_rural_is_bullying(text: str) -> None:
+    """Laughter typed out ("xD", "hahaha", "mdr") counts as the emoji does."""
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mój dziadek ma śmieszny akcent",
+        "my grandpa has a funny accent, love it",
+        "la mia nonna è di paese e ha un bell'accento",
+    ],
+)
+def test_an_accent_spoken_of_kindly_passes(text: str) -> None:
+    assert "offensive" not in categories(text)

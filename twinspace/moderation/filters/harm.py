@@ -610,6 +610,11 @@ _SARCASM = "\U0001f644"  # face with rolling eyes
 _PAIR_GAP = 6  # words between the two parts of a seventh-round pair
 _CLOTHES_GAP = 8  # "deine Klamotten sind so peinlich, hat die deine Oma ausgesucht?"
 _LAUGHS = ("\U0001f602", "\U0001f923")  # tears of joy, rolling on the floor laughing
+# Laughter typed out ("xD", "hahaha", "jajaja", "mdr", "kkkk"), as a word of its own
+_TYPED_LAUGH = re.compile(
+    r"(?<!\w)(?:x+d+|(?:ha){2,}h?|(?:ja){2,}|(?:he){2,}|(?:ah){2,}|mdr+|kkkk+|lol+|lmao)(?!\w)",
+    re.I,
+)
 # Languages whose possessives are endings (Hungarian "titkodat", your secret): no "your".
 _ENDINGS = frozenset({"hu", "tr", "fi"})
 
@@ -655,7 +660,8 @@ def _seventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
     # "your weird accent", "ton accent bizarre": mocking how a classmate speaks
     for accent, odd in _pairs(hits, "accent", "odd", 3):
         language = accent.entry.language
-        if _second_person(hits, language) or any(laugh in text for laugh in _LAUGHS):
+        laughed = any(laugh in text for laugh in _LAUGHS) or _TYPED_LAUGH.search(text)
+        if _second_person(hits, language) or laughed:
             first, last = min(accent.first, odd.first), max(accent.last, odd.last)
             yield _make(text, hits, first, last, offensive, "mocking", language)
             break
