@@ -215,3 +215,13 @@ def test_an_accent_mocked_as_funny_or_rural_is_bullying(text: str) -> None:
 )
 def test_an_accent_spoken_of_kindly_passes(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize("text", ["só me apetece morrer", "hoy solo me apetece morirme"])
+def test_feeling_like_dying_is_a_wish(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize("text", ["me apetece una pizza", "só me apetece dormir até tarde"])
+def test_feeling_like_anything_else_passes(text: str) -> None:
+    assert "self_harm" not in categories(text)
