@@ -98,7 +98,10 @@ class _WordIndex:
                 self.stems.setdefault(entry.words[0], (index, entry))
             else:
                 self.whole.setdefault(entry.words[0], entry)
-        self.buckets = {k: re.compile("|".join(v)) for k, v in buckets.items()}
+        # compiled on first use: a lexicon's thousands of words take a second to compile, and
+        # most first letters are never asked for in a process's life
+        self._sources = {k: "|".join(v) for k, v in buckets.items()}
+        self._compiled: dict[str, re.Pattern[str]] = {}
         self.stem_lengths = sorted({len(stem) for stem in self.stems})
         # The same tables as one automaton over a message's tokens joined by spaces:
         # " word " for a whole word, " stem" for a stem (payload: key length, entry index).
@@ -151,7 +154,7 @@ class _WordIndex:
     def match_by_patterns(self, word: str) -> Entry | None:
         """The regexes alone (the reference the tables must agree with)."""
         for letter in self._letters(word[0]):
-            regex = self.buckets.get(letter)
+            regex = self._bucket(letter)
             if regex is None:
                 continue
             found = regex.fullmatch(word)
@@ -162,14 +165,23 @@ class _WordIndex:
     def starts_at(self, text: str, position: int) -> bool:
         """Whether some entry matches a prefix of ``text[position:]`` (a cheap pre-check)."""
         for letter in self._letters(text[position]):
-            regex = self.buckets.get(letter)
+            regex = self._bucket(letter)
             if regex is not None and regex.match(text, position, position + _MAX_TOKEN):
                 return True
         return False
 
+    def _bucket(self, letter: str) -> re.Pattern[str] | None:
+        regex = self._compiled.get(letter)
+        if regex is None:
+            source = self._sources.get(letter)
+            if source is None:
+                return None
+            regex = self._compiled[letter] = re.compile(source)
+        return regex
+
     def _letters(self, first: str) -> Iterator[str]:
         if first == _STAR:
-            yield from self.buckets
+            yield from self._sources
             return
         yield first
         yield from _FIRST_LETTERS.get(first, ())
@@ -210,7 +222,12 @@ class _PhraseIndex:
 class _Matcher:
     """All entries of one kind (accent-folded or exact), with the exceptions."""
 
-    def __init__(self, entries: list[Entry], exceptions: list[Entry]) -> None:
+    def __init__(
+        self, entries: list[Entry], exceptions: list[Entry], max_run: int | None = None
+    ) -> None:
+        # longer runs of single letters are not read (the lexicons' thousands of words make
+        # each position of a run cost a regex match: "k.k.k." x 8,000 took a second)
+        self.max_run = max_run
         self.words = _WordIndex([e for e in entries if len(e.words) == 1])
         self.phrases = _PhraseIndex([e for e in entries if len(e.words) > 1])
         self.exception_words = _WordIndex([e for e in exceptions if len(e.words) == 1])
@@ -311,6 +328,8 @@ class _Matcher:
 
     def _best_in_run(self, tokens: list[_Token], run: list[int]) -> Iterator[_Hit]:
         """Longest listed words inside a run of single letters, left to right."""
+        if self.max_run is not None and len(run) > self.max_run:
+            return
         letters = "".join(tokens[i].text for i in run)
         position = 0
         while position <= len(letters) - 3:
@@ -464,6 +483,9 @@ def _lexicon_words(lexicons: Lexicons) -> _WordIndex:
     )
 
 
+_MAX_JOINED_RUN = 3 * _MAX_TOKEN  # single letters in a row the lexicon join reads
+
+
 @lru_cache(maxsize=8)
 def _lexicon_joiner(lexicons: Lexicons) -> _Matcher:
     """The same swear words split by separators ("k.u.r.v.a", "p u l a"); a joined word
@@ -475,7 +497,7 @@ def _lexicon_joiner(lexicons: Lexicons) -> _Matcher:
         for entry in lexicons.section(section)
         if len(entry.words) == 1
     ]
-    return _Matcher(_lexicon_words(lexicons).entries, ordinary)
+    return _Matcher(_lexicon_words(lexicons).entries, ordinary, max_run=_MAX_JOINED_RUN)
 
 
 def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]:
