@@ -225,3 +225,24 @@ def test_feeling_like_dying_is_a_wish(text: str) -> None:
 @pytest.mark.parametrize("text", ["me apetece una pizza", "só me apetece dormir até tarde"])
 def test_feeling_like_anything_else_passes(text: str) -> None:
     assert "self_harm" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la curva de la carretera es peligrosa",
+        "dibujamos una curva en matemáticas",
+        "a curva da estrada é perigosa",
+        "ce film est débile, on change ?",
+        "c'est débile ce jeu",
+    ],
+)
+def test_false_friends_of_romanian_and_czech_words_pass(text: str) -> None:
+    """Spanish and Portuguese "curva" is a curve (Romanian: a swear word); French "débile"
+    said of a thing is no Czech "debil"."""
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize("text", ["ești o curvă proastă", "t'es débile ou quoi", "jsi debil"])
+def test_the_same_words_aimed_at_a_pupil_in_their_own_language_are_flagged(text: str) -> None:
+    assert "offensive" in categories(text)

@@ -367,14 +367,15 @@ def test_the_eleventh_round_at_the_level_reached(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Below the targets (docs/pupil-safety-evaluation.md, "Eleventh round"): held out,
-    offensive 45 of 57, self-harm 12 of 18, five of 43 harmless messages flagged (precision
-    0.93); these floors keep it from slipping further, they are not the issue's targets."""
+    offensive 45 of 57, self-harm 12 of 18, three of 43 harmless messages flagged (five
+    before two false friends were mended, found by rule and language, never by text); these
+    floors keep it from slipping further, they are not the issue's targets."""
     floors = {
         "round11-dev": ({"offensive": 0.76, "self_harm": 0.82, "social_handle": 1.0}, 1.0, 1.0),
         "round11-heldout": (
             {"offensive": 0.78, "self_harm": 0.66, "social_handle": 1.0},
-            0.88,
-            0.92,
+            0.93,
+            0.95,
         ),
     }
     for split, (recall, clean_pass, precision) in floors.items():
