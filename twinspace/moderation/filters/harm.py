@@ -204,12 +204,16 @@ def _paired(
         yield _make(text, hits, first, last, Category.OFFENSIVE, rule, head.entry.language)
 
 
+def _text_between(text: str, hits: MessageHits, one: Hit, other: Hit) -> str:
+    tokens = hits.view.tokens
+    first, second = (one, other) if one.first < other.first else (other, one)
+    return text[tokens[first.last].end : tokens[second.first].start]
+
+
 def _split_by_clause(text: str, hits: MessageHits, one: Hit, other: Hit) -> bool:
     """A clause end or a comma between two hits ("Niemand ist perfekt, mach dir keinen Kopf";
     docs/pupil-safety-evaluation.md, "Seventh round")."""
-    tokens = hits.view.tokens
-    first, second = (one, other) if one.first < other.first else (other, one)
-    between = text[tokens[first.last].end : tokens[second.first].start]
+    between = _text_between(text, hits, one, other)
     return _CLAUSE_END.search(between) is not None or "," in between
 
 
@@ -629,9 +633,14 @@ def _pairs(
         for b in others:
             if b.entry.language != a.entry.language:
                 continue
-            if abs(b.first - a.last) <= gap or abs(a.first - b.last) <= gap:
+            if _within(a, b, gap):
                 yield a, b
                 break
+
+
+def _within(one: Hit, other: Hit, gap: int) -> bool:
+    """At most ``gap`` words between two hits, in either order."""
+    return abs(other.first - one.last) <= gap or abs(one.first - other.last) <= gap
 
 
 def _second_person(hits: MessageHits, language: str) -> bool:
@@ -768,9 +777,7 @@ _PILLS_GAP = 6  # "I've saved up my mum's sleeping pills in my drawer"
 
 def _same_sentence(text: str, hits: MessageHits, one: Hit, other: Hit) -> bool:
     """No sentence end between two hits (a comma may join a condition to its clause)."""
-    tokens = hits.view.tokens
-    first, second = (one, other) if one.first < other.first else (other, one)
-    return _CLAUSE_END.search(text[tokens[first.last].end : tokens[second.first].start]) is None
+    return _CLAUSE_END.search(_text_between(text, hits, one, other)) is None
 
 
 def _eleventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
@@ -784,10 +791,7 @@ def _eleventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
                     h
                     for h in hits.of(section)
                     if h.entry.language == gone.entry.language
-                    and (
-                        abs(h.first - gone.last) <= _GONE_GAP
-                        or abs(gone.first - h.last) <= _GONE_GAP
-                    )
+                    and _within(gone, h, _GONE_GAP)
                     and _same_sentence(text, hits, gone, h)
                 ),
                 None,
