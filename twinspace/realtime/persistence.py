@@ -272,11 +272,7 @@ class DocumentPersistence:
             if await tx.replace_with_snapshot(room, state, upto, (), utcnow()):
                 self.compactions += 1
                 replaced = True
-        # updates stored while the snapshot was written stay counted: they are still in
-        # the log, and the next compaction is due when they reach the threshold
-        arrived = max(0, self._since_snapshot.get(room, 0) - covered)
-        self._since_snapshot[room] = arrived
-        return replaced and arrived >= self._settings.compact_after_updates
+        return self._recount(room, covered, replaced)
 
     @asynccontextmanager
     async def compaction_lease(self, room: str) -> AsyncIterator[DocumentRepo | None]:
@@ -349,8 +345,7 @@ class DocumentPersistence:
                     ):
                         self.compactions += 1
                         replaced = True
-            arrived = max(0, self._since_snapshot[room] - len(stored.updates))
-            self._since_snapshot[room] = arrived + len(result.leftover)
+            due = self._recount(room, len(stored.updates), replaced, len(result.leftover))
             log.debug(
                 "compacted %s: %d updates into %d bytes",
                 room,
@@ -360,4 +355,14 @@ class DocumentPersistence:
         except Exception:
             log.exception("compaction of %s failed; the update log is kept", room)
             return False
+        return due
+
+    def _recount(self, room: str, covered: int, replaced: bool, leftover: int = 0) -> bool:
+        """Uncount the `covered` updates a compaction folded in; whether the next one is due.
+
+        Updates stored while it ran stay counted (they are still in the log) and make the next
+        compaction due once they reach the threshold; leftovers wait for their dependencies,
+        not for a compaction, so they are counted but never make one due."""
+        arrived = max(0, self._since_snapshot.get(room, 0) - covered)
+        self._since_snapshot[room] = arrived + leftover
         return replaced and arrived >= self._settings.compact_after_updates
