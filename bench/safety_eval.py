@@ -23,30 +23,18 @@ import platform
 import time
 from pathlib import Path
 
-from twinspace.moderation.evaluation import DEV_SPLITS, evaluate, load_labelled, markdown_table
+from twinspace.moderation.evaluation import (
+    DEV_SPLITS,
+    SPLITS,
+    evaluate,
+    load_labelled,
+    markdown_table,
+)
 from twinspace.moderation.filters import scan_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / "tests" / "data" / "safety_eval"
 REGRESSION = ROOT / "tests" / "data" / "moderation_eval.jsonl"
-# Every split of the set (its README); mistakes are printed for DEV_SPLITS only.
-SPLITS = (
-    "dev",
-    "heldout",
-    "probe",
-    "round5-dev",
-    "round5-heldout",
-    "round6-dev",
-    "round6-heldout",
-    "round7-dev",
-    "round7-heldout",
-    "round8-dev",
-    "round8-heldout",
-    "round9-heldout",
-    "round10-heldout",
-    "round11-dev",
-    "round11-heldout",
-)
 
 
 def flagged(text: str) -> set[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from twinspace.moderation.evaluation import (
+    SPLITS,
     Evaluation,
     Labelled,
     Tally,
@@ -78,23 +79,10 @@ def messages() -> list[Labelled]:
 
 @pytest.fixture(scope="module")
 def results(messages: list[Labelled]) -> dict[str, Evaluation]:
-    return {
-        "dev": evaluate([m for m in messages if m.split == "dev"], flagged),
-        "heldout": evaluate([m for m in messages if m.split == "heldout"], flagged),
-        "round5-dev": evaluate([m for m in messages if m.split == "round5-dev"], flagged),
-        "round5-heldout": evaluate([m for m in messages if m.split == "round5-heldout"], flagged),
-        "round6-dev": evaluate([m for m in messages if m.split == "round6-dev"], flagged),
-        "round6-heldout": evaluate([m for m in messages if m.split == "round6-heldout"], flagged),
-        "round7-dev": evaluate([m for m in messages if m.split == "round7-dev"], flagged),
-        "round7-heldout": evaluate([m for m in messages if m.split == "round7-heldout"], flagged),
-        "round8-dev": evaluate([m for m in messages if m.split == "round8-dev"], flagged),
-        "round8-heldout": evaluate([m for m in messages if m.split == "round8-heldout"], flagged),
-        "round9-heldout": evaluate([m for m in messages if m.split == "round9-heldout"], flagged),
-        "round10-heldout": evaluate([m for m in messages if m.split == "round10-heldout"], flagged),
-        "round11-dev": evaluate([m for m in messages if m.split == "round11-dev"], flagged),
-        "round11-heldout": evaluate([m for m in messages if m.split == "round11-heldout"], flagged),
-        "all": evaluate(messages, flagged),
+    by_split = {
+        split: evaluate([m for m in messages if m.split == split], flagged) for split in SPLITS
     }
+    return by_split | {"all": evaluate(messages, flagged)}
 
 
 def test_the_set_covers_every_language_and_category(messages: list[Labelled]) -> None:

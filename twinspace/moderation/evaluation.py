@@ -17,12 +17,28 @@ from pathlib import Path
 # The categories the evaluation set labels; any other finding on a message counts against
 # precision too.
 LABELLED = ("offensive", "self_harm", "phone", "email", "address", "social_handle")
+# Every split of the set, in the order reports list them (tests/data/safety_eval/README.md).
+SPLITS = (
+    "dev",
+    "heldout",
+    "probe",
+    "round5-dev",
+    "round5-heldout",
+    "round6-dev",
+    "round6-heldout",
+    "round7-dev",
+    "round7-heldout",
+    "round8-dev",
+    "round8-heldout",
+    "round9-heldout",
+    "round10-heldout",
+    "round11-dev",
+    "round11-heldout",
+)
 # The splits whose mistakes may be printed (their texts may be read while writing rules);
 # every other split is reported as numbers only (round9-heldout and round10-heldout have no
 # dev half at all).
-DEV_SPLITS = frozenset(
-    {"dev", "round5-dev", "round6-dev", "round7-dev", "round8-dev", "round11-dev"}
-)
+DEV_SPLITS = frozenset(split for split in SPLITS if split == "dev" or split.endswith("-dev"))
 
 
 @dataclass(frozen=True, slots=True)
