@@ -7,6 +7,7 @@ filter can read the number:
 - number words of every lexicon, mixed with digits ("zero six, trente-neuf, 12 45 78",
   "tre-tre-nove 123 45 67"), with tens and units joined ("treinta y cuatro" -> 34);
 - letters standing for digits inside a run of digits ("6o1", "0l76", a Cyrillic Ze for 3);
+- number words glued to digits ("seis5cinco");
 - keycap emoji (0️⃣), full-width and other Unicode digits, zero-width characters;
 - separators phone filters do not expect between digits (``_ , * | ~ ·``).
 
@@ -63,7 +64,27 @@ def _value(token: Token, original: str, numbers: dict[str, str]) -> str | None:
     converted = _look_alike(raw)
     if converted is not None:
         return converted
-    return numbers.get(token.text)
+    return numbers.get(token.text) or _glued(raw, numbers)
+
+
+_GLUED_PIECES = re.compile(r"\d+|\D+")
+
+
+def _glued(raw: str, numbers: dict[str, str]) -> str | None:
+    """ "seis5cinco" -> "655": number words glued to digits, every piece a digit or a word."""
+    if raw.isalpha() or not any(c.isalpha() for c in raw):
+        return None
+    digits: list[str] = []
+    for piece in _GLUED_PIECES.findall(raw):
+        if piece.isdigit():
+            digits.append("".join(str(unicodedata.digit(c)) for c in piece))
+            continue
+        words = canonical_words(piece)
+        value = numbers.get(words[0]) if len(words) == 1 else None
+        if value is None:
+            return None
+        digits.append(value)
+    return "".join(digits)
 
 
 def _runs(
@@ -89,8 +110,8 @@ def _runs(
                 break
             raw = text[token.start : token.end]
             if not raw.isdigit() and value:  # a joiner ("and", "y") is no number word
-                if _look_alike(raw) is None:
-                    words += 1
+                if _look_alike(raw) is None:  # "seis5cinco" is two number words
+                    words += sum(not piece.isdigit() for piece in _GLUED_PIECES.findall(raw))
                 else:
                     disguised += 1
             run.append((token, value))
@@ -178,7 +199,7 @@ _SUSPECT = re.compile(
 def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
     """The rewritten message, or None when nothing in it needed rewriting."""
     view = token_view(text)
-    if _SUSPECT.search(text) is None and not _maybe_spelled(view.tokens, lexicons.numbers):
+    if _SUSPECT.search(text) is None and not _maybe_spelled(text, view.tokens, lexicons.numbers):
         return None
     joiners = _joiners(lexicons)
     replacements = {
@@ -225,8 +246,9 @@ def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
     return DigitsView("".join(out), tuple(starts), tuple(ends)) if changed else None
 
 
-def _maybe_spelled(tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
-    """Two number words, or a token mixing digits and letters ("6o1")."""
+def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
+    """Two number words, or a token mixing digits and letters ("6o1", "seis5cinco": as
+    written, since the canonical form reads leetspeak digits as letters)."""
     words = 0
     for token in tokens:
         if token.text in numbers:
@@ -234,6 +256,8 @@ def _maybe_spelled(tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
             if words >= _MIN_RUN_WORDS:
                 return True
         elif not token.text.isalpha() and not token.text.isdigit():
+            return True
+        elif token.text.isalpha() and not text[token.start : token.end].isalpha():
             return True
     return False
 

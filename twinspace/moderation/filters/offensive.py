@@ -25,7 +25,12 @@ from twinspace.moderation.filters.wordlists import Entry, WordLists
 
 # Symbols and digits that stand for a letter.
 _LEET = {"a": "4@", "b": "8", "e": "3€", "g": "9", "i": "1!|", "l": "1|", "o": "0",
-         "s": "5$", "t": "7+"}  # fmt: skip
+         "s": "5$", "t": "7+",
+         # Greek alpha, epsilon, iota, omicron, sigma, tau and Cyrillic a, ie, i, o: the same
+         # symbols stand for them ("\u03bc@\u03bb@\u03ba\u03b1\u03c2")
+         "\u03b1": "4@", "\u03b5": "3€", "\u03b9": "1!|", "\u03bf": "0",
+         "\u03c3": "5$", "\u03c4": "7+",
+         "\u0430": "4@", "\u0435": "3€", "\u0456": "1!|", "\u043e": "0"}  # fmt: skip
 _STAR = "*"  # a masked letter: "f*ck", "sh*t"
 # Symbol -> the letters it may stand for ("1" -> i, l), to find a token's first letter.
 _FIRST_LETTERS: dict[str, frozenset[str]] = {

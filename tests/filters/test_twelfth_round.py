@@ -1,0 +1,61 @@
+# ruff: noqa: RUF001 (Greek and Ukrainian sentences are test data)
+"""Rules from the twelfth round's dev messages (docs/pupil-safety-evaluation.md, "Twelfth
+round"), each tested on sentences of its own: number words glued to digits in a phone number,
+and Greek and Cyrillic letters disguised by the symbols that disguise Latin ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.filters.findings import categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "llámame: seis2cero 4 cinco 1 dos 3 4",
+        "mój numer: pięć0 1 dwa 3 4 5 6 sześć 7",
+        "il mio numero è tre4sette 12 34 567",
+        "appelle-moi au zéro6 12 34 56 78",
+    ],
+)
+def test_number_words_glued_to_digits_are_read_as_digits(text: str) -> None:
+    assert "phone" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a glued word that is no number word, or too few digits for a phone number
+        "we meet in room 4b at 3pm, bring the covid19 poster and the mp3 files",
+        "la respuesta es tres4cinco, no seis",
+        "level2boss beat me 3 times, then 4x4 grid, 12 points",
+    ],
+)
+def test_glued_words_that_are_no_phone_number_pass(text: str) -> None:
+    assert "phone" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ρε μ@λ@κα σταμάτα",
+        "τι μ4λ4κια είναι αυτή",
+        "πουτ@να εργασία, δεν τελειώνει",
+        "ти с*ка, відстань",
+    ],
+)
+def test_greek_and_cyrillic_swear_words_disguised_with_symbols_are_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "η εργασία έχει 4 μέρη και 3 εικόνες",
+        "στείλε στο maria@school.gr την παρουσίαση",
+        "зустріч о 4 годині, 3 поверх",
+    ],
+)
+def test_digits_and_at_signs_beside_greek_and_cyrillic_words_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
