@@ -5,9 +5,12 @@ and Greek and Cyrillic letters disguised by the symbols that disguise Latin ones
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.filters.findings import categories
+from twinspace.moderation.filters.lexicon import LexiconMatcher, load_lexicons
 
 
 @pytest.mark.parametrize(
@@ -59,3 +62,42 @@ def test_greek_and_cyrillic_swear_words_disguised_with_symbols_are_offensive(tex
 )
 def test_digits_and_at_signs_beside_greek_and_cyrillic_words_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+def _matcher(tmp_path: Path, body: str) -> LexiconMatcher:
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "en.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "lexicons" / "de.txt").write_text("[filler]\nmal\n", encoding="utf-8")
+    return LexiconMatcher(load_lexicons(tmp_path, languages=["en", "de"]))
+
+
+# invented words, so that no built-in entry or filler takes part
+_BODY = "[exclusion]\nzorp blat quux\n[common]\nblat quux\n[filler]\nfoo\nbar\nbaz\n"
+
+
+def test_a_phrase_is_found_across_its_languages_fillers(tmp_path: Path) -> None:
+    matcher = _matcher(tmp_path, _BODY)
+    words = tuple("so zorp blat foo quux".split())
+    hits = matcher.hits_across_fillers(words)
+    assert [(hit.first, hit.last, hit.entry.section) for hit in hits] == [(1, 4, "exclusion")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "zorp blat quux",  # nothing skipped: the plain matcher finds it
+        "zorp blat foo bar baz quux",  # three fillers: too far apart
+        "zorp blat mal quux",  # a filler of another language
+        "zorp blat qux quux",  # not a filler
+    ],
+)
+def test_only_up_to_two_fillers_of_the_same_language_are_skipped(
+    tmp_path: Path, sentence: str
+) -> None:
+    matcher = _matcher(tmp_path, _BODY)
+    assert matcher.hits_across_fillers(tuple(sentence.split())) == []
+
+
+def test_common_words_do_not_vote_twice_across_fillers(tmp_path: Path) -> None:
+    matcher = _matcher(tmp_path, _BODY)
+    assert matcher.hits_across_fillers(tuple("it blat foo quux".split())) == []

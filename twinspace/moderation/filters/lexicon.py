@@ -124,6 +124,9 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     praise         verbs and phrases that make "nobody ... you" praise ("beat", "pokona",
                    "yenemez", "better than"): inside it or up to three words after it, no
                    exclusion ("nobody can beat you at chess")
+    filler         words pupils insert inside a phrase without changing it ("still", "even",
+                   "ju", "halt"): a phrase of any other section is also found with up to two
+                   of its language's fillers inside ("ur mum STILL cant afford")
     safe           ordinary words of this language that are swear words elsewhere ("dick")
     common         frequent words of this language, to tell which language a message is in
 
@@ -157,14 +160,17 @@ SECTIONS = frozenset(
     "animal like live_on anymore place wait see what let_in "
     "genius alone smell accent odd clothes elder school_break secret_noun everyone "
     "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
-    "you_first praise".split()
+    "you_first praise filler".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
 # (harm.py), not matched in every message.
 MATCHED = SECTIONS - {
-    "numbers", "at", "dot", "street_suffix", "public", "meet", "like", "anymore", "place", "what"
+    "numbers", "at", "dot", "street_suffix", "public", "meet", "like", "anymore", "place", "what",
+    "filler",
 }  # fmt: skip
+# Filler words skipped inside one phrase ("no one would EVEN notice"), at most this many.
+MAX_FILLERS = 2
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -388,6 +394,12 @@ class LexiconMatcher:
         if payloads:
             self.automaton.make_automaton()
         self.empty = not payloads
+        by_word: dict[str, set[str]] = {}
+        for entry in lexicons.entries:
+            if entry.section == "filler" and len(entry.words) == 1 and not entry.prefix:
+                by_word.setdefault(entry.words[0], set()).add(entry.language)
+        # canonical filler word -> the languages listing it
+        self.fillers = {word: frozenset(languages) for word, languages in by_word.items()}
 
     def hits(self, line: str, token_at: dict[int, int], ends: frozenset[int]) -> list[Hit]:
         """Matches in ``line`` (tokens joined by single spaces, with a space at each end).
@@ -402,6 +414,34 @@ class LexiconMatcher:
             first = token_at[end - length + 2]  # the key's leading space is not in the token
             last = first + more
             found.extend(Hit(first, last, entry) for entry in entries)
+        return found
+
+    def hits_across_fillers(self, words: tuple[str, ...]) -> list[Hit]:
+        """Matches that only appear once filler words are skipped ("ur mum STILL cant
+        afford"): each spans at most ``MAX_FILLERS`` of them, all fillers of the matched
+        entry's own language; ``[common]`` words are not counted again."""
+        kept = [index for index, word in enumerate(words) if word not in self.fillers]
+        if self.empty or len(kept) == len(words) or len(kept) < 2:
+            return []
+        skippable = set(range(len(words))).difference(kept)
+        line = " " + " ".join(words[index] for index in kept) + " "
+        starts: dict[int, int] = {}
+        position = 1
+        for at, index in enumerate(kept):
+            starts[position] = at
+            position += len(words[index]) + 1
+        found: list[Hit] = []
+        for end, (length, more, entries) in self.automaton.iter(line):
+            at = starts[end - length + 2]
+            first, last = kept[at], kept[at + more]
+            skipped = [words[index] for index in range(first, last + 1) if index in skippable]
+            if not skipped or len(skipped) > MAX_FILLERS:
+                continue  # found without skipping anything, or too far apart
+            for entry in entries:
+                if entry.section != "common" and all(
+                    entry.language in self.fillers[word] for word in skipped
+                ):
+                    found.append(Hit(first, last, entry))
         return found
 
 

@@ -113,7 +113,9 @@ def _guess(votes: Counter[str]) -> str | None:
 @lru_cache(maxsize=256)
 def message_hits(text: str, lexicons: Lexicons) -> MessageHits:
     view = token_view(text)
-    hits = matcher_for(lexicons).hits(view.line, view.token_at, view.ends)
+    matcher = matcher_for(lexicons)
+    hits = matcher.hits(view.line, view.token_at, view.ends)
+    hits += matcher.hits_across_fillers(tuple(token.text for token in view.tokens))
     # One-letter words ("a", "i", "å" folded to "a") are shared by too many languages to vote.
     votes = Counter(
         hit.entry.language
