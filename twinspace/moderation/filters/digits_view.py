@@ -247,8 +247,8 @@ def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
 
 
 def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
-    """Two number words, or a token mixing digits and letters ("6o1", "seis5cinco": as
-    written, since the canonical form reads leetspeak digits as letters)."""
+    """Two number words, or a token mixing digits and letters ("6o1"), or number words glued
+    to digits ("seis5cinco", which the canonical form reads as leetspeak letters)."""
     words = 0
     for token in tokens:
         if token.text in numbers:
@@ -257,9 +257,13 @@ def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]
                 return True
         elif not token.text.isalpha() and not token.text.isdigit():
             return True
-        elif token.text.isalpha() and not text[token.start : token.end].isalpha():
-            return True
-    return False
+    # number words glued to digits: read as letters by the canonical form
+    return any(_glued(found.group(), numbers) is not None for found in _GLUED_TOKEN.finditer(text))
+
+
+# A word holding both digits and letters ("seis5cinco"); "3pm" and "covid19" are looked at
+# but hold no number word.
+_GLUED_TOKEN = re.compile(r"(?<![^\W_])(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+")
 
 
 def _digit_follows(text: str, index: int, separator: str) -> bool:
