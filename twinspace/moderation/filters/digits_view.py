@@ -247,23 +247,19 @@ def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
 
 
 def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
-    """Two number words, or a token mixing digits and letters ("6o1"), or number words glued
-    to digits ("seis5cinco", which the canonical form reads as leetspeak letters)."""
+    """A word mixing digits and letters ("6o1", "seis5cinco"), or two number words."""
+    if _MIXED_WORD.search(text) is not None:
+        return True
     words = 0
     for token in tokens:
         if token.text in numbers:
             words += 1
             if words >= _MIN_RUN_WORDS:
                 return True
-        elif not token.text.isalpha() and not token.text.isdigit():
-            return True
-    # number words glued to digits: read as letters by the canonical form
-    return any(_glued(found.group(), numbers) is not None for found in _GLUED_TOKEN.finditer(text))
+    return False
 
 
-# A word holding both digits and letters ("seis5cinco"); "3pm" and "covid19" are looked at
-# but hold no number word.
-_GLUED_TOKEN = re.compile(r"(?<![^\W_])(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+")
+_MIXED_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 
 def _digit_follows(text: str, index: int, separator: str) -> bool:

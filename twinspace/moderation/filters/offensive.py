@@ -32,10 +32,22 @@ _LEET = {"a": "4@", "b": "8", "e": "3€", "g": "9", "i": "1!|", "l": "1|", "o":
          "\u03c3": "5$", "\u03c4": "7+",
          "\u0430": "4@", "\u0435": "3€", "\u0456": "1!|", "\u043e": "0"}  # fmt: skip
 _STAR = "*"  # a masked letter: "f*ck", "sh*t"
-# Symbol -> the letters it may stand for ("1" -> i, l), to find a token's first letter.
-_FIRST_LETTERS: dict[str, frozenset[str]] = {
-    symbol: frozenset(letter for letter, stands in _LEET.items() if symbol in stands)
+
+
+def _script(char: str) -> str:
+    if "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff":
+        return "greek"
+    return "cyrillic" if "\u0400" <= char <= "\u04ff" else "latin"
+
+
+# (symbol, script of the letters after it) -> the letters it may stand for ("1" -> i, l in
+# "1diot"; iota in a Greek word), to find a token's first letter.
+_FIRST_LETTERS: dict[tuple[str, str], frozenset[str]] = {
+    (symbol, script): frozenset(
+        letter for letter, stands in _LEET.items() if symbol in stands and _script(letter) == script
+    )
     for symbol in "".join(_LEET.values())
+    for script in ("latin", "greek", "cyrillic")
 }
 
 _TOKEN = re.compile(r"(?:[^\W_]|[@$!|*€+])+")
@@ -158,7 +170,7 @@ class _WordIndex:
 
     def match_by_patterns(self, word: str) -> Entry | None:
         """The regexes alone (the reference the tables must agree with)."""
-        for letter in self._letters(word[0]):
+        for letter in self._letters(word, 0):
             regex = self._bucket(letter)
             if regex is None:
                 continue
@@ -169,7 +181,7 @@ class _WordIndex:
 
     def starts_at(self, text: str, position: int) -> bool:
         """Whether some entry matches a prefix of ``text[position:]`` (a cheap pre-check)."""
-        for letter in self._letters(text[position]):
+        for letter in self._letters(text, position):
             regex = self._bucket(letter)
             if regex is not None and regex.match(text, position, position + _MAX_TOKEN):
                 return True
@@ -184,12 +196,20 @@ class _WordIndex:
             regex = self._compiled[letter] = re.compile(source)
         return regex
 
-    def _letters(self, first: str) -> Iterator[str]:
+    def _letters(self, text: str, position: int) -> Iterator[str]:
+        first = text[position]
         if first == _STAR:
             yield from self._sources
             return
         yield first
-        yield from _FIRST_LETTERS.get(first, ())
+        if first.isalpha():
+            return
+        script = "latin"
+        for char in text[position + 1 : position + _MAX_TOKEN]:
+            if char.isalpha():
+                script = _script(char)
+                break
+        yield from _FIRST_LETTERS.get((first, script), ())
 
 
 @dataclass(frozen=True, slots=True)
