@@ -410,10 +410,12 @@ class LexiconMatcher:
         if self.empty:
             return []
         found: list[Hit] = []
+        append = found.append
         for end, (length, more, entries) in self.automaton.iter(line):
             first = token_at[end - length + 2]  # the key's leading space is not in the token
             last = first + more
-            found.extend(Hit(first, last, entry) for entry in entries)
+            for entry in entries:
+                append(Hit(first, last, entry))
         return found
 
     def hits_across_fillers(self, words: tuple[str, ...]) -> list[Hit]:
