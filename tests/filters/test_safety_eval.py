@@ -376,3 +376,21 @@ def test_the_eleventh_round_at_the_level_reached(
         ), (split, reached)
         assert tally.clean_pass >= clean_pass, split
         assert tally.precision >= precision, split
+
+
+def test_the_twelfth_round_has_a_dev_and_a_held_out_half(messages: list[Labelled]) -> None:
+    """Twelfth round (tests/data/safety_eval/README.md): 16 messages in each of the 16
+    languages in the hidden set's mix, 8 of each held out by hash; four that repeated earlier
+    messages were dropped unread before the split."""
+    mine = [m for m in messages if m.split.startswith("round12")]
+    dropped = {"fi": "phone", "sv": "phone", "el": "self_harm", "hu": "swearing"}
+    mix = {"bullying": 3, "threat": 1, "swearing": 2, "self_harm": 2, "phone": 2, "email": 1}
+    mix |= {"address": 1, "invitation": 1, "hard_negative": 2, "clean": 1}
+    for language in HIDDEN_SET_LANGUAGES:
+        kinds = [m.kind for m in mine if m.lang == language]
+        expected = dict(mix)
+        if language in dropped:
+            expected[dropped[language]] -= 1
+        assert {kind: kinds.count(kind) for kind in mix} == expected, language
+        held = sum(m.split == "round12-heldout" for m in mine if m.lang == language)
+        assert held == 8, language
