@@ -437,6 +437,9 @@ _POSTPOSITIONS = frozenset({"tr"})
 _PERSON_GAP = 5  # words from the name or "you" to the comparison
 
 
+_OTHERS_MAY_NAME = frozenset({"common", "animal"})
+
+
 def _person_before(hits: MessageHits, index: int, language: str) -> bool:
     """A capitalised name (no common or lexicon word of ``language``) or a second-person word
     of ``language`` within five words before token ``index`` ("your drawing looks like a dog"
@@ -446,12 +449,14 @@ def _person_before(hits: MessageHits, index: int, language: str) -> bool:
         if any(h.entry.language == language and low <= h.first < index for h in hits.of(section)):
             return True
     tokens = hits.view.tokens
+    # a lexicon word is no name, except another language's comparison noun (Polish "burak",
+    # beetroot, is Turkish "Burak" before "gibi") or common word
     taken = {
         i
         for section, found in hits.sections.items()
         if section != "safe"
         for hit in found
-        if section != "common" or hit.entry.language == language
+        if hit.entry.language == language or section not in _OTHERS_MAY_NAME
         for i in range(hit.first, hit.last + 1)
     }
     common = {
@@ -464,6 +469,8 @@ def _person_before(hits: MessageHits, index: int, language: str) -> bool:
         token = tokens[name]
         if not token.capitalised or name in taken or not token.text.isalpha():
             continue
+        if len(token.text) < 2:
+            continue  # English "I", a capital initial: no name ("I slept like a log")
         if language in _NOUNS_CAPITALISED and name - 1 in common:
             continue  # "Der Hund": a noun, not a name
         return True
