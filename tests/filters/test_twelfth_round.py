@@ -101,3 +101,70 @@ def test_only_up_to_two_fillers_of_the_same_language_are_skipped(
 def test_common_words_do_not_vote_twice_across_fillers(tmp_path: Path) -> None:
     matcher = _matcher(tmp_path, _BODY)
     assert matcher.hits_across_fillers(tuple("it blat foo quux".split())) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # mocking comparisons with nouns that are no animals; a Turkish name that is a Polish
+        # comparison noun ("burak", beetroot) still names the classmate
+        "you look like a scarecrow in that jacket",
+        "Mia, du siehst aus wie ein Clown",
+        "wyglądasz jak strach na wróble",
+        "Burak tam bir maymun gibi zıplıyor 😂",
+        # group orders to shut a classmate out
+        "everyone block him, he's so annoying",
+        "ignoriert sie einfach alle, die nervt",
+        # a family's poverty, a parent's language
+        "your parents can't even afford a phone for you lol",
+        "din mamma kan inte ens prata svenska",
+        # veiled threats, sending away
+        "you'd better watch out on your way home",
+        "this isn't over between us, Kai",
+        "go sit somewhere else, nobody wants you here",
+        "who even invited you here",
+    ],
+)
+def test_the_twelfth_rounds_bullying_and_threat_families_are_offensive(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave away all my stuff today, won't need it anymore",
+        "i wrote a goodbye letter to my parents",
+        "i won't be here much longer",
+        "cut myself again last night",
+        # a filler inside a phrase
+        "no one would even notice if i was gone",
+        "nobody needs me anymore",
+    ],
+)
+def test_the_twelfth_rounds_self_harm_families_are_self_harm(text: str) -> None:
+    assert "self_harm" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "I" is no classmate's name; idioms and costumes are no mocking comparison
+        "I slept like a baby last night",
+        "he is built like a tank, great defender",
+        "Anna dressed up like a witch for Halloween, so cool",
+        "Tim, wie funktioniert ein Kühlschrank?",
+        "do you like potatoes?",
+        # sleeping in, a pupil asking for help against a stranger, a school budget
+        "i hope i don't wake up before noon lol, weekend",
+        "how do I block this account? it keeps sending me spam",
+        "I blocked him because he scared me, can you help?",
+        "we can't afford the trip to Paris this year",
+        "I can't even speak German yet, help me with the poster",
+        # kind words that look like the veiled threats
+        "take care on your way home, it's icy",
+        "I'll find you at break to finish the slides",
+        "nobody needs me to bring anything tomorrow?",
+    ],
+)
+def test_idioms_costumes_and_requests_for_help_pass(text: str) -> None:
+    assert categories(text) == set()
