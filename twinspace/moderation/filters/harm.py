@@ -587,22 +587,37 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
                         hit.entry.language,
                     )
                 )
-    findings.extend(_aimed(text, hits))
-    findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
-    findings.extend(_dismissed(text, hits))
-    findings.extend(_left_out(text, hits))
-    findings.extend(_split_threats(text, hits))
-    findings.extend(_wait_and_see(text, hits, lexicons))
-    findings.extend(_mocked(text, hits))
-    findings.extend(_compared(text, hits, lexicons))
-    findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
+    # each construction only where the section it starts from was hit (most messages hit a
+    # few sections only; the rules' own guards repeat these checks)
+    present = hits.sections.keys()
+    if "degrading" in present:
+        findings.extend(_aimed(text, hits))
+    if "nobody" in present:
+        findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
+    if "dismiss" in present:
+        findings.extend(_dismissed(text, hits))
+    if not present.isdisjoint(("leave_out", "without", "let_in")):
+        findings.extend(_left_out(text, hits))
+    if "threat_end" in present:
+        findings.extend(_split_threats(text, hits))
+    if "see" in present:
+        findings.extend(_wait_and_see(text, hits, lexicons))
+    if "look_at" in present:
+        findings.extend(_mocked(text, hits))
+    if "animal" in present:
+        findings.extend(_compared(text, hits, lexicons))
+    if "violent" in present:
+        findings.extend(_paired(text, hits, "violent", _THREAT_GAP, _THREAT_GAP, "threat"))
     findings.extend(_seventh_round(text, hits))
     findings.extend(_eighth_round(text, hits))
     findings.extend(_eleventh_round(text, hits))
-    findings.extend(_you_first_excluded(text, hits))
+    if "nobody" in present:
+        findings.extend(_you_first_excluded(text, hits))
     negated = hits.of("not_self_harm")
-    findings.extend(_wishes(text, hits))
-    findings.extend(_no_life(text, hits, lexicons))
+    if "die" in present:
+        findings.extend(_wishes(text, hits))
+    if "live_on" in present:
+        findings.extend(_no_life(text, hits, lexicons))
     for hit in hits.of("self_harm"):
         if any(n.first <= hit.first and hit.last <= n.last for n in negated):
             continue  # "I don't want to die"
