@@ -232,7 +232,7 @@ def test_the_seventh_round_is_drawn_by_hash(messages: list[Labelled]) -> None:
 # cs self-harm (2 of 3: "jsem se včera řezala", the reflexive split from the verb).
 SEVENTH_DEV_BELOW = {("en", "offensive"): 0.8, ("tr", "offensive"): 0.8, ("cs", "self_harm"): 0.66}
 # round7-heldout overall, at the level reached (below the 0.9 targets for both categories).
-SEVENTH_HELDOUT_RECALL = {"offensive": 0.82, "self_harm": 0.77}  # 61 of 74, 27 of 35
+SEVENTH_HELDOUT_RECALL = {"offensive": 0.87, "self_harm": 0.82}  # 65 of 74, 29 of 35
 
 
 def test_the_seventh_round_dev_split_per_language(results: dict[str, Evaluation]) -> None:
@@ -307,16 +307,17 @@ def test_the_tenth_round_is_held_out_only(messages: list[Labelled]) -> None:
 # The eighth and ninth rounds' held-out splits overall, at the levels reached
 # (docs/pupil-safety-evaluation.md, "Eighth round" and "Ninth round"): round8-heldout 47 of
 # 50 offensive and every other category (24 of 25 phone numbers before the last pass);
-# round9-heldout far below the targets for offensive (66 of 96) and self-harm (12 of 16), up
-# from 56 and 10 with the tenth and eleventh rounds' lexicons (written without reading any
+# round9-heldout far below the targets for offensive (73 of 96) and self-harm (12 of 16), up
+# from 56 and 10 with the tenth to twelfth rounds' lexicons (written without reading any
 # message) and the eleventh round's self-harm constructions.
 LATER_HELDOUT_RECALL = {
     "round8-heldout": {"offensive": 0.94, "self_harm": 1.0, "phone": 0.96},
-    "round9-heldout": {"offensive": 0.68, "self_harm": 0.74, "phone": 1.0},
+    "round9-heldout": {"offensive": 0.75, "self_harm": 0.74, "phone": 1.0},
     # written to get past word lists (comparisons, metaphors, hints): far below, offensive 28
-    # of 80 → 29 of 80 (bullying 1 → 2 of 48), self-harm 31 of 48, invitations 14 of 16
-    # (docs/pupil-safety-evaluation.md, "Tenth round"); no phone, e-mail or address
-    "round10-heldout": {"offensive": 0.34, "self_harm": 0.64, "social_handle": 0.87},
+    # of 80 → 39 of 80 (bullying 1 → 11 of 48), self-harm 33 of 48, invitations 14 of 16
+    # (docs/pupil-safety-evaluation.md, "Tenth round" and "Twelfth round"); no phone, e-mail
+    # or address
+    "round10-heldout": {"offensive": 0.48, "self_harm": 0.68, "social_handle": 0.87},
 }
 
 
@@ -354,14 +355,15 @@ def test_the_eleventh_round_has_a_dev_and_a_held_out_half(messages: list[Labelle
 def test_the_eleventh_round_at_the_level_reached(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Below the targets (docs/pupil-safety-evaluation.md, "Eleventh round"): held out,
-    offensive 45 of 57, self-harm 12 of 18, three of 43 harmless messages flagged (five
-    before two false friends were mended, found by rule and language, never by text); these
-    floors keep it from slipping further, they are not the issue's targets."""
+    """Below the targets (docs/pupil-safety-evaluation.md, "Eleventh round" and "Twelfth
+    round"): held out, offensive 45 → 48 of 57, self-harm 12 → 13 of 18, three of 43
+    harmless messages flagged (five before two false friends were mended, found by rule and
+    language, never by text); these floors keep it from slipping further, they are not the
+    issue's targets."""
     floors = {
-        "round11-dev": ({"offensive": 0.76, "self_harm": 0.82, "social_handle": 1.0}, 1.0, 1.0),
+        "round11-dev": ({"offensive": 0.81, "self_harm": 0.89, "social_handle": 1.0}, 1.0, 1.0),
         "round11-heldout": (
-            {"offensive": 0.78, "self_harm": 0.66, "social_handle": 1.0},
+            {"offensive": 0.83, "self_harm": 0.72, "social_handle": 1.0},
             0.93,
             0.95,
         ),
@@ -394,3 +396,28 @@ def test_the_twelfth_round_has_a_dev_and_a_held_out_half(messages: list[Labelled
         assert {kind: kinds.count(kind) for kind in mix} == expected, language
         held = sum(m.split == "round12-heldout" for m in mine if m.lang == language)
         assert held == 8, language
+
+
+def test_the_twelfth_round_at_the_level_reached(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below the targets in offensive and self-harm recall (docs/pupil-safety-evaluation.md,
+    "Twelfth round"): held out, offensive 38 of 51 and self-harm 9 of 15; every phone number,
+    e-mail, address and invitation found and no harmless message flagged. These floors keep
+    it from slipping, they are not the issue's targets."""
+    floors = {
+        "round12-dev": ({"offensive": 0.86, "self_harm": 0.87}, 1.0, 1.0),
+        "round12-heldout": ({"offensive": 0.74, "self_harm": 0.6}, 1.0, 1.0),
+    }
+    data = {"phone": 1.0, "email": 1.0, "address": 1.0, "social_handle": 1.0}
+    for split, (recall, clean_pass, precision) in floors.items():
+        tally = results[split].total
+        with capsys.disabled():
+            print(f"\nsafety evaluation, {split}:\n{markdown_table(results[split])}")
+        wanted = recall | data
+        reached = {category: tally.recall(category) for category in wanted}
+        assert all(
+            value is not None and value >= wanted[category] for category, value in reached.items()
+        ), (split, reached)
+        assert tally.clean_pass >= clean_pass, split
+        assert tally.precision >= precision, split
