@@ -352,6 +352,24 @@ def test_the_eleventh_round_has_a_dev_and_a_held_out_half(messages: list[Labelle
         assert dev == 8, language
 
 
+def _levels_reached(
+    results: dict[str, Evaluation],
+    floors: dict[str, tuple[dict[str, float], float, float]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each split's recall per category, clean pass and precision at least its floors."""
+    for split, (recall, clean_pass, precision) in floors.items():
+        tally = results[split].total
+        with capsys.disabled():
+            print(f"\nsafety evaluation, {split}:\n{markdown_table(results[split])}")
+        reached = {category: tally.recall(category) for category in recall}
+        assert all(
+            value is not None and value >= recall[category] for category, value in reached.items()
+        ), (split, reached)
+        assert tally.clean_pass >= clean_pass, split
+        assert tally.precision >= precision, split
+
+
 def test_the_eleventh_round_at_the_level_reached(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -368,16 +386,7 @@ def test_the_eleventh_round_at_the_level_reached(
             0.95,
         ),
     }
-    for split, (recall, clean_pass, precision) in floors.items():
-        tally = results[split].total
-        with capsys.disabled():
-            print(f"\nsafety evaluation, {split}:\n{markdown_table(results[split])}")
-        reached = {category: tally.recall(category) for category in recall}
-        assert all(
-            value is not None and value >= recall[category] for category, value in reached.items()
-        ), (split, reached)
-        assert tally.clean_pass >= clean_pass, split
-        assert tally.precision >= precision, split
+    _levels_reached(results, floors, capsys)
 
 
 def test_the_twelfth_round_has_a_dev_and_a_held_out_half(messages: list[Labelled]) -> None:
@@ -410,14 +419,7 @@ def test_the_twelfth_round_at_the_level_reached(
         "round12-heldout": ({"offensive": 0.74, "self_harm": 0.6}, 1.0, 1.0),
     }
     data = {"phone": 1.0, "email": 1.0, "address": 1.0, "social_handle": 1.0}
-    for split, (recall, clean_pass, precision) in floors.items():
-        tally = results[split].total
-        with capsys.disabled():
-            print(f"\nsafety evaluation, {split}:\n{markdown_table(results[split])}")
-        wanted = recall | data
-        reached = {category: tally.recall(category) for category in wanted}
-        assert all(
-            value is not None and value >= wanted[category] for category, value in reached.items()
-        ), (split, reached)
-        assert tally.clean_pass >= clean_pass, split
-        assert tally.precision >= precision, split
+    with_data = {
+        split: (recall | data, clean, precise) for split, (recall, clean, precise) in floors.items()
+    }
+    _levels_reached(results, with_data, capsys)
