@@ -104,6 +104,48 @@ async def test_a_compaction_follows_when_enough_updates_came_while_one_ran(
     await client.close()
 
 
+async def test_updates_that_arrive_while_a_compaction_reads_its_end_stay_counted(
+    classroom: Classroom,
+) -> None:
+    """Updates appended while a compaction reads the log's last id are not in its snapshot's
+    range: they stay counted, so the log they make is compacted in turn (a loaded
+    PostgreSQL run once kept 40+ updates uncompacted after 120 fast edits)."""
+    documents = classroom.services.documents
+    persistence = documents.persistence
+    storage = classroom.services.storage
+    room_name = classroom.page.room
+    client = await YClient.connect(
+        classroom.world.server.ws_url, classroom.page.room, token=classroom.teacher.token
+    )
+    await client.sync()
+    last_update_id = storage.documents.last_update_id
+    arrived: list[bool] = []
+
+    async def more_edits_meanwhile(room: str) -> int:
+        upto: int = await last_update_id(room)
+        if not arrived:  # the first compaction: 45 more edits reach the queue meanwhile
+            arrived.append(True)
+            for i in range(45):
+                client.doc.insert_text(40 + i, "b")
+            await eventually(lambda: len(documents.rooms.rooms[room_name].doc.text()) >= 85)
+        return upto
+
+    storage.documents.last_update_id = more_edits_meanwhile
+    try:
+        for i in range(40):
+            client.doc.insert_text(i, "a")
+        await eventually(lambda: arrived)
+        await persistence.flush()
+
+        async def compacted() -> bool:
+            return bool(await storage.documents.update_count(room_name) < 40)
+
+        await eventually(compacted, within=5)
+    finally:
+        del storage.documents.last_update_id
+    await client.close()
+
+
 def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,

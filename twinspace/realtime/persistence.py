@@ -260,8 +260,11 @@ class DocumentPersistence:
         if self.live_state is None:
             return None
         await self.flush()
+        # The updates counted so far, read before `upto`: a batch committed while `upto` is
+        # read is then counted and maybe folded in (one compaction early at worst), never
+        # folded out of the count while still in the log (no compaction due again).
+        covered = self._since_snapshot.get(room, 0)
         upto = await documents.last_update_id(room)
-        covered = self._since_snapshot.get(room, 0)  # the updates up to `upto`, counted so far
         state = self.live_state(room, upto)  # no await since reading `upto`: it covers the log
         if state is None:
             return None
