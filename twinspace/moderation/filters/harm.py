@@ -259,9 +259,7 @@ def _left_out(text: str, hits: MessageHits) -> Iterator[Finding]:
     """A capitalised classmate's name kept out of a group (docs/pupil-safety-evaluation.md,
     "Fifth round"): a leave-out verb near the name, and a group word near it or a secret in
     the message; "without" needs both."""
-    if not (hits.of("leave_out") or hits.of("without") or hits.of("let_in")) or not (
-        hits.of("group") or hits.of("secret")
-    ):
+    if not (hits.of("group") or hits.of("secret")):
         return
     tokens = hits.view.tokens
     lexical = {
@@ -329,10 +327,9 @@ def _mocked(text: str, hits: MessageHits) -> Iterator[Finding]:
     """ "Look at her shoes lol, so poor", "Zobaczcie jej buty, biedaczka": a classmate
     pointed at and mocked in the third person (docs/pupil-safety-evaluation.md, "Fifth
     round"); "look at this stupid printer" names no one."""
-    looks = hits.of("look_at")
-    if not looks or not (hits.of("mock") or hits.of("degrading")):
+    if not (hits.of("mock") or hits.of("degrading")):
         return
-    for look in looks:
+    for look in hits.of("look_at"):
         language = look.entry.language
         words = [w for w in hits.of("mock") if w.entry.language == language]
         if language in _POSSESSIVE_ENDINGS:
@@ -362,8 +359,6 @@ def _split_threats(text: str, hits: MessageHits) -> Iterator[Finding]:
     """A threat split by adverbs: "kriegst du morgen auf dem Schulhof richtig was ab",
     "dostaniesz jutro w łeb" (docs/pupil-safety-evaluation.md, "Fifth round")."""
     ends = hits.of("threat_end")
-    if not ends:
-        return
     for start in hits.of("threat_start"):
         if _negated_before(hits, start):
             continue  # "no te vas a arrepentir": a promise, not a threat (seventh round)
@@ -384,8 +379,6 @@ def _wait_and_see(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[
     resultado" and "warte, du wirst sehen, es klappt" pass (docs/pupil-safety-evaluation.md,
     "Sixth round")."""
     sees = hits.of("see")
-    if not sees:
-        return
     tokens = hits.view.tokens
     for start in hits.of("wait"):
         language = start.entry.language
@@ -479,11 +472,8 @@ def _person_before(hits: MessageHits, index: int, language: str) -> bool:
 
 def _compared(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
     """A classmate compared to an animal (docs/pupil-safety-evaluation.md, "Sixth round")."""
-    animals = hits.of("animal")
-    if not animals:
-        return
     likes = _looked_up(lexicons, "like")
-    for animal in animals:
+    for animal in hits.of("animal"):
         language = animal.entry.language
         phrases = likes.get(language, ())
         # (first, last) of a comparison word 1-3 words before the animal, or (Turkish) 1-2
@@ -588,7 +578,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
                     )
                 )
     # each construction only where the section it starts from was hit (most messages hit a
-    # few sections only; the rules' own guards repeat these checks)
+    # few sections only): the constructions themselves assume it
     present = hits.sections.keys()
     if "degrading" in present:
         findings.extend(_aimed(text, hits))
@@ -837,8 +827,6 @@ def _you_first_excluded(text: str, hits: MessageHits) -> Iterator[Finding]:
     ніхто не кликав", "seni kimse sevmiyor"; not after "without" ("bez ciebie nikt nie da
     rady" praises), not praise ("ciebie nikt nie pokona"), not a question."""
     nobodies = hits.of("nobody")
-    if not nobodies:
-        return
     for you in hits.of("you_first"):
         language = you.entry.language
         nobody = next(
