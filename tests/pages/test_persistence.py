@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,15 @@ def settings_overrides() -> dict[str, Any]:
     return {"persist_batch_ms": 30, "compact_after_updates": 40}
 
 
+def _log_shorter_than(storage: Any, room: str, limit: int) -> Callable[[], Awaitable[bool]]:
+    """A check for `eventually`: the room's stored update log holds fewer than `limit`."""
+
+    async def shorter() -> bool:
+        return bool(await storage.documents.update_count(room) < limit)
+
+    return shorter
+
+
 async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -> None:
     documents = classroom.services.documents
     client = await YClient.connect(
@@ -46,10 +55,7 @@ async def test_updates_are_group_committed_and_compacted(classroom: Classroom) -
     assert documents.persistence.batches_written < 60, "updates were batched"
     storage = classroom.services.storage
 
-    async def compacted() -> bool:
-        return bool(await storage.documents.update_count(room.name) < 40)
-
-    await eventually(compacted)
+    await eventually(_log_shorter_than(storage, room.name, 40))
     stored = await classroom.services.storage.documents.load(room.name)
     assert stored.snapshot is not None, "the log was compacted into a snapshot"
     state = crdt.merge_updates([stored.snapshot, *[u for _, u in stored.updates]])
@@ -96,10 +102,7 @@ async def test_a_compaction_follows_when_enough_updates_came_while_one_ran(
     assert await storage.documents.update_count(room_name) >= 95  # nothing compacted yet
     gate.set()
 
-    async def compacted() -> bool:
-        return bool(await storage.documents.update_count(room_name) < 40)
-
-    await eventually(compacted, within=5)
+    await eventually(_log_shorter_than(storage, room_name, 40), within=5)
     assert persistence.compactions >= 2
     await client.close()
 
@@ -137,10 +140,7 @@ async def test_updates_that_arrive_while_a_compaction_reads_its_end_stay_counted
         await eventually(lambda: arrived)
         await persistence.flush()
 
-        async def compacted() -> bool:
-            return bool(await storage.documents.update_count(room_name) < 40)
-
-        await eventually(compacted, within=5)
+        await eventually(_log_shorter_than(storage, room_name, 40), within=5)
     finally:
         del storage.documents.last_update_id
     await client.close()
