@@ -36,6 +36,8 @@ SPLITS = (
     "round11-heldout",
     "round12-dev",
     "round12-heldout",
+    "round13-dev",
+    "round13-heldout",
 )
 # The splits whose mistakes may be printed (their texts may be read while writing rules);
 # every other split is reported as numbers only (round9-heldout and round10-heldout have no
