@@ -205,6 +205,11 @@ def test_spelled_out_digits_mixed_with_digits(text: str, region: str) -> None:
         "6_0_1_2_3_4_5_6_7",
         "601,23,45,67 call me",
         "601--234--567",
+        # tricks mixed in one number: keycaps or zero-width characters between digits and
+        # number words, a lone letter O between two of them
+        "5\ufe0f\u20e30\ufe0f\u20e32\ufe0f\u20e3 dwa trzy O 5-sześć-7",
+        "pięć zero dwa 2\u200b3\u200b4 pięć sześć 7",
+        "pięć zero dwa trzy O 5 6 7 8",
     ],
 )
 def test_disguised_digits(text: str) -> None:
@@ -221,6 +226,7 @@ def test_disguised_digits(text: str) -> None:
         "we won 3-1 on 04-12 19:00",
         "1,234,567 people live there",
         "one of the two groups won",
+        "O 2 tres",  # a lone O at the edge of a run is a letter
     ],
 )
 def test_numbers_that_are_not_phones(text: str) -> None:

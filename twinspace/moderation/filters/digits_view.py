@@ -33,8 +33,16 @@ _MIN_RUN_DIGITS = 6
 # A single number word among digits is ordinary text ("2024-09-01 to 2025-06-30",
 # "Nací el 03/11/2010 en Bilbao": "to" and "en" are numbers in Danish and Swedish).
 _MIN_RUN_WORDS = 2
-# Punctuation allowed between the words of a spelled-out number.
-_RUN_GLUE = frozenset(" \t,.-\u2013/:;_")
+# Punctuation allowed between the words of a spelled-out number, and the invisible marks
+# that may sit between them (a keycap's, zero-width characters: "6\ufe0f\u20e3 nueve",
+# "4\u200b1\u200b9 trettio").
+_INVISIBLE = frozenset(
+    "\ufe0e\ufe0f\u20e3\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+_RUN_GLUE = frozenset(" \t,.-\u2013/:;_") | _INVISIBLE
+# A lone letter that looks like 0 counts as one between two number words or digits
+# ("nueve cuatro O 2-ocho-3"), never at a run's edge ("O 2" stays text).
+_LONE_ZERO = frozenset("oO\u043e\u041e\u03bf\u039f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +66,7 @@ def _look_alike(word: str) -> str | None:
 
 
 def _value(token: Token, original: str, numbers: dict[str, str]) -> str | None:
-    raw = original[token.start : token.end]
+    raw = _visible(original[token.start : token.end])
     if raw.isdigit():
         return "".join(str(unicodedata.digit(c)) for c in raw)
     converted = _look_alike(raw)
@@ -106,11 +114,16 @@ def _runs(
                 value = _repeated(text, tokens, cursor, numbers)
             if value is None and run and token.text in joiners:
                 value = ""
+            lone_zero = False
+            if value is None and run and _lone_zero(text, tokens, cursor, numbers):
+                value, lone_zero = "0", True
             if value is None:
                 break
-            raw = text[token.start : token.end]
+            raw = _visible(text[token.start : token.end])
             if not raw.isdigit() and value:  # a joiner ("and", "y") is no number word
-                if _look_alike(raw) is None:  # "seis5cinco" is two number words
+                if lone_zero:
+                    disguised += 1
+                elif _look_alike(raw) is None:  # "seis5cinco" is two number words
                     words += sum(not piece.isdigit() for piece in _GLUED_PIECES.findall(raw))
                 else:
                     disguised += 1
@@ -124,6 +137,19 @@ def _runs(
                     replacements.append((before.end, after.start, " "))
         index = max(cursor, index + 1)
     return replacements
+
+
+def _visible(raw: str) -> str:
+    """A token without the invisible marks inside it ("4\u200b1\u200b9" is 419)."""
+    return "".join(c for c in raw if c not in _INVISIBLE) if _INVISIBLE.intersection(raw) else raw
+
+
+def _lone_zero(text: str, tokens: tuple[Token, ...], at: int, numbers: dict[str, str]) -> bool:
+    raw = text[tokens[at].start : tokens[at].end]
+    if raw not in _LONE_ZERO or at + 1 >= len(tokens):
+        return False
+    glue = text[tokens[at].end : tokens[at + 1].start]
+    return all(c in _RUN_GLUE for c in glue) and _value(tokens[at + 1], text, numbers) is not None
 
 
 # "double five" is 55, "triple oh" 000: how British pupils say a phone number
