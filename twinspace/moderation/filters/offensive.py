@@ -488,8 +488,9 @@ def find_offensive(text: str, wordlists: WordLists) -> list[Finding]:
     return resolve_overlaps(findings)
 
 
-# The lexicons' swear words ("[offensive]", every language) in disguise: "vi*tu", "j*vla",
-# "s*ktir", "m3rda" (docs/pupil-safety-evaluation.md, "Ninth round"). Plain tokens are the
+# The lexicons' swear words and insults ("[offensive]", "[insult]", every language) in
+# disguise: "vi*tu", "j*vla", "s*ktir", "m3rda", "k*cs*g" (docs/pupil-safety-evaluation.md,
+# "Ninth round" and "Thirteenth round"). Plain tokens are the
 # lexicons' own business (harm.py, language-aware, with false friends); only tokens written
 # with stars, symbols or digits for letters, or stretched letters, are matched here, with
 # the word lists' patterns. Words shorter than this are left out: three letters in disguise
@@ -502,7 +503,8 @@ def _lexicon_words(lexicons: Lexicons) -> _WordIndex:
     return _WordIndex(
         [
             Entry(entry.language, entry.words, entry.prefix, False)
-            for entry in lexicons.section("offensive")
+            for section in ("offensive", "insult")
+            for entry in lexicons.section(section)
             if len(entry.words) == 1 and len(entry.words[0]) >= _DISGUISED_MIN_LETTERS
         ]
     )
@@ -538,6 +540,9 @@ def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]
     for position in line.disguised if disguised else ():
         token = tokens[position]
         entry = index.match(token.text)
+        if entry is None and _STAR in token.text.strip(_STAR):
+            # one star for two letters ("довбо*б" for "довбойоб"); the word stays as long
+            entry = index.match(token.text.replace(_STAR, _STAR * 2))
         if entry is None:
             continue
         start, end = norm.span(token.start, token.end)
