@@ -541,7 +541,7 @@ def find_disguised_lexicon_words(text: str, lexicons: Lexicons) -> list[Finding]
         token = tokens[position]
         entry = index.match(token.text)
         if entry is None and _STAR in token.text.strip(_STAR):
-            # one star for two letters ("довбо*б" for "довбойоб"); the word stays as long
+            # one star for two letters ("kö*ög" for Hungarian "köcsög")
             entry = index.match(token.text.replace(_STAR, _STAR * 2))
         if entry is None:
             continue
