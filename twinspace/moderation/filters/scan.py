@@ -60,13 +60,20 @@ def scan_text(
         findings.extend(find_links(text, config.allowed_domains, skip=taken))
     if Category.ADDRESS in wanted:
         streets = find_addresses(text) + find_street_addresses(text, lexicons)
+        public = [
+            f
+            for f in streets
+            if f.rule in ("street address", "postal code") and public_place(text, f.start, lexicons)
+        ]
         addresses = [
             f
             for f in _outside(streets, taken)
             if f.rule not in ("street address", "postal code")
             or not (
-                # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address
-                public_place(text, f.start, lexicons)
+                # "el Museo Reina Sofía, en la calle Santa Isabel 52": the museum's address,
+                # and the postcode that follows it ("30 avenue Corentin-Cariou, 75019 Paris")
+                f in public
+                or any(p.start < f.start <= p.end + _POSTCODE_AFTER for p in public)
                 # "Ganamos al Getafe 3-0": Spanish "al", not Polish "al." (aleja)
                 or borrowed_street_word(text, f.start, f.end, lexicons)
             )
@@ -77,6 +84,10 @@ def scan_text(
     if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
         findings = [f for f in findings if not f.rule.startswith(GENERIC)]
     return resolve_overlaps(findings)
+
+
+# Characters between a public place's street and the postcode after it (", ").
+_POSTCODE_AFTER = 3
 
 
 def _not_postcodes(text: str, phones: list[Finding]) -> list[Finding]:
