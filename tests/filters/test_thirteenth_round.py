@@ -46,7 +46,8 @@ def test_stars_in_ordinary_words_pass(text: str) -> None:
         # a visit or school trip names a public destination, with its postcode after it
         "Ausflug am Freitag: Besuch im Deutschen Museum, Museumsinsel 1, 80538 München, 9 Uhr",
         "field trip on friday: visit to the Science Museum, Exhibition Road, London SW7 2DD",
-        "wycieczka w piątek: zwiedzanie Centrum Nauki Kopernik, ul. Wybrzeże Kościuszkowskie 20, 00-390 Warszawa",
+        "wycieczka w piątek: zwiedzanie Centrum Nauki Kopernik, ul. Wybrzeże Kościuszkowskie 20,"
+        " 00-390 Warszawa",
         "excursión el jueves: visita al Museo del Prado, Calle de Ruiz de Alarcón 23, 28014 Madrid",
     ],
 )
