@@ -291,3 +291,8 @@ def test_lexicon_syntax_errors_name_the_line() -> None:
         parse_lexicon("[nonsense]\nword\n", "xx", "x.txt")
     with pytest.raises(WordListError, match="word = digits"):
         parse_lexicon("[numbers]\nseven = sieben\n", "xx", "x.txt")
+    # a header the section pattern does not take is an error, not an entry of the section
+    # above it (a "[smell3]" once turned a list of smell words into poverty words)
+    for header in ("[smell3]", "[Offensive]", "[self harm]"):
+        with pytest.raises(WordListError, match=r"x\.txt:3: .* is no section header"):
+            parse_lexicon(f"[offensive]\nword\n{header}\nstinks\n", "xx", "x.txt")

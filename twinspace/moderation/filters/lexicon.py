@@ -124,6 +124,29 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     praise         verbs and phrases that make "nobody ... you" praise ("beat", "pokona",
                    "yenemez", "better than"): inside it or up to three words after it, no
                    exclusion ("nobody can beat you at chess")
+    shun           commands to the others to ignore, block or not answer someone ("ignore",
+                   "ignorujcie", "görmezden gelin"): exclusion with a name right after (before
+                   it where the verb comes last: tr, hu, fi) or a ``them_obj`` pronoun next to it
+    them_obj       third-person object pronouns ("him", "her", "ihn", "go", "onu"); looked up
+                   around ``shun`` and ``nobody_wants`` hits, not matched in every message;
+                   those that are articles too count after the verb only with a hyphen or
+                   at the clause's end ("ignorez-la", not "ignorez la question")
+    nobody_wants   "nobody wants", "nikt nie lubi", "senki se bírja": exclusion with an object
+                   "you" or a ``them_obj`` in the same clause, or at the clause's end after a name
+    poor           poverty words ("can't afford", "no money", "from the bin"): mocking with a
+                   clothes word, a person (second person, "their", a name) and laughter,
+                   disgust, a degrading word or a question to the pupil
+    smell_of       third-person smelling ("stinks", "smrdí"): bullying right after a name
+    expose_verb    "I'll post", "wrzucę", "the whole school will see": with a ``photo`` word
+                   within four words, "your" right before it, and a ``see`` or ``everyone``
+                   word in the message, a threat ("I'll post your photo, you'll see")
+    photo          "photo", "pic", "zdjęcie" (looked up around ``expose_verb``)
+    give_away      "who wants my", "you can have my": with a ``not_needed`` phrase ("I won't
+                   need it anymore") within twelve words, self-harm
+    not_needed     see ``give_away``
+    not_here       "I won't be here", "już mnie nie będzie": with a ``burden`` phrase ("you
+                   won't have to put up with me") within twelve words, self-harm
+    burden         see ``not_here``
     filler         words pupils insert inside a phrase without changing it ("still", "even",
                    "ju", "halt"): a phrase of any other section is also found with up to two
                    of its language's fillers inside ("ur mum STILL cant afford")
@@ -160,14 +183,16 @@ SECTIONS = frozenset(
     "animal like live_on anymore place wait see what let_in "
     "genius alone smell accent odd clothes elder school_break secret_noun everyone "
     "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
-    "you_first praise filler".split()
+    "you_first praise filler "
+    "shun them_obj nobody_wants poor smell_of expose_verb photo give_away not_needed not_here "
+    "burden".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
 # (harm.py), not matched in every message.
 MATCHED = SECTIONS - {
     "numbers", "at", "dot", "street_suffix", "public", "meet", "like", "anymore", "place", "what",
-    "filler",
+    "filler", "them_obj", "photo",
 }  # fmt: skip
 # Filler words skipped inside one phrase ("no one would EVEN notice"), at most this many.
 MAX_FILLERS = 2
@@ -251,6 +276,10 @@ def parse_lexicon(
             if section not in SECTIONS:
                 raise WordListError(f"{where}: unknown section [{section}]")
             continue
+        if line.startswith("[") and line.endswith("]"):
+            # a header the pattern does not take ("[Offensive]", "[smell3]") would otherwise
+            # become an entry of the section above it, and that section's lines after it
+            raise WordListError(f"{where}: {line!r} is no section header (lower-case a-z and _)")
         if section is None:
             raise WordListError(f"{where}: entry before any [section]")
         removal = line.startswith("!")
