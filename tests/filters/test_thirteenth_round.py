@@ -65,3 +65,103 @@ def test_a_visits_destination_with_its_postcode_is_no_home_address(text: str) ->
 )
 def test_a_home_address_with_its_postcode_is_still_found(text: str) -> None:
     assert "address" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the others told to shun a classmate, by name or pronoun
+        "guys just ignore Kevin, he never does anything",
+        "ignoriert ihn einfach alle",
+        "ignorujcie Kubę, on i tak nic nie robi",
+        "bloccate Marco dalla chat",
+        "no le contestéis a Pablo",
+        "negeer hem gewoon",
+        "ignorați-l pe Andrei",
+        "Ayşe'ye cevap vermeyin arkadaşlar",
+        # nobody wants a classmate
+        "nobody wants to work with him",
+        "nikt go nie lubi",
+        "personne ne l'aime dans la classe",
+        "nessuno vuole stare con lei",
+        "ingen vill vara med honom",
+        "nadie quiere trabajar con ella",
+        # exclusion phrases on their own
+        "nobody needs you here",
+        "keiner braucht dich",
+    ],
+)
+def test_exclusion_through_the_others(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just ignore the last message, it was a mistake",
+        "don't ignore her, she's new",
+        "Lena ignoriert mich seit Tagen, was soll ich tun",  # a complaint, and German nouns
+        "should we block Kevin's spam bot?",
+        "nobody wants to go to the dentist",
+        "nobody wants pizza? more for me",
+        "ignore my typos lol",
+        "nikt nie lubi poniedziałków",
+        "nessuno vuole fare i compiti",
+        "ignorujcie ten błąd w tabeli",
+        "we will block the calendar for Tom's talk",
+        "ignorez la question 3, elle est annulée",  # "la" is the article here
+    ],
+)
+def test_shunning_words_without_a_classmate_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # poverty mocked beside clothes
+        "haha look at Mia's shoes from the bin, her parents can't afford anything 😂",
+        "deine Jacke ist vom Flohmarkt oder was, habt ihr kein Geld? 😂",
+        "σου αγόρασαν τα παπούτσια από τα σκουπίδια; χαχα",
+        # a named classmate said to smell
+        "Kevin stinks like old cheese, don't sit next to him",
+        # a pupil's picture threatened
+        "ich poste dein Foto in der Klassengruppe, dann sehen es alle",
+        "i'll post your pic in the class chat, you'll see",
+        # threats on their own
+        "you'll regret it, trust me",
+        "pożałujesz tego jeszcze",
+    ],
+)
+def test_mocking_and_threats_of_the_round(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who wants my headphones? i won't need them anymore",
+        "wer will meine Bücher? ich werde sie nicht mehr brauchen",
+        "i won't be here much longer, you won't have to put up with me",
+    ],
+)
+def test_goodbyes_are_self_harm(text: str) -> None:
+    assert categories(text) == {"self_harm"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i can't afford the new trainers, can you lend me 10€?",
+        "this jacket is second hand and I love it",
+        "the canteen smells like fish 🤢",
+        "Kevin says the soup smells like garlic",
+        "i'll post the photo of our poster tomorrow",
+        "I'll send your photo to Ms Weber for the yearbook",
+        "who wants my old calculator? I bought a new one",
+        "i won't be here next week, we're going to Spain",
+        "you won't regret it, the concert is amazing",
+    ],
+)
+def test_look_alikes_of_the_round_pass(text: str) -> None:
+    assert categories(text) == set()

@@ -441,7 +441,14 @@ def _person_before(hits: MessageHits, index: int, language: str) -> bool:
     for section in ("you", "you_obj"):
         if any(h.entry.language == language and low <= h.first < index for h in hits.of(section)):
             return True
+    return _name_within(hits, low, index, language)
+
+
+def _name_within(hits: MessageHits, low: int, high: int, language: str) -> bool:
+    """A capitalised name (no common or lexicon word of ``language``) among tokens ``low``
+    up to ``high`` (excluded)."""
     tokens = hits.view.tokens
+    low, high = max(0, low), min(high, len(tokens))
     # a lexicon word is no name, except another language's comparison noun (Polish "burak",
     # beetroot, is Turkish "Burak" before "gibi") or common word
     taken = {
@@ -458,7 +465,7 @@ def _person_before(hits: MessageHits, index: int, language: str) -> bool:
         if hit.entry.language == language
         for i in range(hit.first, hit.last + 1)
     }
-    for name in range(low, index):
+    for name in range(low, high):
         token = tokens[name]
         if not token.capitalised or name in taken or not token.text.isalpha():
             continue
@@ -601,6 +608,8 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_seventh_round(text, hits))
     findings.extend(_eighth_round(text, hits))
     findings.extend(_eleventh_round(text, hits))
+    if not present.isdisjoint(_THIRTEENTH_HEADS):
+        findings.extend(_thirteenth_round(text, hits, lexicons))
     if "nobody" in present:
         findings.extend(_you_first_excluded(text, hits))
     negated = hits.of("not_self_harm")
@@ -628,7 +637,9 @@ _CLOTHES_GAP = 8  # "deine Klamotten sind so peinlich, hat die deine Oma ausgesu
 _LAUGHS = ("\U0001f602", "\U0001f923")  # tears of joy, rolling on the floor laughing
 # Laughter typed out ("xD", "hahaha", "jajaja", "mdr", "kkkk"), as a word of its own
 _TYPED_LAUGH = re.compile(
-    r"(?<!\w)(?:x+d+|(?:ha){2,}h?|(?:ja){2,}|(?:he){2,}|(?:ah){2,}|mdr+|kkkk+|lol+|lmao)(?!\w)",
+    r"(?<!\w)(?:x+d+|(?:ha){2,}h?|(?:ja){2,}|(?:he){2,}|(?:ah){2,}|mdr+|kkkk+|lol+|lmao"
+    # Greek and Cyrillic "haha" (chi alpha, ha a, ha ie)
+    "|(?:\u03c7\u03b1){2,}|(?:\u0445\u0430){2,}|(?:\u0445\u0435){2,})(?!\\w)",
     re.I,
 )
 # Languages whose possessives are endings (Hungarian "titkodat", your secret): no "your".
@@ -681,8 +692,7 @@ def _seventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
     # "your weird accent", "ton accent bizarre": mocking how a classmate speaks
     for accent, odd in _pairs(hits, "accent", "odd", 3):
         language = accent.entry.language
-        laughed = any(laugh in text for laugh in _LAUGHS) or _TYPED_LAUGH.search(text)
-        if _second_person(hits, language) or laughed:
+        if _second_person(hits, language) or _laughed(text):
             first, last = min(accent.first, odd.first), max(accent.last, odd.last)
             yield _make(text, hits, first, last, offensive, "mocking", language)
             break
@@ -866,3 +876,181 @@ def _nobody_does(hits: MessageHits, first: int, head: Hit) -> bool:
     return any(
         n.entry.language == language and first - 3 <= n.last < first for n in hits.of("nobody")
     )
+
+
+# Thirteenth round (docs/pupil-safety-evaluation.md, "Thirteenth round"): exclusion of a
+# classmate through the others, poverty mocked, pictures threatened, and self-harm in a
+# pupil's goodbye, each a construction of lexicon sections.
+_THIRTEENTH_HEADS = frozenset(
+    {"shun", "nobody_wants", "poor", "smell_of", "expose_verb", "give_away", "not_here"}
+)
+_SHUN_GAP = 3  # words between "ignore" and the name or "him"
+_VERB_LAST = frozenset({"tr", "hu", "fi"})
+_NOBODY_GAP = 6  # words between "nobody wants" and "her"
+# Object pronouns that are articles too (French "la", Greek "την", Portuguese "o"): after the
+# verb they count only joined by a hyphen or ending the clause ("ignorez-la", "ignore her.").
+_ARTICLES = {
+    "fr": {"la", "le", "l", "les"},
+    "es": {"la", "lo", "las", "los"},
+    "it": {"la", "lo", "le", "gli", "l"},
+    "pt": {"o", "a", "os", "as"},
+    "ro": {"o", "a"},
+    "el": {"τον", "την", "το", "του", "της"},
+    "de": {"sie", "ihr"},
+    "en": {"her"},
+    "nl": {"haar"},
+}
+
+
+_DISGUST = ("\U0001f922", "\U0001f92e")  # nauseated face, face vomiting
+
+
+def _you_near(hits: MessageHits, hit: Hit, gap: int) -> bool:
+    """A second-person word of the hit's language within ``gap`` words of it, or inside it
+    ("can't your parents buy", "habt ihr kein Geld")."""
+    language = hit.entry.language
+    return any(
+        h.entry.language == language and hit.first - gap <= h.first <= hit.last + gap
+        for section in ("you", "your", "you_obj")
+        for h in hits.of(section)
+    )
+
+
+def _asks(text: str, language: str) -> bool:
+    """A question mark in the message; Greek writes it as ";" (and U+037E)."""
+    return "?" in text or (language == "el" and (";" in text or "\u037e" in text))
+
+
+def _laughed(text: str) -> bool:
+    return any(laugh in text for laugh in _LAUGHS) or _TYPED_LAUGH.search(text) is not None
+
+
+def _object_near(text: str, hits: MessageHits, head: Hit, lexicons: Lexicons, gap: int) -> bool:
+    """A third-person object pronoun of the head's language within ``gap`` words after it,
+    or right before it (clitics: "la ignoréis", "ne lui répondez pas")."""
+    language = head.entry.language
+    pronouns = _looked_up(lexicons, "them_obj").get(language, ())
+    tokens = hits.view.tokens
+    for index in range(max(0, head.first - 2), head.first):
+        if _phrase_at(hits, index, pronouns):
+            return True
+    for index in range(head.last + 1, min(len(tokens), head.last + 1 + gap)):
+        if _clause_ends_after(text, hits, index - 1) or _comma_after(text, hits, index - 1):
+            return False  # "him" in the next clause is someone else's object
+        length = _phrase_at(hits, index, pronouns)
+        if not length:
+            continue
+        if tokens[index].text not in _ARTICLES.get(language, ()):
+            return True
+        glue = text[tokens[index - 1].end : tokens[index].start]
+        if glue == "-" or _clause_ends_after(text, hits, index + length - 1):
+            return True
+    return False
+
+
+def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
+    offensive, self_harm = Category.OFFENSIVE, Category.SELF_HARM
+    # "everyone just ignore Callum", "blocka Oskar allihop", "ignoriert ihn": the others told
+    # to shun a classmate; "don't ignore her" and questions pass, "ignore the last message"
+    # names no one
+    for shun in hits.of("shun"):
+        language = shun.entry.language
+        if _negated_before(hits, shun) or _question(text, hits, shun.first):
+            continue
+        # the name after the command ("ignore Callum"); before it only where the verb comes
+        # last ("Burak'a cevap vermeyin"): "Lena ignoriert mich" is a complaint, no command
+        # German capitalises nouns: only the word right after the verb may be the name
+        # ("ignoriert Tom", not "ignoriert mich seit Tagen")
+        gap = 1 if language in _NOUNS_CAPITALISED else _SHUN_GAP
+        named = _name_within(hits, shun.last + 1, shun.last + 1 + gap, language) or (
+            language in _VERB_LAST
+            and _name_within(hits, shun.first - _SHUN_GAP, shun.first, language)
+        )
+        if named or _object_near(text, hits, shun, lexicons, 2):
+            yield _make(text, hits, shun.first, shun.last, offensive, "exclusion", language)
+            break
+    # "nobody wants to work with her", "nikt jej nie lubi", "senki se bírja" after a name
+    for nobody in hits.of("nobody_wants"):
+        language = nobody.entry.language
+        if _question(text, hits, nobody.first) or _praised(
+            hits, nobody.first, nobody.last, language
+        ):
+            continue
+        you = any(
+            y.entry.language == language
+            and nobody.first - 2 <= y.first <= nobody.last + _NOBODY_GAP
+            and not _split_by_clause(text, hits, nobody, y)
+            for y in hits.of("you_obj")
+        )
+        aimed = you or _object_near(text, hits, nobody, lexicons, _NOBODY_GAP)
+        ends = _clause_ends_after(text, hits, nobody.last)
+        if aimed or (ends and _name_within(hits, 0, nobody.first, language)):
+            yield _make(text, hits, nobody.first, nobody.last, offensive, "exclusion", language)
+            break
+    # "the same jacket every day, can't they afford anything else", "your parents can't buy
+    # you anything normal?": poverty mocked beside clothes, at a classmate
+    for poor in hits.of("poor"):
+        language = poor.entry.language
+        clothes = any(c.entry.language == language for c in hits.of("clothes"))
+        if not clothes or _negated_before(hits, poor):
+            continue
+        person = (
+            _second_person(hits, language)
+            or any(t.entry.language == language for t in hits.of("their"))
+            or _name_within(hits, 0, len(hits.view.tokens), language)
+        )
+        # mocked, not said of oneself: laughter, disgust, a degrading word, or a question
+        # put to the pupil ("can't your parents buy you anything normal?")
+        mocked = (
+            _laughed(text)
+            or any(mark in text for mark in _DISGUST)
+            or any(d.entry.language == language for d in hits.of("degrading"))
+            or (_asks(text, language) and _you_near(hits, poor, 3))
+        )
+        if person and mocked:
+            yield _make(text, hits, poor.first, poor.last, offensive, "mocking", language)
+            break
+    # "Tomáš stinks like he hasn't washed", "Elin luktar som": a named classmate
+    # said to smell; "the canteen smells of fish" names no one, questions and negations pass
+    for smell in hits.of("smell_of"):
+        language = smell.entry.language
+        if _question(text, hits, smell.first) or _negated_before(hits, smell):
+            continue
+        if _name_within(hits, smell.first - 2, smell.first, language):
+            yield _make(text, hits, smell.first, smell.last, offensive, "bullying", language)
+            break
+    # "the whole school will see your photo, you'll see", "wrzucę twoje zdjęcie na grupę.
+    # zobaczysz": a picture of the pupil threatened, with "you'll see" or "everyone"
+    for verb in hits.of("expose_verb"):
+        language = verb.entry.language
+        photos = _looked_up(lexicons, "photo").get(language, ())
+        tokens = hits.view.tokens
+        near = range(max(0, verb.first - 4), min(len(tokens), verb.last + 5))
+        photo = next((i for i in near if _phrase_at(hits, i, photos)), None)
+        if photo is None or _negated_before(hits, verb) or _question(text, hits, verb.first):
+            continue
+        yours = language in _ENDINGS or any(
+            y.entry.language == language and photo - 2 <= y.last < photo
+            for section in ("your", "you_obj")
+            for y in hits.of(section)
+        )
+        menace = any(
+            h.entry.language == language
+            for section in ("see", "everyone")
+            for h in hits.of(section)
+        )
+        if yours and menace:
+            first, last = min(verb.first, photo), max(verb.last, photo)
+            yield _make(text, hits, first, last, offensive, "threat", language)
+            break
+    # "who wants my guitar? I won't need it after this week": giving things away for good
+    for give, unneeded in _pairs(hits, "give_away", "not_needed", 12):
+        if not _negated_before(hits, unneeded):
+            first, last = min(give.first, unneeded.first), max(give.last, unneeded.last)
+            yield _make(text, hits, first, last, self_harm, "self-harm", give.entry.language)
+            return
+    # "next week I won't be here, so you won't have to argue with me"
+    for gone, burden in _pairs(hits, "not_here", "burden", 12):
+        first, last = min(gone.first, burden.first), max(gone.last, burden.last)
+        yield _make(text, hits, first, last, self_harm, "self-harm", gone.entry.language)
+        return
