@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.filters.findings import categories
+from twinspace.moderation.filters.findings import Category
+from twinspace.moderation.filters.scan import scan_text
 
 
 @pytest.mark.parametrize(
@@ -165,3 +167,30 @@ def test_goodbyes_are_self_harm(text: str) -> None:
 )
 def test_look_alikes_of_the_round_pass(text: str) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("piš na ７７４－２０８－５１２", "CZ"),  # full-width digits and hyphens
+        ("hívj: harminc 123 4567", "HU"),  # one long number word among seven digits
+        ("06 harminc 123 4567", "HU"),
+        ("mitt nummer: sjuttio 123 45 67", "SE"),
+    ],
+)
+def test_phone_numbers_of_the_round(text: str, region: str) -> None:
+    found = scan_text(text, region_hint=region)
+    assert Category.PHONE in {f.category for f in found}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nací el 03/11/2010 en Bilbao",  # a short number word of another language
+        "from 2024-09-01 to 2025-06-30",
+        "siedem dni, 2024 12 05 10:30",
+        "harminc perc, 12:45-kor kezdünk",  # a long word, but few digits
+    ],
+)
+def test_one_number_word_among_few_digits_or_a_short_one_is_no_phone(text: str) -> None:
+    assert "phone" not in categories(text)

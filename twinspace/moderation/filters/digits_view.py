@@ -27,7 +27,7 @@ from twinspace.moderation.filters.lexicon import Lexicons, canonical_words
 from twinspace.moderation.filters.tokens import Token, token_view
 
 _DROP = frozenset("\ufe0f\ufe0e\u20e3")
-_ODD_SEPARATORS = frozenset("_,*|~·•")
+_ODD_SEPARATORS = frozenset("_,*|~·•\uff0c\uff0d\uff0e\uff0f\uff3f\u3000")
 _LOOK_ALIKE_DIGITS = str.maketrans("oO\u043e\u041elI\u0417\u0437", "00001133")
 _MIN_RUN_DIGITS = 6
 # A single number word among digits is ordinary text ("2024-09-01 to 2025-06-30",
@@ -39,7 +39,13 @@ _MIN_RUN_WORDS = 2
 _INVISIBLE = frozenset(
     "\ufe0e\ufe0f\u20e3\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 )
-_RUN_GLUE = frozenset(" \t,.-\u2013/:;_") | _INVISIBLE
+_RUN_GLUE = (
+    frozenset(" \t,.-\u2013/:;_")
+    | _INVISIBLE
+    # their full-width forms (a full-width hyphen between full-width digits) and the
+    # ideographic space
+    | frozenset("\uff0c\uff0e\uff0d\uff0f\uff1a\uff1b\uff3f\u3000")
+)
 # A lone letter that looks like 0 counts as one between two number words or digits
 # ("nueve cuatro O 2-ocho-3"), never at a run's edge ("O 2" stays text).
 _LONE_ZERO = frozenset("oO\u043e\u041e\u03bf\u039f")
@@ -129,14 +135,35 @@ def _runs(
                     disguised += 1
             run.append((token, value))
             cursor += 1
-        spelled = words >= _MIN_RUN_WORDS or (disguised and not words)
-        if spelled and sum(len(v) for _t, v in run) >= _MIN_RUN_DIGITS:
+        digits = sum(len(v) for _t, v in run)
+        spelled = (
+            words >= _MIN_RUN_WORDS
+            or (disguised and not words)
+            # one long number word among enough digits ("harminc 123 4567"); short ones
+            # ("en", "to", "uno") are words of other languages too
+            or (words == 1 and digits >= _ONE_WORD_DIGITS and _long_word_in(run, text))
+        )
+        if spelled and digits >= _MIN_RUN_DIGITS:
             replacements.extend(_composed(run))
             for (before, _v), (after, _w) in pairwise(run):
                 if before.end < after.start:  # "six, trente-neuf": the glue is a space
                     replacements.append((before.end, after.start, " "))
         index = max(cursor, index + 1)
     return replacements
+
+
+# A run with a single number word is rewritten only with this many digits or more, and a
+# word of at least _LONG_WORD letters.
+_ONE_WORD_DIGITS = 8
+_LONG_WORD = 4
+
+
+def _long_word_in(run: list[tuple[Token, str]], text: str) -> bool:
+    return any(
+        len(token.text) >= _LONG_WORD and token.text.isalpha() and value
+        for token, value in run
+        if not _visible(text[token.start : token.end]).isdigit()
+    )
 
 
 def _visible(raw: str) -> str:
@@ -282,7 +309,12 @@ def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]
             words += 1
             if words >= _MIN_RUN_WORDS:
                 return True
+            if len(token.text) >= _LONG_WORD and _ASCII_DIGIT.findall(text)[_ONE_WORD_DIGITS - 3 :]:
+                return True  # one long number word among seven digits or more
     return False
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 _MIXED_WORD = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
