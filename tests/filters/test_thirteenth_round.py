@@ -176,6 +176,9 @@ def test_look_alikes_of_the_round_pass(text: str) -> None:
         ("hívj: harminc 123 4567", "HU"),  # one long number word among seven digits
         ("06 harminc 123 4567", "HU"),
         ("mitt nummer: sjuttio 123 45 67", "SE"),
+        # a lone letter for a digit between two others ("l" for 1, "O" for 0)
+        ("numer: sześć 0 l / 2 trzy 4 / 5 l 7", "PL"),
+        ("liga: 9\ufe0f\u20e31\ufe0f\u20e3 dois l três / 4 O cinco", "PT"),
     ],
 )
 def test_phone_numbers_of_the_round(text: str, region: str) -> None:
@@ -190,6 +193,7 @@ def test_phone_numbers_of_the_round(text: str, region: str) -> None:
         "from 2024-09-01 to 2025-06-30",
         "siedem dni, 2024 12 05 10:30",
         "harminc perc, 12:45-kor kezdünk",  # a long word, but few digits
+        "I 2 love it",  # a lone letter at a run's edge is a letter
     ],
 )
 def test_one_number_word_among_few_digits_or_a_short_one_is_no_phone(text: str) -> None:

@@ -46,9 +46,10 @@ _RUN_GLUE = (
     # ideographic space
     | frozenset("\uff0c\uff0e\uff0d\uff0f\uff1a\uff1b\uff3f\u3000")
 )
-# A lone letter that looks like 0 counts as one between two number words or digits
-# ("nueve cuatro O 2-ocho-3"), never at a run's edge ("O 2" stays text).
-_LONE_ZERO = frozenset("oO\u043e\u041e\u03bf\u039f")
+# A lone letter that looks like a digit counts as one between two number words or digits
+# ("nueve cuatro O 2-ocho-3", "7 l 4"), never at a run's edge ("O 2", "I 2" stay text).
+_LONE_DIGITS = {"o": "0", "O": "0", "\u043e": "0", "\u041e": "0", "\u03bf": "0", "\u039f": "0"}
+_LONE_DIGITS |= {"l": "1", "I": "1", "\u0417": "3", "\u0437": "3"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +121,14 @@ def _runs(
                 value = _repeated(text, tokens, cursor, numbers)
             if value is None and run and token.text in joiners:
                 value = ""
-            lone_zero = False
-            if value is None and run and _lone_zero(text, tokens, cursor, numbers):
-                value, lone_zero = "0", True
+            lone = value is None and run and _lone_digit(text, tokens, cursor, numbers)
+            if lone:
+                value = _LONE_DIGITS[_visible(text[token.start : token.end])]
             if value is None:
                 break
             raw = _visible(text[token.start : token.end])
             if not raw.isdigit() and value:  # a joiner ("and", "y") is no number word
-                if lone_zero:
+                if lone:
                     disguised += 1
                 elif _look_alike(raw) is None:  # "seis5cinco" is two number words
                     words += sum(not piece.isdigit() for piece in _GLUED_PIECES.findall(raw))
@@ -171,9 +172,9 @@ def _visible(raw: str) -> str:
     return "".join(c for c in raw if c not in _INVISIBLE) if _INVISIBLE.intersection(raw) else raw
 
 
-def _lone_zero(text: str, tokens: tuple[Token, ...], at: int, numbers: dict[str, str]) -> bool:
+def _lone_digit(text: str, tokens: tuple[Token, ...], at: int, numbers: dict[str, str]) -> bool:
     raw = text[tokens[at].start : tokens[at].end]
-    if raw not in _LONE_ZERO or at + 1 >= len(tokens):
+    if raw not in _LONE_DIGITS or at + 1 >= len(tokens):
         return False
     glue = text[tokens[at].end : tokens[at + 1].start]
     return all(c in _RUN_GLUE for c in glue) and _value(tokens[at + 1], text, numbers) is not None
