@@ -108,13 +108,15 @@ class _WordIndex:
         buckets: dict[str, list[str]] = {}
         self.whole: dict[str, Entry] = {}
         self.stems: dict[str, tuple[int, Entry]] = {}
+        whole_index: dict[str, int] = {}  # the whole word's entry's index in ``entries``
         for index, entry in enumerate(self.entries):
             pattern = _word_pattern(entry.words[0], entry.prefix)
             buckets.setdefault(entry.words[0][0], []).append(f"(?P<e{index}>{pattern})")
             if entry.prefix:
                 self.stems.setdefault(entry.words[0], (index, entry))
-            else:
-                self.whole.setdefault(entry.words[0], entry)
+            elif entry.words[0] not in self.whole:
+                self.whole[entry.words[0]] = entry
+                whole_index[entry.words[0]] = index
         # compiled on first use: a lexicon's thousands of words take a second to compile, and
         # most first letters are never asked for in a process's life
         self._sources = {k: "|".join(v) for k, v in buckets.items()}
@@ -123,8 +125,8 @@ class _WordIndex:
         # The same tables as one automaton over a message's tokens joined by spaces:
         # " word " for a whole word, " stem" for a stem (payload: key length, entry index).
         self.automaton = ahocorasick.Automaton()
-        for word, entry in self.whole.items():
-            self.automaton.add_word(f" {word} ", (len(word) + 2, self.entries.index(entry)))
+        for word, index in whole_index.items():
+            self.automaton.add_word(f" {word} ", (len(word) + 2, index))
         for stem, (index, _entry) in self.stems.items():
             self.automaton.add_word(f" {stem}", (len(stem) + 1, index))
         if self.entries:
