@@ -198,3 +198,42 @@ def test_phone_numbers_of_the_round(text: str, region: str) -> None:
 )
 def test_one_number_word_among_few_digits_or_a_short_one_is_no_phone(text: str) -> None:
     assert "phone" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scrivetemi su insta, qui leggono tutto",
+        "napiszcie do mnie na snapie",
+        "escribidme por whatsapp mejor",
+        "schreibt mir lieber auf Telegram",
+        "γράψτε μου καλύτερα στο viber",
+        "пишіть мені краще в телеграм",
+    ],
+)
+def test_invitations_said_to_the_whole_group(text: str) -> None:
+    assert "social_handle" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scrivetemi le risposte sul foglio",
+        "napiszcie do mnie, jak skończycie zadanie",
+        "escribidme la frase en la pizarra",
+    ],
+)
+def test_plural_write_to_me_without_an_app_passes(text: str) -> None:
+    assert "social_handle" not in categories(text)
+
+
+def test_a_postcode_after_the_town_is_no_phone_number() -> None:
+    text = "stau pe Strada Florilor nr. 7, bl. B2, ap. 9, Brasov 500035"
+    assert categories(text) == {"address"}
+    # a phone number after the address is still one
+    assert "phone" in categories(text + ", suna-ma la 0722 123 456")
+
+
+def test_hungarian_avenue_addresses() -> None:
+    assert "address" in categories("a címem: 1061 Budapest, Andrássy sugárút 12. 3/4")
+    assert "address" in categories("lakcímem: Városligeti fasor 21, Budapest")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from twinspace.moderation.filters.addresses import find_addresses, find_postal_codes
@@ -79,6 +80,8 @@ def scan_text(
             )
         ]
         findings.extend(addresses)
+        if addresses and Category.PHONE in wanted:
+            findings = _postcodes_after_towns(text, findings, addresses)
         if addresses and Category.OFFENSIVE in wanted:
             findings = _street_names_kept(text, findings, addresses, config)
     if any(f.category in (Category.PHONE, Category.EMAIL) for f in findings):
@@ -88,6 +91,30 @@ def scan_text(
 
 # Characters between a public place's street and the postcode after it (", ").
 _POSTCODE_AFTER = 3
+
+
+# "…, ap. 14, Cluj-Napoca 400117": a short number after the town that ends a street
+# address (a comma, then one to three capitalised words) is its postcode (Romanian
+# postcodes follow the town), not a phone number.
+_TOWN_BEFORE = re.compile(r",\s*(?:[^\W\d_][^\W\d_]*(?:[.-][^\W\d_]*)?\s+){1,3}$")
+_TOWN_GAP = 60  # characters from the street's end to the number
+_POSTCODE_DIGITS = range(4, 7)
+
+
+def _postcodes_after_towns(
+    text: str, findings: list[Finding], addresses: list[Finding]
+) -> list[Finding]:
+    def postcode(phone: Finding) -> bool:
+        if phone.category is not Category.PHONE or text[phone.start] == "+":
+            return False
+        if sum(c.isdigit() for c in phone.excerpt) not in _POSTCODE_DIGITS:
+            return False
+        town = _TOWN_BEFORE.search(text, max(0, phone.start - _TOWN_GAP), phone.start)
+        if town is None or not any(word[:1].isupper() for word in town.group().split()):
+            return False
+        return any(0 <= phone.start - a.end <= _TOWN_GAP for a in addresses)
+
+    return [f for f in findings if not postcode(f)]
 
 
 def _not_postcodes(text: str, phones: list[Finding]) -> list[Finding]:
