@@ -237,3 +237,29 @@ def test_a_postcode_after_the_town_is_no_phone_number() -> None:
 def test_hungarian_avenue_addresses() -> None:
     assert "address" in categories("a címem: 1061 Budapest, Andrássy sugárút 12. 3/4")
     assert "address" in categories("lakcímem: Városligeti fasor 21, Budapest")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "du siehst aus wie ein Schwein in dem Pulli",
+        "Marta sembra una mucca quando corre",
+        "you look like a disgusting rag in that hoodie",
+        "vypadáš jak z popelnice 🤮",
+    ],
+)
+def test_a_classmate_said_to_look_like_something_degrading(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you look like a real astronaut in that suit 😂",
+        "it looks like rain, take a jacket",
+        "sembra una mucca vera, che bel disegno!",  # a drawing, no person
+        "do I look like a clown in this costume?",
+    ],
+)
+def test_friendly_or_impersonal_comparisons_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

@@ -882,9 +882,12 @@ def _nobody_does(hits: MessageHits, first: int, head: Hit) -> bool:
 # classmate through the others, poverty mocked, pictures threatened, and self-harm in a
 # pupil's goodbye, each a construction of lexicon sections.
 _THIRTEENTH_HEADS = frozenset(
-    {"shun", "nobody_wants", "poor", "smell_of", "expose_verb", "give_away", "not_here"}
+    {"shun", "nobody_wants", "poor", "smell_of", "look_like", "expose_verb", "give_away"}
+    | {"not_here"}
 )
 _SHUN_GAP = 3  # words between "ignore" and the name or "him"
+_SEEMS_GAP = 6  # words from "you look like" to the animal or degrading word
+_SUBJECT_GAP = 3  # words from the name or "you" to "looks like"
 _VERB_LAST = frozenset({"tr", "hu", "fi"})
 _NOBODY_GAP = 6  # words between "nobody wants" and "her"
 # Object pronouns that are articles too (French "la", Greek "την", Portuguese "o"): after the
@@ -1018,6 +1021,30 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
             continue
         if _name_within(hits, smell.first - 2, smell.first, language):
             yield _make(text, hits, smell.first, smell.last, offensive, "bullying", language)
+            break
+    # "you look like you got dressed in the dark 🤮", "on dirait une vache qui chante": a
+    # classmate said to look or sound like an animal, or like something degrading
+    for seems in hits.of("look_like"):
+        language = seems.entry.language
+        after = range(seems.last + 1, seems.last + 1 + _SEEMS_GAP)
+        animal = any(a.entry.language == language and a.first in after for a in hits.of("animal"))
+        degraded = any(mark in text for mark in _DISGUST) or any(
+            h.entry.language == language and h.first in after
+            for section in ("degrading", "poor")
+            for h in hits.of(section)
+        )
+        if not (animal or degraded) or _question(text, hits, seems.first):
+            continue
+        # its subject: a "you" written out (Finnish "näyttää" is "it looks" as much as "you
+        # look") or a name, just before it ("Tom drew a horse that looks like a donkey" is
+        # about the drawing)
+        person = any(
+            h.entry.language == language and seems.first - _SUBJECT_GAP <= h.first <= seems.last
+            for section in ("you", "your", "you_obj")
+            for h in hits.of(section)
+        ) or _name_within(hits, seems.first - _SUBJECT_GAP, seems.first, language)
+        if person and not _negated_before(hits, seems):
+            yield _make(text, hits, seems.first, seems.last, offensive, "mocking", language)
             break
     # "the whole school will see your photo, you'll see", "wrzucę twoje zdjęcie na grupę.
     # zobaczysz": a picture of the pupil threatened, with "you'll see" or "everyone"

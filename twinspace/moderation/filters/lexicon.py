@@ -137,6 +137,9 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    clothes word, a person (second person, "their", a name) and laughter,
                    disgust, a degrading word or a question to the pupil
     smell_of       third-person smelling ("stinks", "smrdí"): bullying right after a name
+    look_like      "you look like", "on dirait", "vypadáš jak": with an ``animal`` or a
+                   degrading or ``poor`` word within six words after it (or a disgust emoji),
+                   and a person (second person, or a name before it), mocking
     expose_verb    "I'll post", "wrzucę", "the whole school will see": with a ``photo`` word
                    within four words, "your" right before it, and a ``see`` or ``everyone``
                    word in the message, a threat ("I'll post your photo, you'll see")
@@ -185,7 +188,7 @@ SECTIONS = frozenset(
     "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
     "you_first praise filler "
     "shun them_obj nobody_wants poor smell_of expose_verb photo give_away not_needed not_here "
-    "burden".split()
+    "burden look_like".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
