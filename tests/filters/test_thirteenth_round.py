@@ -263,3 +263,17 @@ def test_a_classmate_said_to_look_like_something_degrading(text: str) -> None:
 )
 def test_friendly_or_impersonal_comparisons_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a stem among the looked-up words ("zdjęci*" is every form of "photo")
+        "wrzucę twoje zdjęcia z wycieczki na grupę, zobaczysz",
+        # "here" inside a phrase
+        "ти нікому тут не потрібен, Петре",
+        "honestly nobody here needs you",
+    ],
+)
+def test_stems_and_here_inside_phrases(text: str) -> None:
+    assert "offensive" in categories(text)

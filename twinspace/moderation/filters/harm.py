@@ -406,7 +406,9 @@ def _wait_and_see(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[
 def _looked_up(lexicons: Lexicons, section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     found: dict[str, set[tuple[str, ...]]] = {}
     for entry in lexicons.section(section):
-        found.setdefault(entry.language, set()).add(entry.words)
+        # a stem keeps its star on its last word ("zdjęci*": any word starting "zdjeci")
+        words = (*entry.words[:-1], entry.words[-1] + "*") if entry.prefix else entry.words
+        found.setdefault(entry.language, set()).add(words)
     return {language: tuple(sorted(words, key=len)) for language, words in found.items()}
 
 
@@ -418,7 +420,9 @@ def _phrase_at(hits: MessageHits, index: int, phrases: tuple[tuple[str, ...], ..
     for words in phrases:
         end = index + len(words)
         if end <= len(tokens) and all(
-            tokens[index + k].text == word for k, word in enumerate(words)
+            tokens[index + k].text == word
+            or (word[-1] == "*" and tokens[index + k].text.startswith(word[:-1]))
+            for k, word in enumerate(words)
         ):
             return len(words)
     return 0
