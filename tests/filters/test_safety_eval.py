@@ -423,3 +423,32 @@ def test_the_twelfth_round_at_the_level_reached(
         split: (recall | data, clean, precise) for split, (recall, clean, precise) in floors.items()
     }
     _levels_reached(results, with_data, capsys)
+
+
+def test_the_thirteenth_round_has_a_dev_and_a_held_out_half(messages: list[Labelled]) -> None:
+    """Thirteenth round (tests/data/safety_eval/README.md): 18 messages in each of the 16
+    languages, four of them bullying, split half and half by hash."""
+    mine = [m for m in messages if m.split.startswith("round13")]
+    mix = {"bullying": 4, "threat": 1, "swearing": 2, "self_harm": 2, "phone": 2, "email": 1}
+    mix |= {"address": 1, "invitation": 1, "hard_negative": 3, "clean": 1}
+    for language in HIDDEN_SET_LANGUAGES:
+        kinds = [m.kind for m in mine if m.lang == language]
+        assert {kind: kinds.count(kind) for kind in mix} == mix, language
+        held = sum(m.split == "round13-heldout" for m in mine if m.lang == language)
+        assert held == 9, language
+
+
+def test_the_thirteenth_round_at_the_level_reached(
+    results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below the targets in offensive and self-harm recall (docs/pupil-safety-evaluation.md,
+    "Thirteenth round"): held out, offensive 28 of 41 (27 at the first run), self-harm 17 of
+    20, two of 35 harmless messages flagged (precision 0.979); every phone number (17 of 21
+    at the first run, the four found after diagnosing their token shapes), e-mail, address
+    and invitation found. These floors keep it from slipping, they are not the targets."""
+    data = {"phone": 1.0, "email": 1.0, "address": 1.0, "social_handle": 1.0}
+    floors = {
+        "round13-dev": ({"offensive": 0.72, "self_harm": 0.83} | data, 1.0, 1.0),
+        "round13-heldout": ({"offensive": 0.68, "self_harm": 0.85} | data, 0.94, 0.97),
+    }
+    _levels_reached(results, floors, capsys)
