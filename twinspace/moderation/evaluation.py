@@ -38,10 +38,11 @@ SPLITS = (
     "round12-heldout",
     "round13-dev",
     "round13-heldout",
+    "round14-heldout",
 )
 # The splits whose mistakes may be printed (their texts may be read while writing rules);
-# every other split is reported as numbers only (round9-heldout and round10-heldout have no
-# dev half at all).
+# every other split is reported as numbers only (round9-heldout, round10-heldout and
+# round14-heldout have no dev half at all).
 DEV_SPLITS = frozenset(split for split in SPLITS if split == "dev" or split.endswith("-dev"))
 
 
