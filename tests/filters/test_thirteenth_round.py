@@ -277,3 +277,31 @@ def test_friendly_or_impersonal_comparisons_pass(text: str) -> None:
 )
 def test_stems_and_here_inside_phrases(text: str) -> None:
     assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a degrading word as an intensifier before a good one
+        "jesteś debilnie szybki na tej bieżni",
+        "you're crazy good at drawing, teach me",
+        "sei pazzesca brava a cantare",
+        # a friend teased with affection
+        "you're so weird lol, love you ❤️",
+        "jesteś głupia, kocham cię 😘",
+    ],
+)
+def test_praise_and_fond_teasing_pass(text: str) -> None:
+    assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you're so ugly, nobody wants you",  # no good word, no affection
+        "Anna is so stupid ❤️ love you guys",  # a named classmate is still degraded
+        "you're so dumb, stop it",
+    ],
+)
+def test_insults_without_praise_or_with_a_named_target_stay(text: str) -> None:
+    assert "offensive" in categories(text)

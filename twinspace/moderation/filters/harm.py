@@ -161,11 +161,17 @@ def _question(text: str, hits: MessageHits, first: int) -> bool:
     return clause is not None and clause.group() == "?"
 
 
-def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
+def _aimed(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
     markers = hits.of("you")
     possessives = hits.of("your")
+    fond = _fond(text, hits)
     for word in hits.of("degrading"):
-        anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER) or _named(hits, word)
+        if _praising(hits, word, lexicons):
+            continue  # "you're crazy good at this", "du bist wahnsinnig schnell"
+        anchor = _near(markers, word, _AIM_BEFORE, _AIM_AFTER)
+        if anchor is not None and fond:
+            continue  # "you're such a weirdo, love you ❤️": teasing a friend
+        anchor = anchor or _named(hits, word)
         if anchor is None:
             # "your drawings are pathetic": a classmate's work (docs/pupil-safety-evaluation.md,
             # "Fifth round"); "is your cat fat?" asks
@@ -180,6 +186,24 @@ def _aimed(text: str, hits: MessageHits) -> Iterator[Finding]:
             continue
         first, last = min(anchor.first, word.first), max(anchor.last, word.last)
         yield _make(text, hits, first, last, Category.OFFENSIVE, "bullying", word.entry.language)
+
+
+# Hearts and kisses: affection, to a friend the message teases (thirteenth round)
+_HEARTS = frozenset(
+    "\u2764\u2665\U0001f495\U0001f496\U0001f497\U0001f498\U0001f49e\U0001f970\U0001f618\U0001f60d"
+)
+
+
+def _fond(text: str, hits: MessageHits) -> bool:
+    """The message says "love you" or sends a heart ("ur such a nerd ❤️")."""
+    return bool(hits.of("love_you")) or not _HEARTS.isdisjoint(text)
+
+
+def _praising(hits: MessageHits, word: Hit, lexicons: Lexicons) -> bool:
+    """A degrading word used as an intensifier: a ``good`` word of its language right after
+    it ("crazy good", "wahnsinnig schnell", "stupidly talented")."""
+    goods = _looked_up(lexicons, "good").get(word.entry.language, ())
+    return bool(goods) and bool(_phrase_at(hits, word.last + 1, goods))
 
 
 def _paired(
@@ -592,7 +616,7 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     # few sections only): the constructions themselves assume it
     present = hits.sections.keys()
     if "degrading" in present:
-        findings.extend(_aimed(text, hits))
+        findings.extend(_aimed(text, hits, lexicons))
     if "nobody" in present:
         findings.extend(_paired(text, hits, "nobody", 0, _EXCLUSION_GAP, "exclusion"))
     if "dismiss" in present:

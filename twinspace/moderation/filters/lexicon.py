@@ -137,6 +137,11 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    clothes word, a person (second person, "their", a name) and laughter,
                    disgust, a degrading word or a question to the pupil
     smell_of       third-person smelling ("stinks", "smrdí"): bullying right after a name
+    good           "good", "fast", "talented" (looked up right after a degrading word): an
+                   intensifier, no insult ("you're crazy good at this")
+    love_you       "love you", "hab dich lieb", "szeretlek": with it (or a heart emoji) a
+                   degrading word aimed at "you" is teasing a friend, no bullying; a named
+                   classmate is still one
     look_like      "you look like", "on dirait", "vypadáš jak": with an ``animal`` or a
                    degrading or ``poor`` word within six words after it (or a disgust emoji),
                    and a person (second person, or a name before it), mocking
@@ -188,14 +193,14 @@ SECTIONS = frozenset(
     "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
     "you_first praise filler "
     "shun them_obj nobody_wants poor smell_of expose_verb photo give_away not_needed not_here "
-    "burden look_like".split()
+    "burden look_like good love_you".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
 # (harm.py), not matched in every message.
 MATCHED = SECTIONS - {
     "numbers", "at", "dot", "street_suffix", "public", "meet", "like", "anymore", "place", "what",
-    "filler", "them_obj", "photo",
+    "filler", "them_obj", "photo", "good",
 }  # fmt: skip
 # Filler words skipped inside one phrase ("no one would EVEN notice"), at most this many.
 MAX_FILLERS = 2
