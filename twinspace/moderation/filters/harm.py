@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
 from twinspace.moderation.filters.findings import Category, Finding, finding
@@ -202,8 +203,8 @@ def _fond(text: str, hits: MessageHits) -> bool:
 def _praising(hits: MessageHits, word: Hit, lexicons: Lexicons) -> bool:
     """A degrading word used as an intensifier: a ``good`` word of its language right after
     it ("crazy good", "wahnsinnig schnell", "stupidly talented")."""
-    goods = _looked_up(lexicons, "good").get(word.entry.language, ())
-    return bool(goods) and bool(_phrase_at(hits, word.last + 1, goods))
+    goods = _looked_up(lexicons, "good").get(word.entry.language, _NO_PHRASES)
+    return bool(_phrase_at(hits, word.last + 1, goods))
 
 
 def _paired(
@@ -415,7 +416,7 @@ def _wait_and_see(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[
             ends = after >= len(tokens) or (
                 _CLAUSE_END.search(text, tokens[see.last].end, tokens[after].start) is not None
             )
-            what = _phrase_at(hits, after, _looked_up(lexicons, "what").get(language, ()))
+            what = _phrase_at(hits, after, _looked_up(lexicons, "what").get(language, _NO_PHRASES))
             if ends or what:
                 yield _make(
                     text, hits, start.first, see.last, Category.OFFENSIVE, "threat", language
@@ -426,22 +427,48 @@ def _wait_and_see(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[
 # Frequent words ("like", "in", "a", "ya", "ce") are not matched by the automaton for every
 # message: they are looked up around a rarer hit ("animal", "live_on", "see") only
 # (docs/pupil-safety-evaluation.md, "Sixth round", speed).
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """One language's phrases of a looked-up section, by first word (a stem's words start
+    with its letters, so stems are tried one by one); shortest first, as ``_phrase_at``
+    answers with the first that fits."""
+
+    by_first: dict[str, tuple[tuple[str, ...], ...]]
+    stems: tuple[tuple[str, ...], ...]  # phrases whose first word is a stem ("zdjęci*")
+
+
+_NO_PHRASES = _Phrases({}, ())
+
+
 @lru_cache(maxsize=32)
-def _looked_up(lexicons: Lexicons, section: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _looked_up(lexicons: Lexicons, section: str) -> dict[str, _Phrases]:
     found: dict[str, set[tuple[str, ...]]] = {}
     for entry in lexicons.section(section):
         # a stem keeps its star on its last word ("zdjęci*": any word starting "zdjeci")
         words = (*entry.words[:-1], entry.words[-1] + "*") if entry.prefix else entry.words
         found.setdefault(entry.language, set()).add(words)
-    return {language: tuple(sorted(words, key=len)) for language, words in found.items()}
+    phrases: dict[str, _Phrases] = {}
+    for language, all_words in found.items():
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        stems: list[tuple[str, ...]] = []
+        for words in sorted(all_words, key=len):
+            if words[0].endswith("*"):
+                stems.append(words)
+            else:
+                by_first.setdefault(words[0], []).append(words)
+        phrases[language] = _Phrases({k: tuple(v) for k, v in by_first.items()}, tuple(stems))
+    return phrases
 
 
-def _phrase_at(hits: MessageHits, index: int, phrases: tuple[tuple[str, ...], ...]) -> int:
-    """The number of tokens of the first of ``phrases`` that starts at token ``index``."""
+def _phrase_at(hits: MessageHits, index: int, phrases: _Phrases) -> int:
+    """The number of tokens of the shortest of ``phrases`` that starts at token ``index``."""
     tokens = hits.view.tokens
-    if index < 0:
+    if index < 0 or index >= len(tokens):
         return 0
-    for words in phrases:
+    candidates = phrases.by_first.get(tokens[index].text, ())
+    if phrases.stems:
+        candidates = tuple(sorted((*candidates, *phrases.stems), key=len))
+    for words in candidates:
         end = index + len(words)
         if end <= len(tokens) and all(
             tokens[index + k].text == word
@@ -510,7 +537,7 @@ def _compared(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Find
     likes = _looked_up(lexicons, "like")
     for animal in hits.of("animal"):
         language = animal.entry.language
-        phrases = likes.get(language, ())
+        phrases = likes.get(language, _NO_PHRASES)
         # (first, last) of a comparison word 1-3 words before the animal, or (Turkish) 1-2
         # words after it
         found: tuple[int, int] | None = None
@@ -529,7 +556,9 @@ def _compared(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Find
             continue
         like_first, like_last = found
         other = hits.language
-        if other not in (None, language) and _phrase_at(hits, like_first, likes.get(other, ())):
+        if other not in (None, language) and _phrase_at(
+            hits, like_first, likes.get(other, _NO_PHRASES)
+        ):
             continue  # a comparison word of the message's language too ("jak"): judged there
         first = min(like_first, animal.first)
         # a name or "you" before the comparison, or the comparison's own verb in the second
@@ -578,9 +607,11 @@ def _no_life(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Findi
             # "anymore" before the wish or just after "live": "je veux plus vivre", "leva
             # längre"; "vivre à Paris plus tard" is later, not anymore
             low, high = wish.first - _LIFE_GAP, live.last + 2
-            anymores = _looked_up(lexicons, "anymore").get(language, ())
+            anymores = _looked_up(lexicons, "anymore").get(language, _NO_PHRASES)
             anymore = any(_phrase_at(hits, i, anymores) for i in range(max(0, low), high + 1))
-            if _phrase_at(hits, live.last + 1, _looked_up(lexicons, "place").get(language, ())):
+            if _phrase_at(
+                hits, live.last + 1, _looked_up(lexicons, "place").get(language, _NO_PHRASES)
+            ):
                 continue  # "non voglio più vivere a Milano": where, not whether
             if anymore or _clause_ends_after(text, hits, live.last):
                 yield _make(
@@ -960,7 +991,7 @@ def _object_near(text: str, hits: MessageHits, head: Hit, lexicons: Lexicons, ga
     """A third-person object pronoun of the head's language within ``gap`` words after it,
     or right before it (clitics: "la ignoréis", "ne lui répondez pas")."""
     language = head.entry.language
-    pronouns = _looked_up(lexicons, "them_obj").get(language, ())
+    pronouns = _looked_up(lexicons, "them_obj").get(language, _NO_PHRASES)
     tokens = hits.view.tokens
     for index in range(max(0, head.first - 2), head.first):
         if _phrase_at(hits, index, pronouns):
@@ -1078,7 +1109,7 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
     # zobaczysz": a picture of the pupil threatened, with "you'll see" or "everyone"
     for verb in hits.of("expose_verb"):
         language = verb.entry.language
-        photos = _looked_up(lexicons, "photo").get(language, ())
+        photos = _looked_up(lexicons, "photo").get(language, _NO_PHRASES)
         tokens = hits.view.tokens
         near = range(max(0, verb.first - 4), min(len(tokens), verb.last + 5))
         photo = next((i for i in near if _phrase_at(hits, i, photos)), None)
