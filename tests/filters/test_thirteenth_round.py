@@ -305,3 +305,19 @@ def test_praise_and_fond_teasing_pass(text: str) -> None:
 )
 def test_insults_without_praise_or_with_a_named_target_stay(text: str) -> None:
     assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ill tell everyone what u did at the sleepover",
+        "morgen bist du fällig, versprochen",
+        "teneffüste ölüsün haberin olsun",
+    ],
+)
+def test_threats_in_a_pupils_own_words(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+def test_threat_phrases_in_game_talk_pass() -> None:
+    assert "offensive" not in categories("morgen bist du fällig in Fortnite, 1v1 nach der Schule")
