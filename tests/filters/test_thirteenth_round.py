@@ -321,3 +321,31 @@ def test_threats_in_a_pupils_own_words(text: str) -> None:
 
 def test_threat_phrases_in_game_talk_pass() -> None:
     assert "offensive" not in categories("morgen bist du fällig in Fortnite, 1v1 nach der Schule")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom wears that jacket every single day 🤢",
+        "Lisa har samma skor igen 😂 har hon inga andra",
+        "habt ihr Jonas' Jacke gesehen hahaha",
+        "ο Νίκος φοράει πάλι την ίδια μπλούζα χαχα",
+        "Kuba znowu w tej bluzie 🤮",
+        "Ana huele fatal 🤢 no me siento a su lado",
+    ],
+)
+def test_a_classmates_clothes_or_smell_laughed_at(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom's new jacket is so cool 😍",
+        "haha my shoes got soaked in the rain 😂",  # the pupil's own, no classmate
+        "Lisa, your dress for the play is amazing ❤️ haha",
+        "did you see the jacket in the museum? 😂",
+    ],
+)
+def test_clothes_with_laughter_but_no_mockery_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

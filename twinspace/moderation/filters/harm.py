@@ -942,7 +942,7 @@ def _nobody_does(hits: MessageHits, first: int, head: Hit) -> bool:
 # pupil's goodbye, each a construction of lexicon sections.
 _THIRTEENTH_HEADS = frozenset(
     {"shun", "nobody_wants", "poor", "smell_of", "look_like", "expose_verb", "give_away"}
-    | {"not_here"}
+    | {"not_here", "clothes"}
 )
 _SHUN_GAP = 3  # words between "ignore" and the name or "him"
 _SEEMS_GAP = 6  # words from "you look like" to the animal or degrading word
@@ -976,6 +976,15 @@ def _you_near(hits: MessageHits, hit: Hit, gap: int) -> bool:
         for section in ("you", "your", "you_obj")
         for h in hits.of(section)
     )
+
+
+def _someone(hits: MessageHits, language: str) -> bool:
+    """A classmate in the message: a name, "you", "your" or "her/his" of the language."""
+    return any(
+        h.entry.language == language
+        for section in ("you", "your", "you_obj", "their")
+        for h in hits.of(section)
+    ) or _name_within(hits, 0, len(hits.view.tokens), language)
 
 
 def _asks(text: str, language: str) -> bool:
@@ -1078,8 +1087,20 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         language = smell.entry.language
         if _question(text, hits, smell.first) or _negated_before(hits, smell):
             continue
-        if _name_within(hits, smell.first - 2, smell.first, language):
+        disgusted = any(mark in text for mark in _DISGUST)
+        if _name_within(hits, smell.first - 2, smell.first, language) or (
+            disgusted and _someone(hits, language)
+        ):
             yield _make(text, hits, smell.first, smell.last, offensive, "bullying", language)
+            break
+    # "Tom wears that jacket every day 🤢", "Lisa har samma skor igen 😂":
+    # a classmate's clothes laughed at or met with disgust; hearts make it fond
+    for garment in hits.of("clothes"):
+        language = garment.entry.language
+        if _fond(text, hits) or not (_laughed(text) or any(m in text for m in _DISGUST)):
+            break
+        if _someone(hits, language) and not _question(text, hits, garment.first):
+            yield _make(text, hits, garment.first, garment.last, offensive, "mocking", language)
             break
     # "you look like you got dressed in the dark 🤮", "on dirait une vache qui chante": a
     # classmate said to look or sound like an animal, or like something degrading
