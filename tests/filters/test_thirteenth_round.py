@@ -349,3 +349,27 @@ def test_a_classmates_clothes_or_smell_laughed_at(text: str) -> None:
 )
 def test_clothes_with_laughter_but_no_mockery_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # any two signs of a goodbye, at least one strong
+        "i won't need them anymore. you won't have to put up with me",
+        "ich brauch die nicht mehr. dann seid ihr mich los",
+        "if i wasnt here you'd be rid of me",
+    ],
+)
+def test_two_signs_of_a_goodbye_are_self_harm(text: str) -> None:
+    assert categories(text) == {"self_harm"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for everything, I won't be here next year, new school!",  # weak signs only
+        "I won't need them anymore, I bought new ones",  # one sign
+    ],
+)
+def test_one_sign_or_weak_signs_only_pass(text: str) -> None:
+    assert categories(text) == set()

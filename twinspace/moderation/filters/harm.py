@@ -669,6 +669,8 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
     findings.extend(_eleventh_round(text, hits))
     if not present.isdisjoint(_THIRTEENTH_HEADS):
         findings.extend(_thirteenth_round(text, hits, lexicons))
+    if not present.isdisjoint(_STRONG_SIGNS):
+        findings.extend(_goodbye_signs(text, hits))
     if "nobody" in present:
         findings.extend(_you_first_excluded(text, hits))
     negated = hits.of("not_self_harm")
@@ -1161,3 +1163,34 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         first, last = min(gone.first, burden.first), max(gone.last, burden.last)
         yield _make(text, hits, first, last, self_harm, "self-harm", gone.entry.language)
         return
+
+
+# A pupil's goodbye, sign by sign (thirteenth round): any two signs of one language in a
+# message, at least one of them strong, are self-harm ("gave my stuff away. bye everyone",
+# "nobody needs me anyway, soon I'll be gone"). A weak sign alone says little: "thanks for
+# everything, I won't be here next year" is a pupil changing schools.
+_STRONG_SIGNS: tuple[str, ...] = ("gave_away", "give_away", "not_needed", "gone_me")
+_STRONG_SIGNS += ("unnoticed", "without_me", "burden", "useless_me")
+_WEAK_SIGNS = ("goodbye", "not_here", "last_time")
+
+
+def _goodbye_signs(text: str, hits: MessageHits) -> Iterator[Finding]:
+    by_language: dict[str, tuple[set[str], set[str], list[Hit]]] = {}
+    for kinds, strong in ((_STRONG_SIGNS, True), (_WEAK_SIGNS, False)):
+        for section in kinds:
+            for hit in hits.of(section):
+                if _negated_before(hits, hit) or hits.false_friend(hit):
+                    continue
+                if _question(text, hits, hit.first):
+                    continue  # "If I was gone last week? Nobody would notice the plants"
+                strongs, weaks, found = by_language.setdefault(
+                    hit.entry.language, (set(), set(), [])
+                )
+                (strongs if strong else weaks).add(section)
+                found.append(hit)
+    for language, (strongs, weaks, found) in by_language.items():
+        if len(strongs) + len(weaks) >= 2 and strongs:
+            first = min(h.first for h in found)
+            last = max(h.last for h in found)
+            yield _make(text, hits, first, last, Category.SELF_HARM, "self-harm", language)
+            return

@@ -155,6 +155,12 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     not_here       "I won't be here", "już mnie nie będzie": with a ``burden`` phrase ("you
                    won't have to put up with me") within twelve words, self-harm
     burden         see ``not_here``
+    goodbye, gave_away, useless_me, last_time
+                   a pupil's goodbye, sign by sign ("bye everyone", "I gave my things away",
+                   "nobody needs me", "soon I'll be gone"): any two signs of one language
+                   (with ``give_away``, ``not_needed``, ``not_here``, ``burden``, ``gone_me``,
+                   ``unnoticed``, ``without_me``), at least one of them strong (not
+                   ``goodbye``, ``not_here`` or ``last_time``), are self-harm
     filler         words pupils insert inside a phrase without changing it ("still", "even",
                    "ju", "halt"): a phrase of any other section is also found with up to two
                    of its language's fillers inside ("ur mum STILL cant afford")
@@ -193,7 +199,7 @@ SECTIONS = frozenset(
     "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
     "you_first praise filler "
     "shun them_obj nobody_wants poor smell_of expose_verb photo give_away not_needed not_here "
-    "burden look_like good love_you".split()
+    "burden look_like good love_you goodbye gave_away useless_me last_time".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
