@@ -358,6 +358,9 @@ def test_clothes_with_laughter_but_no_mockery_pass(text: str) -> None:
         "i won't need them anymore. you won't have to put up with me",
         "ich brauch die nicht mehr. dann seid ihr mich los",
         "if i wasnt here you'd be rid of me",
+        "nobody needs me anyway. goodbye everyone",
+        "i gave away my stuff today. thanks for everything",
+        "Ich bin eh nur im Weg. Tschüss an alle",
     ],
 )
 def test_two_signs_of_a_goodbye_are_self_harm(text: str) -> None:
@@ -369,6 +372,8 @@ def test_two_signs_of_a_goodbye_are_self_harm(text: str) -> None:
     [
         "thanks for everything, I won't be here next year, new school!",  # weak signs only
         "I won't need them anymore, I bought new ones",  # one sign
+        "goodbye everyone, see you after the holidays!",
+        "nobody needs me for the poster, Anna did it all 😅",
     ],
 )
 def test_one_sign_or_weak_signs_only_pass(text: str) -> None:
