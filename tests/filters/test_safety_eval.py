@@ -393,18 +393,30 @@ def test_the_twelfth_round_has_a_dev_and_a_held_out_half(messages: list[Labelled
     """Twelfth round (tests/data/safety_eval/README.md): 16 messages in each of the 16
     languages in the hidden set's mix, 8 of each held out by hash; four that repeated earlier
     messages were dropped unread before the split."""
-    mine = [m for m in messages if m.split.startswith("round12")]
     dropped = {"fi": "phone", "sv": "phone", "el": "self_harm", "hu": "swearing"}
     mix = {"bullying": 3, "threat": 1, "swearing": 2, "self_harm": 2, "phone": 2, "email": 1}
     mix |= {"address": 1, "invitation": 1, "hard_negative": 2, "clean": 1}
+    _round_has_its_mix(messages, "round12", mix, ("round12-heldout", 8), dropped)
+
+
+def _round_has_its_mix(
+    messages: list[Labelled],
+    round_name: str,
+    mix: dict[str, int],
+    held_out: tuple[str, int],
+    dropped: dict[str, str] | None = None,
+) -> None:
+    """Each hidden-set language has ``mix`` kinds in the round (less one dropped message
+    where ``dropped`` says), and ``held_out`` = (split, messages per language)."""
+    mine = [m for m in messages if m.split.startswith(round_name)]
+    split, count = held_out
     for language in HIDDEN_SET_LANGUAGES:
         kinds = [m.kind for m in mine if m.lang == language]
         expected = dict(mix)
-        if language in dropped:
+        if dropped and language in dropped:
             expected[dropped[language]] -= 1
         assert {kind: kinds.count(kind) for kind in mix} == expected, language
-        held = sum(m.split == "round12-heldout" for m in mine if m.lang == language)
-        assert held == 8, language
+        assert sum(m.split == split for m in mine if m.lang == language) == count, language
 
 
 def test_the_twelfth_round_at_the_level_reached(
@@ -425,17 +437,15 @@ def test_the_twelfth_round_at_the_level_reached(
     _levels_reached(results, with_data, capsys)
 
 
+# The thirteenth and fourteenth rounds' mix: 18 messages per language, four of them bullying
+_WEIGHTED_MIX = {"bullying": 4, "threat": 1, "swearing": 2, "self_harm": 2, "phone": 2}
+_WEIGHTED_MIX |= {"email": 1, "address": 1, "invitation": 1, "hard_negative": 3, "clean": 1}
+
+
 def test_the_thirteenth_round_has_a_dev_and_a_held_out_half(messages: list[Labelled]) -> None:
     """Thirteenth round (tests/data/safety_eval/README.md): 18 messages in each of the 16
     languages, four of them bullying, split half and half by hash."""
-    mine = [m for m in messages if m.split.startswith("round13")]
-    mix = {"bullying": 4, "threat": 1, "swearing": 2, "self_harm": 2, "phone": 2, "email": 1}
-    mix |= {"address": 1, "invitation": 1, "hard_negative": 3, "clean": 1}
-    for language in HIDDEN_SET_LANGUAGES:
-        kinds = [m.kind for m in mine if m.lang == language]
-        assert {kind: kinds.count(kind) for kind in mix} == mix, language
-        held = sum(m.split == "round13-heldout" for m in mine if m.lang == language)
-        assert held == 9, language
+    _round_has_its_mix(messages, "round13", _WEIGHTED_MIX, ("round13-heldout", 9))
 
 
 def test_the_thirteenth_round_at_the_level_reached(
@@ -457,12 +467,7 @@ def test_the_thirteenth_round_at_the_level_reached(
 def test_the_fourteenth_round_is_held_out_whole(messages: list[Labelled]) -> None:
     """Fourteenth round (tests/data/safety_eval/README.md): 18 messages in each of the 16
     languages in the thirteenth round's mix, all held out."""
-    mine = [m for m in messages if m.split == "round14-heldout"]
-    mix = {"bullying": 4, "threat": 1, "swearing": 2, "self_harm": 2, "phone": 2, "email": 1}
-    mix |= {"address": 1, "invitation": 1, "hard_negative": 3, "clean": 1}
-    for language in HIDDEN_SET_LANGUAGES:
-        kinds = [m.kind for m in mine if m.lang == language]
-        assert {kind: kinds.count(kind) for kind in mix} == mix, language
+    _round_has_its_mix(messages, "round14", _WEIGHTED_MIX, ("round14-heldout", 18))
 
 
 def test_the_fourteenth_round_at_the_level_reached(
