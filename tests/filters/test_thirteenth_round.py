@@ -378,3 +378,32 @@ def test_two_signs_of_a_goodbye_are_self_harm(text: str) -> None:
 )
 def test_one_sign_or_weak_signs_only_pass(text: str) -> None:
     assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a condition with a menace
+        "if you tell the teacher you'll see",
+        "wenn du das noch einmal machst, dann wirst du sehen",
+        "jak jeszcze raz to zrobisz, zobaczysz",
+        "si le dices a la profe, vas a ver",
+        # a violent verb with a time, aimed at "you"
+        "I'll hit you tomorrow after school, I swear",
+    ],
+)
+def test_a_threat_part_by_part(text: str) -> None:
+    assert "offensive" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tomorrow you'll see the results of the vote",
+        "if you finish early you'll see the bonus task",
+        "if you tell the teacher we'll get extra time?",
+        "one more time and I'll beat you in FIFA",  # game talk
+    ],
+)
+def test_conditions_and_times_without_a_menace_pass(text: str) -> None:
+    assert "offensive" not in categories(text)

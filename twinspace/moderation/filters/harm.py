@@ -671,6 +671,8 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
         findings.extend(_thirteenth_round(text, hits, lexicons))
     if not present.isdisjoint(_STRONG_SIGNS):
         findings.extend(_goodbye_signs(text, hits))
+    if "if_again" in present or ("violent" in present and "when_later" in present):
+        findings.extend(_threat_parts(text, hits))
     if "nobody" in present:
         findings.extend(_you_first_excluded(text, hits))
     negated = hits.of("not_self_harm")
@@ -1163,6 +1165,32 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         first, last = min(gone.first, burden.first), max(gone.last, burden.last)
         yield _make(text, hits, first, last, self_harm, "self-harm", gone.entry.language)
         return
+
+
+# A threat, part by part (thirteenth round): a condition ("if you tell the teacher", "one
+# more time and") with a menace ("you'll see", a violent verb, "I'll post", a split threat's
+# first part), or a violent verb with a time ("tomorrow", "after school") in a message aimed
+# at "you"; game talk and questions pass.
+_MENACES = ("see_then", "see", "violent", "expose_verb", "threat_start")
+_PARTS_GAP = 20  # words between the two parts
+
+
+def _threat_parts(text: str, hits: MessageHits) -> Iterator[Finding]:
+    if hits.of("game"):
+        return
+    pairs = [("if_again", menace) for menace in _MENACES] + [("violent", "when_later")]
+    for first_part, second_part in pairs:
+        for one, other in _pairs(hits, first_part, second_part, _PARTS_GAP):
+            language = one.entry.language
+            # a condition is said to "you" itself ("jak jeszcze raz to zrobisz"); a violent
+            # verb needs a "you" in the message
+            if first_part == "violent" and not _second_person(hits, language):
+                continue
+            if _negated_before(hits, other) or _question(text, hits, max(one.first, other.first)):
+                continue
+            first, last = min(one.first, other.first), max(one.last, other.last)
+            yield _make(text, hits, first, last, Category.OFFENSIVE, "threat", language)
+            return
 
 
 # A pupil's goodbye, sign by sign (thirteenth round): any two signs of one language in a

@@ -155,6 +155,11 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     not_here       "I won't be here", "już mnie nie będzie": with a ``burden`` phrase ("you
                    won't have to put up with me") within twelve words, self-harm
     burden         see ``not_here``
+    if_again, when_later, see_then
+                   parts of a threat: a condition ("if you tell the teacher", "one more time
+                   and") with a menace (``see_then``, ``see``, ``violent``, ``expose_verb``,
+                   ``threat_start``) within twenty words, or a ``violent`` verb with a time
+                   ("tomorrow", "after school"), in a message aimed at "you"
     goodbye, gave_away, useless_me, last_time
                    a pupil's goodbye, sign by sign ("bye everyone", "I gave my things away",
                    "nobody needs me", "soon I'll be gone"): any two signs of one language
@@ -199,7 +204,8 @@ SECTIONS = frozenset(
     "without_me better game scorn smash belonging gone_me unnoticed pills hoard too_much "
     "you_first praise filler "
     "shun them_obj nobody_wants poor smell_of expose_verb photo give_away not_needed not_here "
-    "burden look_like good love_you goodbye gave_away useless_me last_time".split()
+    "burden look_like good love_you goodbye gave_away useless_me last_time if_again when_later "
+    "see_then".split()
 )
 # Sections matched as tokens in the text; the others are used to build patterns.
 # "like", "anymore", "place" and "what" are frequent words looked up around rarer hits
