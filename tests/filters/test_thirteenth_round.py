@@ -407,3 +407,9 @@ def test_a_threat_part_by_part(text: str) -> None:
 )
 def test_conditions_and_times_without_a_menace_pass(text: str) -> None:
     assert "offensive" not in categories(text)
+
+
+def test_two_ways_of_keeping_a_classmate_out_are_exclusion() -> None:
+    # a leave-out verb and "nobody wants", the name written in lower case
+    assert "offensive" in categories("nezvěte petra, stejně nikdo nechce aby přišel")
+    assert "offensive" not in categories("don't invite Tom yet, nobody wants to start before 5?")

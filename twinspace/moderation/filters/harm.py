@@ -671,6 +671,8 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
         findings.extend(_thirteenth_round(text, hits, lexicons))
     if not present.isdisjoint(_STRONG_SIGNS):
         findings.extend(_goodbye_signs(text, hits))
+    if sum(section in present for section in _KEEPING_OUT) >= 2:
+        findings.extend(_kept_out(text, hits))
     if "if_again" in present or ("violent" in present and "when_later" in present):
         findings.extend(_threat_parts(text, hits))
     if "nobody" in present:
@@ -1190,6 +1192,28 @@ def _threat_parts(text: str, hits: MessageHits) -> Iterator[Finding]:
                 continue
             first, last = min(one.first, other.first), max(one.last, other.last)
             yield _make(text, hits, first, last, Category.OFFENSIVE, "threat", language)
+            return
+
+
+# Exclusion, part by part (thirteenth round): two different ways of keeping a classmate out
+# in one message ("don't invite her, nobody wants her there anyway", "ignore him, nobody
+# can stand him"), whoever is named and however.
+_KEEPING_OUT = ("leave_out", "nobody_wants", "shun")
+
+
+def _kept_out(text: str, hits: MessageHits) -> Iterator[Finding]:
+    by_language: dict[str, list[Hit]] = {}
+    for section in _KEEPING_OUT:
+        for hit in hits.of(section):
+            if _negated_before(hits, hit) or _question(text, hits, hit.first):
+                continue
+            found = by_language.setdefault(hit.entry.language, [])
+            if all(h.entry.section != section for h in found):
+                found.append(hit)
+    for language, found in by_language.items():
+        if len(found) >= 2:
+            first, last = min(h.first for h in found), max(h.last for h in found)
+            yield _make(text, hits, first, last, Category.OFFENSIVE, "exclusion", language)
             return
 
 
