@@ -452,14 +452,14 @@ def test_the_thirteenth_round_at_the_level_reached(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Below the targets in offensive and self-harm recall (docs/pupil-safety-evaluation.md,
-    "Thirteenth round"): held out, offensive 29 of 41 (27 at the first run), self-harm 17 of
-    20, two of 35 harmless messages flagged (precision 0.979); every phone number (17 of 21
+    "Thirteenth round"): held out, offensive 29 of 41 (27 at the first run), self-harm 18 of
+    20 (17), two of 35 harmless messages flagged (precision 0.979); every phone number (17 of 21
     at the first run, the four found after diagnosing their token shapes), e-mail, address
     and invitation found. These floors keep it from slipping, they are not the targets."""
     data = {"phone": 1.0, "email": 1.0, "address": 1.0, "social_handle": 1.0}
     floors = {
-        "round13-dev": ({"offensive": 0.76, "self_harm": 0.83} | data, 1.0, 1.0),
-        "round13-heldout": ({"offensive": 0.7, "self_harm": 0.85} | data, 0.94, 0.97),
+        "round13-dev": ({"offensive": 0.81, "self_harm": 0.83} | data, 1.0, 1.0),
+        "round13-heldout": ({"offensive": 0.7, "self_harm": 0.9} | data, 0.94, 0.97),
     }
     _levels_reached(results, floors, capsys)
 
@@ -474,12 +474,12 @@ def test_the_fourteenth_round_at_the_level_reached(
     results: dict[str, Evaluation], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Far below the targets (docs/pupil-safety-evaluation.md, "Fourteenth round"): messages
-    written away from textbook phrasings, never read. Offensive 53 of 112 (49 at the first
-    run), self-harm 22 of 32, invitations 13 of 16, phone numbers 30 of 32, five of 64
+    written away from textbook phrasings, never read. Offensive 55 of 112 (49 at the first
+    run), self-harm 25 of 32 (22), invitations 13 of 16, phone numbers 30 of 32, five of 64
     harmless messages flagged. These floors keep it from slipping, they are not the targets."""
     floors = {
         "round14-heldout": (
-            {"offensive": 0.47, "self_harm": 0.68, "phone": 0.93, "social_handle": 0.81},
+            {"offensive": 0.49, "self_harm": 0.78, "phone": 0.93, "social_handle": 0.81},
             0.92,
             0.96,
         ),
