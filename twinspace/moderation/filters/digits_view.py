@@ -311,7 +311,7 @@ def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]
             if words >= _MIN_RUN_WORDS:
                 return True
             if len(token.text) >= _LONG_WORD and _ASCII_DIGIT.findall(text)[_ONE_WORD_DIGITS - 3 :]:
-                return True  # one long number word among seven digits or more
+                return True  # one long number word among six digits or more
     return False
 
 

@@ -1026,7 +1026,7 @@ def _object_near(text: str, hits: MessageHits, head: Hit, lexicons: Lexicons, ga
 
 
 def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
-    offensive, self_harm = Category.OFFENSIVE, Category.SELF_HARM
+    offensive = Category.OFFENSIVE
     # "everyone just ignore Callum", "blocka Oskar allihop", "ignoriert ihn": the others told
     # to shun a classmate; "don't ignore her" and questions pass, "ignore the last message"
     # names no one
@@ -1156,17 +1156,6 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
             first, last = min(verb.first, photo), max(verb.last, photo)
             yield _make(text, hits, first, last, offensive, "threat", language)
             break
-    # "who wants my guitar? I won't need it after this week": giving things away for good
-    for give, unneeded in _pairs(hits, "give_away", "not_needed", 12):
-        if not _negated_before(hits, unneeded):
-            first, last = min(give.first, unneeded.first), max(give.last, unneeded.last)
-            yield _make(text, hits, first, last, self_harm, "self-harm", give.entry.language)
-            return
-    # "next week I won't be here, so you won't have to argue with me"
-    for gone, burden in _pairs(hits, "not_here", "burden", 12):
-        first, last = min(gone.first, burden.first), max(gone.last, burden.last)
-        yield _make(text, hits, first, last, self_harm, "self-harm", gone.entry.language)
-        return
 
 
 # A threat, part by part (thirteenth round): a condition ("if you tell the teacher", "one
@@ -1233,8 +1222,10 @@ def _goodbye_signs(text: str, hits: MessageHits) -> Iterator[Finding]:
             for hit in hits.of(section):
                 if _negated_before(hits, hit) or hits.false_friend(hit):
                     continue
-                if _question(text, hits, hit.first):
-                    continue  # "If I was gone last week? Nobody would notice the plants"
+                if section != "give_away" and _question(text, hits, hit.first):
+                    # "If I was gone last week? Nobody would notice the plants"; "who wants
+                    # my guitar?" asks by its nature
+                    continue
                 strongs, weaks, found = by_language.setdefault(
                     hit.entry.language, (set(), set(), [])
                 )

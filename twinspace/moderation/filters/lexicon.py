@@ -149,12 +149,12 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
                    within four words, "your" right before it, and a ``see`` or ``everyone``
                    word in the message, a threat ("I'll post your photo, you'll see")
     photo          "photo", "pic", "zdjęcie" (looked up around ``expose_verb``)
-    give_away      "who wants my", "you can have my": with a ``not_needed`` phrase ("I won't
-                   need it anymore") within twelve words, self-harm
+    give_away      "who wants my", "you can have my"; with ``not_needed`` ("I won't need it
+                   anymore"), ``not_here`` ("I won't be here") and ``burden`` ("you won't have
+                   to put up with me"): signs of a goodbye (see ``goodbye``)
     not_needed     see ``give_away``
-    not_here       "I won't be here", "już mnie nie będzie": with a ``burden`` phrase ("you
-                   won't have to put up with me") within twelve words, self-harm
-    burden         see ``not_here``
+    not_here       see ``give_away``
+    burden         see ``give_away``
     if_again, when_later, see_then
                    parts of a threat: a condition ("if you tell the teacher", "one more time
                    and") with a menace (``see_then``, ``see``, ``violent``, ``expose_verb``,
