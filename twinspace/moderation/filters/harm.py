@@ -32,7 +32,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from twinspace.moderation.filters.findings import Category, Finding, finding
+from twinspace.moderation.filters.findings import Category, Finding
+from twinspace.moderation.filters.harm_grammar import (
+    _CLAUSE_END,
+    _ENDINGS,
+    _make,
+    _negated_before,
+    _pairs,
+    _question,
+    _second_person,
+    _within,
+)
+from twinspace.moderation.filters.harm_parts import (
+    _KEEPING_OUT,
+    _STRONG_SIGNS,
+    _goodbye_signs,
+    _kept_out,
+    _threat_parts,
+)
 from twinspace.moderation.filters.lexicon import Hit, Lexicons
 from twinspace.moderation.filters.lexicon_hits import MessageHits, message_hits
 
@@ -46,19 +63,6 @@ _AIM_BEFORE = 4
 _AIM_AFTER = 1
 _EXCLUSION_GAP = 5
 _THREAT_GAP = 3
-_CLAUSE_END = re.compile(r"[.!?\n]")
-
-
-def _span(text: str, hits: MessageHits, first: int, last: int) -> tuple[int, int]:
-    tokens = hits.view.tokens
-    return tokens[first].start, tokens[last].end
-
-
-def _make(
-    text: str, hits: MessageHits, first: int, last: int, category: Category, rule: str, lang: str
-) -> Finding:
-    start, end = _span(text, hits, first, last)
-    return finding(text, category, start, end, f"{rule} ({lang})", lang)
 
 
 def _near(
@@ -155,13 +159,6 @@ def _negated(hits: MessageHits, first: int, last: int, language: str) -> bool:
     )
 
 
-def _question(text: str, hits: MessageHits, first: int) -> bool:
-    """The clause from token ``first`` on ends with a question mark ("nobody told you?")."""
-    tail = text[hits.view.tokens[first].start :]
-    clause = _CLAUSE_END.search(tail)
-    return clause is not None and clause.group() == "?"
-
-
 def _aimed(text: str, hits: MessageHits, lexicons: Lexicons) -> Iterator[Finding]:
     markers = hits.of("you")
     possessives = hits.of("your")
@@ -240,21 +237,6 @@ def _split_by_clause(text: str, hits: MessageHits, one: Hit, other: Hit) -> bool
     docs/pupil-safety-evaluation.md, "Seventh round")."""
     between = _text_between(text, hits, one, other)
     return _CLAUSE_END.search(between) is not None or "," in between
-
-
-def _negated_before(hits: MessageHits, hit: Hit) -> bool:
-    """A negation of the hit's language right before it, or right after it when it opens
-    the message or clause: a negated imperative ("don't disappear", "Verschwinde nicht",
-    "ne tűnj el") or a negated threat ("you won't regret it"; seventh round)."""
-    language = hit.entry.language
-    for n in hits.of("negation"):
-        if n.entry.language != language:
-            continue
-        if n.last == hit.first - 1:
-            return True
-        if n.first == hit.last + 1 and hit.first == 0:
-            return True
-    return False
 
 
 def _dismissed(text: str, hits: MessageHits) -> Iterator[Finding]:
@@ -697,7 +679,6 @@ def find_harm(text: str, lexicons: Lexicons) -> list[Finding]:
 # word and threats and self-harm without a listed phrase, each a construction of two lexicon
 # sections found near each other.
 _SARCASM = "\U0001f644"  # face with rolling eyes
-_PAIR_GAP = 6  # words between the two parts of a seventh-round pair
 _CLOTHES_GAP = 8  # "deine Klamotten sind so peinlich, hat die deine Oma ausgesucht?"
 _LAUGHS = ("\U0001f602", "\U0001f923")  # tears of joy, rolling on the floor laughing
 # Laughter typed out ("xD", "hahaha", "jajaja", "mdr", "kkkk"), as a word of its own
@@ -707,36 +688,6 @@ _TYPED_LAUGH = re.compile(
     "|(?:\u03c7\u03b1){2,}|(?:\u0445\u0430){2,}|(?:\u0445\u0435){2,})(?!\\w)",
     re.I,
 )
-# Languages whose possessives are endings (Hungarian "titkodat", your secret): no "your".
-_ENDINGS = frozenset({"hu", "tr", "fi"})
-
-
-def _pairs(
-    hits: MessageHits, one: str, other: str, gap: int = _PAIR_GAP
-) -> Iterator[tuple[Hit, Hit]]:
-    others = hits.of(other)
-    if not others:
-        return
-    for a in hits.of(one):
-        for b in others:
-            if b.entry.language != a.entry.language:
-                continue
-            if _within(a, b, gap):
-                yield a, b
-                break
-
-
-def _within(one: Hit, other: Hit, gap: int) -> bool:
-    """At most ``gap`` words between two hits, in either order."""
-    return abs(other.first - one.last) <= gap or abs(one.first - other.last) <= gap
-
-
-def _second_person(hits: MessageHits, language: str) -> bool:
-    return language in _ENDINGS or any(
-        h.entry.language == language
-        for section in ("you", "your", "you_obj")
-        for h in hits.of(section)
-    )
 
 
 def _seventh_round(text: str, hits: MessageHits) -> Iterator[Finding]:
@@ -1156,84 +1107,3 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
             first, last = min(verb.first, photo), max(verb.last, photo)
             yield _make(text, hits, first, last, offensive, "threat", language)
             break
-
-
-# A threat, part by part (thirteenth round): a condition ("if you tell the teacher", "one
-# more time and") with a menace ("you'll see", a violent verb, "I'll post", a split threat's
-# first part), or a violent verb with a time ("tomorrow", "after school") in a message aimed
-# at "you"; game talk and questions pass.
-_MENACES = ("see_then", "see", "violent", "expose_verb", "threat_start")
-_PARTS_GAP = 20  # words between the two parts
-
-
-def _threat_parts(text: str, hits: MessageHits) -> Iterator[Finding]:
-    if hits.of("game"):
-        return
-    pairs = [("if_again", menace) for menace in _MENACES] + [("violent", "when_later")]
-    for first_part, second_part in pairs:
-        for one, other in _pairs(hits, first_part, second_part, _PARTS_GAP):
-            language = one.entry.language
-            # a condition is said to "you" itself ("jak jeszcze raz to zrobisz"); a violent
-            # verb needs a "you" in the message
-            if first_part == "violent" and not _second_person(hits, language):
-                continue
-            if _negated_before(hits, other) or _question(text, hits, max(one.first, other.first)):
-                continue
-            first, last = min(one.first, other.first), max(one.last, other.last)
-            yield _make(text, hits, first, last, Category.OFFENSIVE, "threat", language)
-            return
-
-
-# Exclusion, part by part (thirteenth round): two different ways of keeping a classmate out
-# in one message ("don't invite her, nobody wants her there anyway", "ignore him, nobody
-# can stand him"), whoever is named and however.
-_KEEPING_OUT = ("leave_out", "nobody_wants", "shun")
-
-
-def _kept_out(text: str, hits: MessageHits) -> Iterator[Finding]:
-    by_language: dict[str, list[Hit]] = {}
-    for section in _KEEPING_OUT:
-        for hit in hits.of(section):
-            if _negated_before(hits, hit) or _question(text, hits, hit.first):
-                continue
-            found = by_language.setdefault(hit.entry.language, [])
-            if all(h.entry.section != section for h in found):
-                found.append(hit)
-    for language, found in by_language.items():
-        if len(found) >= 2:
-            first, last = min(h.first for h in found), max(h.last for h in found)
-            yield _make(text, hits, first, last, Category.OFFENSIVE, "exclusion", language)
-            return
-
-
-# A pupil's goodbye, sign by sign (thirteenth round): any two signs of one language in a
-# message, at least one of them strong, are self-harm ("gave my stuff away. bye everyone",
-# "nobody needs me anyway, soon I'll be gone"). A weak sign alone says little: "thanks for
-# everything, I won't be here next year" is a pupil changing schools.
-_STRONG_SIGNS: tuple[str, ...] = ("gave_away", "give_away", "not_needed", "gone_me")
-_STRONG_SIGNS += ("unnoticed", "without_me", "burden", "useless_me")
-_WEAK_SIGNS = ("goodbye", "not_here", "last_time")
-
-
-def _goodbye_signs(text: str, hits: MessageHits) -> Iterator[Finding]:
-    by_language: dict[str, tuple[set[str], set[str], list[Hit]]] = {}
-    for kinds, strong in ((_STRONG_SIGNS, True), (_WEAK_SIGNS, False)):
-        for section in kinds:
-            for hit in hits.of(section):
-                if _negated_before(hits, hit) or hits.false_friend(hit):
-                    continue
-                if section != "give_away" and _question(text, hits, hit.first):
-                    # "If I was gone last week? Nobody would notice the plants"; "who wants
-                    # my guitar?" asks by its nature
-                    continue
-                strongs, weaks, found = by_language.setdefault(
-                    hit.entry.language, (set(), set(), [])
-                )
-                (strongs if strong else weaks).add(section)
-                found.append(hit)
-    for language, (strongs, weaks, found) in by_language.items():
-        if len(strongs) + len(weaks) >= 2 and strongs:
-            first = min(h.first for h in found)
-            last = max(h.last for h in found)
-            yield _make(text, hits, first, last, Category.SELF_HARM, "self-harm", language)
-            return
