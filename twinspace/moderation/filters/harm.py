@@ -42,6 +42,7 @@ from twinspace.moderation.filters.harm_grammar import (
     _question,
     _second_person,
     _within,
+    _you_between,
 )
 from twinspace.moderation.filters.harm_parts import (
     _KEEPING_OUT,
@@ -927,21 +928,21 @@ _DISGUST = ("\U0001f922", "\U0001f92e")  # nauseated face, face vomiting
 def _you_near(hits: MessageHits, hit: Hit, gap: int) -> bool:
     """A second-person word of the hit's language within ``gap`` words of it, or inside it
     ("can't your parents buy", "habt ihr kein Geld")."""
-    language = hit.entry.language
-    return any(
-        h.entry.language == language and hit.first - gap <= h.first <= hit.last + gap
-        for section in ("you", "your", "you_obj")
-        for h in hits.of(section)
-    )
+    return _you_between(hits, hit.entry.language, hit.first - gap, hit.last + gap)
 
 
 def _someone(hits: MessageHits, language: str) -> bool:
     """A classmate in the message: a name, "you", "your" or "her/his" of the language."""
-    return any(
-        h.entry.language == language
-        for section in ("you", "your", "you_obj", "their")
-        for h in hits.of(section)
-    ) or _name_within(hits, 0, len(hits.view.tokens), language)
+    end = len(hits.view.tokens)
+    return (
+        _you_between(hits, language, 0, end)
+        or any(t.entry.language == language for t in hits.of("their"))
+        or _name_within(hits, 0, end, language)
+    )
+
+
+def _disgusted(text: str) -> bool:
+    return any(mark in text for mark in _DISGUST)
 
 
 def _asks(text: str, language: str) -> bool:
@@ -1022,16 +1023,12 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         clothes = any(c.entry.language == language for c in hits.of("clothes"))
         if not clothes or _negated_before(hits, poor):
             continue
-        person = (
-            _second_person(hits, language)
-            or any(t.entry.language == language for t in hits.of("their"))
-            or _name_within(hits, 0, len(hits.view.tokens), language)
-        )
+        person = _second_person(hits, language) or _someone(hits, language)
         # mocked, not said of oneself: laughter, disgust, a degrading word, or a question
         # put to the pupil ("can't your parents buy you anything normal?")
         mocked = (
             _laughed(text)
-            or any(mark in text for mark in _DISGUST)
+            or _disgusted(text)
             or any(d.entry.language == language for d in hits.of("degrading"))
             or (_asks(text, language) and _you_near(hits, poor, 3))
         )
@@ -1044,9 +1041,8 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         language = smell.entry.language
         if _question(text, hits, smell.first) or _negated_before(hits, smell):
             continue
-        disgusted = any(mark in text for mark in _DISGUST)
         if _name_within(hits, smell.first - 2, smell.first, language) or (
-            disgusted and _someone(hits, language)
+            _disgusted(text) and _someone(hits, language)
         ):
             yield _make(text, hits, smell.first, smell.last, offensive, "bullying", language)
             break
@@ -1054,7 +1050,7 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
     # a classmate's clothes laughed at or met with disgust; hearts make it fond
     for garment in hits.of("clothes"):
         language = garment.entry.language
-        if _fond(text, hits) or not (_laughed(text) or any(m in text for m in _DISGUST)):
+        if _fond(text, hits) or not (_laughed(text) or _disgusted(text)):
             break
         if _someone(hits, language) and not _question(text, hits, garment.first):
             yield _make(text, hits, garment.first, garment.last, offensive, "mocking", language)
@@ -1065,7 +1061,7 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         language = seems.entry.language
         after = range(seems.last + 1, seems.last + 1 + _SEEMS_GAP)
         animal = any(a.entry.language == language and a.first in after for a in hits.of("animal"))
-        degraded = any(mark in text for mark in _DISGUST) or any(
+        degraded = _disgusted(text) or any(
             h.entry.language == language and h.first in after
             for section in ("degrading", "poor")
             for h in hits.of(section)
@@ -1075,11 +1071,10 @@ def _thirteenth_round(text: str, hits: MessageHits, lexicons: Lexicons) -> Itera
         # its subject: a "you" written out (Finnish "näyttää" is "it looks" as much as "you
         # look") or a name, just before it ("Tom drew a horse that looks like a donkey" is
         # about the drawing)
-        person = any(
-            h.entry.language == language and seems.first - _SUBJECT_GAP <= h.first <= seems.last
-            for section in ("you", "your", "you_obj")
-            for h in hits.of(section)
-        ) or _name_within(hits, seems.first - _SUBJECT_GAP, seems.first, language)
+        low = seems.first - _SUBJECT_GAP
+        person = _you_between(hits, language, low, seems.last) or _name_within(
+            hits, low, seems.first, language
+        )
         if person and not _negated_before(hits, seems):
             yield _make(text, hits, seems.first, seems.last, offensive, "mocking", language)
             break

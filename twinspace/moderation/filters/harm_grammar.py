@@ -73,9 +73,16 @@ def _within(one: Hit, other: Hit, gap: int) -> bool:
     return abs(other.first - one.last) <= gap or abs(one.first - other.last) <= gap
 
 
-def _second_person(hits: MessageHits, language: str) -> bool:
-    return language in _ENDINGS or any(
-        h.entry.language == language
+def _you_between(hits: MessageHits, language: str, low: int, high: int) -> bool:
+    """A second-person word ("you", "your", an object "you") of ``language`` starting at a
+    token from ``low`` to ``high``."""
+    return any(
+        h.entry.language == language and low <= h.first <= high
         for section in ("you", "your", "you_obj")
         for h in hits.of(section)
     )
+
+
+def _second_person(hits: MessageHits, language: str) -> bool:
+    """A second-person word anywhere, or a language whose possessives are endings."""
+    return language in _ENDINGS or _you_between(hits, language, 0, len(hits.view.tokens))
