@@ -301,7 +301,8 @@ def digits_view(text: str, lexicons: Lexicons) -> DigitsView | None:
 
 
 def _maybe_spelled(text: str, tokens: tuple[Token, ...], numbers: dict[str, str]) -> bool:
-    """A word mixing digits and letters ("6o1", "seis5cinco"), or two number words."""
+    """A word mixing digits and letters ("6o1", "seis5cinco"), two number words, or one long
+    number word in a message with six digits or more ("harminc 123 4567")."""
     if _MIXED_WORD.search(text) is not None:
         return True
     words = 0

@@ -90,7 +90,9 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     accent, odd    "accent" and "weird", "funny": mocking how a classmate speaks, within
                    three words, with a second-person word in the message
     clothes, elder "clothes", "dress" and "grandma", "grandpa": mocking clothes, within six
-                   words, with a second-person word in the message
+                   words, with a second-person word in the message; a garment alone, with a
+                   laugh or disgust emoji and a classmate in the message (no heart, no
+                   question), is mocking too
     school_break   "break", "recess", "Pause": after a ``wait`` word, ending the message or
                    sentence of a message without a question, a threat ("wait till break.")
     secret_noun    "secret", "Geheimnis", "titkod": with an ``everyone`` word within six
@@ -136,7 +138,8 @@ syntax (``word``, ``stem*``, ``two words``, ``!entry``; ``#`` starts a comment),
     poor           poverty words ("can't afford", "no money", "from the bin"): mocking with a
                    clothes word, a person (second person, "their", a name) and laughter,
                    disgust, a degrading word or a question to the pupil
-    smell_of       third-person smelling ("stinks", "smrdí"): bullying right after a name
+    smell_of       third-person smelling ("stinks", "smrdí"): bullying right after a name,
+                   or with a disgust emoji and a classmate anywhere in the message
     good           "good", "fast", "talented" (looked up right after a degrading word): an
                    intensifier, no insult ("you're crazy good at this")
     love_you       "love you", "hab dich lieb", "szeretlek": with it (or a heart emoji) a
